@@ -1,0 +1,32 @@
+# tradebot_module(<name> [DEPS ...] [PCH ...]) builds src/<name>/*.cpp into tradebot_<name>.
+# Sources are globbed so that adding a file to a module needs no edit here.
+function(tradebot_module name)
+  cmake_parse_arguments(arg "" "" "DEPS;PCH" ${ARGN})
+  file(GLOB srcs CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/*.cpp)
+  add_library(tradebot_${name} STATIC ${srcs})
+  add_library(tradebot::${name} ALIAS tradebot_${name})
+  target_include_directories(tradebot_${name}
+    PUBLIC ${PROJECT_SOURCE_DIR}/include
+    PRIVATE ${PROJECT_SOURCE_DIR}/src)
+  target_link_libraries(tradebot_${name} PUBLIC ${arg_DEPS} PRIVATE tradebot_warnings)
+  if(arg_PCH)
+    target_precompile_headers(tradebot_${name} PRIVATE ${arg_PCH})
+  endif()
+endfunction()
+
+# tradebot_test(<name> [LABEL unit|integration] DEPS ...) builds the *.cpp of the calling folder into
+# <label>_<name> and registers each GoogleTest case with CTest under that label.
+function(tradebot_test name)
+  cmake_parse_arguments(arg "" "LABEL" "DEPS" ${ARGN})
+  if(NOT arg_LABEL)
+    set(arg_LABEL unit)
+  endif()
+  file(GLOB srcs CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/*.cpp)
+  set(target ${arg_LABEL}_${name})
+  add_executable(${target} ${srcs})
+  target_include_directories(${target} PRIVATE ${PROJECT_SOURCE_DIR}/src ${PROJECT_SOURCE_DIR}/tests)
+  target_link_libraries(${target} PRIVATE ${arg_DEPS} GTest::gmock GTest::gtest_main tradebot_warnings)
+  target_compile_definitions(${target} PRIVATE
+    TRADEBOT_SOURCE_DIR="${PROJECT_SOURCE_DIR}" TRADEBOT_BINARY_DIR="${PROJECT_BINARY_DIR}")
+  gtest_discover_tests(${target} PROPERTIES LABELS ${arg_LABEL} DISCOVERY_TIMEOUT 60)
+endfunction()

@@ -1,0 +1,3 @@
+option(TRADEBOT_BUILD_TESTS "Build the test suites" ON)
+option(TRADEBOT_WERROR "Treat warnings as errors" ON)
+set(TRADEBOT_SANITIZE "" CACHE STRING "Sanitizers: empty, address-undefined, thread")
