@@ -1,0 +1,173 @@
+#include "config/validate.hpp"
+
+#include <set>
+
+#include "config/endpoints.hpp"
+#include "tradebot/config/loader.hpp"
+
+namespace tradebot::config::detail {
+namespace {
+
+class checker {
+public:
+    checker(const std::map<std::string, raw_value>& values, error_sink& sink) : values_{values}, sink_{sink} {}
+
+    [[nodiscard]] bool was_set(const std::string& path) const { return values_.contains(path); }
+
+    // Reports at the place `path` was set; skipped when one of the keys involved is already wrong,
+    // because its value is then the default and the complaint would be misleading.
+    void fail(const std::string& path, std::string message, std::initializer_list<std::string> involved = {}) {
+        if (sink_.failed(path)) {
+            return;
+        }
+        for (const auto& other : involved) {
+            if (sink_.failed(other)) {
+                return;
+            }
+        }
+        const auto it = values_.find(path);
+        sink_.add(it != values_.end() ? it->second.loc : source_location{}, path, std::move(message));
+    }
+
+private:
+    const std::map<std::string, raw_value>& values_;
+    error_sink& sink_;
+};
+
+bool is_identifier(std::string_view text) {
+    if (text.empty() || text.size() > 63 || (text.front() >= '0' && text.front() <= '9')) {
+        return false;
+    }
+    for (const char c : text) {
+        if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_')) {
+            return false;
+        }
+    }
+    return true;
+}
+
+bool has_scheme(std::string_view url, std::string_view plain, std::string_view secure) {
+    return (url.starts_with(plain) || url.starts_with(secure)) && url.size() > secure.size();
+}
+
+void resolve_exchange(exchange_settings& ex, core::exchange_id venue, const std::string& prefix, core::mode mode,
+                      checker& check) {
+    struct url_key {
+        std::string exchange_settings::*member;
+        std::string_view endpoint_urls::*table;
+        const char* key;
+        bool websocket;
+    };
+    static constexpr url_key keys[] = {
+        {&exchange_settings::rest_url, &endpoint_urls::rest, "rest_url", false},
+        {&exchange_settings::ws_public_url, &endpoint_urls::ws_public, "ws_public_url", true},
+        {&exchange_settings::ws_market_url, &endpoint_urls::ws_market, "ws_market_url", true},
+        {&exchange_settings::ws_private_url, &endpoint_urls::ws_private, "ws_private_url", true},
+    };
+    const auto table = urls_for(venue, ex.endpoint);
+    for (const auto& k : keys) {
+        const auto path = prefix + "." + k.key;
+        if (!check.was_set(path)) {
+            ex.*k.member = table ? std::string{(*table).*k.table} : std::string{};
+        }
+        const auto& url = ex.*k.member;
+        if (!ex.enabled) {
+            continue;
+        }
+        if (url.empty()) {
+            check.fail(path, ex.endpoint == endpoint_kind::custom ? "required when endpoint is custom" : "must not be empty",
+                       {prefix + ".endpoint"});
+        } else if (k.websocket ? !has_scheme(url, "ws://", "wss://") : !has_scheme(url, "http://", "https://")) {
+            check.fail(path, std::string{"expected a "} + (k.websocket ? "ws:// or wss://" : "http:// or https://") +
+                                 " URL, got '" + url + "'");
+        }
+    }
+    if (ex.enabled && mode == core::mode::production) {
+        for (const char* key : {"api_key", "api_secret"}) {
+            const auto& value = std::string_view{key} == "api_key" ? ex.api_key : ex.api_secret;
+            if (value.empty()) {
+                const auto path = prefix + "." + key;
+                check.fail(path, "required in production mode (set " + env_name(path) + ")", {"app.mode"});
+            }
+        }
+    }
+}
+
+}  // namespace
+
+void resolve_and_validate(settings& s, const std::map<std::string, raw_value>& values, error_sink& sink) {
+    checker check{values, sink};
+
+    resolve_exchange(s.exchanges.binance, core::exchange_id::binance, "exchanges.binance", s.app.mode, check);
+    resolve_exchange(s.exchanges.bybit, core::exchange_id::bybit, "exchanges.bybit", s.app.mode, check);
+    if (!s.exchanges.binance.enabled && !s.exchanges.bybit.enabled) {
+        check.fail("exchanges.binance.enabled", "at least one exchange must be enabled", {"exchanges.bybit.enabled"});
+    }
+
+    if (s.database.url.empty() && s.database.name.empty()) {
+        check.fail("database.name", "required when database.url is empty", {"database.url"});
+    }
+    if (!is_identifier(s.database.schema)) {
+        check.fail("database.schema", "expected a lower-case SQL identifier, got '" + s.database.schema + "'");
+    }
+    if (!is_identifier(s.database.signals_channel)) {
+        check.fail("database.signals_channel",
+                   "expected a lower-case SQL identifier, got '" + s.database.signals_channel + "'");
+    }
+    if (s.database.reconnect_backoff_min_ms > s.database.reconnect_backoff_max_ms) {
+        check.fail("database.reconnect_backoff_min_ms",
+                   "must not exceed database.reconnect_backoff_max_ms (" +
+                       std::to_string(s.database.reconnect_backoff_max_ms.count()) + ")",
+                   {"database.reconnect_backoff_max_ms"});
+    }
+    if (s.http.bind.empty()) {
+        check.fail("http.bind", "must not be empty");
+    }
+
+    const auto& waves = s.signals.wave_minutes;
+    if (waves.empty()) {
+        check.fail("signals.wave_minutes", "must list at least one minute");
+    }
+    if (std::set<int>{waves.begin(), waves.end()}.size() != waves.size()) {
+        check.fail("signals.wave_minutes", "must not repeat a minute");
+    }
+
+    const auto& t = s.trading;
+    if (t.leverage > t.max_leverage) {
+        check.fail("trading.leverage", "must not exceed trading.max_leverage (" + std::to_string(t.max_leverage) +
+                                           "), got " + std::to_string(t.leverage),
+                   {"trading.max_leverage"});
+    }
+    for (const auto& [name, ex] : {std::pair{"binance", &s.exchanges.binance}, std::pair{"bybit", &s.exchanges.bybit}}) {
+        if (ex->leverage && *ex->leverage > t.max_leverage) {
+            check.fail(std::string{"exchanges."} + name + ".leverage",
+                       "must not exceed trading.max_leverage (" + std::to_string(t.max_leverage) + "), got " +
+                           std::to_string(*ex->leverage),
+                       {"trading.max_leverage"});
+        }
+    }
+    if (t.min_position_size_usd > t.max_position_size_usd) {
+        check.fail("trading.min_position_size_usd",
+                   "must not exceed trading.max_position_size_usd (" + t.max_position_size_usd.to_string() + ")",
+                   {"trading.max_position_size_usd"});
+    } else if (t.position_size_usd < t.min_position_size_usd || t.position_size_usd > t.max_position_size_usd) {
+        check.fail("trading.position_size_usd",
+                   "must be between trading.min_position_size_usd (" + t.min_position_size_usd.to_string() +
+                       ") and trading.max_position_size_usd (" + t.max_position_size_usd.to_string() + "), got " +
+                       t.position_size_usd.to_string(),
+                   {"trading.min_position_size_usd", "trading.max_position_size_usd"});
+    }
+    if (s.risk.max_positions_per_exchange > s.risk.max_positions) {
+        check.fail("risk.max_positions_per_exchange",
+                   "must not exceed risk.max_positions (" + std::to_string(s.risk.max_positions) + ")",
+                   {"risk.max_positions"});
+    }
+    if (s.protection.aged.loss_step_percent > s.protection.aged.max_loss_percent) {
+        check.fail("protection.aged.loss_step_percent",
+                   "must not exceed protection.aged.max_loss_percent (" +
+                       s.protection.aged.max_loss_percent.to_string() + ")",
+                   {"protection.aged.max_loss_percent"});
+    }
+}
+
+}  // namespace tradebot::config::detail
