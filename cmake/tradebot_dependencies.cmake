@@ -15,9 +15,13 @@ if(TRADEBOT_BUILD_TESTS)
   find_package(GTest REQUIRED)
 endif()
 
-# Asio, SSL and Beast are compiled once (src/net/asio_impl.cpp); every user must see the same macros.
-add_library(tradebot_asio_defs INTERFACE)
-target_compile_definitions(tradebot_asio_defs INTERFACE
+# Asio, SSL and Beast are compiled once, in their own small library, so that linking anything
+# that uses Asio does not depend on any module's sources. Every user must see the same macros,
+# which tradebot_asio_defs carries.
+add_library(tradebot_asio STATIC ${PROJECT_SOURCE_DIR}/src/asio/asio_impl.cpp)
+target_compile_definitions(tradebot_asio PUBLIC
   BOOST_ASIO_SEPARATE_COMPILATION BOOST_BEAST_SEPARATE_COMPILATION BOOST_ASIO_NO_DEPRECATED
   BOOST_ASIO_DISABLE_BOOST_COROUTINE)
-target_link_libraries(tradebot_asio_defs INTERFACE Boost::headers OpenSSL::SSL OpenSSL::Crypto Threads::Threads)
+target_link_libraries(tradebot_asio PUBLIC Boost::headers OpenSSL::SSL OpenSSL::Crypto Threads::Threads)
+add_library(tradebot_asio_defs INTERFACE)
+target_link_libraries(tradebot_asio_defs INTERFACE tradebot_asio)

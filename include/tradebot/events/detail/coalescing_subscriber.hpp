@@ -1,0 +1,68 @@
+#pragma once
+
+#include <memory>
+#include <mutex>
+#include <type_traits>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include "tradebot/events/detail/subscriber.hpp"
+
+namespace tradebot::events::detail {
+
+// policy::coalesce_by_key: one pending slot per key; a newer value replaces the waiting one.
+template <class T, class KeyFn>
+class coalescing_subscriber final : public subscriber<T> {
+public:
+    using key_type = std::decay_t<std::invoke_result_t<const KeyFn&, const T&>>;
+
+    coalescing_subscriber(boost::asio::any_io_executor executor, topic_metrics metrics, std::string topic,
+                          typename subscriber<T>::handler h, KeyFn key)
+        : subscriber<T>{std::move(executor), metrics, std::move(topic), std::move(h)}, key_{std::move(key)} {}
+
+    bool push(const T& value) override {
+        key_type k = key_(value);
+        const std::lock_guard lock{this->mutex_};
+        if (!this->active()) {
+            return false;
+        }
+        const auto [it, inserted] = slot_of_.try_emplace(std::move(k), pending_.size());
+        if (inserted) {
+            pending_.push_back(value);
+            this->metrics_.queue_depth->Increment();
+        } else {
+            pending_[it->second] = value;
+            this->metrics_.coalesced->Increment();
+        }
+        return this->claim_drain();
+    }
+
+private:
+    void drain(const std::shared_ptr<subscriber_core>& self) override {
+        std::vector<T> batch;
+        {
+            const std::lock_guard lock{this->mutex_};
+            batch.swap(pending_);
+            slot_of_.clear();
+        }
+        this->deliver_all(batch);
+        this->finish_drain(self);
+    }
+
+    bool has_pending() const noexcept override { return !pending_.empty(); }
+
+    std::size_t discard_pending() noexcept override {
+        const std::size_t n = pending_.size();
+        pending_.clear();
+        slot_of_.clear();
+        return n;
+    }
+
+    KeyFn key_;
+    // Values in the order their key first became pending; slot_of_ maps a key to its index.
+    std::vector<T> pending_;
+    std::unordered_map<key_type, std::size_t> slot_of_;
+};
+
+}  // namespace tradebot::events::detail

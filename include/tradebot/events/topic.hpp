@@ -1,0 +1,101 @@
+#pragma once
+
+#include <algorithm>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include <boost/container/small_vector.hpp>
+
+#include "tradebot/events/detail/subscriber.hpp"
+#include "tradebot/events/subscription.hpp"
+
+namespace tradebot::events {
+
+namespace detail {
+// What the router keeps of any topic, whatever its value type.
+class topic_base {
+public:
+    virtual ~topic_base() = default;
+};
+}  // namespace detail
+
+// One typed topic. Created and owned by router::topic<T>(); handed out by reference.
+template <class T>
+class topic final : public detail::topic_base {
+public:
+    using handler = std::function<void(const T&)>;
+    using factory = std::function<std::shared_ptr<detail::subscriber<T>>(boost::asio::any_io_executor, handler)>;
+
+    topic(std::string name, detail::topic_metrics metrics, factory make, bool coalescing)
+        : name_{std::move(name)}, metrics_{metrics}, make_{std::move(make)}, coalescing_{coalescing} {}
+
+    // Calls `h` with every value published from now on, always through asio::post to `executor`
+    // (give the component's strand). Keep the subscription no longer than that executor's
+    // io_context. Thread safety: any thread.
+    [[nodiscard]] subscription subscribe(boost::asio::any_io_executor executor, handler h) {
+        auto sub = make_(std::move(executor), std::move(h));
+        {
+            const std::lock_guard lock{mutex_};
+            subscribers_.push_back(sub);
+        }
+        return subscription{std::move(sub)};
+    }
+
+    // Queues `value` for every current subscriber and returns without waiting for any handler.
+    // Concurrent publishers are ordered by this topic's lock, so all subscribers see one order.
+    // Thread safety: any thread or strand, including from inside a handler.
+    void publish(const T& value) {
+        metrics_.published->Increment();
+        boost::container::small_vector<std::shared_ptr<detail::subscriber<T>>, 8> to_schedule;
+        {
+            const std::lock_guard lock{mutex_};
+            // Subscribers that were cancelled or destroyed are forgotten here rather than by the
+            // subscription, so a subscription never reaches back into a topic that may be gone.
+            std::size_t kept = 0;
+            for (std::size_t i = 0; i < subscribers_.size(); ++i) {
+                auto s = subscribers_[i].lock();
+                if (!s || !s->active()) {
+                    continue;
+                }
+                if (s->push(value)) {
+                    to_schedule.push_back(std::move(s));
+                }
+                if (kept != i) {
+                    subscribers_[kept] = std::move(subscribers_[i]);
+                }
+                ++kept;
+            }
+            subscribers_.resize(kept);
+        }
+        for (auto& s : to_schedule) {
+            detail::subscriber_core::schedule(std::move(s));
+        }
+    }
+
+    [[nodiscard]] const std::string& name() const noexcept { return name_; }
+    [[nodiscard]] bool coalescing() const noexcept { return coalescing_; }
+    [[nodiscard]] std::size_t subscriber_count() const {
+        const std::lock_guard lock{mutex_};
+        return static_cast<std::size_t>(std::count_if(subscribers_.begin(), subscribers_.end(), [](const auto& w) {
+            const auto s = w.lock();
+            return s && s->active();
+        }));
+    }
+
+private:
+    std::string name_;
+    detail::topic_metrics metrics_;
+    factory make_;
+    bool coalescing_;
+    mutable std::mutex mutex_;
+    // Weak: the subscription owns its subscriber, so the topic never keeps a strand (and with it
+    // an io_context) referenced after the owning component is gone.
+    std::vector<std::weak_ptr<detail::subscriber<T>>> subscribers_;
+};
+
+}  // namespace tradebot::events

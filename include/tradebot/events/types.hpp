@@ -1,0 +1,147 @@
+#pragma once
+
+// The events that cross component boundaries through the router. Plain immutable values built from
+// core types: venue adapters fill them from their wire formats, so nothing downstream ever sees a
+// venue spelling. Every market or account event carries the venue's own timestamp (exchange_ts)
+// and the moment we read it (receive_ts), so domain logic never has to ask a clock what "now" was.
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "tradebot/core/clock.hpp"
+#include "tradebot/core/decimal.hpp"
+#include "tradebot/core/symbol.hpp"
+#include "tradebot/core/types.hpp"
+
+namespace tradebot::events {
+
+using time_point = core::clock::time_point;
+
+// An instrument on one venue: the coalescing key of per-symbol market data.
+struct venue_symbol {
+    core::exchange_id exchange = core::exchange_id::binance;
+    core::symbol symbol;
+    friend bool operator==(const venue_symbol&, const venue_symbol&) = default;
+};
+
+// Key extractor for policy::coalesce_by_key over any event with `exchange` and `symbol` members.
+struct by_venue_symbol {
+    template <class E>
+    venue_symbol operator()(const E& e) const {
+        return {e.exchange, e.symbol};
+    }
+};
+
+struct mark_price {
+    core::exchange_id exchange = core::exchange_id::binance;
+    core::symbol symbol;
+    core::decimal price;
+    std::optional<core::decimal> index_price;
+    time_point exchange_ts;
+    time_point receive_ts;
+};
+
+// Venue order states in one vocabulary (Binance NEW/PARTIALLY_FILLED/..., Bybit New/Untriggered/...).
+enum class order_status : std::uint8_t {
+    new_,
+    partially_filled,
+    filled,
+    canceled,
+    rejected,
+    expired,
+    untriggered,  // a conditional order waiting for its trigger price
+    triggered,    // a conditional order whose trigger fired; its market order follows
+};
+
+[[nodiscard]] std::string_view to_string(order_status s) noexcept;
+// True when the order can no longer change (filled, canceled, rejected, expired).
+[[nodiscard]] bool is_final(order_status s) noexcept;
+
+struct order_update {
+    core::exchange_id exchange = core::exchange_id::binance;
+    core::symbol symbol;
+    // Ours when we placed it (core::client_order_id::str()); anything else is a foreign order.
+    std::string client_order_id;
+    std::string exchange_order_id;
+    core::side side = core::side::buy;
+    core::order_type type = core::order_type::market;
+    order_status status = order_status::new_;
+    bool reduce_only = false;
+    std::optional<core::decimal> price;       // limit price
+    std::optional<core::decimal> stop_price;  // trigger price of conditional orders
+    core::decimal quantity;
+    core::decimal filled_quantity;  // cumulative
+    core::decimal average_price;    // of the cumulative fills
+    core::decimal last_fill_quantity;
+    core::decimal last_fill_price;
+    core::decimal fee;  // of the last fill, in fee_asset
+    std::string fee_asset;
+    core::decimal realized_pnl;  // of the last fill
+    std::string reject_reason;
+    time_point exchange_ts;
+    time_point receive_ts;
+};
+
+struct position_update {
+    core::exchange_id exchange = core::exchange_id::binance;
+    core::symbol symbol;
+    core::position_side side = core::position_side::long_;
+    core::decimal quantity;  // absolute size; zero means the position is closed
+    core::decimal entry_price;
+    std::optional<core::decimal> mark_price;
+    core::decimal unrealized_pnl;
+    std::optional<std::uint32_t> leverage;
+    time_point exchange_ts;
+    time_point receive_ts;
+};
+
+struct balance_update {
+    core::exchange_id exchange = core::exchange_id::binance;
+    std::string asset;  // "USDT"
+    core::decimal wallet_balance;
+    std::optional<core::decimal> available_balance;
+    time_point exchange_ts;
+    time_point receive_ts;
+};
+
+enum class stream_status : std::uint8_t { connected, disconnected, stalled };
+
+[[nodiscard]] std::string_view to_string(stream_status s) noexcept;
+
+struct stream_state {
+    core::exchange_id exchange = core::exchange_id::binance;
+    std::string stream;  // "public", "private", "mark_price" ...
+    stream_status status = stream_status::disconnected;
+    std::string reason;  // why it went down or stalled; empty when connected
+    time_point ts;
+};
+
+struct signal_received {
+    std::int64_t signal_id = 0;
+    core::exchange_id exchange = core::exchange_id::binance;
+    core::symbol symbol;
+    core::side side = core::side::buy;
+    time_point receive_ts;
+};
+
+// The topic names the components agree on.
+namespace topic_name {
+inline constexpr std::string_view mark_price = "mark_price";
+inline constexpr std::string_view order_update = "order_update";
+inline constexpr std::string_view position_update = "position_update";
+inline constexpr std::string_view balance_update = "balance_update";
+inline constexpr std::string_view stream_state = "stream_state";
+inline constexpr std::string_view signal_received = "signal_received";
+}  // namespace topic_name
+
+}  // namespace tradebot::events
+
+template <>
+struct std::hash<tradebot::events::venue_symbol> {
+    std::size_t operator()(const tradebot::events::venue_symbol& k) const noexcept {
+        return std::hash<tradebot::core::symbol>{}(k.symbol) * 31U + static_cast<std::size_t>(k.exchange);
+    }
+};

@@ -1,0 +1,42 @@
+#include "tradebot/events/types.hpp"
+
+namespace tradebot::events {
+
+std::string_view to_string(order_status s) noexcept {
+    switch (s) {
+        case order_status::new_: return "new";
+        case order_status::partially_filled: return "partially_filled";
+        case order_status::filled: return "filled";
+        case order_status::canceled: return "canceled";
+        case order_status::rejected: return "rejected";
+        case order_status::expired: return "expired";
+        case order_status::untriggered: return "untriggered";
+        case order_status::triggered: return "triggered";
+    }
+    return "unknown";
+}
+
+bool is_final(order_status s) noexcept {
+    switch (s) {
+        case order_status::filled:
+        case order_status::canceled:
+        case order_status::rejected:
+        case order_status::expired: return true;
+        case order_status::new_:
+        case order_status::partially_filled:
+        case order_status::untriggered:
+        case order_status::triggered: return false;
+    }
+    return false;
+}
+
+std::string_view to_string(stream_status s) noexcept {
+    switch (s) {
+        case stream_status::connected: return "connected";
+        case stream_status::disconnected: return "disconnected";
+        case stream_status::stalled: return "stalled";
+    }
+    return "unknown";
+}
+
+}  // namespace tradebot::events
