@@ -1,0 +1,173 @@
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "tradebot/core/clock.hpp"
+#include "tradebot/core/decimal.hpp"
+#include "tradebot/core/symbol.hpp"
+#include "tradebot/sim/engine/account.hpp"
+#include "tradebot/sim/engine/conditional_order.hpp"
+#include "tradebot/sim/engine/events.hpp"
+#include "tradebot/sim/engine/instrument.hpp"
+#include "tradebot/sim/engine/market_prices.hpp"
+#include "tradebot/sim/engine/order.hpp"
+#include "tradebot/sim/engine/reject_reason.hpp"
+#include "tradebot/sim/engine/snapshot.hpp"
+#include "tradebot/sim/engine/trading_stop.hpp"
+
+namespace tradebot::sim::engine {
+
+struct exchange_config {
+    engine::venue venue = engine::venue::binance;
+    std::uint64_t seed = 1;  // order and trade ids derive from it
+    // Market orders fill at the best bid/ask moved against the taker by this many basis
+    // points, rounded to the tick against the taker.
+    core::decimal slippage_bps;
+    std::string settlement_asset = "USDT";
+};
+
+// Finds an order by venue id or by client id (Binance origClientOrderId, Bybit orderLinkId).
+struct order_ref {
+    std::optional<order_id> id;
+    std::string client_id;
+};
+
+// The exchange model shared by tradebot-sim, paper trading and the backtest. No I/O, no
+// wall clock: every timestamp comes from the injected clock, every id from the seed, so the
+// same seed and the same calls give the same event log.
+//
+// Fill model (documented simplification): the book is one level per side. A market order
+// fills completely in one execution at bid/ask +- slippage whatever its size (the level's
+// size is not consumed), and so does a limit order that crosses on arrival (taker, at the best
+// price). A resting limit fills at its own price as maker once the opposite best price reaches
+// it, up to the size shown at that level on each price update (resting orders share it in time
+// priority; zero size = unlimited), so a large order fills partially over several updates.
+// Resting orders match against bid/ask only, never against the last price. Reduce-only orders are truncated to the position size at fill time (both
+// Binance and Bybit shrink them rather than reject), and rejected when the position is flat
+// or on the same side. Every mutating call queues events; take them with drain_events().
+class exchange {
+public:
+    exchange(const core::clock& clock, exchange_config config);
+
+    // --- set-up -------------------------------------------------------------------------
+    void add_instrument(instrument spec);
+    void add_account(const account_config& config);
+    [[nodiscard]] const instrument* find_instrument(const core::symbol& s) const;
+    [[nodiscard]] const instrument* find_instrument_by_venue_name(std::string_view venue_symbol) const;
+    [[nodiscard]] const account* find_account(const account_id& id) const;
+    void set_wallet_balance(const account_id& id, core::decimal amount);
+
+    // --- market ---------------------------------------------------------------------------
+    // Stores the prices without running triggers (initial state, control API).
+    void set_prices(const core::symbol& s, const market_prices& prices);
+    // Stores the prices, then fills crossing limit orders, fires conditionals, trailing stops
+    // and position TP/SL, and liquidates accounts below maintenance margin.
+    void on_price(const core::symbol& s, const market_prices& prices);
+    [[nodiscard]] const market_prices* prices(const core::symbol& s) const;
+    void set_funding_rate(const core::symbol& s, core::decimal rate);
+    [[nodiscard]] core::decimal funding_rate(const core::symbol& s) const;
+    [[nodiscard]] std::optional<time_point> next_funding(const core::symbol& s) const;
+    // Settles every funding time <= t (each at its own timestamp).
+    void advance_to(time_point t);
+
+    // --- account configuration ----------------------------------------------------------
+    result<int> set_leverage(const account_id& a, const core::symbol& s, int leverage);
+    result<margin_mode> set_margin_mode(const account_id& a, const core::symbol& s, margin_mode m);
+    result<position_mode> set_position_mode(const account_id& a, position_mode m);
+
+    // --- orders -------------------------------------------------------------------------
+    [[nodiscard]] std::optional<rejection> validate_order(const account_id& a, const order_request& r) const;
+    result<order> place_order(const account_id& a, const order_request& r);
+    result<order> cancel_order(const account_id& a, const core::symbol& s, const order_ref& ref);
+    std::vector<order> cancel_all_orders(const account_id& a, const core::symbol& s);
+
+    [[nodiscard]] std::optional<rejection> validate_conditional(const account_id& a,
+                                                                const conditional_request& r) const;
+    result<conditional_order> place_conditional(const account_id& a, const conditional_request& r);
+    result<conditional_order> cancel_conditional(const account_id& a, const core::symbol& s, const order_ref& ref);
+    std::vector<conditional_order> cancel_all_conditionals(const account_id& a, const core::symbol& s);
+
+    result<trading_stop> set_trading_stop(const account_id& a, const trading_stop_request& r);
+
+    // --- queries ------------------------------------------------------------------------
+    [[nodiscard]] const order* find_order(const account_id& a, const core::symbol& s, const order_ref& ref) const;
+    [[nodiscard]] std::vector<order> open_orders(const account_id& a, std::optional<core::symbol> s = {}) const;
+    [[nodiscard]] const conditional_order* find_conditional(const account_id& a, const order_ref& ref) const;
+    [[nodiscard]] std::vector<conditional_order> open_conditionals(const account_id& a,
+                                                                   std::optional<core::symbol> s = {}) const;
+    [[nodiscard]] std::optional<position_view> position(const account_id& a, const core::symbol& s) const;
+    [[nodiscard]] std::optional<account_view> account_state(const account_id& a) const;
+    [[nodiscard]] exchange_snapshot snapshot() const;
+
+    std::vector<event> drain_events();
+    [[nodiscard]] const std::vector<event>& pending_events() const noexcept { return events_; }
+    [[nodiscard]] const exchange_config& config() const noexcept { return config_; }
+
+private:
+    struct symbol_state {
+        instrument spec;
+        std::optional<market_prices> prices;
+        core::decimal funding_rate;
+        time_point next_funding{};
+    };
+
+    [[nodiscard]] time_point now() const { return clock_.now(); }
+    order_id next_id();
+    account* find_account_mut(const account_id& id);
+    [[nodiscard]] const symbol_state* find_symbol(const core::symbol& s) const;
+
+    // orders (exchange_orders.cpp)
+    [[nodiscard]] std::optional<rejection> check_client_id(const account_id& a, const std::string& id) const;
+    [[nodiscard]] std::optional<rejection> check_position_side(const account& acc,
+                                                               std::optional<core::position_side> side) const;
+    [[nodiscard]] std::optional<rejection> check_margin(const account& acc, const symbol_state& st, core::side side,
+                                                        core::decimal qty, core::decimal price) const;
+    [[nodiscard]] std::optional<rejection> check_reduce_only(const account& acc, const core::symbol& s,
+                                                             core::side side) const;
+    order& store_order(order o);
+    // Executes `qty` of the open order at `price`; updates position, wallet and the record.
+    void execute(order& o, core::decimal qty, core::decimal price, liquidity role);
+    // Runs a new market order (user, triggered or liquidation) to completion.
+    void run_market(order& o);
+    void finish(order& o, order_status status);
+    void match_resting(const core::symbol& s);
+    [[nodiscard]] core::decimal market_fill_price(const symbol_state& st, core::side side) const;
+    [[nodiscard]] core::decimal open_order_margin(const account& acc) const;
+    [[nodiscard]] core::decimal available_balance(const account& acc) const;
+    [[nodiscard]] core::decimal mark_of(const core::symbol& s, core::decimal fallback) const;
+    void cancel_reduce_only_leftovers(const account& acc, const core::symbol& s);
+
+    // conditionals and position TP/SL (exchange_triggers.cpp)
+    void run_conditionals(const core::symbol& s);
+    bool conditional_fires(conditional_order& c, const market_prices& p);
+    void fire_conditional(conditional_order& c);
+    void run_trading_stops(const core::symbol& s);
+    void close_position_market(account& acc, const core::symbol& s, order_origin origin,
+                               std::optional<order_id> parent);
+    void on_position_closed(account& acc, const core::symbol& s);
+
+    // risk (exchange_risk.cpp)
+    void settle_funding(symbol_state& st, time_point at);
+    void run_liquidations();
+    void liquidate(account& acc, const core::symbol& s, margin_mode mode);
+    [[nodiscard]] position_view view_of(const account& acc, const engine::position& p) const;
+    [[nodiscard]] core::decimal liquidation_price(const account& acc, const engine::position& p) const;
+
+    void emit_position(const account& acc, const core::symbol& s, const std::string& reason);
+    void emit_balance(const account& acc, core::decimal change, const std::string& reason);
+
+    const core::clock& clock_;
+    exchange_config config_;
+    std::uint64_t id_counter_;
+    std::map<core::symbol, symbol_state> symbols_;
+    std::map<account_id, account> accounts_;
+    std::map<order_id, order> orders_;
+    std::map<order_id, conditional_order> conditionals_;
+    std::vector<event> events_;
+};
+
+}  // namespace tradebot::sim::engine
