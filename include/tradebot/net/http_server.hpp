@@ -1,0 +1,92 @@
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include <boost/system/error_code.hpp>
+
+// Beast stays out of this header (it is slow to compile); only the io_context is named.
+namespace boost::asio {
+class io_context;
+}  // namespace boost::asio
+
+namespace tradebot::net {
+
+struct http_request {
+    std::string method;  // as sent, e.g. "GET"
+    std::string target;  // path and query, e.g. "/metrics?x=1"
+    std::vector<std::pair<std::string, std::string>> headers;
+    std::string body;
+
+    // The path part of target, without the query string.
+    [[nodiscard]] std::string_view path() const noexcept;
+    // The first header with this name (case-insensitive), if any.
+    [[nodiscard]] std::optional<std::string_view> header(std::string_view name) const noexcept;
+};
+
+struct http_response {
+    unsigned status = 200;
+    std::string content_type = "text/plain; charset=utf-8";
+    std::string body;
+    std::vector<std::pair<std::string, std::string>> headers;  // extra headers, e.g. {"Allow", "GET, HEAD"}
+};
+
+struct http_server_options {
+    std::string address = "127.0.0.1";  // loopback unless the operator asks for more
+    std::uint16_t port = 0;             // 0: the OS picks a free port; see local_endpoint()
+    std::size_t header_limit = 8 * 1024;  // larger -> 431
+    std::size_t body_limit = 64 * 1024;   // larger -> 413
+    // Bounds every read (including keep-alive idle time) and every write, so a slow or stalled
+    // client cannot hold a connection forever.
+    std::chrono::milliseconds read_timeout{10'000};
+    std::chrono::milliseconds write_timeout{10'000};
+    std::size_t max_connections = 64;  // connections beyond this are closed right after accept
+    int backlog = 64;
+};
+
+struct http_endpoint {
+    std::string address;
+    std::uint16_t port = 0;
+};
+
+// A small HTTP/1.1 server (keep-alive, one strand per connection) on the caller's io_context.
+// Protocol errors are answered by the server itself and close the connection: malformed request
+// -> 400, header too large -> 431, body too large -> 413. A HEAD request gets the handler's
+// headers without the body. Everything else is up to the handler, which runs on the
+// connection's strand (so it may run concurrently for different connections when the io_context
+// has several threads) and must not block. An exception from the handler becomes a 500.
+class http_server {
+public:
+    using handler = std::function<http_response(const http_request&)>;
+
+    http_server(boost::asio::io_context& io, http_server_options options, handler on_request);
+    // Stops the server; once it returns the handler is not called again.
+    ~http_server();
+    http_server(const http_server&) = delete;
+    http_server& operator=(const http_server&) = delete;
+
+    // Binds, listens and starts accepting. Fails with the bind/listen error (e.g. address in use).
+    [[nodiscard]] boost::system::error_code start();
+    // Closes the acceptor and every open connection. Thread-safe and idempotent; the closing
+    // happens on the server's strands, so it completes once the io_context runs them.
+    void stop();
+
+    // The bound address and port (valid after a successful start()).
+    [[nodiscard]] http_endpoint local_endpoint() const;
+    [[nodiscard]] std::size_t connection_count() const;
+
+    struct impl;
+
+private:
+    std::shared_ptr<impl> impl_;
+};
+
+}  // namespace tradebot::net
