@@ -1,0 +1,41 @@
+#pragma once
+
+// Only the modules that write SQL include this header: it pulls in libpqxx.
+
+#include <concepts>
+#include <type_traits>
+#include <utility>
+
+#include <pqxx/pqxx>
+
+#include "tradebot/db/database.hpp"
+
+namespace tradebot::db {
+
+template <class F>
+using transact_value_t = std::invoke_result_t<F&, pqxx::work&>;
+
+// Runs f(pqxx::work&) in one read-committed transaction on the DB thread and commits when f
+// returns; an exception from f (or from the commit) rolls back and comes back as a db::error.
+// A serialization failure or deadlock is returned, not retried: only the caller knows whether
+// its own side effects allow running f again.
+// Name capturing closures before co_await, as explained at database::run.
+template <class F>
+    requires std::invocable<std::decay_t<F>&, pqxx::work&>
+[[nodiscard]] auto transact(database& db, F&& f)
+    -> boost::asio::awaitable<result<transact_value_t<std::decay_t<F>>>> {
+    using value_type = transact_value_t<std::decay_t<F>>;
+    return db.run([fn = std::decay_t<F>{std::forward<F>(f)}](pqxx::connection_base& conn) mutable -> value_type {
+        pqxx::work tx{conn};
+        if constexpr (std::is_void_v<value_type>) {
+            fn(tx);
+            tx.commit();
+        } else {
+            auto value = fn(tx);
+            tx.commit();
+            return value;
+        }
+    });
+}
+
+}  // namespace tradebot::db

@@ -1,0 +1,114 @@
+#include <boost/asio/steady_timer.hpp>
+
+#include "db_fixture.hpp"
+#include "tradebot/db/database.hpp"
+#include "tradebot/db/listener.hpp"
+#include "tradebot/db/transaction.hpp"
+
+namespace tradebot::db::test {
+namespace {
+
+namespace asio = boost::asio;
+
+class ListenerTest : public pg_test {
+protected:
+    void SetUp() override {
+        pg_test::SetUp();
+        if (IsSkipped() || HasFatalFailure()) {
+            return;
+        }
+        db_ = std::make_unique<database>(database_options{.url = url_, .schema = schema_});
+        const auto r = await(db_->migrate());
+        ASSERT_TRUE(r) << r.error();
+    }
+    void TearDown() override {
+        db_.reset();
+        pg_test::TearDown();
+    }
+
+    std::string insert_signal() {
+        const auto id = await(transact(*db_, [](pqxx::work& tx) {
+            return tx.exec("INSERT INTO signals (exchange, symbol, side) VALUES ('binance', 'BTCUSDT', 'long') "
+                           "RETURNING id")[0][0].as<std::string>();
+        }));
+        EXPECT_TRUE(id) << id.error();
+        return id ? *id : std::string{};
+    }
+
+    // Runs the io_context until `done` or the limit; false on timeout.
+    bool run_until(const std::function<bool()>& done, std::chrono::seconds limit = std::chrono::seconds{20}) {
+        const auto deadline = std::chrono::steady_clock::now() + limit;
+        while (!done() && std::chrono::steady_clock::now() < deadline) {
+            io_.restart();
+            io_.run_for(std::chrono::milliseconds{10});
+        }
+        return done();
+    }
+
+    std::unique_ptr<database> db_;
+};
+
+TEST_F(ListenerTest, AnInsertedSignalWakesTheListenerWithItsId) {
+    std::vector<notification> received;
+    int listening = 0;
+    listener l{io_.get_executor(),
+               {.url = url_, .channels = {signals_channel(schema_)}},
+               [&](const notification& n) { received.push_back(n); },
+               [&](listener_state s, std::string_view) { listening += s == listener_state::listening ? 1 : 0; }};
+    l.start();
+    ASSERT_TRUE(run_until([&] { return listening == 1; }));
+    EXPECT_EQ(l.state(), listener_state::listening);
+
+    const std::string id = insert_signal();
+    ASSERT_TRUE(run_until([&] { return !received.empty(); }));
+    EXPECT_EQ(received.front().channel, signals_channel(schema_));
+    EXPECT_EQ(received.front().payload, id);
+
+    l.stop();
+    ASSERT_TRUE(run_until([&] { return l.state() == listener_state::stopped; }));
+}
+
+TEST_F(ListenerTest, SurvivesATerminatedBackendAndListensAgain) {
+    std::vector<std::string> payloads;
+    std::vector<listener_state> states;
+    listener l{io_.get_executor(),
+               {.url = tagged_url("listener"), .channels = {signals_channel(schema_)},
+                .reconnect_min = std::chrono::milliseconds{20}, .reconnect_max = std::chrono::milliseconds{200}},
+               [&](const notification& n) { payloads.push_back(n.payload); },
+               [&](listener_state s, std::string_view) { states.push_back(s); }};
+    auto count = [&](listener_state s) { return std::count(states.begin(), states.end(), s); };
+    l.start();
+    ASSERT_TRUE(run_until([&] { return count(listener_state::listening) == 1; }));
+
+    ASSERT_EQ(terminate("listener"), 1);
+    ASSERT_TRUE(run_until([&] { return count(listener_state::listening) == 2; }));
+    EXPECT_GE(count(listener_state::disconnected), 1);
+
+    const std::string id = insert_signal();
+    ASSERT_TRUE(run_until([&] { return !payloads.empty(); }));
+    EXPECT_EQ(payloads, std::vector<std::string>{id});
+}
+
+TEST_F(ListenerTest, KeepsRetryingAnUnreachableServer) {
+    std::vector<std::string> details;
+    listener l{io_.get_executor(),
+               {.url = "postgresql://bot:hunter2@127.0.0.1:1/fox_crypto", .channels = {"x"},
+                .reconnect_min = std::chrono::milliseconds{10}, .reconnect_max = std::chrono::milliseconds{20}},
+               [](const notification&) {},
+               [&](listener_state s, std::string_view d) {
+                   if (s == listener_state::disconnected) {
+                       details.emplace_back(d);
+                   }
+               }};
+    l.start();
+    ASSERT_TRUE(run_until([&] { return details.size() >= 3; }));
+    for (const auto& d : details) {
+        EXPECT_EQ(d.find("hunter2"), std::string::npos) << d;
+        EXPECT_NE(d.find("bot:***@127.0.0.1:1"), std::string::npos) << d;
+    }
+    l.stop();
+    ASSERT_TRUE(run_until([&] { return l.state() == listener_state::stopped; }));
+}
+
+}  // namespace
+}  // namespace tradebot::db::test
