@@ -14,7 +14,7 @@ po::options_description global_options() {
     opts.add_options()
         ("help,h", "show this help and exit")
         ("version", "print the version and exit")
-        ("mode", po::value<std::string>(), "production | test (test = paper trading, no API keys needed)")
+        ("mode", po::value<std::string>(), "production | test (test = paper trading, no API keys needed); default: app.mode")
         ("config", po::value<std::string>()->default_value("config"), "directory holding tradebot.yaml")
         ("check-instances", "report whether another tradebot holds the instance lock; exit 1 if one does")
         ("json", "machine-readable output for subcommands");
@@ -27,7 +27,9 @@ std::string_view version_string() noexcept { return TRADEBOT_VERSION; }
 
 std::string usage_text() {
     std::ostringstream out;
-    out << "tradebot " << version_string() << " - signal-driven futures trading daemon (Binance USD-M, Bybit V5)\n\n"
+    out << "tradebot " << version_string() << " - signal-driven futures trading daemon (Binance USD-M, Bybit V5)\n"
+        << "This build takes in, validates and counts signals and serves its metrics; opening and\n"
+        << "protecting positions is not implemented yet (see docs/FEATURES.md).\n\n"
         << "Usage:\n"
         << "  tradebot [--mode production|test] [--config DIR]      run the daemon (same as 'run')\n"
         << "  tradebot run [--mode production|test] [--config DIR]  run the daemon\n"

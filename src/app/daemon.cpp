@@ -1,0 +1,227 @@
+#include "tradebot/app/daemon.hpp"
+
+#include <csignal>
+#include <memory>
+#include <optional>
+#include <thread>
+#include <vector>
+
+#include <unistd.h>
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <prometheus/counter.h>
+#include <prometheus/registry.h>
+
+#include "app/option_mapping.hpp"
+#include "app/signal_intake.hpp"
+#include "tradebot/app/cli.hpp"
+#include "tradebot/app/process_lock.hpp"
+#include "tradebot/core/clock.hpp"
+#include "tradebot/db/backoff.hpp"
+#include "tradebot/db/database.hpp"
+#include "tradebot/db/listener.hpp"
+#include "tradebot/logging/logger.hpp"
+#include "tradebot/logging/structured.hpp"
+#include "tradebot/monitoring/health.hpp"
+#include "tradebot/monitoring/server.hpp"
+
+namespace tradebot::app {
+namespace asio = boost::asio;
+using logging::kv;
+
+namespace {
+
+// Everything the running daemon owns, in construction order; destroyed in reverse.
+class daemon {
+public:
+    explicit daemon(const config::settings& s)
+        : settings_{s},
+          log_{logging::get("app")},
+          io_{std::max(1, s.app.threads)},
+          strand_{asio::make_strand(io_)},
+          health_{clock_},
+          http_{io_, server_options(s, std::string{version_string()}), registry_, health_, clock_},
+          database_{database_options(s),
+                    [this](db::connection_state st, std::string_view detail) { on_db_state(st, detail); }},
+          intake_{strand_, database_, registry_, s.database.poll_interval_ms},
+          listener_{strand_, listener_options(s),
+                    [this](const db::notification& n) { intake_.on_notification(n); },
+                    [this](db::listener_state st, std::string_view detail) { on_listener_state(st, detail); }},
+          signals_{io_, SIGINT, SIGTERM},
+          retry_timer_{strand_},
+          deadline_{io_} {}
+
+    int run() {
+        if (const auto ec = http_.start()) {
+            logging::error(log_, "cannot start the HTTP server", kv("bind", settings_.http.bind),
+                           kv("port", settings_.http.port), kv("error", ec.message()));
+            return 1;
+        }
+        const auto ep = http_.local_endpoint();
+        logging::info(log_, "tradebot started", kv("version", version_string()),
+                      kv("mode", core::to_string(settings_.app.mode)), kv("pid", static_cast<int>(::getpid())),
+                      kv("http", ep.address + ":" + std::to_string(ep.port)), kv("db", database_.redacted_url()));
+        health_.set("db", monitoring::component_state::degraded, "connecting");
+        health_.set("signals.listener", monitoring::component_state::degraded, "connecting");
+
+        signals_.async_wait([this](const boost::system::error_code& ec, int signo) {
+            if (!ec) {
+                begin_shutdown(signo);
+            }
+        });
+        database_.start();
+        asio::co_spawn(strand_, start_up(), [this](const std::exception_ptr& e) { task_done("start-up", e); });
+
+        std::vector<std::thread> extra;
+        for (int i = 1; i < std::max(1, settings_.app.threads); ++i) {
+            extra.emplace_back([this] { io_.run(); });
+        }
+        io_.run();
+        for (auto& t : extra) {
+            t.join();
+        }
+        // The io_context is drained (or past the deadline); the DB thread finishes its queue now.
+        database_.stop();
+        logging::info(log_, "tradebot stopped", kv("clean", !deadline_hit_));
+        return exit_code_;
+    }
+
+private:
+    // Migrations, then LISTEN; /ready turns true once both are done. A database that is not up
+    // yet is waited for (with back-off) rather than failing the start: systemd would only restart us.
+    asio::awaitable<void> start_up() {
+        db::backoff delay{settings_.database.reconnect_backoff_min_ms, settings_.database.reconnect_backoff_max_ms};
+        while (!stopping_) {
+            auto applied = co_await database_.migrate();
+            if (applied) {
+                for (const auto& m : *applied) {
+                    logging::info(log_, "migration applied", kv("version", m.version), kv("name", m.name));
+                }
+                break;
+            }
+            const auto wait = delay.next();
+            logging::warn(log_, "database migration failed, retrying", kv("error", applied.error().describe()),
+                          kv("retry_ms", wait.count()));
+            retry_timer_.expires_after(wait);
+            co_await retry_timer_.async_wait(asio::as_tuple(asio::use_awaitable));
+        }
+        if (stopping_) {
+            co_return;
+        }
+        migrated_ = true;
+        listener_.start();
+        intake_.start();
+        update_readiness();
+    }
+
+    void on_db_state(db::connection_state st, std::string_view detail) {
+        // Runs on the DB thread; health is thread-safe.
+        health_.set("db",
+                    st == db::connection_state::connected ? monitoring::component_state::ok
+                                                           : monitoring::component_state::degraded,
+                    std::string{detail.empty() ? db::to_string(st) : detail});
+    }
+
+    void on_listener_state(db::listener_state st, std::string_view detail) {
+        const bool listening = st == db::listener_state::listening;
+        health_.set("signals.listener", listening ? monitoring::component_state::ok : monitoring::component_state::degraded,
+                    std::string{detail.empty() ? db::to_string(st) : detail});
+        if (listening) {
+            // NOTIFYs sent while we were not listening are lost: catch up from the table.
+            intake_.catch_up();
+        }
+        update_readiness();
+    }
+
+    void update_readiness() {
+        health_.set_ready(migrated_ && !stopping_ && listener_.state() == db::listener_state::listening);
+    }
+
+    void begin_shutdown(int signo) {
+        asio::dispatch(strand_, [this, signo] {
+            if (stopping_) {
+                return;
+            }
+            stopping_ = true;
+            health_.set_ready(false);
+            logging::info(log_, "shutdown requested", kv("signal", signo == SIGINT ? "SIGINT" : "SIGTERM"),
+                          kv("deadline_s", settings_.app.shutdown_deadline_seconds.count()));
+            // No new work: stop listening and serving. In-flight signal handling finishes (its
+            // DB round trips complete on the DB thread); positions stay under exchange stops.
+            listener_.stop();
+            intake_.stop();
+            http_.stop();
+            signals_.cancel();
+            retry_timer_.cancel();
+            deadline_.expires_after(settings_.app.shutdown_deadline_seconds);
+            deadline_.async_wait([this](const boost::system::error_code& ec) {
+                if (!ec) {
+                    deadline_hit_ = true;
+                    logging::warn(log_, "shutdown deadline reached, abandoning in-flight work");
+                    io_.stop();
+                }
+            });
+            intake_.when_idle([this] { deadline_.cancel(); });
+        });
+    }
+
+    void task_done(std::string_view task, const std::exception_ptr& e) {
+        if (!e) {
+            return;
+        }
+        try {
+            std::rethrow_exception(e);
+        } catch (const std::exception& ex) {
+            logging::critical(log_, "task failed", kv("task", task), kv("error", ex.what()));
+        }
+        exit_code_ = 1;
+        begin_shutdown(SIGTERM);
+    }
+
+    const config::settings& settings_;
+    std::shared_ptr<spdlog::logger> log_;
+    core::system_clock clock_;
+    asio::io_context io_;
+    asio::strand<asio::io_context::executor_type> strand_;
+    prometheus::Registry registry_;
+    monitoring::health health_;
+    monitoring::server http_;
+    db::database database_;
+    signal_intake intake_;
+    db::listener listener_;
+    asio::signal_set signals_;
+    asio::steady_timer retry_timer_;  // between start-up migration attempts
+    asio::steady_timer deadline_;     // bounds the shutdown drain
+    bool stopping_ = false;
+    bool migrated_ = false;
+    bool deadline_hit_ = false;
+    int exit_code_ = 0;
+};
+
+}  // namespace
+
+int run_daemon(const config::settings& settings) {
+    auto log = logging::get("app");
+    std::optional<process_lock> lock;
+    if (settings.app.single_instance) {
+        auto acquired = process_lock::acquire(settings.app.pid_file);
+        if (!acquired) {
+            const auto holder = process_lock::holder_pid(settings.app.pid_file);
+            logging::error(log, "another tradebot instance is running", kv("pid", holder.value_or(0)),
+                           kv("pid_file", settings.app.pid_file.string()), kv("error", acquired.error().message()));
+            return 1;
+        }
+        lock.emplace(std::move(*acquired));
+    }
+    daemon d{settings};
+    return d.run();
+}
+
+}  // namespace tradebot::app

@@ -1,0 +1,20 @@
+#pragma once
+
+#include "tradebot/config/settings.hpp"
+#include "tradebot/db/database.hpp"
+#include "tradebot/db/listener.hpp"
+#include "tradebot/logging/options.hpp"
+#include "tradebot/monitoring/server.hpp"
+
+// The only place that turns config::settings into the option structs of the modules, so that
+// no module below app depends on the config module.
+namespace tradebot::app {
+
+[[nodiscard]] logging::options logging_options(const config::settings& s);
+// database.url when set, else the URL built from host/port/name/user/password.
+[[nodiscard]] std::string database_url(const config::settings& s);
+[[nodiscard]] db::database_options database_options(const config::settings& s);
+[[nodiscard]] db::listener_options listener_options(const config::settings& s);
+[[nodiscard]] monitoring::server_options server_options(const config::settings& s, std::string version);
+
+}  // namespace tradebot::app

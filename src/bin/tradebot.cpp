@@ -1,0 +1,84 @@
+// tradebot: wiring only. Parse the command line, load the configuration, dispatch.
+#include <exception>
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "tradebot/app/cli.hpp"
+#include "tradebot/app/commands.hpp"
+#include "tradebot/app/daemon.hpp"
+#include "tradebot/config/loader.hpp"
+#include "tradebot/logging/logger.hpp"
+#include "app/option_mapping.hpp"
+
+namespace {
+
+constexpr int exit_usage = 2;
+
+int dispatch(const tradebot::app::command_line& cl) {
+    using tradebot::app::command;
+    if (cl.cmd == command::help) {
+        std::cout << tradebot::app::usage_text();
+        return 0;
+    }
+    if (cl.cmd == command::version) {
+        std::cout << "tradebot " << tradebot::app::version_string() << '\n';
+        return 0;
+    }
+    auto env = tradebot::config::process_environment();
+    if (cl.mode) {
+        // Through the loader, so that --mode production gets the same checks (API keys present)
+        // as app.mode: production in the file; the command line wins over both.
+        env[tradebot::config::env_name("app.mode")] = std::string{tradebot::core::to_string(*cl.mode)};
+    }
+    auto loaded = tradebot::config::load(cl.config_dir, env);
+    if (!loaded.value) {
+        for (const auto& e : loaded.errors) {
+            std::cerr << e.to_string() << '\n';
+        }
+        std::cerr << "tradebot: configuration has " << loaded.errors.size() << " error(s); nothing was started\n";
+        return exit_usage;
+    }
+    const auto& settings = *loaded.value;
+    if (cl.cmd == command::check_instances) {
+        return tradebot::app::run_check_instances(settings, cl, std::cout);
+    }
+    auto log_options = tradebot::app::logging_options(settings);
+    if (cl.cmd != command::run) {
+        log_options.file.clear();  // one-shot commands talk to the terminal, not the daemon's log file
+        log_options.level = "warn";
+    }
+    tradebot::logging::init(log_options);
+    int code = 0;
+    switch (cl.cmd) {
+    case command::check:
+        code = tradebot::app::run_check(settings, cl, std::cout);
+        break;
+    case command::db_migrate:
+        code = tradebot::app::run_db_migrate(settings, std::cout);
+        break;
+    default:
+        code = tradebot::app::run_daemon(settings);
+        break;
+    }
+    tradebot::logging::shutdown();
+    return code;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    const std::vector<std::string> args(argv + 1, argv + argc);
+    const auto parsed = tradebot::app::parse_command_line(args);
+    if (!parsed.value) {
+        std::cerr << "tradebot: " << parsed.error << "\nTry 'tradebot --help'.\n";
+        return exit_usage;
+    }
+    try {
+        return dispatch(*parsed.value);
+    } catch (const std::exception& e) {
+        // Start-up errors only (e.g. the log file cannot be opened); the event loop never throws here.
+        std::cerr << "tradebot: " << e.what() << '\n';
+        return 1;
+    }
+}

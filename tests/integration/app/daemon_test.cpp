@@ -1,0 +1,178 @@
+// The tradebot binary as an operator runs it: real process, real PostgreSQL, real HTTP.
+#include <csignal>
+#include <string>
+
+#include <gtest/gtest.h>
+
+#include "tradebot_test/env.hpp"
+#include "tradebot_test/process.hpp"
+
+using namespace std::chrono_literals;
+using tradebot::test::child_process;
+using tradebot::test::run_shell;
+
+namespace {
+
+// The test cluster trusts local connections, so any password works; the daemon must never print it.
+constexpr const char* password = "s3cr3t-pw";
+
+std::string with_password(std::string url) {
+    const auto at = url.find('@');
+    return at == std::string::npos ? url : url.insert(at, std::string{":"} + password);
+}
+
+class daemon_test : public ::testing::Test {
+protected:
+    void SetUp() override {
+        TRADEBOT_REQUIRE_PG(url);
+        pg_url_ = url;
+        // A private schema per test: tests run in parallel against one server.
+        schema_ = "tb_app_" + std::to_string(::getpid()) + "_" + std::to_string(counter_++);
+        port_ = tradebot::test::free_port();
+        tradebot::test::write_file(dir_.path() / "config" / "tradebot.yaml",
+                                   "app:\n"
+                                   "  pid_file: " + (dir_.path() / "tradebot.pid").string() + "\n"
+                                   "  shutdown_deadline_seconds: 5\n"
+                                   "database:\n"
+                                   "  url: " + with_password(pg_url_) + "\n"
+                                   "  schema: " + schema_ + "\n"
+                                   "  poll_interval_ms: 200\n"
+                                   "http:\n"
+                                   "  port: " + std::to_string(port_) + "\n"
+                                   "logging:\n"
+                                   "  file: ''\n");
+    }
+
+    void TearDown() override {
+        if (!schema_.empty() && !pg_url_.empty()) {
+            run_shell("psql -q '" + pg_url_ + "' -c 'DROP SCHEMA IF EXISTS " + schema_ + " CASCADE'");
+        }
+    }
+
+    std::unique_ptr<child_process> start(const std::string& name, std::vector<std::string> extra = {}) {
+        std::vector<std::string> args{"--mode", "test", "--config", (dir_.path() / "config").string()};
+        args.insert(args.end(), extra.begin(), extra.end());
+        return std::make_unique<child_process>(tradebot::test::built_binary("src/bin/tradebot"), args,
+                                               dir_.path() / (name + ".log"));
+    }
+
+    std::pair<int, std::string> get(const std::string& path) const {
+        return run_shell("curl -s -w '\\n%{http_code}' http://127.0.0.1:" + std::to_string(port_) + path);
+    }
+
+    bool wait_ready(child_process& p) const {
+        for (int i = 0; i < 300; ++i) {
+            const auto [rc, out] = get("/ready");
+            if (rc == 0 && out.ends_with("\n200")) {
+                return true;
+            }
+            if (p.wait_exit(20ms)) {
+                return false;
+            }
+        }
+        return false;
+    }
+
+    tradebot::test::temp_dir dir_;
+    std::string pg_url_;
+    std::string schema_;
+    unsigned short port_ = 0;
+    static inline int counter_ = 0;
+};
+
+}  // namespace
+
+TEST_F(daemon_test, starts_migrates_serves_and_stops_on_sigterm) {
+    auto bot = start("bot");
+    ASSERT_TRUE(wait_ready(*bot)) << bot->output();
+
+    const auto [hrc, health] = get("/health");
+    EXPECT_TRUE(health.ends_with("\n200")) << health;
+    const auto [src, status] = get("/status");
+    EXPECT_NE(status.find("\"mode\":\"test\""), std::string::npos) << status;
+
+    // The schema exists with its tables, created by the start-up migration.
+    const auto [qrc, tables] = run_shell("psql -tA '" + pg_url_ + "' -c \"SELECT count(*) FROM information_schema.tables "
+                                         "WHERE table_schema = '" + schema_ + "'\"");
+    EXPECT_EQ(qrc, 0);
+    EXPECT_GE(std::stoi(tables), 6) << tables;
+
+    bot->send_signal(SIGTERM);
+    const auto code = bot->wait_exit(10s);
+    ASSERT_TRUE(code.has_value()) << "no exit within 10 s of SIGTERM\n" << bot->output();
+    EXPECT_EQ(*code, 0) << bot->output();
+    EXPECT_NE(bot->output().find("shutdown requested"), std::string::npos);
+    EXPECT_NE(bot->output().find("msg=\"tradebot stopped\" clean=true"), std::string::npos) << bot->output();
+    EXPECT_EQ(bot->output().find(password), std::string::npos) << "the database password reached the log";
+}
+
+TEST_F(daemon_test, metrics_pass_promtool) {
+    auto bot = start("bot");
+    ASSERT_TRUE(wait_ready(*bot)) << bot->output();
+    const auto [rc, out] = run_shell("curl -sf http://127.0.0.1:" + std::to_string(port_) +
+                                     "/metrics | promtool check metrics");
+    EXPECT_EQ(rc, 0) << out;
+    EXPECT_EQ(out, "") << "promtool reported problems";
+    const auto [mrc, metrics] = get("/metrics");
+    EXPECT_NE(metrics.find("tradebot_signals_received_total"), std::string::npos);
+    EXPECT_NE(metrics.find("process_resident_memory_bytes"), std::string::npos);
+}
+
+TEST_F(daemon_test, second_instance_exits_1_and_names_the_first) {
+    auto first = start("first");
+    ASSERT_TRUE(wait_ready(*first)) << first->output();
+    auto second = start("second");
+    const auto code = second->wait_exit(10s);
+    ASSERT_TRUE(code.has_value());
+    EXPECT_EQ(*code, 1);
+    const auto out = second->output();
+    EXPECT_NE(out.find("another tradebot instance is running"), std::string::npos) << out;
+    EXPECT_NE(out.find("pid=" + std::to_string(first->pid())), std::string::npos) << out;
+
+    const auto [rc, text] = run_shell(tradebot::test::built_binary("src/bin/tradebot").string() + " --check-instances --config " +
+                                      (dir_.path() / "config").string());
+    EXPECT_EQ(rc, 1);
+    EXPECT_NE(text.find("pid " + std::to_string(first->pid())), std::string::npos) << text;
+}
+
+TEST_F(daemon_test, new_signal_row_is_received_over_notify_and_counted) {
+    auto bot = start("bot");
+    ASSERT_TRUE(wait_ready(*bot)) << bot->output();
+    const auto [rc, out] = run_shell("psql -q '" + pg_url_ + "' -c \"INSERT INTO " + schema_ +
+                                     ".signals (exchange, symbol, side, score_week, score_month) VALUES "
+                                     "('binance', 'ETHUSDT', 'sell', 71, 80), ('nowhere', 'ETHUSDT', 'sell', 1, 1)\"");
+    ASSERT_EQ(rc, 0) << out;
+    EXPECT_TRUE(bot->wait_output("symbol=ETHUSDT side=sell", 5s)) << bot->output();
+    EXPECT_TRUE(bot->wait_output("msg=\"invalid signal\"", 5s)) << bot->output();
+    const auto [mrc, metrics] = get("/metrics");
+    EXPECT_NE(metrics.find("tradebot_signals_received_total 1"), std::string::npos) << metrics;
+    EXPECT_NE(metrics.find("tradebot_signals_invalid_total 1"), std::string::npos) << metrics;
+}
+
+TEST_F(daemon_test, bad_config_exits_2_with_file_line_and_key) {
+    tradebot::test::write_file(dir_.path() / "bad" / "tradebot.yaml", "trading:\n  position_size_usd: abc\n");
+    const auto [rc, out] = run_shell(tradebot::test::built_binary("src/bin/tradebot").string() + " --config " +
+                                     (dir_.path() / "bad").string());
+    EXPECT_EQ(rc, 2);
+    EXPECT_NE(out.find("tradebot.yaml:2:"), std::string::npos) << out;
+    EXPECT_NE(out.find("trading.position_size_usd"), std::string::npos) << out;
+}
+
+TEST_F(daemon_test, check_and_migrate_subcommands) {
+    const auto bin = tradebot::test::built_binary("src/bin/tradebot").string();
+    const auto cfg = (dir_.path() / "config").string();
+    auto [rc, out] = run_shell(bin + " db migrate --config " + cfg);
+    EXPECT_EQ(rc, 0) << out;
+    EXPECT_NE(out.find("applied 1"), std::string::npos) << out;
+    std::tie(rc, out) = run_shell(bin + " db migrate --config " + cfg);
+    EXPECT_EQ(rc, 0) << out;
+    EXPECT_NE(out.find("up to date"), std::string::npos) << out;
+    std::tie(rc, out) = run_shell(bin + " check --json --config " + cfg);
+    EXPECT_EQ(rc, 0) << out;
+    EXPECT_NE(out.find("\"reachable\":true"), std::string::npos) << out;
+    EXPECT_NE(out.find("\"pending_migrations\":[]"), std::string::npos) << out;
+    EXPECT_EQ(out.find(password), std::string::npos) << "check must print the redacted URL only";
+    std::tie(rc, out) = run_shell(bin + " check --config " + cfg);
+    EXPECT_EQ(rc, 0) << out;
+    EXPECT_EQ(out.find(password), std::string::npos) << out;
+}
