@@ -24,7 +24,7 @@
 #include "tradebot/app/cli.hpp"
 #include "tradebot/app/process_lock.hpp"
 #include "tradebot/core/clock.hpp"
-#include "tradebot/db/backoff.hpp"
+#include "tradebot/net/backoff.hpp"
 #include "tradebot/db/database.hpp"
 #include "tradebot/db/listener.hpp"
 #include "tradebot/logging/logger.hpp"
@@ -97,7 +97,7 @@ private:
     // Migrations, then LISTEN; /ready turns true once both are done. A database that is not up
     // yet is waited for (with back-off) rather than failing the start: systemd would only restart us.
     asio::awaitable<void> start_up() {
-        db::backoff delay{settings_.database.reconnect_backoff_min_ms, settings_.database.reconnect_backoff_max_ms};
+        net::backoff delay{settings_.database.reconnect_backoff_min_ms, settings_.database.reconnect_backoff_max_ms};
         while (!stopping_) {
             auto applied = co_await database_.migrate();
             if (applied) {

@@ -58,7 +58,6 @@ std::vector<field> build_fields() {
     f.push_back(duration_field(TB_KEY(database.statement_timeout_ms), 0, 3600000));
     f.push_back(duration_field(TB_KEY(database.reconnect_backoff_min_ms), 1, 3600000));
     f.push_back(duration_field(TB_KEY(database.reconnect_backoff_max_ms), 1, 3600000));
-    f.push_back(text_field(TB_KEY(database.signals_channel)));
     f.push_back(duration_field(TB_KEY(database.poll_interval_ms), 10, 3600000));
 
     f.push_back(bool_field(TB_KEY(http.enabled)));

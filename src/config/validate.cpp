@@ -110,10 +110,6 @@ void resolve_and_validate(settings& s, const std::map<std::string, raw_value>& v
     if (!is_identifier(s.database.schema)) {
         check.fail("database.schema", "expected a lower-case SQL identifier, got '" + s.database.schema + "'");
     }
-    if (!is_identifier(s.database.signals_channel)) {
-        check.fail("database.signals_channel",
-                   "expected a lower-case SQL identifier, got '" + s.database.signals_channel + "'");
-    }
     if (s.database.reconnect_backoff_min_ms > s.database.reconnect_backoff_max_ms) {
         check.fail("database.reconnect_backoff_min_ms",
                    "must not exceed database.reconnect_backoff_max_ms (" +

@@ -6,7 +6,7 @@
 #include <fmt/format.h>
 #include <pqxx/pqxx>
 
-#include "tradebot/db/backoff.hpp"
+#include "tradebot/net/backoff.hpp"
 #include "tradebot/db/connection_url.hpp"
 
 namespace tradebot::db {
@@ -23,11 +23,11 @@ std::string_view to_string(connection_state s) noexcept {
 }
 
 struct database::db_state {
-    db_state(asio::thread_pool& pool, backoff b) : retry_timer{pool.get_executor()}, retry{b} {}
+    db_state(asio::thread_pool& pool, net::backoff b) : retry_timer{pool.get_executor()}, retry{b} {}
 
     std::unique_ptr<pqxx::connection> conn;
     asio::steady_timer retry_timer;
-    backoff retry;
+    net::backoff retry;
     bool retry_pending = false;
     bool closed = false;
     std::string last_error;
@@ -44,7 +44,7 @@ database::database(database_options options, state_handler on_state)
     conninfo_ = with_default_param(conninfo_, "keepalives_idle", "30");
     conninfo_ = with_default_param(conninfo_, "keepalives_interval", "10");
     conninfo_ = with_default_param(conninfo_, "keepalives_count", "3");
-    db_ = std::make_unique<db_state>(pool_, backoff{options_.reconnect_min, options_.reconnect_max});
+    db_ = std::make_unique<db_state>(pool_, net::backoff{options_.reconnect_min, options_.reconnect_max});
 }
 
 database::~database() { stop(); }

@@ -15,7 +15,7 @@
 #include <fmt/format.h>
 #include <libpq-fe.h>
 
-#include "tradebot/db/backoff.hpp"
+#include "tradebot/net/backoff.hpp"
 #include "tradebot/db/connection_url.hpp"
 
 namespace tradebot::db {
@@ -63,7 +63,7 @@ struct listener::impl : std::enable_shared_from_this<impl> {
     std::string redacted_url;
     notification_handler on_notify;
     state_handler on_state;
-    backoff retry;
+    net::backoff retry;
     PGconn* conn = nullptr;
     // Wraps the libpq socket only for readiness waits; libpq owns the descriptor.
     std::optional<asio::posix::stream_descriptor> socket;

@@ -15,6 +15,14 @@ std::uint64_t seed_of(std::uint64_t seed) {
 
 }  // namespace
 
+backoff::backoff(std::chrono::milliseconds initial, std::chrono::milliseconds max)
+    : backoff{[&] {
+          backoff_options o;
+          o.initial = initial;
+          o.max = max;
+          return o;
+      }()} {}
+
 backoff::backoff(backoff_options options) : options_{options}, rng_{seed_of(options.seed)} {
     options_.initial = std::max(options_.initial, std::chrono::milliseconds{1});
     options_.max = std::max(options_.max, options_.initial);

@@ -69,7 +69,6 @@ struct database_settings {
     std::chrono::milliseconds statement_timeout_ms{10000};
     std::chrono::milliseconds reconnect_backoff_min_ms{500};
     std::chrono::milliseconds reconnect_backoff_max_ms{30000};
-    std::string signals_channel = "trading_bot_signals";
     // Fallback poll of the signals table in case a NOTIFY is lost.
     std::chrono::milliseconds poll_interval_ms{1000};
     bool operator==(const database_settings&) const = default;

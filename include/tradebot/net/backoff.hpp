@@ -17,10 +17,12 @@ struct backoff_options {
     std::uint64_t seed = 0;
 };
 
-// Exponential backoff with jitter for reconnect loops. Not thread-safe; owned by one strand.
+// Exponential backoff with jitter for reconnect loops (WebSocket, PostgreSQL, start-up retries). Not thread-safe; owned by one strand.
 class backoff {
 public:
     explicit backoff(backoff_options options = {});
+    // The common case: doubling from `initial` up to `max`, default jitter.
+    backoff(std::chrono::milliseconds initial, std::chrono::milliseconds max);
 
     // The delay before the next attempt; each call grows the base by `multiplier` up to `max`.
     [[nodiscard]] std::chrono::milliseconds next();

@@ -29,7 +29,6 @@ TEST(config_defaults, match_the_original_bot) {
     EXPECT_EQ(s.database.port, 5432);
     EXPECT_EQ(s.database.name, "fox_crypto");
     EXPECT_EQ(s.database.schema, "trading_bot");
-    EXPECT_EQ(s.database.signals_channel, "trading_bot_signals");
 
     EXPECT_EQ(s.http.bind, "127.0.0.1");
     EXPECT_EQ(s.http.port, 8080);

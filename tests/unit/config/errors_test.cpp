@@ -181,8 +181,8 @@ TEST_F(config_errors, custom_endpoint_needs_every_url_and_urls_need_a_scheme) {
 }
 
 TEST_F(config_errors, identifiers_used_in_sql_are_checked) {
-    const auto r = load_main(dir_, "database:\n  signals_channel: \"x; DROP TABLE signals\"\n");
-    EXPECT_THAT(messages(r), ElementsAre(main_file() + ":2:3: database.signals_channel: expected a lower-case SQL "
+    const auto r = load_main(dir_, "database:\n  schema: \"x; DROP TABLE signals\"\n");
+    EXPECT_THAT(messages(r), ElementsAre(main_file() + ":2:3: database.schema: expected a lower-case SQL "
                                                        "identifier, got 'x; DROP TABLE signals'"));
 }
 
