@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <future>
+#include <memory>
 #include <string>
 
 #include <boost/asio/co_spawn.hpp>
@@ -12,6 +13,7 @@
 
 #include "tradebot/core/ids.hpp"
 #include "tradebot/db/connection_url.hpp"
+#include "tradebot/db/database.hpp"
 #include "tradebot_test/env.hpp"
 
 namespace tradebot::db::test {
@@ -71,6 +73,26 @@ protected:
     boost::asio::io_context io_;
     std::string url_;
     std::string schema_;
+};
+
+// pg_test with a database whose private schema is already migrated.
+class migrated_pg_test : public pg_test {
+protected:
+    void SetUp() override {
+        pg_test::SetUp();
+        if (IsSkipped() || HasFatalFailure()) {
+            return;
+        }
+        db_ = std::make_unique<database>(database_options{.url = url_, .schema = schema_});
+        const auto r = await(db_->migrate());
+        ASSERT_TRUE(r) << r.error();
+    }
+    void TearDown() override {
+        db_.reset();
+        pg_test::TearDown();
+    }
+
+    std::unique_ptr<database> db_;
 };
 
 }  // namespace tradebot::db::test

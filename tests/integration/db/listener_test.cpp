@@ -10,21 +10,8 @@ namespace {
 
 namespace asio = boost::asio;
 
-class ListenerTest : public pg_test {
+class ListenerTest : public migrated_pg_test {
 protected:
-    void SetUp() override {
-        pg_test::SetUp();
-        if (IsSkipped() || HasFatalFailure()) {
-            return;
-        }
-        db_ = std::make_unique<database>(database_options{.url = url_, .schema = schema_});
-        const auto r = await(db_->migrate());
-        ASSERT_TRUE(r) << r.error();
-    }
-    void TearDown() override {
-        db_.reset();
-        pg_test::TearDown();
-    }
 
     std::string insert_signal() {
         const auto id = await(transact(*db_, [](pqxx::work& tx) {
@@ -44,8 +31,6 @@ protected:
         }
         return done();
     }
-
-    std::unique_ptr<database> db_;
 };
 
 TEST_F(ListenerTest, AnInsertedSignalWakesTheListenerWithItsId) {

@@ -5,21 +5,8 @@
 namespace tradebot::db::test {
 namespace {
 
-class SchemaTest : public pg_test {
+class SchemaTest : public migrated_pg_test {
 protected:
-    void SetUp() override {
-        pg_test::SetUp();
-        if (IsSkipped() || HasFatalFailure()) {
-            return;
-        }
-        db_ = std::make_unique<database>(database_options{.url = url_, .schema = schema_});
-        const auto r = await(db_->migrate());
-        ASSERT_TRUE(r) << r.error();
-    }
-    void TearDown() override {
-        db_.reset();
-        pg_test::TearDown();
-    }
 
     result<long> exec(std::string sql) {
         return await(transact(*db_, [sql = std::move(sql)](pqxx::work& tx) {
@@ -27,8 +14,6 @@ protected:
             return r.empty() ? 0L : r[0][0].as<long>();
         }));
     }
-
-    std::unique_ptr<database> db_;
 };
 
 constexpr const char* open_btc =
