@@ -9,6 +9,8 @@ preset=${PRESET:-release}
 jobs=${JOBS:-$(nproc)}
 
 scripts/install-deps.sh
+# The pinned npm clients that check tradebot-sim (tests/integration/sim_npm); the lockfile decides.
+npm ci --prefix tests/integration/sim_npm --no-audit --no-fund --loglevel=error >/dev/null
 
 start=$(date +%s)
 cmake --preset "$preset" >/dev/null

@@ -1,0 +1,93 @@
+#include "sim/binance/router.hpp"
+
+#include <array>
+#include <charconv>
+
+namespace tradebot::sim::binance {
+
+namespace {
+
+bool has_symbol(const call& c) { return param(c, "symbol").has_value(); }
+int limit_of(const call& c, int fallback) {
+    const auto v = param(c, "limit");
+    int n = fallback;
+    if (v) {
+        std::from_chars(v->data(), v->data() + v->size(), n);
+    }
+    return n;
+}
+
+// §A3 weights; [U] marks the ones the reference does not list.
+int w1(const call&) { return 1; }
+int w0(const call&) { return 0; }
+int w5(const call&) { return 5; }
+int w30(const call&) { return 30; }
+int w_price(const call& c) { return has_symbol(c) ? 1 : 2; }
+int w_book(const call& c) { return has_symbol(c) ? 2 : 5; }          // [U]
+int w_premium(const call& c) { return has_symbol(c) ? 1 : 10; }
+int w_24hr(const call& c) { return has_symbol(c) ? 1 : 40; }         // [U]
+int w_open_orders(const call& c) { return has_symbol(c) ? 1 : 40; }
+int w_depth(const call& c) {
+    const int l = limit_of(c, 500);
+    return l <= 50 ? 2 : l <= 100 ? 5 : l <= 500 ? 10 : 20;
+}
+int w_klines(const call& c) {
+    const int l = limit_of(c, 500);
+    return l < 100 ? 1 : l < 500 ? 2 : l <= 1000 ? 5 : 10;
+}
+int w10(const call&) { return 10; }  // countdownCancelAll [U]
+
+using s = security;
+const std::array routes{
+    route{"GET", "/fapi/v1/ping", s::none, w1, false, md_ping},
+    route{"GET", "/fapi/v1/time", s::none, w1, false, md_time},
+    route{"GET", "/fapi/v1/exchangeInfo", s::none, w1, false, md_exchange_info},
+    route{"GET", "/fapi/v1/ticker/price", s::none, w_price, false, md_ticker_price},
+    route{"GET", "/fapi/v2/ticker/price", s::none, w_price, false, md_ticker_price},
+    route{"GET", "/fapi/v1/ticker/bookTicker", s::none, w_book, false, md_book_ticker},
+    route{"GET", "/fapi/v1/premiumIndex", s::none, w_premium, false, md_premium_index},
+    route{"GET", "/fapi/v1/ticker/24hr", s::none, w_24hr, false, md_ticker_24hr},
+    route{"GET", "/fapi/v1/klines", s::none, w_klines, false, md_klines},
+    route{"GET", "/fapi/v1/openInterest", s::none, w1, false, md_open_interest},
+    route{"GET", "/fapi/v1/depth", s::none, w_depth, false, md_depth},
+    route{"POST", "/fapi/v1/order", s::signed_, w0, true, order_new},
+    route{"DELETE", "/fapi/v1/order", s::signed_, w1, false, order_cancel},
+    route{"GET", "/fapi/v1/order", s::signed_, w1, false, order_query},
+    route{"GET", "/fapi/v1/openOrder", s::signed_, w1, false, open_order_query},
+    route{"GET", "/fapi/v1/openOrders", s::signed_, w_open_orders, false, open_orders},
+    route{"GET", "/fapi/v1/allOrders", s::signed_, w5, false, all_orders},
+    route{"DELETE", "/fapi/v1/allOpenOrders", s::signed_, w1, false, cancel_all_open},
+    route{"POST", "/fapi/v1/countdownCancelAll", s::signed_, w10, false, countdown_cancel_all},
+    route{"GET", "/fapi/v1/userTrades", s::signed_, w5, false, user_trades},
+    route{"POST", "/fapi/v1/leverage", s::signed_, w1, false, set_leverage},
+    route{"POST", "/fapi/v1/marginType", s::signed_, w1, false, set_margin_type},
+    route{"GET", "/fapi/v1/positionSide/dual", s::signed_, w30, false, get_dual},
+    route{"POST", "/fapi/v1/positionSide/dual", s::signed_, w1, false, set_dual},
+    route{"GET", "/fapi/v2/account", s::signed_, w5, false, account_v2},
+    route{"GET", "/fapi/v3/account", s::signed_, w5, false, account_v3},
+    route{"GET", "/fapi/v2/balance", s::signed_, w5, false, balance},
+    route{"GET", "/fapi/v3/balance", s::signed_, w5, false, balance},
+    route{"GET", "/fapi/v2/positionRisk", s::signed_, w5, false, position_risk_v2},
+    route{"GET", "/fapi/v3/positionRisk", s::signed_, w5, false, position_risk_v3},
+    route{"POST", "/fapi/v1/algoOrder", s::signed_, w0, true, algo_new},
+    route{"DELETE", "/fapi/v1/algoOrder", s::signed_, w1, false, algo_cancel},
+    route{"GET", "/fapi/v1/algoOrder", s::signed_, w1, false, algo_query},
+    route{"GET", "/fapi/v1/openAlgoOrders", s::signed_, w_open_orders, false, algo_open_orders},
+    route{"DELETE", "/fapi/v1/algoOpenOrders", s::signed_, w1, false, algo_cancel_all},
+    route{"POST", "/fapi/v1/listenKey", s::api_key, w1, false, listen_key_new},
+    route{"PUT", "/fapi/v1/listenKey", s::api_key, w1, false, listen_key_keepalive},
+    route{"DELETE", "/fapi/v1/listenKey", s::api_key, w1, false, listen_key_close},
+};
+
+}  // namespace
+
+const route* find_route(std::string_view method, std::string_view path) {
+    for (const auto& r : routes) {
+        if (r.method == method && r.path == path) {
+            return &r;
+        }
+    }
+    return nullptr;
+}
+
+}  // namespace tradebot::sim::binance
