@@ -1,0 +1,60 @@
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <vector>
+
+#include "tradebot/exchange/binance/rest_client.hpp"
+#include "tradebot/exchange/symbol_map.hpp"
+#include "tradebot/exchange/venue_client.hpp"
+
+namespace tradebot::exchange::binance {
+
+// The Binance USDⓈ-M futures venue_client (§A5-§A8) over rest_client. Symbols go out in the
+// venue's spelling from the shared symbol_map, which load_instruments() fills (call it before
+// anything else and before starting the streams: the map is not thread-safe for writes). A symbol
+// that is not in the map gives invalid_request without any request.
+//
+// Endpoints: exchangeInfo, time, premiumIndex, /fapi/v2/balance, /fapi/v2/positionRisk (v2
+// because it carries leverage and marginType; v3 does not, §A8), openOrders, openAlgoOrders,
+// leverage, marginType, positionSide/dual, order (POST/GET/DELETE, newOrderRespType=RESULT),
+// algoOrder (POST/DELETE).
+class client final : public venue_client {
+public:
+    client(rest_client& rest, symbol_map& symbols, std::shared_ptr<spdlog::logger> log);
+
+    [[nodiscard]] core::exchange_id venue() const noexcept override { return core::exchange_id::binance; }
+
+    task<std::vector<instrument_rules>> load_instruments() override;
+    task<std::int64_t> server_time() override;
+    task<mark_price_state> mark_price(core::symbol symbol, request_priority priority) override;
+
+    task<std::vector<balance_state>> balances() override;
+    task<std::vector<position_state>> positions(request_priority priority) override;
+    task<std::vector<order_state>> open_orders(std::optional<core::symbol> symbol) override;
+    task<std::vector<stop_state>> open_stops(std::optional<core::symbol> symbol) override;
+
+    task<void> set_leverage(core::symbol symbol, int leverage) override;
+    task<void> set_margin_mode(core::symbol symbol, margin_mode mode) override;
+    task<void> set_one_way_mode() override;
+
+    task<order_ack> place_market_order(market_order_request request, request_priority priority) override;
+    task<order_ack> place_limit_order(limit_order_request request, request_priority priority) override;
+    task<order_state> query_order(core::symbol symbol, core::client_order_id client_id) override;
+    task<void> cancel_order(core::symbol symbol, core::client_order_id client_id, request_priority priority) override;
+
+    task<stop_state> place_stop(stop_request request) override;
+    task<stop_state> amend_stop(stop_state current, stop_request request) override;
+    task<void> cancel_stop(stop_state stop) override;
+
+private:
+    [[nodiscard]] result<std::string> venue_symbol(const core::symbol& s) const;
+    task<order_ack> place_order(std::string query, core::client_order_id client_id, request_priority priority);
+    task<void> setting(rest_request request);
+
+    rest_client& rest_;
+    symbol_map& symbols_;
+    std::shared_ptr<spdlog::logger> log_;
+};
+
+}  // namespace tradebot::exchange::binance

@@ -1,0 +1,155 @@
+// GCC 12 reports a false -Wmismatched-new-delete for the frames of coroutines (asio aligned_new).
+#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
+
+#include "tradebot/exchange/binance/client.hpp"
+
+#include <utility>
+
+#include <boost/json.hpp>
+
+#include "tradebot/exchange/binance/wire.hpp"
+#include "tradebot/logging/structured.hpp"
+
+namespace tradebot::exchange::binance {
+
+namespace asio = boost::asio;
+using logging::kv;
+
+client::client(rest_client& rest, symbol_map& symbols, std::shared_ptr<spdlog::logger> log)
+    : rest_{rest}, symbols_{symbols}, log_{std::move(log)} {}
+
+result<std::string> client::venue_symbol(const core::symbol& s) const {
+    if (const auto name = symbols_.to_venue(s)) {
+        return std::string{*name};
+    }
+    error e;
+    e.kind = error_kind::invalid_request;
+    e.venue = core::exchange_id::binance;
+    e.message = "symbol not loaded for binance: " + s.str();
+    return e;
+}
+
+venue_client::task<std::vector<instrument_rules>> client::load_instruments() {
+    rest_request r;
+    r.path = "/fapi/v1/exchangeInfo";
+    r.auth = security::none;
+    r.endpoint = binance_endpoint::exchange_info;
+    r.priority = request_priority::background;
+    auto v = co_await rest_.call(std::move(r));
+    if (!v) co_return v.error();
+    co_return parse_exchange_info(*v, symbols_);
+}
+
+venue_client::task<std::int64_t> client::server_time() {
+    co_return co_await rest_.sync_time(request_priority::normal);
+}
+
+venue_client::task<mark_price_state> client::mark_price(core::symbol symbol, request_priority priority) {
+    auto name = venue_symbol(symbol);
+    if (!name) co_return name.error();
+    rest_request r;
+    r.path = "/fapi/v1/premiumIndex";
+    r.query = query_builder{}.add("symbol", *name).str();
+    r.auth = security::none;
+    r.endpoint = binance_endpoint::premium_index;
+    r.priority = priority;
+    auto v = co_await rest_.call(std::move(r));
+    if (!v) co_return v.error();
+    co_return parse_premium_index(*v, symbols_);
+}
+
+venue_client::task<std::vector<balance_state>> client::balances() {
+    rest_request r;
+    r.path = "/fapi/v2/balance";
+    r.endpoint = binance_endpoint::balance;
+    r.priority = request_priority::normal;
+    auto v = co_await rest_.call(std::move(r));
+    if (!v) co_return v.error();
+    co_return parse_balances(*v);
+}
+
+venue_client::task<std::vector<position_state>> client::positions(request_priority priority) {
+    rest_request r;
+    r.path = "/fapi/v2/positionRisk";
+    r.endpoint = binance_endpoint::position_risk;
+    r.priority = priority;
+    auto v = co_await rest_.call(std::move(r));
+    if (!v) co_return v.error();
+    co_return parse_positions(*v, symbols_);
+}
+
+venue_client::task<std::vector<order_state>> client::open_orders(std::optional<core::symbol> symbol) {
+    rest_request r;
+    r.path = "/fapi/v1/openOrders";
+    r.endpoint = binance_endpoint::open_orders_all;
+    r.priority = request_priority::background;
+    if (symbol) {
+        auto name = venue_symbol(*symbol);
+        if (!name) co_return name.error();
+        r.query = query_builder{}.add("symbol", *name).str();
+        r.endpoint = binance_endpoint::open_orders;
+    }
+    auto v = co_await rest_.call(std::move(r));
+    if (!v) co_return v.error();
+    co_return parse_orders(*v, symbols_);
+}
+
+venue_client::task<std::vector<stop_state>> client::open_stops(std::optional<core::symbol> symbol) {
+    rest_request r;
+    r.path = "/fapi/v1/openAlgoOrders";
+    r.endpoint = binance_endpoint::open_algo_orders_all;
+    r.priority = request_priority::normal;
+    query_builder q;
+    q.add("algoType", "CONDITIONAL");
+    if (symbol) {
+        auto name = venue_symbol(*symbol);
+        if (!name) co_return name.error();
+        q.add("symbol", *name);
+        r.endpoint = binance_endpoint::open_algo_orders;
+    }
+    r.query = q.str();
+    auto v = co_await rest_.call(std::move(r));
+    if (!v) co_return v.error();
+    co_return parse_algo_orders(*v, symbols_);
+}
+
+venue_client::task<void> client::setting(rest_request request) {
+    auto v = co_await rest_.call(std::move(request));
+    if (!v && v.error().kind != error_kind::no_change) {
+        co_return v.error();
+    }
+    co_return result<void>{};
+}
+
+venue_client::task<void> client::set_leverage(core::symbol symbol, int leverage) {
+    auto name = venue_symbol(symbol);
+    if (!name) co_return name.error();
+    rest_request r;
+    r.method = "POST";
+    r.path = "/fapi/v1/leverage";
+    r.query = query_builder{}.add("symbol", *name).add("leverage", leverage).str();
+    r.endpoint = binance_endpoint::leverage;
+    co_return co_await setting(std::move(r));
+}
+
+venue_client::task<void> client::set_margin_mode(core::symbol symbol, margin_mode mode) {
+    auto name = venue_symbol(symbol);
+    if (!name) co_return name.error();
+    rest_request r;
+    r.method = "POST";
+    r.path = "/fapi/v1/marginType";
+    r.query = query_builder{}.add("symbol", *name).add("marginType", margin_text(mode)).str();
+    r.endpoint = binance_endpoint::margin_type;
+    co_return co_await setting(std::move(r));
+}
+
+venue_client::task<void> client::set_one_way_mode() {
+    rest_request r;
+    r.method = "POST";
+    r.path = "/fapi/v1/positionSide/dual";
+    r.query = query_builder{}.add("dualSidePosition", "false").str();
+    r.endpoint = binance_endpoint::position_mode_set;
+    co_return co_await setting(std::move(r));
+}
+
+}  // namespace tradebot::exchange::binance

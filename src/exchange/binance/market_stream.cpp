@@ -1,0 +1,281 @@
+#include "tradebot/exchange/binance/market_stream.hpp"
+
+#include <atomic>
+#include <deque>
+#include <mutex>
+#include <utility>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/json.hpp>
+
+#include "exchange/binance/metrics_lock.hpp"
+#include "exchange/binance/stream_publish.hpp"
+#include "tradebot/logging/structured.hpp"
+#include "tradebot/net/ws_client.hpp"
+
+namespace tradebot::exchange::binance {
+
+namespace asio = boost::asio;
+using logging::kv;
+
+namespace {
+
+std::string command(std::string_view method, const std::vector<std::string>& streams, std::uint64_t id) {
+    boost::json::array params;
+    for (const auto& s : streams) params.emplace_back(s);
+    return boost::json::serialize(boost::json::object{{"method", method}, {"params", std::move(params)}, {"id", id}});
+}
+
+void batch(std::string_view method, const std::vector<std::string>& names, std::size_t per_command,
+           std::uint64_t& next_id, std::vector<std::string>& out) {
+    std::vector<std::string> chunk;
+    for (const auto& n : names) {
+        chunk.push_back(n);
+        if (chunk.size() >= per_command) {
+            out.push_back(command(method, chunk, next_id++));
+            chunk.clear();
+        }
+    }
+    if (!chunk.empty()) out.push_back(command(method, chunk, next_id++));
+}
+
+}  // namespace
+
+std::vector<std::string> subscription_commands(const std::set<std::string>& current, const std::set<std::string>& desired,
+                                               std::size_t per_command, std::uint64_t& next_id) {
+    std::vector<std::string> gone;
+    std::vector<std::string> added;
+    for (const auto& s : current) {
+        if (!desired.contains(s)) gone.push_back(s);
+    }
+    for (const auto& s : desired) {
+        if (!current.contains(s)) added.push_back(s);
+    }
+    std::vector<std::string> out;
+    const std::size_t per = per_command == 0 ? 1 : per_command;
+    batch("UNSUBSCRIBE", gone, per, next_id, out);
+    batch("SUBSCRIBE", added, per, next_id, out);
+    return out;
+}
+
+struct market_stream::impl : std::enable_shared_from_this<impl> {
+    impl(asio::io_context& io_, const symbol_map& symbols_, events::topic<events::mark_price>* marks_,
+         events::topic<events::stream_state>* states_, const core::clock& clock_, venue_metrics* metrics_,
+         std::shared_ptr<spdlog::logger> log_, market_stream_options options_)
+        : io{io_}, strand{asio::make_strand(io_)}, symbols{symbols_}, marks{marks_}, states{states_}, clock{clock_},
+          metrics{metrics_}, log{std::move(log_)}, options{std::move(options_)}, pace{strand} {}
+
+    asio::io_context& io;
+    asio::strand<asio::io_context::executor_type> strand;
+    const symbol_map& symbols;
+    events::topic<events::mark_price>* marks;
+    events::topic<events::stream_state>* states;
+    const core::clock& clock;
+    venue_metrics* metrics;
+    std::shared_ptr<spdlog::logger> log;
+    market_stream_options options;
+    std::function<void(const book_ticker&)> book_handler;
+
+    // strand only
+    asio::steady_timer pace;
+    bool pacing = false;
+    bool connected = false;
+    std::chrono::steady_clock::time_point next_send{};
+    std::set<std::string> desired;
+    std::deque<std::string> queue;
+    std::uint64_t next_id = 1;
+    std::unique_ptr<net::ws_client> ws;
+
+    mutable std::mutex wire_mutex;
+    std::set<std::string> wire;  // what the connection has once the queue is sent
+    std::atomic<std::uint64_t> sent{0};
+    std::atomic<std::uint64_t> connect_count{0};
+
+    void publish_state(events::stream_status s, std::string reason) {
+        if (states == nullptr) return;
+        events::stream_state st;
+        st.exchange = core::exchange_id::binance;
+        st.stream = options.name;
+        st.status = s;
+        st.reason = std::move(reason);
+        st.ts = clock.now();
+        states->publish(st);
+    }
+
+    // Queues the commands that move the wire to `desired`.
+    void reconcile() {
+        std::set<std::string> current;
+        {
+            const std::lock_guard lock{wire_mutex};
+            current = wire;
+            wire = desired;
+        }
+        for (auto& c : subscription_commands(current, desired, options.streams_per_command, next_id)) {
+            queue.push_back(std::move(c));
+        }
+        pump();
+    }
+
+    void pump() {
+        if (pacing || !connected || !ws) return;
+        while (!queue.empty()) {
+            const auto now = std::chrono::steady_clock::now();
+            if (now < next_send) {
+                pacing = true;
+                pace.expires_at(next_send);
+                pace.async_wait([w = weak_from_this()](boost::system::error_code) {
+                    if (auto self = w.lock()) {
+                        self->pacing = false;
+                        self->pump();
+                    }
+                });
+                return;
+            }
+            ws->send(std::move(queue.front()));
+            queue.pop_front();
+            ++sent;
+            next_send = now + options.command_interval;
+        }
+    }
+
+    void on_connected() {
+        asio::post(strand, [w = weak_from_this()] {
+            auto self = w.lock();
+            if (!self) return;
+            ++self->connect_count;
+            self->connected = true;
+            self->queue.clear();  // commands for the old connection mean nothing here
+            {
+                const std::lock_guard lock{self->wire_mutex};
+                self->wire.clear();
+            }
+            self->reconcile();
+        });
+    }
+
+    void on_ws_state(net::ws_state s, const boost::system::error_code& reason) {
+        if (s == net::ws_state::connected) {
+            detail::with_metrics(metrics, [&](venue_metrics& m) { m.stream_up(options.name, 1); });
+            publish_state(events::stream_status::connected, {});
+            return;
+        }
+        if (s == net::ws_state::disconnected || s == net::ws_state::stalled || s == net::ws_state::stopped) {
+            asio::post(strand, [w = weak_from_this()] {
+                if (auto self = w.lock()) self->connected = false;
+            });
+        }
+        if (s == net::ws_state::disconnected) {
+            detail::with_metrics(metrics, [&](venue_metrics& m) {
+                m.stream_up(options.name, 0);
+                m.stream_reconnect(options.name);
+            });
+            publish_state(events::stream_status::disconnected, reason.message());
+        } else if (s == net::ws_state::stalled) {
+            detail::with_metrics(metrics, [&](venue_metrics& m) { m.stream_up(options.name, -1); });
+            publish_state(events::stream_status::stalled, reason.message());
+        }
+    }
+
+    void on_frame(stream_decoder& decoder, std::string_view frame) {
+        detail::with_metrics(metrics, [&](venue_metrics& m) { m.stream_message(options.name); });
+        auto d = decoder.decode(frame, clock.now());
+        if (const auto* b = std::get_if<book_ticker>(&d)) {
+            if (book_handler) {
+                asio::post(strand, [w = weak_from_this(), t = *b] {
+                    if (auto self = w.lock(); self && self->book_handler) self->book_handler(t);
+                });
+            }
+            return;
+        }
+        if (const auto* e = std::get_if<command_error>(&d)) {
+            logging::warn(log, "binance market stream: command refused", kv("code", e->code), kv("msg", e->message));
+            return;
+        }
+        stream_sinks sinks{nullptr, nullptr, nullptr, marks};
+        if (publish_decoded(d, sinks) == publish_outcome::malformed) {
+            detail::with_metrics(metrics, [&](venue_metrics& m) { m.stream_malformed(options.name); });
+            logging::warn(log, "binance market stream: malformed frame", kv("reason", std::get<malformed>(d).reason));
+        }
+    }
+
+    void start() {
+        net::ws_client_options o;
+        o.url = options.ws_base + "/" + options.route + "/stream";
+        o.verify_peer = options.verify_peer;
+        o.ca_file = options.ca_file;
+        o.connect_timeout = options.connect_timeout;
+        o.idle_timeout = options.idle_timeout;
+        o.stall_timeout = options.stall_timeout;
+        o.backoff = options.backoff;
+        auto decoder = std::make_shared<stream_decoder>(symbols);
+        ws = std::make_unique<net::ws_client>(io, o);
+        ws->on_message([this, decoder](std::string_view f) { on_frame(*decoder, f); });
+        ws->on_connected([this] { on_connected(); });
+        ws->on_state([this](net::ws_state s, boost::system::error_code ec) { on_ws_state(s, ec); });
+        ws->start();
+    }
+
+    void set_symbols(const std::set<core::symbol>& wanted) {
+        std::set<std::string> names;
+        for (const auto& s : wanted) {
+            const auto venue = symbols.to_venue(s);
+            if (!venue) {
+                logging::warn(log, "binance market stream: symbol not loaded", kv("symbol", s));
+                continue;
+            }
+            for (const auto& suffix : options.streams) names.insert(stream_name(*venue, suffix));
+        }
+        desired = std::move(names);
+        if (connected) reconcile();
+    }
+};
+
+market_stream::market_stream(asio::io_context& io, const symbol_map& symbols,
+                             events::topic<events::mark_price>* marks, events::topic<events::stream_state>* states,
+                             const core::clock& clock, venue_metrics* metrics, std::shared_ptr<spdlog::logger> log,
+                             market_stream_options options)
+    : impl_{std::make_shared<impl>(io, symbols, marks, states, clock, metrics, std::move(log), std::move(options))} {}
+
+market_stream::~market_stream() {
+    // The ws client's handlers point at impl: end them before impl can go.
+    auto self = impl_;
+    asio::post(self->strand, [self] {
+        self->pace.cancel();
+        self->ws.reset();
+    });
+}
+
+void market_stream::on_book_ticker(std::function<void(const book_ticker&)> handler) {
+    impl_->book_handler = std::move(handler);
+}
+
+void market_stream::start() {
+    asio::post(impl_->strand, [self = impl_] {
+        if (!self->ws) self->start();
+    });
+}
+
+void market_stream::stop() {
+    asio::post(impl_->strand, [self = impl_] {
+        self->pace.cancel();
+        if (self->ws) self->ws->stop();
+        self->connected = false;
+    });
+}
+
+void market_stream::set_symbols(std::set<core::symbol> symbols) {
+    asio::post(impl_->strand, [self = impl_, s = std::move(symbols)] { self->set_symbols(s); });
+}
+
+std::set<std::string> market_stream::subscriptions() const {
+    const std::lock_guard lock{impl_->wire_mutex};
+    return impl_->wire;
+}
+
+std::uint64_t market_stream::commands_sent() const noexcept { return impl_->sent.load(); }
+std::uint64_t market_stream::connects() const noexcept { return impl_->connect_count.load(); }
+
+}  // namespace tradebot::exchange::binance

@@ -1,0 +1,216 @@
+// GCC 12 reports a false -Wmismatched-new-delete for the frames of coroutines (asio aligned_new).
+#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
+#include "tradebot/exchange/bybit/client.hpp"
+
+#include <utility>
+
+namespace tradebot::exchange::bybit {
+
+namespace {
+
+error local_error(error_kind kind, std::string message) {
+    error e;
+    e.kind = kind;
+    e.venue = core::exchange_id::bybit;
+    e.message = std::move(message);
+    return e;
+}
+
+std::string with_cursor(std::string query, const std::string& cursor) {
+    if (!cursor.empty()) {
+        query += "&cursor=" + url_encode(cursor);
+    }
+    return query;
+}
+
+// Pages are bounded so that a venue that keeps returning a cursor cannot loop us forever.
+constexpr int max_pages = 50;
+
+}  // namespace
+
+client::client(rest_client& rest, symbol_map& symbols, client_options options)
+    : rest_{rest}, symbols_{symbols}, options_{options} {}
+
+const instrument_rules* client::rules(const core::symbol& s) const noexcept {
+    const auto it = rules_.find(s);
+    return it == rules_.end() ? nullptr : &it->second;
+}
+
+result<std::string> client::venue_name(const core::symbol& s) const {
+    if (const auto name = symbols_.to_venue(s)) {
+        return std::string{*name};
+    }
+    return local_error(error_kind::invalid_request, "bybit: unknown symbol " + s.str() + " (load_instruments first)");
+}
+
+venue_client::task<std::vector<instrument_rules>> client::load_instruments() {
+    std::vector<instrument_rules> out;
+    std::string cursor;
+    for (int page_no = 0; page_no < max_pages; ++page_no) {
+        std::string path = "/v5/market/instruments-info";
+        std::string query = with_cursor("category=linear&limit=1000", cursor);
+        auto r = co_await rest_.get(std::move(path), std::move(query), false, request_priority::background);
+        if (!r) {
+            co_return r.error();
+        }
+        auto page = parse_instruments(*r, symbols_);
+        if (!page) {
+            co_return page.error();
+        }
+        for (auto& rule : page->rules) {
+            rules_[rule.symbol] = rule;
+            out.push_back(std::move(rule));
+        }
+        if (page->next_cursor.empty()) {
+            co_return out;
+        }
+        cursor = page->next_cursor;
+    }
+    co_return bad_response_error(core::exchange_id::bybit, 200, "instruments-info: too many pages");
+}
+
+venue_client::task<std::int64_t> client::server_time() { co_return co_await rest_.sync_time(); }
+
+venue_client::task<mark_price_state> client::mark_price(core::symbol symbol, request_priority priority) {
+    auto name = venue_name(symbol);
+    if (!name) {
+        co_return name.error();
+    }
+    std::string path = "/v5/market/tickers";
+    std::string query = "category=linear&symbol=" + url_encode(*name);
+    auto r = co_await rest_.get(std::move(path), std::move(query), false, priority);
+    if (!r) {
+        co_return r.error();
+    }
+    co_return parse_mark_price(*r, symbols_);
+}
+
+venue_client::task<std::vector<balance_state>> client::balances() {
+    std::string path = "/v5/account/wallet-balance";
+    std::string query = "accountType=UNIFIED";
+    auto r = co_await rest_.get(std::move(path), std::move(query), true, request_priority::background);
+    if (!r) {
+        co_return r.error();
+    }
+    co_return parse_wallet(*r);
+}
+
+venue_client::task<positions_page> client::all_positions(std::optional<core::symbol> symbol,
+                                                         request_priority priority) {
+    std::string base = "category=linear&limit=200";
+    if (symbol) {
+        auto name = venue_name(*symbol);
+        if (!name) {
+            co_return name.error();
+        }
+        base += "&symbol=" + url_encode(*name);
+    } else {
+        base += "&settleCoin=USDT";
+    }
+    positions_page all;
+    std::string cursor;
+    for (int page_no = 0; page_no < max_pages; ++page_no) {
+        std::string path = "/v5/position/list";
+        std::string query = with_cursor(base, cursor);
+        auto r = co_await rest_.get(std::move(path), std::move(query), true, priority);
+        if (!r) {
+            co_return r.error();
+        }
+        auto page = parse_positions(*r, symbols_);
+        if (!page) {
+            co_return page.error();
+        }
+        all.positions.insert(all.positions.end(), page->positions.begin(), page->positions.end());
+        all.stops.insert(all.stops.end(), page->stops.begin(), page->stops.end());
+        if (page->next_cursor.empty()) {
+            co_return all;
+        }
+        cursor = page->next_cursor;
+    }
+    co_return bad_response_error(core::exchange_id::bybit, 200, "position/list: too many pages");
+}
+
+venue_client::task<std::vector<position_state>> client::positions(request_priority priority) {
+    auto r = co_await all_positions(std::nullopt, priority);
+    if (!r) {
+        co_return r.error();
+    }
+    co_return std::move(r->positions);
+}
+
+venue_client::task<std::vector<stop_state>> client::open_stops(std::optional<core::symbol> symbol) {
+    auto r = co_await all_positions(symbol, request_priority::background);
+    if (!r) {
+        co_return r.error();
+    }
+    co_return std::move(r->stops);
+}
+
+venue_client::task<std::vector<order_state>> client::open_orders(std::optional<core::symbol> symbol) {
+    std::string base = "category=linear&limit=50";
+    if (symbol) {
+        auto name = venue_name(*symbol);
+        if (!name) {
+            co_return name.error();
+        }
+        base += "&symbol=" + url_encode(*name);
+    } else {
+        base += "&settleCoin=USDT";
+    }
+    std::vector<order_state> out;
+    std::string cursor;
+    for (int page_no = 0; page_no < max_pages; ++page_no) {
+        std::string path = "/v5/order/realtime";
+        std::string query = with_cursor(base, cursor);
+        auto r = co_await rest_.get(std::move(path), std::move(query), true, request_priority::background);
+        if (!r) {
+            co_return r.error();
+        }
+        auto page = parse_orders(*r, symbols_);
+        if (!page) {
+            co_return page.error();
+        }
+        for (std::size_t i = 0; i < page->orders.size(); ++i) {
+            if (!page->position_tpsl[i] && !is_final(page->orders[i].status)) {
+                out.push_back(std::move(page->orders[i]));
+            }
+        }
+        if (page->next_cursor.empty()) {
+            co_return out;
+        }
+        cursor = page->next_cursor;
+    }
+    co_return bad_response_error(core::exchange_id::bybit, 200, "order/realtime: too many pages");
+}
+
+venue_client::task<void> client::settings_call(std::string path, std::string body) {
+    auto r = co_await rest_.post(std::move(path), std::move(body), request_priority::normal, true);
+    if (!r && r.error().kind != error_kind::no_change) {
+        co_return r.error();
+    }
+    co_return result<void>{};
+}
+
+venue_client::task<void> client::set_leverage(core::symbol symbol, int leverage) {
+    auto name = venue_name(symbol);
+    if (!name) {
+        co_return name.error();
+    }
+    std::string path = "/v5/position/set-leverage";
+    std::string body = set_leverage_body(*name, leverage);
+    co_return co_await settings_call(std::move(path), std::move(body));
+}
+
+venue_client::task<void> client::set_margin_mode(core::symbol /*account-wide on Bybit*/, margin_mode mode) {
+    std::string path = "/v5/account/set-margin-mode";
+    std::string body = margin_mode_body(mode);
+    co_return co_await settings_call(std::move(path), std::move(body));
+}
+
+venue_client::task<void> client::set_one_way_mode() {
+    std::string path = "/v5/position/switch-mode";
+    std::string body = switch_mode_body();
+    co_return co_await settings_call(std::move(path), std::move(body));
+}
+
+}  // namespace tradebot::exchange::bybit

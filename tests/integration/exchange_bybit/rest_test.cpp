@@ -1,0 +1,147 @@
+// GCC 12 reports a false -Wmismatched-new-delete for the frames of coroutines (asio aligned_new).
+#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
+// The Bybit venue_client against tradebot-sim over TLS: reference data, orders, stops, faults.
+#include "bybit_fixture.hpp"
+
+namespace tradebot::exchange::bybit::testing {
+namespace {
+
+using namespace tradebot::core::literals;
+
+TEST_F(bybit_sim_test, LoadsInstrumentsAndServerTime) {
+    auto rules = run(venue_->load_instruments());
+    ASSERT_TRUE(rules.has_value()) << rules.error().describe();
+    EXPECT_GE(rules->size(), 5U);
+    const auto* btc = venue_->rules(sym("BTCUSDT"));
+    ASSERT_NE(btc, nullptr);
+    EXPECT_EQ(btc->tick_size, "0.10"_d);
+    EXPECT_EQ(btc->step_size, "0.001"_d);
+    EXPECT_EQ(btc->min_qty, "0.001"_d);
+    EXPECT_EQ(btc->market_max_qty, "120"_d);
+    EXPECT_EQ(btc->min_notional, "100"_d);
+    ASSERT_TRUE(symbols_.to_venue(sym("ETHUSDT")).has_value());
+
+    auto t = run(venue_->server_time());
+    ASSERT_TRUE(t.has_value()) << t.error().describe();
+    EXPECT_LT(std::abs(*t - clock_.now_ms()), 5'000);
+    EXPECT_TRUE(sync_.synced());
+
+    auto mark = run(venue_->mark_price(sym("BTCUSDT"), request_priority::normal));
+    ASSERT_TRUE(mark.has_value()) << mark.error().describe();
+    EXPECT_EQ(mark->mark_price, "60000"_d);
+
+    auto bal = run(venue_->balances());
+    ASSERT_TRUE(bal.has_value()) << bal.error().describe();
+    ASSERT_FALSE(bal->empty());
+    EXPECT_EQ(bal->front().asset, "USDT");
+    EXPECT_EQ(bal->front().wallet_balance, "10000"_d);
+    EXPECT_EQ(bal->front().available, "10000"_d);
+}
+
+TEST_F(bybit_sim_test, UnknownSymbolIsAnErrorNotAGuess) {
+    auto r = run(venue_->mark_price(sym("BTCUSDT"), request_priority::normal));  // map not loaded
+    ASSERT_FALSE(r.has_value());
+    EXPECT_EQ(r.error().kind, error_kind::invalid_request);
+}
+
+TEST_F(bybit_sim_test, SettingsAreIdempotent) {
+    load();
+    auto mode = run(venue_->set_one_way_mode());
+    EXPECT_TRUE(mode.has_value()) << mode.error().describe();
+    auto lev = run(venue_->set_leverage(sym("BTCUSDT"), 7));
+    EXPECT_TRUE(lev.has_value()) << lev.error().describe();
+    auto again = run(venue_->set_leverage(sym("BTCUSDT"), 7));  // 110043 -> success
+    EXPECT_TRUE(again.has_value()) << again.error().describe();
+    auto isolated = run(venue_->set_margin_mode(sym("BTCUSDT"), exchange::margin_mode::isolated));
+    EXPECT_TRUE(isolated.has_value()) << isolated.error().describe();
+    auto cross = run(venue_->set_margin_mode(sym("BTCUSDT"), exchange::margin_mode::cross));
+    EXPECT_TRUE(cross.has_value()) << cross.error().describe();
+}
+
+TEST_F(bybit_sim_test, PlaceQueryCancelLimitOrder) {
+    load();
+    limit_order_request req;
+    req.symbol = sym("BTCUSDT");
+    req.side = core::side::buy;
+    req.quantity = "0.010"_d;
+    req.price = "55000.0"_d;
+    req.client_id = id(101);
+    auto ack = run(venue_->place_limit_order(req, request_priority::normal));
+    ASSERT_TRUE(ack.has_value()) << ack.error().describe();
+    EXPECT_FALSE(ack->venue_order_id.empty());
+
+    auto q = run(venue_->query_order(sym("BTCUSDT"), id(101)));
+    ASSERT_TRUE(q.has_value()) << q.error().describe();
+    EXPECT_EQ(q->status, order_status::new_);
+    EXPECT_EQ(q->venue_order_id, ack->venue_order_id);
+    ASSERT_TRUE(q->client_id.has_value());
+    EXPECT_EQ(*q->client_id, id(101));
+    EXPECT_EQ(q->quantity, "0.01"_d);
+    ASSERT_TRUE(q->price.has_value());
+    EXPECT_EQ(*q->price, "55000"_d);
+
+    auto open = run(venue_->open_orders(std::nullopt));
+    ASSERT_TRUE(open.has_value()) << open.error().describe();
+    ASSERT_EQ(open->size(), 1U);
+    EXPECT_EQ(open->front().raw_client_id, id(101).str());
+
+    auto cancel = run(venue_->cancel_order(sym("BTCUSDT"), id(101), request_priority::normal));
+    ASSERT_TRUE(cancel.has_value()) << cancel.error().describe();
+    auto again = run(venue_->cancel_order(sym("BTCUSDT"), id(101), request_priority::normal));
+    ASSERT_FALSE(again.has_value());
+    EXPECT_EQ(again.error().kind, error_kind::unknown_order) << again.error().describe();
+
+    auto after = run(venue_->query_order(sym("BTCUSDT"), id(101)));
+    ASSERT_TRUE(after.has_value()) << after.error().describe();
+    EXPECT_EQ(after->status, order_status::canceled);
+
+    auto none = run(venue_->query_order(sym("BTCUSDT"), id(999)));
+    ASSERT_FALSE(none.has_value());
+    EXPECT_EQ(none.error().kind, error_kind::unknown_order);
+}
+
+TEST_F(bybit_sim_test, MarketOrderReturnsItsFillAndOpensAPosition) {
+    load();
+    market_order_request req;
+    req.symbol = sym("BTCUSDT");
+    req.side = core::side::buy;
+    req.quantity = "0.010"_d;
+    req.client_id = id(201);
+    auto ack = run(venue_->place_market_order(req, request_priority::normal));
+    ASSERT_TRUE(ack.has_value()) << ack.error().describe();
+    ASSERT_TRUE(ack->state.has_value());
+    EXPECT_EQ(ack->state->status, order_status::filled);
+    EXPECT_EQ(ack->state->filled_quantity, "0.01"_d);
+    EXPECT_TRUE(ack->state->average_price.is_positive());
+
+    auto pos = run(venue_->positions(request_priority::normal));
+    ASSERT_TRUE(pos.has_value()) << pos.error().describe();
+    ASSERT_EQ(pos->size(), 1U);
+    EXPECT_EQ(pos->front().symbol.str(), "BTCUSDT");
+    EXPECT_EQ(pos->front().side, core::position_side::long_);
+    EXPECT_EQ(pos->front().quantity, "0.01"_d);
+
+    // A duplicate orderLinkId is refused by the venue, never sent as a second order.
+    auto dup = run(venue_->place_market_order(req, request_priority::normal));
+    ASSERT_FALSE(dup.has_value());
+    EXPECT_EQ(dup.error().kind, error_kind::duplicate_client_id) << dup.error().describe();
+
+    market_order_request close = req;
+    close.side = core::side::sell;
+    close.reduce_only = true;
+    close.client_id = id(201, core::order_purpose::exit);
+    auto closed = run(venue_->place_market_order(close, request_priority::critical));
+    ASSERT_TRUE(closed.has_value()) << closed.error().describe();
+    auto flat = run(venue_->positions(request_priority::normal));
+    ASSERT_TRUE(flat.has_value());
+    EXPECT_TRUE(flat->empty());
+
+    // Reduce-only with no position: the venue refuses it (110017), nothing opens.
+    close.client_id = id(201, core::order_purpose::exit, 1);
+    auto reduce = run(venue_->place_market_order(close, request_priority::critical));
+    ASSERT_FALSE(reduce.has_value());
+    EXPECT_EQ(reduce.error().kind, error_kind::reduce_only_rejected) << reduce.error().describe();
+}
+
+}  // namespace
+}  // namespace tradebot::exchange::bybit::testing
