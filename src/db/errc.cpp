@@ -22,6 +22,7 @@ public:
             case errc::deadlock_detected: return "deadlock detected";
             case errc::unique_violation: return "unique constraint violated";
             case errc::constraint_violation: return "constraint violated";
+            case errc::stale_version: return "stale row version";
             case errc::bad_result: return "unexpected query result";
             case errc::migration_checksum_mismatch: return "applied migration differs from this build";
             case errc::migration_unknown_version: return "database has a migration unknown to this build";

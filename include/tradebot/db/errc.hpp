@@ -23,6 +23,7 @@ enum class errc : std::uint8_t {
     deadlock_detected,       // SQLSTATE 40P01: the whole transaction may be retried
     unique_violation,        // SQLSTATE 23505
     constraint_violation,    // other SQLSTATE 23xxx (check, foreign key, not null)
+    stale_version,           // the row changed since it was read (optimistic concurrency)
     bad_result,              // the result had an unexpected shape or could not be converted
     migration_checksum_mismatch,  // an applied migration differs from the one in this binary
     migration_unknown_version,    // the database has a migration this binary does not know

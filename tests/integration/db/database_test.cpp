@@ -3,7 +3,7 @@
 #include <thread>
 #include <vector>
 
-#include "db_fixture.hpp"
+#include "tradebot_test/pg_fixture.hpp"
 #include "tradebot/db/database.hpp"
 #include "tradebot/db/transaction.hpp"
 

@@ -1,6 +1,6 @@
 #include <boost/asio/steady_timer.hpp>
 
-#include "db_fixture.hpp"
+#include "tradebot_test/pg_fixture.hpp"
 #include "tradebot/db/database.hpp"
 #include "tradebot/db/listener.hpp"
 #include "tradebot/db/transaction.hpp"

@@ -3,7 +3,7 @@
 
 #include <boost/asio/experimental/awaitable_operators.hpp>
 
-#include "db_fixture.hpp"
+#include "tradebot_test/pg_fixture.hpp"
 #include "tradebot/db/database.hpp"
 #include "tradebot/db/transaction.hpp"
 

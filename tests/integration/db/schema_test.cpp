@@ -1,4 +1,4 @@
-#include "db_fixture.hpp"
+#include "tradebot_test/pg_fixture.hpp"
 #include "tradebot/db/database.hpp"
 #include "tradebot/db/transaction.hpp"
 

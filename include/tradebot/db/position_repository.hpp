@@ -1,0 +1,37 @@
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include <boost/asio/awaitable.hpp>
+
+#include "tradebot/db/database.hpp"
+#include "tradebot/db/records.hpp"
+
+namespace tradebot::db {
+
+// The positions table. Every write after the insert is a state transition guarded by the row's
+// version (optimistic concurrency): a writer holding an old version gets errc::stale_version
+// and must re-read, so two components can never overwrite each other's state.
+class position_repository {
+public:
+    explicit position_repository(database& db) : db_{db} {}
+
+    // The pending_entry row; errc::unique_violation when the symbol already has a live position
+    // of this mode on the venue (index positions_one_live_per_symbol: rule 4 by construction).
+    [[nodiscard]] boost::asio::awaitable<result<std::int64_t>> create_pending(new_position p);
+    // Sets `state` and the given columns if the row is still at `expected_version`; returns the
+    // new version.
+    [[nodiscard]] boost::asio::awaitable<result<std::int32_t>> transition(std::int64_t id, std::int32_t expected_version,
+                                                                          position_state state, position_update u);
+    // Rows not closed or failed, oldest first.
+    [[nodiscard]] boost::asio::awaitable<result<std::vector<position_record>>> load_live(core::mode mode);
+    [[nodiscard]] boost::asio::awaitable<result<std::vector<position_record>>> find(std::int64_t id);
+    // Realized PnL of the positions of `mode` closed at or after `since` (the daily loss limit).
+    [[nodiscard]] boost::asio::awaitable<result<core::decimal>> realized_pnl_since(time_point since, core::mode mode);
+
+private:
+    database& db_;
+};
+
+}  // namespace tradebot::db

@@ -1,0 +1,127 @@
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "tradebot/core/clock.hpp"
+#include "tradebot/core/decimal.hpp"
+#include "tradebot/core/ids.hpp"
+#include "tradebot/core/symbol.hpp"
+#include "tradebot/core/types.hpp"
+
+// Rows of the trading tables (src/db/migrations/0001_initial.sql) in internal types.
+namespace tradebot::db {
+
+using time_point = core::clock::time_point;
+
+// positions.state: pending_entry -> entry_placed -> protected -> closing -> closed | failed.
+enum class position_state : std::uint8_t { pending_entry, entry_placed, protected_, closing, closed, failed };
+
+[[nodiscard]] std::string_view to_string(position_state s) noexcept;
+[[nodiscard]] std::optional<position_state> parse_position_state(std::string_view text) noexcept;
+
+struct position_record {
+    std::int64_t id = 0;
+    std::int32_t version = 0;
+    core::exchange_id exchange = core::exchange_id::binance;
+    core::symbol symbol;
+    core::position_side side = core::position_side::long_;
+    core::mode mode = core::mode::test;
+    position_state state = position_state::pending_entry;
+    std::optional<std::int64_t> signal_id;
+    core::decimal quantity;
+    std::optional<core::decimal> entry_price;
+    std::optional<core::decimal> exit_price;
+    core::decimal leverage;
+    std::optional<core::decimal> stop_price;
+    std::optional<std::string> stop_order_id;
+    std::optional<std::string> stop_client_order_id;
+    bool trailing_activated = false;
+    std::optional<time_point> trailing_activated_at;
+    std::optional<core::decimal> trailing_peak_price;
+    std::optional<time_point> trailing_last_move_at;
+    std::optional<time_point> opened_at;
+    std::optional<time_point> closed_at;
+    std::optional<std::string> close_reason;
+    std::optional<core::decimal> realized_pnl;
+    core::decimal fees;
+};
+
+struct new_position {
+    core::exchange_id exchange = core::exchange_id::binance;
+    core::symbol symbol;
+    core::position_side side = core::position_side::long_;
+    core::mode mode = core::mode::test;
+    std::optional<std::int64_t> signal_id;
+    core::decimal leverage = core::decimal::from_int(1);
+};
+
+// The columns a state transition may set; unset members keep their value.
+struct position_update {
+    std::optional<core::decimal> quantity;
+    std::optional<core::decimal> entry_price;
+    std::optional<core::decimal> exit_price;
+    std::optional<core::decimal> stop_price;
+    std::optional<std::string> stop_order_id;
+    std::optional<std::string> stop_client_order_id;
+    std::optional<bool> trailing_activated;
+    std::optional<time_point> trailing_activated_at;
+    std::optional<core::decimal> trailing_peak_price;
+    std::optional<time_point> trailing_last_move_at;
+    std::optional<time_point> opened_at;
+    std::optional<time_point> closed_at;
+    std::optional<std::string> close_reason;
+    std::optional<core::decimal> realized_pnl;
+    std::optional<core::decimal> fees;
+};
+
+// orders.status, the journal's view of one order.
+enum class order_status : std::uint8_t {
+    pending,  // journalled, not sent yet
+    sent,
+    new_,
+    partially_filled,
+    filled,
+    triggered,
+    canceled,
+    rejected,
+    expired,
+    unknown,  // sent, outcome not known: look it up by client id
+};
+
+[[nodiscard]] std::string_view to_string(order_status s) noexcept;
+[[nodiscard]] std::optional<order_status> parse_order_status(std::string_view text) noexcept;
+
+struct order_record {
+    std::int64_t id = 0;
+    std::optional<std::int64_t> position_id;
+    core::exchange_id exchange = core::exchange_id::binance;
+    core::symbol symbol;
+    core::mode mode = core::mode::test;
+    core::order_purpose purpose = core::order_purpose::entry;
+    core::side side = core::side::buy;
+    core::order_type type = core::order_type::market;
+    core::decimal quantity;
+    std::optional<core::decimal> price;
+    std::optional<core::decimal> stop_price;
+    bool reduce_only = false;
+    order_status status = order_status::pending;
+    std::string client_order_id;  // filled by the journal
+    std::optional<std::string> venue_order_id;
+    core::decimal filled_quantity;
+    std::optional<core::decimal> average_price;
+    int attempt = 0;
+};
+
+struct order_update {
+    order_status status = order_status::sent;
+    std::optional<core::decimal> filled_quantity;
+    std::optional<core::decimal> average_price;
+    std::optional<std::string> venue_order_id;
+    std::optional<std::string> error_code;
+    std::optional<std::string> error_message;
+};
+
+}  // namespace tradebot::db

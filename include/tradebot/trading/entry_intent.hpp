@@ -1,0 +1,47 @@
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "tradebot/core/decimal.hpp"
+#include "tradebot/core/symbol.hpp"
+#include "tradebot/core/types.hpp"
+#include "tradebot/exchange/venue_client.hpp"
+
+namespace tradebot::trading {
+
+// A decision to open one position, after the filters and the risk checks: sized, rounded, ready.
+struct entry_intent {
+    std::optional<std::int64_t> signal_id;  // none for a manual open
+    core::exchange_id exchange = core::exchange_id::binance;
+    core::symbol symbol;
+    core::position_side side = core::position_side::long_;
+    core::decimal quantity;         // floored to the step for a market order
+    core::decimal reference_price;  // the mark the size was computed from
+    int leverage = 1;
+};
+
+// How an open ended. Every kind but `protected_` leaves no position behind, or says why not.
+enum class open_result_kind : std::uint8_t {
+    protected_,        // filled and covered by an exchange-side stop
+    already_live,      // the symbol already has a live position (rule 4): nothing sent
+    not_opened,        // leverage or entry refused by the venue: nothing opened
+    closed_unprotected,  // filled, but no stop could be placed: closed again at market
+    needs_reconcile,   // an outcome the venue could not confirm; the reconciler takes over
+};
+
+[[nodiscard]] std::string_view to_string(open_result_kind k) noexcept;
+
+struct open_result {
+    open_result_kind kind = open_result_kind::not_opened;
+    std::int64_t position_id = 0;
+    std::int32_t version = 0;  // of the positions row after the last write
+    core::decimal quantity;
+    core::decimal entry_price;
+    std::optional<core::decimal> stop_price;
+    std::optional<exchange::stop_state> stop;  // the live stop when protected
+    std::string reason;  // for the signal row and the log; empty when protected
+};
+
+}  // namespace tradebot::trading

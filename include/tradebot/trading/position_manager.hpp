@@ -1,0 +1,131 @@
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/steady_timer.hpp>
+
+#include "tradebot/config/settings.hpp"
+#include "tradebot/core/clock.hpp"
+#include "tradebot/db/records.hpp"
+#include "tradebot/events/router.hpp"
+#include "tradebot/events/types.hpp"
+#include "tradebot/exchange/venue_client.hpp"
+#include "tradebot/protection/aged_policy.hpp"
+#include "tradebot/protection/trailing_stop.hpp"
+#include "tradebot/trading/entry_intent.hpp"
+#include "tradebot/trading/order_executor.hpp"
+#include "tradebot/trading/position_opener.hpp"
+#include "tradebot/trading/stop_loss_manager.hpp"
+#include "tradebot/trading/trading_metrics.hpp"
+
+namespace spdlog {
+class logger;
+}
+
+namespace tradebot::db {
+class position_repository;
+class order_journal;
+}  // namespace tradebot::db
+
+namespace tradebot::trading {
+
+// A live position as the manager tracks it between database writes.
+struct live_position {
+    std::int64_t id = 0;
+    std::int32_t version = 0;
+    db::position_state state = db::position_state::pending_entry;
+    core::symbol symbol;
+    core::position_side side = core::position_side::long_;
+    core::decimal quantity;
+    core::decimal entry_price;
+    core::clock::time_point opened_at;
+    std::optional<exchange::stop_state> stop;
+    std::optional<protection::trailing_stop> trailing;
+    std::optional<core::decimal> last_mark;
+    std::optional<core::clock::time_point> retry_after;  // after a failed close
+    bool busy = false;      // a stop move or a close is in flight: no second one (rule 4)
+    int absent_reads = 0;   // consecutive reconcile reads without the position on the venue
+};
+
+// One venue's positions after they are opened: the atomic open, the trailing stop, the aged exit,
+// closing, and the reconcile pass (start-up and periodic) that keeps the database and the venue in
+// agreement (DESIGN.md rules 3-6). Runs on its own strand; every member is called on it.
+class position_manager {
+public:
+    position_manager(boost::asio::any_io_executor strand, exchange::venue_client& venue,
+                     db::position_repository& positions, db::order_journal& journal, events::router& router,
+                     trading_metrics& metrics, const config::settings& settings, const core::clock& clock);
+    ~position_manager();
+    position_manager(const position_manager&) = delete;
+    position_manager& operator=(const position_manager&) = delete;
+
+    // Loads the instruments and the live rows, reconciles once, then follows mark prices and
+    // reconciles every trading.reconcile_interval_seconds. Completes (true) when the venue and the
+    // database agree, i.e. when this venue may report ready.
+    [[nodiscard]] boost::asio::awaitable<bool> start();
+    // No new work starts; running tasks finish (the io_context must run until idle() before the
+    // manager is destroyed: its coroutines refer to it).
+    void stop();
+    [[nodiscard]] bool idle() const noexcept { return tasks_ == 0; }
+
+    // Opens unless the symbol is live or in flight here (rule 4); the result says how it ended.
+    [[nodiscard]] boost::asio::awaitable<open_result> open(entry_intent intent);
+    // Closes one live position at market (operator command or emergency).
+    [[nodiscard]] boost::asio::awaitable<bool> close(core::symbol symbol, std::string reason);
+    // One reconcile pass; safe to call at any time.
+    [[nodiscard]] boost::asio::awaitable<void> reconcile();
+
+    [[nodiscard]] core::exchange_id venue() const noexcept;
+    [[nodiscard]] const std::map<core::symbol, live_position>& live() const noexcept { return live_; }
+    [[nodiscard]] bool busy_with(const core::symbol& s) const { return live_.contains(s) || opening_.contains(s); }
+    [[nodiscard]] const exchange::instrument_rules* rules(const core::symbol& s) const;
+    [[nodiscard]] std::optional<core::decimal> last_mark(const core::symbol& s) const;
+    // The symbols whose prices are wanted: the live positions' (the caller adds candidates).
+    [[nodiscard]] std::set<core::symbol> watched_symbols() const;
+
+private:
+    void on_mark(const events::mark_price& m);
+    boost::asio::awaitable<void> move_stop(core::symbol symbol, core::decimal trigger);
+    boost::asio::awaitable<void> close_live(core::symbol symbol, core::order_purpose purpose, std::string reason);
+    boost::asio::awaitable<void> save_trailing(core::symbol symbol);
+    boost::asio::awaitable<void> record_closed(live_position pos, std::optional<core::decimal> exit_price,
+                                               std::string reason);
+    boost::asio::awaitable<void> reconcile_loop();
+    boost::asio::awaitable<void> adopt(exchange::position_state venue_position);
+    boost::asio::awaitable<void> protect(live_position& pos, const std::vector<exchange::stop_state>& stops);
+    void track(live_position pos);
+    void make_trailing(live_position& pos, std::optional<protection::trailing_snapshot> restored);
+    [[nodiscard]] stop_target target_of(const live_position& pos) const;
+    void spawn(boost::asio::awaitable<void> task, const char* what);
+
+    boost::asio::any_io_executor strand_;
+    exchange::venue_client& venue_;
+    db::position_repository& positions_;
+    trading_metrics& metrics_;
+    const config::settings& settings_;
+    const core::clock& clock_;
+    std::shared_ptr<spdlog::logger> log_;
+    order_executor orders_;
+    stop_loss_manager stops_;
+    position_opener opener_;
+    protection::aged_policy aged_;
+    std::map<core::symbol, exchange::instrument_rules> rules_;
+    std::map<core::symbol, live_position> live_;
+    std::set<core::symbol> opening_;
+    std::map<core::symbol, core::decimal> marks_;
+    events::subscription marks_sub_;
+    boost::asio::steady_timer reconcile_timer_;
+    int tasks_ = 0;  // spawned coroutines still running
+    bool stopped_ = false;
+    bool reconciling_ = false;
+};
+
+}  // namespace tradebot::trading

@@ -1,0 +1,58 @@
+#pragma once
+
+#include <memory>
+
+#include <boost/asio/awaitable.hpp>
+
+#include "tradebot/config/settings.hpp"
+#include "tradebot/core/clock.hpp"
+#include "tradebot/exchange/instrument_rules.hpp"
+#include "tradebot/exchange/venue_client.hpp"
+#include "tradebot/trading/entry_intent.hpp"
+#include "tradebot/trading/order_executor.hpp"
+#include "tradebot/trading/stop_loss_manager.hpp"
+
+namespace spdlog {
+class logger;
+}
+
+namespace tradebot::db {
+class position_repository;
+}
+
+namespace tradebot::trading {
+
+// The atomic open of one position (original-bot.md §2.4, DESIGN.md rules 3 and 4):
+//   1. the positions row (pending_entry): the database's one-live-position-per-symbol index makes
+//      a second open of the same symbol impossible, whatever the timing;
+//   2. leverage (optional);
+//   3. the market entry through the order_executor (journalled, client id from the position);
+//   4. the real fill from the venue (entry_placed, with qty and price);
+//   5. the exchange-side stop from the fill price, checked against the mark (protected);
+//   6. if no stop can be placed: a reduce-only market close, and the position ends `closed` with
+//      the reason. Every step is persisted first, so a restart knows where an open stopped.
+// A step whose outcome the venue cannot confirm leaves the row in its state for the reconciler
+// (needs_reconcile) instead of guessing.
+class position_opener {
+public:
+    position_opener(exchange::venue_client& venue, db::position_repository& positions, order_executor& orders,
+                    stop_loss_manager& stops, const config::settings& settings, const core::clock& clock,
+                    std::shared_ptr<spdlog::logger> log);
+
+    [[nodiscard]] boost::asio::awaitable<open_result> open(entry_intent intent, exchange::instrument_rules rules);
+
+private:
+    boost::asio::awaitable<open_result> fail(open_result r, std::int32_t version, std::string why);
+    boost::asio::awaitable<open_result> close_unprotected(open_result r, const entry_intent& intent,
+                                                          std::int32_t version, std::string why);
+
+    exchange::venue_client& venue_;
+    db::position_repository& positions_;
+    order_executor& orders_;
+    stop_loss_manager& stops_;
+    const config::settings& settings_;
+    const core::clock& clock_;
+    std::shared_ptr<spdlog::logger> log_;
+};
+
+}  // namespace tradebot::trading

@@ -1,0 +1,51 @@
+#pragma once
+
+#include <string_view>
+
+#include "tradebot/core/types.hpp"
+
+namespace prometheus {
+class Registry;
+class Counter;
+class Gauge;
+class Histogram;
+template <typename T>
+class Family;
+}  // namespace prometheus
+
+namespace tradebot::trading {
+
+// The trading core's Prometheus metrics, one set per process (label exchange where it applies):
+//   tradebot_signals_total{outcome, reason}      taken / rejected / skipped, and why
+//   tradebot_positions_open{exchange}            live positions
+//   tradebot_entries_total{exchange, result}     how opens ended (open_result_kind)
+//   tradebot_exits_total{exchange, reason}       closes by reason (stop_loss, trailing, aged_*, ...)
+//   tradebot_stop_moves_total{exchange, result}  trailing moves confirmed / rejected
+//   tradebot_stops_restored_total{exchange}      stops found missing and placed again
+//   tradebot_realized_pnl_usdt{exchange}         realized PnL since start
+//   tradebot_signal_to_order_seconds             signal row seen -> entry order answered
+class trading_metrics {
+public:
+    explicit trading_metrics(prometheus::Registry& registry);
+
+    void signal(std::string_view outcome, std::string_view reason);
+    void set_open_positions(core::exchange_id venue, double count);
+    void entry(core::exchange_id venue, std::string_view result);
+    void exit(core::exchange_id venue, std::string_view reason);
+    void stop_move(core::exchange_id venue, bool confirmed);
+    void stop_restored(core::exchange_id venue);
+    void realized_pnl(core::exchange_id venue, double delta);
+    void signal_to_order(double seconds);
+
+private:
+    prometheus::Family<prometheus::Counter>& signals_;
+    prometheus::Family<prometheus::Gauge>& open_;
+    prometheus::Family<prometheus::Counter>& entries_;
+    prometheus::Family<prometheus::Counter>& exits_;
+    prometheus::Family<prometheus::Counter>& moves_;
+    prometheus::Family<prometheus::Counter>& restored_;
+    prometheus::Family<prometheus::Gauge>& pnl_;
+    prometheus::Histogram& latency_;
+};
+
+}  // namespace tradebot::trading

@@ -1,0 +1,169 @@
+// GCC 12 reports a false -Wmismatched-new-delete for the frames of coroutines (asio aligned_new).
+#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
+
+#include "tradebot/db/position_repository.hpp"
+
+#include <string>
+#include <utility>
+
+#include "db/sql_values.hpp"
+#include "tradebot/db/transaction.hpp"
+
+namespace tradebot::db {
+
+namespace {
+
+using detail::micros_of;
+using detail::opt_decimal;
+using detail::opt_text;
+using detail::opt_time;
+
+std::string select_columns() {
+    return "SELECT id, version, exchange, symbol, side, mode, state, signal_id, qty::text, entry_price::text, "
+           "exit_price::text, leverage::text, stop_price::text, stop_order_id, stop_client_order_id, "
+           "trailing_activated, " +
+           micros_of("trailing_activated_at") + ", trailing_peak_price::text, " + micros_of("trailing_last_move_at") +
+           ", " + micros_of("opened_at") + ", " + micros_of("closed_at") +
+           ", close_reason, realized_pnl::text, fees::text FROM positions ";
+}
+
+position_record read_row(const pqxx::row& r) {
+    position_record p;
+    p.id = r[0].as<std::int64_t>();
+    p.version = r[1].as<std::int32_t>();
+    p.exchange = core::parse_exchange(r[2].c_str()).value_or(core::exchange_id::binance);
+    p.symbol = core::symbol::from_string(r[3].c_str());
+    p.side = core::parse_position_side(r[4].c_str()).value_or(core::position_side::long_);
+    p.mode = core::parse_mode(r[5].c_str()).value_or(core::mode::test);
+    p.state = parse_position_state(r[6].c_str()).value_or(position_state::failed);
+    if (!r[7].is_null()) {
+        p.signal_id = r[7].as<std::int64_t>();
+    }
+    p.quantity = detail::decimal_of(r[8]);
+    p.entry_price = opt_decimal(r[9]);
+    p.exit_price = opt_decimal(r[10]);
+    p.leverage = detail::decimal_of(r[11]);
+    p.stop_price = opt_decimal(r[12]);
+    p.stop_order_id = opt_text(r[13]);
+    p.stop_client_order_id = opt_text(r[14]);
+    p.trailing_activated = r[15].as<bool>();
+    p.trailing_activated_at = opt_time(r[16]);
+    p.trailing_peak_price = opt_decimal(r[17]);
+    p.trailing_last_move_at = opt_time(r[18]);
+    p.opened_at = opt_time(r[19]);
+    p.closed_at = opt_time(r[20]);
+    p.close_reason = opt_text(r[21]);
+    p.realized_pnl = opt_decimal(r[22]);
+    p.fees = detail::decimal_of(r[23]);
+    return p;
+}
+
+// ", column = <literal>" for every member of `u` that is set.
+std::string set_clause(pqxx::work& tx, const position_update& u) {
+    std::string out;
+    auto num = [&](const char* col, const std::optional<core::decimal>& v) {
+        if (v) out += std::string{", "} + col + " = " + tx.quote(v->to_string()) + "::numeric";
+    };
+    auto text = [&](const char* col, const std::optional<std::string>& v) {
+        if (v) out += std::string{", "} + col + " = " + tx.quote(*v);
+    };
+    auto time = [&](const char* col, const std::optional<time_point>& v) {
+        if (v) out += std::string{", "} + col + " = " + detail::ts_literal(*v);
+    };
+    num("qty", u.quantity);
+    num("entry_price", u.entry_price);
+    num("exit_price", u.exit_price);
+    num("stop_price", u.stop_price);
+    text("stop_order_id", u.stop_order_id);
+    text("stop_client_order_id", u.stop_client_order_id);
+    if (u.trailing_activated) {
+        out += std::string{", trailing_activated = "} + (*u.trailing_activated ? "true" : "false");
+    }
+    time("trailing_activated_at", u.trailing_activated_at);
+    num("trailing_peak_price", u.trailing_peak_price);
+    time("trailing_last_move_at", u.trailing_last_move_at);
+    time("opened_at", u.opened_at);
+    time("closed_at", u.closed_at);
+    text("close_reason", u.close_reason);
+    num("realized_pnl", u.realized_pnl);
+    num("fees", u.fees);
+    return out;
+}
+
+}  // namespace
+
+boost::asio::awaitable<result<std::int64_t>> position_repository::create_pending(new_position p) {
+    // An absent signal id goes in as '' and NULLIF makes it NULL: one statement shape.
+    auto job = [p = std::move(p)](pqxx::work& tx) {
+        const auto r = tx.exec_params(
+            "INSERT INTO positions (exchange, symbol, side, mode, state, signal_id, leverage) "
+            "VALUES ($1, $2, $3, $4, 'pending_entry', NULLIF($5, '')::bigint, $6::numeric) RETURNING id",
+            std::string{core::to_string(p.exchange)}, p.symbol.str(), std::string{core::to_string(p.side)},
+            std::string{core::to_string(p.mode)}, p.signal_id ? std::to_string(*p.signal_id) : std::string{},
+            p.leverage.to_string());
+        return r[0][0].as<std::int64_t>();
+    };
+    co_return co_await transact(db_, std::move(job));
+}
+
+boost::asio::awaitable<result<std::int32_t>> position_repository::transition(std::int64_t id,
+                                                                             std::int32_t expected_version,
+                                                                             position_state state, position_update u) {
+    auto job = [id, expected_version, state, u = std::move(u)](pqxx::work& tx) -> std::optional<std::int32_t> {
+        const std::string sql = "UPDATE positions SET state = " + tx.quote(std::string{to_string(state)}) +
+                                ", version = version + 1" + set_clause(tx, u) + " WHERE id = " + std::to_string(id) +
+                                " AND version = " + std::to_string(expected_version) + " RETURNING version";
+        const auto r = tx.exec(sql);
+        if (r.empty()) {
+            return std::nullopt;
+        }
+        return r[0][0].as<std::int32_t>();
+    };
+    auto r = co_await transact(db_, std::move(job));
+    if (!r) {
+        co_return r.error();
+    }
+    if (!*r) {
+        co_return error{errc::stale_version, "position " + std::to_string(id) + " is not at version " +
+                                                 std::to_string(expected_version)};
+    }
+    co_return **r;
+}
+
+boost::asio::awaitable<result<std::vector<position_record>>> position_repository::load_live(core::mode mode) {
+    auto job = [mode_text = std::string{core::to_string(mode)}](pqxx::work& tx) {
+        std::vector<position_record> out;
+        for (const auto& row : tx.exec_params(select_columns() +
+                                                  "WHERE mode = $1 AND state NOT IN ('closed', 'failed') ORDER BY id",
+                                              mode_text)) {
+            out.push_back(read_row(row));
+        }
+        return out;
+    };
+    co_return co_await transact(db_, std::move(job));
+}
+
+boost::asio::awaitable<result<std::vector<position_record>>> position_repository::find(std::int64_t id) {
+    auto job = [id](pqxx::work& tx) {
+        std::vector<position_record> out;
+        for (const auto& row : tx.exec_params(select_columns() + "WHERE id = $1", id)) {
+            out.push_back(read_row(row));
+        }
+        return out;
+    };
+    co_return co_await transact(db_, std::move(job));
+}
+
+boost::asio::awaitable<result<core::decimal>> position_repository::realized_pnl_since(time_point since,
+                                                                                       core::mode mode) {
+    auto job = [since, mode_text = std::string{core::to_string(mode)}](pqxx::work& tx) {
+        const auto r = tx.exec_params("SELECT coalesce(sum(realized_pnl), 0)::text FROM positions "
+                                      "WHERE mode = $1 AND closed_at >= " +
+                                          detail::ts_literal(since),
+                                      mode_text);
+        return detail::decimal_of(r[0][0]);
+    };
+    co_return co_await transact(db_, std::move(job));
+}
+
+}  // namespace tradebot::db

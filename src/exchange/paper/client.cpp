@@ -1,0 +1,225 @@
+// GCC 12 reports a false -Wmismatched-new-delete for the frames of coroutines (asio aligned_new).
+#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
+#include "tradebot/exchange/paper/client.hpp"
+
+#include <chrono>
+#include <utility>
+
+#include "exchange/paper/convert.hpp"
+#include "exchange/paper/event_publisher.hpp"
+
+namespace tradebot::exchange::paper {
+
+namespace engine = sim::engine;
+
+namespace {
+
+core::exchange_id emulation_of(const paper_options& o, core::exchange_id market) {
+    const core::exchange_id e = o.emulate.value_or(market);
+    return e == core::exchange_id::bybit ? core::exchange_id::bybit : core::exchange_id::binance;
+}
+
+engine::exchange_config engine_config(const paper_options& o, core::exchange_id emulated) {
+    engine::exchange_config c;
+    c.venue = emulated == core::exchange_id::bybit ? engine::venue::bybit : engine::venue::binance;
+    c.seed = o.seed;
+    c.slippage_bps = o.slippage_bps;
+    c.settlement_asset = o.asset;
+    return c;
+}
+
+}  // namespace
+
+client::client(const core::clock& clock, venue_client& market_data, paper_options options, events::router* router)
+    : clock_{clock},
+      market_data_{market_data},
+      options_{std::move(options)},
+      venue_id_{market_data.venue()},
+      emulate_{emulation_of(options_, venue_id_)},
+      engine_{clock, engine_config(options_, emulate_)} {
+    engine::account_config account;
+    account.id = account_;
+    account.initial_balance = options_.starting_balance;
+    account.maker_fee_rate = options_.maker_fee_rate;
+    account.taker_fee_rate = options_.taker_fee_rate;
+    account.default_leverage = options_.default_leverage;
+    engine_.add_account(account);
+    if (router != nullptr) {
+        orders_topic_ = &router->topic<events::order_update>(events::topic_name::order_update);
+        positions_topic_ = &router->topic<events::position_update>(events::topic_name::position_update);
+        balances_topic_ = &router->topic<events::balance_update>(events::topic_name::balance_update);
+    }
+}
+
+// ---- prices -----------------------------------------------------------------------------------
+
+void client::on_mark_price(const events::mark_price& mark) {
+    if (mark.exchange != venue_id_ || !mark.price.is_positive() || engine_.find_instrument(mark.symbol) == nullptr) {
+        return;
+    }
+    const auto it = marks_.find(mark.symbol);
+    if (it != marks_.end() && mark.exchange_ts < it->second.ts) {
+        return;  // a late duplicate (stream vs REST): never move the market backwards
+    }
+    marks_[mark.symbol] = last_mark{mark.price, mark.index_price, mark.exchange_ts};
+    feed(mark.symbol);
+}
+
+void client::on_book_ticker(const core::symbol& symbol, core::decimal bid, core::decimal ask,
+                            events::time_point exchange_ts) {
+    if (!bid.is_positive() || ask < bid || engine_.find_instrument(symbol) == nullptr) {
+        return;
+    }
+    books_[symbol] = book{bid, ask, exchange_ts};
+    if (marks_.find(symbol) != marks_.end()) {
+        feed(symbol);
+    }
+}
+
+void client::set_funding_rate(const core::symbol& symbol, core::decimal rate) { engine_.set_funding_rate(symbol, rate); }
+
+void client::feed(const core::symbol& symbol) {
+    const auto* spec = engine_.find_instrument(symbol);
+    const auto mark = marks_.find(symbol);
+    if (spec == nullptr || mark == marks_.end()) {
+        return;
+    }
+    std::optional<core::decimal> bid;
+    std::optional<core::decimal> ask;
+    if (const auto b = books_.find(symbol); b != books_.end()) {
+        const auto age = b->second.ts > mark->second.ts ? b->second.ts - mark->second.ts : mark->second.ts - b->second.ts;
+        if (age <= options_.book_max_age) {
+            bid = b->second.bid;
+            ask = b->second.ask;
+        }
+    }
+    // Funding first, at the price it was due at; then the new price runs the triggers.
+    engine_.advance_to(clock_.now());
+    engine_.on_price(symbol, make_prices(mark->second.price, mark->second.index, bid, ask, spec->tick_size));
+    publish_events();
+}
+
+void client::publish_events() {
+    const auto log = engine_.drain_events();
+    const event_sinks sinks{venue_id_, orders_topic_, positions_topic_, balances_topic_};
+    publish(log, engine_, account_, sinks);
+}
+
+// ---- errors -----------------------------------------------------------------------------------
+
+error client::fail(error_kind kind, std::string message) const {
+    error e;
+    e.kind = kind;
+    e.venue = venue_id_;
+    e.message = "paper: " + std::move(message);
+    return e;
+}
+
+error client::rejected(const engine::rejection& r) const { return to_error(r, venue_id_, emulate_); }
+
+std::optional<error> client::missing_price(const core::symbol& symbol) const {
+    if (engine_.find_instrument(symbol) == nullptr) {
+        return fail(error_kind::invalid_request, "unknown symbol " + symbol.str() + " (load_instruments first)");
+    }
+    if (engine_.prices(symbol) == nullptr) {
+        return fail(error_kind::retryable, "no mark price for " + symbol.str() + " yet; nothing was placed");
+    }
+    return std::nullopt;
+}
+
+// ---- reference data ---------------------------------------------------------------------------
+
+venue_client::task<std::vector<instrument_rules>> client::load_instruments() {
+    auto loaded = co_await market_data_.load_instruments();
+    if (!loaded) {
+        co_return loaded.error();
+    }
+    for (const auto& rules : *loaded) {
+        if (!rules.trading) {
+            continue;  // orders for it fail as unknown symbol (invalid_request), as on the venue
+        }
+        // add_instrument resets the symbol's market: keep the prices across a rules refresh.
+        const auto* before = engine_.prices(rules.symbol);
+        const std::optional<engine::market_prices> kept =
+            before != nullptr ? std::optional{*before} : std::nullopt;
+        engine_.add_instrument(to_engine(rules));
+        if (kept) {
+            engine_.set_prices(rules.symbol, *kept);
+        }
+    }
+    co_return loaded;
+}
+
+venue_client::task<std::int64_t> client::server_time() { co_return co_await market_data_.server_time(); }
+
+venue_client::task<mark_price_state> client::mark_price(core::symbol symbol, request_priority priority) {
+    auto m = co_await market_data_.mark_price(symbol, priority);
+    if (m) {
+        events::mark_price e;
+        e.exchange = venue_id_;
+        e.symbol = m->symbol;
+        e.price = m->mark_price;
+        e.exchange_ts = events::time_point{std::chrono::milliseconds{m->time_ms}};
+        e.receive_ts = clock_.now();
+        on_mark_price(e);
+    }
+    co_return m;
+}
+
+// ---- account state ----------------------------------------------------------------------------
+
+venue_client::task<std::vector<balance_state>> client::balances() {
+    const auto view = engine_.account_state(account_);
+    if (!view) {
+        co_return fail(error_kind::auth, "paper account missing");
+    }
+    std::vector<balance_state> out;
+    out.push_back(balance_state{view->asset, view->wallet_balance, view->available_balance, view->unrealized_pnl});
+    co_return out;
+}
+
+venue_client::task<std::vector<position_state>> client::positions(request_priority /*priority*/) {
+    const auto view = engine_.account_state(account_);
+    if (!view) {
+        co_return fail(error_kind::auth, "paper account missing");
+    }
+    std::vector<position_state> out;
+    for (const auto& p : view->positions) {
+        out.push_back(to_position_state(p, clock_.now_ms()));
+    }
+    co_return out;
+}
+
+venue_client::task<std::vector<order_state>> client::open_orders(std::optional<core::symbol> symbol) {
+    std::vector<order_state> out;
+    for (const auto& o : engine_.open_orders(account_, symbol)) {
+        out.push_back(to_order_state(o));
+    }
+    co_return out;
+}
+
+// ---- settings ---------------------------------------------------------------------------------
+
+result<void> client::setting(const std::optional<engine::rejection>& r) const {
+    if (!r || kind_of(r->reason) == error_kind::no_change) {
+        return {};
+    }
+    return rejected(*r);
+}
+
+venue_client::task<void> client::set_leverage(core::symbol symbol, int leverage) {
+    const auto r = engine_.set_leverage(account_, symbol, leverage);
+    co_return setting(r ? std::nullopt : std::optional{r.error()});
+}
+
+venue_client::task<void> client::set_margin_mode(core::symbol symbol, margin_mode mode) {
+    const auto r = engine_.set_margin_mode(account_, symbol, to_engine(mode));
+    co_return setting(r ? std::nullopt : std::optional{r.error()});
+}
+
+venue_client::task<void> client::set_one_way_mode() {
+    const auto r = engine_.set_position_mode(account_, engine::position_mode::one_way);
+    co_return setting(r ? std::nullopt : std::optional{r.error()});
+}
+
+}  // namespace tradebot::exchange::paper

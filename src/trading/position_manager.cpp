@@ -1,0 +1,456 @@
+// GCC 12 reports a false -Wmismatched-new-delete for the frames of coroutines (asio aligned_new).
+#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
+
+#include "tradebot/trading/position_manager.hpp"
+
+#include <utility>
+#include <variant>
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+#include "tradebot/db/order_journal.hpp"
+#include "tradebot/db/position_repository.hpp"
+#include "tradebot/logging/logger.hpp"
+#include "tradebot/logging/structured.hpp"
+
+namespace tradebot::trading {
+
+namespace asio = boost::asio;
+using logging::kv;
+
+namespace {
+
+order_executor_options executor_options(const config::settings& s) {
+    order_executor_options o;
+    o.mode = s.app.mode;
+    return o;
+}
+
+// How long a failed close waits before the next price may try again.
+constexpr std::chrono::seconds close_retry_pause{30};
+
+}  // namespace
+
+position_manager::position_manager(asio::any_io_executor strand, exchange::venue_client& venue,
+                                   db::position_repository& positions, db::order_journal& journal,
+                                   events::router& router, trading_metrics& metrics, const config::settings& settings,
+                                   const core::clock& clock)
+    : strand_{std::move(strand)},
+      venue_{venue},
+      positions_{positions},
+      metrics_{metrics},
+      settings_{settings},
+      clock_{clock},
+      log_{logging::get("trading")},
+      orders_{venue, journal, executor_options(settings), log_},
+      stops_{venue, journal, protection::stop_policy{settings.protection.stop_loss}, settings.app.mode, log_},
+      opener_{venue, positions, orders_, stops_, settings, clock, log_},
+      aged_{settings.protection.aged, settings.trading.commission_percent},
+      reconcile_timer_{strand_} {
+    auto& marks = router.topic<events::mark_price>(events::topic_name::mark_price,
+                                                   events::policy::coalesce_by_key{events::by_venue_symbol{}});
+    marks_sub_ = marks.subscribe(strand_, [this](const events::mark_price& m) { on_mark(m); });
+}
+
+position_manager::~position_manager() {
+    if (tasks_ > 0) {
+        logging::critical(log_, "position manager destroyed with tasks running", kv("tasks", tasks_));
+    }
+}
+
+core::exchange_id position_manager::venue() const noexcept { return venue_.venue(); }
+
+const exchange::instrument_rules* position_manager::rules(const core::symbol& s) const {
+    const auto it = rules_.find(s);
+    return it == rules_.end() ? nullptr : &it->second;
+}
+
+std::optional<core::decimal> position_manager::last_mark(const core::symbol& s) const {
+    const auto it = marks_.find(s);
+    if (it == marks_.end()) {
+        return std::nullopt;
+    }
+    return it->second;
+}
+
+std::set<core::symbol> position_manager::watched_symbols() const {
+    std::set<core::symbol> out;
+    for (const auto& [s, _] : live_) {
+        out.insert(s);
+    }
+    for (const auto& s : opening_) {
+        out.insert(s);
+    }
+    return out;
+}
+
+void position_manager::spawn(asio::awaitable<void> task, const char* what) {
+    ++tasks_;
+    asio::co_spawn(strand_, std::move(task), [this, what](const std::exception_ptr& e) {
+        --tasks_;
+        const auto& log = log_;
+        if (!e) {
+            return;
+        }
+        try {
+            std::rethrow_exception(e);
+        } catch (const std::exception& ex) {
+            logging::critical(log, "trading task failed", kv("task", what), kv("error", ex.what()));
+        }
+    });
+}
+
+asio::awaitable<bool> position_manager::start() {
+    auto instruments = co_await venue_.load_instruments();
+    if (!instruments) {
+        logging::error(log_, "cannot load instruments", kv("exchange", core::to_string(venue())),
+                       kv("error", instruments.error().describe()));
+        co_return false;
+    }
+    for (auto& r : *instruments) {
+        auto symbol = r.symbol;
+        rules_.insert_or_assign(symbol, std::move(r));
+    }
+    auto rows = co_await positions_.load_live(settings_.app.mode);
+    if (!rows) {
+        logging::error(log_, "cannot load live positions", kv("error", rows.error().describe()));
+        co_return false;
+    }
+    for (auto& row : *rows) {
+        if (row.exchange != venue()) {
+            continue;
+        }
+        live_position pos;
+        pos.id = row.id;
+        pos.version = row.version;
+        pos.state = row.state;
+        pos.symbol = row.symbol;
+        pos.side = row.side;
+        pos.quantity = row.quantity;
+        pos.entry_price = row.entry_price.value_or(core::decimal{});
+        pos.opened_at = row.opened_at.value_or(clock_.now());
+        if (row.stop_price) {
+            exchange::stop_state s;
+            s.symbol = row.symbol;
+            s.position = row.side;
+            s.trigger_price = row.stop_price;
+            s.venue_id = row.stop_order_id.value_or("");
+            if (row.stop_client_order_id) {
+                s.client_id = core::client_order_id::parse(*row.stop_client_order_id);
+            }
+            pos.stop = s;
+        }
+        protection::trailing_snapshot snap;
+        snap.trailing_activated = row.trailing_activated;
+        snap.trailing_activated_at = row.trailing_activated_at;
+        snap.trailing_peak_price = row.trailing_peak_price;
+        snap.trailing_last_move_at = row.trailing_last_move_at;
+        snap.stop_price = row.stop_price;
+        if (pos.entry_price.is_positive()) {
+            make_trailing(pos, snap);
+        }
+        track(std::move(pos));
+    }
+    logging::info(log_, "positions loaded", kv("exchange", core::to_string(venue())), kv("live", live_.size()),
+                  kv("instruments", rules_.size()));
+    co_await reconcile();
+    // A position missing from one read may only be late (Bybit shows new positions after a lag):
+    // a second read decides before the venue counts as reconciled (rule 6).
+    bool again = false;
+    for (const auto& [_, p] : live_) {
+        again = again || p.absent_reads > 0;
+    }
+    if (again) {
+        reconcile_timer_.expires_after(std::chrono::seconds{1});
+        boost::system::error_code ec;
+        co_await reconcile_timer_.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+        co_await reconcile();
+    }
+    spawn(reconcile_loop(), "reconcile");
+    co_return true;
+}
+
+void position_manager::stop() {
+    stopped_ = true;
+    marks_sub_.reset();
+    reconcile_timer_.cancel();
+}
+
+void position_manager::track(live_position pos) {
+    auto symbol = pos.symbol;
+    live_.insert_or_assign(symbol, std::move(pos));
+    metrics_.set_open_positions(venue(), static_cast<double>(live_.size()));
+}
+
+void position_manager::make_trailing(live_position& pos, std::optional<protection::trailing_snapshot> restored) {
+    if (!settings_.protection.trailing.enabled) {
+        return;
+    }
+    const auto* r = rules(pos.symbol);
+    if (r == nullptr) {
+        return;
+    }
+    protection::trailing_params p;
+    p.side = pos.side;
+    p.entry_price = pos.entry_price;
+    p.activation_percent = settings_.protection.trailing.activation_percent;
+    p.callback_percent = settings_.protection.trailing.callback_percent;
+    if (pos.stop && pos.stop->trigger_price) {
+        p.initial_stop = *pos.stop->trigger_price;
+    }
+    pos.trailing.emplace(p, settings_.protection.trailing, *r, std::move(restored));
+}
+
+stop_target position_manager::target_of(const live_position& pos) const {
+    return stop_target{pos.id, pos.symbol, pos.side, pos.quantity, pos.entry_price};
+}
+
+asio::awaitable<open_result> position_manager::open(entry_intent intent) {
+    open_result r;
+    if (busy_with(intent.symbol)) {
+        r.kind = open_result_kind::already_live;
+        r.reason = "already open or opening on " + std::string{core::to_string(venue())};
+        co_return r;
+    }
+    const auto* rule = rules(intent.symbol);
+    if (rule == nullptr || !rule->trading) {
+        r.kind = open_result_kind::not_opened;
+        r.reason = "symbol not tradable on " + std::string{core::to_string(venue())};
+        co_return r;
+    }
+    opening_.insert(intent.symbol);
+    auto rules_copy = *rule;
+    r = co_await opener_.open(intent, std::move(rules_copy));
+    opening_.erase(intent.symbol);
+    metrics_.entry(venue(), to_string(r.kind));
+    if (r.kind == open_result_kind::protected_ || r.kind == open_result_kind::needs_reconcile) {
+        live_position pos;
+        pos.id = r.position_id;
+        pos.version = r.version;
+        pos.state = r.kind == open_result_kind::protected_ ? db::position_state::protected_
+                                                           : db::position_state::pending_entry;
+        pos.symbol = intent.symbol;
+        pos.side = intent.side;
+        pos.quantity = r.quantity;
+        pos.entry_price = r.entry_price;
+        pos.opened_at = clock_.now();
+        pos.stop = r.stop;
+        if (pos.entry_price.is_positive()) {
+            make_trailing(pos, std::nullopt);
+        }
+        track(std::move(pos));
+    }
+    co_return r;
+}
+
+void position_manager::on_mark(const events::mark_price& m) {
+    if (m.exchange != venue() || stopped_) {
+        return;
+    }
+    marks_.insert_or_assign(m.symbol, m.price);
+    const auto it = live_.find(m.symbol);
+    if (it == live_.end()) {
+        return;
+    }
+    auto& pos = it->second;
+    pos.last_mark = m.price;
+    const auto now = clock_.now();
+    if (pos.busy || pos.state != db::position_state::protected_ || (pos.retry_after && now < *pos.retry_after)) {
+        return;
+    }
+    if (pos.trailing) {
+        const auto decision = pos.trailing->on_price(m.price, now);
+        if (const auto* move = std::get_if<protection::move_stop>(&decision)) {
+            pos.busy = true;
+            spawn(move_stop(pos.symbol, move->new_trigger), "trailing move");
+            return;
+        }
+        if (std::holds_alternative<protection::close_now>(decision)) {
+            pos.busy = true;
+            spawn(close_live(pos.symbol, core::order_purpose::trailing, "trailing_exit"), "trailing exit");
+            return;
+        }
+        if (std::holds_alternative<protection::save_peak>(decision)) {
+            spawn(save_trailing(pos.symbol), "trailing save");
+        }
+    }
+    protection::aged_inputs in;
+    in.side = pos.side;
+    in.entry_price = pos.entry_price;
+    in.opened_at = pos.opened_at;
+    in.now = now;
+    in.mark_price = m.price;
+    in.trailing_active = pos.trailing && pos.trailing->phase() != protection::trailing_phase::inactive;
+    const auto aged = aged_.evaluate(in);
+    if (const auto* close = std::get_if<protection::aged_close>(&aged)) {
+        pos.busy = true;
+        spawn(close_live(pos.symbol, core::order_purpose::aged_exit, std::string{protection::to_string(close->reason)}),
+              "aged exit");
+    }
+}
+
+asio::awaitable<void> position_manager::move_stop(core::symbol symbol, core::decimal trigger) {
+    auto it = live_.find(symbol);
+    if (it == live_.end()) {
+        co_return;
+    }
+    if (!it->second.stop) {
+        // No known stop to replace: the reconcile pass restores one first.
+        it->second.trailing->reject_move();
+        it->second.busy = false;
+        co_return;
+    }
+    auto target = target_of(it->second);
+    auto current = *it->second.stop;
+    auto moved = co_await stops_.move(std::move(target), std::move(current), trigger);
+    it = live_.find(symbol);
+    if (it == live_.end()) {
+        co_return;
+    }
+    auto& pos = it->second;
+    pos.busy = false;
+    metrics_.stop_move(venue(), static_cast<bool>(moved));
+    if (!moved) {
+        pos.trailing->reject_move();
+        logging::warn(log_, "trailing move refused, the old stop stays", kv("position", pos.id),
+                      kv("symbol", symbol.str()), kv("reason", moved.reason));
+        co_return;
+    }
+    pos.trailing->confirm_move(trigger, clock_.now());
+    pos.stop = moved.placed->stop;
+    logging::info(log_, "stop moved", kv("position", pos.id), kv("symbol", symbol.str()),
+                  kv("stop", trigger.to_string()));
+    co_await save_trailing(symbol);
+}
+
+asio::awaitable<void> position_manager::save_trailing(core::symbol symbol) {
+    auto it = live_.find(symbol);
+    if (it == live_.end() || !it->second.trailing) {
+        co_return;
+    }
+    const auto snap = it->second.trailing->snapshot();
+    db::position_update u;
+    u.trailing_activated = snap.trailing_activated;
+    u.trailing_activated_at = snap.trailing_activated_at;
+    u.trailing_peak_price = snap.trailing_peak_price;
+    u.trailing_last_move_at = snap.trailing_last_move_at;
+    u.stop_price = snap.stop_price;
+    if (it->second.stop) {
+        if (!it->second.stop->venue_id.empty()) {
+            u.stop_order_id = it->second.stop->venue_id;
+        }
+        if (it->second.stop->client_id) {
+            u.stop_client_order_id = it->second.stop->client_id->str();
+        }
+    }
+    const auto id = it->second.id;
+    const auto version = it->second.version;
+    auto saved = co_await positions_.transition(id, version, db::position_state::protected_, std::move(u));
+    it = live_.find(symbol);
+    if (it == live_.end()) {
+        co_return;
+    }
+    if (saved) {
+        it->second.version = *saved;
+    } else {
+        logging::warn(log_, "trailing state not saved", kv("position", id), kv("error", saved.error().describe()));
+    }
+}
+
+asio::awaitable<bool> position_manager::close(core::symbol symbol, std::string reason) {
+    auto it = live_.find(symbol);
+    if (it == live_.end() || it->second.busy) {
+        co_return false;
+    }
+    it->second.busy = true;
+    co_await close_live(symbol, core::order_purpose::manual_close, std::move(reason));
+    co_return !live_.contains(symbol);
+}
+
+asio::awaitable<void> position_manager::close_live(core::symbol symbol, core::order_purpose purpose, std::string reason) {
+    auto it = live_.find(symbol);
+    if (it == live_.end()) {
+        co_return;
+    }
+    {
+        // 'closing' first: a restart then knows an exit may be on its way.
+        db::position_update u;
+        auto saved = co_await positions_.transition(it->second.id, it->second.version, db::position_state::closing,
+                                                    std::move(u));
+        it = live_.find(symbol);
+        if (it == live_.end()) {
+            co_return;
+        }
+        if (saved) {
+            it->second.version = *saved;
+            it->second.state = db::position_state::closing;
+        }
+    }
+    market_order exit;
+    exit.position_id = it->second.id;
+    exit.purpose = purpose;
+    exit.symbol = symbol;
+    exit.side = core::exit_side(it->second.side);
+    exit.quantity = it->second.quantity;
+    exit.reduce_only = true;
+    exit.priority = exchange::request_priority::critical;
+    auto done = co_await orders_.market(std::move(exit));
+    it = live_.find(symbol);
+    if (it == live_.end()) {
+        co_return;
+    }
+    if (done.kind == order_result_kind::filled) {
+        auto pos = std::move(it->second);
+        live_.erase(it);
+        metrics_.set_open_positions(venue(), static_cast<double>(live_.size()));
+        co_await stops_.cancel_all(symbol);
+        co_await record_closed(std::move(pos), done.average_price, std::move(reason));
+        co_return;
+    }
+    auto& pos = it->second;
+    pos.busy = false;
+    pos.retry_after = clock_.now() + close_retry_pause;
+    logging::error(log_, "close did not fill", kv("position", pos.id), kv("symbol", symbol.str()),
+                   kv("reason", reason), kv("result", to_string(done.kind)),
+                   kv("error", done.error ? done.error->describe() : std::string{}));
+    // A reduce-only refusal usually means the position is already flat: the reconcile pass
+    // confirms with two reads before recording anything.
+}
+
+asio::awaitable<void> position_manager::record_closed(live_position pos, std::optional<core::decimal> exit_price,
+                                                      std::string reason) {
+    db::position_update u;
+    u.closed_at = clock_.now();
+    u.close_reason = reason;
+    if (exit_price && exit_price->is_positive()) {
+        u.exit_price = *exit_price;
+        const auto diff = pos.side == core::position_side::long_ ? *exit_price - pos.entry_price
+                                                                 : pos.entry_price - *exit_price;
+        u.realized_pnl = diff * pos.quantity;
+        metrics_.realized_pnl(venue(), std::stod(u.realized_pnl->to_string()));
+    }
+    auto saved = co_await positions_.transition(pos.id, pos.version, db::position_state::closed, std::move(u));
+    if (!saved) {
+        logging::error(log_, "cannot record the close", kv("position", pos.id), kv("error", saved.error().describe()));
+    }
+    metrics_.exit(venue(), reason);
+    logging::info(log_, "position closed", kv("position", pos.id), kv("symbol", pos.symbol.str()),
+                  kv("reason", reason), kv("exit", exit_price ? exit_price->to_string() : std::string{"unknown"}));
+}
+
+asio::awaitable<void> position_manager::reconcile_loop() {
+    while (!stopped_) {
+        reconcile_timer_.expires_after(settings_.trading.reconcile_interval_seconds);
+        boost::system::error_code ec;
+        co_await reconcile_timer_.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+        if (stopped_) {
+            co_return;
+        }
+        co_await reconcile();
+    }
+}
+
+}  // namespace tradebot::trading

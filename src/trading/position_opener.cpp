@@ -1,0 +1,183 @@
+// GCC 12 reports a false -Wmismatched-new-delete for the frames of coroutines (asio aligned_new).
+#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
+
+#include "tradebot/trading/position_opener.hpp"
+
+#include <utility>
+
+#include "tradebot/db/position_repository.hpp"
+#include "tradebot/logging/structured.hpp"
+
+namespace tradebot::trading {
+
+namespace asio = boost::asio;
+using logging::kv;
+
+std::string_view to_string(open_result_kind k) noexcept {
+    switch (k) {
+        case open_result_kind::protected_: return "protected";
+        case open_result_kind::already_live: return "already_live";
+        case open_result_kind::not_opened: return "not_opened";
+        case open_result_kind::closed_unprotected: return "closed_unprotected";
+        case open_result_kind::needs_reconcile: return "needs_reconcile";
+    }
+    return "unknown";
+}
+
+position_opener::position_opener(exchange::venue_client& venue, db::position_repository& positions,
+                                 order_executor& orders, stop_loss_manager& stops, const config::settings& settings,
+                                 const core::clock& clock, std::shared_ptr<spdlog::logger> log)
+    : venue_{venue},
+      positions_{positions},
+      orders_{orders},
+      stops_{stops},
+      settings_{settings},
+      clock_{clock},
+      log_{std::move(log)} {}
+
+asio::awaitable<open_result> position_opener::open(entry_intent intent, exchange::instrument_rules rules) {
+    open_result r;
+    db::new_position row;
+    row.exchange = intent.exchange;
+    row.symbol = intent.symbol;
+    row.side = intent.side;
+    row.mode = settings_.app.mode;
+    row.signal_id = intent.signal_id;
+    row.leverage = core::decimal::from_int(intent.leverage);
+    auto created = co_await positions_.create_pending(std::move(row));
+    if (!created) {
+        r.kind = created.error().is(db::errc::unique_violation) ? open_result_kind::already_live
+                                                                 : open_result_kind::not_opened;
+        r.reason = created.error().describe();
+        co_return r;
+    }
+    r.position_id = *created;
+    std::int32_t version = 0;
+
+    if (settings_.trading.auto_set_leverage) {
+        auto lev = co_await venue_.set_leverage(intent.symbol, intent.leverage);
+        if (!lev) {
+            auto why = "leverage: " + lev.error().describe();
+            co_return co_await fail(std::move(r), version, std::move(why));
+        }
+    }
+
+    market_order entry;
+    entry.position_id = r.position_id;
+    entry.purpose = core::order_purpose::entry;
+    entry.symbol = intent.symbol;
+    entry.side = core::entry_side(intent.side);
+    entry.quantity = intent.quantity;
+    entry.priority = exchange::request_priority::normal;
+    auto filled = co_await orders_.market(std::move(entry));
+    if (filled.kind == order_result_kind::rejected) {
+        auto why = "entry rejected: " + (filled.error ? filled.error->describe() : std::string{"no fill"});
+        co_return co_await fail(std::move(r), version, std::move(why));
+    }
+    if (filled.kind == order_result_kind::unresolved) {
+        // The entry may or may not exist: the reconciler looks it up by its client id.
+        r.kind = open_result_kind::needs_reconcile;
+        r.version = version;
+        r.reason = "entry outcome unknown";
+        logging::error(log_, "entry outcome unknown", kv("position", r.position_id),
+                       kv("client_id", filled.client_id.str()));
+        co_return r;
+    }
+    r.quantity = filled.filled_quantity;
+    r.entry_price = filled.average_price;
+    {
+        db::position_update u;
+        u.quantity = r.quantity;
+        u.entry_price = r.entry_price;
+        u.opened_at = clock_.now();
+        auto saved = co_await positions_.transition(r.position_id, version, db::position_state::entry_placed,
+                                                    std::move(u));
+        if (saved) {
+            version = *saved;
+        } else {
+            logging::error(log_, "cannot record the fill", kv("position", r.position_id),
+                           kv("error", saved.error().describe()));
+        }
+    }
+
+    stop_target target{r.position_id, intent.symbol, intent.side, r.quantity, r.entry_price};
+    auto stop = co_await stops_.place_initial(target, rules);
+    if (!stop) {
+        co_return co_await close_unprotected(std::move(r), intent, version, std::move(stop.reason));
+    }
+    db::position_update u;
+    u.stop_price = stop.placed->trigger;
+    if (!stop.placed->stop.venue_id.empty()) {
+        u.stop_order_id = stop.placed->stop.venue_id;
+    }
+    if (stop.placed->stop.client_id) {
+        u.stop_client_order_id = stop.placed->stop.client_id->str();
+    }
+    auto saved = co_await positions_.transition(r.position_id, version, db::position_state::protected_, std::move(u));
+    if (!saved) {
+        // The stop is live on the venue; the next reconcile pass records it.
+        logging::error(log_, "cannot record the stop", kv("position", r.position_id),
+                       kv("error", saved.error().describe()));
+    }
+    if (saved) {
+        version = *saved;
+    }
+    r.kind = open_result_kind::protected_;
+    r.version = version;
+    r.stop_price = stop.placed->trigger;
+    r.stop = stop.placed->stop;
+    logging::info(log_, "position protected", kv("position", r.position_id), kv("symbol", intent.symbol.str()),
+                  kv("side", core::to_string(intent.side)), kv("qty", r.quantity.to_string()),
+                  kv("entry", r.entry_price.to_string()), kv("stop", r.stop_price->to_string()));
+    co_return r;
+}
+
+asio::awaitable<open_result> position_opener::fail(open_result r, std::int32_t version, std::string why) {
+    db::position_update u;
+    u.closed_at = clock_.now();
+    u.close_reason = why;
+    auto saved = co_await positions_.transition(r.position_id, version, db::position_state::failed, std::move(u));
+    if (!saved) {
+        logging::error(log_, "cannot mark position failed", kv("position", r.position_id),
+                       kv("error", saved.error().describe()));
+    }
+    r.kind = open_result_kind::not_opened;
+    r.reason = std::move(why);
+    co_return r;
+}
+
+asio::awaitable<open_result> position_opener::close_unprotected(open_result r, const entry_intent& intent,
+                                                                std::int32_t version, std::string why) {
+    logging::error(log_, "no stop could be placed, closing the position", kv("position", r.position_id),
+                   kv("symbol", intent.symbol.str()), kv("reason", why));
+    market_order close;
+    close.position_id = r.position_id;
+    close.purpose = core::order_purpose::exit;
+    close.symbol = intent.symbol;
+    close.side = core::exit_side(intent.side);
+    close.quantity = r.quantity;
+    close.reduce_only = true;
+    close.priority = exchange::request_priority::critical;
+    auto closed = co_await orders_.market(std::move(close));
+    if (closed.kind != order_result_kind::filled) {
+        // Still open and unprotected: the reconciler retries the stop or the close on its next pass.
+        r.kind = open_result_kind::needs_reconcile;
+        r.version = version;
+        r.reason = "unprotected and the close did not fill: " + why;
+        co_return r;
+    }
+    db::position_update u;
+    u.exit_price = closed.average_price;
+    u.closed_at = clock_.now();
+    u.close_reason = "stop_failed: " + why;
+    auto saved = co_await positions_.transition(r.position_id, version, db::position_state::closed, std::move(u));
+    if (!saved) {
+        logging::error(log_, "cannot record the close", kv("position", r.position_id),
+                       kv("error", saved.error().describe()));
+    }
+    r.kind = open_result_kind::closed_unprotected;
+    r.reason = "stop_failed: " + why;
+    co_return r;
+}
+
+}  // namespace tradebot::trading

@@ -1,0 +1,254 @@
+// GCC 12 reports a false -Wmismatched-new-delete for the frames of coroutines (asio aligned_new).
+#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
+
+// The reconcile pass of position_manager (DESIGN.md rules 5 and 6): the venue is read, never
+// assumed; an empty or failed answer destroys nothing; a position missing from the venue is
+// recorded closed only after two consecutive reads say so.
+
+#include <map>
+#include <utility>
+#include <vector>
+
+#include "tradebot/db/position_repository.hpp"
+#include "tradebot/logging/structured.hpp"
+#include "tradebot/trading/position_manager.hpp"
+
+namespace tradebot::trading {
+
+namespace asio = boost::asio;
+using logging::kv;
+
+namespace {
+
+// Reads the venue needs to agree on before a position is declared gone.
+constexpr int absent_reads_to_close = 2;
+
+const exchange::stop_state* stop_for(const std::vector<exchange::stop_state>& stops, const core::symbol& s,
+                                     core::position_side side) {
+    for (const auto& st : stops) {
+        if (st.symbol == s && st.position == side) {
+            return &st;
+        }
+    }
+    return nullptr;
+}
+
+}  // namespace
+
+asio::awaitable<void> position_manager::reconcile() {
+    if (reconciling_) {
+        co_return;
+    }
+    reconciling_ = true;
+    auto venue_positions = co_await venue_.positions(exchange::request_priority::background);
+    if (!venue_positions) {
+        logging::warn(log_, "reconcile skipped: positions unavailable", kv("exchange", core::to_string(venue())),
+                      kv("error", venue_positions.error().describe()));
+        reconciling_ = false;
+        co_return;
+    }
+    auto stops = co_await venue_.open_stops(std::nullopt);
+    if (!stops) {
+        logging::warn(log_, "reconcile: stops unavailable, not checking protection",
+                      kv("error", stops.error().describe()));
+    }
+    std::map<core::symbol, exchange::position_state> on_venue;
+    for (auto& p : *venue_positions) {
+        auto symbol = p.symbol;
+        on_venue.insert_or_assign(symbol, std::move(p));
+    }
+
+    std::vector<core::symbol> symbols;
+    for (const auto& [s, _] : live_) {
+        symbols.push_back(s);
+    }
+    for (const auto& symbol : symbols) {
+        auto it = live_.find(symbol);
+        if (it == live_.end() || it->second.busy) {
+            continue;
+        }
+        auto& pos = it->second;
+        const auto venue_it = on_venue.find(symbol);
+        if (venue_it != on_venue.end() && venue_it->second.side == pos.side) {
+            pos.absent_reads = 0;
+            const auto& vp = venue_it->second;
+            if (pos.quantity != vp.quantity || !pos.entry_price.is_positive()) {
+                // The venue's numbers win (partial fills, an open finished after a restart).
+                pos.quantity = vp.quantity;
+                if (!pos.entry_price.is_positive()) {
+                    pos.entry_price = vp.entry_price;
+                    make_trailing(pos, std::nullopt);
+                }
+                db::position_update u;
+                u.quantity = pos.quantity;
+                u.entry_price = pos.entry_price;
+                if (pos.state == db::position_state::pending_entry) {
+                    u.opened_at = pos.opened_at;
+                }
+                const auto next = pos.state == db::position_state::pending_entry ? db::position_state::entry_placed
+                                                                                 : pos.state;
+                auto saved = co_await positions_.transition(pos.id, pos.version, next, std::move(u));
+                it = live_.find(symbol);
+                if (it == live_.end()) {
+                    continue;
+                }
+                if (saved) {
+                    it->second.version = *saved;
+                    it->second.state = next;
+                }
+            }
+            if (stops) {
+                co_await protect(it->second, *stops);
+            }
+            continue;
+        }
+        if (++pos.absent_reads < absent_reads_to_close) {
+            logging::info(log_, "position not on the venue, checking again before closing", kv("position", pos.id),
+                          kv("symbol", symbol.str()));
+            continue;
+        }
+        auto gone = std::move(pos);
+        live_.erase(it);
+        metrics_.set_open_positions(venue(), static_cast<double>(live_.size()));
+        if (gone.state == db::position_state::pending_entry) {
+            db::position_update u;
+            u.closed_at = clock_.now();
+            u.close_reason = "entry not found on the venue";
+            auto saved = co_await positions_.transition(gone.id, gone.version, db::position_state::failed, std::move(u));
+            if (!saved) {
+                logging::error(log_, "cannot mark position failed", kv("position", gone.id),
+                               kv("error", saved.error().describe()));
+            }
+            continue;
+        }
+        // Closed by the venue: our stop fired (the usual case), a liquidation or a person. The
+        // stop's trigger is the best estimate of the exit without the fill.
+        std::optional<core::decimal> exit = gone.stop ? gone.stop->trigger_price : gone.last_mark;
+        co_await stops_.cancel_all(symbol);
+        co_await record_closed(std::move(gone), exit, "closed_on_venue");
+    }
+
+    for (auto& [symbol, vp] : on_venue) {
+        if (!live_.contains(symbol) && !opening_.contains(symbol)) {
+            co_await adopt(vp);
+        }
+    }
+    if (stops) {
+        // Adopted positions get their stop in the same pass.
+        std::vector<core::symbol> unprotected;
+        for (const auto& [symbol, pos] : live_) {
+            if (!pos.busy && !pos.stop && on_venue.contains(symbol)) {
+                unprotected.push_back(symbol);
+            }
+        }
+        for (const auto& symbol : unprotected) {
+            // Looked up again: the map may have changed while an earlier one was protected.
+            if (auto it = live_.find(symbol); it != live_.end() && !it->second.busy) {
+                co_await protect(it->second, *stops);
+            }
+        }
+    }
+    reconciling_ = false;
+}
+
+asio::awaitable<void> position_manager::protect(live_position& pos, const std::vector<exchange::stop_state>& stops) {
+    const auto symbol = pos.symbol;
+    if (const auto* live = stop_for(stops, symbol, pos.side)) {
+        pos.stop = *live;
+        if (pos.state == db::position_state::protected_ || !live->trigger_price) {
+            co_return;
+        }
+        db::position_update u;
+        u.stop_price = *live->trigger_price;
+        auto saved = co_await positions_.transition(pos.id, pos.version, db::position_state::protected_, std::move(u));
+        auto it = live_.find(symbol);
+        if (saved && it != live_.end()) {
+            it->second.version = *saved;
+            it->second.state = db::position_state::protected_;
+        }
+        co_return;
+    }
+    const auto* rule = rules(symbol);
+    if (rule == nullptr || !pos.entry_price.is_positive()) {
+        logging::critical(log_, "position without a stop and without the data to place one", kv("position", pos.id),
+                          kv("symbol", symbol.str()));
+        co_return;
+    }
+    logging::warn(log_, "stop missing on the venue, restoring", kv("position", pos.id), kv("symbol", symbol.str()));
+    pos.busy = true;
+    auto target = target_of(pos);
+    auto rules_copy = *rule;
+    auto restored = co_await stops_.restore(std::move(target), std::move(rules_copy));
+    auto it = live_.find(symbol);
+    if (it == live_.end()) {
+        co_return;
+    }
+    auto& p = it->second;
+    p.busy = false;
+    if (!restored) {
+        // Rule 3: a position that cannot be protected is closed.
+        logging::critical(log_, "stop cannot be restored, closing", kv("position", p.id), kv("symbol", symbol.str()),
+                          kv("reason", restored.reason));
+        p.busy = true;
+        co_await close_live(symbol, core::order_purpose::exit, "stop_failed");
+        co_return;
+    }
+    metrics_.stop_restored(venue());
+    p.stop = restored.placed->stop;
+    db::position_update u;
+    u.stop_price = restored.placed->trigger;
+    if (!p.stop->venue_id.empty()) {
+        u.stop_order_id = p.stop->venue_id;
+    }
+    if (p.stop->client_id) {
+        u.stop_client_order_id = p.stop->client_id->str();
+    }
+    auto saved = co_await positions_.transition(p.id, p.version, db::position_state::protected_, std::move(u));
+    it = live_.find(symbol);
+    if (saved && it != live_.end()) {
+        it->second.version = *saved;
+        it->second.state = db::position_state::protected_;
+        if (it->second.trailing) {
+            // The trailing stop follows the stop that is really live now.
+            make_trailing(it->second, it->second.trailing->snapshot());
+        }
+    }
+}
+
+asio::awaitable<void> position_manager::adopt(exchange::position_state vp) {
+    // A position on the venue the database does not know (opened by hand, or by a run that lost
+    // its rows): take it under protection rather than ignore it (original-bot.md §4.4).
+    db::new_position row;
+    row.exchange = venue();
+    row.symbol = vp.symbol;
+    row.side = vp.side;
+    row.mode = settings_.app.mode;
+    row.leverage = vp.leverage.is_positive() ? vp.leverage : core::decimal::from_int(1);
+    auto created = co_await positions_.create_pending(std::move(row));
+    if (!created) {
+        logging::error(log_, "cannot adopt venue position", kv("symbol", vp.symbol.str()),
+                       kv("error", created.error().describe()));
+        co_return;
+    }
+    db::position_update u;
+    u.quantity = vp.quantity;
+    u.entry_price = vp.entry_price;
+    u.opened_at = clock_.now();
+    auto saved = co_await positions_.transition(*created, 0, db::position_state::entry_placed, std::move(u));
+    live_position pos;
+    pos.id = *created;
+    pos.version = saved ? *saved : 0;
+    pos.state = db::position_state::entry_placed;
+    pos.symbol = vp.symbol;
+    pos.side = vp.side;
+    pos.quantity = vp.quantity;
+    pos.entry_price = vp.entry_price;
+    pos.opened_at = clock_.now();
+    make_trailing(pos, std::nullopt);
+    logging::warn(log_, "adopted a position found on the venue", kv("position", pos.id),
+                  kv("symbol", vp.symbol.str()), kv("side", core::to_string(vp.side)),
+                  kv("qty", vp.quantity.to_string()));
+    track(std::move(pos));
+}
+
+}  // namespace tradebot::trading

@@ -1,0 +1,206 @@
+// GCC 12 reports a false -Wmismatched-new-delete for the frames of coroutines (asio aligned_new).
+#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
+
+#include "tradebot/trading/stop_loss_manager.hpp"
+
+#include <utility>
+#include <variant>
+
+#include "tradebot/db/order_journal.hpp"
+#include "tradebot/logging/structured.hpp"
+
+namespace tradebot::trading {
+
+namespace asio = boost::asio;
+using logging::kv;
+
+stop_loss_manager::stop_loss_manager(exchange::venue_client& venue, db::order_journal& journal,
+                                     protection::stop_policy policy, core::mode mode,
+                                     std::shared_ptr<spdlog::logger> log)
+    : venue_{venue}, journal_{journal}, policy_{std::move(policy)}, mode_{mode}, log_{std::move(log)} {}
+
+asio::awaitable<stop_outcome> stop_loss_manager::place_initial(stop_target target, exchange::instrument_rules rules) {
+    co_return co_await place(std::move(target), std::move(rules), basis::initial);
+}
+
+asio::awaitable<stop_outcome> stop_loss_manager::restore(stop_target target, exchange::instrument_rules rules) {
+    co_return co_await place(std::move(target), std::move(rules), basis::restore);
+}
+
+asio::awaitable<stop_outcome> stop_loss_manager::place(stop_target target, exchange::instrument_rules rules, basis b) {
+    stop_outcome out;
+    const int attempts = std::max(1, policy_.settings().place_attempts);
+    for (int attempt = 0; attempt < attempts; ++attempt) {
+        // A fresh mark for every attempt: the check against it is what keeps the stop placeable.
+        auto mark = co_await venue_.mark_price(target.symbol, exchange::request_priority::critical);
+        if (!mark) {
+            out.reason = "no mark price";
+            out.error = mark.error();
+            continue;
+        }
+        protection::stop_inputs in;
+        in.side = target.side;
+        in.entry_price = target.entry_price;
+        in.mark_price = mark->mark_price;
+        in.attempt = attempt;
+        const auto decision =
+            b == basis::initial ? policy_.initial_stop(rules, in) : policy_.restore_stop(rules, in);
+        if (const auto* refused = std::get_if<protection::stop_refused>(&decision)) {
+            out.reason = std::string{"stop refused by policy: "} + std::string{protection::to_string(refused->reason)};
+            out.error.reset();
+            co_return out;
+        }
+        const auto trigger = std::get<protection::place_stop>(decision).trigger;
+        auto journaled = co_await journal_attempt(target, trigger, core::order_purpose::stop);
+        if (!journaled) {
+            out.reason = "order journal unavailable";
+            continue;
+        }
+        exchange::stop_request request;
+        request.symbol = target.symbol;
+        request.position = target.side;
+        request.kind = exchange::stop_kind::fixed;
+        request.trigger_price = trigger;
+        request.client_id = journaled->second;
+        auto placed = co_await venue_.place_stop(std::move(request));
+        co_await journal_result(journaled->first, placed);
+        if (placed) {
+            out.placed = stop_placed{*placed, trigger, attempt + 1};
+            out.reason.clear();
+            out.error.reset();
+            co_return out;
+        }
+        out.error = placed.error();
+        out.reason = "stop rejected: " + placed.error().describe();
+        logging::warn(log_, "stop placement failed", kv("position", target.position_id),
+                      kv("symbol", target.symbol.str()), kv("attempt", attempt + 1), kv("trigger", trigger.to_string()),
+                      kv("error", placed.error().describe()));
+        switch (placed.error().kind) {
+            case exchange::error_kind::unknown_outcome:
+            case exchange::error_kind::bad_response:
+            case exchange::error_kind::duplicate_client_id:
+                // It may be live: look before sending another one.
+                if (auto live = co_await find_live_stop(target)) {
+                    const auto live_trigger = live->trigger_price.value_or(trigger);
+                    out.placed = stop_placed{*live, live_trigger, attempt + 1};
+                    out.reason.clear();
+                    out.error.reset();
+                    co_return out;
+                }
+                break;
+            case exchange::error_kind::would_trigger_immediately:
+            case exchange::error_kind::retryable:
+            case exchange::error_kind::rate_limited:
+            case exchange::error_kind::clock_skew:
+                break;
+            default:
+                co_return out;
+        }
+    }
+    if (out.reason.empty()) {
+        out.reason = "stop not placed";
+    }
+    co_return out;
+}
+
+asio::awaitable<stop_outcome> stop_loss_manager::move(stop_target target, exchange::stop_state current,
+                                                      core::decimal trigger) {
+    stop_outcome out;
+    auto journaled = co_await journal_attempt(target, trigger, core::order_purpose::trailing);
+    if (!journaled) {
+        out.reason = "order journal unavailable";
+        co_return out;
+    }
+    exchange::stop_request request;
+    request.symbol = target.symbol;
+    request.position = target.side;
+    request.kind = exchange::stop_kind::fixed;
+    request.trigger_price = trigger;
+    request.client_id = journaled->second;
+    auto moved = co_await venue_.amend_stop(std::move(current), std::move(request));
+    co_await journal_result(journaled->first, moved);
+    if (moved) {
+        out.placed = stop_placed{*moved, trigger, 1};
+        co_return out;
+    }
+    out.error = moved.error();
+    out.reason = "stop move rejected: " + moved.error().describe();
+    co_return out;
+}
+
+asio::awaitable<int> stop_loss_manager::cancel_all(core::symbol symbol) {
+    auto stops = co_await venue_.open_stops(symbol);
+    if (!stops) {
+        logging::warn(log_, "cannot list stops to cancel", kv("symbol", symbol.str()),
+                      kv("error", stops.error().describe()));
+        co_return 0;
+    }
+    int cancelled = 0;
+    for (auto& s : *stops) {
+        auto r = co_await venue_.cancel_stop(s);
+        if (r || r.error().kind == exchange::error_kind::unknown_order) {
+            ++cancelled;
+        } else {
+            logging::warn(log_, "stop cancel failed", kv("symbol", symbol.str()), kv("error", r.error().describe()));
+        }
+    }
+    co_return cancelled;
+}
+
+asio::awaitable<std::optional<std::pair<std::int64_t, core::client_order_id>>> stop_loss_manager::journal_attempt(
+    const stop_target& target, core::decimal trigger, core::order_purpose purpose) {
+    db::order_record row;
+    row.position_id = target.position_id;
+    row.exchange = venue_.venue();
+    row.symbol = target.symbol;
+    row.mode = mode_;
+    row.purpose = purpose;
+    row.side = core::exit_side(target.side);
+    row.type = core::order_type::stop_market;
+    row.quantity = target.quantity;
+    row.stop_price = trigger;
+    row.reduce_only = true;
+    auto journaled = co_await journal_.insert_next_attempt(std::move(row));
+    if (!journaled) {
+        logging::error(log_, "stop not journalled", kv("position", target.position_id),
+                       kv("error", journaled.error().describe()));
+        co_return std::nullopt;
+    }
+    co_return std::make_pair(journaled->id, journaled->client_id);
+}
+
+asio::awaitable<void> stop_loss_manager::journal_result(std::int64_t journal_id,
+                                                        const exchange::result<exchange::stop_state>& r) {
+    db::order_update u;
+    if (r) {
+        u.status = db::order_status::new_;
+        if (!r->venue_id.empty()) {
+            u.venue_order_id = r->venue_id;
+        }
+    } else {
+        u.status = r.error().kind == exchange::error_kind::unknown_outcome ? db::order_status::unknown
+                                                                            : db::order_status::rejected;
+        u.error_code = std::to_string(r.error().venue_code);
+        u.error_message = r.error().message;
+    }
+    auto saved = co_await journal_.update(journal_id, std::move(u));
+    if (!saved) {
+        logging::error(log_, "stop journal update failed", kv("journal_id", journal_id),
+                       kv("error", saved.error().describe()));
+    }
+}
+
+asio::awaitable<std::optional<exchange::stop_state>> stop_loss_manager::find_live_stop(const stop_target& target) {
+    auto stops = co_await venue_.open_stops(target.symbol);
+    if (!stops) {
+        co_return std::nullopt;
+    }
+    for (auto& s : *stops) {
+        if (s.position == target.side) {
+            co_return s;
+        }
+    }
+    co_return std::nullopt;
+}
+
+}  // namespace tradebot::trading

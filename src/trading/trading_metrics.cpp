@@ -1,0 +1,81 @@
+#include "tradebot/trading/trading_metrics.hpp"
+
+#include <string>
+
+#include <prometheus/counter.h>
+#include <prometheus/gauge.h>
+#include <prometheus/histogram.h>
+#include <prometheus/registry.h>
+
+namespace tradebot::trading {
+
+namespace {
+
+prometheus::Histogram& latency_histogram(prometheus::Registry& registry) {
+    // 50 µs .. 2.5 s: the NOTIFY path should sit in the first buckets, a REST round trip later.
+    return prometheus::BuildHistogram()
+        .Name("tradebot_signal_to_order_seconds")
+        .Help("Time from a signal row being read to the entry order's answer")
+        .Register(registry)
+        .Add({}, prometheus::Histogram::BucketBoundaries{0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01,
+                                                         0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5});
+}
+
+std::string label(core::exchange_id v) { return std::string{core::to_string(v)}; }
+
+}  // namespace
+
+trading_metrics::trading_metrics(prometheus::Registry& registry)
+    : signals_{prometheus::BuildCounter()
+                   .Name("tradebot_signals_total")
+                   .Help("Signals decided, by outcome and reason")
+                   .Register(registry)},
+      open_{prometheus::BuildGauge().Name("tradebot_positions_open").Help("Live positions").Register(registry)},
+      entries_{prometheus::BuildCounter()
+                   .Name("tradebot_entries_total")
+                   .Help("Position opens by how they ended")
+                   .Register(registry)},
+      exits_{prometheus::BuildCounter().Name("tradebot_exits_total").Help("Position closes by reason").Register(registry)},
+      moves_{prometheus::BuildCounter()
+                 .Name("tradebot_stop_moves_total")
+                 .Help("Trailing stop moves by result")
+                 .Register(registry)},
+      restored_{prometheus::BuildCounter()
+                    .Name("tradebot_stops_restored_total")
+                    .Help("Stops found missing on the venue and placed again")
+                    .Register(registry)},
+      pnl_{prometheus::BuildGauge()
+               .Name("tradebot_realized_pnl_usdt")
+               .Help("Realized PnL of positions closed since start (USDT)")
+               .Register(registry)},
+      latency_{latency_histogram(registry)} {}
+
+void trading_metrics::signal(std::string_view outcome, std::string_view reason) {
+    signals_.Add({{"outcome", std::string{outcome}}, {"reason", std::string{reason}}}).Increment();
+}
+
+void trading_metrics::set_open_positions(core::exchange_id venue, double count) {
+    open_.Add({{"exchange", label(venue)}}).Set(count);
+}
+
+void trading_metrics::entry(core::exchange_id venue, std::string_view result) {
+    entries_.Add({{"exchange", label(venue)}, {"result", std::string{result}}}).Increment();
+}
+
+void trading_metrics::exit(core::exchange_id venue, std::string_view reason) {
+    exits_.Add({{"exchange", label(venue)}, {"reason", std::string{reason}}}).Increment();
+}
+
+void trading_metrics::stop_move(core::exchange_id venue, bool confirmed) {
+    moves_.Add({{"exchange", label(venue)}, {"result", confirmed ? "confirmed" : "rejected"}}).Increment();
+}
+
+void trading_metrics::stop_restored(core::exchange_id venue) { restored_.Add({{"exchange", label(venue)}}).Increment(); }
+
+void trading_metrics::realized_pnl(core::exchange_id venue, double delta) {
+    pnl_.Add({{"exchange", label(venue)}}).Increment(delta);
+}
+
+void trading_metrics::signal_to_order(double seconds) { latency_.Observe(seconds); }
+
+}  // namespace tradebot::trading

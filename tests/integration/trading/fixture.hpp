@@ -1,0 +1,296 @@
+#pragma once
+
+// The trading core against the paper venue (the sim engine in process) and a real PostgreSQL:
+// a market-data venue whose marks the test sets, a decorator that injects venue failures, and
+// position managers built the way the daemon builds them.
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <boost/asio/strand.hpp>
+#include <gtest/gtest.h>
+#include <pqxx/pqxx>
+#include <prometheus/registry.h>
+
+#include "tradebot/config/settings.hpp"
+#include "tradebot/core/clock.hpp"
+#include "tradebot/db/order_journal.hpp"
+#include "tradebot/db/position_repository.hpp"
+#include "tradebot/events/router.hpp"
+#include "tradebot/exchange/paper/client.hpp"
+#include "tradebot/trading/position_manager.hpp"
+#include "tradebot_test/pg_fixture.hpp"
+
+namespace tradebot::trading::test {
+
+using namespace core::literals;
+namespace ex = tradebot::exchange;
+
+inline const core::symbol btc = core::symbol::from_string("BTCUSDT");
+inline const core::symbol eth = core::symbol::from_string("ETHUSDT");
+
+inline ex::instrument_rules rules_for(core::symbol s, core::decimal tick, core::decimal step) {
+    ex::instrument_rules r;
+    r.symbol = s;
+    r.tick_size = tick;
+    r.min_price = tick;
+    r.max_price = "1000000"_d;
+    r.step_size = step;
+    r.min_qty = step;
+    r.max_qty = "1000"_d;
+    r.market_max_qty = "120"_d;
+    r.min_notional = "5"_d;
+    r.max_leverage = "125"_d;
+    return r;
+}
+
+// The real venue as paper trading uses it: instruments, time and REST marks the test sets.
+class market_venue final : public ex::venue_client {
+public:
+    std::map<core::symbol, core::decimal> marks{{btc, "60000.00"_d}, {eth, "3000.00"_d}};
+    const core::clock* clock = nullptr;
+
+    [[nodiscard]] core::exchange_id venue() const noexcept override { return core::exchange_id::binance; }
+    task<std::vector<ex::instrument_rules>> load_instruments() override {
+        co_return std::vector<ex::instrument_rules>{rules_for(btc, "0.10"_d, "0.001"_d),
+                                                    rules_for(eth, "0.01"_d, "0.001"_d)};
+    }
+    task<std::int64_t> server_time() override { co_return clock->now_ms(); }
+    task<ex::mark_price_state> mark_price(core::symbol s, ex::request_priority) override {
+        co_return ex::mark_price_state{s, marks.at(s), clock->now_ms()};
+    }
+    task<std::vector<ex::balance_state>> balances() override { co_return unused(); }
+    task<std::vector<ex::position_state>> positions(ex::request_priority) override { co_return unused(); }
+    task<std::vector<ex::order_state>> open_orders(std::optional<core::symbol>) override { co_return unused(); }
+    task<std::vector<ex::stop_state>> open_stops(std::optional<core::symbol>) override { co_return unused(); }
+    task<void> set_leverage(core::symbol, int) override { co_return unused(); }
+    task<void> set_margin_mode(core::symbol, ex::margin_mode) override { co_return unused(); }
+    task<void> set_one_way_mode() override { co_return unused(); }
+    task<ex::order_ack> place_market_order(ex::market_order_request, ex::request_priority) override {
+        co_return unused();
+    }
+    task<ex::order_ack> place_limit_order(ex::limit_order_request, ex::request_priority) override {
+        co_return unused();
+    }
+    task<ex::order_state> query_order(core::symbol, core::client_order_id) override { co_return unused(); }
+    task<void> cancel_order(core::symbol, core::client_order_id, ex::request_priority) override { co_return unused(); }
+    task<ex::stop_state> place_stop(ex::stop_request) override { co_return unused(); }
+    task<ex::stop_state> amend_stop(ex::stop_state, ex::stop_request) override { co_return unused(); }
+    task<void> cancel_stop(ex::stop_state) override { co_return unused(); }
+
+private:
+    [[nodiscard]] ex::error unused() const {
+        ADD_FAILURE() << "the market-data venue was asked for account data";
+        ex::error e;
+        e.kind = ex::error_kind::auth;
+        return e;
+    }
+};
+
+// Forwards to the paper venue, failing chosen calls the way a real venue can.
+class faulty_venue final : public ex::venue_client {
+public:
+    explicit faulty_venue(ex::venue_client& inner) : inner_{inner} {}
+
+    int reject_stops = 0;            // the next N place_stop calls are refused (invalid_request)
+    bool empty_positions_once = false;
+    int lost_entry_answers = 0;      // the next N market orders are carried out, then "timed out"
+    int place_stop_calls = 0;
+    int market_orders = 0;
+
+    [[nodiscard]] core::exchange_id venue() const noexcept override { return inner_.venue(); }
+    task<std::vector<ex::instrument_rules>> load_instruments() override { return inner_.load_instruments(); }
+    task<std::int64_t> server_time() override { return inner_.server_time(); }
+    task<ex::mark_price_state> mark_price(core::symbol s, ex::request_priority p) override {
+        return inner_.mark_price(s, p);
+    }
+    task<std::vector<ex::balance_state>> balances() override { return inner_.balances(); }
+    task<std::vector<ex::position_state>> positions(ex::request_priority p) override {
+        if (empty_positions_once) {
+            empty_positions_once = false;
+            co_return std::vector<ex::position_state>{};
+        }
+        co_return co_await inner_.positions(p);
+    }
+    task<std::vector<ex::order_state>> open_orders(std::optional<core::symbol> s) override {
+        return inner_.open_orders(s);
+    }
+    task<std::vector<ex::stop_state>> open_stops(std::optional<core::symbol> s) override { return inner_.open_stops(s); }
+    task<void> set_leverage(core::symbol s, int l) override { return inner_.set_leverage(s, l); }
+    task<void> set_margin_mode(core::symbol s, ex::margin_mode m) override { return inner_.set_margin_mode(s, m); }
+    task<void> set_one_way_mode() override { return inner_.set_one_way_mode(); }
+    task<ex::order_ack> place_market_order(ex::market_order_request r, ex::request_priority p) override {
+        ++market_orders;
+        auto ack = co_await inner_.place_market_order(std::move(r), p);
+        if (lost_entry_answers > 0 && ack) {
+            --lost_entry_answers;
+            ex::error e;
+            e.kind = ex::error_kind::unknown_outcome;
+            e.message = "timeout after send (injected)";
+            co_return e;
+        }
+        co_return ack;
+    }
+    task<ex::order_ack> place_limit_order(ex::limit_order_request r, ex::request_priority p) override {
+        return inner_.place_limit_order(std::move(r), p);
+    }
+    task<ex::order_state> query_order(core::symbol s, core::client_order_id id) override {
+        return inner_.query_order(s, id);
+    }
+    task<void> cancel_order(core::symbol s, core::client_order_id id, ex::request_priority p) override {
+        return inner_.cancel_order(s, id, p);
+    }
+    task<ex::stop_state> place_stop(ex::stop_request r) override {
+        ++place_stop_calls;
+        if (reject_stops > 0) {
+            --reject_stops;
+            ex::error e;
+            e.kind = ex::error_kind::invalid_request;
+            e.venue_code = -4003;
+            e.message = "stop refused (injected)";
+            co_return e;
+        }
+        co_return co_await inner_.place_stop(std::move(r));
+    }
+    task<ex::stop_state> amend_stop(ex::stop_state c, ex::stop_request r) override {
+        return inner_.amend_stop(std::move(c), std::move(r));
+    }
+    task<void> cancel_stop(ex::stop_state s) override { return inner_.cancel_stop(std::move(s)); }
+
+private:
+    ex::venue_client& inner_;
+};
+
+class trading_test : public db::test::migrated_pg_test {
+protected:
+    void SetUp() override {
+        migrated_pg_test::SetUp();
+        if (IsSkipped() || HasFatalFailure()) {
+            return;
+        }
+        market_.clock = &clock_;
+        settings_.app.mode = core::mode::test;
+        settings_.trading.reconcile_interval_seconds = std::chrono::seconds{3600};
+        ex::paper::paper_options po;
+        paper_ = std::make_unique<ex::paper::client>(clock_, market_, po, &router_);
+        faulty_ = std::make_unique<faulty_venue>(*paper_);
+        positions_ = std::make_unique<db::position_repository>(*db_);
+        journal_ = std::make_unique<db::order_journal>(*db_);
+        ASSERT_TRUE(await(paper_->load_instruments()));
+        mark(btc, "60000.00"_d);
+        mark(eth, "3000.00"_d);
+    }
+
+    void TearDown() override {
+        stop_manager();
+        migrated_pg_test::TearDown();
+    }
+
+    void stop_manager() {
+        if (!manager_) {
+            return;
+        }
+        manager_->stop();
+        for (int i = 0; i < 500 && !manager_->idle(); ++i) {
+            io_.restart();
+            io_.run_for(std::chrono::milliseconds{10});
+        }
+        ASSERT_TRUE(manager_->idle());
+        manager_.reset();
+    }
+
+    // A fresh position manager over the same venue and database (a restart).
+    void make_manager() {
+        stop_manager();
+        manager_ = std::make_unique<position_manager>(io_.get_executor(), *faulty_, *positions_, *journal_, router_,
+                                                      metrics_, settings_, clock_);
+    }
+
+    void start_manager() {
+        make_manager();
+        ASSERT_TRUE(await(manager_->start()));
+    }
+
+    // The mark on the venue (REST), in the paper engine (stream), and on the router.
+    void mark(core::symbol s, core::decimal price) {
+        clock_.advance(std::chrono::seconds{1});
+        market_.marks[s] = price;
+        events::mark_price m;
+        m.exchange = core::exchange_id::binance;
+        m.symbol = s;
+        m.price = price;
+        m.exchange_ts = clock_.now();
+        m.receive_ts = clock_.now();
+        paper_->on_mark_price(m);
+        router_.topic<events::mark_price>(events::topic_name::mark_price,
+                                          events::policy::coalesce_by_key{events::by_venue_symbol{}})
+            .publish(m);
+        settle();
+    }
+
+    // Runs queued handlers and the coroutines they start until nothing is left to do.
+    // "Nothing left" = three quiet 10 ms slices in a row (a database round trip is far shorter).
+    void settle() {
+        int quiet = 0;
+        for (int i = 0; i < 500 && quiet < 3; ++i) {
+            io_.restart();
+            quiet = io_.run_for(std::chrono::milliseconds{10}) == 0 ? quiet + 1 : 0;
+        }
+    }
+
+    entry_intent intent(core::symbol s, core::position_side side, core::decimal qty) {
+        entry_intent i;
+        i.exchange = core::exchange_id::binance;
+        i.symbol = s;
+        i.side = side;
+        i.quantity = qty;
+        i.reference_price = market_.marks[s];
+        i.leverage = 10;
+        return i;
+    }
+
+    db::position_record row(std::int64_t id) {
+        auto r = await(positions_->find(id));
+        EXPECT_TRUE(r && r->size() == 1);
+        return r->front();
+    }
+
+    std::vector<ex::position_state> venue_positions() {
+        auto r = await(paper_->positions(ex::request_priority::normal));
+        EXPECT_TRUE(r);
+        return *r;
+    }
+
+    std::vector<ex::stop_state> venue_stops(core::symbol s) {
+        auto r = await(paper_->open_stops(s));
+        EXPECT_TRUE(r);
+        return *r;
+    }
+
+    int journal_count(std::int64_t position, std::string_view purpose) {
+        pqxx::connection conn{url_};
+        pqxx::work tx{conn};
+        tx.exec("SET search_path TO \"" + schema_ + "\"");
+        const auto r = tx.exec_params("SELECT count(*) FROM orders WHERE position_id = $1 AND purpose = $2", position,
+                                      std::string{purpose});
+        return r[0][0].as<int>();
+    }
+
+    core::manual_clock clock_;
+    config::settings settings_;
+    prometheus::Registry registry_;
+    events::router router_{registry_};
+    trading_metrics metrics_{registry_};
+    market_venue market_;
+    std::unique_ptr<ex::paper::client> paper_;
+    std::unique_ptr<faulty_venue> faulty_;
+    std::unique_ptr<db::position_repository> positions_;
+    std::unique_ptr<db::order_journal> journal_;
+    std::unique_ptr<position_manager> manager_;
+};
+
+}  // namespace tradebot::trading::test

@@ -1,0 +1,218 @@
+#include <algorithm>
+
+#include "fixture.hpp"
+
+namespace tradebot::trading::test {
+
+namespace {
+
+// The venue's (only) protective stop trigger for `s`.
+core::decimal stop_trigger(const std::vector<ex::stop_state>& stops) {
+    EXPECT_EQ(stops.size(), 1U);
+    return stops.empty() ? core::decimal{} : stops.front().trigger_price.value_or(core::decimal{});
+}
+
+}  // namespace
+
+TEST_F(trading_test, open_fills_and_protects_with_a_stop_from_the_fill_price) {
+    start_manager();
+    const auto r = await(manager_->open(intent(btc, core::position_side::long_, "0.010"_d)));
+    ASSERT_EQ(r.kind, open_result_kind::protected_) << r.reason;
+
+    const auto p = row(r.position_id);
+    EXPECT_EQ(p.state, db::position_state::protected_);
+    EXPECT_EQ(p.quantity, "0.010"_d);
+    // Paper fills a market buy at the ask: mark + one tick.
+    EXPECT_EQ(p.entry_price, "60000.10"_d);
+    // 2 % below the fill, rounded up to the tick (never looser than asked).
+    EXPECT_EQ(p.stop_price, "58800.10"_d);
+    EXPECT_EQ(stop_trigger(venue_stops(btc)), "58800.10"_d);
+    ASSERT_EQ(venue_positions().size(), 1U);
+    EXPECT_EQ(journal_count(r.position_id, "entry"), 1);
+    EXPECT_EQ(journal_count(r.position_id, "stop"), 1);
+    EXPECT_TRUE(manager_->live().contains(btc));
+}
+
+TEST_F(trading_test, short_stop_sits_above_the_fill) {
+    start_manager();
+    const auto r = await(manager_->open(intent(eth, core::position_side::short_, "0.100"_d)));
+    ASSERT_EQ(r.kind, open_result_kind::protected_) << r.reason;
+    const auto p = row(r.position_id);
+    EXPECT_EQ(p.entry_price, "2999.99"_d);  // a market sell fills at the bid
+    EXPECT_EQ(p.stop_price, "3059.98"_d);   // 2999.99 x 1.02 = 3059.9898, rounded down
+}
+
+TEST_F(trading_test, a_second_open_of_a_live_symbol_sends_nothing) {
+    start_manager();
+    ASSERT_EQ(await(manager_->open(intent(btc, core::position_side::long_, "0.010"_d))).kind,
+              open_result_kind::protected_);
+    const auto second = await(manager_->open(intent(btc, core::position_side::long_, "0.010"_d)));
+    EXPECT_EQ(second.kind, open_result_kind::already_live);
+    EXPECT_EQ(faulty_->market_orders, 1);
+    EXPECT_EQ(venue_positions().front().quantity, "0.010"_d);
+}
+
+TEST_F(trading_test, the_database_refuses_a_second_live_row_for_the_symbol) {
+    // Two managers (two instances by mistake) race for the same symbol: the unique index decides.
+    start_manager();
+    ASSERT_EQ(await(manager_->open(intent(btc, core::position_side::long_, "0.010"_d))).kind,
+              open_result_kind::protected_);
+    position_manager other{io_.get_executor(), *faulty_, *positions_, *journal_, router_, metrics_, settings_, clock_};
+    ASSERT_TRUE(await(other.start()));
+    const auto r = await(other.open(intent(btc, core::position_side::long_, "0.010"_d)));
+    EXPECT_EQ(r.kind, open_result_kind::already_live);
+    EXPECT_EQ(faulty_->market_orders, 1);
+    other.stop();
+    for (int i = 0; i < 500 && !other.idle(); ++i) {
+        io_.restart();
+        io_.run_for(std::chrono::milliseconds{10});
+    }
+}
+
+TEST_F(trading_test, a_stop_that_cannot_be_placed_closes_the_position) {
+    start_manager();
+    faulty_->reject_stops = 10;
+    const auto r = await(manager_->open(intent(btc, core::position_side::long_, "0.010"_d)));
+    EXPECT_EQ(r.kind, open_result_kind::closed_unprotected);
+    const auto p = row(r.position_id);
+    EXPECT_EQ(p.state, db::position_state::closed);
+    ASSERT_TRUE(p.close_reason);
+    EXPECT_TRUE(p.close_reason->starts_with("stop_failed")) << *p.close_reason;
+    EXPECT_TRUE(venue_positions().empty());
+    EXPECT_FALSE(manager_->live().contains(btc));
+    // invalid_request is final: one attempt, not place_attempts.
+    EXPECT_EQ(faulty_->place_stop_calls, 1);
+}
+
+TEST_F(trading_test, an_entry_whose_answer_was_lost_is_found_by_its_client_id) {
+    start_manager();
+    faulty_->lost_entry_answers = 1;
+    const auto r = await(manager_->open(intent(btc, core::position_side::long_, "0.010"_d)));
+    ASSERT_EQ(r.kind, open_result_kind::protected_) << r.reason;
+    EXPECT_EQ(faulty_->market_orders, 1);  // looked up, never re-sent
+    EXPECT_EQ(row(r.position_id).entry_price, "60000.10"_d);
+}
+
+TEST_F(trading_test, trailing_stop_activates_and_moves_the_venue_stop_up) {
+    start_manager();
+    const auto r = await(manager_->open(intent(btc, core::position_side::long_, "0.010"_d)));
+    ASSERT_EQ(r.kind, open_result_kind::protected_);
+    // +1.5 % of 60000.10 = 60900.10 activates; the stop goes to peak x 0.995.
+    mark(btc, "61000.00"_d);
+    const auto p = row(r.position_id);
+    EXPECT_TRUE(p.trailing_activated);
+    EXPECT_EQ(p.trailing_peak_price, "61000.00"_d);
+    EXPECT_EQ(p.stop_price, "60695.00"_d);
+    EXPECT_EQ(stop_trigger(venue_stops(btc)), "60695.00"_d);
+    // A higher peak after the minimum interval moves it again; never down.
+    clock_.advance(std::chrono::seconds{60});
+    mark(btc, "62000.00"_d);
+    EXPECT_EQ(stop_trigger(venue_stops(btc)), "61690.00"_d);
+    mark(btc, "61800.00"_d);
+    EXPECT_EQ(stop_trigger(venue_stops(btc)), "61690.00"_d);
+    EXPECT_EQ(row(r.position_id).stop_price, "61690.00"_d);
+}
+
+TEST_F(trading_test, a_fired_stop_is_recorded_after_two_reads) {
+    start_manager();
+    const auto r = await(manager_->open(intent(btc, core::position_side::long_, "0.010"_d)));
+    ASSERT_EQ(r.kind, open_result_kind::protected_);
+    mark(btc, "58000.00"_d);  // through the stop: the venue closes the position
+    ASSERT_TRUE(venue_positions().empty());
+    await(manager_->reconcile());
+    EXPECT_EQ(row(r.position_id).state, db::position_state::protected_);  // one read is not enough
+    await(manager_->reconcile());
+    const auto p = row(r.position_id);
+    EXPECT_EQ(p.state, db::position_state::closed);
+    EXPECT_EQ(p.close_reason, "closed_on_venue");
+    EXPECT_EQ(p.exit_price, "58800.10"_d);
+    EXPECT_EQ(p.realized_pnl, "-12.0000"_d);
+}
+
+TEST_F(trading_test, an_empty_position_list_once_destroys_nothing) {
+    start_manager();
+    const auto r = await(manager_->open(intent(btc, core::position_side::long_, "0.010"_d)));
+    ASSERT_EQ(r.kind, open_result_kind::protected_);
+    faulty_->empty_positions_once = true;
+    await(manager_->reconcile());
+    await(manager_->reconcile());
+    EXPECT_EQ(row(r.position_id).state, db::position_state::protected_);
+    EXPECT_TRUE(manager_->live().contains(btc));
+    EXPECT_EQ(venue_positions().size(), 1U);
+    EXPECT_EQ(venue_stops(btc).size(), 1U);
+}
+
+TEST_F(trading_test, a_restart_keeps_the_live_stop_and_places_no_second_one) {
+    start_manager();
+    const auto r = await(manager_->open(intent(btc, core::position_side::long_, "0.010"_d)));
+    ASSERT_EQ(r.kind, open_result_kind::protected_);
+    start_manager();  // a new process over the same venue and database
+    ASSERT_TRUE(manager_->live().contains(btc));
+    EXPECT_EQ(manager_->live().at(btc).id, r.position_id);
+    EXPECT_EQ(journal_count(r.position_id, "stop"), 1);
+    EXPECT_EQ(venue_stops(btc).size(), 1U);
+}
+
+TEST_F(trading_test, a_restart_restores_a_stop_that_went_missing) {
+    start_manager();
+    const auto r = await(manager_->open(intent(btc, core::position_side::long_, "0.010"_d)));
+    ASSERT_EQ(r.kind, open_result_kind::protected_);
+    for (auto& s : venue_stops(btc)) {
+        ASSERT_TRUE(await(paper_->cancel_stop(s)));
+    }
+    ASSERT_TRUE(venue_stops(btc).empty());
+    start_manager();
+    EXPECT_EQ(venue_stops(btc).size(), 1U);
+    EXPECT_EQ(journal_count(r.position_id, "stop"), 2);
+    EXPECT_EQ(row(r.position_id).state, db::position_state::protected_);
+}
+
+TEST_F(trading_test, a_position_unknown_to_the_database_is_adopted_and_protected) {
+    ex::market_order_request m;
+    m.symbol = eth;
+    m.side = core::side::buy;
+    m.quantity = "0.500"_d;
+    m.client_id = core::client_order_id{999, core::order_purpose::entry, 0, true};
+    ASSERT_TRUE(await(paper_->place_market_order(m, ex::request_priority::normal)));
+    start_manager();
+    ASSERT_TRUE(manager_->live().contains(eth));
+    const auto p = row(manager_->live().at(eth).id);
+    EXPECT_EQ(p.state, db::position_state::protected_);
+    EXPECT_EQ(p.quantity, "0.500"_d);
+    EXPECT_EQ(venue_stops(eth).size(), 1U);
+}
+
+TEST_F(trading_test, an_aged_position_in_profit_is_closed_at_market) {
+    start_manager();
+    const auto r = await(manager_->open(intent(btc, core::position_side::long_, "0.010"_d)));
+    ASSERT_EQ(r.kind, open_result_kind::protected_);
+    clock_.advance(std::chrono::hours{3});
+    // In profit, below the breakeven target (entry x 1.001 = 60060.1) and far from activation.
+    mark(btc, "60050.00"_d);
+    const auto p = row(r.position_id);
+    EXPECT_EQ(p.state, db::position_state::closed);
+    EXPECT_EQ(p.close_reason, "aged_profit");
+    EXPECT_TRUE(venue_positions().empty());
+    EXPECT_TRUE(venue_stops(btc).empty());  // no orphan stop left behind
+    EXPECT_EQ(journal_count(r.position_id, "aged_exit"), 1);
+}
+
+TEST_F(trading_test, an_aged_position_at_breakeven_is_closed) {
+    start_manager();
+    const auto r = await(manager_->open(intent(btc, core::position_side::long_, "0.010"_d)));
+    ASSERT_EQ(r.kind, open_result_kind::protected_);
+    clock_.advance(std::chrono::hours{3});
+    mark(btc, "60100.00"_d);
+    EXPECT_EQ(row(r.position_id).close_reason, "aged_breakeven");
+}
+
+TEST_F(trading_test, a_young_position_is_not_aged_out) {
+    start_manager();
+    const auto r = await(manager_->open(intent(btc, core::position_side::long_, "0.010"_d)));
+    ASSERT_EQ(r.kind, open_result_kind::protected_);
+    clock_.advance(std::chrono::hours{2});
+    mark(btc, "60100.00"_d);
+    EXPECT_EQ(row(r.position_id).state, db::position_state::protected_);
+}
+
+}  // namespace tradebot::trading::test
