@@ -21,6 +21,8 @@
 
 #include "app/option_mapping.hpp"
 #include "app/signal_intake.hpp"
+#include "app/signal_processor.hpp"
+#include "app/trading_runtime.hpp"
 #include "tradebot/app/cli.hpp"
 #include "tradebot/app/process_lock.hpp"
 #include "tradebot/core/clock.hpp"
@@ -50,7 +52,10 @@ public:
           http_{io_, server_options(s, std::string{version_string()}), registry_, health_, clock_},
           database_{database_options(s),
                     [this](db::connection_state st, std::string_view detail) { on_db_state(st, detail); }},
-          intake_{strand_, database_, registry_, s.database.poll_interval_ms},
+          trading_{io_, strand_, s, clock_, database_, registry_},
+          processor_{trading_, database_, s, clock_, "tradebot-" + std::to_string(::getpid())},
+          intake_{strand_, [this] { return drain_signals(); }, signal_processor::batch_size, registry_,
+                  s.database.poll_interval_ms},
           listener_{strand_, listener_options(s),
                     [this](const db::notification& n) { intake_.on_notification(n); },
                     [this](db::listener_state st, std::string_view detail) { on_listener_state(st, detail); }},
@@ -59,6 +64,10 @@ public:
           deadline_{io_} {}
 
     int run() {
+        if (auto error = trading_.build()) {
+            logging::error(log_, "cannot set up trading", kv("error", *error));
+            return 1;
+        }
         if (const auto ec = http_.start()) {
             logging::error(log_, "cannot start the HTTP server", kv("bind", settings_.http.bind),
                            kv("port", settings_.http.port), kv("error", ec.message()));
@@ -70,6 +79,7 @@ public:
                       kv("http", ep.address + ":" + std::to_string(ep.port)), kv("db", database_.redacted_url()));
         health_.set("db", monitoring::component_state::degraded, "connecting");
         health_.set("signals.listener", monitoring::component_state::degraded, "connecting");
+        health_.set("trading", monitoring::component_state::degraded, "reconciling");
 
         signals_.async_wait([this](const boost::system::error_code& ec, int signo) {
             if (!ec) {
@@ -116,9 +126,39 @@ private:
             co_return;
         }
         migrated_ = true;
+        // Rule 5: positions, orders and stops are reconciled before any signal is taken.
+        while (!stopping_) {
+            if (co_await trading_.start()) {
+                break;
+            }
+            const auto wait = delay.next();
+            logging::warn(log_, "venue start-up failed, retrying", kv("retry_ms", wait.count()));
+            retry_timer_.expires_after(wait);
+            co_await retry_timer_.async_wait(asio::as_tuple(asio::use_awaitable));
+        }
+        if (stopping_) {
+            co_return;
+        }
+        trading_ready_ = true;
+        health_.set("trading", monitoring::component_state::ok, "reconciled");
         listener_.start();
         intake_.start();
+        if (!processor_.immediate()) {
+            waves_running_ = true;
+            asio::co_spawn(strand_, processor_.run_waves(), [this](const std::exception_ptr& e) {
+                waves_running_ = false;
+                task_done("waves", e);
+            });
+        }
         update_readiness();
+    }
+
+    // Immediate mode reads on every wake-up; wave mode reads on its own schedule.
+    asio::awaitable<std::size_t> drain_signals() {
+        if (!processor_.immediate()) {
+            co_return 0;
+        }
+        co_return co_await processor_.drain_immediate();
     }
 
     void on_db_state(db::connection_state st, std::string_view detail) {
@@ -141,7 +181,8 @@ private:
     }
 
     void update_readiness() {
-        health_.set_ready(migrated_ && !stopping_ && listener_.state() == db::listener_state::listening);
+        health_.set_ready(migrated_ && trading_ready_ && !stopping_ &&
+                          listener_.state() == db::listener_state::listening);
     }
 
     void begin_shutdown(int signo) {
@@ -157,6 +198,8 @@ private:
             // DB round trips complete on the DB thread); positions stay under exchange stops.
             listener_.stop();
             intake_.stop();
+            processor_.stop();
+            trading_.stop();
             http_.stop();
             signals_.cancel();
             retry_timer_.cancel();
@@ -168,7 +211,21 @@ private:
                     io_.stop();
                 }
             });
-            intake_.when_idle([this] { deadline_.cancel(); });
+            intake_.when_idle([this] { wait_trading_idle(); });
+        });
+    }
+
+    // Positions stay under their exchange stops; only the work in flight is waited for.
+    void wait_trading_idle() {
+        if (trading_.idle() && !waves_running_) {
+            deadline_.cancel();
+            return;
+        }
+        idle_poll_.expires_after(std::chrono::milliseconds{20});
+        idle_poll_.async_wait([this](const boost::system::error_code& ec) {
+            if (!ec) {
+                wait_trading_idle();
+            }
         });
     }
 
@@ -194,13 +251,18 @@ private:
     monitoring::health health_;
     monitoring::server http_;
     db::database database_;
+    trading_runtime trading_;
+    signal_processor processor_;
     signal_intake intake_;
     db::listener listener_;
     asio::signal_set signals_;
     asio::steady_timer retry_timer_;  // between start-up migration attempts
     asio::steady_timer deadline_;     // bounds the shutdown drain
+    asio::steady_timer idle_poll_{strand_};  // waits for the trading work in flight at shutdown
     bool stopping_ = false;
     bool migrated_ = false;
+    bool trading_ready_ = false;
+    bool waves_running_ = false;
     bool deadline_hit_ = false;
     int exit_code_ = 0;
 };

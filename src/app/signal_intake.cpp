@@ -19,18 +19,6 @@ using logging::kv;
 
 namespace {
 
-// One batch per query: a backlog after downtime is read in bounded steps.
-constexpr int batch_size = 500;
-
-struct signal_row {
-    std::int64_t id = 0;
-    std::string exchange;
-    std::string symbol;
-    std::string side;
-    std::string score_week;
-    std::string score_month;
-};
-
 prometheus::Family<prometheus::Counter>& wakeups_family(prometheus::Registry& r) {
     return prometheus::BuildCounter()
         .Name("tradebot_signal_wakeups_total")
@@ -40,23 +28,14 @@ prometheus::Family<prometheus::Counter>& wakeups_family(prometheus::Registry& r)
 
 }  // namespace
 
-signal_intake::signal_intake(strand_type strand, db::database& database, prometheus::Registry& registry,
-                             std::chrono::milliseconds poll_interval)
+signal_intake::signal_intake(strand_type strand, drain_function drain_once, std::size_t batch,
+                             prometheus::Registry& registry, std::chrono::milliseconds poll_interval)
     : strand_{std::move(strand)},
-      database_{database},
+      drain_once_{std::move(drain_once)},
+      batch_{batch},
       log_{logging::get("signals")},
       poll_interval_{poll_interval},
       poll_timer_{strand_},
-      received_{prometheus::BuildCounter()
-                    .Name("tradebot_signals_received_total")
-                    .Help("New signal rows read from the signals table")
-                    .Register(registry)
-                    .Add({})},
-      invalid_{prometheus::BuildCounter()
-                   .Name("tradebot_signals_invalid_total")
-                   .Help("Signal rows whose exchange, symbol or side cannot be understood")
-                   .Register(registry)
-                   .Add({})},
       wakeups_notify_{wakeups_family(registry).Add({{"trigger", "notify"}})},
       wakeups_poll_{wakeups_family(registry).Add({{"trigger", "poll"}})} {}
 
@@ -123,42 +102,9 @@ void signal_intake::schedule_poll() {
 asio::awaitable<void> signal_intake::drain() {
     do {
         again_ = false;
-        const std::int64_t after = last_id_;
-        auto rows = co_await db::transact(database_, [after](pqxx::work& tx) {
-            std::vector<signal_row> out;
-            const auto r = tx.exec_params(
-                "SELECT id, exchange, symbol, side, coalesce(score_week::text, ''), coalesce(score_month::text, '') "
-                "FROM signals WHERE status = 'new' AND id > $1 ORDER BY id LIMIT $2",
-                after, batch_size);
-            out.reserve(r.size());
-            for (const auto& row : r) {
-                out.push_back({row[0].as<std::int64_t>(), row[1].as<std::string>(), row[2].as<std::string>(),
-                               row[3].as<std::string>(), row[4].as<std::string>(), row[5].as<std::string>()});
-            }
-            return out;
-        });
-        if (!rows) {
-            logging::warn(log_, "cannot read new signals", kv("error", rows.error().describe()));
-            co_return;  // the next notification or poll tries again
-        }
-        for (const auto& row : *rows) {
-            last_id_ = std::max(last_id_, row.id);
-            const auto venue = core::parse_exchange(row.exchange);
-            const auto sym = core::symbol::parse(row.symbol);
-            const auto side = core::parse_side(row.side);
-            if (!venue || !sym || !side) {
-                invalid_.Increment();
-                logging::warn(log_, "invalid signal", kv("id", row.id), kv("exchange", row.exchange),
-                              kv("symbol", row.symbol), kv("side", row.side));
-                continue;
-            }
-            received_.Increment();
-            logging::info(log_, "signal received", kv("id", row.id), kv("exchange", *venue), kv("symbol", *sym),
-                          kv("side", *side), kv("score_week", row.score_week), kv("score_month", row.score_month));
-        }
-        if (rows->size() == static_cast<std::size_t>(batch_size)) {
-            again_ = true;
-        }
+        const auto n = co_await drain_once_();
+        // A full batch means more may be waiting.
+        again_ = again_ || n >= batch_;
     } while (again_ && !stopped_);
 }
 

@@ -11,7 +11,6 @@
 #include <boost/asio/strand.hpp>
 
 #include "tradebot/core/types.hpp"
-#include "tradebot/db/database.hpp"
 #include "tradebot/db/listener.hpp"
 
 namespace prometheus {
@@ -27,15 +26,19 @@ class logger;
 
 namespace tradebot::app {
 
-// The daemon's intake of new signal rows until the trading core consumes them: a NOTIFY (or the
-// fallback poll) wakes it, it reads the 'new' rows after the last one seen, validates, logs and
-// counts them. A NOTIFY carries only a wake-up; the table is the source of truth, so a burst of
-// notifications costs one query and a lost one is found by the next poll. Runs on its strand.
+// When to read the signals table: a NOTIFY (or the fallback poll) wakes it and it runs the drain
+// function (the signal processor's immediate-mode batch) until a batch comes back short. A NOTIFY
+// carries only a wake-up; the table is the source of truth, so a burst of notifications costs one
+// read and a lost one is found by the next poll. At most one drain runs at a time. Runs on its
+// strand.
 class signal_intake {
 public:
     using strand_type = boost::asio::strand<boost::asio::io_context::executor_type>;
 
-    signal_intake(strand_type strand, db::database& database, prometheus::Registry& registry,
+    // Reads and decides one batch; returns how many rows it read.
+    using drain_function = std::function<boost::asio::awaitable<std::size_t>()>;
+
+    signal_intake(strand_type strand, drain_function drain_once, std::size_t batch, prometheus::Registry& registry,
                   std::chrono::milliseconds poll_interval);
 
     // Starts the fallback poll. Call on the strand.
@@ -49,22 +52,18 @@ public:
     // Calls `done` on the strand once no read is running (at once if none is).
     void when_idle(std::function<void()> done);
 
-    [[nodiscard]] std::int64_t last_seen_id() const noexcept { return last_id_; }
-
 private:
     boost::asio::awaitable<void> drain();
     void schedule_poll();
 
     strand_type strand_;
-    db::database& database_;
+    drain_function drain_once_;
+    std::size_t batch_;
     std::shared_ptr<spdlog::logger> log_;
     std::chrono::milliseconds poll_interval_;
     boost::asio::steady_timer poll_timer_;
-    prometheus::Counter& received_;
-    prometheus::Counter& invalid_;
     prometheus::Counter& wakeups_notify_;
     prometheus::Counter& wakeups_poll_;
-    std::int64_t last_id_ = 0;
     bool running_ = false;
     bool again_ = false;
     bool stopped_ = false;

@@ -81,6 +81,7 @@ std::vector<field> build_fields() {
     add_exchange(f, "exchanges.binance", [](auto& s_) -> auto& { return s_.exchanges.binance; });
     add_exchange(f, "exchanges.bybit", [](auto& s_) -> auto& { return s_.exchanges.bybit; });
 
+    f.push_back(bool_field(TB_KEY(signals.immediate)));
     f.push_back(int_list_field(TB_KEY(signals.wave_minutes), 0, 59));
     f.push_back(duration_field(TB_KEY(signals.wave_check_duration_seconds), 1, 900));
     f.push_back(duration_field(TB_KEY(signals.wave_check_interval_ms), 10, 60000));

@@ -29,6 +29,7 @@ public:
             case errc::invalid_argument: return "invalid argument";
             case errc::shutting_down: return "database worker stopped";
             case errc::internal: return "internal error in database operation";
+            case errc::already_live: return "the symbol already has a live position";
         }
         return "unknown database error";
     }

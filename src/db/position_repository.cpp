@@ -103,7 +103,12 @@ boost::asio::awaitable<result<std::int64_t>> position_repository::create_pending
             p.leverage.to_string());
         return r[0][0].as<std::int64_t>();
     };
-    co_return co_await transact(db_, std::move(job));
+    auto r = co_await transact(db_, std::move(job));
+    if (!r && r.error().code == make_error_code(errc::unique_violation) &&
+        r.error().message.find("positions_one_live_per_symbol") != std::string::npos) {
+        co_return error{errc::already_live, std::move(r.error().message), std::move(r.error().sqlstate)};
+    }
+    co_return r;
 }
 
 boost::asio::awaitable<result<std::int32_t>> position_repository::transition(std::int64_t id,
@@ -162,6 +167,24 @@ boost::asio::awaitable<result<core::decimal>> position_repository::realized_pnl_
                                           detail::ts_literal(since),
                                       mode_text);
         return detail::decimal_of(r[0][0]);
+    };
+    co_return co_await transact(db_, std::move(job));
+}
+
+
+boost::asio::awaitable<result<std::map<core::exchange_id, std::int64_t>>> position_repository::count_live_by_exchange(
+    core::mode mode) {
+    auto job = [mode_text = std::string{core::to_string(mode)}](pqxx::work& tx) {
+        std::map<core::exchange_id, std::int64_t> out;
+        for (const auto& row : tx.exec_params("SELECT exchange, count(*) FROM positions "
+                                              "WHERE mode = $1 AND state NOT IN ('closed', 'failed') GROUP BY exchange",
+                                              mode_text)) {
+            // The CHECK on positions.exchange admits only names parse_exchange knows.
+            if (const auto venue = core::parse_exchange(row[0].c_str())) {
+                out[*venue] = row[1].as<std::int64_t>();
+            }
+        }
+        return out;
     };
     co_return co_await transact(db_, std::move(job));
 }

@@ -29,6 +29,23 @@ constexpr std::array<std::pair<order_status, std::string_view>, 10> order_status
     {order_status::unknown, "unknown"},
 }};
 
+constexpr std::array<std::pair<core::order_purpose, std::string_view>, 6> order_purposes{{
+    {core::order_purpose::entry, "entry"},
+    {core::order_purpose::stop, "stop"},
+    {core::order_purpose::exit, "exit"},
+    {core::order_purpose::trailing, "trailing"},
+    {core::order_purpose::aged_exit, "aged_exit"},
+    {core::order_purpose::manual_close, "manual_close"},
+}};
+
+constexpr std::array<std::pair<event_severity, std::string_view>, 5> event_severities{{
+    {event_severity::debug, "debug"},
+    {event_severity::info, "info"},
+    {event_severity::warning, "warning"},
+    {event_severity::error, "error"},
+    {event_severity::critical, "critical"},
+}};
+
 template <class E, std::size_t N>
 std::string_view name_of(const std::array<std::pair<E, std::string_view>, N>& table, E v) noexcept {
     for (const auto& [value, name] : table) {
@@ -57,5 +74,19 @@ std::optional<position_state> parse_position_state(std::string_view text) noexce
 }
 std::string_view to_string(order_status s) noexcept { return name_of(order_statuses, s); }
 std::optional<order_status> parse_order_status(std::string_view text) noexcept { return value_of(order_statuses, text); }
+
+bool is_terminal(order_status s) noexcept {
+    return s == order_status::filled || s == order_status::canceled || s == order_status::rejected ||
+           s == order_status::expired;
+}
+
+std::optional<core::order_purpose> parse_order_purpose(std::string_view text) noexcept {
+    return value_of(order_purposes, text);
+}
+
+std::string_view to_string(event_severity s) noexcept { return name_of(event_severities, s); }
+std::optional<event_severity> parse_event_severity(std::string_view text) noexcept {
+    return value_of(event_severities, text);
+}
 
 }  // namespace tradebot::db

@@ -23,9 +23,25 @@ namespace tradebot::db::detail {
     return time_point{std::chrono::duration_cast<time_point::duration>(std::chrono::microseconds{us})};
 }
 
-// SQL literal for a timestamptz from a time_point.
+// SQL literal for a timestamptz from a time_point (truncated to the column's microseconds).
+// Integer microseconds on top of the epoch: no float seconds, so every microsecond survives.
 [[nodiscard]] inline std::string ts_literal(time_point t) {
-    return "to_timestamp(" + std::to_string(to_micros(t)) + "::numeric / 1000000)";
+    return "('epoch'::timestamptz + " + std::to_string(to_micros(t)) + " * interval '1 microsecond')";
+}
+
+// The same for a bigint statement parameter holding to_micros(): "$<n>" -> timestamptz.
+[[nodiscard]] inline std::string ts_param(int n) {
+    return "('epoch'::timestamptz + $" + std::to_string(n) + "::bigint * interval '1 microsecond')";
+}
+
+[[nodiscard]] inline std::optional<std::string> opt_numeric_text(const std::optional<core::decimal>& v) {
+    return v ? std::optional<std::string>{v->to_string()} : std::nullopt;
+}
+
+// A statement parameter that is NULL when `v` is empty (libpqxx 6 has no std::optional parameters).
+// `v` must outlive the statement.
+[[nodiscard]] inline const char* c_or_null(const std::optional<std::string>& v) noexcept {
+    return v ? v->c_str() : nullptr;
 }
 
 // Select expression giving a timestamptz column as epoch microseconds.
@@ -57,6 +73,13 @@ namespace tradebot::db::detail {
         return std::nullopt;
     }
     return f.as<std::string>();
+}
+
+[[nodiscard]] inline std::optional<std::int64_t> opt_int64(const pqxx::field& f) {
+    if (f.is_null()) {
+        return std::nullopt;
+    }
+    return f.as<std::int64_t>();
 }
 
 }  // namespace tradebot::db::detail

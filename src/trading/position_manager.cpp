@@ -53,6 +53,10 @@ position_manager::position_manager(asio::any_io_executor strand, exchange::venue
     auto& marks = router.topic<events::mark_price>(events::topic_name::mark_price,
                                                    events::policy::coalesce_by_key{events::by_venue_symbol{}});
     marks_sub_ = marks.subscribe(strand_, [this](const events::mark_price& m) { on_mark(m); });
+    orders_sub_ = router.topic<events::order_update>(events::topic_name::order_update)
+                      .subscribe(strand_, [this](const events::order_update& u) { on_order(u); });
+    positions_sub_ = router.topic<events::position_update>(events::topic_name::position_update)
+                         .subscribe(strand_, [this](const events::position_update& u) { on_position(u); });
 }
 
 position_manager::~position_manager() {
@@ -176,6 +180,8 @@ asio::awaitable<bool> position_manager::start() {
 void position_manager::stop() {
     stopped_ = true;
     marks_sub_.reset();
+    orders_sub_.reset();
+    positions_sub_.reset();
     reconcile_timer_.cancel();
 }
 
@@ -290,6 +296,42 @@ void position_manager::on_mark(const events::mark_price& m) {
         spawn(close_live(pos.symbol, core::order_purpose::aged_exit, std::string{protection::to_string(close->reason)}),
               "aged exit");
     }
+}
+
+void position_manager::on_order(const events::order_update& u) {
+    if (u.exchange != venue() || stopped_ || u.status != events::order_status::filled || !live_.contains(u.symbol)) {
+        return;
+    }
+    const auto& pos = live_.at(u.symbol);
+    // A fill on the exit side (the stop's market order, a liquidation, a manual close): the best
+    // exit price the reconcile pass can record.
+    if (u.side == core::exit_side(pos.side) && u.average_price.is_positive()) {
+        exit_fills_.insert_or_assign(u.symbol, u.average_price);
+    }
+}
+
+void position_manager::on_position(const events::position_update& u) {
+    if (u.exchange != venue() || stopped_ || !u.quantity.is_zero() || confirming_) {
+        return;
+    }
+    const auto it = live_.find(u.symbol);
+    if (it == live_.end() || it->second.busy) {
+        return;
+    }
+    confirming_ = true;
+    spawn(confirm_gone(), "confirm close");
+}
+
+asio::awaitable<void> position_manager::confirm_gone() {
+    co_await reconcile();
+    asio::steady_timer pause{strand_};
+    pause.expires_after(std::chrono::seconds{1});
+    boost::system::error_code ec;
+    co_await pause.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+    if (!stopped_) {
+        co_await reconcile();
+    }
+    confirming_ = false;
 }
 
 asio::awaitable<void> position_manager::move_stop(core::symbol symbol, core::decimal trigger) {

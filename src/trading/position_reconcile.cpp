@@ -122,8 +122,12 @@ asio::awaitable<void> position_manager::reconcile() {
             continue;
         }
         // Closed by the venue: our stop fired (the usual case), a liquidation or a person. The
-        // stop's trigger is the best estimate of the exit without the fill.
+        // closing fill from the stream is the exit; without it the stop's trigger is the estimate.
         std::optional<core::decimal> exit = gone.stop ? gone.stop->trigger_price : gone.last_mark;
+        if (const auto fill = exit_fills_.find(symbol); fill != exit_fills_.end()) {
+            exit = fill->second;
+            exit_fills_.erase(fill);
+        }
         co_await stops_.cancel_all(symbol);
         co_await record_closed(std::move(gone), exit, "closed_on_venue");
     }

@@ -147,6 +147,8 @@ struct signal_filters {
 };
 
 struct signals_settings {
+    // true: act on each signal as it arrives (no waves); false: trade waves at wave_minutes.
+    bool immediate = false;
     std::vector<int> wave_minutes = {5, 20, 35, 50};
     std::chrono::seconds wave_check_duration_seconds{240};
     std::chrono::milliseconds wave_check_interval_ms{1000};

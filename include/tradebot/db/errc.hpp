@@ -30,6 +30,7 @@ enum class errc : std::uint8_t {
     invalid_argument,        // bad schema name, bad URL, ...
     shutting_down,           // the worker was stopped before the operation could run
     internal,                // any other exception thrown by the operation
+    already_live,            // a live position holds the (venue, symbol, mode) slot; is(unique_violation) too
 };
 
 [[nodiscard]] const boost::system::error_category& category() noexcept;
@@ -48,7 +49,12 @@ struct error {
     error(errc e, std::string msg, std::string state = {})
         : code{make_error_code(e)}, message{std::move(msg)}, sqlstate{std::move(state)} {}
 
-    [[nodiscard]] bool is(errc e) const noexcept { return code == make_error_code(e); }
+    // already_live is the unique violation of positions_one_live_per_symbol, so it also answers
+    // is(unique_violation) for callers that only care that the insert was refused.
+    [[nodiscard]] bool is(errc e) const noexcept {
+        return code == make_error_code(e) ||
+               (e == errc::unique_violation && code == make_error_code(errc::already_live));
+    }
     // "category: code message [sqlstate]" for logs.
     [[nodiscard]] std::string describe() const;
 };

@@ -1,6 +1,8 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
+#include <string>
 #include <vector>
 
 #include <boost/asio/awaitable.hpp>
@@ -25,12 +27,42 @@ public:
         core::client_order_id client_id;
     };
 
+    // What update_from_venue found: the row as stored afterwards, and whether the report moved it.
+    struct venue_result {
+        order_record order;
+        bool applied = false;
+    };
+
     explicit order_journal(database& db) : db_{db} {}
+
+    // Inserts `o` as pending with the client id and attempt it carries (o.client_order_id must be
+    // set, e.g. from next_attempt()); returns the row id. errc::unique_violation when that client
+    // id is already journaled: the caller must look that order up, not send it again.
+    [[nodiscard]] boost::asio::awaitable<result<std::int64_t>> insert_pending(order_record o);
+    // The attempt number the next order of (position, purpose) gets: max(attempt) + 1, 0 if none.
+    [[nodiscard]] boost::asio::awaitable<result<int>> next_attempt(std::int64_t position_id,
+                                                                   core::order_purpose purpose);
 
     // Inserts `o` as pending with the next attempt number of (position, purpose) and the client
     // id made from it. `o.position_id` is required.
     [[nodiscard]] boost::asio::awaitable<result<journaled>> insert_next_attempt(order_record o);
     [[nodiscard]] boost::asio::awaitable<result<void>> update(std::int64_t id, order_update u);
+    // The request has left: pending -> sent and sent_at, once. A venue report that arrived first
+    // keeps its status. false when there is no such row.
+    [[nodiscard]] boost::asio::awaitable<result<bool>> mark_sent(std::int64_t id);
+    // Applies a venue answer or stream report to the order with that client id. Reports arrive
+    // out of order (REST answer vs stream), so the row only moves forward: pending < sent <
+    // unknown < new < partially_filled < triggered < a terminal status (filled, canceled,
+    // rejected, expired), which is final; filled_qty never decreases. nullopt when the client id
+    // is not journaled (an order this bot did not make, or a lost journal row).
+    [[nodiscard]] boost::asio::awaitable<result<std::optional<venue_result>>> update_from_venue(
+        std::string client_order_id, order_update u);
+    [[nodiscard]] boost::asio::awaitable<result<std::optional<order_record>>> find_by_client_id(
+        std::string client_order_id);
+    // Orders of the position the venue may still act on: pending, sent, unknown, new,
+    // partially_filled (not triggered: that stop has fired), oldest first.
+    [[nodiscard]] boost::asio::awaitable<result<std::vector<order_record>>> open_for_position(
+        std::int64_t position_id);
     // Orders whose outcome the venue has not confirmed (pending, sent, unknown) for `mode`.
     [[nodiscard]] boost::asio::awaitable<result<std::vector<order_record>>> unresolved(core::mode mode);
     [[nodiscard]] boost::asio::awaitable<result<std::vector<order_record>>> for_position(std::int64_t position_id);

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <vector>
 
 #include <boost/asio/awaitable.hpp>
@@ -17,8 +18,9 @@ class position_repository {
 public:
     explicit position_repository(database& db) : db_{db} {}
 
-    // The pending_entry row; errc::unique_violation when the symbol already has a live position
-    // of this mode on the venue (index positions_one_live_per_symbol: rule 4 by construction).
+    // The pending_entry row; errc::already_live (which also answers is(unique_violation)) when the
+    // symbol already has a live position of this mode on the venue (index
+    // positions_one_live_per_symbol: rule 4 by construction, whatever the timing).
     [[nodiscard]] boost::asio::awaitable<result<std::int64_t>> create_pending(new_position p);
     // Sets `state` and the given columns if the row is still at `expected_version`; returns the
     // new version.
@@ -29,6 +31,10 @@ public:
     [[nodiscard]] boost::asio::awaitable<result<std::vector<position_record>>> find(std::int64_t id);
     // Realized PnL of the positions of `mode` closed at or after `since` (the daily loss limit).
     [[nodiscard]] boost::asio::awaitable<result<core::decimal>> realized_pnl_since(time_point since, core::mode mode);
+    // Live positions of `mode` per venue (the per-exchange position limit); venues without any
+    // are absent.
+    [[nodiscard]] boost::asio::awaitable<result<std::map<core::exchange_id, std::int64_t>>> count_live_by_exchange(
+        core::mode mode);
 
 private:
     database& db_;

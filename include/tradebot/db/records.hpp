@@ -4,6 +4,8 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "tradebot/core/clock.hpp"
 #include "tradebot/core/decimal.hpp"
@@ -93,6 +95,10 @@ enum class order_status : std::uint8_t {
 
 [[nodiscard]] std::string_view to_string(order_status s) noexcept;
 [[nodiscard]] std::optional<order_status> parse_order_status(std::string_view text) noexcept;
+// filled, canceled, rejected, expired: the venue will not change the order any more.
+[[nodiscard]] bool is_terminal(order_status s) noexcept;
+// orders.purpose as written by core::to_string(order_purpose).
+[[nodiscard]] std::optional<core::order_purpose> parse_order_purpose(std::string_view text) noexcept;
 
 struct order_record {
     std::int64_t id = 0;
@@ -113,6 +119,11 @@ struct order_record {
     core::decimal filled_quantity;
     std::optional<core::decimal> average_price;
     int attempt = 0;
+    std::optional<std::string> algo_id;  // Binance conditional (algo) orders have their own id
+    std::optional<std::string> error_code;
+    std::optional<std::string> error_message;
+    std::optional<time_point> sent_at;    // read only: set by the journal
+    std::optional<time_point> created_at;  // read only
 };
 
 struct order_update {
@@ -122,6 +133,49 @@ struct order_update {
     std::optional<std::string> venue_order_id;
     std::optional<std::string> error_code;
     std::optional<std::string> error_message;
+    std::optional<std::string> algo_id;
+};
+
+// One fill (trades table). (exchange, mode, symbol, exchange_trade_id) is its natural key.
+struct trade_record {
+    std::int64_t id = 0;  // read only
+    std::optional<std::int64_t> order_id;
+    std::optional<std::int64_t> position_id;
+    core::exchange_id exchange = core::exchange_id::binance;
+    core::symbol symbol;
+    core::mode mode = core::mode::test;
+    std::string exchange_trade_id;
+    core::side side = core::side::buy;
+    core::decimal quantity;
+    core::decimal price;
+    core::decimal fee;
+    std::optional<std::string> fee_asset;
+    std::optional<core::decimal> realized_pnl;
+    std::optional<bool> is_maker;
+    time_point ts{};
+};
+
+// events.severity.
+enum class event_severity : std::uint8_t { debug, info, warning, error, critical };
+
+[[nodiscard]] std::string_view to_string(event_severity s) noexcept;
+[[nodiscard]] std::optional<event_severity> parse_event_severity(std::string_view text) noexcept;
+
+// One audit event (events table). `data` becomes a flat jsonb object of strings: values are
+// text (decimals keep every digit) and the writer builds the JSON, so no event can carry
+// malformed JSON into a batch.
+struct event_record {
+    std::int64_t id = 0;  // read only
+    time_point ts{};
+    std::string type;
+    event_severity severity = event_severity::info;
+    std::optional<std::int64_t> position_id;
+    std::optional<std::int64_t> order_id;
+    std::optional<std::string> symbol;
+    std::optional<std::string> exchange;
+    std::optional<std::string> correlation_id;
+    std::optional<std::string> message;
+    std::vector<std::pair<std::string, std::string>> data;
 };
 
 }  // namespace tradebot::db

@@ -85,6 +85,7 @@ public:
 
     [[nodiscard]] core::exchange_id venue() const noexcept;
     [[nodiscard]] const std::map<core::symbol, live_position>& live() const noexcept { return live_; }
+    [[nodiscard]] const std::set<core::symbol>& opening() const noexcept { return opening_; }
     [[nodiscard]] bool busy_with(const core::symbol& s) const { return live_.contains(s) || opening_.contains(s); }
     [[nodiscard]] const exchange::instrument_rules* rules(const core::symbol& s) const;
     [[nodiscard]] std::optional<core::decimal> last_mark(const core::symbol& s) const;
@@ -93,6 +94,10 @@ public:
 
 private:
     void on_mark(const events::mark_price& m);
+    void on_order(const events::order_update& u);
+    void on_position(const events::position_update& u);
+    // A position the stream says is flat: confirm with two reads a moment apart, then record it.
+    boost::asio::awaitable<void> confirm_gone();
     boost::asio::awaitable<void> move_stop(core::symbol symbol, core::decimal trigger);
     boost::asio::awaitable<void> close_live(core::symbol symbol, core::order_purpose purpose, std::string reason);
     boost::asio::awaitable<void> save_trailing(core::symbol symbol);
@@ -121,7 +126,11 @@ private:
     std::map<core::symbol, live_position> live_;
     std::set<core::symbol> opening_;
     std::map<core::symbol, core::decimal> marks_;
+    std::map<core::symbol, core::decimal> exit_fills_;  // average price of the last closing fill
     events::subscription marks_sub_;
+    events::subscription orders_sub_;
+    events::subscription positions_sub_;
+    bool confirming_ = false;
     boost::asio::steady_timer reconcile_timer_;
     int tasks_ = 0;  // spawned coroutines still running
     bool stopped_ = false;

@@ -6,6 +6,7 @@
 
 #include "tradebot_test/env.hpp"
 #include "tradebot_test/process.hpp"
+#include "tradebot_test/sim_process.hpp"
 
 using namespace std::chrono_literals;
 using tradebot::test::child_process;
@@ -29,6 +30,21 @@ protected:
         // A private schema per test: tests run in parallel against one server.
         schema_ = "tb_app_" + std::to_string(::getpid()) + "_" + std::to_string(counter_++);
         port_ = tradebot::test::free_port();
+        std::string why;
+        ASSERT_TRUE(sim_.started(&why)) << why;
+        // Both venues are the local simulator; test mode trades on paper over its prices.
+        auto venue = [this](const char* name, const std::string& rest, const std::string& ws, const char* pub,
+                            const char* market, const char* priv) {
+            return std::string{"  "} + name + ":\n    endpoint: custom\n    rest_url: " + rest + "\n    ws_public_url: " +
+                   ws + pub + "\n    ws_market_url: " + ws + market + "\n    ws_private_url: " + ws + priv +
+                   "\n    ca_file: " + sim_.cert().string() + "\n";
+        };
+        tradebot::test::write_file(dir_.path() / "config" / "exchanges.yaml",
+                                   "exchanges:\n" +
+                                       venue("binance", sim_.binance_url(), sim_.binance_ws_url(), "/public", "/market",
+                                             "/private") +
+                                       venue("bybit", sim_.bybit_url(), sim_.bybit_ws_url(), "/v5/public/linear",
+                                             "/v5/public/linear", "/v5/private"));
         tradebot::test::write_file(dir_.path() / "config" / "tradebot.yaml",
                                    "app:\n"
                                    "  pid_file: " + (dir_.path() / "tradebot.pid").string() + "\n"
@@ -73,6 +89,7 @@ protected:
         return false;
     }
 
+    tradebot::test::sim_process sim_;
     tradebot::test::temp_dir dir_;
     std::string pg_url_;
     std::string schema_;
@@ -114,7 +131,7 @@ TEST_F(daemon_test, metrics_pass_promtool) {
     EXPECT_EQ(rc, 0) << out;
     EXPECT_EQ(out, "") << "promtool reported problems";
     const auto [mrc, metrics] = get("/metrics");
-    EXPECT_NE(metrics.find("tradebot_signals_received_total"), std::string::npos);
+    EXPECT_NE(metrics.find("tradebot_signal_wakeups_total"), std::string::npos);
     EXPECT_NE(metrics.find("process_resident_memory_bytes"), std::string::npos);
 }
 
@@ -135,18 +152,39 @@ TEST_F(daemon_test, second_instance_exits_1_and_names_the_first) {
     EXPECT_NE(text.find("pid " + std::to_string(first->pid())), std::string::npos) << text;
 }
 
-TEST_F(daemon_test, new_signal_row_is_received_over_notify_and_counted) {
+TEST_F(daemon_test, a_signal_row_opens_a_protected_paper_position_and_a_bad_row_is_rejected) {
+    tradebot::test::write_file(dir_.path() / "config" / "strategies.yaml",
+                               "signals:\n"
+                               "  immediate: true\n"
+                               "  filters:\n"
+                               "    open_interest_enabled: false\n"
+                               "    volume_enabled: false\n"
+                               "    price_change_enabled: false\n");
     auto bot = start("bot");
     ASSERT_TRUE(wait_ready(*bot)) << bot->output();
+    const std::string candle = "date_trunc('hour', now()) + floor(extract(minute from now()) / 15) * interval '15 min'";
     const auto [rc, out] = run_shell("psql -q '" + pg_url_ + "' -c \"INSERT INTO " + schema_ +
-                                     ".signals (exchange, symbol, side, score_week, score_month) VALUES "
-                                     "('binance', 'ETHUSDT', 'sell', 71, 80), ('nowhere', 'ETHUSDT', 'sell', 1, 1)\"");
+                                     ".signals (exchange, symbol, side, score_week, score_month, candle_time) VALUES "
+                                     "('binance', 'ETHUSDT', 'sell', 71, 80, " + candle + "), "
+                                     "('nowhere', 'ETHUSDT', 'sell', 1, 1, " + candle + ")\"");
     ASSERT_EQ(rc, 0) << out;
-    EXPECT_TRUE(bot->wait_output("symbol=ETHUSDT side=sell", 5s)) << bot->output();
-    EXPECT_TRUE(bot->wait_output("msg=\"invalid signal\"", 5s)) << bot->output();
+    EXPECT_TRUE(bot->wait_output("msg=\"position protected\"", 10s)) << bot->output();
+    EXPECT_TRUE(bot->wait_output("reason=bad_exchange", 5s)) << bot->output();
+
+    const auto [qrc, rows] = run_shell("psql -tA '" + pg_url_ + "' -c \"SELECT s.status, p.state, p.side, p.mode, "
+                                       "p.stop_price > p.entry_price FROM " + schema_ + ".signals s JOIN " + schema_ +
+                                       ".positions p ON p.id = s.position_id\"");
+    EXPECT_EQ(qrc, 0);
+    EXPECT_EQ(rows, "taken|protected|short|test|t\n") << rows;
+    const auto [rrc, rejected] = run_shell("psql -tA '" + pg_url_ + "' -c \"SELECT status, status_reason FROM " +
+                                           schema_ + ".signals WHERE exchange = 'nowhere'\"");
+    EXPECT_TRUE(rejected.starts_with("rejected|bad_exchange")) << rejected;
     const auto [mrc, metrics] = get("/metrics");
-    EXPECT_NE(metrics.find("tradebot_signals_received_total 1"), std::string::npos) << metrics;
-    EXPECT_NE(metrics.find("tradebot_signals_invalid_total 1"), std::string::npos) << metrics;
+    EXPECT_NE(metrics.find("tradebot_signals_total{outcome=\"taken\",reason=\"opened\"} 1"), std::string::npos)
+        << metrics;
+    EXPECT_NE(metrics.find("tradebot_signals_total{outcome=\"rejected\",reason=\"bad_exchange\"} 1"),
+              std::string::npos);
+    EXPECT_NE(metrics.find("tradebot_positions_open{exchange=\"binance\"} 1"), std::string::npos);
 }
 
 TEST_F(daemon_test, bad_config_exits_2_with_file_line_and_key) {

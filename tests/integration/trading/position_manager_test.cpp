@@ -113,20 +113,23 @@ TEST_F(trading_test, trailing_stop_activates_and_moves_the_venue_stop_up) {
     EXPECT_EQ(row(r.position_id).stop_price, "61690.00"_d);
 }
 
-TEST_F(trading_test, a_fired_stop_is_recorded_after_two_reads) {
+TEST_F(trading_test, a_fired_stop_is_recorded_with_its_fill_price) {
     start_manager();
     const auto r = await(manager_->open(intent(btc, core::position_side::long_, "0.010"_d)));
     ASSERT_EQ(r.kind, open_result_kind::protected_);
     mark(btc, "58000.00"_d);  // through the stop: the venue closes the position
     ASSERT_TRUE(venue_positions().empty());
-    await(manager_->reconcile());
-    EXPECT_EQ(row(r.position_id).state, db::position_state::protected_);  // one read is not enough
-    await(manager_->reconcile());
+    // The stream's "quantity 0" starts two reads a second apart; then the row is closed.
+    for (int i = 0; i < 300 && row(r.position_id).state != db::position_state::closed; ++i) {
+        io_.restart();
+        io_.run_for(std::chrono::milliseconds{10});
+    }
     const auto p = row(r.position_id);
     EXPECT_EQ(p.state, db::position_state::closed);
     EXPECT_EQ(p.close_reason, "closed_on_venue");
-    EXPECT_EQ(p.exit_price, "58800.10"_d);
-    EXPECT_EQ(p.realized_pnl, "-12.0000"_d);
+    EXPECT_EQ(p.exit_price, "57999.90"_d);  // the stop's market sell at the bid
+    EXPECT_EQ(p.realized_pnl, "-20.00200"_d);
+    EXPECT_FALSE(manager_->live().contains(btc));
 }
 
 TEST_F(trading_test, an_empty_position_list_once_destroys_nothing) {

@@ -1,0 +1,73 @@
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <boost/asio/awaitable.hpp>
+
+#include "tradebot/db/database.hpp"
+#include "tradebot/db/records.hpp"
+
+namespace tradebot::db {
+
+// signals.status. new_ is the only undecided state; every other one carries a reason and a time.
+enum class signal_status : std::uint8_t { new_, taken, skipped, rejected, failed, expired };
+
+[[nodiscard]] std::string_view to_string(signal_status s) noexcept;
+[[nodiscard]] std::optional<signal_status> parse_signal_status(std::string_view text) noexcept;
+
+// A signals row as the producer wrote it. Exchange, symbol, side and the scores are text,
+// unparsed: the validator decides what is acceptable and rejects a bad row with a reason
+// (rule 10), so reading never fails on a producer's typo.
+struct signal_row {
+    std::int64_t id = 0;
+    std::string source;
+    std::optional<std::string> external_id;
+    std::string exchange;
+    std::string symbol;
+    std::string side;
+    std::optional<std::string> score_week;   // numeric::text, every digit as stored
+    std::optional<std::string> score_month;
+    std::optional<time_point> candle_time;
+    std::optional<time_point> wave_time;
+    time_point received_at{};
+};
+
+// The signals table. A claim writes claimed_by on rows still 'new' and unclaimed, picking them
+// with FOR UPDATE SKIP LOCKED, so two instances (or two pollers) take disjoint rows and neither
+// waits for the other. The status stays 'new' until mark() records the decision.
+class signal_repository {
+public:
+    explicit signal_repository(database& db) : db_{db} {}
+
+    // Claims up to `limit` unclaimed new signals, oldest first.
+    [[nodiscard]] boost::asio::awaitable<result<std::vector<signal_row>>> claim_new(int limit,
+                                                                                     std::string claimed_by);
+    // Claims those of `ids` that are still new and unclaimed (a wave chose them); the rows
+    // returned are the ones this call got, by id.
+    [[nodiscard]] boost::asio::awaitable<result<std::vector<signal_row>>> claim_by_ids(std::vector<std::int64_t> ids,
+                                                                                        std::string claimed_by);
+    // Records the decision on a new signal: status, reason, status_at = now(), and the position
+    // it opened. A signal is decided once: false when the row is missing or already decided.
+    // errc::invalid_argument for signal_status::new_.
+    [[nodiscard]] boost::asio::awaitable<result<bool>> mark(std::int64_t id, signal_status status,
+                                                            std::string reason,
+                                                            std::optional<std::int64_t> position_id = std::nullopt);
+    // Unclaimed new signals whose wave (wave_time, else received_at) is at or after `since`, by
+    // id: the candidates of a wave, read without claiming them.
+    [[nodiscard]] boost::asio::awaitable<result<std::vector<signal_row>>> load_new_since(time_point since);
+    // Marks unclaimed new signals whose wave (wave_time, else received_at) is before `before` as
+    // expired, with that reason; returns how many. Claimed rows are left to their claimer.
+    [[nodiscard]] boost::asio::awaitable<result<std::int64_t>> expire_older_than(time_point before);
+    // Clears the claims of every other claimer on rows still new: for the instance that has just
+    // taken the lease, whose predecessor died between claim and decision. Returns how many.
+    [[nodiscard]] boost::asio::awaitable<result<std::int64_t>> release_claims_except(std::string claimed_by);
+
+private:
+    database& db_;
+};
+
+}  // namespace tradebot::db

@@ -1,0 +1,76 @@
+#!/usr/bin/env bash
+# Runs the benchmarks of issue 7 and rewrites the generated block of docs/BENCHMARKS.md.
+#   scripts/bench.sh            build (Release flags of the 'release' preset), run, rewrite the doc
+#   scripts/bench.sh --no-doc   the same, printing the tables without touching the doc
+# Environment:
+#   TRADEBOT_BENCH_BUILD   build dir (default build/bench); TRADEBOT_BENCH_TYPE (default RelWithDebInfo,
+#                          the 'release' preset: -O2 -g; Release gives -O3)
+#   BENCH_SECONDS          seconds per baseline frame set and min time per C++ benchmark (default 1)
+#   BENCH_REPS             repetitions of each C++ benchmark; the median is reported (default 3)
+#   BENCH_REBUILD_TARGETS  targets of the one-file incremental rebuild (default: the bench targets)
+# C++ and baselines run one after the other in this one run over the same frames, so the ratio is
+# meaningful even on a shared machine; absolute figures move with the machine's load (printed).
+set -euo pipefail
+
+root=$(cd "$(dirname "$0")/.." && pwd)
+build=${TRADEBOT_BENCH_BUILD:-$root/build/bench}
+build_type=${TRADEBOT_BENCH_TYPE:-RelWithDebInfo}
+seconds=${BENCH_SECONDS:-1}
+reps=${BENCH_REPS:-3}
+write_doc=1
+[ "${1:-}" = "--no-doc" ] && write_doc=0
+rebuild_targets=${BENCH_REBUILD_TARGETS:-bench_micro bench_stream}
+out=$(mktemp -d /tmp/tradebot-bench.XXXXXX)
+trap 'rm -rf "$out"' EXIT
+
+echo "== configure + build ($build_type) in $build"
+cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE="$build_type" >/dev/null
+ninja -C "$build" -j2 bench_micro bench_stream
+bin=$build/tests/bench
+
+echo "== machine"
+{
+  echo "date=$(date -u +%Y-%m-%dT%H:%MZ)"
+  echo "nproc=$(nproc)"
+  echo "cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')"
+  echo "kernel=$(uname -sr)"
+  echo "compiler=$("$(grep -m1 '^CMAKE_CXX_COMPILER:' "$build/CMakeCache.txt" | cut -d= -f2-)" --version | head -1)"
+  echo "build_type=$build_type"
+  echo "load=$(cut -d' ' -f1-3 /proc/loadavg)"
+  echo "commit=$(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)$(git -C "$root" diff --quiet 2>/dev/null || echo '+dirty')"
+  echo "python=$(python3 --version 2>&1)"
+  echo "node=$(node --version 2>/dev/null || echo missing)"
+} | tee "$out/machine.env"
+
+gbench=(--benchmark_min_time="$seconds" --benchmark_repetitions="$reps" --benchmark_report_aggregates_only=true
+        --benchmark_format=console --benchmark_out_format=json)
+
+echo "== micro-benchmarks"
+"$bin/bench_micro" "${gbench[@]}" --benchmark_out="$out/micro.json"
+
+echo "== parse + route: ours"
+"$bin/bench_stream" --dump-frames="$out"
+"$bin/bench_stream" "${gbench[@]}" --benchmark_out="$out/stream.json"
+echo "== parse + route: Python baseline"
+python3 "$root/tests/bench/baseline_consumer.py" "$out" "$seconds" | tee "$out/python.jsonl"
+echo "== parse + route: Node baseline"
+if command -v node >/dev/null; then
+  node "$root/tests/bench/baseline_consumer.js" "$out" "$seconds" | tee "$out/node.jsonl"
+else
+  echo "node not installed: no Node baseline" | tee /dev/stderr
+  : >"$out/node.jsonl"
+fi
+
+echo "== one-file incremental rebuild (touch src/core/decimal.cpp; ccache off so it really compiles)"
+ninja -C "$build" -j2 $rebuild_targets >/dev/null
+touch "$root/src/core/decimal.cpp"
+start=$(date +%s.%N)
+CCACHE_DISABLE=1 ninja -C "$build" -j2 $rebuild_targets >"$out/rebuild.log"
+end=$(date +%s.%N)
+steps=$(grep -c '^\[' "$out/rebuild.log" || true)
+echo "rebuild_seconds=$(echo "$end - $start" | bc)" | tee -a "$out/machine.env"
+echo "rebuild_steps=$steps" | tee -a "$out/machine.env"
+echo "rebuild_targets=$rebuild_targets" >>"$out/machine.env"
+
+python3 "$root/tests/bench/render_tables.py" "$out" "$root/docs/BENCHMARKS.md" "$write_doc" \
+  "${build#"$root"/}" "$seconds" "$reps"

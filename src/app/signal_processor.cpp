@@ -1,0 +1,306 @@
+// GCC 12 reports a false -Wmismatched-new-delete for the frames of coroutines (asio aligned_new).
+#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
+
+#include "app/signal_processor.hpp"
+
+#include <chrono>
+#include <set>
+#include <utility>
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <fmt/chrono.h>
+#include <fmt/format.h>
+
+#include "tradebot/logging/logger.hpp"
+#include "tradebot/logging/structured.hpp"
+
+namespace tradebot::app {
+
+namespace asio = boost::asio;
+using logging::kv;
+
+namespace {
+
+std::string iso(core::clock::time_point t) {
+    const auto us = std::chrono::time_point_cast<std::chrono::microseconds>(t);
+    return fmt::format("{:%Y-%m-%dT%H:%M:%S}Z", std::chrono::sys_time<std::chrono::microseconds>{us.time_since_epoch()});
+}
+
+signals::raw_signal to_raw(const db::signal_row& r) {
+    signals::raw_signal raw;
+    raw.id = r.id;
+    raw.source = r.source;
+    raw.external_id = r.external_id;
+    raw.exchange = r.exchange;
+    raw.symbol = r.symbol;
+    raw.side = r.side;
+    raw.score_week = r.score_week;
+    raw.score_month = r.score_month;
+    if (r.candle_time) raw.candle_time = iso(*r.candle_time);
+    if (r.wave_time) raw.wave_time = iso(*r.wave_time);
+    raw.received_at = iso(r.received_at);
+    return raw;
+}
+
+core::clock::time_point utc_day_start(core::clock::time_point t) {
+    return std::chrono::floor<std::chrono::days>(t);
+}
+
+}  // namespace
+
+signal_processor::signal_processor(trading_runtime& runtime, db::database& database, const config::settings& settings,
+                                   const core::clock& clock, std::string instance)
+    : runtime_{runtime},
+      settings_{settings},
+      clock_{clock},
+      instance_{std::move(instance)},
+      log_{logging::get("signals")},
+      repo_{database},
+      schedule_{signals::wave_schedule::from_settings(settings.signals, settings.signals.immediate)},
+      selector_{signals::wave_selector::from_settings(settings.signals)},
+      filters_{settings},
+      risk_{settings} {
+    const auto& f = settings.signals.filters;
+    if (f.open_interest_enabled || f.volume_enabled || f.price_change_enabled) {
+        // Fail closed and say so once: a silent filter that passes everything is worse.
+        logging::warn(log_, "open interest / 1 h volume / 5 min change filters are enabled, but no source feeds them "
+                            "yet: such signals are skipped as no_market_data",
+                      kv("open_interest", f.open_interest_enabled), kv("volume", f.volume_enabled),
+                      kv("price_change", f.price_change_enabled));
+    }
+}
+
+signal_processor::~signal_processor() { files_.join(); }
+
+void signal_processor::stop() {
+    stopped_ = true;
+    if (wave_timer_) {
+        wave_timer_->cancel();
+    }
+}
+
+asio::awaitable<std::size_t> signal_processor::drain_immediate() {
+    auto rows = co_await repo_.claim_new(static_cast<int>(batch_size), instance_);
+    if (!rows) {
+        logging::warn(log_, "cannot claim signals", kv("error", rows.error().describe()));
+        co_return 0;
+    }
+    const auto n = rows->size();
+    auto valid = co_await validate_rows(std::move(*rows));
+    wave_state state;
+    co_await decide(std::move(valid), std::nullopt, state);
+    co_return n;
+}
+
+asio::awaitable<void> signal_processor::run_waves() {
+    wave_timer_ = std::make_unique<asio::steady_timer>(co_await asio::this_coro::executor);
+    std::map<core::clock::time_point, wave_state> waves;
+    while (!stopped_) {
+        const auto now = clock_.now();
+        std::chrono::nanoseconds sleep = settings_.signals.wave_check_interval_ms;
+        if (auto w = schedule_.current_wave(now)) {
+            if (!waves.contains(w->at)) {
+                logging::info(log_, "wave started", kv("wave", iso(w->at)), kv("candle", iso(w->candle_open)));
+                waves.clear();  // one wave at a time: the previous one's window is over
+                auto expired = co_await repo_.expire_older_than(now - settings_.signals.max_wave_age_minutes);
+                if (expired && *expired > 0) {
+                    logging::info(log_, "stale signals expired", kv("count", *expired));
+                }
+            }
+            auto rows = co_await repo_.load_new_since(w->candle_open);
+            if (rows && !rows->empty()) {
+                auto valid = co_await validate_rows(std::move(*rows));
+                co_await decide(std::move(valid), w, waves[w->at]);
+            } else if (!rows) {
+                logging::warn(log_, "cannot read the wave's signals", kv("error", rows.error().describe()));
+            }
+        } else if (auto next = schedule_.next_wave(now)) {
+            sleep = next->at - now;
+            logging::info(log_, "next wave", kv("at", iso(next->at)), kv("in_s", sleep.count() / 1'000'000'000));
+        }
+        wave_timer_->expires_after(sleep);
+        boost::system::error_code ec;
+        co_await wave_timer_->async_wait(asio::redirect_error(asio::use_awaitable, ec));
+    }
+}
+
+asio::awaitable<std::vector<signals::signal>> signal_processor::validate_rows(std::vector<db::signal_row> rows) {
+    std::vector<signals::signal> out;
+    out.reserve(rows.size());
+    for (const auto& row : rows) {
+        auto v = signals::validate(to_raw(row));
+        if (v) {
+            runtime_.metrics().signal("received", "valid");
+            out.push_back(std::move(*v));
+            continue;
+        }
+        const auto reason = std::string{signals::to_string(v.error().reason)};
+        co_await mark(row.id, db::signal_status::rejected, "rejected", reason, v.error().message);
+    }
+    co_return out;
+}
+
+asio::awaitable<signals::market_snapshot> signal_processor::snapshot_for(const std::vector<signals::signal>& batch) {
+    signals::market_snapshot snap;
+    for (const auto& s : batch) {
+        const signals::instrument_key key{s.exchange, s.symbol};
+        if (snap.instruments.contains(key)) {
+            continue;
+        }
+        if (const auto* rules = runtime_.rules(s.exchange, s.symbol)) {
+            snap.instruments.emplace(key, *rules);
+            auto mark_price = co_await runtime_.mark(s.exchange, s.symbol);
+            signals::market_data data;
+            if (mark_price) {
+                data.price = mark_price->mark_price;
+            }
+            snap.market.emplace(key, data);
+        }
+    }
+    for (const auto& e : runtime_.exposures()) {
+        snap.open_positions.insert({e.exchange, e.symbol});
+    }
+    co_return snap;
+}
+
+asio::awaitable<bool> signal_processor::kill_switch() {
+    // Named before co_await: GCC 12 destroys a capturing temporary closure twice there.
+    auto check = [path = settings_.risk.kill_switch_file]() -> asio::awaitable<bool> {
+        co_return trading::kill_switch_active(path);
+    };
+    co_return co_await asio::co_spawn(files_, std::move(check), asio::use_awaitable);
+}
+
+asio::awaitable<trading::portfolio> signal_processor::portfolio_now() {
+    trading::portfolio p;
+    p.positions = runtime_.exposures();
+    p.kill_switch = co_await kill_switch();
+    auto pnl = co_await runtime_.positions().realized_pnl_since(utc_day_start(clock_.now()), settings_.app.mode);
+    if (pnl) {
+        p.realized_pnl_today = *pnl;
+    } else {
+        logging::warn(log_, "daily PnL unknown", kv("error", pnl.error().describe()));
+    }
+    for (const auto venue : runtime_.venues()) {
+        auto balances = co_await runtime_.balances(venue);
+        if (!balances) {
+            continue;  // unknown balance: the risk check fails closed (balance_unknown)
+        }
+        for (const auto& b : *balances) {
+            if (b.asset == "USDT") {
+                p.free_balance_usd[venue] = b.available;
+            }
+        }
+    }
+    co_return p;
+}
+
+asio::awaitable<void> signal_processor::decide(std::vector<signals::signal> batch, std::optional<signals::wave> wave,
+                                               wave_state& state) {
+    if (batch.empty()) {
+        co_return;
+    }
+    const auto started = clock_.steady_now();
+    auto snap = co_await snapshot_for(batch);
+    auto filter = [this, &snap](const signals::signal& s) { return filters_.check(s, snap); };
+    std::optional<core::clock::time_point> candle;
+    if (wave) {
+        candle = wave->candle_open;
+    }
+    const auto selection = selector_.select(batch, filter, candle);
+    for (const auto& ex : selection.exchanges) {
+        for (const auto& sk : ex.skipped) {
+            co_await mark(sk.sig.id, db::signal_status::skipped, "skipped", signals::to_string(sk.why.reason),
+                          sk.why.message);
+        }
+        for (const auto& s : ex.selected) {
+            if (stopped_) {
+                co_return;
+            }
+            if (state.opened[ex.exchange] >= ex.max_trades) {
+                co_await mark(s.id, db::signal_status::skipped, "skipped", "wave_full",
+                              "the wave already opened max_trades_per_wave positions");
+                continue;
+            }
+            if (wave) {
+                std::vector<std::int64_t> ids{s.id};
+                auto claimed = co_await repo_.claim_by_ids(std::move(ids), instance_);
+                if (!claimed || claimed->empty()) {
+                    continue;  // another instance took it, or it was decided meanwhile
+                }
+            }
+            // Positions changed since the snapshot (earlier entries of this batch).
+            snap.open_positions.clear();
+            snap.in_flight.clear();
+            for (const auto& e : runtime_.exposures()) {
+                snap.open_positions.insert({e.exchange, e.symbol});
+            }
+            if (auto sk = filters_.check(s, snap)) {
+                co_await mark(s.id, db::signal_status::skipped, "skipped", signals::to_string(sk->reason),
+                              sk->message);
+                continue;
+            }
+            const signals::instrument_key key{s.exchange, s.symbol};
+            const auto price = snap.market.at(key).price.value_or(core::decimal{});
+            auto sized = risk_.size_quantity(settings_.trading.position_size_usd, price, snap.instruments.at(key));
+            if (!sized) {
+                co_await mark(s.id, db::signal_status::skipped, "skipped",
+                              trading::to_string(sized.error().reason), sized.error().message);
+                continue;
+            }
+            trading::entry_intent intent;
+            intent.signal_id = s.id;
+            intent.exchange = s.exchange;
+            intent.symbol = s.symbol;
+            intent.side = s.side == core::side::buy ? core::position_side::long_ : core::position_side::short_;
+            intent.quantity = sized->quantity;
+            intent.reference_price = price;
+            intent.leverage = settings_.leverage_for(s.exchange);
+            const auto portfolio = co_await portfolio_now();
+            if (auto ok = risk_.check(intent, portfolio); !ok) {
+                co_await mark(s.id, db::signal_status::skipped, "skipped", trading::to_string(ok.error().reason),
+                              ok.error().message);
+                continue;
+            }
+            auto opened = co_await runtime_.open(intent);
+            runtime_.metrics().signal_to_order(
+                std::chrono::duration<double>(clock_.steady_now() - started).count());
+            switch (opened.kind) {
+                case trading::open_result_kind::protected_:
+                    ++state.opened[ex.exchange];
+                    co_await mark(s.id, db::signal_status::taken, "taken", "opened", "position protected",
+                                  opened.position_id);
+                    break;
+                case trading::open_result_kind::already_live:
+                    co_await mark(s.id, db::signal_status::skipped, "skipped", "already_open", opened.reason);
+                    break;
+                default:
+                    co_await mark(s.id, db::signal_status::failed, "failed", trading::to_string(opened.kind),
+                                  opened.reason,
+                                  opened.position_id > 0 ? std::optional<std::int64_t>{opened.position_id} : std::nullopt);
+                    break;
+            }
+        }
+    }
+}
+
+asio::awaitable<void> signal_processor::mark(std::int64_t id, db::signal_status status, std::string_view outcome,
+                                             std::string_view reason, std::string_view message,
+                                             std::optional<std::int64_t> position) {
+    runtime_.metrics().signal(outcome, reason);
+    logging::info(log_, "signal decided", kv("id", id), kv("outcome", outcome), kv("reason", reason),
+                  kv("detail", message));
+    auto text = std::string{reason};
+    if (!message.empty()) {
+        text.append(": ").append(message);
+    }
+    auto saved = co_await repo_.mark(id, status, std::move(text), position);
+    if (!saved) {
+        logging::error(log_, "cannot record the signal's outcome", kv("id", id), kv("error", saved.error().describe()));
+    }
+}
+
+}  // namespace tradebot::app

@@ -1,0 +1,86 @@
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/thread_pool.hpp>
+
+#include "app/trading_runtime.hpp"
+#include "tradebot/config/settings.hpp"
+#include "tradebot/core/clock.hpp"
+#include "tradebot/db/signal_repository.hpp"
+#include "tradebot/signals/filter_chain.hpp"
+#include "tradebot/signals/signal.hpp"
+#include "tradebot/signals/wave_schedule.hpp"
+#include "tradebot/signals/wave_selector.hpp"
+#include "tradebot/trading/risk_manager.hpp"
+
+namespace spdlog {
+class logger;
+}
+
+namespace tradebot::app {
+
+// From signal rows to entries (issue 6 "Signals" and "Risk"): validate every row (a bad one is
+// marked rejected with the reason), select per exchange (newest candle, minimum scores, ranking),
+// filter, size and risk-check, then open through the trading runtime and record on the row what
+// happened: taken (with the position), skipped, rejected, failed or expired, always with a reason.
+//
+// Immediate mode (signals.immediate): every wake-up (NOTIFY or poll) claims the new rows with
+// FOR UPDATE SKIP LOCKED and decides them at once. Wave mode: at each wave minute the rows of the
+// wave's candle are read during the check window, and only the chosen ones are claimed.
+// Runs on the trading strand.
+class signal_processor {
+public:
+    signal_processor(trading_runtime& runtime, db::database& database, const config::settings& settings,
+                     const core::clock& clock, std::string instance);
+    ~signal_processor();
+
+    // Rows claimed per read in immediate mode: a backlog is worked off in bounded steps.
+    static constexpr std::size_t batch_size = 100;
+
+    [[nodiscard]] bool immediate() const noexcept { return schedule_.immediate(); }
+    // Immediate mode: claims and decides one batch; returns how many rows it claimed.
+    [[nodiscard]] boost::asio::awaitable<std::size_t> drain_immediate();
+    // Wave mode: runs the wave schedule until stop().
+    [[nodiscard]] boost::asio::awaitable<void> run_waves();
+    void stop();
+
+private:
+    struct wave_state {
+        std::map<core::exchange_id, int> opened;  // entries taken in this wave, per exchange
+    };
+
+    boost::asio::awaitable<void> decide(std::vector<signals::signal> batch, std::optional<signals::wave> wave,
+                                        wave_state& state);
+    boost::asio::awaitable<signals::market_snapshot> snapshot_for(const std::vector<signals::signal>& batch);
+    boost::asio::awaitable<trading::portfolio> portfolio_now();
+    boost::asio::awaitable<bool> kill_switch();
+    // Validates rows; invalid ones are marked rejected. `claimed`: the rows are ours already.
+    boost::asio::awaitable<std::vector<signals::signal>> validate_rows(std::vector<db::signal_row> rows);
+    boost::asio::awaitable<void> mark(std::int64_t id, db::signal_status status, std::string_view outcome,
+                                      std::string_view reason, std::string_view message,
+                                      std::optional<std::int64_t> position = std::nullopt);
+
+    trading_runtime& runtime_;
+    const config::settings& settings_;
+    const core::clock& clock_;
+    std::string instance_;
+    std::shared_ptr<spdlog::logger> log_;
+    db::signal_repository repo_;
+    signals::wave_schedule schedule_;
+    signals::wave_selector selector_;
+    signals::filter_chain filters_;
+    trading::risk_manager risk_;
+    boost::asio::thread_pool files_{1};  // the kill-switch stat, off the event loop
+    std::unique_ptr<boost::asio::steady_timer> wave_timer_;
+    bool stopped_ = false;
+};
+
+}  // namespace tradebot::app

@@ -1,0 +1,222 @@
+// GCC 12 reports a false -Wmismatched-new-delete for the frames of coroutines (asio aligned_new).
+#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
+
+#include "app/trading_runtime.hpp"
+
+#include <utility>
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+#include "tradebot/logging/logger.hpp"
+#include "tradebot/logging/structured.hpp"
+
+namespace tradebot::app {
+
+namespace asio = boost::asio;
+using logging::kv;
+
+namespace {
+// How often the streamed symbol set is brought in line with the positions.
+constexpr std::chrono::seconds symbols_refresh{2};
+}  // namespace
+
+struct trading_runtime::venue_parts {
+    std::unique_ptr<venue_stack> stack;
+    std::unique_ptr<exchange::paper::client> paper;  // test mode only
+    std::unique_ptr<trading::position_manager> manager;
+    events::subscription paper_feed;
+    bool started = false;
+
+    [[nodiscard]] exchange::venue_client& trading_client() {
+        return paper ? static_cast<exchange::venue_client&>(*paper) : stack->client();
+    }
+};
+
+trading_runtime::trading_runtime(asio::io_context& io, strand_type strand, const config::settings& settings,
+                                 const core::clock& clock, db::database& database, prometheus::Registry& registry)
+    : io_{io},
+      strand_{std::move(strand)},
+      settings_{settings},
+      clock_{clock},
+      registry_{registry},
+      router_{registry},
+      metrics_{registry},
+      positions_{database},
+      journal_{database},
+      symbols_timer_{strand_} {}
+
+trading_runtime::~trading_runtime() = default;
+
+std::optional<std::string> trading_runtime::build() {
+    const bool paper = settings_.app.mode == core::mode::test;
+    for (const auto id : {core::exchange_id::binance, core::exchange_id::bybit}) {
+        const auto& s = settings_.exchange(id);
+        if (!s.enabled) {
+            continue;
+        }
+        std::string error;
+        auto v = std::make_unique<venue_parts>();
+        v->stack = venue_stack::create(io_, clock_, router_, registry_, id, s, !paper, error);
+        if (!v->stack) {
+            return error;
+        }
+        if (paper) {
+            exchange::paper::paper_options po;
+            v->paper = std::make_unique<exchange::paper::client>(clock_, v->stack->client(), po, &router_);
+            // The paper venue fills and triggers on the real stream's mark prices.
+            auto& marks = router_.topic<events::mark_price>(events::topic_name::mark_price,
+                                                            events::policy::coalesce_by_key{events::by_venue_symbol{}});
+            auto* client = v->paper.get();
+            v->paper_feed = marks.subscribe(strand_, [client](const events::mark_price& m) { client->on_mark_price(m); });
+        }
+        v->manager = std::make_unique<trading::position_manager>(strand_, v->trading_client(), positions_, journal_,
+                                                                 router_, metrics_, settings_, clock_);
+        venues_.emplace(id, std::move(v));
+    }
+    if (venues_.empty()) {
+        return std::string{"no exchange is enabled (exchanges.binance.enabled / exchanges.bybit.enabled)"};
+    }
+    return std::nullopt;
+}
+
+asio::awaitable<bool> trading_runtime::start() {
+    bool all = true;
+    for (auto& [id, v] : venues_) {
+        if (v->started) {
+            continue;
+        }
+        if (!co_await v->manager->start()) {
+            all = false;
+            continue;
+        }
+        v->started = true;
+        // The symbol map is loaded now: the streams can map names.
+        v->stack->set_symbols(v->manager->watched_symbols());
+        v->stack->start();
+        logging::info(logging::get("trading"), "venue ready", kv("exchange", core::to_string(id)),
+                      kv("mode", core::to_string(settings_.app.mode)), kv("live", v->manager->live().size()));
+    }
+    if (!all || following_) {
+        co_return all;
+    }
+    following_ = true;
+    asio::co_spawn(strand_, follow_symbols(), [this](const std::exception_ptr&) { following_ = false; });
+    co_return all;
+}
+
+asio::awaitable<void> trading_runtime::follow_symbols() {
+    while (!stopped_) {
+        symbols_timer_.expires_after(symbols_refresh);
+        boost::system::error_code ec;
+        co_await symbols_timer_.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+        if (stopped_) {
+            co_return;
+        }
+        for (auto& [id, v] : venues_) {
+            v->stack->set_symbols(v->manager->watched_symbols());
+        }
+    }
+}
+
+void trading_runtime::stop() {
+    stopped_ = true;
+    symbols_timer_.cancel();
+    for (auto& [id, v] : venues_) {
+        v->paper_feed.reset();
+        v->manager->stop();
+        v->stack->stop();
+    }
+}
+
+bool trading_runtime::idle() const {
+    if (following_) {
+        return false;
+    }
+    for (const auto& [id, v] : venues_) {
+        if (!v->manager->idle()) {
+            return false;
+        }
+    }
+    return true;
+}
+
+asio::awaitable<trading::open_result> trading_runtime::open(trading::entry_intent intent) {
+    const auto it = venues_.find(intent.exchange);
+    if (it == venues_.end()) {
+        trading::open_result r;
+        r.reason = "exchange not enabled: " + std::string{core::to_string(intent.exchange)};
+        co_return r;
+    }
+    co_return co_await it->second->manager->open(std::move(intent));
+}
+
+asio::awaitable<exchange::result<exchange::mark_price_state>> trading_runtime::mark(core::exchange_id id,
+                                                                                     core::symbol symbol) {
+    const auto it = venues_.find(id);
+    if (it == venues_.end()) {
+        exchange::error e;
+        e.kind = exchange::error_kind::invalid_request;
+        e.venue = id;
+        e.message = "exchange not enabled";
+        co_return e;
+    }
+    co_return co_await it->second->trading_client().mark_price(std::move(symbol), exchange::request_priority::normal);
+}
+
+asio::awaitable<exchange::result<std::vector<exchange::balance_state>>> trading_runtime::balances(core::exchange_id id) {
+    const auto it = venues_.find(id);
+    if (it == venues_.end()) {
+        exchange::error e;
+        e.kind = exchange::error_kind::invalid_request;
+        e.venue = id;
+        e.message = "exchange not enabled";
+        co_return e;
+    }
+    co_return co_await it->second->trading_client().balances();
+}
+
+std::vector<trading::position_exposure> trading_runtime::exposures() const {
+    std::vector<trading::position_exposure> out;
+    for (const auto& [id, v] : venues_) {
+        for (const auto& [symbol, pos] : v->manager->live()) {
+            out.push_back({id, symbol, pos.quantity * pos.entry_price});
+        }
+        for (const auto& symbol : v->manager->opening()) {
+            out.push_back({id, symbol, settings_.trading.position_size_usd});
+        }
+    }
+    return out;
+}
+
+std::vector<core::exchange_id> trading_runtime::venues() const {
+    std::vector<core::exchange_id> out;
+    for (const auto& [id, v] : venues_) {
+        out.push_back(id);
+    }
+    return out;
+}
+
+const exchange::instrument_rules* trading_runtime::rules(core::exchange_id id, const core::symbol& s) const {
+    const auto it = venues_.find(id);
+    return it == venues_.end() ? nullptr : it->second->manager->rules(s);
+}
+
+std::size_t trading_runtime::live_count(std::optional<core::exchange_id> id) const {
+    std::size_t n = 0;
+    for (const auto& [vid, v] : venues_) {
+        if (!id || *id == vid) {
+            n += v->manager->live().size();
+        }
+    }
+    return n;
+}
+
+bool trading_runtime::busy_with(core::exchange_id id, const core::symbol& s) const {
+    const auto it = venues_.find(id);
+    return it != venues_.end() && it->second->manager->busy_with(s);
+}
+
+}  // namespace tradebot::app

@@ -1,0 +1,98 @@
+#pragma once
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+
+#include "app/venue_stack.hpp"
+#include "tradebot/config/settings.hpp"
+#include "tradebot/core/clock.hpp"
+#include "tradebot/db/database.hpp"
+#include "tradebot/db/order_journal.hpp"
+#include "tradebot/db/position_repository.hpp"
+#include "tradebot/events/router.hpp"
+#include "tradebot/exchange/paper/client.hpp"
+#include "tradebot/trading/position_manager.hpp"
+#include "tradebot/trading/risk_manager.hpp"
+#include "tradebot/trading/trading_metrics.hpp"
+
+namespace prometheus {
+class Registry;
+}
+
+namespace tradebot::app {
+
+// The trading side of the daemon: per enabled venue a venue_stack (real market data, and in
+// production the real account), in test mode the paper venue in front of it, and a
+// position_manager; the repositories and metrics they share. Mark prices of the symbols the
+// managers watch are streamed; the set follows the positions.
+//
+// Everything here runs on one strand (the trading strand, shared with the signal intake that
+// feeds it): the decisions of all venues see one consistent state (risk limits count positions
+// across venues) without locks. The streams and the database have their own threads/strands.
+class trading_runtime {
+public:
+    using strand_type = boost::asio::strand<boost::asio::io_context::executor_type>;
+
+    trading_runtime(boost::asio::io_context& io, strand_type strand, const config::settings& settings,
+                    const core::clock& clock, db::database& database, prometheus::Registry& registry);
+    ~trading_runtime();
+    trading_runtime(const trading_runtime&) = delete;
+    trading_runtime& operator=(const trading_runtime&) = delete;
+
+    // Builds every enabled venue; the error names the exchange block that cannot work.
+    [[nodiscard]] std::optional<std::string> build();
+    // Loads and reconciles every venue not started yet (rule 5), then starts its streams; true
+    // when all agree. Call again after false: venues already started are left alone.
+    [[nodiscard]] boost::asio::awaitable<bool> start();
+    void stop();
+    // True once stop() was called and every manager finished its work.
+    [[nodiscard]] bool idle() const;
+
+    // Every member below: on the trading strand.
+    // Opens on the intent's venue; not_opened if the venue is not enabled.
+    [[nodiscard]] boost::asio::awaitable<trading::open_result> open(trading::entry_intent intent);
+    // The venue's current mark (REST, paper-fed in test mode).
+    [[nodiscard]] boost::asio::awaitable<exchange::result<exchange::mark_price_state>> mark(core::exchange_id venue,
+                                                                                            core::symbol symbol);
+    [[nodiscard]] boost::asio::awaitable<exchange::result<std::vector<exchange::balance_state>>> balances(
+        core::exchange_id venue);
+    [[nodiscard]] const exchange::instrument_rules* rules(core::exchange_id venue, const core::symbol& s) const;
+    // Every live position and entry in flight with its notional (risk limits, filters).
+    [[nodiscard]] std::vector<trading::position_exposure> exposures() const;
+    [[nodiscard]] std::vector<core::exchange_id> venues() const;
+    // Live positions per venue and in total (risk limits).
+    [[nodiscard]] std::size_t live_count(std::optional<core::exchange_id> venue = std::nullopt) const;
+    [[nodiscard]] bool busy_with(core::exchange_id venue, const core::symbol& s) const;
+    [[nodiscard]] bool has_venue(core::exchange_id venue) const { return venues_.contains(venue); }
+    [[nodiscard]] events::router& router() noexcept { return router_; }
+    [[nodiscard]] trading::trading_metrics& metrics() noexcept { return metrics_; }
+    [[nodiscard]] db::position_repository& positions() noexcept { return positions_; }
+
+private:
+    struct venue_parts;
+    boost::asio::awaitable<void> follow_symbols();
+
+    boost::asio::io_context& io_;
+    strand_type strand_;
+    const config::settings& settings_;
+    const core::clock& clock_;
+    prometheus::Registry& registry_;
+    events::router router_;
+    trading::trading_metrics metrics_;
+    db::position_repository positions_;
+    db::order_journal journal_;
+    std::map<core::exchange_id, std::unique_ptr<venue_parts>> venues_;
+    boost::asio::steady_timer symbols_timer_;
+    bool stopped_ = false;
+    bool following_ = false;  // follow_symbols() running
+};
+
+}  // namespace tradebot::app

@@ -1,0 +1,54 @@
+#pragma once
+
+// Reading orders rows, shared by the journal's writes (RETURNING) and reads.
+
+#include <string>
+
+#include <pqxx/pqxx>
+
+#include "db/sql_values.hpp"
+#include "tradebot/db/records.hpp"
+
+namespace tradebot::db::detail {
+
+// The column list read_order() expects (for SELECT and RETURNING).
+[[nodiscard]] inline std::string order_columns() {
+    return "id, position_id, exchange, symbol, mode, client_order_id, side, type, qty::text, price::text, "
+           "stop_price::text, reduce_only, status, venue_order_id, filled_qty::text, avg_price::text, purpose, "
+           "attempt, algo_id, error_code, error_message, " +
+           micros_of("sent_at") + ", " + micros_of("created_at");
+}
+
+[[nodiscard]] inline std::string order_select() { return "SELECT " + order_columns() + " FROM orders "; }
+
+// The CHECK constraints of the table admit only values the parsers know; the fallbacks are for a
+// row edited by hand into something this build cannot name.
+[[nodiscard]] inline order_record read_order(const pqxx::row& r) {
+    order_record o;
+    o.id = r[0].as<std::int64_t>();
+    o.position_id = opt_int64(r[1]);
+    o.exchange = core::parse_exchange(r[2].c_str()).value_or(core::exchange_id::binance);
+    o.symbol = core::symbol::from_string(r[3].c_str());
+    o.mode = core::parse_mode(r[4].c_str()).value_or(core::mode::test);
+    o.client_order_id = r[5].as<std::string>();
+    o.side = core::parse_side(r[6].c_str()).value_or(core::side::buy);
+    o.type = core::parse_order_type(r[7].c_str()).value_or(core::order_type::market);
+    o.quantity = decimal_of(r[8]);
+    o.price = opt_decimal(r[9]);
+    o.stop_price = opt_decimal(r[10]);
+    o.reduce_only = r[11].as<bool>();
+    o.status = parse_order_status(r[12].c_str()).value_or(order_status::unknown);
+    o.venue_order_id = opt_text(r[13]);
+    o.filled_quantity = decimal_of(r[14]);
+    o.average_price = opt_decimal(r[15]);
+    o.purpose = parse_order_purpose(r[16].c_str()).value_or(core::order_purpose::entry);
+    o.attempt = r[17].as<int>();
+    o.algo_id = opt_text(r[18]);
+    o.error_code = opt_text(r[19]);
+    o.error_message = opt_text(r[20]);
+    o.sent_at = opt_time(r[21]);
+    o.created_at = opt_time(r[22]);
+    return o;
+}
+
+}  // namespace tradebot::db::detail

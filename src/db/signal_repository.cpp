@@ -1,0 +1,151 @@
+// GCC 12 reports a false -Wmismatched-new-delete for the frames of coroutines (asio aligned_new).
+#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
+
+#include "tradebot/db/signal_repository.hpp"
+
+#include <algorithm>
+#include <array>
+#include <utility>
+
+#include "db/sql_values.hpp"
+#include "tradebot/db/transaction.hpp"
+
+namespace tradebot::db {
+
+namespace {
+
+constexpr std::array<std::string_view, 6> status_names{"new", "taken", "skipped", "rejected", "failed", "expired"};
+
+std::string row_columns(std::string_view prefix) {
+    const std::string p{prefix};
+    return p + "id, " + p + "source, " + p + "external_id, " + p + "exchange, " + p + "symbol, " + p + "side, " + p +
+           "score_week::text, " + p + "score_month::text, " + detail::micros_of(p + "candle_time") + ", " +
+           detail::micros_of(p + "wave_time") + ", " + detail::micros_of(p + "received_at");
+}
+
+std::vector<signal_row> read_rows(const pqxx::result& rows) {
+    std::vector<signal_row> out;
+    out.reserve(rows.size());
+    for (const auto& r : rows) {
+        signal_row s;
+        s.id = r[0].as<std::int64_t>();
+        s.source = r[1].as<std::string>();
+        s.external_id = detail::opt_text(r[2]);
+        s.exchange = r[3].as<std::string>();
+        s.symbol = r[4].as<std::string>();
+        s.side = r[5].as<std::string>();
+        s.score_week = detail::opt_text(r[6]);
+        s.score_month = detail::opt_text(r[7]);
+        s.candle_time = detail::opt_time(r[8]);
+        s.wave_time = detail::opt_time(r[9]);
+        s.received_at = detail::from_micros(r[10].as<std::int64_t>());
+        out.push_back(std::move(s));
+    }
+    // UPDATE ... RETURNING has no order of its own.
+    std::sort(out.begin(), out.end(), [](const signal_row& a, const signal_row& b) { return a.id < b.id; });
+    return out;
+}
+
+// UPDATE of the rows picked by `pick` (a SELECT id ... FOR UPDATE SKIP LOCKED) to claimed_by = $1.
+std::string claim_sql(const std::string& pick) {
+    return "WITH picked AS (" + pick + ") UPDATE signals s SET claimed_by = $1 FROM picked WHERE s.id = picked.id "
+           "RETURNING " + row_columns("s.");
+}
+
+std::string id_array(const std::vector<std::int64_t>& ids) {
+    std::string out = "{";
+    for (std::size_t i = 0; i < ids.size(); ++i) {
+        if (i != 0) {
+            out += ',';
+        }
+        out += std::to_string(ids[i]);
+    }
+    return out + "}";
+}
+
+}  // namespace
+
+std::string_view to_string(signal_status s) noexcept { return status_names[static_cast<std::size_t>(s)]; }
+
+std::optional<signal_status> parse_signal_status(std::string_view text) noexcept {
+    for (std::size_t i = 0; i < status_names.size(); ++i) {
+        if (status_names[i] == text) {
+            return static_cast<signal_status>(i);
+        }
+    }
+    return std::nullopt;
+}
+
+boost::asio::awaitable<result<std::vector<signal_row>>> signal_repository::claim_new(int limit,
+                                                                                      std::string claimed_by) {
+    auto job = [limit, by = std::move(claimed_by)](pqxx::work& tx) {
+        return read_rows(tx.exec_params(claim_sql("SELECT id FROM signals WHERE status = 'new' AND claimed_by IS NULL "
+                                                  "ORDER BY id LIMIT $2 FOR UPDATE SKIP LOCKED"),
+                                        by, limit));
+    };
+    co_return co_await transact(db_, std::move(job));
+}
+
+boost::asio::awaitable<result<std::vector<signal_row>>> signal_repository::claim_by_ids(std::vector<std::int64_t> ids,
+                                                                                         std::string claimed_by) {
+    auto job = [ids = id_array(ids), by = std::move(claimed_by)](pqxx::work& tx) {
+        return read_rows(tx.exec_params(claim_sql("SELECT id FROM signals WHERE id = ANY($2::bigint[]) AND "
+                                                  "status = 'new' AND claimed_by IS NULL FOR UPDATE SKIP LOCKED"),
+                                        by, ids));
+    };
+    co_return co_await transact(db_, std::move(job));
+}
+
+boost::asio::awaitable<result<bool>> signal_repository::mark(std::int64_t id, signal_status status, std::string reason,
+                                                             std::optional<std::int64_t> position_id) {
+    if (status == signal_status::new_) {
+        co_return error{errc::invalid_argument, "a signal is marked with its decision, not 'new'"};
+    }
+    auto job = [id, status, reason = std::move(reason), position_id](pqxx::work& tx) {
+        const auto position =
+            position_id ? std::optional<std::string>{std::to_string(*position_id)} : std::nullopt;
+        const auto r = tx.exec_params(
+            "UPDATE signals SET status = $2, status_reason = $3, status_at = now(), "
+            "position_id = coalesce($4::bigint, position_id) WHERE id = $1 AND status = 'new' RETURNING id",
+            id, std::string{to_string(status)}, reason, detail::c_or_null(position));
+        return !r.empty();
+    };
+    co_return co_await transact(db_, std::move(job));
+}
+
+boost::asio::awaitable<result<std::vector<signal_row>>> signal_repository::load_new_since(time_point since) {
+    auto job = [since = detail::to_micros(since)](pqxx::work& tx) {
+        return read_rows(tx.exec_params("SELECT " + row_columns("") +
+                                            " FROM signals WHERE status = 'new' AND claimed_by IS NULL AND "
+                                            "coalesce(wave_time, received_at) >= " +
+                                            detail::ts_param(1) + " ORDER BY id",
+                                        since));
+    };
+    co_return co_await transact(db_, std::move(job));
+}
+
+boost::asio::awaitable<result<std::int64_t>> signal_repository::expire_older_than(time_point before) {
+    auto job = [before = detail::to_micros(before)](pqxx::work& tx) {
+        const auto r = tx.exec_params(
+            "WITH expired AS (UPDATE signals SET status = 'expired', status_at = now(), "
+            "status_reason = 'not decided before ' || " + detail::ts_param(1) + "::text "
+            "WHERE status = 'new' AND claimed_by IS NULL AND coalesce(wave_time, received_at) < " +
+                detail::ts_param(1) + " RETURNING 1) SELECT count(*) FROM expired",
+            before);
+        return r[0][0].as<std::int64_t>();
+    };
+    co_return co_await transact(db_, std::move(job));
+}
+
+boost::asio::awaitable<result<std::int64_t>> signal_repository::release_claims_except(std::string claimed_by) {
+    auto job = [by = std::move(claimed_by)](pqxx::work& tx) {
+        const auto r = tx.exec_params(
+            "WITH released AS (UPDATE signals SET claimed_by = NULL WHERE status = 'new' AND claimed_by IS NOT NULL "
+            "AND claimed_by <> $1 RETURNING 1) SELECT count(*) FROM released",
+            by);
+        return r[0][0].as<std::int64_t>();
+    };
+    co_return co_await transact(db_, std::move(job));
+}
+
+}  // namespace tradebot::db

@@ -1,0 +1,77 @@
+// GCC 12 reports a false -Wmismatched-new-delete for the frames of coroutines (asio aligned_new).
+#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
+
+#include "tradebot/db/trade_repository.hpp"
+
+#include <string>
+#include <utility>
+
+#include "db/sql_values.hpp"
+#include "tradebot/db/transaction.hpp"
+
+namespace tradebot::db {
+
+namespace {
+
+std::optional<std::string> id_text(const std::optional<std::int64_t>& id) {
+    return id ? std::optional<std::string>{std::to_string(*id)} : std::nullopt;
+}
+
+}  // namespace
+
+boost::asio::awaitable<result<bool>> trade_repository::insert_fill(trade_record t) {
+    auto job = [t = std::move(t)](pqxx::work& tx) {
+        const auto order = id_text(t.order_id);
+        const auto position = id_text(t.position_id);
+        const auto pnl = detail::opt_numeric_text(t.realized_pnl);
+        const std::optional<std::string> maker =
+            t.is_maker ? std::optional<std::string>{*t.is_maker ? "true" : "false"} : std::nullopt;
+        const auto r = tx.exec_params(
+            "INSERT INTO trades (order_id, position_id, exchange, symbol, mode, exchange_trade_id, side, qty, price, "
+            "fee, fee_asset, realized_pnl, is_maker, ts) VALUES ($1::bigint, $2::bigint, $3, $4, $5, $6, $7, "
+            "$8::numeric, $9::numeric, $10::numeric, $11, $12::numeric, $13::boolean, " +
+                detail::ts_param(14) +
+                ") ON CONFLICT (exchange, mode, symbol, exchange_trade_id) DO NOTHING RETURNING id",
+            detail::c_or_null(order), detail::c_or_null(position), std::string{core::to_string(t.exchange)},
+            t.symbol.str(), std::string{core::to_string(t.mode)}, t.exchange_trade_id,
+            std::string{core::to_string(t.side)}, t.quantity.to_string(), t.price.to_string(), t.fee.to_string(),
+            detail::c_or_null(t.fee_asset), detail::c_or_null(pnl), detail::c_or_null(maker), detail::to_micros(t.ts));
+        return !r.empty();
+    };
+    co_return co_await transact(db_, std::move(job));
+}
+
+boost::asio::awaitable<result<std::vector<trade_record>>> trade_repository::for_position(std::int64_t position_id) {
+    auto job = [position_id](pqxx::work& tx) {
+        std::vector<trade_record> out;
+        for (const auto& r : tx.exec_params(
+                 "SELECT id, order_id, position_id, exchange, symbol, mode, exchange_trade_id, side, qty::text, "
+                 "price::text, fee::text, fee_asset, realized_pnl::text, is_maker, " +
+                     detail::micros_of("ts") + " FROM trades WHERE position_id = $1 ORDER BY ts, id",
+                 position_id)) {
+            trade_record t;
+            t.id = r[0].as<std::int64_t>();
+            t.order_id = detail::opt_int64(r[1]);
+            t.position_id = detail::opt_int64(r[2]);
+            t.exchange = core::parse_exchange(r[3].c_str()).value_or(core::exchange_id::binance);
+            t.symbol = core::symbol::from_string(r[4].c_str());
+            t.mode = core::parse_mode(r[5].c_str()).value_or(core::mode::test);
+            t.exchange_trade_id = r[6].as<std::string>();
+            t.side = core::parse_side(r[7].c_str()).value_or(core::side::buy);
+            t.quantity = detail::decimal_of(r[8]);
+            t.price = detail::decimal_of(r[9]);
+            t.fee = detail::decimal_of(r[10]);
+            t.fee_asset = detail::opt_text(r[11]);
+            t.realized_pnl = detail::opt_decimal(r[12]);
+            if (!r[13].is_null()) {
+                t.is_maker = r[13].as<bool>();
+            }
+            t.ts = detail::from_micros(r[14].as<std::int64_t>());
+            out.push_back(std::move(t));
+        }
+        return out;
+    };
+    co_return co_await transact(db_, std::move(job));
+}
+
+}  // namespace tradebot::db

@@ -1,0 +1,237 @@
+#include <algorithm>
+#include <set>
+
+#include <boost/asio/experimental/awaitable_operators.hpp>
+
+#include "repo_fixture.hpp"
+#include "tradebot/db/signal_repository.hpp"
+
+namespace tradebot::db::test {
+namespace {
+
+namespace asio = boost::asio;
+constexpr std::int64_t minute = 60'000'000;
+
+class SignalRepositoryTest : public repo_test {
+protected:
+    signal_repository signals() { return signal_repository{*db_}; }
+
+    // A plain valid signal; `wave` is minutes after 2026-01-01T00:00Z (received_at = wave + 1 s).
+    std::int64_t add_signal(const char* symbol, int wave) {
+        const auto ts = "'2026-01-01 00:00:00+00'::timestamptz + interval '" + std::to_string(wave) + " minutes'";
+        return std::stoll(sql("INSERT INTO signals (exchange, symbol, side, score_week, wave_time, received_at) "
+                              "VALUES ('binance', '" + std::string{symbol} + "', 'long', 80, " + ts + ", " + ts +
+                              " + interval '1 second') RETURNING id"));
+    }
+
+    static std::vector<std::int64_t> ids_of(const std::vector<signal_row>& rows) {
+        std::vector<std::int64_t> out;
+        for (const auto& r : rows) {
+            out.push_back(r.id);
+        }
+        return out;
+    }
+};
+
+TEST_F(SignalRepositoryTest, ClaimNewReturnsRowsAsStoredAndLeavesThemNew) {
+    sql("INSERT INTO signals (source, external_id, exchange, symbol, side, score_week, score_month, candle_time, "
+        "wave_time, received_at) VALUES ('fas', 'ext-1', 'Binance ', 'btc/usdt', 'LONGG', "
+        "999.123456789012345678901, NULL, '2026-01-01 00:00:00.000001+00', '2026-01-01 00:15:00+00', "
+        "'2026-01-01 00:15:02.5+00')");
+    sql("INSERT INTO signals (exchange, symbol, side) VALUES ('bybit', 'ETHUSDT', 'short')");
+
+    const auto claimed = await(signals().claim_new(10, "bot-a"));
+    ASSERT_TRUE(claimed) << claimed.error();
+    ASSERT_EQ(claimed->size(), 2U);
+    const auto& s = claimed->front();
+    EXPECT_EQ(s.id, 1);
+    EXPECT_EQ(s.source, "fas");
+    EXPECT_EQ(s.external_id, std::optional<std::string>{"ext-1"});
+    EXPECT_EQ(s.exchange, "Binance ");
+    EXPECT_EQ(s.symbol, "btc/usdt");
+    EXPECT_EQ(s.side, "LONGG");
+    EXPECT_EQ(s.score_week, std::optional<std::string>{"999.123456789012345678901"});
+    EXPECT_FALSE(s.score_month);
+    EXPECT_EQ(s.candle_time, std::optional<time_point>{at_us(1)});
+    EXPECT_EQ(s.wave_time, std::optional<time_point>{at_us(15 * minute)});
+    EXPECT_EQ(s.received_at, at_us(15 * minute + 2'500'000));
+    const auto& plain = (*claimed)[1];
+    EXPECT_EQ(plain.source, "db");
+    EXPECT_FALSE(plain.external_id || plain.score_week || plain.candle_time || plain.wave_time);
+
+    EXPECT_EQ(sql("SELECT string_agg(status || ':' || claimed_by, ',' ORDER BY id) FROM signals"),
+              "new:bot-a,new:bot-a");
+    const auto again = await(signals().claim_new(10, "bot-b"));
+    ASSERT_TRUE(again);
+    EXPECT_TRUE(again->empty());
+}
+
+TEST_F(SignalRepositoryTest, ClaimNewHonoursTheLimitOldestFirst) {
+    for (int i = 0; i < 5; ++i) {
+        add_signal("BTCUSDT", i);
+    }
+    const auto first = await(signals().claim_new(2, "bot"));
+    ASSERT_TRUE(first);
+    EXPECT_EQ(ids_of(*first), (std::vector<std::int64_t>{1, 2}));
+    const auto second = await(signals().claim_new(2, "bot"));
+    ASSERT_TRUE(second);
+    EXPECT_EQ(ids_of(*second), (std::vector<std::int64_t>{3, 4}));
+}
+
+TEST_F(SignalRepositoryTest, ClaimSkipsRowsLockedByAnotherTransactionWithoutWaiting) {
+    for (int i = 0; i < 5; ++i) {
+        add_signal("BTCUSDT", i);
+    }
+    // Another instance in the middle of its claim holds rows 1 and 2.
+    pqxx::connection other{url_};
+    pqxx::work held{other};
+    held.exec("SET search_path TO \"" + schema_ + "\"");
+    held.exec("SELECT id FROM signals WHERE id IN (1, 2) FOR UPDATE");
+
+    const auto got = await(signals().claim_new(10, "bot-a"), std::chrono::seconds{5});
+    ASSERT_TRUE(got) << got.error();
+    EXPECT_EQ(ids_of(*got), (std::vector<std::int64_t>{3, 4, 5}));
+    held.abort();
+
+    const auto rest = await(signals().claim_new(10, "bot-a"));
+    ASSERT_TRUE(rest);
+    EXPECT_EQ(ids_of(*rest), (std::vector<std::int64_t>{1, 2}));
+}
+
+TEST_F(SignalRepositoryTest, ConcurrentClaimersOnTwoConnectionsTakeDisjointRows) {
+    constexpr int total = 60;
+    for (int i = 0; i < total; ++i) {
+        add_signal("BTCUSDT", i);
+    }
+    database second{database_options{.url = url_, .schema = schema_}};
+    signal_repository a{*db_};
+    signal_repository b{second};
+    auto drain = [](signal_repository& repo, std::string name) -> asio::awaitable<std::vector<std::int64_t>> {
+        std::vector<std::int64_t> got;
+        for (;;) {
+            auto rows = co_await repo.claim_new(4, name);
+            if (!rows || rows->empty()) {
+                EXPECT_TRUE(rows) << rows.error();
+                co_return got;
+            }
+            for (const auto& r : *rows) {
+                got.push_back(r.id);
+            }
+        }
+    };
+    using namespace asio::experimental::awaitable_operators;
+    auto both = [&]() -> asio::awaitable<std::pair<std::vector<std::int64_t>, std::vector<std::int64_t>>> {
+        auto first = drain(a, "bot-a");
+        auto second_claimer = drain(b, "bot-b");
+        auto joined = std::move(first) && std::move(second_claimer);
+        auto [x, y] = co_await std::move(joined);
+        co_return std::pair{std::move(x), std::move(y)};
+    };
+    const auto [from_a, from_b] = await(both());
+    second.stop();
+
+    std::set<std::int64_t> all{from_a.begin(), from_a.end()};
+    for (const auto id : from_b) {
+        EXPECT_FALSE(all.contains(id)) << "signal " << id << " claimed twice";
+        all.insert(id);
+    }
+    EXPECT_EQ(all.size(), static_cast<std::size_t>(total));
+    EXPECT_EQ(from_a.size() + from_b.size(), static_cast<std::size_t>(total));
+    EXPECT_EQ(sql("SELECT count(*) FROM signals WHERE claimed_by = 'bot-a'"), std::to_string(from_a.size()));
+}
+
+TEST_F(SignalRepositoryTest, ClaimByIdsTakesOnlyWhatIsStillFree) {
+    for (int i = 0; i < 4; ++i) {
+        add_signal("BTCUSDT", i);
+    }
+    ASSERT_TRUE(await(signals().claim_by_ids({2}, "other")));
+    ASSERT_TRUE(await(signals().mark(3, signal_status::skipped, "stop-list")));
+
+    const auto got = await(signals().claim_by_ids({1, 2, 3, 4, 99}, "bot"));
+    ASSERT_TRUE(got) << got.error();
+    EXPECT_EQ(ids_of(*got), (std::vector<std::int64_t>{1, 4}));
+    const auto empty = await(signals().claim_by_ids({}, "bot"));
+    ASSERT_TRUE(empty) << empty.error();
+    EXPECT_TRUE(empty->empty());
+}
+
+TEST_F(SignalRepositoryTest, MarkRecordsTheDecisionOnce) {
+    add_signal("BTCUSDT", 0);
+    add_signal("ETHUSDT", 0);
+    const auto pos = open_position("BTCUSDT");
+    const auto taken = await(signals().mark(1, signal_status::taken, "opened", pos));
+    ASSERT_TRUE(taken) << taken.error();
+    EXPECT_TRUE(*taken);
+    EXPECT_EQ(sql("SELECT status || '|' || status_reason || '|' || position_id || '|' || (status_at IS NOT NULL) "
+                  "FROM signals WHERE id = 1"),
+              "taken|opened|" + std::to_string(pos) + "|true");
+
+    const auto twice = await(signals().mark(1, signal_status::failed, "again"));
+    ASSERT_TRUE(twice);
+    EXPECT_FALSE(*twice);
+    EXPECT_EQ(sql("SELECT status FROM signals WHERE id = 1"), "taken");
+
+    ASSERT_TRUE(*await(signals().mark(2, signal_status::rejected, "symbol 'btc/usdt' is not BASEQUOTE")));
+    EXPECT_EQ(sql("SELECT status || '|' || status_reason || '|' || coalesce(position_id::text, '-') FROM signals "
+                  "WHERE id = 2"),
+              "rejected|symbol 'btc/usdt' is not BASEQUOTE|-");
+
+    const auto undecided = await(signals().mark(2, signal_status::new_, "x"));
+    ASSERT_FALSE(undecided);
+    EXPECT_TRUE(undecided.error().is(errc::invalid_argument));
+    EXPECT_FALSE(*await(signals().mark(42, signal_status::skipped, "missing")));
+
+    EXPECT_EQ(to_string(signal_status::new_), "new");
+    EXPECT_EQ(parse_signal_status("expired"), std::optional<signal_status>{signal_status::expired});
+    EXPECT_FALSE(parse_signal_status("New"));
+}
+
+TEST_F(SignalRepositoryTest, LoadNewSinceReadsTheWaveWithoutClaiming) {
+    add_signal("AUSDT", 0);   // previous wave
+    add_signal("BUSDT", 15);  // this wave
+    add_signal("CUSDT", 15);
+    add_signal("DUSDT", 16);
+    sql("INSERT INTO signals (exchange, symbol, side, received_at) VALUES "
+        "('binance', 'EUSDT', 'long', '2026-01-01 00:20:00+00')");  // no wave_time: received_at counts
+    ASSERT_TRUE(await(signals().claim_by_ids({3}, "bot")));
+    ASSERT_TRUE(*await(signals().mark(4, signal_status::skipped, "max positions")));
+
+    const auto wave = await(signals().load_new_since(at_us(15 * minute)));
+    ASSERT_TRUE(wave) << wave.error();
+    EXPECT_EQ(ids_of(*wave), (std::vector<std::int64_t>{2, 5}));
+    EXPECT_EQ(sql("SELECT count(*) FROM signals WHERE claimed_by IS NOT NULL"), "1");
+}
+
+TEST_F(SignalRepositoryTest, ExpireOlderThanDecidesStaleUnclaimedSignals) {
+    add_signal("AUSDT", 0);
+    add_signal("BUSDT", 1);
+    add_signal("CUSDT", 30);
+    ASSERT_TRUE(await(signals().claim_by_ids({2}, "bot")));
+    const auto n = await(signals().expire_older_than(at_us(30 * minute)));
+    ASSERT_TRUE(n) << n.error();
+    EXPECT_EQ(*n, 1);
+    EXPECT_EQ(sql("SELECT string_agg(status, ',' ORDER BY id) FROM signals"), "expired,new,new");
+    EXPECT_EQ(sql("SELECT (status_reason LIKE 'not decided before 2026-01-01%')::text FROM signals WHERE id = 1"),
+              "true");
+}
+
+TEST_F(SignalRepositoryTest, ReleaseClaimsExceptFreesADeadClaimersRows) {
+    for (int i = 0; i < 3; ++i) {
+        add_signal("BTCUSDT", i);
+    }
+    ASSERT_TRUE(await(signals().claim_by_ids({1}, "dead")));
+    ASSERT_TRUE(await(signals().claim_by_ids({2}, "me")));
+    ASSERT_TRUE(await(signals().claim_by_ids({3}, "dead")));
+    ASSERT_TRUE(*await(signals().mark(3, signal_status::taken, "opened")));
+
+    const auto n = await(signals().release_claims_except("me"));
+    ASSERT_TRUE(n) << n.error();
+    EXPECT_EQ(*n, 1);
+    const auto got = await(signals().claim_new(10, "me"));
+    ASSERT_TRUE(got);
+    EXPECT_EQ(ids_of(*got), (std::vector<std::int64_t>{1}));
+    EXPECT_EQ(sql("SELECT claimed_by FROM signals WHERE id = 3"), "dead");  // decided rows keep their history
+}
+
+}  // namespace
+}  // namespace tradebot::db::test
