@@ -21,6 +21,8 @@ using logging::kv;
 namespace {
 // How often the streamed symbol set is brought in line with the positions.
 constexpr std::chrono::seconds symbols_refresh{2};
+// How often audit events are written (one multi-row INSERT, off the trading path).
+constexpr std::chrono::seconds audit_interval{1};
 }  // namespace
 
 struct trading_runtime::venue_parts {
@@ -46,7 +48,9 @@ trading_runtime::trading_runtime(asio::io_context& io, strand_type strand, const
       metrics_{registry},
       positions_{database},
       journal_{database},
-      symbols_timer_{strand_} {}
+      audit_{database},
+      symbols_timer_{strand_},
+      audit_timer_{strand_} {}
 
 trading_runtime::~trading_runtime() = default;
 
@@ -73,7 +77,7 @@ std::optional<std::string> trading_runtime::build() {
             v->paper_feed = marks.subscribe(strand_, [client](const events::mark_price& m) { client->on_mark_price(m); });
         }
         v->manager = std::make_unique<trading::position_manager>(strand_, v->trading_client(), positions_, journal_,
-                                                                 router_, metrics_, settings_, clock_);
+                                                                 audit_, router_, metrics_, settings_, clock_);
         venues_.emplace(id, std::move(v));
     }
     if (venues_.empty()) {
@@ -104,6 +108,8 @@ asio::awaitable<bool> trading_runtime::start() {
     }
     following_ = true;
     asio::co_spawn(strand_, follow_symbols(), [this](const std::exception_ptr&) { following_ = false; });
+    flushing_ = true;
+    asio::co_spawn(strand_, flush_audit(), [this](const std::exception_ptr&) { flushing_ = false; });
     co_return all;
 }
 
@@ -121,9 +127,26 @@ asio::awaitable<void> trading_runtime::follow_symbols() {
     }
 }
 
+asio::awaitable<void> trading_runtime::flush_audit() {
+    for (;;) {
+        audit_timer_.expires_after(audit_interval);
+        boost::system::error_code ec;
+        co_await audit_timer_.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+        auto written = co_await audit_.flush();
+        if (!written) {
+            logging::warn(logging::get("trading"), "audit events not written yet", kv("error", written.error().describe()),
+                          kv("queued", audit_.queued()));
+        }
+        if (stopped_) {
+            co_return;  // the flush above was the last one: nothing is lost at shutdown
+        }
+    }
+}
+
 void trading_runtime::stop() {
     stopped_ = true;
     symbols_timer_.cancel();
+    audit_timer_.cancel();
     for (auto& [id, v] : venues_) {
         v->paper_feed.reset();
         v->manager->stop();
@@ -132,7 +155,7 @@ void trading_runtime::stop() {
 }
 
 bool trading_runtime::idle() const {
-    if (following_) {
+    if (following_ || flushing_) {
         return false;
     }
     for (const auto& [id, v] : venues_) {

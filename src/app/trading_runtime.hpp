@@ -15,6 +15,7 @@
 #include "tradebot/config/settings.hpp"
 #include "tradebot/core/clock.hpp"
 #include "tradebot/db/database.hpp"
+#include "tradebot/db/event_log.hpp"
 #include "tradebot/db/order_journal.hpp"
 #include "tradebot/db/position_repository.hpp"
 #include "tradebot/events/router.hpp"
@@ -79,6 +80,7 @@ public:
 private:
     struct venue_parts;
     boost::asio::awaitable<void> follow_symbols();
+    boost::asio::awaitable<void> flush_audit();
 
     boost::asio::io_context& io_;
     strand_type strand_;
@@ -89,10 +91,13 @@ private:
     trading::trading_metrics metrics_;
     db::position_repository positions_;
     db::order_journal journal_;
+    db::event_log audit_;
     std::map<core::exchange_id, std::unique_ptr<venue_parts>> venues_;
     boost::asio::steady_timer symbols_timer_;
     bool stopped_ = false;
     bool following_ = false;  // follow_symbols() running
+    bool flushing_ = false;   // flush_audit() running
+    boost::asio::steady_timer audit_timer_;
 };
 
 }  // namespace tradebot::app

@@ -11,6 +11,7 @@
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+#include "tradebot/db/event_log.hpp"
 #include "tradebot/db/order_journal.hpp"
 #include "tradebot/db/position_repository.hpp"
 #include "tradebot/logging/logger.hpp"
@@ -36,11 +37,12 @@ constexpr std::chrono::seconds close_retry_pause{30};
 
 position_manager::position_manager(asio::any_io_executor strand, exchange::venue_client& venue,
                                    db::position_repository& positions, db::order_journal& journal,
-                                   events::router& router, trading_metrics& metrics, const config::settings& settings,
-                                   const core::clock& clock)
+                                   db::event_log& audit, events::router& router, trading_metrics& metrics,
+                                   const config::settings& settings, const core::clock& clock)
     : strand_{std::move(strand)},
       venue_{venue},
       positions_{positions},
+      audit_{audit},
       metrics_{metrics},
       settings_{settings},
       clock_{clock},
@@ -57,6 +59,8 @@ position_manager::position_manager(asio::any_io_executor strand, exchange::venue
                       .subscribe(strand_, [this](const events::order_update& u) { on_order(u); });
     positions_sub_ = router.topic<events::position_update>(events::topic_name::position_update)
                          .subscribe(strand_, [this](const events::position_update& u) { on_position(u); });
+    streams_sub_ = router.topic<events::stream_state>(events::topic_name::stream_state)
+                       .subscribe(strand_, [this](const events::stream_state& s) { on_stream(s); });
 }
 
 position_manager::~position_manager() {
@@ -182,7 +186,21 @@ void position_manager::stop() {
     marks_sub_.reset();
     orders_sub_.reset();
     positions_sub_.reset();
+    streams_sub_.reset();
     reconcile_timer_.cancel();
+}
+
+void position_manager::audit(std::string_view type, const live_position& pos, std::string message,
+                             std::vector<std::pair<std::string, std::string>> data) {
+    db::event_record e;
+    e.ts = clock_.now();
+    e.type = std::string{type};
+    e.position_id = pos.id;
+    e.symbol = pos.symbol.str();
+    e.exchange = std::string{core::to_string(venue())};
+    e.message = std::move(message);
+    e.data = std::move(data);
+    audit_.append(std::move(e));
 }
 
 void position_manager::track(live_position pos) {
@@ -247,6 +265,10 @@ asio::awaitable<open_result> position_manager::open(entry_intent intent) {
         if (pos.entry_price.is_positive()) {
             make_trailing(pos, std::nullopt);
         }
+        audit(r.kind == open_result_kind::protected_ ? "position_opened" : "open_unresolved", pos, r.reason,
+              {{"qty", r.quantity.to_string()},
+               {"entry", r.entry_price.to_string()},
+               {"stop", r.stop_price ? r.stop_price->to_string() : std::string{}}});
         track(std::move(pos));
     }
     co_return r;
@@ -322,6 +344,24 @@ void position_manager::on_position(const events::position_update& u) {
     spawn(confirm_gone(), "confirm close");
 }
 
+void position_manager::on_stream(const events::stream_state& s) {
+    if (s.exchange != venue() || stopped_) {
+        return;
+    }
+    if (s.status != events::stream_status::connected) {
+        streams_down_.insert(s.stream);
+        return;
+    }
+    if (streams_down_.erase(s.stream) == 0) {
+        return;
+    }
+    // Events may have been missed while the stream was away (rule 7): the venue's REST state is
+    // read again before the stream is trusted.
+    logging::info(log_, "stream back, refilling state over REST", kv("exchange", core::to_string(venue())),
+                  kv("stream", s.stream));
+    spawn(reconcile(), "refill after stream gap");
+}
+
 asio::awaitable<void> position_manager::confirm_gone() {
     co_await reconcile();
     asio::steady_timer pause{strand_};
@@ -363,6 +403,7 @@ asio::awaitable<void> position_manager::move_stop(core::symbol symbol, core::dec
     }
     pos.trailing->confirm_move(trigger, clock_.now());
     pos.stop = moved.placed->stop;
+    audit("stop_moved", pos, "trailing", {{"stop", trigger.to_string()}});
     logging::info(log_, "stop moved", kv("position", pos.id), kv("symbol", symbol.str()),
                   kv("stop", trigger.to_string()));
     co_await save_trailing(symbol);
@@ -474,11 +515,15 @@ asio::awaitable<void> position_manager::record_closed(live_position pos, std::op
         u.realized_pnl = diff * pos.quantity;
         metrics_.realized_pnl(venue(), std::stod(u.realized_pnl->to_string()));
     }
+    std::vector<std::pair<std::string, std::string>> data{
+        {"exit", u.exit_price ? u.exit_price->to_string() : std::string{}},
+        {"pnl", u.realized_pnl ? u.realized_pnl->to_string() : std::string{}}};
     auto saved = co_await positions_.transition(pos.id, pos.version, db::position_state::closed, std::move(u));
     if (!saved) {
         logging::error(log_, "cannot record the close", kv("position", pos.id), kv("error", saved.error().describe()));
     }
     metrics_.exit(venue(), reason);
+    audit("position_closed", pos, reason, std::move(data));
     logging::info(log_, "position closed", kv("position", pos.id), kv("symbol", pos.symbol.str()),
                   kv("reason", reason), kv("exit", exit_price ? exit_price->to_string() : std::string{"unknown"}));
 }

@@ -46,7 +46,7 @@ asio::awaitable<open_result> position_opener::open(entry_intent intent, exchange
     row.leverage = core::decimal::from_int(intent.leverage);
     auto created = co_await positions_.create_pending(std::move(row));
     if (!created) {
-        r.kind = created.error().is(db::errc::unique_violation) ? open_result_kind::already_live
+        r.kind = created.error().is(db::errc::already_live) ? open_result_kind::already_live
                                                                  : open_result_kind::not_opened;
         r.reason = created.error().describe();
         co_return r;

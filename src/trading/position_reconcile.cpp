@@ -199,6 +199,7 @@ asio::awaitable<void> position_manager::protect(live_position& pos, const std::v
     }
     metrics_.stop_restored(venue());
     p.stop = restored.placed->stop;
+    audit("stop_restored", p, "stop missing on the venue", {{"stop", restored.placed->trigger.to_string()}});
     db::position_update u;
     u.stop_price = restored.placed->trigger;
     if (!p.stop->venue_id.empty()) {
@@ -249,6 +250,7 @@ asio::awaitable<void> position_manager::adopt(exchange::position_state vp) {
     pos.entry_price = vp.entry_price;
     pos.opened_at = clock_.now();
     make_trailing(pos, std::nullopt);
+    audit("position_adopted", pos, "found on the venue, unknown to the database", {{"qty", vp.quantity.to_string()}});
     logging::warn(log_, "adopted a position found on the venue", kv("position", pos.id),
                   kv("symbol", vp.symbol.str()), kv("side", core::to_string(vp.side)),
                   kv("qty", vp.quantity.to_string()));

@@ -33,6 +33,7 @@ class logger;
 namespace tradebot::db {
 class position_repository;
 class order_journal;
+class event_log;
 }  // namespace tradebot::db
 
 namespace tradebot::trading {
@@ -61,8 +62,9 @@ struct live_position {
 class position_manager {
 public:
     position_manager(boost::asio::any_io_executor strand, exchange::venue_client& venue,
-                     db::position_repository& positions, db::order_journal& journal, events::router& router,
-                     trading_metrics& metrics, const config::settings& settings, const core::clock& clock);
+                     db::position_repository& positions, db::order_journal& journal, db::event_log& audit,
+                     events::router& router, trading_metrics& metrics, const config::settings& settings,
+                     const core::clock& clock);
     ~position_manager();
     position_manager(const position_manager&) = delete;
     position_manager& operator=(const position_manager&) = delete;
@@ -96,6 +98,7 @@ private:
     void on_mark(const events::mark_price& m);
     void on_order(const events::order_update& u);
     void on_position(const events::position_update& u);
+    void on_stream(const events::stream_state& s);
     // A position the stream says is flat: confirm with two reads a moment apart, then record it.
     boost::asio::awaitable<void> confirm_gone();
     boost::asio::awaitable<void> move_stop(core::symbol symbol, core::decimal trigger);
@@ -110,10 +113,14 @@ private:
     void make_trailing(live_position& pos, std::optional<protection::trailing_snapshot> restored);
     [[nodiscard]] stop_target target_of(const live_position& pos) const;
     void spawn(boost::asio::awaitable<void> task, const char* what);
+    // An audit row for the events table (written in batches by the event log's owner).
+    void audit(std::string_view type, const live_position& pos, std::string message,
+               std::vector<std::pair<std::string, std::string>> data = {});
 
     boost::asio::any_io_executor strand_;
     exchange::venue_client& venue_;
     db::position_repository& positions_;
+    db::event_log& audit_;
     trading_metrics& metrics_;
     const config::settings& settings_;
     const core::clock& clock_;
@@ -130,6 +137,8 @@ private:
     events::subscription marks_sub_;
     events::subscription orders_sub_;
     events::subscription positions_sub_;
+    events::subscription streams_sub_;
+    std::set<std::string> streams_down_;  // streams that lost events since their last connect
     bool confirming_ = false;
     boost::asio::steady_timer reconcile_timer_;
     int tasks_ = 0;  // spawned coroutines still running

@@ -214,3 +214,38 @@ TEST_F(daemon_test, check_and_migrate_subcommands) {
     EXPECT_EQ(rc, 0) << out;
     EXPECT_EQ(out.find(password), std::string::npos) << out;
 }
+
+TEST_F(daemon_test, a_wave_takes_the_best_signals_of_its_candle_up_to_the_limit) {
+    // A wave at the current minute (its check window lasts 240 s), one entry per wave.
+    const auto now = std::chrono::system_clock::now();
+    const auto minute = std::chrono::duration_cast<std::chrono::minutes>(now.time_since_epoch()).count() % 60;
+    tradebot::test::write_file(dir_.path() / "config" / "strategies.yaml",
+                               "signals:\n"
+                               "  wave_minutes: [" + std::to_string(minute) + "]\n"
+                               "  wave_check_interval_ms: 100\n"
+                               "  max_trades_per_wave: 1\n"
+                               "  filters:\n"
+                               "    open_interest_enabled: false\n"
+                               "    volume_enabled: false\n"
+                               "    price_change_enabled: false\n");
+    auto bot = start("bot");
+    ASSERT_TRUE(wait_ready(*bot)) << bot->output();
+    // The candle a wave at minute m trades: the 15-minute candle that closed at or before m.
+    const std::string wave_at = "date_trunc('minute', now())";
+    const std::string candle = "(date_trunc('hour', " + wave_at + ") + floor(extract(minute from " + wave_at +
+                               ") / 15) * interval '15 min' - interval '15 min')";
+    const auto [rc, out] = run_shell(
+        "psql -q '" + pg_url_ + "' -c \"INSERT INTO " + schema_ +
+        ".signals (exchange, symbol, side, score_week, score_month, candle_time) VALUES "
+        "('binance', 'ETHUSDT', 'buy', 60, 60, " + candle + "), "
+        "('binance', 'BTCUSDT', 'buy', 90, 90, " + candle + "), "
+        "('binance', 'SOLUSDT', 'buy', 99, 99, " + candle + " - interval '15 min')\"");
+    ASSERT_EQ(rc, 0) << out;
+    EXPECT_TRUE(bot->wait_output("msg=\"position protected\"", 10s)) << bot->output();
+    EXPECT_TRUE(bot->wait_output("reason=wave_full", 5s)) << bot->output();
+    const auto [qrc, rows] = run_shell("psql -tA '" + pg_url_ + "' -c \"SELECT symbol, status, split_part(status_reason, ':', 1) FROM " +
+                                       schema_ + ".signals ORDER BY id\"");
+    // The best score of the newest candle is taken; the next one finds the wave full; the older
+    // candle's signal is skipped as such.
+    EXPECT_EQ(rows, "ETHUSDT|skipped|wave_full\nBTCUSDT|taken|opened\nSOLUSDT|skipped|older_candle\n") << rows;
+}

@@ -18,6 +18,7 @@
 
 #include "tradebot/config/settings.hpp"
 #include "tradebot/core/clock.hpp"
+#include "tradebot/db/event_log.hpp"
 #include "tradebot/db/order_journal.hpp"
 #include "tradebot/db/position_repository.hpp"
 #include "tradebot/events/router.hpp"
@@ -101,6 +102,7 @@ public:
     int lost_entry_answers = 0;      // the next N market orders are carried out, then "timed out"
     int place_stop_calls = 0;
     int market_orders = 0;
+    int position_reads = 0;
 
     [[nodiscard]] core::exchange_id venue() const noexcept override { return inner_.venue(); }
     task<std::vector<ex::instrument_rules>> load_instruments() override { return inner_.load_instruments(); }
@@ -110,6 +112,7 @@ public:
     }
     task<std::vector<ex::balance_state>> balances() override { return inner_.balances(); }
     task<std::vector<ex::position_state>> positions(ex::request_priority p) override {
+        ++position_reads;
         if (empty_positions_once) {
             empty_positions_once = false;
             co_return std::vector<ex::position_state>{};
@@ -180,6 +183,7 @@ protected:
         faulty_ = std::make_unique<faulty_venue>(*paper_);
         positions_ = std::make_unique<db::position_repository>(*db_);
         journal_ = std::make_unique<db::order_journal>(*db_);
+        audit_ = std::make_unique<db::event_log>(*db_);
         ASSERT_TRUE(await(paper_->load_instruments()));
         mark(btc, "60000.00"_d);
         mark(eth, "3000.00"_d);
@@ -206,8 +210,8 @@ protected:
     // A fresh position manager over the same venue and database (a restart).
     void make_manager() {
         stop_manager();
-        manager_ = std::make_unique<position_manager>(io_.get_executor(), *faulty_, *positions_, *journal_, router_,
-                                                      metrics_, settings_, clock_);
+        manager_ = std::make_unique<position_manager>(io_.get_executor(), *faulty_, *positions_, *journal_, *audit_,
+                                                      router_, metrics_, settings_, clock_);
     }
 
     void start_manager() {
@@ -271,6 +275,19 @@ protected:
         return *r;
     }
 
+    // The audit event types of a position, in order, after a flush.
+    std::string audit_trail(std::int64_t position) {
+        EXPECT_TRUE(await(audit_->flush()));
+        pqxx::connection conn{url_};
+        pqxx::work tx{conn};
+        tx.exec("SET search_path TO \"" + schema_ + "\"");
+        std::string out;
+        for (const auto& r : tx.exec_params("SELECT type FROM events WHERE position_id = $1 ORDER BY id", position)) {
+            out += r[0].as<std::string>() + " ";
+        }
+        return out;
+    }
+
     int journal_count(std::int64_t position, std::string_view purpose) {
         pqxx::connection conn{url_};
         pqxx::work tx{conn};
@@ -290,6 +307,7 @@ protected:
     std::unique_ptr<faulty_venue> faulty_;
     std::unique_ptr<db::position_repository> positions_;
     std::unique_ptr<db::order_journal> journal_;
+    std::unique_ptr<db::event_log> audit_;
     std::unique_ptr<position_manager> manager_;
 };
 

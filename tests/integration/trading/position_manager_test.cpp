@@ -57,7 +57,8 @@ TEST_F(trading_test, the_database_refuses_a_second_live_row_for_the_symbol) {
     start_manager();
     ASSERT_EQ(await(manager_->open(intent(btc, core::position_side::long_, "0.010"_d))).kind,
               open_result_kind::protected_);
-    position_manager other{io_.get_executor(), *faulty_, *positions_, *journal_, router_, metrics_, settings_, clock_};
+    position_manager other{io_.get_executor(), *faulty_, *positions_, *journal_, *audit_,
+                           router_, metrics_, settings_, clock_};
     ASSERT_TRUE(await(other.start()));
     const auto r = await(other.open(intent(btc, core::position_side::long_, "0.010"_d)));
     EXPECT_EQ(r.kind, open_result_kind::already_live);
@@ -111,6 +112,7 @@ TEST_F(trading_test, trailing_stop_activates_and_moves_the_venue_stop_up) {
     mark(btc, "61800.00"_d);
     EXPECT_EQ(stop_trigger(venue_stops(btc)), "61690.00"_d);
     EXPECT_EQ(row(r.position_id).stop_price, "61690.00"_d);
+    EXPECT_EQ(audit_trail(r.position_id), "position_opened stop_moved stop_moved ");
 }
 
 TEST_F(trading_test, a_fired_stop_is_recorded_with_its_fill_price) {
@@ -130,6 +132,7 @@ TEST_F(trading_test, a_fired_stop_is_recorded_with_its_fill_price) {
     EXPECT_EQ(p.exit_price, "57999.90"_d);  // the stop's market sell at the bid
     EXPECT_EQ(p.realized_pnl, "-20.00200"_d);
     EXPECT_FALSE(manager_->live().contains(btc));
+    EXPECT_EQ(audit_trail(r.position_id), "position_opened position_closed ");
 }
 
 TEST_F(trading_test, an_empty_position_list_once_destroys_nothing) {
@@ -216,6 +219,38 @@ TEST_F(trading_test, a_young_position_is_not_aged_out) {
     clock_.advance(std::chrono::hours{2});
     mark(btc, "60100.00"_d);
     EXPECT_EQ(row(r.position_id).state, db::position_state::protected_);
+}
+
+}  // namespace tradebot::trading::test
+
+namespace tradebot::trading::test {
+
+TEST_F(trading_test, a_stream_that_comes_back_triggers_a_rest_refill) {
+    start_manager();
+    auto& states = router_.topic<events::stream_state>(events::topic_name::stream_state);
+    events::stream_state s;
+    s.exchange = core::exchange_id::binance;
+    s.stream = "private";
+    s.status = events::stream_status::connected;
+    const int before = faulty_->position_reads;
+    states.publish(s);  // connected without a gap: nothing to refill
+    settle();
+    EXPECT_EQ(faulty_->position_reads, before);
+    s.status = events::stream_status::disconnected;
+    states.publish(s);
+    settle();
+    EXPECT_EQ(faulty_->position_reads, before);
+    s.status = events::stream_status::connected;
+    states.publish(s);  // back after a gap: events may be lost, read the venue again
+    settle();
+    EXPECT_EQ(faulty_->position_reads, before + 1);
+    s.exchange = core::exchange_id::bybit;  // another venue's stream is not ours
+    s.status = events::stream_status::stalled;
+    states.publish(s);
+    s.status = events::stream_status::connected;
+    states.publish(s);
+    settle();
+    EXPECT_EQ(faulty_->position_reads, before + 1);
 }
 
 }  // namespace tradebot::trading::test
