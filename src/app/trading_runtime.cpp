@@ -21,6 +21,14 @@ using logging::kv;
 namespace {
 // How often the streamed symbol set is brought in line with the positions.
 constexpr std::chrono::seconds symbols_refresh{2};
+exchange::error not_enabled(core::exchange_id id) {
+    exchange::error e;
+    e.kind = exchange::error_kind::invalid_request;
+    e.venue = id;
+    e.message = "exchange not enabled";
+    return e;
+}
+
 // How often audit events are written (one multi-row INSERT, off the trading path).
 constexpr std::chrono::seconds audit_interval{1};
 }  // namespace
@@ -180,11 +188,7 @@ asio::awaitable<exchange::result<exchange::mark_price_state>> trading_runtime::m
                                                                                      core::symbol symbol) {
     const auto it = venues_.find(id);
     if (it == venues_.end()) {
-        exchange::error e;
-        e.kind = exchange::error_kind::invalid_request;
-        e.venue = id;
-        e.message = "exchange not enabled";
-        co_return e;
+        co_return not_enabled(id);
     }
     co_return co_await it->second->trading_client().mark_price(std::move(symbol), exchange::request_priority::normal);
 }
@@ -192,11 +196,7 @@ asio::awaitable<exchange::result<exchange::mark_price_state>> trading_runtime::m
 asio::awaitable<exchange::result<std::vector<exchange::balance_state>>> trading_runtime::balances(core::exchange_id id) {
     const auto it = venues_.find(id);
     if (it == venues_.end()) {
-        exchange::error e;
-        e.kind = exchange::error_kind::invalid_request;
-        e.venue = id;
-        e.message = "exchange not enabled";
-        co_return e;
+        co_return not_enabled(id);
     }
     co_return co_await it->second->trading_client().balances();
 }

@@ -152,7 +152,52 @@ asio::awaitable<void> position_manager::reconcile() {
             }
         }
     }
+    co_await clean_zombies(on_venue, stops ? &*stops : nullptr);
     reconciling_ = false;
+}
+
+asio::awaitable<void> position_manager::clean_zombies(const std::map<core::symbol, exchange::position_state>& on_venue,
+                                                      const std::vector<exchange::stop_state>* stops) {
+    // A zombie is an order or stop of ours on a symbol that has no position and no open in
+    // progress: left over from a closed position it could open a new one the other way (§11).
+    // Cancelling is destructive, so it needs two consistent passes (rule 6); other people's orders
+    // are never touched.
+    auto is_free = [&](const core::symbol& s) {
+        return !on_venue.contains(s) && !live_.contains(s) && !opening_.contains(s);
+    };
+    std::set<std::string> seen;
+    auto orders = co_await venue_.open_orders(std::nullopt);
+    if (orders) {
+        for (const auto& o : *orders) {
+            if (!o.client_id || !is_free(o.symbol)) {
+                continue;
+            }
+            const auto key = "order:" + o.raw_client_id;
+            seen.insert(key);
+            if (!zombies_seen_.contains(key)) {
+                continue;
+            }
+            auto done = co_await venue_.cancel_order(o.symbol, *o.client_id, exchange::request_priority::background);
+            logging::warn(log_, "zombie order cancelled", kv("symbol", o.symbol.str()), kv("client_id", o.raw_client_id),
+                          kv("ok", static_cast<bool>(done)));
+        }
+    }
+    if (stops != nullptr) {
+        for (const auto& st : *stops) {
+            if (!is_free(st.symbol)) {
+                continue;
+            }
+            const auto key = "stop:" + st.symbol.str() + ":" + st.venue_id;
+            seen.insert(key);
+            if (!zombies_seen_.contains(key)) {
+                continue;
+            }
+            auto done = co_await venue_.cancel_stop(st);
+            logging::warn(log_, "orphan stop cancelled", kv("symbol", st.symbol.str()), kv("venue_id", st.venue_id),
+                          kv("ok", static_cast<bool>(done)));
+        }
+    }
+    zombies_seen_ = std::move(seen);
 }
 
 asio::awaitable<void> position_manager::protect(live_position& pos, const std::vector<exchange::stop_state>& stops) {

@@ -14,6 +14,20 @@ namespace tradebot::trading {
 namespace asio = boost::asio;
 using logging::kv;
 
+namespace {
+
+exchange::stop_request fixed_stop(const stop_target& target, core::decimal trigger, core::client_order_id id) {
+    exchange::stop_request request;
+    request.symbol = target.symbol;
+    request.position = target.side;
+    request.kind = exchange::stop_kind::fixed;
+    request.trigger_price = trigger;
+    request.client_id = id;
+    return request;
+}
+
+}  // namespace
+
 stop_loss_manager::stop_loss_manager(exchange::venue_client& venue, db::order_journal& journal,
                                      protection::stop_policy policy, core::mode mode,
                                      std::shared_ptr<spdlog::logger> log)
@@ -56,12 +70,7 @@ asio::awaitable<stop_outcome> stop_loss_manager::place(stop_target target, excha
             out.reason = "order journal unavailable";
             continue;
         }
-        exchange::stop_request request;
-        request.symbol = target.symbol;
-        request.position = target.side;
-        request.kind = exchange::stop_kind::fixed;
-        request.trigger_price = trigger;
-        request.client_id = journaled->second;
+        auto request = fixed_stop(target, trigger, journaled->second);
         auto placed = co_await venue_.place_stop(std::move(request));
         co_await journal_result(journaled->first, placed);
         if (placed) {
@@ -111,12 +120,7 @@ asio::awaitable<stop_outcome> stop_loss_manager::move(stop_target target, exchan
         out.reason = "order journal unavailable";
         co_return out;
     }
-    exchange::stop_request request;
-    request.symbol = target.symbol;
-    request.position = target.side;
-    request.kind = exchange::stop_kind::fixed;
-    request.trigger_price = trigger;
-    request.client_id = journaled->second;
+    auto request = fixed_stop(target, trigger, journaled->second);
     auto moved = co_await venue_.amend_stop(std::move(current), std::move(request));
     co_await journal_result(journaled->first, moved);
     if (moved) {

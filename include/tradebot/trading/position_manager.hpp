@@ -108,6 +108,9 @@ private:
                                                std::string reason);
     boost::asio::awaitable<void> reconcile_loop();
     boost::asio::awaitable<void> adopt(exchange::position_state venue_position);
+    // Cancels our open orders and stops on symbols without a position (seen in two passes).
+    boost::asio::awaitable<void> clean_zombies(const std::map<core::symbol, exchange::position_state>& on_venue,
+                                               const std::vector<exchange::stop_state>* stops);
     boost::asio::awaitable<void> protect(live_position& pos, const std::vector<exchange::stop_state>& stops);
     void track(live_position pos);
     void make_trailing(live_position& pos, std::optional<protection::trailing_snapshot> restored);
@@ -138,7 +141,8 @@ private:
     events::subscription orders_sub_;
     events::subscription positions_sub_;
     events::subscription streams_sub_;
-    std::set<std::string> streams_down_;  // streams that lost events since their last connect
+    std::set<std::string> streams_down_;
+    std::set<std::string> zombies_seen_;  // ids of zombie orders/stops seen by the last pass  // streams that lost events since their last connect
     bool confirming_ = false;
     boost::asio::steady_timer reconcile_timer_;
     int tasks_ = 0;  // spawned coroutines still running

@@ -254,3 +254,32 @@ TEST_F(trading_test, a_stream_that_comes_back_triggers_a_rest_refill) {
 }
 
 }  // namespace tradebot::trading::test
+
+namespace tradebot::trading::test {
+
+TEST_F(trading_test, a_zombie_order_is_cancelled_after_two_passes) {
+    start_manager();
+    auto limit = [this](core::decimal price, core::client_order_id id) {
+        ex::limit_order_request l;
+        l.symbol = eth;
+        l.side = core::side::buy;
+        l.quantity = "0.100"_d;
+        l.price = price;
+        l.client_id = id;
+        return await(paper_->place_limit_order(l, ex::request_priority::normal));
+    };
+    // A leftover of position 77, resting far below the market on a symbol without a position.
+    ASSERT_TRUE(limit("2000.00"_d, core::client_order_id{77, core::order_purpose::entry, 0, true}));
+    auto open_eth = [this] {
+        auto r = await(paper_->open_orders(eth));
+        EXPECT_TRUE(r);
+        return r->size();
+    };
+    ASSERT_EQ(open_eth(), 1U);
+    await(manager_->reconcile());
+    EXPECT_EQ(open_eth(), 1U);  // one sighting is not enough
+    await(manager_->reconcile());
+    EXPECT_EQ(open_eth(), 0U);
+}
+
+}  // namespace tradebot::trading::test
