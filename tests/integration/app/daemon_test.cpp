@@ -2,6 +2,7 @@
 #include <csignal>
 #include <string>
 
+#include <boost/json.hpp>
 #include <gtest/gtest.h>
 
 #include "tradebot_test/env.hpp"
@@ -39,12 +40,12 @@ protected:
                    ws + pub + "\n    ws_market_url: " + ws + market + "\n    ws_private_url: " + ws + priv +
                    "\n    ca_file: " + sim_.cert().string() + "\n";
         };
-        tradebot::test::write_file(dir_.path() / "config" / "exchanges.yaml",
-                                   "exchanges:\n" +
-                                       venue("binance", sim_.binance_url(), sim_.binance_ws_url(), "/public", "/market",
-                                             "/private") +
-                                       venue("bybit", sim_.bybit_url(), sim_.bybit_ws_url(), "/v5/public/linear",
-                                             "/v5/public/linear", "/v5/private"));
+        exchanges_yaml_ = "exchanges:\n" +
+                          venue("binance", sim_.binance_url(), sim_.binance_ws_url(), "/public", "/market",
+                                "/private") +
+                          venue("bybit", sim_.bybit_url(), sim_.bybit_ws_url(), "/v5/public/linear",
+                                "/v5/public/linear", "/v5/private");
+        tradebot::test::write_file(dir_.path() / "config" / "exchanges.yaml", exchanges_yaml_);
         tradebot::test::write_file(dir_.path() / "config" / "tradebot.yaml",
                                    "app:\n"
                                    "  pid_file: " + (dir_.path() / "tradebot.pid").string() + "\n"
@@ -65,8 +66,9 @@ protected:
         }
     }
 
-    std::unique_ptr<child_process> start(const std::string& name, std::vector<std::string> extra = {}) {
-        std::vector<std::string> args{"--mode", "test", "--config", (dir_.path() / "config").string()};
+    std::unique_ptr<child_process> start(const std::string& name, std::vector<std::string> extra = {},
+                                         const std::string& mode = "test") {
+        std::vector<std::string> args{"--mode", mode, "--config", (dir_.path() / "config").string()};
         args.insert(args.end(), extra.begin(), extra.end());
         return std::make_unique<child_process>(tradebot::test::built_binary("src/bin/tradebot"), args,
                                                dir_.path() / (name + ".log"));
@@ -89,7 +91,23 @@ protected:
         return false;
     }
 
+    // The simulator's account keys on both venues: production mode trades on tradebot-sim itself.
+    void use_sim_account() {
+        std::string yaml;
+        std::size_t from = 0;
+        for (std::size_t at = exchanges_yaml_.find("    endpoint:"); at != std::string::npos;
+             at = exchanges_yaml_.find("    endpoint:", at + 1)) {
+            yaml += exchanges_yaml_.substr(from, at - from) + "    api_key: " +
+                    std::string{tradebot::test::sim_process::api_key} + "\n    api_secret: " +
+                    std::string{tradebot::test::sim_process::api_secret} + "\n";
+            from = at;
+        }
+        yaml += exchanges_yaml_.substr(from);
+        tradebot::test::write_file(dir_.path() / "config" / "exchanges.yaml", yaml);
+    }
+
     tradebot::test::sim_process sim_;
+    std::string exchanges_yaml_;
     tradebot::test::temp_dir dir_;
     std::string pg_url_;
     std::string schema_;
@@ -248,4 +266,53 @@ TEST_F(daemon_test, a_wave_takes_the_best_signals_of_its_candle_up_to_the_limit)
     // The best score of the newest candle is taken; the next one finds the wave full; the older
     // candle's signal is skipped as such.
     EXPECT_EQ(rows, "ETHUSDT|skipped|wave_full\nBTCUSDT|taken|opened\nSOLUSDT|skipped|older_candle\n") << rows;
+}
+
+TEST_F(daemon_test, production_mode_opens_on_the_simulator_with_a_mark_price_stop_and_finds_it_after_a_restart) {
+    use_sim_account();
+    tradebot::test::write_file(dir_.path() / "config" / "strategies.yaml",
+                               "signals:\n"
+                               "  immediate: true\n"
+                               "  filters:\n"
+                               "    open_interest_enabled: false\n"
+                               "    volume_enabled: false\n"
+                               "    price_change_enabled: false\n");
+    auto bot = start("bot", {}, "production");
+    ASSERT_TRUE(wait_ready(*bot)) << bot->output();
+    const std::string candle = "date_trunc('hour', now()) + floor(extract(minute from now()) / 15) * interval '15 min'";
+    const auto [rc, out] = run_shell("psql -q '" + pg_url_ + "' -c \"INSERT INTO " + schema_ +
+                                     ".signals (exchange, symbol, side, score_week, score_month, candle_time) VALUES "
+                                     "('binance', 'BTCUSDT', 'buy', 80, 80, " + candle + ")\"");
+    ASSERT_EQ(rc, 0) << out;
+    ASSERT_TRUE(bot->wait_output("msg=\"position protected\"", 10s)) << bot->output();
+    // The venue holds the position and one mark-price stop (an Algo order) for it.
+    const auto [src, state] = sim_.control(sim_.binance_port(), "GET", "/sim/state", "");
+    ASSERT_EQ(src, 200);
+    const auto engine = boost::json::parse(state).at("engine").as_object();
+    int positions = 0;
+    for (const auto& a : engine.at("accounts").as_array()) {
+        for (const auto& p : a.at("positions").as_array()) {
+            positions += p.at("symbol").as_string() == "BTCUSDT" ? 1 : 0;
+        }
+    }
+    EXPECT_EQ(positions, 1) << state;
+    const auto& stops = engine.at("open_conditionals").as_array();
+    ASSERT_EQ(stops.size(), 1U) << state;
+    EXPECT_EQ(stops[0].at("symbol").as_string(), "BTCUSDT");
+    EXPECT_EQ(stops[0].at("side").as_string(), "sell");
+    EXPECT_TRUE(stops[0].at("close_position").as_bool());
+    EXPECT_EQ(stops[0].at("working_type").as_string(), "MARK_PRICE");
+    const auto [qrc, rows] = run_shell("psql -tA '" + pg_url_ + "' -c \"SELECT state, mode, stop_order_id IS NOT NULL FROM " +
+                                       schema_ + ".positions\"");
+    EXPECT_EQ(rows, "protected|production|t\n") << rows;
+
+    // A restart finds the same position and its stop: nothing new is placed.
+    bot->send_signal(SIGTERM);
+    ASSERT_TRUE(bot->wait_exit(10s).has_value());
+    auto again = start("again", {}, "production");
+    ASSERT_TRUE(wait_ready(*again)) << again->output();
+    EXPECT_NE(again->output().find("msg=\"positions loaded\" exchange=binance live=1"), std::string::npos)
+        << again->output();
+    EXPECT_EQ(again->output().find("stop missing"), std::string::npos) << again->output();
+    EXPECT_EQ(again->output().find("adopted"), std::string::npos) << again->output();
 }
