@@ -248,10 +248,10 @@ TEST_F(daemon_test, a_wave_takes_the_best_signals_of_its_candle_up_to_the_limit)
                                "    price_change_enabled: false\n");
     auto bot = start("bot");
     ASSERT_TRUE(wait_ready(*bot)) << bot->output();
-    // The candle a wave at minute m trades: the 15-minute candle that closed at or before m.
-    const std::string wave_at = "date_trunc('minute', now())";
-    const std::string candle = "(date_trunc('hour', " + wave_at + ") + floor(extract(minute from " + wave_at +
-                               ") / 15) * interval '15 min' - interval '15 min')";
+    // The candle a wave at minute m trades: the 15-minute candle that closed at or before m,
+    // computed from the test's own minute (the database's now() may already be a minute later).
+    const auto wave_epoch = std::chrono::duration_cast<std::chrono::minutes>(now.time_since_epoch()).count() * 60;
+    const std::string candle = "to_timestamp(" + std::to_string(wave_epoch / 900 * 900 - 900) + ")";
     const auto [rc, out] = run_shell(
         "psql -q '" + pg_url_ + "' -c \"INSERT INTO " + schema_ +
         ".signals (exchange, symbol, side, score_week, score_month, candle_time) VALUES "
