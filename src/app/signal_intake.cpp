@@ -1,15 +1,11 @@
 #include "app/signal_intake.hpp"
 
-#include <optional>
-#include <vector>
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <prometheus/counter.h>
 #include <prometheus/registry.h>
 
-#include "tradebot/core/symbol.hpp"
-#include "tradebot/db/transaction.hpp"
 #include "tradebot/logging/logger.hpp"
 #include "tradebot/logging/structured.hpp"
 
