@@ -211,6 +211,7 @@ asio::awaitable<void> signal_processor::decide(std::vector<signals::signal> batc
         candle = wave->candle_open;
     }
     const auto selection = selector_.select(batch, filter, candle);
+    std::optional<trading::portfolio> portfolio;
     for (const auto& ex : selection.exchanges) {
         for (const auto& sk : ex.skipped) {
             co_await mark(sk.sig.id, db::signal_status::skipped, "skipped", signals::to_string(sk.why.reason),
@@ -259,8 +260,13 @@ asio::awaitable<void> signal_processor::decide(std::vector<signals::signal> batc
             intent.quantity = sized->quantity;
             intent.reference_price = price;
             intent.leverage = settings_.leverage_for(s.exchange);
-            const auto portfolio = co_await portfolio_now();
-            if (auto ok = risk_.check(intent, portfolio); !ok) {
+            if (!portfolio) {
+                // Daily PnL, balances and the kill switch are read once per batch and after each
+                // entry, not per signal: round trips the signal -> order path should not repeat.
+                portfolio = co_await portfolio_now();
+            }
+            portfolio->positions = runtime_.exposures();
+            if (auto ok = risk_.check(intent, *portfolio); !ok) {
                 co_await mark(s.id, db::signal_status::skipped, "skipped", trading::to_string(ok.error().reason),
                               ok.error().message);
                 continue;
@@ -271,6 +277,7 @@ asio::awaitable<void> signal_processor::decide(std::vector<signals::signal> batc
             switch (opened.kind) {
                 case trading::open_result_kind::protected_:
                     ++state.opened[ex.exchange];
+                    portfolio.reset();  // the balance changed: read it again before the next entry
                     co_await mark(s.id, db::signal_status::taken, "taken", "opened", "position protected",
                                   opened.position_id);
                     break;
