@@ -8,6 +8,9 @@
 #   BENCH_SECONDS          seconds per baseline frame set and min time per C++ benchmark (default 1)
 #   BENCH_REPS             repetitions of each C++ benchmark; the median is reported (default 3)
 #   BENCH_REBUILD_TARGETS  targets of the one-file incremental rebuild (default: the bench targets)
+#   E2E                    1 (default): also the end-to-end rows (tests/bench/e2e/run.sh: builds tradebot and
+#                          tradebot-sim, ~5 min; E2E_POSITIONS, E2E_SYMBOLS, E2E_SIGNALS, E2E_POLL_SIGNALS,
+#                          E2E_RSS_SECONDS tune it); 0 skips them
 # C++ and baselines run one after the other in this one run over the same frames, so the ratio is
 # meaningful even on a shared machine; absolute figures move with the machine's load (printed).
 set -euo pipefail
@@ -25,7 +28,9 @@ trap 'rm -rf "$out"' EXIT
 
 echo "== configure + build ($build_type) in $build"
 cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE="$build_type" >/dev/null
+e2e=${E2E:-1}
 ninja -C "$build" -j2 bench_micro bench_stream
+[ "$e2e" = 1 ] && ninja -C "$build" -j2 tradebot tradebot-sim
 bin=$build/tests/bench
 
 echo "== machine"
@@ -71,6 +76,11 @@ steps=$(grep -c '^\[' "$out/rebuild.log" || true)
 echo "rebuild_seconds=$(echo "$end - $start" | bc)" | tee -a "$out/machine.env"
 echo "rebuild_steps=$steps" | tee -a "$out/machine.env"
 echo "rebuild_targets=$rebuild_targets" >>"$out/machine.env"
+
+if [ "$e2e" = 1 ]; then
+  echo "== end-to-end: daemon against tradebot-sim (cold start, RSS, signal -> order)"
+  "$root/tests/bench/e2e/run.sh" "$build" "$out" || echo "end-to-end benchmarks failed (rows left out)" >&2
+fi
 
 python3 "$root/tests/bench/render_tables.py" "$out" "$root/docs/BENCHMARKS.md" "$write_doc" \
   "${build#"$root"/}" "$seconds" "$reps"
