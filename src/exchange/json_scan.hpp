@@ -146,6 +146,8 @@ simdjson::error_code for_each_object(od::array arr, Element&& element) {
 // reads everything and then checks ok() once.
 class extractor {
 public:
+    // Without fields: only the overloads that take the scalar (found by the caller) are usable.
+    extractor() noexcept = default;
     explicit extractor(const fields& f) noexcept : f_{&f} {}
 
     [[nodiscard]] bool ok() const noexcept { return error_.empty(); }
@@ -157,13 +159,11 @@ public:
     }
 
     // Present and not null.
-    [[nodiscard]] bool has(std::string_view key) const noexcept {
-        const auto* s = f_->find(key);
-        return s != nullptr && s->type != kind::null;
-    }
+    [[nodiscard]] bool has(std::string_view key) const noexcept { return has(find(key)); }
+    [[nodiscard]] static bool has(const scalar* s) noexcept { return s != nullptr && s->type != kind::null; }
 
-    std::string_view str(std::string_view key) {
-        const auto* s = f_->find(key);
+    std::string_view str(std::string_view key) { return str(key, find(key)); }
+    std::string_view str(std::string_view key, const scalar* s) {
         if (s == nullptr || s->type != kind::string) {
             fail(key, s == nullptr ? "missing" : "not a string");
             return {};
@@ -171,8 +171,8 @@ public:
         return s->text;
     }
     // Missing or null -> "".
-    std::string_view opt_str(std::string_view key) {
-        const auto* s = f_->find(key);
+    std::string_view opt_str(std::string_view key) { return opt_str(key, find(key)); }
+    std::string_view opt_str(std::string_view key, const scalar* s) {
         if (s == nullptr || s->type == kind::null) {
             return {};
         }
@@ -184,8 +184,8 @@ public:
     }
 
     // Money arrives as a string ("60000.10"); a bare JSON number is accepted too.
-    core::decimal dec(std::string_view key) {
-        const auto* s = f_->find(key);
+    core::decimal dec(std::string_view key) { return dec(key, find(key)); }
+    core::decimal dec(std::string_view key, const scalar* s) {
         if (s == nullptr || s->type == kind::null) {
             fail(key, "missing");
             return {};
@@ -193,8 +193,8 @@ public:
         return parse_dec(key, *s);
     }
     // Missing, null or "" -> nullopt: Bybit sends "" for "no value", which is not zero.
-    std::optional<core::decimal> opt_dec(std::string_view key) {
-        const auto* s = f_->find(key);
+    std::optional<core::decimal> opt_dec(std::string_view key) { return opt_dec(key, find(key)); }
+    std::optional<core::decimal> opt_dec(std::string_view key, const scalar* s) {
         if (s == nullptr || s->type == kind::null || (s->type == kind::string && s->text.empty())) {
             return std::nullopt;
         }
@@ -205,8 +205,8 @@ public:
 
     // Integers arrive as numbers (Binance ids, times) or as strings (Bybit times, Binance's
     // listenKeyExpired "E"); both are accepted.
-    std::int64_t int64(std::string_view key) {
-        const auto* s = f_->find(key);
+    std::int64_t int64(std::string_view key) { return int64(key, find(key)); }
+    std::int64_t int64(std::string_view key, const scalar* s) {
         if (s == nullptr || (s->type != kind::number && s->type != kind::string)) {
             fail(key, s == nullptr ? "missing" : "not an integer");
             return 0;
@@ -220,16 +220,16 @@ public:
         }
         return value;
     }
-    std::optional<std::int64_t> opt_int64(std::string_view key) {
-        const auto* s = f_->find(key);
+    std::optional<std::int64_t> opt_int64(std::string_view key) { return opt_int64(key, find(key)); }
+    std::optional<std::int64_t> opt_int64(std::string_view key, const scalar* s) {
         if (s == nullptr || s->type == kind::null || (s->type == kind::string && s->text.empty())) {
             return std::nullopt;
         }
-        return int64(key);
+        return int64(key, s);
     }
 
     bool boolean(std::string_view key) {
-        const auto* s = f_->find(key);
+        const auto* s = find(key);
         if (s == nullptr || s->type != kind::boolean) {
             fail(key, s == nullptr ? "missing" : "not a boolean");
             return false;
@@ -237,7 +237,7 @@ public:
         return s->text == "true";
     }
     bool opt_boolean(std::string_view key, bool fallback) {
-        const auto* s = f_->find(key);
+        const auto* s = find(key);
         if (s == nullptr || s->type == kind::null) {
             return fallback;
         }
@@ -245,6 +245,9 @@ public:
     }
 
 private:
+    [[nodiscard]] const scalar* find(std::string_view key) const noexcept {
+        return f_ == nullptr ? nullptr : f_->find(key);
+    }
     core::decimal parse_dec(std::string_view key, const scalar& s) {
         if (s.type != kind::string && s.type != kind::number) {
             fail(key, "not a decimal");
@@ -257,9 +260,25 @@ private:
         return {};
     }
 
-    const fields* f_;
+    const fields* f_ = nullptr;
     std::string error_;
 };
+
+// The key of an object member as it is on the wire (between the quotes), without unescaping:
+// nullopt when it holds an escape or is unterminated (needs the zeroed padding of pad()), so a
+// hot-path caller can hand the frame to the generic pass.
+inline std::optional<std::string_view> raw_key(od::raw_json_string k) noexcept {
+    const char* begin = k.raw();
+    const char* p = begin;
+    while (*p != '"') {
+        // A truncated frame can end inside a key: the zeroed padding stops the scan there.
+        if (*p == '\\' || *p == '\0') {
+            return std::nullopt;
+        }
+        ++p;
+    }
+    return std::string_view{begin, static_cast<std::size_t>(p - begin)};
+}
 
 // Copies `frame` into `buffer` with simdjson's zeroed padding behind it, so the parser may read
 // past the end without touching foreign memory (frames from the socket have no padding).

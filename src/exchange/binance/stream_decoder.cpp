@@ -1,8 +1,10 @@
 #include "tradebot/exchange/binance/stream_codec.hpp"
 
 #include <exception>
+#include <utility>
 
 #include "exchange/binance/frame.hpp"
+#include "exchange/binance/hot_codec.hpp"
 
 namespace tradebot::exchange::binance {
 namespace {
@@ -267,8 +269,18 @@ decoded stream_decoder::decode(std::string_view text, time_point receive_ts) noe
     try {
         auto& s = *state_;
         s.parts.clear();
+        const auto padded = json::pad(text, s.buffer);
         od::document doc;
-        if (const auto e = s.parser.iterate(json::pad(text, s.buffer)).get(doc)) {
+        if (const auto e = s.parser.iterate(padded).get(doc)) {
+            return malformed{simdjson::error_message(e)};
+        }
+        const context ctx{*s.symbols, receive_ts};
+        if (auto hot = detail::decode_hot(doc, ctx)) {
+            return std::move(*hot);
+        }
+        // The generic pass starts over (document::rewind() is not safe after every error the
+        // hot pass may stop at); only the rare frame types pay the second stage 1.
+        if (const auto e = s.parser.iterate(padded).get(doc)) {
             return malformed{simdjson::error_message(e)};
         }
         od::json_type t{};
@@ -298,7 +310,7 @@ decoded stream_decoder::decode(std::string_view text, time_point receive_ts) noe
         if (!json::at_end(doc)) {
             return malformed{"trailing content after the JSON value"};
         }
-        return dispatch(s.parts, context{*s.symbols, receive_ts});
+        return dispatch(s.parts, ctx);
     } catch (const std::exception& ex) {
         return malformed{ex.what()};
     } catch (...) {

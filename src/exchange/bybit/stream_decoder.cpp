@@ -1,8 +1,10 @@
 #include "tradebot/exchange/bybit/stream_codec.hpp"
 
 #include <exception>
+#include <utility>
 
 #include "exchange/bybit/frame.hpp"
+#include "exchange/bybit/ticker_codec.hpp"
 
 namespace tradebot::exchange::bybit {
 namespace {
@@ -154,30 +156,7 @@ decoded decode_ticker(const frame& f, const context& c, ticker_book& book, std::
     if (!top.ok() || !x.ok()) {
         return malformed{"tickers: " + (top.ok() ? x.error() : top.error())};
     }
-    const auto sym = c.symbols.to_internal(name);
-    if (!sym) {
-        return unknown_symbol{std::string{name}, std::string{topic}};
-    }
-    p.symbol = *sym;
-    ticker_update out;
-    out.receive_ts = c.receive_ts;
-    if (type == "snapshot") {
-        out.snapshot = true;
-        out.state = book.apply_snapshot(p);
-    } else if (type == "delta") {
-        const auto* merged = book.apply_delta(p);
-        if (merged == nullptr) {
-            return delta_without_snapshot{*sym, std::string{topic}};
-        }
-        out.state = *merged;
-    } else {
-        return malformed{"tickers: unknown type '" + std::string{type} + "'"};
-    }
-    if ((p.mark_price || p.index_price) && out.state.mark_price) {
-        out.mark = events::mark_price{core::exchange_id::bybit, *sym, *out.state.mark_price, out.state.index_price,
-                                      ts, c.receive_ts};
-    }
-    return out;
+    return detail::apply_ticker(p, type, name, c, book, topic);
 }
 
 decoded decode_book_top(const frame& f, const context& c, std::string_view topic) {
@@ -320,8 +299,18 @@ decoded stream_decoder::decode(std::string_view text, time_point receive_ts) noe
     try {
         auto& s = *state_;
         s.parts.clear();
+        const auto padded = json::pad(text, s.buffer);
         od::document doc;
-        if (const auto e = s.parser.iterate(json::pad(text, s.buffer)).get(doc)) {
+        if (const auto e = s.parser.iterate(padded).get(doc)) {
+            return malformed{simdjson::error_message(e)};
+        }
+        const context ctx{*s.symbols, receive_ts};
+        if (auto hot = detail::decode_ticker_hot(doc, ctx, s.book)) {
+            return std::move(*hot);
+        }
+        // The generic pass starts over (document::rewind() is not safe after every error the
+        // hot pass may stop at); only the rare frame types pay the second stage 1.
+        if (const auto e = s.parser.iterate(padded).get(doc)) {
             return malformed{simdjson::error_message(e)};
         }
         od::object obj;
@@ -338,7 +327,7 @@ decoded stream_decoder::decode(std::string_view text, time_point receive_ts) noe
         if (!json::at_end(doc)) {
             return malformed{"trailing content after the JSON value"};
         }
-        return dispatch(parts, context{*s.symbols, receive_ts}, s.book);
+        return dispatch(parts, ctx, s.book);
     } catch (const std::exception& ex) {
         return malformed{ex.what()};
     } catch (...) {
