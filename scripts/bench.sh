@@ -7,7 +7,8 @@
 #                          the 'release' preset: -O2 -g; Release gives -O3)
 #   BENCH_SECONDS          seconds per baseline frame set and min time per C++ benchmark (default 1)
 #   BENCH_REPS             repetitions of each C++ benchmark; the median is reported (default 3)
-#   BENCH_REBUILD_TARGETS  targets of the one-file incremental rebuild (default: the bench targets)
+#   BENCH_REBUILD_TARGETS  targets of the one-file incremental rebuild (default: bench_micro bench_stream)
+#   BENCH_MOVES            trailing moves timed per venue by bench_trailing (default 100000)
 #   E2E                    1 (default): also the end-to-end rows (tests/bench/e2e/run.sh: builds tradebot and
 #                          tradebot-sim, ~5 min; E2E_POSITIONS, E2E_SYMBOLS, E2E_SIGNALS, E2E_POLL_SIGNALS,
 #                          E2E_RSS_SECONDS tune it); 0 skips them
@@ -29,7 +30,7 @@ trap 'rm -rf "$out"' EXIT
 echo "== configure + build ($build_type) in $build"
 cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE="$build_type" >/dev/null
 e2e=${E2E:-1}
-ninja -C "$build" -j2 bench_micro bench_stream
+ninja -C "$build" -j2 bench_micro bench_stream bench_trailing bench_backtest
 [ "$e2e" = 1 ] && ninja -C "$build" -j2 tradebot tradebot-sim
 bin=$build/tests/bench
 
@@ -65,6 +66,11 @@ else
   echo "node not installed: no Node baseline" | tee /dev/stderr
   : >"$out/node.jsonl"
 fi
+
+echo "== trailing move: mark-price frame -> stop request bytes (per move, steady clock)"
+"$bin/bench_trailing" --moves="${BENCH_MOVES:-100000}" --out="$out/trailing.jsonl"
+echo "== backtest replay through the protection policies"
+"$bin/bench_backtest" "${gbench[@]}" --benchmark_out="$out/backtest.json"
 
 echo "== one-file incremental rebuild (touch src/core/decimal.cpp; ccache off so it really compiles)"
 ninja -C "$build" -j2 $rebuild_targets >/dev/null

@@ -1,3 +1,6 @@
+// GCC 12 reports a false -Wmismatched-new-delete for the frames of coroutines (asio aligned_new).
+#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
+
 #include "tradebot/app/daemon.hpp"
 
 #include <csignal>
@@ -33,6 +36,7 @@
 #include "tradebot/logging/structured.hpp"
 #include "tradebot/monitoring/health.hpp"
 #include "tradebot/monitoring/server.hpp"
+#include "tradebot/signals/external_source.hpp"
 
 namespace tradebot::app {
 namespace asio = boost::asio;
@@ -61,7 +65,13 @@ public:
                     [this](db::listener_state st, std::string_view detail) { on_listener_state(st, detail); }},
           signals_{io_, SIGINT, SIGTERM},
           retry_timer_{strand_},
-          deadline_{io_} {}
+          deadline_{io_} {
+        if (s.signals.external.enabled) {
+            external_db_ = std::make_unique<db::database>(external_database_options(s));
+            external_ = std::make_unique<signals::external_source>(asio::make_strand(io_), s.signals.external,
+                                                                   *external_db_, database_, clock_, registry_);
+        }
+    }
 
     int run() {
         if (auto error = trading_.build()) {
@@ -99,6 +109,9 @@ public:
         }
         // The io_context is drained (or past the deadline); the DB thread finishes its queue now.
         database_.stop();
+        if (external_db_) {
+            external_db_->stop();
+        }
         logging::info(log_, "tradebot stopped", kv("clean", !deadline_hit_));
         return exit_code_;
     }
@@ -143,6 +156,9 @@ private:
         health_.set("trading", monitoring::component_state::ok, "reconciled");
         listener_.start();
         intake_.start();
+        if (external_) {
+            external_->start();
+        }
         if (!processor_.immediate()) {
             waves_running_ = true;
             asio::co_spawn(strand_, processor_.run_waves(), [this](const std::exception_ptr& e) {
@@ -198,6 +214,9 @@ private:
             // DB round trips complete on the DB thread); positions stay under exchange stops.
             listener_.stop();
             intake_.stop();
+            if (external_) {
+                external_->stop();
+            }
             processor_.stop();
             trading_.stop();
             http_.stop();
@@ -217,7 +236,7 @@ private:
 
     // Positions stay under their exchange stops; only the work in flight is waited for.
     void wait_trading_idle() {
-        if (trading_.idle() && !waves_running_) {
+        if (trading_.idle() && !waves_running_ && (!external_ || external_->idle())) {
             deadline_.cancel();
             return;
         }
@@ -255,6 +274,9 @@ private:
     signal_processor processor_;
     signal_intake intake_;
     db::listener listener_;
+    // signals.external: its own connection, so a slow query never waits in front of trading writes.
+    std::unique_ptr<db::database> external_db_;
+    std::unique_ptr<signals::external_source> external_;
     asio::signal_set signals_;
     asio::steady_timer retry_timer_;  // between start-up migration attempts
     asio::steady_timer deadline_;     // bounds the shutdown drain

@@ -43,6 +43,15 @@ db::database_options database_options(const config::settings& s) {
     return o;
 }
 
+db::database_options external_database_options(const config::settings& s) {
+    auto o = database_options(s);
+    if (!s.signals.external.database_url.empty()) {
+        o.url = s.signals.external.database_url;
+    }
+    o.application_name = "tradebot-external";
+    return o;
+}
+
 db::listener_options listener_options(const config::settings& s) {
     db::listener_options o;
     o.url = database_url(s);

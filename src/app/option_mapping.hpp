@@ -14,6 +14,8 @@ namespace tradebot::app {
 // database.url when set, else the URL built from host/port/name/user/password.
 [[nodiscard]] std::string database_url(const config::settings& s);
 [[nodiscard]] db::database_options database_options(const config::settings& s);
+// The connection of the external scoring adapter: signals.external.database_url, else our own database.
+[[nodiscard]] db::database_options external_database_options(const config::settings& s);
 [[nodiscard]] db::listener_options listener_options(const config::settings& s);
 [[nodiscard]] monitoring::server_options server_options(const config::settings& s, std::string version);
 

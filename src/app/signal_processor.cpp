@@ -3,8 +3,11 @@
 
 #include "app/signal_processor.hpp"
 
+#include <algorithm>
 #include <chrono>
+#include <map>
 #include <set>
+#include <string>
 #include <utility>
 
 #include <boost/asio/co_spawn.hpp>
@@ -64,13 +67,9 @@ signal_processor::signal_processor(trading_runtime& runtime, db::database& datab
       filters_{settings},
       risk_{settings} {
     const auto& f = settings.signals.filters;
-    if (f.open_interest_enabled || f.volume_enabled || f.price_change_enabled) {
-        // Fail closed and say so once: a silent filter that passes everything is worse.
-        logging::warn(log_, "open interest / 1 h volume / 5 min change filters are enabled, but no source feeds them "
-                            "yet: such signals are skipped as no_market_data",
-                      kv("open_interest", f.open_interest_enabled), kv("volume", f.volume_enabled),
-                      kv("price_change", f.price_change_enabled));
-    }
+    logging::info(log_, "market filters", kv("open_interest", f.open_interest_enabled),
+                  kv("volume_1h", f.volume_enabled), kv("price_change_5min", f.price_change_enabled),
+                  kv("source", stats_wanted() ? "venue REST per candidate, once per batch" : "none needed"));
 }
 
 signal_processor::~signal_processor() { files_.join(); }
@@ -143,6 +142,11 @@ asio::awaitable<std::vector<signals::signal>> signal_processor::validate_rows(st
     co_return out;
 }
 
+bool signal_processor::stats_wanted() const noexcept {
+    const auto& f = settings_.signals.filters;
+    return f.open_interest_enabled || f.volume_enabled || f.price_change_enabled;
+}
+
 asio::awaitable<signals::market_snapshot> signal_processor::snapshot_for(const std::vector<signals::signal>& batch) {
     signals::market_snapshot snap;
     for (const auto& s : batch) {
@@ -163,7 +167,57 @@ asio::awaitable<signals::market_snapshot> signal_processor::snapshot_for(const s
     for (const auto& e : runtime_.exposures()) {
         snap.open_positions.insert({e.exchange, e.symbol});
     }
+    if (stats_wanted()) {
+        co_await add_market_stats(batch, snap);
+    }
     co_return snap;
+}
+
+asio::awaitable<void> signal_processor::add_market_stats(const std::vector<signals::signal>& batch,
+                                                         signals::market_snapshot& snap) {
+    // One read per (exchange, symbol), and only for those the earlier filters (open position,
+    // lists, tradability, price, size) let through: without the numbers such a signal stops at
+    // no_market_data, with a known price. The newest candle of the key is the signal's time.
+    std::map<signals::instrument_key, core::clock::time_point> wanted;
+    for (const auto& s : batch) {
+        const signals::instrument_key key{s.exchange, s.symbol};
+        const auto sk = filters_.check(s, snap);
+        const auto it = snap.market.find(key);
+        if (!sk || sk->reason != signals::skip_reason::no_market_data || it == snap.market.end() || !it->second.price) {
+            continue;
+        }
+        auto& at = wanted[key];
+        at = std::max(at, s.candle_time);
+    }
+    const auto& f = settings_.signals.filters;
+    std::size_t failed = 0;
+    std::string first_error;
+    // Serially: a handful of candidates per batch, each a few weight-1 reads that the venue's rate
+    // limiter paces anyway.
+    for (const auto& [key, at] : wanted) {
+        exchange::market_stats_request request;
+        request.symbol = key.symbol;
+        request.signal_ms = std::chrono::duration_cast<std::chrono::milliseconds>(at.time_since_epoch()).count();
+        request.open_interest = f.open_interest_enabled;
+        request.volume_1h = f.volume_enabled;
+        request.price_change_5min = f.price_change_enabled;
+        auto stats = co_await runtime_.market_stats(key.exchange, std::move(request));
+        if (!stats) {
+            if (failed++ == 0) {
+                first_error = key.symbol.str() + " on " + std::string{core::to_string(key.exchange)} + ": " +
+                              stats.error().describe();
+            }
+            continue;  // the numbers stay unknown: no_market_data, fail closed
+        }
+        auto& data = snap.market[key];
+        data.open_interest_usdt = stats->open_interest_usdt;
+        data.volume_1h_usdt = stats->volume_1h_usdt;
+        data.price_change_5min_percent = stats->price_change_5min_percent;
+    }
+    if (failed > 0) {
+        logging::warn(log_, "market data for the filters unavailable; those signals are skipped as no_market_data",
+                      kv("failed", failed), kv("of", wanted.size()), kv("first", first_error));
+    }
 }
 
 asio::awaitable<bool> signal_processor::kill_switch() {

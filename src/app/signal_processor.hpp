@@ -60,6 +60,10 @@ private:
     boost::asio::awaitable<void> decide(std::vector<signals::signal> batch, std::optional<signals::wave> wave,
                                         wave_state& state);
     boost::asio::awaitable<signals::market_snapshot> snapshot_for(const std::vector<signals::signal>& batch);
+    // Open interest, 1 h volume, 5 min change of the candidates, when an enabled filter needs them.
+    boost::asio::awaitable<void> add_market_stats(const std::vector<signals::signal>& batch,
+                                                  signals::market_snapshot& snap);
+    [[nodiscard]] bool stats_wanted() const noexcept;
     boost::asio::awaitable<trading::portfolio> portfolio_now();
     boost::asio::awaitable<bool> kill_switch();
     // Validates rows; invalid ones are marked rejected. `claimed`: the rows are ours already.

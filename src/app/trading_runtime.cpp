@@ -38,6 +38,7 @@ struct trading_runtime::venue_parts {
     std::unique_ptr<trading::position_manager> manager;
     events::subscription paper_feed;
     bool started = false;
+    bool paper_restored = false;  // the paper venue got back the positions of the rows
 
     [[nodiscard]] exchange::venue_client& trading_client() {
         return paper ? static_cast<exchange::venue_client&>(*paper) : stack->client();
@@ -99,6 +100,9 @@ asio::awaitable<bool> trading_runtime::start() {
         if (v->started) {
             continue;
         }
+        if (v->paper && !v->paper_restored) {
+            v->paper_restored = co_await restore_paper(*v);
+        }
         if (!co_await v->manager->start()) {
             all = false;
             continue;
@@ -118,6 +122,30 @@ asio::awaitable<bool> trading_runtime::start() {
     flushing_ = true;
     asio::co_spawn(strand_, flush_audit(), [this](const std::exception_ptr&) { flushing_ = false; });
     co_return all;
+}
+
+asio::awaitable<bool> trading_runtime::restore_paper(venue_parts& v) {
+    // The paper venue lives in memory: without this, a restart would find every paper position
+    // gone and record it closed. The rows are the truth in test mode.
+    auto rows = co_await positions_.load_live(core::mode::test);
+    if (!rows) {
+        logging::error(logging::get("trading"), "cannot load paper positions to restore",
+                       kv("error", rows.error().describe()));
+        co_return false;
+    }
+    int restored = 0;
+    for (const auto& row : *rows) {
+        if (row.exchange == v.paper->venue() && row.quantity.is_positive() && row.entry_price &&
+            row.entry_price->is_positive()) {
+            v.paper->restore_position(row.symbol, row.side, row.quantity, *row.entry_price);
+            ++restored;
+        }
+    }
+    if (restored > 0) {
+        logging::info(logging::get("trading"), "paper positions restored",
+                      kv("exchange", core::to_string(v.paper->venue())), kv("count", restored));
+    }
+    co_return true;
 }
 
 asio::awaitable<void> trading_runtime::follow_symbols() {
@@ -190,6 +218,15 @@ asio::awaitable<exchange::result<exchange::mark_price_state>> trading_runtime::m
         co_return not_enabled(id);
     }
     co_return co_await it->second->trading_client().mark_price(std::move(symbol), exchange::request_priority::normal);
+}
+
+asio::awaitable<exchange::result<exchange::market_stats_state>> trading_runtime::market_stats(
+    core::exchange_id id, exchange::market_stats_request request) {
+    const auto it = venues_.find(id);
+    if (it == venues_.end()) {
+        co_return not_enabled(id);
+    }
+    co_return co_await it->second->trading_client().market_stats(std::move(request), exchange::request_priority::normal);
 }
 
 asio::awaitable<exchange::result<std::vector<exchange::balance_state>>> trading_runtime::balances(core::exchange_id id) {

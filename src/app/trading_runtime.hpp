@@ -63,6 +63,9 @@ public:
     // The venue's current mark (REST, paper-fed in test mode).
     [[nodiscard]] boost::asio::awaitable<exchange::result<exchange::mark_price_state>> mark(core::exchange_id venue,
                                                                                             core::symbol symbol);
+    // The venue's open interest, 1 h volume and 5 min change (REST; paper: the market-data venue's).
+    [[nodiscard]] boost::asio::awaitable<exchange::result<exchange::market_stats_state>> market_stats(
+        core::exchange_id venue, exchange::market_stats_request request);
     [[nodiscard]] boost::asio::awaitable<exchange::result<std::vector<exchange::balance_state>>> balances(
         core::exchange_id venue);
     [[nodiscard]] const exchange::instrument_rules* rules(core::exchange_id venue, const core::symbol& s) const;
@@ -79,6 +82,8 @@ public:
 
 private:
     struct venue_parts;
+    // Test mode: gives the in-memory paper venue the positions the database says it holds.
+    boost::asio::awaitable<bool> restore_paper(venue_parts& v);
     boost::asio::awaitable<void> follow_symbols();
     boost::asio::awaitable<void> flush_audit();
 

@@ -42,7 +42,7 @@ std::string value_text(const detail::field& f, const settings& s) {
     switch (f.secret) {
         case detail::secrecy::none: return f.print(s);
         case detail::secrecy::whole: return f.print(s) == "\"\"" ? "\"\"" : detail::quote(mask);
-        case detail::secrecy::url_password: return detail::quote(redact_connection_string(s.database.url));
+        case detail::secrecy::url_password: return detail::quote(redact_connection_string(f.text(s)));
     }
     return {};
 }

@@ -116,13 +116,14 @@ field text_field(std::string path, Get get, secrecy secret = secrecy::none) {
             get(s) = *text;
         }
     };
-    f.print = [get](const settings& s) {
+    f.text = [get](const settings& s) {
         if constexpr (std::is_same_v<std::remove_cvref_t<decltype(get(s))>, std::filesystem::path>) {
-            return quote(get(s).string());
+            return get(s).string();
         } else {
-            return quote(get(s));
+            return std::string{get(s)};
         }
     };
+    f.print = [text = f.text](const settings& s) { return quote(text(s)); };
     return f;
 }
 

@@ -92,7 +92,15 @@ std::vector<field> build_fields() {
     f.push_back(duration_field(TB_KEY(signals.open_interval_ms), 0, 60000));
     f.push_back(decimal_field(TB_KEY(signals.min_score_week), non_negative));
     f.push_back(decimal_field(TB_KEY(signals.min_score_month), non_negative));
-    f.push_back(text_field(TB_KEY(signals.external_query)));
+    f.push_back(bool_field(TB_KEY(signals.external.enabled)));
+    f.push_back(text_field(TB_KEY(signals.external.query)));
+    f.push_back(text_field(TB_KEY(signals.external.database_url), secrecy::url_password));
+    f.push_back(text_field(TB_KEY(signals.external.source)));
+    f.push_back(duration_field(TB_KEY(signals.external.poll_interval_ms), 10, 3600000));
+    f.push_back(duration_field(TB_KEY(signals.external.overlap_minutes), 0, 1440));
+    f.push_back(duration_field(TB_KEY(signals.external.lookback_minutes), 1, 10080));
+    f.push_back(duration_field(TB_KEY(signals.external.query_timeout_ms), 100, 3600000));
+    f.push_back(int_field(TB_KEY(signals.external.max_rows), 1, 1000000));
     f.push_back(bool_field(TB_KEY(signals.filters.open_interest_enabled)));
     f.push_back(decimal_field(TB_KEY(signals.filters.min_open_interest_usdt), non_negative));
     f.push_back(bool_field(TB_KEY(signals.filters.volume_enabled)));
@@ -116,6 +124,7 @@ std::vector<field> build_fields() {
                            [](entry_order v) { return to_string(v); }, "market, limit_ioc"));
     f.push_back(decimal_field(TB_KEY(trading.entry_max_slippage_percent), percent));
     f.push_back(duration_field(TB_KEY(trading.reconcile_interval_seconds), 10, 86400));
+    f.push_back(duration_field(TB_KEY(trading.position_visibility_grace_seconds), 0, 600));
 
     f.push_back(int_field(TB_KEY(risk.max_positions), 1, 10000));
     f.push_back(int_field(TB_KEY(risk.max_positions_per_exchange), 1, 10000));

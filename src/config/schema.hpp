@@ -26,6 +26,8 @@ struct field {
     std::function<void(settings&, const raw_value&, error_sink&)> assign;
     // The value in YAML flow syntax, unredacted.
     std::function<std::string(const settings&)> print;
+    // Text fields only: the value itself, unquoted, for redacting a connection string.
+    std::function<std::string(const settings&)> text;
 };
 
 [[nodiscard]] const std::vector<field>& fields();

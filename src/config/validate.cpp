@@ -46,6 +46,41 @@ bool is_identifier(std::string_view text) {
     return true;
 }
 
+// The first word of an SQL text after blanks and "--" comments, lower-cased.
+std::string first_sql_word(std::string_view sql) {
+    std::size_t i = 0;
+    while (i < sql.size()) {
+        if (sql[i] == ' ' || sql[i] == '\t' || sql[i] == '\r' || sql[i] == '\n') {
+            ++i;
+        } else if (sql.compare(i, 2, "--") == 0) {
+            const auto eol = sql.find('\n', i);
+            i = eol == std::string_view::npos ? sql.size() : eol + 1;
+        } else {
+            break;
+        }
+    }
+    std::string word;
+    for (; i < sql.size() && ((sql[i] >= 'a' && sql[i] <= 'z') || (sql[i] >= 'A' && sql[i] <= 'Z')); ++i) {
+        word += static_cast<char>(sql[i] | 0x20);
+    }
+    return word;
+}
+
+void validate_external(const external_signals_settings& ext, checker& check) {
+    if (ext.enabled && first_sql_word(ext.query).empty()) {
+        check.fail("signals.external.query", "required when signals.external.enabled is true",
+                   {"signals.external.enabled"});
+    } else if (const auto word = first_sql_word(ext.query); !word.empty() && word != "select" && word != "with") {
+        // It runs as a subquery (src/db/external_signal_repository.cpp), so only a query fits.
+        check.fail("signals.external.query", "expected a SELECT (or WITH ... SELECT) query, got '" + word + " ...'");
+    }
+    if (!is_identifier(ext.source)) {
+        check.fail("signals.external.source", "expected a lower-case name such as 'external', got '" + ext.source + "'");
+    } else if (ext.source == "db") {
+        check.fail("signals.external.source", "must not be 'db', the source of rows written straight into the table");
+    }
+}
+
 bool has_scheme(std::string_view url, std::string_view plain, std::string_view secure) {
     return (url.starts_with(plain) || url.starts_with(secure)) && url.size() > secure.size();
 }
@@ -127,6 +162,8 @@ void resolve_and_validate(settings& s, const std::map<std::string, raw_value>& v
     if (std::set<int>{waves.begin(), waves.end()}.size() != waves.size()) {
         check.fail("signals.wave_minutes", "must not repeat a minute");
     }
+
+    validate_external(s.signals.external, check);
 
     const auto& t = s.trading;
     if (t.leverage > t.max_leverage) {

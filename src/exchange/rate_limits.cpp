@@ -133,6 +133,9 @@ request_cost binance_cost(binance_endpoint e) noexcept {
         case binance_endpoint::listen_key: return c.add(weight, 1);
         case binance_endpoint::position_mode_get:
         case binance_endpoint::income: return c.add(weight, 30);
+        case binance_endpoint::klines: return c.add(weight, 1);  // limit [1,100)
+        // [U] /openInterest is not in the reference; the venue's page says 1.
+        case binance_endpoint::open_interest: return c.add(weight, 1);
     }
     return c.add(weight, 1);
 }

@@ -1,5 +1,7 @@
 #pragma once
 
+#include <compare>
+
 #include "tradebot/core/decimal.hpp"
 #include "tradebot/core/types.hpp"
 
@@ -40,15 +42,28 @@ using core::decimal;
     return gain * decimal::from_int(100) >= from * pct;
 }
 
+// decimal's operator<=>, answered inline when both have the same scale (a venue's prices of one
+// symbol nearly always do): the per-tick comparisons then cost no call and no 128-bit product.
+[[nodiscard]] inline std::strong_ordering compare(decimal a, decimal b) noexcept {
+    if (a.scale() == b.scale()) return a.mantissa() <=> b.mantissa();
+    return a <=> b;
+}
+
+// The same representation (mantissa and scale), hence the same value: the key of the protection
+// policies' per-price caches. Equal values written differently only miss the cache.
+[[nodiscard]] inline bool identical(decimal a, decimal b) noexcept {
+    return a.mantissa() == b.mantissa() && a.scale() == b.scale();
+}
+
 // `a` is strictly better than `b` for the position (higher for a long, lower for a short).
 [[nodiscard]] inline bool better(core::position_side side, decimal a, decimal b) {
-    return side == core::position_side::long_ ? a > b : a < b;
+    return side == core::position_side::long_ ? compare(a, b) > 0 : compare(a, b) < 0;
 }
 
 // A stop `trigger` has not been crossed by `mark`: a long's (sell) stop is below the mark, a
 // short's (buy) stop above. A stop at the mark fires at once.
 [[nodiscard]] inline bool on_protective_side(core::position_side side, decimal trigger, decimal mark) {
-    return side == core::position_side::long_ ? trigger < mark : trigger > mark;
+    return side == core::position_side::long_ ? compare(trigger, mark) < 0 : compare(trigger, mark) > 0;
 }
 
 }  // namespace tradebot::protection::detail

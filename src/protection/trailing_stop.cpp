@@ -70,8 +70,12 @@ trailing_decision trailing_stop::on_price(decimal mark, time_point now) {
 }
 
 trailing_decision trailing_stop::propose(decimal mark, time_point now, bool activating) {
-    const decimal raw = detail::loss_side(params_.side, peak_, params_.callback_percent);
-    const decimal candidate = rules_.stop_price(params_.side, raw);
+    if (!candidate_.valid || !detail::identical(candidate_.peak, peak_)) {
+        const decimal raw = detail::loss_side(params_.side, peak_, params_.callback_percent);
+        candidate_ = candidate_cache{peak_, raw, rules_.stop_price(params_.side, raw), true};
+    }
+    const decimal raw = candidate_.raw;
+    const decimal candidate = candidate_.candidate;
 
     if (stop_ && !detail::better(params_.side, candidate, *stop_)) {
         if (!activating) return maybe_save_peak(now);
@@ -113,10 +117,16 @@ std::optional<move_reason> trailing_stop::rate_limit(decimal candidate, time_poi
 }
 
 trailing_decision trailing_stop::maybe_save_peak(time_point now) {
-    if (peak_ == last_saved_peak_) return no_action{};
-    const bool immediate = detail::deviates_at_least(peak_, last_saved_peak_, peak_save_immediate_percent);
+    if (detail::compare(peak_, last_saved_peak_) == 0) return no_action{};
+    if (!save_.valid || !detail::identical(save_.peak, peak_) || !detail::identical(save_.saved, last_saved_peak_)) {
+        save_ = save_cache{peak_, last_saved_peak_,
+                           detail::deviates_at_least(peak_, last_saved_peak_, peak_save_immediate_percent),
+                           detail::deviates_at_least(peak_, last_saved_peak_, settings_.peak_save_min_change_percent),
+                           true};
+    }
+    const bool immediate = save_.immediate;
     const bool interval_passed = !last_peak_save_at_ || now - *last_peak_save_at_ >= settings_.peak_save_interval_seconds;
-    const bool enough = detail::deviates_at_least(peak_, last_saved_peak_, settings_.peak_save_min_change_percent);
+    const bool enough = save_.enough;
     if (!immediate && !(interval_passed && enough)) return no_action{};
     mark_peak_saved(now);
     return save_peak{peak_};

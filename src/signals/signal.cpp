@@ -6,12 +6,11 @@
 
 #include <boost/throw_exception.hpp>
 
+#include "signals/producer_fields.hpp"
+
 namespace tradebot::signals {
-namespace {
 
-constexpr auto candle_period = std::chrono::minutes{15};
-
-std::string_view trim(std::string_view s) noexcept {
+std::string_view detail::trim(std::string_view s) noexcept {
     const auto blank = [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; };
     while (!s.empty() && blank(s.front()))
         s.remove_prefix(1);
@@ -19,6 +18,12 @@ std::string_view trim(std::string_view s) noexcept {
         s.remove_suffix(1);
     return s;
 }
+
+namespace {
+
+using detail::trim;
+
+constexpr auto candle_period = std::chrono::minutes{15};
 
 std::string quoted(std::string_view text) {
     // Bounded: a producer's junk must not blow up the status_reason column or the log line.
@@ -73,19 +78,11 @@ bool on_candle_boundary(time_point t) noexcept {
            time_point::duration::zero();
 }
 
-validation check(const raw_signal& raw) {
-    signal out;
-    if (raw.id <= 0)
-        return fail(reject_reason::bad_id, "id must be positive, got " + std::to_string(raw.id));
-    out.id = raw.id;
+}  // namespace
 
-    const auto source = trim(raw.source);
-    if (source.empty())
-        return fail(reject_reason::bad_source, "source is empty");
-    out.source = std::string{source};
-    if (raw.external_id)
-        out.external_id = std::string{trim(*raw.external_id)};
+namespace detail {
 
+std::optional<reject> check_producer_fields(const raw_signal& raw, signal& out) {
     const auto venue = parse_venue(trim(raw.exchange));
     if (!venue) {
         return fail(
@@ -110,9 +107,9 @@ validation check(const raw_signal& raw) {
     out.side = *action;
 
     if (auto r = parse_score(raw.score_week, "score_week", out.score_week))
-        return *r;
+        return r;
     if (auto r = parse_score(raw.score_month, "score_month", out.score_month))
-        return *r;
+        return r;
     try {
         // Ranking adds the two scores; a pair that cannot be added exactly is refused here,
         // where it is a bad row, rather than in the middle of a wave.
@@ -148,6 +145,28 @@ validation check(const raw_signal& raw) {
         }
         out.wave_time = *wave;
     }
+    return std::nullopt;
+}
+
+}  // namespace detail
+
+namespace {
+
+validation check(const raw_signal& raw) {
+    signal out;
+    if (raw.id <= 0)
+        return fail(reject_reason::bad_id, "id must be positive, got " + std::to_string(raw.id));
+    out.id = raw.id;
+
+    const auto source = trim(raw.source);
+    if (source.empty())
+        return fail(reject_reason::bad_source, "source is empty");
+    out.source = std::string{source};
+    if (raw.external_id)
+        out.external_id = std::string{trim(*raw.external_id)};
+
+    if (auto r = detail::check_producer_fields(raw, out))
+        return *r;
 
     const auto received = parse_timestamp(raw.received_at);
     if (!received) {
@@ -183,6 +202,8 @@ std::string_view to_string(reject_reason r) noexcept {
         return "bad_wave_time";
     case reject_reason::bad_received_at:
         return "bad_received_at";
+    case reject_reason::missing_external_id:
+        return "missing_external_id";
     }
     return "unknown";
 }

@@ -209,6 +209,13 @@ void position_manager::track(live_position pos) {
     metrics_.set_open_positions(venue(), static_cast<double>(live_.size()));
 }
 
+live_position position_manager::untrack(std::map<core::symbol, live_position>::iterator it) {
+    auto pos = std::move(it->second);
+    live_.erase(it);
+    metrics_.set_open_positions(venue(), static_cast<double>(live_.size()));
+    return pos;
+}
+
 void position_manager::make_trailing(live_position& pos, std::optional<protection::trailing_snapshot> restored) {
     if (!settings_.protection.trailing.enabled) {
         return;
@@ -340,6 +347,7 @@ void position_manager::on_position(const events::position_update& u) {
     if (it == live_.end() || it->second.busy) {
         return;
     }
+    it->second.reported_flat = true;
     confirming_ = true;
     spawn(confirm_gone(), "confirm close");
 }
@@ -486,9 +494,7 @@ asio::awaitable<void> position_manager::close_live(core::symbol symbol, core::or
         co_return;
     }
     if (done.kind == order_result_kind::filled) {
-        auto pos = std::move(it->second);
-        live_.erase(it);
-        metrics_.set_open_positions(venue(), static_cast<double>(live_.size()));
+        auto pos = untrack(it);
         co_await stops_.cancel_all(symbol);
         co_await record_closed(std::move(pos), done.average_price, std::move(reason));
         co_return;

@@ -54,12 +54,15 @@ asio::awaitable<open_result> position_opener::open(entry_intent intent, exchange
     r.position_id = *created;
     std::int32_t version = 0;
 
-    if (settings_.trading.auto_set_leverage) {
+    const auto known = leverage_set_.find(intent.symbol);
+    if (settings_.trading.auto_set_leverage && (known == leverage_set_.end() || known->second != intent.leverage)) {
         auto lev = co_await venue_.set_leverage(intent.symbol, intent.leverage);
         if (!lev) {
+            leverage_set_.erase(intent.symbol);
             auto why = "leverage: " + lev.error().describe();
             co_return co_await fail(std::move(r), version, std::move(why));
         }
+        leverage_set_.insert_or_assign(intent.symbol, intent.leverage);
     }
 
     market_order entry;

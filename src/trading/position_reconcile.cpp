@@ -5,9 +5,12 @@
 // assumed; an empty or failed answer destroys nothing; a position missing from the venue is
 // recorded closed only after two consecutive reads say so.
 
+#include <functional>
 #include <map>
 #include <utility>
 #include <vector>
+
+#include <boost/asio/experimental/awaitable_operators.hpp>
 
 #include "tradebot/db/position_repository.hpp"
 #include "tradebot/logging/structured.hpp"
@@ -71,6 +74,7 @@ asio::awaitable<void> position_manager::reconcile() {
         const auto venue_it = on_venue.find(symbol);
         if (venue_it != on_venue.end() && venue_it->second.side == pos.side) {
             pos.absent_reads = 0;
+            pos.reported_flat = false;
             const auto& vp = venue_it->second;
             if (pos.quantity != vp.quantity || !pos.entry_price.is_positive()) {
                 // The venue's numbers win (partial fills, an open finished after a restart).
@@ -102,14 +106,19 @@ asio::awaitable<void> position_manager::reconcile() {
             }
             continue;
         }
+        if (pos.state != db::position_state::pending_entry && !pos.reported_flat &&
+            clock_.now() - pos.opened_at < settings_.trading.position_visibility_grace_seconds) {
+            // Too young to be missing: Bybit lists a new position seconds after its fill (§11 #16).
+            logging::info(log_, "new position not listed by the venue yet", kv("position", pos.id),
+                          kv("symbol", symbol.str()));
+            continue;
+        }
         if (++pos.absent_reads < absent_reads_to_close) {
             logging::info(log_, "position not on the venue, checking again before closing", kv("position", pos.id),
                           kv("symbol", symbol.str()));
             continue;
         }
-        auto gone = std::move(pos);
-        live_.erase(it);
-        metrics_.set_open_positions(venue(), static_cast<double>(live_.size()));
+        auto gone = untrack(it);
         if (gone.state == db::position_state::pending_entry) {
             db::position_update u;
             u.closed_at = clock_.now();
@@ -132,11 +141,22 @@ asio::awaitable<void> position_manager::reconcile() {
         co_await record_closed(std::move(gone), exit, "closed_on_venue");
     }
 
-    for (auto& [symbol, vp] : on_venue) {
+    std::vector<core::symbol> unknown;
+    for (const auto& [symbol, vp] : on_venue) {
         if (!live_.contains(symbol) && !opening_.contains(symbol)) {
-            co_await adopt(vp);
+            unknown.push_back(symbol);
         }
     }
+    // A cold start may find hundreds of positions: adopt and protect several at once, so that
+    // their REST and database round trips overlap instead of adding up.
+    // Named std::function, not a temporary in the co_await (GCC 12, ARCHITECTURE.md §8).
+    const std::function<asio::awaitable<void>(core::symbol)> adopt_one = [&](core::symbol symbol) -> asio::awaitable<void> {
+        if (!live_.contains(symbol) && !opening_.contains(symbol)) {
+            auto vp = on_venue.at(symbol);
+            co_await adopt(std::move(vp));
+        }
+    };
+    co_await for_each_concurrently(std::move(unknown), adopt_one);
     if (stops) {
         // Adopted positions get their stop in the same pass.
         std::vector<core::symbol> unprotected;
@@ -145,12 +165,14 @@ asio::awaitable<void> position_manager::reconcile() {
                 unprotected.push_back(symbol);
             }
         }
-        for (const auto& symbol : unprotected) {
-            // Looked up again: the map may have changed while an earlier one was protected.
-            if (auto it = live_.find(symbol); it != live_.end() && !it->second.busy) {
+        const std::function<asio::awaitable<void>(core::symbol)> protect_one =
+            [&](core::symbol symbol) -> asio::awaitable<void> {
+            // Looked up again: the map may have changed while another one was protected.
+            if (auto it = live_.find(symbol); it != live_.end() && !it->second.busy && !it->second.stop) {
                 co_await protect(it->second, *stops);
             }
-        }
+        };
+        co_await for_each_concurrently(std::move(unprotected), protect_one);
     }
     co_await clean_zombies(on_venue, stops ? &*stops : nullptr);
     reconciling_ = false;
@@ -198,6 +220,26 @@ asio::awaitable<void> position_manager::clean_zombies(const std::map<core::symbo
         }
     }
     zombies_seen_ = std::move(seen);
+}
+
+asio::awaitable<void> position_manager::for_each_concurrently(
+    std::vector<core::symbol> symbols, const std::function<asio::awaitable<void>(core::symbol)>& work) {
+    // Four workers on this strand take the next symbol in turn; they interleave only at their
+    // co_await points, so the shared index needs no lock.
+    std::size_t next = 0;
+    auto worker = [&]() -> asio::awaitable<void> {
+        while (next < symbols.size()) {
+            auto symbol = symbols[next++];
+            co_await work(std::move(symbol));
+        }
+    };
+    using namespace asio::experimental::awaitable_operators;
+    auto a = worker();
+    auto b = worker();
+    auto c = worker();
+    auto d = worker();
+    auto all = (std::move(a) && std::move(b)) && (std::move(c) && std::move(d));
+    co_await std::move(all);
 }
 
 asio::awaitable<void> position_manager::protect(live_position& pos, const std::vector<exchange::stop_state>& stops) {

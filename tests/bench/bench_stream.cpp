@@ -139,9 +139,13 @@ void binance_frames(benchmark::State& state, const frame_set& set, route how) {
                 ++s.other;
             }
             if (i % 500 == 499) {
+                // poll() leaves the io_context stopped when it runs out of work; without the
+                // restart only the first poll would run the handlers.
+                io.restart();
                 io.poll();
             }
         });
+        io.restart();
         io.poll();
         check(state, s, frames().venue_names.size(), 1, false);
         return;
@@ -202,9 +206,13 @@ void bybit_tickers(benchmark::State& state, route how) {
                 ++s.other;
             }
             if (i % 500 == 499) {
+                // poll() leaves the io_context stopped when it runs out of work; without the
+                // restart only the first poll would run the handlers.
+                io.restart();
                 io.poll();
             }
         });
+        io.restart();
         io.poll();
         check(state, s, frames().venue_names.size(), 1, false);
         return;

@@ -128,30 +128,16 @@ constexpr std::int64_t start_ms = 1'767'225'600'000;  // 2026-01-01
 std::string binance_mark(const instrument& ins, std::int64_t ts, rng& r) {
     // Mark and index carry 8 decimals and are off the tick grid.
     const std::int64_t to8 = pow10(8 - ins.scale);
-    const std::int64_t mark = ins.price * to8 + r.between(0, to8 - 1);
-    const std::int64_t index = mark + r.between(-50, 50) * to8 / 10;
-    std::string f;
-    f.reserve(320);
-    f.append("{\"stream\":\"").append(lower(ins.name)).append("@markPrice@1s\",\"data\":{");
-    str_field(f, "e", "markPriceUpdate");
-    f.push_back(',');
-    int_field(f, "E", ts);
-    f.push_back(',');
-    str_field(f, "s", ins.name);
-    f.push_back(',');
-    fixed_field(f, "p", mark, 8);
-    f.push_back(',');
-    fixed_field(f, "ap", mark - r.between(0, 100), 8);
-    f.push_back(',');
-    fixed_field(f, "i", index, 8);
-    f.push_back(',');
-    fixed_field(f, "P", index + r.between(-100, 100), 8);
-    f.push_back(',');
-    fixed_field(f, "r", r.between(-20000, 40000), 8);
-    f.push_back(',');
-    int_field(f, "T", start_ms + 8 * 3'600'000);
-    f.append("}}");
-    return f;
+    binance_mark_fields f;
+    f.venue_name = ins.name;
+    f.event_ms = ts;
+    f.mark = ins.price * to8 + r.between(0, to8 - 1);
+    f.index = f.mark + r.between(-50, 50) * to8 / 10;
+    f.average = f.mark - r.between(0, 100);
+    f.settlement = f.index + r.between(-100, 100);
+    f.funding = r.between(-20000, 40000);
+    f.next_funding_ms = start_ms + 8 * 3'600'000;
+    return binance_mark_price_frame(f);
 }
 
 std::string binance_book(const instrument& ins, std::int64_t ts, std::int64_t update_id, rng& r) {
@@ -289,6 +275,56 @@ std::string bybit_delta(const instrument& ins, std::int64_t cs, std::int64_t ts,
 }
 
 }  // namespace
+
+std::string binance_mark_price_frame(const binance_mark_fields& m) {
+    std::string f;
+    f.reserve(320);
+    f.append("{\"stream\":\"").append(lower(m.venue_name)).append("@markPrice@1s\",\"data\":{");
+    str_field(f, "e", "markPriceUpdate");
+    f.push_back(',');
+    int_field(f, "E", m.event_ms);
+    f.push_back(',');
+    str_field(f, "s", m.venue_name);
+    f.push_back(',');
+    fixed_field(f, "p", m.mark, 8);
+    f.push_back(',');
+    fixed_field(f, "ap", m.average, 8);
+    f.push_back(',');
+    fixed_field(f, "i", m.index, 8);
+    f.push_back(',');
+    fixed_field(f, "P", m.settlement, 8);
+    f.push_back(',');
+    fixed_field(f, "r", m.funding, 8);
+    f.push_back(',');
+    int_field(f, "T", m.next_funding_ms);
+    f.append("}}");
+    return f;
+}
+
+std::string bybit_ticker_snapshot_frame(std::string_view venue_name, std::int64_t price, int scale, std::int64_t cs,
+                                        std::int64_t ts, std::uint64_t seed) {
+    rng r{seed};
+    instrument ins;
+    ins.name = std::string{venue_name};
+    ins.price = price;
+    ins.scale = scale;
+    return bybit_snapshot(ins, cs, ts, r);
+}
+
+std::string bybit_mark_delta_frame(std::string_view venue_name, std::int64_t mark, std::int64_t index, int scale,
+                                   std::int64_t cs, std::int64_t ts) {
+    instrument ins;
+    ins.name = std::string{venue_name};
+    std::string f;
+    f.reserve(200);
+    bybit_head(f, ins, "delta");
+    f.push_back(',');
+    fixed_field(f, "markPrice", mark, scale);
+    f.push_back(',');
+    fixed_field(f, "indexPrice", index, scale);
+    bybit_tail(f, cs, ts);
+    return f;
+}
 
 market_frames make_frames(std::size_t symbols, std::size_t rounds, std::uint64_t seed) {
     rng r{seed};

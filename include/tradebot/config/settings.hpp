@@ -146,6 +146,24 @@ struct signal_filters {
     bool operator==(const signal_filters&) const = default;
 };
 
+// An external scoring table copied into the signals table (docs/CONFIG.md "signals.external").
+struct external_signals_settings {
+    bool enabled = false;
+    // A SELECT giving the columns of the contract in docs/CONFIG.md; $1 is the watermark.
+    std::string query;
+    // Empty: the daemon's own database. Read on a connection of its own either way.
+    std::string database_url;
+    std::string source = "external";
+    std::chrono::milliseconds poll_interval_ms{1000};
+    // Re-read behind the newest candle seen, for rows the producer writes late.
+    std::chrono::minutes overlap_minutes{30};
+    // Never read candles older than this, e.g. on the first poll after a restart.
+    std::chrono::minutes lookback_minutes{120};
+    std::chrono::milliseconds query_timeout_ms{10000};
+    int max_rows = 5000;
+    bool operator==(const external_signals_settings&) const = default;
+};
+
 struct signals_settings {
     // true: act on each signal as it arrives (no waves); false: trade waves at wave_minutes.
     bool immediate = false;
@@ -161,8 +179,7 @@ struct signals_settings {
     std::chrono::milliseconds open_interval_ms{1000};
     decimal min_score_week = decimal::from_int(0);
     decimal min_score_month = decimal::from_int(0);
-    // Empty: read the bot's own signals table; otherwise this SELECT adapts an external scoring table.
-    std::string external_query;
+    external_signals_settings external;
     signal_filters filters;
     bool operator==(const signals_settings&) const = default;
 };
@@ -183,6 +200,9 @@ struct trading_settings {
     entry_order entry_order_type = entry_order::market;
     decimal entry_max_slippage_percent = decimal::from_raw(15, 2);
     std::chrono::seconds reconcile_interval_seconds{120};
+    // A position younger than this is never counted missing by a reconcile read: Bybit lists a
+    // new position over REST only 5-24 s after its fill (original-bot.md §11 #16).
+    std::chrono::seconds position_visibility_grace_seconds{30};
     bool operator==(const trading_settings&) const = default;
 };
 

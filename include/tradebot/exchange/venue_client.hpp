@@ -89,6 +89,40 @@ struct mark_price_state {
     std::int64_t time_ms = 0;  // venue time of the price; decisions check its age (original §11.B.7)
 };
 
+// The market-quality numbers the signal filters use, measured as the original bot did
+// (original-bot.md §2.3 filters 4-6) relative to the signal's candle, not to "now":
+// - open interest in USDT, now (Binance openInterest contracts x mark price; Bybit
+//   openInterestValue);
+// - the quote volume of the 1 h candle starting at the signal's hour (floor(signal_ms, 1 h)); for a
+//   signal of the hour still running this is the current, unfinished candle, as in the original
+//   (which took base volume x close of that candle; the venues' quote volume is the exact sum);
+// - the signed percent change over the 5 minutes before the signal: the 5-minute candle opening at
+//   signal_ms - 5 min, (close - open) / open x 100 (the original used the 1-minute candles at
+//   signal_ms - 5 min and signal_ms).
+// Only the flagged numbers are fetched. A number the venue has no candle for stays nullopt; a
+// failed request fails the whole call.
+struct market_stats_request {
+    core::symbol symbol;
+    std::int64_t signal_ms = 0;  // the signal's candle open, ms since the epoch
+    bool open_interest = true;
+    bool volume_1h = true;
+    bool price_change_5min = true;
+};
+
+struct market_stats_state {
+    core::symbol symbol;
+    std::optional<core::decimal> open_interest_usdt;
+    std::optional<core::decimal> volume_1h_usdt;
+    std::optional<core::decimal> price_change_5min_percent;  // 2.5 means +2.5 %
+};
+
+inline constexpr std::int64_t hour_ms = 3'600'000;
+inline constexpr std::int64_t five_minutes_ms = 300'000;
+// floor(ms, 1 h) for times after the epoch.
+[[nodiscard]] constexpr std::int64_t hour_start(std::int64_t ms) noexcept { return ms - ms % hour_ms; }
+// (close - open) / open x 100 with 4 decimals; nullopt when open is not positive.
+[[nodiscard]] std::optional<core::decimal> change_percent(core::decimal open, core::decimal close);
+
 struct market_order_request {
     core::symbol symbol;
     core::side side = core::side::buy;
@@ -174,6 +208,8 @@ public:
     // The venue's clock in ms; the adapter also feeds its time_sync with the sample.
     virtual task<std::int64_t> server_time() = 0;
     virtual task<mark_price_state> mark_price(core::symbol symbol, request_priority priority) = 0;
+    // Open interest, 1 h volume and 5 min change for the signal filters (see market_stats_request).
+    virtual task<market_stats_state> market_stats(market_stats_request request, request_priority priority) = 0;
 
     // -- account state. An empty list is a successful answer; a failed call is an error, never
     // an empty list (DESIGN.md rule 6, original-bot.md §11.A.1).

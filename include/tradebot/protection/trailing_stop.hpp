@@ -139,6 +139,22 @@ private:
         core::decimal trigger;
         move_reason reason;
     };
+    // Fast path for replays (same answers): what depends only on the peak, or on the peak and the
+    // last saved peak, is computed once per such pair instead of on every price. Keyed by the
+    // exact representation (detail::identical).
+    struct candidate_cache {
+        core::decimal peak;
+        core::decimal raw;        // peak -/+ callback
+        core::decimal candidate;  // raw on the tick grid (instrument_rules::stop_price)
+        bool valid = false;
+    };
+    struct save_cache {
+        core::decimal peak;
+        core::decimal saved;
+        bool immediate = false;  // deviates by >= peak_save_immediate_percent
+        bool enough = false;     // deviates by >= peak_save_min_change_percent
+        bool valid = false;
+    };
 
     trailing_params params_;
     config::trailing_settings settings_;
@@ -153,6 +169,8 @@ private:
     std::optional<pending_move> pending_;
     core::decimal last_saved_peak_;
     std::optional<time_point> last_peak_save_at_;
+    candidate_cache candidate_;
+    save_cache save_;
 };
 
 }  // namespace tradebot::protection

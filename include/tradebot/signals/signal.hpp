@@ -66,6 +66,7 @@ enum class reject_reason : std::uint8_t {
     bad_candle_time,      // unparseable, or not on a 15-minute boundary
     bad_wave_time,        // present but unparseable
     bad_received_at,      // unparseable
+    missing_external_id,  // an external scoring row without its id (signals::validate_external)
 };
 
 [[nodiscard]] std::string_view to_string(reject_reason r) noexcept;

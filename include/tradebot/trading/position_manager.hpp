@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -54,6 +55,8 @@ struct live_position {
     std::optional<core::clock::time_point> retry_after;  // after a failed close
     bool busy = false;      // a stop move or a close is in flight: no second one (rule 4)
     int absent_reads = 0;   // consecutive reconcile reads without the position on the venue
+    // The private stream said it is flat: its absence from the list is news, not listing lag.
+    bool reported_flat = false;
 };
 
 // One venue's positions after they are opened: the atomic open, the trailing stop, the aged exit,
@@ -112,7 +115,11 @@ private:
     boost::asio::awaitable<void> clean_zombies(const std::map<core::symbol, exchange::position_state>& on_venue,
                                                const std::vector<exchange::stop_state>* stops);
     boost::asio::awaitable<void> protect(live_position& pos, const std::vector<exchange::stop_state>& stops);
+    // Runs work(symbol) for every symbol, a few at a time, and returns when all are done.
+    boost::asio::awaitable<void> for_each_concurrently(
+        std::vector<core::symbol> symbols, const std::function<boost::asio::awaitable<void>(core::symbol)>& work);
     void track(live_position pos);
+    live_position untrack(std::map<core::symbol, live_position>::iterator it);
     void make_trailing(live_position& pos, std::optional<protection::trailing_snapshot> restored);
     [[nodiscard]] stop_target target_of(const live_position& pos) const;
     void spawn(boost::asio::awaitable<void> task, const char* what);
@@ -141,8 +148,8 @@ private:
     events::subscription orders_sub_;
     events::subscription positions_sub_;
     events::subscription streams_sub_;
-    std::set<std::string> streams_down_;
-    std::set<std::string> zombies_seen_;  // ids of zombie orders/stops seen by the last pass  // streams that lost events since their last connect
+    std::set<std::string> streams_down_;  // streams that lost events since their last connect
+    std::set<std::string> zombies_seen_;  // ids of zombie orders/stops seen by the last pass
     bool confirming_ = false;
     boost::asio::steady_timer reconcile_timer_;
     int tasks_ = 0;  // spawned coroutines still running

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <map>
 #include <memory>
 
 #include <boost/asio/awaitable.hpp>
@@ -53,6 +54,9 @@ private:
     const config::settings& settings_;
     const core::clock& clock_;
     std::shared_ptr<spdlog::logger> log_;
+    // The leverage this process has set per symbol: set once, not before every entry (one REST
+    // round trip less on the signal path). A venue refusal forgets it.
+    std::map<core::symbol, int> leverage_set_;
 };
 
 }  // namespace tradebot::trading

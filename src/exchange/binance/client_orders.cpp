@@ -27,6 +27,37 @@ error unreadable_ack(const error& parse_error) {
 
 }  // namespace
 
+rest_request algo_stop_request(std::string_view venue_symbol, const stop_request& request,
+                               std::optional<core::decimal> trailing_quantity) {
+    rest_request r;
+    r.method = "POST";
+    r.path = "/fapi/v1/algoOrder";
+    r.query = stop_query(venue_symbol, request, trailing_quantity).str();
+    r.endpoint = binance_endpoint::algo_order_new;
+    r.priority = request_priority::critical;
+    r.idempotent = false;
+    return r;
+}
+
+result<rest_request> algo_cancel_request(const stop_state& stop) {
+    rest_request r;
+    r.method = "DELETE";
+    r.path = "/fapi/v1/algoOrder";
+    if (!stop.venue_id.empty()) {
+        r.query = query_builder{}.add("algoId", stop.venue_id).str();
+    } else if (stop.client_id) {
+        r.query = query_builder{}.add("clientAlgoId", stop.client_id->str()).str();
+    } else {
+        error e;
+        e.kind = error_kind::invalid_request;
+        e.message = "cancel_stop without algoId or clientAlgoId";
+        return e;
+    }
+    r.endpoint = binance_endpoint::algo_order_cancel;
+    r.priority = request_priority::critical;
+    return r;
+}
+
 venue_client::task<order_ack> client::place_order(std::string query, core::client_order_id client_id,
                                                   request_priority priority) {
     rest_request r;
@@ -108,13 +139,7 @@ venue_client::task<stop_state> client::place_stop(stop_request request) {
             co_return e;
         }
     }
-    rest_request r;
-    r.method = "POST";
-    r.path = "/fapi/v1/algoOrder";
-    r.query = stop_query(*name, request, trailing_qty).str();
-    r.endpoint = binance_endpoint::algo_order_new;
-    r.priority = request_priority::critical;
-    r.idempotent = false;
+    rest_request r = algo_stop_request(*name, request, trailing_qty);
     auto v = co_await rest_.call(std::move(r));
     if (!v) co_return v.error();
     auto stop = parse_algo_order(*v, symbols_);
@@ -138,22 +163,9 @@ venue_client::task<stop_state> client::amend_stop(stop_state current, stop_reque
 }
 
 venue_client::task<void> client::cancel_stop(stop_state stop) {
-    rest_request r;
-    r.method = "DELETE";
-    r.path = "/fapi/v1/algoOrder";
-    if (!stop.venue_id.empty()) {
-        r.query = query_builder{}.add("algoId", stop.venue_id).str();
-    } else if (stop.client_id) {
-        r.query = query_builder{}.add("clientAlgoId", stop.client_id->str()).str();
-    } else {
-        error e;
-        e.kind = error_kind::invalid_request;
-        e.message = "cancel_stop without algoId or clientAlgoId";
-        co_return e;
-    }
-    r.endpoint = binance_endpoint::algo_order_cancel;
-    r.priority = request_priority::critical;
-    auto v = co_await rest_.call(std::move(r));
+    auto r = algo_cancel_request(stop);
+    if (!r) co_return r.error();
+    auto v = co_await rest_.call(std::move(*r));
     if (!v) co_return v.error();
     co_return result<void>{};
 }

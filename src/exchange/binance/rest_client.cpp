@@ -56,18 +56,23 @@ std::string rest_client::build_target(const rest_request& request, std::int64_t 
     return target;
 }
 
+net::client_request rest_client::build_request(const rest_request& request, std::int64_t timestamp_ms) const {
+    net::client_request req;
+    req.method = request.method;
+    req.target = build_target(request, timestamp_ms);
+    if (request.auth != security::none) {
+        req.headers.emplace_back("X-MBX-APIKEY", credentials_.api_key());
+    }
+    req.timeout = options_.timeout;
+    return req;
+}
+
 asio::awaitable<result<boost::json::value>> rest_client::send_once(const rest_request& request, bool& clock_skew) {
     clock_skew = false;
     const request_cost cost = binance_cost(request.endpoint);
     co_await limiter_.acquire(cost, request.priority);
 
-    net::client_request req;
-    req.method = request.method;
-    req.target = build_target(request, sync_.venue_now_ms());
-    if (request.auth != security::none) {
-        req.headers.emplace_back("X-MBX-APIKEY", credentials_.api_key());
-    }
-    req.timeout = options_.timeout;
+    net::client_request req = build_request(request, sync_.venue_now_ms());
     const auto started = clock_.steady_now();
     auto answer = co_await http_.request(std::move(req));
     const auto elapsed = clock_.steady_now() - started;

@@ -109,6 +109,38 @@ result<mark_price_state> parse_premium_index(const json::value& v, const symbol_
     return out;
 }
 
+result<core::decimal> parse_open_interest(const json::value& v, const symbol_map& symbols) {
+    const auto* o = v.if_object();
+    if (o == nullptr) return bad("openInterest is not an object");
+    const auto oi = get_dec(*o, "openInterest");
+    if (!internal_symbol(*o, symbols) || !oi || oi->is_negative()) {
+        return bad("openInterest without a known symbol or openInterest");
+    }
+    return *oi;
+}
+
+result<std::optional<kline_row>> parse_kline_at(const json::value& v, std::int64_t open_ms) {
+    const auto* rows = v.if_array();
+    if (rows == nullptr) return bad("klines is not an array");
+    for (const auto& item : *rows) {
+        const auto* row = item.if_array();
+        if (row == nullptr || row->size() < 8) return bad("klines row is not an array of 8 or more");
+        const auto at = detail::as_int((*row)[0]);
+        if (!at) return bad("klines row without openTime");
+        if (*at != open_ms) continue;
+        const auto text = [&](std::size_t i) -> std::optional<core::decimal> {
+            const auto& f = (*row)[i];
+            return f.is_string() ? core::decimal::parse(std::string_view{f.as_string()}) : std::nullopt;
+        };
+        const auto open = text(1);
+        const auto close = text(4);
+        const auto quote = text(7);
+        if (!open || !close || !quote) return bad("klines row without open/close/quoteVolume");
+        return std::optional<kline_row>{kline_row{*at, *open, *close, *quote}};
+    }
+    return std::optional<kline_row>{};
+}
+
 result<order_state> parse_order(const json::value& v, const symbol_map& symbols) {
     const auto* o = v.if_object();
     if (o == nullptr) return bad("order is not an object");

@@ -117,6 +117,13 @@ venue_client::task<void> client::cancel_order(core::symbol symbol, core::client_
     co_return result<void>{};
 }
 
+trading_stop_params fixed_stop_params(core::decimal trigger) {
+    trading_stop_params p;
+    p.stop_loss = trigger;
+    p.trailing_stop = core::decimal{};
+    return p;
+}
+
 venue_client::task<stop_state> client::place_stop(stop_request request) {
     auto name = venue_name(request.symbol);
     if (!name) {
@@ -131,9 +138,7 @@ venue_client::task<stop_state> client::place_stop(stop_request request) {
         if (!request.trigger_price.is_positive()) {
             co_return local_error(error_kind::invalid_request, "bybit: stop without a trigger price");
         }
-        p.stop_loss = request.trigger_price;
-        // A trailing stop left from an earlier attempt would fight the fixed one.
-        p.trailing_stop = core::decimal{};
+        p = fixed_stop_params(request.trigger_price);
         out.trigger_price = request.trigger_price;
     } else {
         const auto* r = rules(request.symbol);

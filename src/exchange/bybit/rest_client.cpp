@@ -77,12 +77,9 @@ boost::asio::awaitable<result<envelope>> rest_client::send(std::string method, s
     co_return r;
 }
 
-boost::asio::awaitable<result<envelope>> rest_client::send_once(const std::string& method, const std::string& path,
-                                                                const std::string& query, const std::string& body,
-                                                                bool signed_request, request_priority priority) {
-    const request_cost cost = bybit_cost(path);
-    co_await limiter_.acquire(cost, priority);
-
+net::client_request rest_client::build_request(const std::string& method, const std::string& path,
+                                               const std::string& query, const std::string& body,
+                                               bool signed_request, std::int64_t timestamp_ms) const {
     net::client_request req;
     req.method = method;
     req.target = query.empty() ? path : path + "?" + query;
@@ -92,15 +89,25 @@ boost::asio::awaitable<result<envelope>> rest_client::send_once(const std::strin
         req.headers.emplace_back("Content-Type", "application/json");
     }
     if (signed_request) {
-        const std::int64_t ts = sync_.venue_now_ms();
         const std::int64_t recv = options_.recv_window.count();
         const std::string& payload = method == "POST" ? body : query;
         req.headers.emplace_back("X-BAPI-API-KEY", credentials_.api_key());
-        req.headers.emplace_back("X-BAPI-TIMESTAMP", std::to_string(ts));
+        req.headers.emplace_back("X-BAPI-TIMESTAMP", std::to_string(timestamp_ms));
         req.headers.emplace_back("X-BAPI-RECV-WINDOW", std::to_string(recv));
-        req.headers.emplace_back("X-BAPI-SIGN", bybit_signature(credentials_, ts, recv, payload));
+        req.headers.emplace_back("X-BAPI-SIGN", bybit_signature(credentials_, timestamp_ms, recv, payload));
         req.headers.emplace_back("X-BAPI-SIGN-TYPE", "2");
     }
+    return req;
+}
+
+boost::asio::awaitable<result<envelope>> rest_client::send_once(const std::string& method, const std::string& path,
+                                                                const std::string& query, const std::string& body,
+                                                                bool signed_request, request_priority priority) {
+    const request_cost cost = bybit_cost(path);
+    co_await limiter_.acquire(cost, priority);
+
+    net::client_request req =
+        build_request(method, path, query, body, signed_request, signed_request ? sync_.venue_now_ms() : 0);
 
     const auto started = clock_.steady_now();
     auto answer = co_await http_.request(std::move(req));

@@ -1,5 +1,6 @@
 // Parsers of the Bybit V5 REST answers (§B5-§B8) into internal types.
 #include <algorithm>
+#include <charconv>
 
 #include "exchange/bybit/json_fields.hpp"
 #include "tradebot/exchange/bybit/rest_codec.hpp"
@@ -123,6 +124,53 @@ result<mark_price_state> parse_mark_price(const envelope& e, const symbol_map& s
         return malformed("tickers item without known symbol or markPrice");
     }
     return mark_price_state{*sym, *mark, e.time_ms};
+}
+
+result<core::decimal> parse_open_interest_value(const envelope& e, const symbol_map& symbols) {
+    const auto* list = result_list(e);
+    if (list == nullptr || list->empty() || !list->front().is_object()) {
+        return malformed("tickers without result.list[0]");
+    }
+    const auto& o = list->front().get_object();
+    const auto value = dec(o, "openInterestValue");
+    if (!symbols.to_internal(text(o, "symbol")) || !value || value->is_negative()) {
+        return malformed("tickers item without known symbol or openInterestValue");
+    }
+    return *value;
+}
+
+result<std::optional<kline_row>> parse_kline_at(const envelope& e, std::int64_t start_ms) {
+    const auto* list = result_list(e);
+    if (list == nullptr) {
+        return malformed("kline without result.list");
+    }
+    for (const auto& item : *list) {
+        const auto* row = item.if_array();
+        if (row == nullptr || row->size() < 7) {
+            return malformed("kline row is not an array of 7");
+        }
+        const auto field = [&](std::size_t i) -> std::string_view {
+            const auto& f = (*row)[i];
+            return f.is_string() ? std::string_view{f.get_string()} : std::string_view{};
+        };
+        std::int64_t at = 0;
+        const auto t = field(0);
+        if (const auto [p, ec] = std::from_chars(t.data(), t.data() + t.size(), at);
+            ec != std::errc{} || p != t.data() + t.size() || t.empty()) {
+            return malformed("kline row without startTime");
+        }
+        if (at != start_ms) {
+            continue;
+        }
+        const auto open = core::decimal::parse(field(1));
+        const auto close = core::decimal::parse(field(4));
+        const auto turnover = core::decimal::parse(field(6));
+        if (!open || !close || !turnover) {
+            return malformed("kline row without open/close/turnover");
+        }
+        return std::optional<kline_row>{kline_row{at, *open, *close, *turnover}};
+    }
+    return std::optional<kline_row>{};
 }
 
 result<orders_page> parse_orders(const envelope& e, const symbol_map& symbols) {

@@ -147,7 +147,19 @@ venue_client::task<std::vector<instrument_rules>> client::load_instruments() {
             engine_.set_prices(rules.symbol, *kept);
         }
     }
+    for (const auto& r : std::exchange(to_restore_, {})) {
+        if (auto refused = engine_.restore_position(account_, r.symbol, core::entry_side(r.side), r.quantity,
+                                                    r.entry_price)) {
+            // A symbol no longer tradable: the reconcile pass sees the row without a position.
+            to_restore_.push_back(r);
+        }
+    }
     co_return loaded;
+}
+
+void client::restore_position(core::symbol symbol, core::position_side side, core::decimal quantity,
+                              core::decimal entry_price) {
+    to_restore_.push_back({std::move(symbol), side, quantity, entry_price});
 }
 
 venue_client::task<std::int64_t> client::server_time() { co_return co_await market_data_.server_time(); }
@@ -164,6 +176,11 @@ venue_client::task<mark_price_state> client::mark_price(core::symbol symbol, req
         on_mark_price(e);
     }
     co_return m;
+}
+
+venue_client::task<market_stats_state> client::market_stats(market_stats_request request,
+                                                           request_priority priority) {
+    co_return co_await market_data_.market_stats(std::move(request), priority);
 }
 
 // ---- account state ----------------------------------------------------------------------------

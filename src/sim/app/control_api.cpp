@@ -142,7 +142,13 @@ wire::reply post_fault(control_state& st, wire::venue& via, const json::object& 
         f.reject_next_code = static_cast<int>(*code);
         f.reject_next_message = string_member(body, "message");
     } else if (kind == "empty_positions_once") f.empty_positions_once = true;
-    else if (kind == "position_delay") {
+    else if (kind == "partial_fill") {
+        const auto fraction = decimal_member(body, "fraction");
+        if (!fraction || !fraction->is_positive() || *fraction >= core::decimal::from_int(1)) {
+            return bad_request("fraction: the filled share of the next market order, between 0 and 1 exclusive");
+        }
+        f.partial_fill_next = fraction;
+    } else if (kind == "position_delay") {
         f.position_visibility_delay = std::chrono::milliseconds{int_member(body, "ms").value_or(0)};
     } else if (kind == "throttle") f.throttle = bool_member(body, "on", true);
     else if (kind == "stall_streams") f.streams_stalled = bool_member(body, "on", true);
@@ -160,7 +166,7 @@ wire::reply post_fault(control_state& st, wire::venue& via, const json::object& 
         st.clock.set_skew({});
     } else {
         return bad_request("kind: unknown fault '" + kind +
-                           "'; expected http_5xx, reset, hang_after_accept, reject, empty_positions_once, "
+                           "'; expected http_5xx, reset, hang_after_accept, reject, empty_positions_once, partial_fill, "
                            "position_delay, throttle, stall_streams, drop_streams, expire_listen_key, clock_skew "
                            "or clear");
     }

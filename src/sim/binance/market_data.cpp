@@ -1,6 +1,10 @@
 #include <array>
 #include <algorithm>
 #include <charconv>
+#include <optional>
+#include <string_view>
+#include <utility>
+#include <vector>
 
 #include "sim/binance/context.hpp"
 
@@ -71,6 +75,19 @@ std::optional<int> int_param(const call& c, std::string_view key) {
         return -1;
     }
     return n;
+}
+
+// Minutes per interval (§A5); 0 for the calendar intervals; nullopt when not an interval.
+std::optional<int> interval_minutes(std::string_view interval) {
+    static constexpr std::array<std::pair<std::string_view, int>, 15> table{{{"1m", 1}, {"3m", 3}, {"5m", 5},
+        {"15m", 15}, {"30m", 30}, {"1h", 60}, {"2h", 120}, {"4h", 240}, {"6h", 360}, {"8h", 480}, {"12h", 720},
+        {"1d", 1440}, {"3d", 0}, {"1w", 0}, {"1M", 0}}};
+    for (const auto& [name, m] : table) {
+        if (name == interval) {
+            return m;
+        }
+    }
+    return std::nullopt;
 }
 
 }  // namespace
@@ -228,8 +245,8 @@ wire::reply md_klines(context& ctx, call& c) {
     if (!symbol_param(ctx, c, &spec)) {
         return error_reply(400, -1121, "Invalid symbol.");
     }
-    if (*param(c, "interval") != "1m") {
-        // The simulator keeps 1m history only. [U] other intervals get -1120 on the real venue only when invalid.
+    const auto minutes = interval_minutes(*param(c, "interval"));
+    if (!minutes) {
         return error_reply(400, -1120, "Invalid interval.");
     }
     const int limit = int_param(c, "limit").value_or(500);
@@ -239,20 +256,40 @@ wire::reply md_klines(context& ctx, call& c) {
     const auto start = int_param(c, "startTime");
     const auto end = int_param(c, "endTime");
     boost::json::array out;
-    if (const auto it = ctx.klines.find(spec->symbol); it != ctx.klines.end()) {
-        std::vector<const kline*> rows;
-        for (const auto& k : it->second) {
-            if ((!start || k.open_ms >= *start) && (!end || k.open_ms <= *end)) {
-                rows.push_back(&k);
-            }
+    const auto it = ctx.klines.find(spec->symbol);
+    if (*minutes == 0 || it == ctx.klines.end()) {
+        // [U] 3d / 1w / 1M: the simulator's history (25 h of 1m candles) holds none of them.
+        return json_reply(200, out);
+    }
+    // Candles of the interval from the 1m history (oldest first), so every interval tells the
+    // same price path: open of the first minute, close of the last, sums of the volumes.
+    const std::int64_t width = std::int64_t{*minutes} * 60'000;
+    std::vector<kline> rows;
+    for (const auto& k : it->second) {
+        const std::int64_t bucket = k.open_ms - k.open_ms % width;
+        if ((start && bucket < *start) || (end && bucket > *end)) {
+            continue;
         }
-        const std::size_t from = rows.size() > static_cast<std::size_t>(limit) ? rows.size() - static_cast<std::size_t>(limit) : 0;
-        for (std::size_t n = from; n < rows.size(); ++n) {
-            const kline& k = *rows[n];
-            out.push_back(boost::json::array{k.open_ms, px(spec, k.open), px(spec, k.high), px(spec, k.low),
-                                             px(spec, k.close), qty(spec, k.volume), k.open_ms + 59'999,
-                                             money(k.quote_volume), k.trades, "0", "0", "0"});
+        if (rows.empty() || rows.back().open_ms != bucket) {
+            rows.push_back(kline{bucket, k.open, k.high, k.low, k.close, k.volume, k.quote_volume, k.trades});
+            continue;
         }
+        kline& agg = rows.back();
+        agg.high = std::max(agg.high, k.high);
+        agg.low = std::min(agg.low, k.low);
+        agg.close = k.close;
+        agg.volume += k.volume;
+        agg.quote_volume += k.quote_volume;
+        agg.trades += k.trades;
+    }
+    // With startTime the venue pages forward from it; otherwise it answers the newest candles.
+    const auto n = std::min(rows.size(), static_cast<std::size_t>(limit));
+    const std::size_t from = start ? 0 : rows.size() - n;
+    for (std::size_t i = from; i < from + n; ++i) {
+        const kline& k = rows[i];
+        out.push_back(boost::json::array{k.open_ms, px(spec, k.open), px(spec, k.high), px(spec, k.low),
+                                         px(spec, k.close), qty(spec, k.volume), k.open_ms + width - 1,
+                                         money(k.quote_volume), k.trades, "0", "0", "0"});
     }
     return json_reply(200, out);
 }
@@ -268,15 +305,7 @@ wire::reply md_open_interest(context& ctx, call& c) {
     if (!symbol_param(ctx, c, &spec)) {
         return error_reply(400, -1121, "Invalid symbol.");
     }
-    // [U] open interest = the sum of the long sides of the simulated accounts.
-    core::decimal oi;
-    for (const auto& a : ctx.ex.snapshot().accounts) {
-        for (const auto& p : a.positions) {
-            if (p.symbol == spec->symbol && p.size.is_positive()) {
-                oi += p.size;
-            }
-        }
-    }
+    const core::decimal oi = ctx.ex.open_interest(spec->symbol);
     return json_reply(200, boost::json::object{
                                {"openInterest", qty(spec, oi)}, {"symbol", name_of(*spec)}, {"time", ctx.server_ms()}});
 }

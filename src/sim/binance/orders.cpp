@@ -1,5 +1,6 @@
 #include <algorithm>
 #include <charconv>
+#include <utility>
 
 #include "sim/binance/context.hpp"
 #include "tradebot/sim/engine/venue_errors.hpp"
@@ -121,6 +122,10 @@ wire::reply order_new(context& ctx, call& c) {
         result_resp = *rt == "RESULT";
     }
     r.client_id = std::string{param(c, "newClientOrderId").value_or("")};
+    if (auto fraction = std::exchange(ctx.faults.partial_fill_next, std::nullopt);
+        fraction && r.type == core::order_type::market) {
+        ctx.ex.fill_next_market_partially(*fraction);
+    }
     auto placed = ctx.ex.place_order(c.account, r);
     if (!placed) {
         return engine_error(placed.error());

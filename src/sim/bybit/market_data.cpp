@@ -142,8 +142,10 @@ json::object ticker_json(const context& ctx, const engine::instrument& i) {
     o["highPrice24h"] = px(i, high);
     o["lowPrice24h"] = px(i, low);
     o["prevPrice1h"] = px(i, prev1h);
-    o["openInterest"] = "0";  // [U] the simulator has no market-wide open interest
-    o["openInterestValue"] = "0";
+    // As on the Binance port: the accounts' long side, valued at the mark.
+    const core::decimal oi = ctx.ex.open_interest(i.symbol);
+    o["openInterest"] = qt(i, oi);
+    o["openInterestValue"] = money(oi * m.mark);
     o["turnover24h"] = money(turnover);
     o["volume24h"] = qt(i, volume);
     o["fundingRate"] = ctx.ex.funding_rate(i.symbol).normalized().to_string();
@@ -209,8 +211,18 @@ outcome kline(context& ctx, const request& r) {
     json::array list;
     if (span > 0) {  // [U] W and M return an empty list: the history is at most 1000 minutes
         const auto width = span * minute_ms;
-        const auto raw = ctx.klines.query(i->symbol, start.ok() ? std::optional{start.value} : std::nullopt,
-                                          end.ok() ? std::optional{end.value} : std::nullopt, kline_store::max_candles);
+        // Whole candles: every minute of each interval whose start lies in [start, end], so that
+        // start = end = a candle's start answers that candle complete, not its first minute.
+        // [U] a start inside an interval takes the whole interval.
+        std::optional<std::int64_t> from;
+        std::optional<std::int64_t> to;
+        if (start.ok()) {
+            from = start.value - start.value % width;
+        }
+        if (end.ok()) {
+            to = end.value - end.value % width + width - 1;
+        }
+        const auto raw = ctx.klines.query(i->symbol, from, to, kline_store::max_candles);
         std::vector<candle> out;  // newest first, bucketed to the interval
         for (const auto& c : raw) {
             const std::int64_t b = c.start_ms - (c.start_ms % width);

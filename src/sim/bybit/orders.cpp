@@ -1,3 +1,5 @@
+#include <utility>
+
 #include "sim/bybit/handlers.hpp"
 #include "sim/bybit/order_lookup.hpp"
 #include "tradebot/sim/engine/trigger_rules.hpp"
@@ -213,6 +215,9 @@ outcome order_create(context& ctx, const request& r) {
     req.reduce_only = reduce.value;
     req.client_id = r.text("orderLinkId").value_or("");
     set_position_side(pos_idx, req.position_side);
+    if (auto fraction = std::exchange(ctx.faults.partial_fill_next, std::nullopt); fraction && market) {
+        ctx.ex.fill_next_market_partially(*fraction);
+    }
     auto placed = ctx.ex.place_order(r.account, req);
     if (!placed) {
         return rejected(placed.error());

@@ -320,6 +320,16 @@ exchange_snapshot exchange::snapshot() const {
     return snap;
 }
 
+core::decimal exchange::open_interest(const core::symbol& s) const {
+    core::decimal oi;
+    for (const auto& [id, acc] : accounts_) {
+        if (const auto* p = acc.find_position(s); p != nullptr && p->size().is_positive()) {
+            oi += p->size();
+        }
+    }
+    return oi;
+}
+
 std::vector<event> exchange::drain_events() { return std::exchange(events_, {}); }
 
 void exchange::emit_position(const account& acc, const core::symbol& s, const std::string& reason) {

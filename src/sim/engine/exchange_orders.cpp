@@ -295,7 +295,45 @@ void exchange::run_market(order& o) {
         finish(o, order_status::expired);
         return;
     }
-    execute(o, o.remaining(), market_fill_price(st, o.side), liquidity::taker);
+    core::decimal qty = o.remaining();
+    if (auto fraction = std::exchange(next_market_fill_fraction_, std::nullopt)) {
+        qty = (qty * *fraction).floor_to_step(st.spec.step_size);
+    }
+    if (qty.is_positive()) {
+        execute(o, qty, market_fill_price(st, o.side), liquidity::taker);
+    }
+    if (o.remaining().is_positive()) {
+        finish(o, order_status::expired);
+    }
+}
+
+std::optional<rejection> exchange::restore_position(const account_id& a, const core::symbol& s,
+                                                   core::side entry_side, core::decimal qty, core::decimal entry_price) {
+    rejection r;
+    const auto acc = accounts_.find(a);
+    if (acc == accounts_.end()) {
+        r.reason = reject_reason::unknown_account;
+        return r;
+    }
+    if (!symbols_.contains(s)) {
+        r.reason = reject_reason::unknown_symbol;
+        return r;
+    }
+    if (!qty.is_positive() || !entry_price.is_positive()) {
+        r.reason = reject_reason::invalid_parameter;
+        r.field = qty.is_positive() ? "price" : "quantity";
+        return r;
+    }
+    (void)acc->second.position_for(s).apply_fill(entry_side, qty, entry_price);
+    return std::nullopt;
+}
+
+void exchange::fill_next_market_partially(core::decimal fraction) {
+    if (fraction.is_positive() && fraction < core::decimal::from_int(1)) {
+        next_market_fill_fraction_ = fraction;
+    } else {
+        next_market_fill_fraction_.reset();
+    }
 }
 
 void exchange::execute(order& o, core::decimal qty, core::decimal price, liquidity role) {

@@ -1,6 +1,7 @@
 // The tradebot binary as an operator runs it: real process, real PostgreSQL, real HTTP.
 #include <csignal>
 #include <string>
+#include <thread>
 
 #include <boost/json.hpp>
 #include <gtest/gtest.h>
@@ -22,6 +23,15 @@ std::string with_password(std::string url) {
     const auto at = url.find('@');
     return at == std::string::npos ? url : url.insert(at, std::string{":"} + password);
 }
+
+// Signals acted on as they arrive, without the filters that need market statistics.
+const char* const immediate_without_market_filters =
+    "signals:\n"
+    "  immediate: true\n"
+    "  filters:\n"
+    "    open_interest_enabled: false\n"
+    "    volume_enabled: false\n"
+    "    price_change_enabled: false\n";
 
 class daemon_test : public ::testing::Test {
 protected:
@@ -76,6 +86,20 @@ protected:
 
     std::pair<int, std::string> get(const std::string& path) const {
         return run_shell("curl -s -w '\\n%{http_code}' http://127.0.0.1:" + std::to_string(port_) + path);
+    }
+
+    // Inserts signal rows, each "exchange, symbol, side, score_week, score_month", in the
+    // current 15-minute candle.
+    void insert_signals(const std::vector<std::string>& rows) const {
+        std::string values;
+        for (const auto& r : rows) {
+            values += (values.empty() ? "(" : ", (") + r +
+                      ", date_trunc('hour', now()) + floor(extract(minute from now()) / 15) * interval '15 min')";
+        }
+        const auto [rc, out] = run_shell("psql -q '" + pg_url_ + "' -c \"INSERT INTO " + schema_ +
+                                         ".signals (exchange, symbol, side, score_week, score_month, candle_time) "
+                                         "VALUES " + values + "\"");
+        ASSERT_EQ(rc, 0) << out;
     }
 
     bool wait_ready(child_process& p) const {
@@ -171,21 +195,10 @@ TEST_F(daemon_test, second_instance_exits_1_and_names_the_first) {
 }
 
 TEST_F(daemon_test, a_signal_row_opens_a_protected_paper_position_and_a_bad_row_is_rejected) {
-    tradebot::test::write_file(dir_.path() / "config" / "strategies.yaml",
-                               "signals:\n"
-                               "  immediate: true\n"
-                               "  filters:\n"
-                               "    open_interest_enabled: false\n"
-                               "    volume_enabled: false\n"
-                               "    price_change_enabled: false\n");
+    tradebot::test::write_file(dir_.path() / "config" / "strategies.yaml", immediate_without_market_filters);
     auto bot = start("bot");
     ASSERT_TRUE(wait_ready(*bot)) << bot->output();
-    const std::string candle = "date_trunc('hour', now()) + floor(extract(minute from now()) / 15) * interval '15 min'";
-    const auto [rc, out] = run_shell("psql -q '" + pg_url_ + "' -c \"INSERT INTO " + schema_ +
-                                     ".signals (exchange, symbol, side, score_week, score_month, candle_time) VALUES "
-                                     "('binance', 'ETHUSDT', 'sell', 71, 80, " + candle + "), "
-                                     "('nowhere', 'ETHUSDT', 'sell', 1, 1, " + candle + ")\"");
-    ASSERT_EQ(rc, 0) << out;
+    insert_signals({"'binance', 'ETHUSDT', 'sell', 71, 80", "'nowhere', 'ETHUSDT', 'sell', 1, 1"});
     EXPECT_TRUE(bot->wait_output("msg=\"position protected\"", 10s)) << bot->output();
     EXPECT_TRUE(bot->wait_output("reason=bad_exchange", 5s)) << bot->output();
 
@@ -203,6 +216,58 @@ TEST_F(daemon_test, a_signal_row_opens_a_protected_paper_position_and_a_bad_row_
     EXPECT_NE(metrics.find("tradebot_signals_total{outcome=\"rejected\",reason=\"bad_exchange\"} 1"),
               std::string::npos);
     EXPECT_NE(metrics.find("tradebot_positions_open{exchange=\"binance\"} 1"), std::string::npos);
+
+    // The same signal again: the symbol is live, nothing is sent.
+    insert_signals({"'binance', 'ETHUSDT', 'sell', 71, 80"});
+    EXPECT_TRUE(bot->wait_output("already_open", 5s)) << bot->output();
+    const auto [drc, duplicate] = run_shell("psql -tA '" + pg_url_ + "' -c \"SELECT status, status_reason, "
+                                            "(SELECT count(*) FROM " + schema_ + ".orders WHERE purpose = 'entry') FROM " +
+                                            schema_ + ".signals WHERE exchange = 'binance' ORDER BY id DESC LIMIT 1\"");
+    EXPECT_TRUE(duplicate.starts_with("skipped|already_open")) << duplicate;
+    EXPECT_TRUE(duplicate.ends_with("|1\n")) << duplicate;
+
+    // The paper venue lives in memory: a restart puts the position back from its row and gives it
+    // a new stop, instead of recording it closed.
+    bot->send_signal(SIGTERM);
+    ASSERT_TRUE(bot->wait_exit(10s).has_value());
+    auto again = start("again");
+    ASSERT_TRUE(wait_ready(*again)) << again->output();
+    EXPECT_NE(again->output().find("msg=\"paper positions restored\" exchange=binance count=1"), std::string::npos)
+        << again->output();
+    EXPECT_NE(again->output().find("stop missing on the venue, restoring"), std::string::npos) << again->output();
+    const auto [arc, after] = run_shell("psql -tA '" + pg_url_ + "' -c \"SELECT state FROM " + schema_ + ".positions\"");
+    EXPECT_EQ(after, "protected\n") << after;
+}
+
+TEST_F(daemon_test, the_open_interest_filter_reads_the_venue_and_skips_below_its_threshold) {
+    // The simulator's open interest is its accounts' long side: 0.01 BTC bought on the sim account
+    // (a signed REST order, as any client sends it) makes BTCUSDT's about 600 USDT; ETHUSDT's stays 0.
+    const std::string query = "symbol=BTCUSDT&side=BUY&type=MARKET&quantity=0.010&newOrderRespType=RESULT&timestamp=$(date +%s%3N)";
+    const auto [orc, order] = run_shell(
+        "q=\"" + query + "\"; sig=$(printf '%s' \"$q\" | openssl dgst -sha256 -hmac " +
+        std::string{tradebot::test::sim_process::api_secret} + " | sed 's/^.* //'); curl -sf --cacert " +
+        sim_.cert().string() + " -H 'X-MBX-APIKEY: " + tradebot::test::sim_process::api_key + "' -X POST \"" +
+        sim_.binance_url() + "/fapi/v1/order?$q&signature=$sig\"");
+    ASSERT_EQ(orc, 0) << order;
+    ASSERT_NE(order.find("\"status\":\"FILLED\""), std::string::npos) << order;
+    tradebot::test::write_file(dir_.path() / "config" / "strategies.yaml",
+                               "signals:\n"
+                               "  immediate: true\n"
+                               "  filters:\n"
+                               "    open_interest_enabled: true\n"
+                               "    min_open_interest_usdt: 100\n"
+                               "    volume_enabled: false\n"
+                               "    price_change_enabled: false\n");
+    auto bot = start("bot");
+    ASSERT_TRUE(wait_ready(*bot)) << bot->output();
+    insert_signals({"'binance', 'ETHUSDT', 'buy', 90, 90", "'binance', 'BTCUSDT', 'buy', 80, 80"});
+    EXPECT_TRUE(bot->wait_output("msg=\"position protected\"", 10s)) << bot->output();
+    EXPECT_TRUE(bot->wait_output("reason=open_interest", 5s)) << bot->output();
+    const auto [qrc, rows] = run_shell("psql -tA '" + pg_url_ + "' -c \"SELECT symbol, status, split_part(status_reason, ':', 1) FROM " +
+                                       schema_ + ".signals ORDER BY id\"");
+    // A known number below the threshold, not a missing one: open_interest, never no_market_data.
+    EXPECT_EQ(rows, "ETHUSDT|skipped|open_interest\nBTCUSDT|taken|opened\n") << rows;
+    EXPECT_EQ(bot->output().find("market data for the filters unavailable"), std::string::npos) << bot->output();
 }
 
 TEST_F(daemon_test, bad_config_exits_2_with_file_line_and_key) {
@@ -270,20 +335,10 @@ TEST_F(daemon_test, a_wave_takes_the_best_signals_of_its_candle_up_to_the_limit)
 
 TEST_F(daemon_test, production_mode_opens_on_the_simulator_with_a_mark_price_stop_and_finds_it_after_a_restart) {
     use_sim_account();
-    tradebot::test::write_file(dir_.path() / "config" / "strategies.yaml",
-                               "signals:\n"
-                               "  immediate: true\n"
-                               "  filters:\n"
-                               "    open_interest_enabled: false\n"
-                               "    volume_enabled: false\n"
-                               "    price_change_enabled: false\n");
+    tradebot::test::write_file(dir_.path() / "config" / "strategies.yaml", immediate_without_market_filters);
     auto bot = start("bot", {}, "production");
     ASSERT_TRUE(wait_ready(*bot)) << bot->output();
-    const std::string candle = "date_trunc('hour', now()) + floor(extract(minute from now()) / 15) * interval '15 min'";
-    const auto [rc, out] = run_shell("psql -q '" + pg_url_ + "' -c \"INSERT INTO " + schema_ +
-                                     ".signals (exchange, symbol, side, score_week, score_month, candle_time) VALUES "
-                                     "('binance', 'BTCUSDT', 'buy', 80, 80, " + candle + ")\"");
-    ASSERT_EQ(rc, 0) << out;
+    insert_signals({"'binance', 'BTCUSDT', 'buy', 80, 80"});
     ASSERT_TRUE(bot->wait_output("msg=\"position protected\"", 10s)) << bot->output();
     // The venue holds the position and one mark-price stop (an Algo order) for it.
     const auto [src, state] = sim_.control(sim_.binance_port(), "GET", "/sim/state", "");
@@ -315,4 +370,175 @@ TEST_F(daemon_test, production_mode_opens_on_the_simulator_with_a_mark_price_sto
         << again->output();
     EXPECT_EQ(again->output().find("stop missing"), std::string::npos) << again->output();
     EXPECT_EQ(again->output().find("adopted"), std::string::npos) << again->output();
+}
+
+namespace {
+
+// The venue's own view from the simulator's state: the account's positions of `symbol`.
+std::vector<boost::json::object> sim_positions(const std::string& state, const std::string& symbol) {
+    std::vector<boost::json::object> out;
+    const auto engine = boost::json::parse(state).at("engine").as_object();
+    for (const auto& a : engine.at("accounts").as_array()) {
+        for (const auto& p : a.at("positions").as_array()) {
+            if (p.at("symbol").as_string() == symbol) {
+                out.push_back(p.as_object());
+            }
+        }
+    }
+    return out;
+}
+
+// Waits until `needle` occurs `count` times in the output after `from`.
+bool wait_count(child_process& p, const std::string& needle, std::size_t from, int count,
+                std::chrono::milliseconds timeout) {
+    for (auto waited = 0ms; waited < timeout; waited += 100ms) {
+        const auto out = p.output();
+        int n = 0;
+        for (auto at = out.find(needle, from); at != std::string::npos; at = out.find(needle, at + 1)) {
+            ++n;
+        }
+        if (n >= count) {
+            return true;
+        }
+        if (p.wait_exit(100ms)) {
+            return false;
+        }
+    }
+    return false;
+}
+
+}  // namespace
+
+TEST_F(daemon_test, a_partly_filled_entry_is_protected_and_recorded_with_the_filled_quantity) {
+    use_sim_account();
+    tradebot::test::write_file(dir_.path() / "config" / "strategies.yaml", immediate_without_market_filters);
+    auto bot = start("bot", {}, "production");
+    ASSERT_TRUE(wait_ready(*bot)) << bot->output();
+    // The venue fills 60 % of the entry and lets the rest expire (Binance EXPIRED + executedQty).
+    const auto [frc, fault] = sim_.control(sim_.binance_port(), "POST", "/sim/fault",
+                                           R"({"venue":"binance","kind":"partial_fill","fraction":"0.6"})");
+    ASSERT_EQ(frc, 200) << fault;
+    insert_signals({"'binance', 'ETHUSDT', 'buy', 80, 80"});
+    ASSERT_TRUE(bot->wait_output("msg=\"position protected\"", 10s)) << bot->output();
+
+    const auto [src, state] = sim_.control(sim_.binance_port(), "GET", "/sim/state", "");
+    ASSERT_EQ(src, 200);
+    const auto held = sim_positions(state, "ETHUSDT");
+    ASSERT_EQ(held.size(), 1U) << state;
+    const std::string venue_qty{held[0].at("size").as_string()};
+    // The row holds what the venue holds, the entry order what was asked and what filled.
+    const auto [qrc, rows] = run_shell(
+        "psql -tA '" + pg_url_ + "' -c \"SELECT p.state, p.qty::float8 = " + venue_qty +
+        "::float8, o.status, o.filled_qty::float8 = " + venue_qty +
+        "::float8, o.qty > o.filled_qty FROM " + schema_ + ".positions p JOIN " + schema_ +
+        ".orders o ON o.position_id = p.id AND o.purpose = 'entry'\"");
+    EXPECT_EQ(rows, "protected|t|expired|t|t\n") << rows << state;
+    // One close-position stop covers whatever quantity the position has.
+    const auto engine = boost::json::parse(state).at("engine").as_object();
+    const auto& stops = engine.at("open_conditionals").as_array();
+    ASSERT_EQ(stops.size(), 1U) << state;
+    EXPECT_TRUE(stops[0].at("close_position").as_bool());
+}
+
+TEST_F(daemon_test, a_bybit_position_listed_late_is_neither_closed_nor_given_a_second_stop) {
+    use_sim_account();
+    tradebot::test::write_file(dir_.path() / "config" / "strategies.yaml",
+                               std::string{immediate_without_market_filters} +
+                                   "trading:\n"
+                                   "  reconcile_interval_seconds: 10\n"
+                                   "  position_visibility_grace_seconds: 30\n");
+    // REST leaves a new position out for 25 s, longer than the 5-24 s seen on Bybit (§11 #16):
+    // two reconcile passes run while the position is invisible.
+    const auto [frc, fault] = sim_.control(sim_.bybit_port(), "POST", "/sim/fault",
+                                           R"({"venue":"bybit","kind":"position_delay","ms":25000})");
+    ASSERT_EQ(frc, 200) << fault;
+    auto bot = start("bot", {}, "production");
+    ASSERT_TRUE(wait_ready(*bot)) << bot->output();
+    insert_signals({"'bybit', 'BTCUSDT', 'sell', 80, 80"});
+    ASSERT_TRUE(bot->wait_output("msg=\"position protected\"", 10s)) << bot->output();
+    const auto protected_at = bot->output().size();
+    // Two periodic passes (10 s apart) find the position missing and keep it.
+    for (int pass = 0; pass < 2; ++pass) {
+        ASSERT_TRUE(wait_count(*bot, "msg=\"new position not listed by the venue yet\"", protected_at, pass + 1, 15s))
+            << bot->output();
+    }
+    const auto [src, state] = sim_.control(sim_.bybit_port(), "GET", "/sim/state", "");
+    ASSERT_EQ(src, 200);
+    const auto held = sim_positions(state, "BTCUSDT");
+    ASSERT_EQ(held.size(), 1U) << state;
+    ASSERT_TRUE(held[0].contains("trading_stop")) << state;
+    EXPECT_NE(held[0].at("trading_stop").at("stop_loss").as_string(), "0") << state;
+    const auto [qrc, rows] =
+        run_shell("psql -tA '" + pg_url_ + "' -c \"SELECT state FROM " + schema_ + ".positions\"");
+    EXPECT_EQ(rows, "protected\n") << rows;
+    EXPECT_EQ(bot->output().find("closed_on_venue"), std::string::npos) << bot->output();
+    EXPECT_EQ(bot->output().find("stop missing"), std::string::npos) << bot->output();
+}
+
+TEST_F(daemon_test, an_external_scoring_row_is_copied_once_and_opens_a_position) {
+    // The original's fas.scoring_history in a schema of this test, read with signals.external.
+    const auto fas = schema_ + "_fas";
+    struct drop_fas {
+        std::string url, schema;
+        ~drop_fas() { run_shell("psql -q '" + url + "' -c 'DROP SCHEMA IF EXISTS " + schema + " CASCADE'"); }
+    } cleanup{pg_url_, fas};
+    const std::string candle =
+        "(date_trunc('hour', now()) + floor(extract(minute from now()) / 15) * interval '15 min') AT TIME ZONE 'UTC'";
+    const auto [crc, cout] = run_shell(
+        "psql -q '" + pg_url_ + "' -c \"CREATE SCHEMA " + fas + "; CREATE TABLE " + fas +
+        ".scoring_history (id integer PRIMARY KEY, pair_symbol text, exchange_id integer, score_week float8,"
+        " score_month float8, recommended_action text, \\\"timestamp\\\" timestamp); INSERT INTO " + fas +
+        ".scoring_history VALUES (7001, 'ETHUSDT', 1, 75, 85, 'BUY', " + candle + "), (7002, 'ETHUSDT', 9, 75, 85,"
+        " 'BUY', " + candle + ")\"");
+    ASSERT_EQ(crc, 0) << cout;
+    tradebot::test::write_file(dir_.path() / "config" / "strategies.yaml",
+                               "signals:\n"
+                               "  immediate: true\n"
+                               "  external:\n"
+                               "    enabled: true\n"
+                               "    source: fas\n"
+                               "    poll_interval_ms: 100\n"
+                               "    query: |\n"
+                               "      SELECT id AS external_id, exchange_id AS exchange, pair_symbol AS symbol,\n"
+                               "             recommended_action AS side, score_week, score_month,\n"
+                               "             \"timestamp\" AS candle_time\n"
+                               "      FROM " + fas + ".scoring_history WHERE \"timestamp\" >= $1\n"
+                               "  filters:\n"
+                               "    open_interest_enabled: false\n"
+                               "    volume_enabled: false\n"
+                               "    price_change_enabled: false\n");
+    auto bot = start("bot");
+    ASSERT_TRUE(wait_ready(*bot)) << bot->output();
+    EXPECT_TRUE(bot->wait_output("msg=\"position protected\"", 10s)) << bot->output();
+    EXPECT_TRUE(bot->wait_output("external_id=7002 reason=bad_exchange", 5s)) << bot->output();
+
+    const auto [qrc, rows] = run_shell("psql -tA '" + pg_url_ + "' -c \"SELECT s.source, s.external_id, s.status, "
+                                       "p.side FROM " + schema_ + ".signals s JOIN " + schema_ +
+                                       ".positions p ON p.id = s.position_id\"");
+    EXPECT_EQ(qrc, 0);
+    EXPECT_EQ(rows, "fas|7001|taken|long\n") << rows;
+    // Polled again and again since: still one row, and the bad one never reached the table.
+    const auto polls_ok = [this] {
+        const auto [rc, text] = get("/metrics");
+        const std::string name = "tradebot_external_signal_polls_total{result=\"ok\"} ";
+        const auto at = text.find(name);
+        return at == std::string::npos ? 0.0 : std::stod(text.substr(at + name.size()));
+    };
+    const auto first_polls = polls_ok();
+    for (int i = 0; i < 100 && polls_ok() < first_polls + 3; ++i) {
+        std::this_thread::sleep_for(50ms);
+    }
+    ASSERT_GE(polls_ok(), first_polls + 3);
+    const auto [mrc, metrics] = get("/metrics");
+    EXPECT_NE(metrics.find("tradebot_external_signals_inserted_total 1\n"), std::string::npos) << metrics;
+    EXPECT_NE(metrics.find("tradebot_external_signals_rejected_total{reason=\"bad_exchange\"} 1"), std::string::npos);
+    const auto [src, count] =
+        run_shell("psql -tA '" + pg_url_ + "' -c \"SELECT count(*) FROM " + schema_ + ".signals\"");
+    EXPECT_EQ(count, "1\n");
+
+    bot->send_signal(SIGTERM);
+    const auto code = bot->wait_exit(10s);
+    ASSERT_TRUE(code.has_value()) << bot->output();
+    EXPECT_EQ(*code, 0) << bot->output();
+    EXPECT_NE(bot->output().find("msg=\"tradebot stopped\" clean=true"), std::string::npos) << bot->output();
 }

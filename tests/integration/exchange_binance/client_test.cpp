@@ -35,6 +35,58 @@ TEST_F(binance_sim_test, instruments_time_and_mark_price) {
     EXPECT_EQ(unknown.error().kind, error_kind::invalid_request);
 }
 
+TEST_F(binance_sim_test, market_stats_follow_the_price_path_and_the_fills) {
+    // A signal candle T a few minutes ahead, not on the hour, so that the 5 minutes before it lie
+    // in T's hour; the simulator's clock is moved into those 5 minutes.
+    constexpr std::int64_t five = 300'000;
+    const auto now = run(client_->server_time());
+    ASSERT_TRUE(now) << now.error().describe();
+    std::int64_t t = (*now / five + 2) * five;
+    if (t % 3'600'000 == 0) t += five;
+    control("POST", "/sim/advance", R"({"ms":)" + std::to_string(t - five + 1'000 - *now) + "}");
+    sync_->on_clock_skew();  // re-sync to the moved clock: the order below is signed
+    ASSERT_TRUE(run(client_->server_time()));
+    control("POST", "/sim/price", R"({"symbol":"BTCUSDT","price":"60000"})");
+    market_order_request r;
+    r.symbol = btc();
+    r.side = core::side::buy;
+    r.quantity = "0.010"_d;
+    r.client_id = cid(110, core::order_purpose::entry);
+    const auto ack = run(client_->place_market_order(r, request_priority::normal));
+    ASSERT_TRUE(ack && ack->state) << (ack ? "no state" : ack.error().describe());
+    control("POST", "/sim/price", R"({"symbol":"BTCUSDT","price":"61200"})");
+    // The next candle's price must not leak into the 5 minutes before T.
+    const auto later = run(client_->server_time());
+    ASSERT_TRUE(later);
+    control("POST", "/sim/advance", R"({"ms":)" + std::to_string(t + 1'000 - *later) + "}");
+    control("POST", "/sim/price", R"({"symbol":"BTCUSDT","price":"62000"})");
+
+    market_stats_request q;
+    q.symbol = btc();
+    q.signal_ms = t;
+    const auto s = run(client_->market_stats(q, request_priority::normal));
+    ASSERT_TRUE(s) << s.error().describe();
+    const auto mark = run(client_->mark_price(btc(), request_priority::normal));
+    ASSERT_TRUE(mark);
+    EXPECT_EQ(s->symbol, btc());
+    EXPECT_EQ(s->open_interest_usdt, std::optional{"0.01"_d * mark->mark_price});  // the one long, at the mark
+    EXPECT_EQ(s->volume_1h_usdt, std::optional{"0.01"_d * ack->state->average_price});
+    EXPECT_EQ(s->price_change_5min_percent, std::optional{"2"_d});  // 60000 -> 61200
+
+    // Only what is asked is read; an hour without candles has no volume and no change.
+    q.signal_ms = t - 3 * 3'600'000;
+    q.open_interest = false;
+    const auto old = run(client_->market_stats(q, request_priority::normal));
+    ASSERT_TRUE(old) << old.error().describe();
+    EXPECT_FALSE(old->open_interest_usdt);
+    EXPECT_FALSE(old->volume_1h_usdt);
+    EXPECT_FALSE(old->price_change_5min_percent);
+    q.symbol = core::symbol::from_string("NOPEUSDT");
+    const auto unknown = run(client_->market_stats(q, request_priority::normal));
+    ASSERT_FALSE(unknown);
+    EXPECT_EQ(unknown.error().kind, error_kind::invalid_request);
+}
+
 TEST_F(binance_sim_test, settings_are_idempotent) {
     ASSERT_TRUE(run(client_->set_one_way_mode()));
     ASSERT_TRUE(run(client_->set_one_way_mode()));  // -4059 no_change reads as success

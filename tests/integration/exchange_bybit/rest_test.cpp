@@ -100,6 +100,55 @@ TEST_F(bybit_sim_test, PlaceQueryCancelLimitOrder) {
     EXPECT_EQ(none.error().kind, error_kind::unknown_order);
 }
 
+TEST_F(bybit_sim_test, MarketStatsFollowThePricePathAndTheFills) {
+    load();
+    // A signal candle T a few minutes ahead, not on the hour, so that the 5 minutes before it lie
+    // in T's hour; the simulator's clock is moved into those 5 minutes.
+    constexpr std::int64_t five = 300'000;
+    const auto now = run(venue_->server_time());
+    ASSERT_TRUE(now.has_value()) << now.error().describe();
+    std::int64_t t = (*now / five + 2) * five;
+    if (t % 3'600'000 == 0) {
+        t += five;
+    }
+    ASSERT_EQ(control("/sim/advance", R"({"ms":)" + std::to_string(t - five + 1'000 - *now) + "}").first, 200);
+    sync_.on_clock_skew();  // re-sync to the moved clock: the order below is signed
+    ASSERT_TRUE(run(venue_->server_time()).has_value());
+    price("BTCUSDT", "60000");
+    market_order_request req;
+    req.symbol = sym("BTCUSDT");
+    req.side = core::side::buy;
+    req.quantity = "0.010"_d;
+    req.client_id = id(210);
+    auto ack = run(venue_->place_market_order(req, request_priority::normal));
+    ASSERT_TRUE(ack.has_value()) << ack.error().describe();
+    ASSERT_TRUE(ack->state.has_value());
+    price("BTCUSDT", "58800");
+    const auto later = run(venue_->server_time());
+    ASSERT_TRUE(later.has_value());
+    ASSERT_EQ(control("/sim/advance", R"({"ms":)" + std::to_string(t + 1'000 - *later) + "}").first, 200);
+    price("BTCUSDT", "62000");  // the next candle: must not leak into the 5 minutes before T
+
+    market_stats_request q;
+    q.symbol = sym("BTCUSDT");
+    q.signal_ms = t;
+    const auto s = run(venue_->market_stats(q, request_priority::normal));
+    ASSERT_TRUE(s.has_value()) << s.error().describe();
+    const auto mark = run(venue_->mark_price(sym("BTCUSDT"), request_priority::normal));
+    ASSERT_TRUE(mark.has_value());
+    EXPECT_EQ(s->open_interest_usdt, std::optional{"0.01"_d * mark->mark_price});  // the one long, at the mark
+    EXPECT_EQ(s->volume_1h_usdt, std::optional{"0.01"_d * ack->state->average_price});
+    EXPECT_EQ(s->price_change_5min_percent, std::optional{"-2"_d});  // 60000 -> 58800
+
+    q.signal_ms = t - 3 * 3'600'000;
+    q.open_interest = false;
+    const auto old = run(venue_->market_stats(q, request_priority::normal));
+    ASSERT_TRUE(old.has_value()) << old.error().describe();
+    EXPECT_FALSE(old->open_interest_usdt.has_value());
+    EXPECT_FALSE(old->volume_1h_usdt.has_value());
+    EXPECT_FALSE(old->price_change_5min_percent.has_value());
+}
+
 TEST_F(bybit_sim_test, MarketOrderReturnsItsFillAndOpensAPosition) {
     load();
     market_order_request req;

@@ -8,6 +8,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -24,6 +25,7 @@
 #include "tradebot/events/router.hpp"
 #include "tradebot/exchange/paper/client.hpp"
 #include "tradebot/trading/position_manager.hpp"
+#include "tradebot_test/instrument_rules.hpp"
 #include "tradebot_test/pg_fixture.hpp"
 
 namespace tradebot::trading::test {
@@ -34,20 +36,7 @@ namespace ex = tradebot::exchange;
 inline const core::symbol btc = core::symbol::from_string("BTCUSDT");
 inline const core::symbol eth = core::symbol::from_string("ETHUSDT");
 
-inline ex::instrument_rules rules_for(core::symbol s, core::decimal tick, core::decimal step) {
-    ex::instrument_rules r;
-    r.symbol = s;
-    r.tick_size = tick;
-    r.min_price = tick;
-    r.max_price = "1000000"_d;
-    r.step_size = step;
-    r.min_qty = step;
-    r.max_qty = "1000"_d;
-    r.market_max_qty = "120"_d;
-    r.min_notional = "5"_d;
-    r.max_leverage = "125"_d;
-    return r;
-}
+using tradebot::test::rules_for;
 
 // The real venue as paper trading uses it: instruments, time and REST marks the test sets.
 class market_venue final : public ex::venue_client {
@@ -63,6 +52,9 @@ public:
     task<std::int64_t> server_time() override { co_return clock->now_ms(); }
     task<ex::mark_price_state> mark_price(core::symbol s, ex::request_priority) override {
         co_return ex::mark_price_state{s, marks.at(s), clock->now_ms()};
+    }
+    task<ex::market_stats_state> market_stats(ex::market_stats_request r, ex::request_priority) override {
+        co_return ex::market_stats_state{r.symbol, "5000000"_d, "100000"_d, "0.5"_d};
     }
     task<std::vector<ex::balance_state>> balances() override { co_return unused(); }
     task<std::vector<ex::position_state>> positions(ex::request_priority) override { co_return unused(); }
@@ -99,16 +91,23 @@ public:
 
     int reject_stops = 0;            // the next N place_stop calls are refused (invalid_request)
     bool empty_positions_once = false;
+    // Symbols whose position (and so a Bybit position stop) the venue's lists leave out, as Bybit
+    // does for 5-24 s after a fill (original-bot.md §11 #16).
+    std::set<core::symbol> hidden;
     int lost_entry_answers = 0;      // the next N market orders are carried out, then "timed out"
     int place_stop_calls = 0;
     int market_orders = 0;
     int position_reads = 0;
+    int leverage_calls = 0;
 
     [[nodiscard]] core::exchange_id venue() const noexcept override { return inner_.venue(); }
     task<std::vector<ex::instrument_rules>> load_instruments() override { return inner_.load_instruments(); }
     task<std::int64_t> server_time() override { return inner_.server_time(); }
     task<ex::mark_price_state> mark_price(core::symbol s, ex::request_priority p) override {
         return inner_.mark_price(s, p);
+    }
+    task<ex::market_stats_state> market_stats(ex::market_stats_request r, ex::request_priority p) override {
+        return inner_.market_stats(std::move(r), p);
     }
     task<std::vector<ex::balance_state>> balances() override { return inner_.balances(); }
     task<std::vector<ex::position_state>> positions(ex::request_priority p) override {
@@ -117,13 +116,26 @@ public:
             empty_positions_once = false;
             co_return std::vector<ex::position_state>{};
         }
-        co_return co_await inner_.positions(p);
+        auto all = co_await inner_.positions(p);
+        if (all) {
+            std::erase_if(*all, [this](const ex::position_state& s) { return hidden.contains(s.symbol); });
+        }
+        co_return all;
     }
     task<std::vector<ex::order_state>> open_orders(std::optional<core::symbol> s) override {
         return inner_.open_orders(s);
     }
-    task<std::vector<ex::stop_state>> open_stops(std::optional<core::symbol> s) override { return inner_.open_stops(s); }
-    task<void> set_leverage(core::symbol s, int l) override { return inner_.set_leverage(s, l); }
+    task<std::vector<ex::stop_state>> open_stops(std::optional<core::symbol> s) override {
+        auto all = co_await inner_.open_stops(s);
+        if (all) {
+            std::erase_if(*all, [this](const ex::stop_state& st) { return hidden.contains(st.symbol); });
+        }
+        co_return all;
+    }
+    task<void> set_leverage(core::symbol s, int l) override {
+        ++leverage_calls;
+        return inner_.set_leverage(s, l);
+    }
     task<void> set_margin_mode(core::symbol s, ex::margin_mode m) override { return inner_.set_margin_mode(s, m); }
     task<void> set_one_way_mode() override { return inner_.set_one_way_mode(); }
     task<ex::order_ack> place_market_order(ex::market_order_request r, ex::request_priority p) override {
@@ -190,6 +202,9 @@ protected:
     }
 
     void TearDown() override {
+        if (manager_ && !HasFatalFailure()) {
+            check_invariants();
+        }
         stop_manager();
         migrated_pg_test::TearDown();
     }
@@ -205,6 +220,46 @@ protected:
         }
         ASSERT_TRUE(manager_->idle());
         manager_.reset();
+    }
+
+    // What every scenario must leave true (DESIGN.md rules 3 and 4): each protected position the
+    // manager holds has a live stop on the venue, and no position ever had two entry orders.
+    void check_invariants() {
+        for (const auto& [symbol, pos] : manager_->live()) {
+            if (pos.state == db::position_state::protected_ && !pos.busy) {
+                EXPECT_FALSE(venue_stops(symbol).empty()) << "no live stop for " << symbol.str();
+            }
+        }
+        pqxx::connection conn{url_};
+        pqxx::work tx{conn};
+        tx.exec("SET search_path TO \"" + schema_ + "\"");
+        const auto twice = tx.exec(
+            "SELECT count(*) FROM (SELECT position_id FROM orders WHERE purpose = 'entry' "
+            "GROUP BY position_id HAVING count(*) > 1) x");
+        EXPECT_EQ(twice[0][0].as<int>(), 0) << "a position with two entry orders";
+    }
+
+    // A positions row as a crash right after its creation leaves it (pending_entry).
+    std::int64_t pending_row(core::symbol s) {
+        db::new_position n;
+        n.exchange = core::exchange_id::binance;
+        n.symbol = s;
+        n.side = core::position_side::long_;
+        n.mode = settings_.app.mode;
+        n.leverage = "10"_d;
+        auto id = await(positions_->create_pending(n));
+        EXPECT_TRUE(id);
+        return id ? *id : 0;
+    }
+
+    // The position's entry, filled on the venue with the client id the executor would have used.
+    void fill_entry(core::symbol s, core::decimal qty, std::int64_t position) {
+        ex::market_order_request m;
+        m.symbol = s;
+        m.side = core::side::buy;
+        m.quantity = qty;
+        m.client_id = core::client_order_id{position, core::order_purpose::entry, 0, true};
+        ASSERT_TRUE(await(paper_->place_market_order(m, ex::request_priority::normal)));
     }
 
     // A fresh position manager over the same venue and database (a restart).

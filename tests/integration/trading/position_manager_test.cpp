@@ -139,6 +139,7 @@ TEST_F(trading_test, an_empty_position_list_once_destroys_nothing) {
     start_manager();
     const auto r = await(manager_->open(intent(btc, core::position_side::long_, "0.010"_d)));
     ASSERT_EQ(r.kind, open_result_kind::protected_);
+    clock_.advance(settings_.trading.position_visibility_grace_seconds + std::chrono::seconds{1});
     faulty_->empty_positions_once = true;
     await(manager_->reconcile());
     await(manager_->reconcile());
@@ -146,6 +147,52 @@ TEST_F(trading_test, an_empty_position_list_once_destroys_nothing) {
     EXPECT_TRUE(manager_->live().contains(btc));
     EXPECT_EQ(venue_positions().size(), 1U);
     EXPECT_EQ(venue_stops(btc).size(), 1U);
+}
+
+TEST_F(trading_test, a_new_position_the_venue_does_not_list_yet_is_kept_until_the_grace_ends) {
+    settings_.trading.position_visibility_grace_seconds = std::chrono::seconds{30};
+    start_manager();
+    const auto r = await(manager_->open(intent(btc, core::position_side::long_, "0.010"_d)));
+    ASSERT_EQ(r.kind, open_result_kind::protected_);
+    faulty_->hidden.insert(btc);  // listed late, as Bybit does
+    for (int i = 0; i < 5; ++i) {
+        clock_.advance(std::chrono::seconds{5});
+        await(manager_->reconcile());
+    }
+    EXPECT_TRUE(manager_->live().contains(btc));
+    EXPECT_EQ(row(r.position_id).state, db::position_state::protected_);
+    EXPECT_EQ(venue_stops(btc).size(), 1U);  // not cancelled
+    EXPECT_EQ(faulty_->place_stop_calls, 1);  // and not placed again
+
+    faulty_->hidden.clear();  // listed at last
+    await(manager_->reconcile());
+    EXPECT_TRUE(manager_->live().contains(btc));
+    EXPECT_EQ(faulty_->place_stop_calls, 1);
+
+    // The grace is bounded: once it is over, a position the venue keeps leaving out is closed
+    // after the usual two reads.
+    faulty_->hidden.insert(btc);
+    clock_.advance(std::chrono::seconds{30});
+    await(manager_->reconcile());
+    EXPECT_TRUE(manager_->live().contains(btc));
+    await(manager_->reconcile());
+    EXPECT_FALSE(manager_->live().contains(btc));
+    EXPECT_EQ(row(r.position_id).state, db::position_state::closed);
+}
+
+TEST_F(trading_test, leverage_is_set_once_per_symbol_not_before_every_entry) {
+    start_manager();
+    auto first = await(manager_->open(intent(btc, core::position_side::long_, "0.010"_d)));
+    ASSERT_EQ(first.kind, open_result_kind::protected_);
+    ASSERT_TRUE(await(manager_->close(btc, "test")));
+    auto second = await(manager_->open(intent(btc, core::position_side::short_, "0.010"_d)));
+    ASSERT_EQ(second.kind, open_result_kind::protected_);
+    EXPECT_EQ(faulty_->leverage_calls, 1);
+    ASSERT_TRUE(await(manager_->close(btc, "test")));
+    auto other = intent(btc, core::position_side::long_, "0.010"_d);
+    other.leverage = 5;  // a different leverage is set again
+    ASSERT_EQ(await(manager_->open(other)).kind, open_result_kind::protected_);
+    EXPECT_EQ(faulty_->leverage_calls, 2);
 }
 
 TEST_F(trading_test, a_restart_keeps_the_live_stop_and_places_no_second_one) {
@@ -171,6 +218,40 @@ TEST_F(trading_test, a_restart_restores_a_stop_that_went_missing) {
     EXPECT_EQ(venue_stops(btc).size(), 1U);
     EXPECT_EQ(journal_count(r.position_id, "stop"), 2);
     EXPECT_EQ(row(r.position_id).state, db::position_state::protected_);
+}
+
+// A crash can end an open after any step it persisted; the next start finishes or rolls back.
+TEST_F(trading_test, a_restart_rolls_back_an_entry_never_sent_and_finishes_one_that_filled) {
+    const auto never_sent = pending_row(btc);  // the row, then the crash
+    const auto unrecorded = pending_row(eth);  // the row and the fill, then the crash
+    fill_entry(eth, "0.500"_d, unrecorded);
+    start_manager();
+    await(manager_->reconcile());  // the second read that confirms the first
+
+    const auto rolled_back = row(never_sent);
+    EXPECT_EQ(rolled_back.state, db::position_state::failed);
+    EXPECT_FALSE(manager_->live().contains(btc));
+
+    const auto finished = row(unrecorded);
+    EXPECT_EQ(finished.state, db::position_state::protected_);
+    EXPECT_EQ(finished.quantity, "0.500"_d);
+    EXPECT_TRUE(finished.entry_price && finished.entry_price->is_positive());
+    EXPECT_EQ(venue_stops(eth).size(), 1U);
+    EXPECT_EQ(venue_positions().size(), 1U);  // nothing sent twice
+}
+
+TEST_F(trading_test, a_restart_protects_a_recorded_fill_that_has_no_stop_yet) {
+    const auto id = pending_row(btc);
+    fill_entry(btc, "0.010"_d, id);
+    db::position_update u;
+    u.quantity = "0.010"_d;
+    u.entry_price = venue_positions().at(0).entry_price;
+    u.opened_at = clock_.now();
+    ASSERT_TRUE(await(positions_->transition(id, 0, db::position_state::entry_placed, u)));
+    start_manager();
+    EXPECT_EQ(row(id).state, db::position_state::protected_);
+    ASSERT_EQ(venue_stops(btc).size(), 1U);
+    EXPECT_LT(*venue_stops(btc).at(0).trigger_price, *u.entry_price);
 }
 
 TEST_F(trading_test, a_position_unknown_to_the_database_is_adopted_and_protected) {
@@ -210,6 +291,23 @@ TEST_F(trading_test, an_aged_position_at_breakeven_is_closed) {
     clock_.advance(std::chrono::hours{3});
     mark(btc, "60100.00"_d);
     EXPECT_EQ(row(r.position_id).close_reason, "aged_breakeven");
+}
+
+TEST_F(trading_test, past_the_grace_period_an_aged_loss_is_accepted_step_by_step) {
+    start_manager();
+    const auto r = await(manager_->open(intent(btc, core::position_side::long_, "0.010"_d)));
+    ASSERT_EQ(r.kind, open_result_kind::protected_);
+    // 3 h max age + 8 h grace + 2 h: 1.0 % loss accepted; the mark is 1.17 % below entry.
+    clock_.advance(std::chrono::hours{13});
+    mark(btc, "59300.00"_d);
+    EXPECT_EQ(row(r.position_id).state, db::position_state::protected_);
+    // One hour later 1.5 % is accepted: closed at market.
+    clock_.advance(std::chrono::hours{1});
+    mark(btc, "59300.00"_d);
+    const auto p = row(r.position_id);
+    EXPECT_EQ(p.state, db::position_state::closed);
+    EXPECT_EQ(p.close_reason, "aged_graded");
+    EXPECT_TRUE(venue_positions().empty());
 }
 
 TEST_F(trading_test, a_young_position_is_not_aged_out) {

@@ -79,6 +79,7 @@ TEST(config_defaults, match_the_original_bot) {
     EXPECT_EQ(s.trading.max_spread_percent, d("2.0"));
     EXPECT_EQ(s.trading.entry_max_slippage_percent, d("0.15"));
     EXPECT_EQ(s.trading.reconcile_interval_seconds, 120s);
+    EXPECT_EQ(s.trading.position_visibility_grace_seconds, 30s);
 
     EXPECT_EQ(s.risk.max_positions, 150);
     EXPECT_EQ(s.risk.max_exposure_usd, d("30000"));

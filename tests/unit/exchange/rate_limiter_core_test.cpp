@@ -260,6 +260,7 @@ TEST(rate_limiter_core, endpoint_weights_follow_the_reference) {
         {binance_endpoint::algo_order_cancel, 1, 0}, {binance_endpoint::open_algo_orders_all, 40, 0},
         {binance_endpoint::all_algo_orders, 5, 0}, {binance_endpoint::position_mode_get, 30, 0},
         {binance_endpoint::income, 30, 0},        {binance_endpoint::leverage, 1, 0},
+        {binance_endpoint::klines, 1, 0},         {binance_endpoint::open_interest, 1, 0},
     };
     for (const auto& r : rows) {
         const auto c = binance_cost(r.e);

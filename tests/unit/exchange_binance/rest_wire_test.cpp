@@ -276,6 +276,48 @@ TEST(binance_wire, balances_and_premium_index) {
     EXPECT_EQ(mp->time_ms, 1597370495002);
 }
 
+TEST(binance_wire, open_interest_and_klines) {
+    const auto m = loaded_map();
+    const auto oi = parse_open_interest(boost::json::parse(R"({"openInterest":"10659.509","symbol":"BTCUSDT",
+      "time":1589437530011})"), m);
+    ASSERT_TRUE(oi);
+    EXPECT_EQ(*oi, "10659.509"_d);
+    EXPECT_FALSE(parse_open_interest(boost::json::parse(R"({"openInterest":"1","symbol":"ETHUSDT"})"), m));
+    EXPECT_FALSE(parse_open_interest(boost::json::parse(R"({"symbol":"BTCUSDT"})"), m));
+    EXPECT_FALSE(parse_open_interest(boost::json::parse(R"([])"), m));
+
+    // §A5's row layout; quote volume is field 7.
+    const auto rows = boost::json::parse(R"([[1499040000000,"0.01634790","0.80000000","0.01575800","0.01577100",
+      "148976.11427815",1499043599999,"2434.19055334",308,"1756.87402397","28.46694368","0"],
+      [1499043600000,"0.01577100","0.01600000","0.01500000","0.01590000","10.5",1499047199999,"0.16",3,"0","0","0"]])");
+    const auto k = parse_kline_at(rows, 1499040000000);
+    ASSERT_TRUE(k);
+    ASSERT_TRUE(k->has_value());
+    EXPECT_EQ((*k)->open, "0.01634790"_d);
+    EXPECT_EQ((*k)->close, "0.01577100"_d);
+    EXPECT_EQ((*k)->quote_volume, "2434.19055334"_d);
+    EXPECT_EQ(change_percent((*k)->open, (*k)->close), std::optional{"-3.5289"_d});
+    // A row for another time is not taken for the one asked; no row is "no data", not an error.
+    const auto later = parse_kline_at(rows, 1499047200000);
+    ASSERT_TRUE(later);
+    EXPECT_FALSE(later->has_value());
+    const auto none = parse_kline_at(boost::json::parse("[]"), 1499040000000);
+    ASSERT_TRUE(none);
+    EXPECT_FALSE(none->has_value());
+    EXPECT_FALSE(parse_kline_at(boost::json::parse(R"({"code":-1121,"msg":"Invalid symbol."})"), 1));
+    EXPECT_FALSE(parse_kline_at(boost::json::parse(R"([[1499040000000,"1","1","1"]])"), 1499040000000));
+    EXPECT_FALSE(parse_kline_at(boost::json::parse(R"([[1,1,1,1,1,1,1,1]])"), 1));  // numbers are not the wire form
+}
+
+TEST(binance_wire, market_stats_helpers) {
+    EXPECT_EQ(hour_start(1'767'229'199'999), 1'767'225'600'000);
+    EXPECT_EQ(hour_start(1'767'225'600'000), 1'767'225'600'000);
+    EXPECT_EQ(change_percent("100"_d, "104"_d), std::optional{"4"_d});
+    EXPECT_EQ(change_percent("100"_d, "95.5"_d), std::optional{"-4.5"_d});
+    EXPECT_FALSE(change_percent("0"_d, "1"_d).has_value());
+    EXPECT_EQ(binance_cost(binance_endpoint::klines).weight_of("weight_1m"), 1);
+}
+
 TEST(binance_wire, subscription_commands_diff_and_batch) {
     std::uint64_t id = 1;
     const std::set<std::string> current{"btcusdt@markPrice@1s", "ethusdt@markPrice@1s"};

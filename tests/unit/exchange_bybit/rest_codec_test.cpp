@@ -330,6 +330,34 @@ TEST(BybitResponses, MarkPriceAndOrderId) {
     EXPECT_FALSE(parse_order_id(ok(R"({"retCode":0,"retMsg":"OK","result":{},"time":1})")).has_value());
 }
 
+TEST(BybitResponses, OpenInterestValueAndKline) {
+    const auto map = loaded();
+    const auto t = ok(R"({"retCode":0,"retMsg":"OK","result":{"category":"linear","list":[{"symbol":"SHIB1000USDT","lastPrice":"0.012","markPrice":"0.012001","openInterest":"373504107","openInterestValue":"4482424.52","turnover24h":"1000"}]},"time":1700000000500})");
+    const auto oi = parse_open_interest_value(t, map);
+    ASSERT_TRUE(oi.has_value());
+    EXPECT_EQ(*oi, "4482424.52"_d);
+    // "" is no value, never zero (original-bot.md §11: a null OI read as 0 blocked every signal).
+    const auto blank = ok(R"({"retCode":0,"retMsg":"OK","result":{"category":"linear","list":[{"symbol":"SHIB1000USDT","openInterestValue":""}]},"time":1})");
+    EXPECT_FALSE(parse_open_interest_value(blank, map).has_value());
+    const auto empty = ok(R"({"retCode":0,"retMsg":"OK","result":{"category":"linear","list":[]},"time":1})");
+    EXPECT_FALSE(parse_open_interest_value(empty, map).has_value());
+
+    // §B5: 7 strings, newest first; turnover is field 6.
+    const auto k = ok(R"({"retCode":0,"retMsg":"OK","result":{"symbol":"BTCUSDT","category":"linear","list":[["1670608800000","17071","17073","17027","17055.5","268611","15.74462667"],["1670605200000","17071.5","17071.5","17061","17071","4177","0.24469757"],["1670601600000","17086.5","17088","16978","17071.5","6356","0.37288112"]]},"retExtInfo":{},"time":1672025956592})");
+    const auto row = parse_kline_at(k, 1670605200000);
+    ASSERT_TRUE(row.has_value());
+    ASSERT_TRUE(row->has_value());
+    EXPECT_EQ((*row)->open, "17071.5"_d);
+    EXPECT_EQ((*row)->close, "17071"_d);
+    EXPECT_EQ((*row)->turnover, "0.24469757"_d);
+    const auto missing = parse_kline_at(k, 1670612400000);
+    ASSERT_TRUE(missing.has_value());
+    EXPECT_FALSE(missing->has_value());
+    EXPECT_FALSE(parse_kline_at(ok(R"({"retCode":0,"retMsg":"OK","result":{},"time":1})"), 1).has_value());
+    EXPECT_FALSE(parse_kline_at(ok(R"({"retCode":0,"retMsg":"OK","result":{"list":[["x","1","1","1","1","1","1"]]},"time":1})"), 1).has_value());
+    EXPECT_FALSE(parse_kline_at(ok(R"({"retCode":0,"retMsg":"OK","result":{"list":[[1,"1","1","1","1","1","1"]]},"time":1})"), 1).has_value());
+}
+
 TEST(BybitResponses, OrderStatusVocabulary) {
     EXPECT_EQ(parse_order_status("PartiallyFilled"), order_status::partially_filled);
     EXPECT_EQ(parse_order_status("PartiallyFilledCanceled"), order_status::canceled);

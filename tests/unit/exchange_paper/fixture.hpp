@@ -17,6 +17,7 @@
 #include "tradebot/core/clock.hpp"
 #include "tradebot/events/router.hpp"
 #include "tradebot/exchange/paper/client.hpp"
+#include "tradebot_test/instrument_rules.hpp"
 
 namespace tradebot::exchange::paper::testing {
 
@@ -27,21 +28,7 @@ inline const core::symbol btc = core::symbol::from_string("BTCUSDT");
 inline const core::symbol eth = core::symbol::from_string("ETHUSDT");
 inline const core::symbol dead = core::symbol::from_string("DEADUSDT");
 
-inline instrument_rules rules_for(core::symbol s, core::decimal tick, core::decimal step, bool trading = true) {
-    instrument_rules r;
-    r.symbol = s;
-    r.trading = trading;
-    r.tick_size = tick;
-    r.min_price = tick;
-    r.max_price = "1000000"_d;
-    r.step_size = step;
-    r.min_qty = step;
-    r.max_qty = "1000"_d;
-    r.market_max_qty = "120"_d;
-    r.min_notional = "5"_d;
-    r.max_leverage = "125"_d;
-    return r;
-}
+using tradebot::test::rules_for;
 
 // The real venue as far as paper trading uses it: instruments, time, REST mark price.
 class fake_market final : public venue_client {
@@ -66,6 +53,12 @@ public:
     task<mark_price_state> mark_price(core::symbol, request_priority) override {
         ++mark_calls;
         co_return rest_mark;
+    }
+    market_stats_state stats{btc, "12000000"_d, "250000.5"_d, "-1.25"_d};
+    std::optional<market_stats_request> stats_asked;
+    task<market_stats_state> market_stats(market_stats_request r, request_priority) override {
+        stats_asked = r;
+        co_return stats;
     }
     // Paper trading never asks the real venue about the account: any such call is a bug.
     task<std::vector<balance_state>> balances() override { co_return unused(); }

@@ -262,6 +262,22 @@ TEST_F(paper_test, rest_mark_price_delegates_and_feeds_the_engine) {
     EXPECT_EQ(ack->state->average_price, "61000.1"_d);
 }
 
+TEST_F(paper_test, market_stats_come_from_the_market_data_venue_unchanged) {
+    make();
+    market_stats_request r;
+    r.symbol = btc;
+    r.signal_ms = 1'767'225'600'000;
+    r.volume_1h = false;
+    auto s = run(paper->market_stats(r, request_priority::normal));
+    ASSERT_TRUE(s.has_value());
+    EXPECT_EQ(s->open_interest_usdt, std::optional{"12000000"_d});
+    EXPECT_EQ(s->volume_1h_usdt, std::optional{"250000.5"_d});
+    EXPECT_EQ(s->price_change_5min_percent, std::optional{"-1.25"_d});
+    ASSERT_TRUE(market.stats_asked.has_value());
+    EXPECT_EQ(market.stats_asked->signal_ms, r.signal_ms);
+    EXPECT_FALSE(market.stats_asked->volume_1h);
+}
+
 TEST_F(paper_test, marks_of_another_venue_or_older_than_the_last_are_ignored) {
     start();
     events::mark_price m;

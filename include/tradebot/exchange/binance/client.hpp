@@ -2,13 +2,23 @@
 
 #include <memory>
 #include <optional>
+#include <string_view>
 #include <vector>
 
 #include "tradebot/exchange/binance/rest_client.hpp"
+#include "tradebot/exchange/binance/wire.hpp"
 #include "tradebot/exchange/symbol_map.hpp"
 #include "tradebot/exchange/venue_client.hpp"
 
 namespace tradebot::exchange::binance {
+
+// The requests place_stop and cancel_stop send (POST / DELETE /fapi/v1/algoOrder), built without
+// I/O so the trailing-move benchmark can time exactly these bytes. trailing_quantity: the
+// position's size, needed by TRAILING_STOP_MARKET only.
+[[nodiscard]] rest_request algo_stop_request(std::string_view venue_symbol, const stop_request& request,
+                                             std::optional<core::decimal> trailing_quantity);
+// invalid_request when the stop has neither an algoId nor a clientAlgoId.
+[[nodiscard]] result<rest_request> algo_cancel_request(const stop_state& stop);
 
 // The Binance USDⓈ-M futures venue_client (§A5-§A8) over rest_client. Symbols go out in the
 // venue's spelling from the shared symbol_map, which load_instruments() fills (call it before
@@ -28,6 +38,8 @@ public:
     task<std::vector<instrument_rules>> load_instruments() override;
     task<std::int64_t> server_time() override;
     task<mark_price_state> mark_price(core::symbol symbol, request_priority priority) override;
+    // openInterest x premiumIndex mark, klines 1h and 5m (limit 1): up to four weight-1 reads.
+    task<market_stats_state> market_stats(market_stats_request request, request_priority priority) override;
 
     task<std::vector<balance_state>> balances() override;
     task<std::vector<position_state>> positions(request_priority priority) override;
@@ -51,6 +63,8 @@ private:
     [[nodiscard]] result<std::string> venue_symbol(const core::symbol& s) const;
     task<order_ack> place_order(std::string query, core::client_order_id client_id, request_priority priority);
     task<void> setting(rest_request request);
+    task<std::optional<kline_row>> kline_at(std::string venue_name, std::string_view interval, std::int64_t open_ms,
+                                            request_priority priority);
 
     rest_client& rest_;
     symbol_map& symbols_;

@@ -70,6 +70,9 @@ public:
     // The target (path?query) that call() would send for `request` at venue time `timestamp_ms`:
     // unsigned requests as they are, signed ones with recvWindow, timestamp and signature last.
     [[nodiscard]] std::string build_target(const rest_request& request, std::int64_t timestamp_ms) const;
+    // The whole request call() hands to the https_client: method, build_target(), the key header
+    // and the timeout.
+    [[nodiscard]] net::client_request build_request(const rest_request& request, std::int64_t timestamp_ms) const;
 
     [[nodiscard]] time_sync& clock_sync() noexcept { return sync_; }
     [[nodiscard]] const rest_options& options() const noexcept { return options_; }

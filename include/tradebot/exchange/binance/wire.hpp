@@ -77,6 +77,18 @@ struct venue_error_body {
                                                                         symbol_map& symbols);
 [[nodiscard]] result<std::int64_t> parse_server_time(const boost::json::value& v);
 [[nodiscard]] result<mark_price_state> parse_premium_index(const boost::json::value& v, const symbol_map& symbols);
+// GET /fapi/v1/openInterest: {"openInterest":"<contracts>","symbol","time"} -> the contracts.
+// [U] the endpoint is not in the reference; the shape is the venue's documented one.
+[[nodiscard]] result<core::decimal> parse_open_interest(const boost::json::value& v, const symbol_map& symbols);
+// One candle of GET /fapi/v1/klines (§A5: [openTime, o, h, l, c, volume, closeTime, quoteVolume, ...]).
+struct kline_row {
+    std::int64_t open_ms = 0;
+    core::decimal open;
+    core::decimal close;
+    core::decimal quote_volume;
+};
+// The row opening at `open_ms`; nullopt when the answer has none (no history for that time).
+[[nodiscard]] result<std::optional<kline_row>> parse_kline_at(const boost::json::value& v, std::int64_t open_ms);
 [[nodiscard]] result<order_state> parse_order(const boost::json::value& v, const symbol_map& symbols);
 // An array of orders; rows for symbols outside the map are skipped (they are not ours to trade).
 [[nodiscard]] result<std::vector<order_state>> parse_orders(const boost::json::value& v, const symbol_map& symbols);

@@ -15,6 +15,10 @@ struct client_options {
     bool fetch_market_fill = true;
 };
 
+// The trading-stop parameters place_stop / amend_stop send for a fixed stop at `trigger`: the
+// stopLoss, and the trailing stop cleared (one left from an earlier attempt would fight it).
+[[nodiscard]] trading_stop_params fixed_stop_params(core::decimal trigger);
+
 // Bybit V5 linear (USDT perpetual, one-way mode) behind exchange::venue_client.
 //
 // The symbol map is shared with the stream decoders: load_instruments() fills it (SHIB1000USDT
@@ -47,6 +51,8 @@ public:
     task<std::vector<instrument_rules>> load_instruments() override;
     task<std::int64_t> server_time() override;
     task<mark_price_state> mark_price(core::symbol symbol, request_priority priority) override;
+    // tickers (openInterestValue), kline 60 and 5 (limit 1): up to three public reads.
+    task<market_stats_state> market_stats(market_stats_request request, request_priority priority) override;
 
     task<std::vector<balance_state>> balances() override;
     task<std::vector<position_state>> positions(request_priority priority) override;
@@ -73,6 +79,8 @@ private:
     [[nodiscard]] result<std::string> venue_name(const core::symbol& s) const;
     task<positions_page> all_positions(std::optional<core::symbol> symbol, request_priority priority);
     task<void> settings_call(std::string path, std::string body);
+    task<std::optional<kline_row>> kline_at(std::string venue_name, std::string_view interval, std::int64_t start_ms,
+                                            request_priority priority);
 
     rest_client& rest_;
     symbol_map& symbols_;

@@ -15,6 +15,7 @@
 #include "tradebot/exchange/rate_limiter.hpp"
 #include "tradebot/exchange/time_sync.hpp"
 #include "tradebot/exchange/venue_metrics.hpp"
+#include "tradebot/net/client_message.hpp"
 
 namespace tradebot::net {
 class https_client;
@@ -52,6 +53,12 @@ public:
     [[nodiscard]] boost::asio::awaitable<result<std::int64_t>> sync_time();
 
     [[nodiscard]] const time_sync& clock_sync() const noexcept { return sync_; }
+
+    // The request send() hands to the https_client for venue time `timestamp_ms`: target, body,
+    // Content-Type for a POST, and when signed the X-BAPI-* headers over the exact payload.
+    [[nodiscard]] net::client_request build_request(const std::string& method, const std::string& path,
+                                                    const std::string& query, const std::string& body,
+                                                    bool signed_request, std::int64_t timestamp_ms) const;
 
 private:
     boost::asio::awaitable<result<envelope>> send_once(const std::string& method, const std::string& path,

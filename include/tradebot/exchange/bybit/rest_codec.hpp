@@ -77,6 +77,21 @@ struct instruments_page {
 [[nodiscard]] result<instruments_page> parse_instruments(const envelope& e, symbol_map& symbols);
 
 [[nodiscard]] result<mark_price_state> parse_mark_price(const envelope& e, const symbol_map& symbols);
+// GET /v5/market/tickers: openInterestValue (USDT) of result.list[0]. Since 2026-06-11 the docs
+// call it "both sides" and add singleOpenInterestValue (§B5); whether the number itself changed is
+// [U]: we keep openInterestValue, the original's openInterest x price.
+[[nodiscard]] result<core::decimal> parse_open_interest_value(const envelope& e, const symbol_map& symbols);
+
+// One candle of GET /v5/market/kline: [startTime, open, high, low, close, volume, turnover], all
+// strings, newest first (§B5).
+struct kline_row {
+    std::int64_t start_ms = 0;
+    core::decimal open;
+    core::decimal close;
+    core::decimal turnover;
+};
+// The row starting at `start_ms`; nullopt when the answer has none.
+[[nodiscard]] result<std::optional<kline_row>> parse_kline_at(const envelope& e, std::int64_t start_ms);
 
 struct page_cursor {
     std::string next_cursor;

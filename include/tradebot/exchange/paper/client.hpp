@@ -5,6 +5,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "tradebot/core/clock.hpp"
 #include "tradebot/core/decimal.hpp"
@@ -61,8 +62,8 @@ struct paper_options {
 //
 // Errors: engine rejections become exchange::error with the kind a real adapter would report
 // (venue_code and message are the emulated venue's, prefixed "paper"); "already set" on the set_*
-// calls is success. Everything except load_instruments(), server_time() and mark_price() (which
-// delegate to market_data) completes without I/O.
+// calls is success. Everything except load_instruments(), server_time(), mark_price() and
+// market_stats() (which delegate to market_data) completes without I/O.
 //
 // Thread model: one strand. The engine, the books and the feeds are plain members without locks:
 // construct, call every method and deliver on_mark_price()/on_book_ticker() on the same strand.
@@ -80,6 +81,8 @@ public:
     task<std::int64_t> server_time() override;
     // Delegates; a successful answer newer than the last price seen also feeds the engine.
     task<mark_price_state> mark_price(core::symbol symbol, request_priority priority) override;
+    // The market-data venue's numbers: paper trading filters signals on the real market.
+    task<market_stats_state> market_stats(market_stats_request request, request_priority priority) override;
 
     task<std::vector<balance_state>> balances() override;
     task<std::vector<position_state>> positions(request_priority priority) override;
@@ -110,6 +113,13 @@ public:
     // The current funding rate (e.g. from the venue's premium index); settled at each funding
     // time as marks arrive. Zero (the default) settles nothing.
     void set_funding_rate(const core::symbol& symbol, core::decimal rate);
+
+    // A position this paper account held before a restart (the engine lives in memory, the
+    // positions in the database): put back at its entry price when the instruments are loaded,
+    // without an order. Its stop is not restored here: the reconcile pass finds it missing and
+    // places it, as it would on a real venue.
+    void restore_position(core::symbol symbol, core::position_side side, core::decimal quantity,
+                          core::decimal entry_price);
 
     // Read-only view of the engine, for diagnostics and tests.
     [[nodiscard]] const sim::engine::exchange& engine() const noexcept { return engine_; }
@@ -153,6 +163,13 @@ private:
     core::exchange_id emulate_;
     sim::engine::exchange engine_;
     sim::engine::account_id account_ = "paper";
+    struct restored_position {
+        core::symbol symbol;
+        core::position_side side;
+        core::decimal quantity;
+        core::decimal entry_price;
+    };
+    std::vector<restored_position> to_restore_;  // applied by load_instruments()
     events::topic<events::order_update>* orders_topic_ = nullptr;
     events::topic<events::position_update>* positions_topic_ = nullptr;
     events::topic<events::balance_update>* balances_topic_ = nullptr;

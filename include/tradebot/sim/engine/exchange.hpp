@@ -82,6 +82,14 @@ public:
     // --- orders -------------------------------------------------------------------------
     [[nodiscard]] std::optional<rejection> validate_order(const account_id& a, const order_request& r) const;
     result<order> place_order(const account_id& a, const order_request& r);
+    // The next market order fills only this fraction of its quantity (floored to the step) and
+    // the rest expires: a thin book or the venue's price protection (Binance EXPIRED with an
+    // executedQty, Bybit Cancelled with a cumExecQty). A test fault; zero or one clears it.
+    void fill_next_market_partially(core::decimal fraction);
+    // Puts back a position that existed before a restart (paper trading: the engine lives in
+    // memory, the positions in the database): no order, no fee, no event. Needs the instrument.
+    std::optional<rejection> restore_position(const account_id& a, const core::symbol& s, core::side entry_side, core::decimal qty,
+                                  core::decimal entry_price);
     result<order> cancel_order(const account_id& a, const core::symbol& s, const order_ref& ref);
     std::vector<order> cancel_all_orders(const account_id& a, const core::symbol& s);
 
@@ -102,6 +110,9 @@ public:
     [[nodiscard]] std::optional<position_view> position(const account_id& a, const core::symbol& s) const;
     [[nodiscard]] std::optional<account_view> account_state(const account_id& a) const;
     [[nodiscard]] exchange_snapshot snapshot() const;
+    // Open interest in contracts: the long side of every simulated account. [U] a model only: the
+    // venue's figure also counts everyone else.
+    [[nodiscard]] core::decimal open_interest(const core::symbol& s) const;
 
     std::vector<event> drain_events();
     [[nodiscard]] const std::vector<event>& pending_events() const noexcept { return events_; }
@@ -168,6 +179,7 @@ private:
     std::map<order_id, order> orders_;
     std::map<order_id, conditional_order> conditionals_;
     std::vector<event> events_;
+    std::optional<core::decimal> next_market_fill_fraction_;
 };
 
 }  // namespace tradebot::sim::engine

@@ -5,6 +5,8 @@
 #include <optional>
 #include <string>
 
+#include "tradebot/core/decimal.hpp"
+
 namespace tradebot::sim::wire {
 
 // Faults a test arms through the control API (POST /sim/fault). One instance per venue; the
@@ -21,6 +23,9 @@ struct faults {
     std::optional<int> reject_next_code;
     std::string reject_next_message;
     bool empty_positions_once = false;  // the next position query returns no positions
+    // The next market order fills only this fraction, the rest expires (engine::exchange::
+    // fill_next_market_partially); handed to the engine by the order handler.
+    std::optional<core::decimal> partial_fill_next;
     // A position opened less than this long ago is missing from REST position queries
     // (Bybit's real lag; Binance's is zero). Set by scenario or control API.
     std::chrono::milliseconds position_visibility_delay{0};

@@ -1,0 +1,69 @@
+// GCC 12 reports a false -Wmismatched-new-delete for the frames of coroutines (asio aligned_new).
+#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
+
+// The market-quality read of the signal filters (venue_client::market_stats).
+
+#include <utility>
+
+#include "tradebot/exchange/bybit/client.hpp"
+#include "tradebot/exchange/bybit/rest_codec.hpp"
+
+namespace tradebot::exchange::bybit {
+
+venue_client::task<std::optional<kline_row>> client::kline_at(std::string venue_name, std::string_view interval,
+                                                              std::int64_t start_ms, request_priority priority) {
+    // start = end: the candle starting there. [U] that `end` bounds the startTime (the docs only
+    // say "end timestamp"); the parser picks the row by its startTime either way.
+    std::string path = "/v5/market/kline";
+    const auto at = std::to_string(start_ms);
+    std::string query = "category=linear&symbol=" + url_encode(venue_name) + "&interval=" + std::string{interval} +
+                        "&start=" + at + "&end=" + at + "&limit=1";
+    auto r = co_await rest_.get(std::move(path), std::move(query), false, priority);
+    if (!r) {
+        co_return r.error();
+    }
+    co_return parse_kline_at(*r, start_ms);
+}
+
+venue_client::task<market_stats_state> client::market_stats(market_stats_request request, request_priority priority) {
+    auto name = venue_name(request.symbol);
+    if (!name) {
+        co_return name.error();
+    }
+    market_stats_state out;
+    out.symbol = request.symbol;
+    if (request.open_interest) {
+        std::string path = "/v5/market/tickers";
+        std::string query = "category=linear&symbol=" + url_encode(*name);
+        auto r = co_await rest_.get(std::move(path), std::move(query), false, priority);
+        if (!r) {
+            co_return r.error();
+        }
+        auto value = parse_open_interest_value(*r, symbols_);
+        if (!value) {
+            co_return value.error();
+        }
+        out.open_interest_usdt = *value;
+    }
+    if (request.volume_1h) {
+        auto k = co_await kline_at(*name, "60", hour_start(request.signal_ms), priority);
+        if (!k) {
+            co_return k.error();
+        }
+        if (*k) {
+            out.volume_1h_usdt = (*k)->turnover;
+        }
+    }
+    if (request.price_change_5min) {
+        auto k = co_await kline_at(*name, "5", request.signal_ms - five_minutes_ms, priority);
+        if (!k) {
+            co_return k.error();
+        }
+        if (*k) {
+            out.price_change_5min_percent = change_percent((*k)->open, (*k)->close);
+        }
+    }
+    co_return out;
+}
+
+}  // namespace tradebot::exchange::bybit
