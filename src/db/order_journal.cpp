@@ -54,6 +54,30 @@ std::int64_t insert_row(pqxx::work& tx, const order_record& o, const std::string
     return r[0][0].as<std::int64_t>();
 }
 
+// Applies `u` to the locked row `current` unless it would move the row backwards (REST answers
+// and stream reports race) or the row is final already.
+order_journal::venue_result advance(pqxx::work& tx, order_record current, const order_update& u) {
+    order_journal::venue_result out{std::move(current), false};
+    if (is_terminal(out.order.status) || progress(u.status) < progress(out.order.status)) {
+        return out;
+    }
+    const auto filled = opt_numeric_text(u.filled_quantity);
+    const auto avg = opt_numeric_text(u.average_price);
+    const auto r = tx.exec_params(
+        "UPDATE orders SET status = $2, "
+        "sent_at = CASE WHEN $2 = 'pending' THEN sent_at ELSE coalesce(sent_at, now()) END, "
+        "filled_qty = greatest(filled_qty, coalesce($3::numeric, filled_qty)), "
+        "avg_price = coalesce($4::numeric, avg_price), venue_order_id = coalesce($5, venue_order_id), "
+        "error_code = coalesce($6, error_code), error_message = coalesce($7, error_message), "
+        "algo_id = coalesce($8, algo_id) WHERE id = $1 RETURNING " +
+            detail::order_columns(),
+        out.order.id, std::string{to_string(u.status)}, c_or_null(filled), c_or_null(avg),
+        c_or_null(u.venue_order_id), c_or_null(u.error_code), c_or_null(u.error_message), c_or_null(u.algo_id));
+    out.order = detail::read_order(r[0]);
+    out.applied = true;
+    return out;
+}
+
 }  // namespace
 
 boost::asio::awaitable<result<order_journal::journaled>> order_journal::insert_next_attempt(order_record o) {
@@ -88,18 +112,10 @@ boost::asio::awaitable<result<std::int64_t>> order_journal::insert_pending(order
 boost::asio::awaitable<result<void>> order_journal::update(std::int64_t id, order_update u) {
     auto job = [id, u = std::move(u)](pqxx::work& tx) {
         skip_fsync(tx);
-        std::string sql = "UPDATE orders SET status = " + tx.quote(std::string{to_string(u.status)});
-        if (u.status == order_status::sent) {
-            sql += ", sent_at = now()";
+        const auto cur = tx.exec_params(detail::order_select() + "WHERE id = $1 FOR UPDATE", id);
+        if (!cur.empty()) {
+            advance(tx, detail::read_order(cur[0]), u);
         }
-        if (u.filled_quantity) sql += ", filled_qty = " + tx.quote(u.filled_quantity->to_string()) + "::numeric";
-        if (u.average_price) sql += ", avg_price = " + tx.quote(u.average_price->to_string()) + "::numeric";
-        if (u.venue_order_id) sql += ", venue_order_id = " + tx.quote(*u.venue_order_id);
-        if (u.error_code) sql += ", error_code = " + tx.quote(*u.error_code);
-        if (u.error_message) sql += ", error_message = " + tx.quote(*u.error_message);
-        if (u.algo_id) sql += ", algo_id = " + tx.quote(*u.algo_id);
-        sql += " WHERE id = " + std::to_string(id);
-        tx.exec(sql);
     };
     co_return co_await transact(db_, std::move(job));
 }
@@ -116,6 +132,23 @@ boost::asio::awaitable<result<bool>> order_journal::mark_sent(std::int64_t id) {
     co_return co_await transact(db_, std::move(job));
 }
 
+boost::asio::awaitable<result<int>> order_journal::end_open_stops(std::int64_t position_id, order_status status,
+                                                                 std::string why, std::optional<std::int64_t> keep) {
+    if (!is_terminal(status)) {
+        co_return error{errc::invalid_argument, "order_journal::end_open_stops needs a terminal status"};
+    }
+    auto job = [position_id, status, why = std::move(why), keep](pqxx::work& tx) {
+        skip_fsync(tx);
+        const auto r = tx.exec_params(
+            "UPDATE orders SET status = $2, error_message = coalesce(error_message, $3) "
+            "WHERE position_id = $1 AND purpose IN ('stop', 'trailing') "
+            "AND status IN ('pending', 'sent', 'unknown', 'new', 'partially_filled') AND id <> $4",
+            position_id, std::string{to_string(status)}, why, keep.value_or(0));
+        return static_cast<int>(r.affected_rows());
+    };
+    co_return co_await transact(db_, std::move(job));
+}
+
 boost::asio::awaitable<result<std::optional<order_journal::venue_result>>> order_journal::update_from_venue(
     std::string client_order_id, order_update u) {
     auto job = [cid = std::move(client_order_id), u = std::move(u)](pqxx::work& tx) -> std::optional<venue_result> {
@@ -125,25 +158,7 @@ boost::asio::awaitable<result<std::optional<order_journal::venue_result>>> order
         if (cur.empty()) {
             return std::nullopt;
         }
-        venue_result out{detail::read_order(cur[0]), false};
-        if (is_terminal(out.order.status) || progress(u.status) < progress(out.order.status)) {
-            return out;
-        }
-        const auto filled = opt_numeric_text(u.filled_quantity);
-        const auto avg = opt_numeric_text(u.average_price);
-        const auto r = tx.exec_params(
-            "UPDATE orders SET status = $2, "
-            "sent_at = CASE WHEN $2 = 'pending' THEN sent_at ELSE coalesce(sent_at, now()) END, "
-            "filled_qty = greatest(filled_qty, coalesce($3::numeric, filled_qty)), "
-            "avg_price = coalesce($4::numeric, avg_price), venue_order_id = coalesce($5, venue_order_id), "
-            "error_code = coalesce($6, error_code), error_message = coalesce($7, error_message), "
-            "algo_id = coalesce($8, algo_id) WHERE id = $1 RETURNING " +
-                detail::order_columns(),
-            out.order.id, std::string{to_string(u.status)}, c_or_null(filled), c_or_null(avg),
-            c_or_null(u.venue_order_id), c_or_null(u.error_code), c_or_null(u.error_message), c_or_null(u.algo_id));
-        out.order = detail::read_order(r[0]);
-        out.applied = true;
-        return out;
+        return advance(tx, detail::read_order(cur[0]), u);
     };
     co_return co_await transact(db_, std::move(job));
 }

@@ -18,12 +18,29 @@ bool clear_of_mark(const exchange::instrument_rules& rules, core::position_side 
 
 int signum_against(decimal price, decimal reference) { return (price > reference) - (price < reference); }
 
+// The stop as the venue will see it, through the instrument's filters.
+stop_decision checked(const exchange::instrument_rules& rules, const stop_inputs& in, place_stop stop) {
+    const exchange::order_intent intent{
+        .type = core::order_type::stop_market,
+        .side = core::exit_side(in.side),
+        .quantity = decimal{},
+        .price = std::nullopt,
+        .trigger_price = stop.trigger,
+        .mark_price = in.mark_price,
+        .reduce_only = true,
+        .close_position = true,
+    };
+    if (auto violation = rules.validate(intent)) return stop_refused{stop_refusal::rejected_by_rules, violation};
+    return stop;
+}
+
 }  // namespace
 
 std::string_view to_string(stop_basis v) noexcept {
     switch (v) {
         case stop_basis::entry: return "entry";
         case stop_basis::mark: return "mark";
+        case stop_basis::recorded: return "recorded";
     }
     return "unknown";
 }
@@ -33,6 +50,7 @@ std::string_view to_string(stop_refusal v) noexcept {
         case stop_refusal::bad_price: return "bad_price";
         case stop_refusal::unplaceable: return "unplaceable";
         case stop_refusal::rejected_by_rules: return "rejected_by_rules";
+        case stop_refusal::crossed: return "crossed";
     }
     return "unknown";
 }
@@ -57,7 +75,16 @@ stop_decision stop_policy::restore_stop(const exchange::instrument_rules& rules,
     if (!in.entry_price.is_positive() || !in.mark_price.is_positive()) return stop_refused{stop_refusal::bad_price, {}};
     const decimal pct = in.percent.value_or(settings_.percent);
     const bool drifted = detail::deviates_more_than(in.mark_price, in.entry_price, pct);
-    return place_from(rules, in, drifted ? stop_basis::mark : stop_basis::entry);
+    auto decision = place_from(rules, in, drifted ? stop_basis::mark : stop_basis::entry);
+    if (!in.last_stop || !in.last_stop->is_positive()) return decision;
+    const auto* refused = std::get_if<stop_refused>(&decision);
+    if (refused != nullptr && refused->reason == stop_refusal::bad_price) return decision;
+    const decimal last = rules.stop_price(in.side, *in.last_stop);
+    if (!clear_of_mark(rules, in.side, last, in.mark_price)) return stop_refused{stop_refusal::crossed, {}};
+    const auto* placed = std::get_if<place_stop>(&decision);
+    if (placed != nullptr && !detail::better(in.side, last, placed->trigger)) return decision;
+    return checked(rules, in,
+                   place_stop{.trigger = last, .basis = stop_basis::recorded, .base_price = last, .distance_percent = {}});
 }
 
 stop_decision stop_policy::place_from(const exchange::instrument_rules& rules, const stop_inputs& in,
@@ -86,18 +113,7 @@ stop_decision stop_policy::place_from(const exchange::instrument_rules& rules, c
         return stop_refused{stop_refusal::unplaceable, {}};
     }
 
-    const exchange::order_intent intent{
-        .type = core::order_type::stop_market,
-        .side = core::exit_side(in.side),
-        .quantity = decimal{},
-        .price = std::nullopt,
-        .trigger_price = *trigger,
-        .mark_price = in.mark_price,
-        .reduce_only = true,
-        .close_position = true,
-    };
-    if (auto violation = rules.validate(intent)) return stop_refused{stop_refusal::rejected_by_rules, violation};
-    return place_stop{.trigger = *trigger, .basis = basis, .base_price = base, .distance_percent = distance};
+    return checked(rules, in, place_stop{.trigger = *trigger, .basis = basis, .base_price = base, .distance_percent = distance});
 }
 
 reuse_verdict stop_policy::stop_is_reusable(const exchange::instrument_rules& rules, const existing_stop& existing,

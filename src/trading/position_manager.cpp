@@ -33,6 +33,20 @@ order_executor_options executor_options(const config::settings& s) {
 // How long a failed close waits before the next price may try again.
 constexpr std::chrono::seconds close_retry_pause{30};
 
+db::order_status journal_status(events::order_status s) {
+    switch (s) {
+        case events::order_status::new_:
+        case events::order_status::untriggered: return db::order_status::new_;
+        case events::order_status::partially_filled: return db::order_status::partially_filled;
+        case events::order_status::filled: return db::order_status::filled;
+        case events::order_status::canceled: return db::order_status::canceled;
+        case events::order_status::rejected: return db::order_status::rejected;
+        case events::order_status::expired: return db::order_status::expired;
+        case events::order_status::triggered: return db::order_status::triggered;
+    }
+    return db::order_status::unknown;
+}
+
 }  // namespace
 
 position_manager::position_manager(asio::any_io_executor strand, exchange::venue_client& venue,
@@ -42,6 +56,7 @@ position_manager::position_manager(asio::any_io_executor strand, exchange::venue
     : strand_{std::move(strand)},
       venue_{venue},
       positions_{positions},
+      journal_{journal},
       audit_{audit},
       metrics_{metrics},
       settings_{settings},
@@ -236,7 +251,11 @@ void position_manager::make_trailing(live_position& pos, std::optional<protectio
 }
 
 stop_target position_manager::target_of(const live_position& pos) const {
-    return stop_target{pos.id, pos.symbol, pos.side, pos.quantity, pos.entry_price};
+    std::optional<core::decimal> last_stop;
+    if (pos.stop) {
+        last_stop = pos.stop->trigger_price;
+    }
+    return stop_target{pos.id, pos.symbol, pos.side, pos.quantity, pos.entry_price, last_stop};
 }
 
 asio::awaitable<open_result> position_manager::open(entry_intent intent) {
@@ -328,7 +347,13 @@ void position_manager::on_mark(const events::mark_price& m) {
 }
 
 void position_manager::on_order(const events::order_update& u) {
-    if (u.exchange != venue() || stopped_ || u.status != events::order_status::filled || !live_.contains(u.symbol)) {
+    if (u.exchange != venue() || stopped_) {
+        return;
+    }
+    if (core::client_order_id::parse(u.client_order_id)) {
+        spawn(journal_report(u), "journal report");
+    }
+    if (u.status != events::order_status::filled || !live_.contains(u.symbol)) {
         return;
     }
     const auto& pos = live_.at(u.symbol);
@@ -336,6 +361,36 @@ void position_manager::on_order(const events::order_update& u) {
     // exit price the reconcile pass can record.
     if (u.side == core::exit_side(pos.side) && u.average_price.is_positive()) {
         exit_fills_.insert_or_assign(u.symbol, u.average_price);
+    }
+}
+
+asio::awaitable<void> position_manager::journal_report(events::order_update u) {
+    db::order_update row;
+    row.status = journal_status(u.status);
+    row.filled_quantity = u.filled_quantity;
+    if (u.average_price.is_positive()) {
+        row.average_price = u.average_price;
+    }
+    if (!u.exchange_order_id.empty()) {
+        row.venue_order_id = u.exchange_order_id;
+    }
+    if (!u.reject_reason.empty()) {
+        row.error_message = u.reject_reason;
+    }
+    auto saved = co_await journal_.update_from_venue(u.client_order_id, std::move(row));
+    if (!saved) {
+        // The next lookup by client id (restart, reconcile) brings the row up to date.
+        logging::warn(log_, "order report not journaled", kv("client_id", u.client_order_id),
+                      kv("error", saved.error().describe()));
+    }
+}
+
+asio::awaitable<void> position_manager::journal_ended_stops(std::int64_t position_id, db::order_status status,
+                                                           std::string why) {
+    auto ended = co_await journal_.end_open_stops(position_id, status, why);
+    if (!ended) {
+        logging::warn(log_, "ended stops not journaled", kv("position", position_id), kv("reason", why),
+                      kv("error", ended.error().describe()));
     }
 }
 
@@ -527,6 +582,10 @@ asio::awaitable<void> position_manager::record_closed(live_position pos, std::op
     auto saved = co_await positions_.transition(pos.id, pos.version, db::position_state::closed, std::move(u));
     if (!saved) {
         logging::error(log_, "cannot record the close", kv("position", pos.id), kv("error", saved.error().describe()));
+    }
+    if (pos.stop && !pos.stop->client_id) {
+        // A position stop ends with its position, and no report names it.
+        co_await journal_ended_stops(pos.id, db::order_status::expired, "ended with the position");
     }
     metrics_.exit(venue(), reason);
     audit("position_closed", pos, reason, std::move(data));

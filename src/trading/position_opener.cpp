@@ -103,7 +103,7 @@ asio::awaitable<open_result> position_opener::open(entry_intent intent, exchange
         }
     }
 
-    stop_target target{r.position_id, intent.symbol, intent.side, r.quantity, r.entry_price};
+    stop_target target{r.position_id, intent.symbol, intent.side, r.quantity, r.entry_price, std::nullopt};
     auto stop = co_await stops_.place_initial(target, rules);
     if (!stop) {
         co_return co_await close_unprotected(std::move(r), intent, version, std::move(stop.reason));

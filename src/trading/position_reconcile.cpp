@@ -269,6 +269,9 @@ asio::awaitable<void> position_manager::protect(live_position& pos, const std::v
     pos.busy = true;
     auto target = target_of(pos);
     auto rules_copy = *rule;
+    const auto position_id = pos.id;
+    co_await journal_ended_stops(position_id, db::order_status::canceled, "not on the venue at reconcile");
+    // `pos` may be gone after any co_await: it is looked up again below.
     auto restored = co_await stops_.restore(std::move(target), std::move(rules_copy));
     auto it = live_.find(symbol);
     if (it == live_.end()) {
@@ -277,11 +280,13 @@ asio::awaitable<void> position_manager::protect(live_position& pos, const std::v
     auto& p = it->second;
     p.busy = false;
     if (!restored) {
-        // Rule 3: a position that cannot be protected is closed.
-        logging::critical(log_, "stop cannot be restored, closing", kv("position", p.id), kv("symbol", symbol.str()),
-                          kv("reason", restored.reason));
+        // Rule 3: a position that cannot be protected is closed; so is one whose recorded stop the
+        // mark has crossed while it was missing: that stop would have closed it.
+        const bool crossed = restored.refusal == protection::stop_refusal::crossed;
+        logging::critical(log_, crossed ? "recorded stop crossed while missing, closing" : "stop cannot be restored, closing",
+                          kv("position", p.id), kv("symbol", symbol.str()), kv("reason", restored.reason));
         p.busy = true;
-        co_await close_live(symbol, core::order_purpose::exit, "stop_failed");
+        co_await close_live(symbol, core::order_purpose::exit, crossed ? "stop_crossed" : "stop_failed");
         co_return;
     }
     metrics_.stop_restored(venue());

@@ -57,11 +57,13 @@ asio::awaitable<stop_outcome> stop_loss_manager::place(stop_target target, excha
         in.entry_price = target.entry_price;
         in.mark_price = mark->mark_price;
         in.attempt = attempt;
+        in.last_stop = target.last_stop;
         const auto decision =
             b == basis::initial ? policy_.initial_stop(rules, in) : policy_.restore_stop(rules, in);
         if (const auto* refused = std::get_if<protection::stop_refused>(&decision)) {
             out.reason = std::string{"stop refused by policy: "} + std::string{protection::to_string(refused->reason)};
             out.error.reset();
+            out.refusal = refused->reason;
             co_return out;
         }
         const auto trigger = std::get<protection::place_stop>(decision).trigger;
@@ -72,7 +74,7 @@ asio::awaitable<stop_outcome> stop_loss_manager::place(stop_target target, excha
         }
         auto request = fixed_stop(target, trigger, journaled->second);
         auto placed = co_await venue_.place_stop(std::move(request));
-        co_await journal_result(journaled->first, placed);
+        co_await journal_result(target.position_id, journaled->first, placed);
         if (placed) {
             out.placed = stop_placed{*placed, trigger, attempt + 1};
             out.reason.clear();
@@ -122,7 +124,7 @@ asio::awaitable<stop_outcome> stop_loss_manager::move(stop_target target, exchan
     }
     auto request = fixed_stop(target, trigger, journaled->second);
     auto moved = co_await venue_.amend_stop(std::move(current), std::move(request));
-    co_await journal_result(journaled->first, moved);
+    co_await journal_result(target.position_id, journaled->first, moved);
     if (moved) {
         out.placed = stop_placed{*moved, trigger, 1};
         co_return out;
@@ -173,7 +175,7 @@ asio::awaitable<std::optional<std::pair<std::int64_t, core::client_order_id>>> s
     co_return std::make_pair(journaled->id, journaled->client_id);
 }
 
-asio::awaitable<void> stop_loss_manager::journal_result(std::int64_t journal_id,
+asio::awaitable<void> stop_loss_manager::journal_result(std::int64_t position_id, std::int64_t journal_id,
                                                         const exchange::result<exchange::stop_state>& r) {
     db::order_update u;
     if (r) {
@@ -191,6 +193,13 @@ asio::awaitable<void> stop_loss_manager::journal_result(std::int64_t journal_id,
     if (!saved) {
         logging::error(log_, "stop journal update failed", kv("journal_id", journal_id),
                        kv("error", saved.error().describe()));
+    }
+    if (r && !r->client_id) {
+        auto ended = co_await journal_.end_open_stops(position_id, db::order_status::canceled, "replaced", journal_id);
+        if (!ended) {
+            logging::warn(log_, "replaced stops not journaled", kv("position", position_id),
+                          kv("error", ended.error().describe()));
+        }
     }
 }
 

@@ -46,6 +46,8 @@ public:
     // Inserts `o` as pending with the next attempt number of (position, purpose) and the client
     // id made from it. `o.position_id` is required.
     [[nodiscard]] boost::asio::awaitable<result<journaled>> insert_next_attempt(order_record o);
+    // Applies a REST answer to row `id`, by the same forward-only rule as update_from_venue: a
+    // stream report that arrived first is not overwritten.
     [[nodiscard]] boost::asio::awaitable<result<void>> update(std::int64_t id, order_update u);
     // The request has left: pending -> sent and sent_at, once. A venue report that arrived first
     // keeps its status. false when there is no such row.
@@ -66,6 +68,12 @@ public:
     // Orders whose outcome the venue has not confirmed (pending, sent, unknown) for `mode`.
     [[nodiscard]] boost::asio::awaitable<result<std::vector<order_record>>> unresolved(core::mode mode);
     [[nodiscard]] boost::asio::awaitable<result<std::vector<order_record>>> for_position(std::int64_t position_id);
+    // Ends the position's open stop and trailing rows (all but `keep`) with `status` (terminal)
+    // and `why`: for stops the venue reports without our client id (a Bybit position stop), and
+    // for one found missing. Returns how many rows it ended.
+    [[nodiscard]] boost::asio::awaitable<result<int>> end_open_stops(std::int64_t position_id, order_status status,
+                                                                     std::string why,
+                                                                     std::optional<std::int64_t> keep = std::nullopt);
 
 private:
     database& db_;

@@ -22,12 +22,16 @@ struct stop_inputs {
     int attempt = 0;
     // Per-position stop-loss percent (signal's stop_loss_filter); nullopt: settings.percent.
     std::optional<core::decimal> percent;
+    // restore_stop only: the stop last recorded for the position (moved by trailing or breakeven
+    // perhaps). A restore never gives that protection back.
+    std::optional<core::decimal> last_stop;
 };
 
 // Where the stop distance was measured from.
 enum class stop_basis : std::uint8_t {
     entry,  // the fill price
     mark,   // the mark price: the entry-based stop was already crossed or within one tick of it
+    recorded,  // the stop last recorded for the position (restore_stop), tighter than entry or mark
 };
 
 // Place a stop-market (reduce-only, opposite side) with this trigger.
@@ -47,6 +51,9 @@ enum class stop_refusal : std::uint8_t {
     unplaceable,
     // The trigger fails an instrument filter (see `violation`), e.g. below min_price.
     rejected_by_rules,
+    // restore_stop: the mark is at, beyond or within one tick of the stop last recorded for the
+    // position: that stop would have fired, so the caller closes the position.
+    crossed,
 };
 
 struct stop_refused {
@@ -101,7 +108,9 @@ public:
 
     // The stop for a live position found without one (§4.1 periodic check): base = entry, but the
     // mark when the price has drifted from entry by more than the stop percent (either way), then
-    // the same crossing guard as initial_stop.
+    // the same crossing guard as initial_stop. With in.last_stop, the tighter of the two: a
+    // trailing stop lost on the venue comes back where it was, not at the entry distance; and a
+    // last stop the mark has crossed is refused as `crossed`.
     [[nodiscard]] stop_decision restore_stop(const exchange::instrument_rules& rules, const stop_inputs& in) const;
 
     // Whether an existing stop may be kept instead of placing `wanted_trigger`.

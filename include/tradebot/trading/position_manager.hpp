@@ -100,6 +100,11 @@ public:
 private:
     void on_mark(const events::mark_price& m);
     void on_order(const events::order_update& u);
+    // A stream report on one of our orders, written to its journal row (forward only).
+    boost::asio::awaitable<void> journal_report(events::order_update u);
+    // Ends the position's open stop rows: the stops are gone without a report naming them.
+    boost::asio::awaitable<void> journal_ended_stops(std::int64_t position_id, db::order_status status,
+                                                     std::string why);
     void on_position(const events::position_update& u);
     void on_stream(const events::stream_state& s);
     // A position the stream says is flat: confirm with two reads a moment apart, then record it.
@@ -130,6 +135,7 @@ private:
     boost::asio::any_io_executor strand_;
     exchange::venue_client& venue_;
     db::position_repository& positions_;
+    db::order_journal& journal_;
     db::event_log& audit_;
     trading_metrics& metrics_;
     const config::settings& settings_;

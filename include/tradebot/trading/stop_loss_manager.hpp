@@ -31,6 +31,7 @@ struct stop_target {
     core::position_side side = core::position_side::long_;
     core::decimal quantity;
     core::decimal entry_price;
+    std::optional<core::decimal> last_stop;  // the recorded stop: restore() never places a looser one
 };
 
 struct stop_placed {
@@ -45,6 +46,8 @@ struct stop_outcome {
     std::string reason;  // when not placed: for the position's close_reason and the log
     // The last venue error, when the venue refused (nullopt: the policy refused to place at all).
     std::optional<exchange::error> error;
+    // Why the policy refused to place at all (nullopt: it did not refuse).
+    std::optional<protection::stop_refusal> refusal;
 
     [[nodiscard]] explicit operator bool() const noexcept { return placed.has_value(); }
 };
@@ -81,7 +84,10 @@ private:
     // Journals one stop attempt; nullopt when the journal is unavailable (nothing is sent then).
     boost::asio::awaitable<std::optional<std::pair<std::int64_t, core::client_order_id>>> journal_attempt(
         const stop_target& target, core::decimal trigger, core::order_purpose purpose);
-    boost::asio::awaitable<void> journal_result(std::int64_t journal_id, const exchange::result<exchange::stop_state>& r);
+    // The venue's answer on the stop's row; a stop the venue knows without our client id (one per
+    // position, replaced in place) also ends the position's older stop rows: no report will.
+    boost::asio::awaitable<void> journal_result(std::int64_t position_id, std::int64_t journal_id,
+                                                const exchange::result<exchange::stop_state>& r);
     boost::asio::awaitable<std::optional<exchange::stop_state>> find_live_stop(const stop_target& target);
 
     exchange::venue_client& venue_;

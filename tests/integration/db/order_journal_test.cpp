@@ -199,6 +199,41 @@ TEST_F(OrderJournalTest, VenueReportsOnlyMoveAnOrderForward) {
     EXPECT_FALSE(stranger->has_value());
 }
 
+TEST_F(OrderJournalTest, ALateRestAnswerDoesNotUndoTheStreamReport) {
+    const auto pos = open_position("BTCUSDT", core::exchange_id::binance);
+    const auto o = stop_order(pos, 0);
+    const auto id = insert(o);
+    // The stop fired and the stream said so before the placement's own answer was written.
+    ASSERT_TRUE(await(journal().update_from_venue(o.client_order_id, report(order_status::triggered))));
+    auto answer = report(order_status::new_);
+    answer.venue_order_id = "4000000001";
+    ASSERT_TRUE(await(journal().update(id, answer)));
+    EXPECT_EQ(by_client_id(o.client_order_id).status, order_status::triggered);
+    ASSERT_TRUE(await(journal().update(id, report(order_status::filled, "1"))));
+    EXPECT_EQ(by_client_id(o.client_order_id).status, order_status::filled);
+    ASSERT_TRUE(await(journal().update(id, report(order_status::canceled))));
+    EXPECT_EQ(by_client_id(o.client_order_id).status, order_status::filled);
+}
+
+TEST_F(OrderJournalTest, EndOpenStopsEndsAllButTheKeptAndFinalRows) {
+    const auto pos = open_position("SOLUSDT", core::exchange_id::bybit);
+    const auto first = stop_order(pos, 0);
+    const auto fired = stop_order(pos, 1);
+    const auto kept = stop_order(pos, 2);
+    insert(first);
+    insert(fired);
+    const auto kept_id = insert(kept);
+    ASSERT_TRUE(await(journal().update_from_venue(fired.client_order_id, report(order_status::filled))));
+    const auto ended = await(journal().end_open_stops(pos, order_status::canceled, "replaced", kept_id));
+    ASSERT_TRUE(ended) << ended.error();
+    EXPECT_EQ(*ended, 1);
+    EXPECT_EQ(by_client_id(first.client_order_id).status, order_status::canceled);
+    EXPECT_EQ(by_client_id(first.client_order_id).error_message, std::optional<std::string>{"replaced"});
+    EXPECT_EQ(by_client_id(fired.client_order_id).status, order_status::filled);
+    EXPECT_EQ(by_client_id(kept.client_order_id).status, order_status::pending);
+    EXPECT_FALSE(await(journal().end_open_stops(pos, order_status::new_, "not final")));
+}
+
 TEST_F(OrderJournalTest, RejectionKeepsTheVenueErrorText) {
     const auto pos = open_position("PEPEUSDT", core::exchange_id::bybit);
     const auto o = stop_order(pos, 0);

@@ -352,6 +352,20 @@ protected:
         return r[0][0].as<int>();
     }
 
+    // The journal statuses of a position's orders of one purpose, oldest first.
+    std::string journal_statuses(std::int64_t position, std::string_view purpose) {
+        pqxx::connection conn{url_};
+        pqxx::work tx{conn};
+        tx.exec("SET search_path TO \"" + schema_ + "\"");
+        std::string out;
+        for (const auto& r : tx.exec_params("SELECT status FROM orders WHERE position_id = $1 AND purpose = $2 "
+                                            "ORDER BY id",
+                                            position, std::string{purpose})) {
+            out += r[0].as<std::string>() + " ";
+        }
+        return out;
+    }
+
     core::manual_clock clock_;
     config::settings settings_;
     prometheus::Registry registry_;

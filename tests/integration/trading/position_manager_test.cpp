@@ -220,6 +220,42 @@ TEST_F(trading_test, a_restart_restores_a_stop_that_went_missing) {
     EXPECT_EQ(row(r.position_id).state, db::position_state::protected_);
 }
 
+TEST_F(trading_test, a_trailed_stop_lost_on_the_venue_comes_back_at_its_trailed_level) {
+    start_manager();
+    const auto r = await(manager_->open(intent(btc, core::position_side::long_, "0.010"_d)));
+    ASSERT_EQ(r.kind, open_result_kind::protected_);
+    mark(btc, "61000.00"_d);
+    ASSERT_EQ(stop_trigger(venue_stops(btc)), "60695.00"_d);
+    for (auto& s : venue_stops(btc)) {
+        ASSERT_TRUE(await(paper_->cancel_stop(s)));
+    }
+    start_manager();
+    // Not 2 % below entry (58800.10): the protection trailing had gained is kept.
+    EXPECT_EQ(stop_trigger(venue_stops(btc)), "60695.00"_d);
+    EXPECT_EQ(row(r.position_id).stop_price, "60695.00"_d);
+    // The stream's reports reached the journal: the first stop gave way to the trailing move, the
+    // moved one was lost and replaced.
+    EXPECT_EQ(journal_statuses(r.position_id, "stop"), "canceled new ");
+    EXPECT_EQ(journal_statuses(r.position_id, "trailing"), "canceled ");
+}
+
+TEST_F(trading_test, a_position_whose_lost_stop_the_mark_crossed_is_closed) {
+    start_manager();
+    const auto r = await(manager_->open(intent(btc, core::position_side::long_, "0.010"_d)));
+    ASSERT_EQ(r.kind, open_result_kind::protected_);
+    mark(btc, "61000.00"_d);
+    ASSERT_EQ(stop_trigger(venue_stops(btc)), "60695.00"_d);
+    for (auto& s : venue_stops(btc)) {
+        ASSERT_TRUE(await(paper_->cancel_stop(s)));
+    }
+    mark(btc, "60600.00"_d);  // through the stop that is no longer there
+    start_manager();
+    const auto p = row(r.position_id);
+    EXPECT_EQ(p.state, db::position_state::closed);
+    EXPECT_EQ(p.close_reason, "stop_crossed");
+    EXPECT_TRUE(venue_positions().empty());
+}
+
 // A crash can end an open after any step it persisted; the next start finishes or rolls back.
 TEST_F(trading_test, a_restart_rolls_back_an_entry_never_sent_and_finishes_one_that_filled) {
     const auto never_sent = pending_row(btc);  // the row, then the crash

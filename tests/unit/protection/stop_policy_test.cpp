@@ -21,7 +21,8 @@ protected:
                            .entry_price = core::decimal::from_string(entry),
                            .mark_price = core::decimal::from_string(mark),
                            .attempt = attempt,
-                           .percent = std::nullopt};
+                           .percent = std::nullopt,
+                           .last_stop = std::nullopt};
     }
 
     static place_stop placed(const stop_decision& d) {
@@ -167,6 +168,38 @@ TEST_F(stop_policy_test, restore_after_adverse_drift_uses_the_mark) {
     const auto p = placed(policy_.restore_stop(rules_, in(position_side::long_, "100", "97")));
     EXPECT_EQ(p.basis, stop_basis::mark);
     EXPECT_EQ(p.trigger, "95.06"_d);
+}
+
+TEST_F(stop_policy_test, restore_keeps_a_recorded_stop_tighter_than_its_own) {
+    auto i = in(position_side::long_, "100", "101.50");
+    i.last_stop = "100.99"_d;  // trailed up
+    const auto p = placed(policy_.restore_stop(rules_, i));
+    EXPECT_EQ(p.basis, stop_basis::recorded);
+    EXPECT_EQ(p.trigger, "100.99"_d);
+    auto s = in(position_side::short_, "100", "98");
+    s.last_stop = "98.49"_d;
+    EXPECT_EQ(placed(policy_.restore_stop(rules_, s)).trigger, "98.49"_d);
+}
+
+TEST_F(stop_policy_test, restore_tightens_past_a_looser_recorded_stop) {
+    auto i = in(position_side::long_, "100", "105");
+    i.last_stop = "98.00"_d;  // the initial stop; the price ran without trailing
+    const auto p = placed(policy_.restore_stop(rules_, i));
+    EXPECT_EQ(p.basis, stop_basis::mark);
+    EXPECT_EQ(p.trigger, "102.90"_d);
+}
+
+TEST_F(stop_policy_test, restore_refuses_a_recorded_stop_the_mark_has_crossed) {
+    auto i = in(position_side::long_, "100", "100.50");
+    i.last_stop = "100.60"_d;
+    EXPECT_EQ(refused(policy_.restore_stop(rules_, i)).reason, stop_refusal::crossed);
+    i.last_stop = "100.49"_d;  // one tick under the mark: would fire on the next tick
+    EXPECT_EQ(refused(policy_.restore_stop(rules_, i)).reason, stop_refusal::crossed);
+    i.last_stop = "100.48"_d;
+    EXPECT_EQ(placed(policy_.restore_stop(rules_, i)).trigger, "100.48"_d);
+    auto s = in(position_side::short_, "100", "99");
+    s.last_stop = "98.90"_d;
+    EXPECT_EQ(refused(policy_.restore_stop(rules_, s)).reason, stop_refusal::crossed);
 }
 
 TEST_F(stop_policy_test, restore_with_bad_mark_places_nothing) {
