@@ -269,8 +269,10 @@ asio::awaitable<void> position_manager::protect(live_position& pos, const std::v
     pos.busy = true;
     auto target = target_of(pos);
     auto rules_copy = *rule;
-    const auto position_id = pos.id;
-    co_await journal_ended_stops(position_id, db::order_status::canceled, "not on the venue at reconcile");
+    if (pos.stop) {  // a recorded stop the venue no longer lists (an adopted position has none)
+        const auto position_id = pos.id;
+        co_await journal_ended_stops(position_id, db::order_status::canceled, "not on the venue at reconcile");
+    }
     // `pos` may be gone after any co_await: it is looked up again below.
     auto restored = co_await stops_.restore(std::move(target), std::move(rules_copy));
     auto it = live_.find(symbol);
