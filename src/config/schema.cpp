@@ -149,6 +149,7 @@ std::vector<field> build_fields() {
     f.push_back(duration_field(TB_KEY(protection.trailing.unprotected_window_alert_ms), 1, 60000));
     f.push_back(duration_field(TB_KEY(protection.trailing.peak_save_interval_seconds), 0, 3600));
     f.push_back(decimal_field(TB_KEY(protection.trailing.peak_save_min_change_percent), percent_or_zero));
+    f.push_back(bool_field(TB_KEY(protection.trailing.venue_native)));
     f.push_back(bool_field(TB_KEY(protection.aged.enabled)));
     f.push_back(duration_field(TB_KEY(protection.aged.max_age_hours), 1, 720));
     f.push_back(duration_field(TB_KEY(protection.aged.grace_period_hours), 0, 720));

@@ -195,6 +195,14 @@ void resolve_and_validate(settings& s, const std::map<std::string, raw_value>& v
                    "must not exceed risk.max_positions (" + std::to_string(s.risk.max_positions) + ")",
                    {"risk.max_positions"});
     }
+    const auto& trailing = s.protection.trailing;
+    const auto callback = trailing.callback_percent;
+    if (trailing.venue_native && (callback < core::decimal::from_raw(1, 1) || callback > core::decimal::from_int(10))) {
+        check.fail("protection.trailing.callback_percent",
+                   "must be between 0.1 and 10 with protection.trailing.venue_native (Binance callbackRate), got " +
+                       callback.to_string(),
+                   {"protection.trailing.venue_native"});
+    }
     if (s.protection.aged.loss_step_percent > s.protection.aged.max_loss_percent) {
         check.fail("protection.aged.loss_step_percent",
                    "must not exceed protection.aged.max_loss_percent (" +

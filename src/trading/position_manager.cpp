@@ -175,6 +175,15 @@ asio::awaitable<bool> position_manager::start() {
         if (pos.entry_price.is_positive()) {
             make_trailing(pos, snap);
         }
+        if (row.trailing_activated && settings_.protection.trailing.venue_native) {
+            // Handed over before the restart: the reconcile pass checks that the venue still has it.
+            exchange::stop_state t;
+            t.symbol = row.symbol;
+            t.position = row.side;
+            t.kind = exchange::stop_kind::trailing;
+            t.callback_pct = settings_.protection.trailing.callback_percent;
+            pos.venue_trailing = t;
+        }
         track(std::move(pos));
     }
     logging::info(log_, "positions loaded", kv("exchange", core::to_string(venue())), kv("live", live_.size()),
@@ -315,11 +324,15 @@ void position_manager::on_mark(const events::mark_price& m) {
     if (pos.busy || pos.state != db::position_state::protected_ || (pos.retry_after && now < *pos.retry_after)) {
         return;
     }
-    if (pos.trailing) {
+    if (pos.trailing && !pos.venue_trailing) {
         const auto decision = pos.trailing->on_price(m.price, now);
         if (const auto* move = std::get_if<protection::move_stop>(&decision)) {
             pos.busy = true;
-            spawn(move_stop(pos.symbol, move->new_trigger), "trailing move");
+            if (settings_.protection.trailing.venue_native && !pos.venue_trailing_refused) {
+                spawn(hand_over_trailing(pos.symbol, move->new_trigger), "trailing hand-over");
+            } else {
+                spawn(move_stop(pos.symbol, move->new_trigger), "trailing move");
+            }
             return;
         }
         if (std::holds_alternative<protection::close_now>(decision)) {
@@ -337,7 +350,8 @@ void position_manager::on_mark(const events::mark_price& m) {
     in.opened_at = pos.opened_at;
     in.now = now;
     in.mark_price = m.price;
-    in.trailing_active = pos.trailing && pos.trailing->phase() != protection::trailing_phase::inactive;
+    in.trailing_active =
+        pos.venue_trailing || (pos.trailing && pos.trailing->phase() != protection::trailing_phase::inactive);
     const auto aged = aged_.evaluate(in);
     if (const auto* close = std::get_if<protection::aged_close>(&aged)) {
         pos.busy = true;
@@ -470,6 +484,48 @@ asio::awaitable<void> position_manager::move_stop(core::symbol symbol, core::dec
     logging::info(log_, "stop moved", kv("position", pos.id), kv("symbol", symbol.str()),
                   kv("stop", trigger.to_string()));
     co_await save_trailing(symbol);
+}
+
+asio::awaitable<void> position_manager::hand_over_trailing(core::symbol symbol, core::decimal trigger) {
+    auto it = live_.find(symbol);
+    if (it == live_.end()) {
+        co_return;
+    }
+    auto target = target_of(it->second);
+    auto placed = co_await stops_.place_trailing(std::move(target), settings_.protection.trailing.callback_percent);
+    it = live_.find(symbol);
+    if (it == live_.end()) {
+        co_return;
+    }
+    auto& pos = it->second;
+    if (!placed) {
+        pos.venue_trailing_refused = true;
+        logging::warn(log_, "venue trailing stop refused, trailing here", kv("position", pos.id),
+                      kv("symbol", symbol.str()), kv("reason", placed.reason));
+        co_await move_stop(symbol, trigger);
+        co_return;
+    }
+    pos.venue_trailing = placed.placed->stop;
+    pos.busy = false;
+    if (pos.trailing) {
+        pos.trailing->reject_move();  // the fixed stop stays where it is: the venue trails now
+    }
+    audit("trailing_handed_over", pos, "venue trailing stop",
+          {{"callback_percent", settings_.protection.trailing.callback_percent.to_string()}});
+    logging::info(log_, "trailing handed over to the venue", kv("position", pos.id), kv("symbol", symbol.str()),
+                  kv("callback_percent", settings_.protection.trailing.callback_percent.to_string()));
+    db::position_update u;
+    u.trailing_activated = true;
+    u.trailing_activated_at = clock_.now();
+    u.trailing_peak_price = pos.last_mark;
+    const auto id = pos.id;
+    auto saved = co_await positions_.transition(id, pos.version, db::position_state::protected_, std::move(u));
+    it = live_.find(symbol);
+    if (saved && it != live_.end()) {
+        it->second.version = *saved;
+    } else if (!saved) {
+        logging::warn(log_, "trailing hand-over not saved", kv("position", id), kv("error", saved.error().describe()));
+    }
 }
 
 asio::awaitable<void> position_manager::save_trailing(core::symbol symbol) {

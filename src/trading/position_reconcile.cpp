@@ -26,14 +26,25 @@ namespace {
 // Reads the venue needs to agree on before a position is declared gone.
 constexpr int absent_reads_to_close = 2;
 
+// The fixed stop of the position: one with a trigger (a Bybit position lists its stop loss and a
+// trailing stop as one entry; a Binance trailing algo order has no trigger until it fires).
 const exchange::stop_state* stop_for(const std::vector<exchange::stop_state>& stops, const core::symbol& s,
                                      core::position_side side) {
     for (const auto& st : stops) {
-        if (st.symbol == s && st.position == side) {
+        if (st.symbol == s && st.position == side && st.trigger_price) {
             return &st;
         }
     }
     return nullptr;
+}
+
+bool has_trailing(const std::vector<exchange::stop_state>& stops, const core::symbol& s, core::position_side side) {
+    for (const auto& st : stops) {
+        if (st.symbol == s && st.position == side && st.kind == exchange::stop_kind::trailing) {
+            return true;
+        }
+    }
+    return false;
 }
 
 }  // namespace
@@ -103,6 +114,7 @@ asio::awaitable<void> position_manager::reconcile() {
             }
             if (stops) {
                 co_await protect(it->second, *stops);
+                co_await keep_venue_trailing(symbol, *stops);
             }
             continue;
         }
@@ -312,6 +324,36 @@ asio::awaitable<void> position_manager::protect(live_position& pos, const std::v
             make_trailing(it->second, it->second.trailing->snapshot());
         }
     }
+}
+
+asio::awaitable<void> position_manager::keep_venue_trailing(core::symbol symbol,
+                                                           const std::vector<exchange::stop_state>& stops) {
+    auto it = live_.find(symbol);
+    if (it == live_.end() || !it->second.venue_trailing || it->second.busy ||
+        it->second.state != db::position_state::protected_ || has_trailing(stops, symbol, it->second.side)) {
+        co_return;
+    }
+    auto& pos = it->second;
+    logging::warn(log_, "venue trailing stop missing, placing it again", kv("position", pos.id),
+                  kv("symbol", symbol.str()));
+    pos.busy = true;
+    auto target = target_of(pos);
+    auto placed = co_await stops_.place_trailing(std::move(target), settings_.protection.trailing.callback_percent);
+    it = live_.find(symbol);
+    if (it == live_.end()) {
+        co_return;
+    }
+    it->second.busy = false;
+    if (placed) {
+        it->second.venue_trailing = placed.placed->stop;
+        audit("trailing_restored", it->second, "venue trailing stop missing");
+        co_return;
+    }
+    // The fixed stop still protects it; the bot trails from here on.
+    it->second.venue_trailing.reset();
+    it->second.venue_trailing_refused = true;
+    logging::warn(log_, "venue trailing stop refused, trailing here", kv("position", it->second.id),
+                  kv("symbol", symbol.str()), kv("reason", placed.reason));
 }
 
 asio::awaitable<void> position_manager::adopt(exchange::position_state vp) {

@@ -134,6 +134,31 @@ asio::awaitable<stop_outcome> stop_loss_manager::move(stop_target target, exchan
     co_return out;
 }
 
+asio::awaitable<stop_outcome> stop_loss_manager::place_trailing(stop_target target, core::decimal callback_pct) {
+    stop_outcome out;
+    auto journaled =
+        co_await journal_attempt(target, std::nullopt, core::order_purpose::trailing, core::order_type::trailing_stop_market);
+    if (!journaled) {
+        out.reason = "order journal unavailable";
+        co_return out;
+    }
+    exchange::stop_request request;
+    request.symbol = target.symbol;
+    request.position = target.side;
+    request.kind = exchange::stop_kind::trailing;
+    request.callback_pct = callback_pct;
+    request.client_id = journaled->second;
+    auto placed = co_await venue_.place_stop(std::move(request));
+    co_await journal_result(target.position_id, journaled->first, placed, false);
+    if (placed) {
+        out.placed = stop_placed{*placed, core::decimal{}, 1};
+        co_return out;
+    }
+    out.error = placed.error();
+    out.reason = "venue trailing stop rejected: " + placed.error().describe();
+    co_return out;
+}
+
 asio::awaitable<int> stop_loss_manager::cancel_all(core::symbol symbol) {
     auto stops = co_await venue_.open_stops(symbol);
     if (!stops) {
@@ -154,7 +179,8 @@ asio::awaitable<int> stop_loss_manager::cancel_all(core::symbol symbol) {
 }
 
 asio::awaitable<std::optional<std::pair<std::int64_t, core::client_order_id>>> stop_loss_manager::journal_attempt(
-    const stop_target& target, core::decimal trigger, core::order_purpose purpose) {
+    const stop_target& target, std::optional<core::decimal> trigger, core::order_purpose purpose,
+    core::order_type type) {
     db::order_record row;
     row.position_id = target.position_id;
     row.exchange = venue_.venue();
@@ -162,7 +188,7 @@ asio::awaitable<std::optional<std::pair<std::int64_t, core::client_order_id>>> s
     row.mode = mode_;
     row.purpose = purpose;
     row.side = core::exit_side(target.side);
-    row.type = core::order_type::stop_market;
+    row.type = type;
     row.quantity = target.quantity;
     row.stop_price = trigger;
     row.reduce_only = true;
@@ -176,7 +202,8 @@ asio::awaitable<std::optional<std::pair<std::int64_t, core::client_order_id>>> s
 }
 
 asio::awaitable<void> stop_loss_manager::journal_result(std::int64_t position_id, std::int64_t journal_id,
-                                                        const exchange::result<exchange::stop_state>& r) {
+                                                        const exchange::result<exchange::stop_state>& r,
+                                                        bool replaces) {
     db::order_update u;
     if (r) {
         u.status = db::order_status::new_;
@@ -194,7 +221,7 @@ asio::awaitable<void> stop_loss_manager::journal_result(std::int64_t position_id
         logging::error(log_, "stop journal update failed", kv("journal_id", journal_id),
                        kv("error", saved.error().describe()));
     }
-    if (r && !r->client_id) {
+    if (replaces && r && !r->client_id) {
         auto ended = co_await journal_.end_open_stops(position_id, db::order_status::canceled, "replaced", journal_id);
         if (!ended) {
             logging::warn(log_, "replaced stops not journaled", kv("position", position_id),

@@ -242,6 +242,9 @@ struct trailing_settings {
     std::chrono::milliseconds unprotected_window_alert_ms{300};
     std::chrono::seconds peak_save_interval_seconds{10};
     decimal peak_save_min_change_percent = decimal::from_raw(2, 1);
+    // At activation the venue's own trailing stop takes over (Binance TRAILING_STOP_MARKET, Bybit
+    // trailingStop) and the bot stops moving the stop; the fixed stop stays as the floor.
+    bool venue_native = false;
     bool operator==(const trailing_settings&) const = default;
 };
 

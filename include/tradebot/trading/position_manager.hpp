@@ -51,6 +51,10 @@ struct live_position {
     core::clock::time_point opened_at;
     std::optional<exchange::stop_state> stop;
     std::optional<protection::trailing_stop> trailing;
+    // protection.trailing.venue_native: the venue's trailing stop once the bot handed over (the
+    // venue trails from then on); refused: the venue would not take it, the bot trails.
+    std::optional<exchange::stop_state> venue_trailing;
+    bool venue_trailing_refused = false;
     std::optional<core::decimal> last_mark;
     std::optional<core::clock::time_point> retry_after;  // after a failed close
     bool busy = false;      // a stop move or a close is in flight: no second one (rule 4)
@@ -110,6 +114,11 @@ private:
     // A position the stream says is flat: confirm with two reads a moment apart, then record it.
     boost::asio::awaitable<void> confirm_gone();
     boost::asio::awaitable<void> move_stop(core::symbol symbol, core::decimal trigger);
+    // At activation with protection.trailing.venue_native: the venue's trailing stop instead of a
+    // move to `trigger`, which is made if the venue refuses.
+    boost::asio::awaitable<void> hand_over_trailing(core::symbol symbol, core::decimal trigger);
+    // A handed-over position whose venue trailing stop is not listed gets it again.
+    boost::asio::awaitable<void> keep_venue_trailing(core::symbol symbol, const std::vector<exchange::stop_state>& stops);
     boost::asio::awaitable<void> close_live(core::symbol symbol, core::order_purpose purpose, std::string reason);
     boost::asio::awaitable<void> save_trailing(core::symbol symbol);
     boost::asio::awaitable<void> record_closed(live_position pos, std::optional<core::decimal> exit_price,

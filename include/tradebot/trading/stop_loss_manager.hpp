@@ -72,6 +72,9 @@ public:
     // Moves `current` to `trigger` (already on the tick grid and on the protective side).
     [[nodiscard]] boost::asio::awaitable<stop_outcome> move(stop_target target, exchange::stop_state current,
                                                             core::decimal trigger);
+    // Hands the trailing to the venue (protection.trailing.venue_native): its own trailing stop,
+    // active at once, `callback_pct` behind the best price; the fixed stop stays. One attempt.
+    [[nodiscard]] boost::asio::awaitable<stop_outcome> place_trailing(stop_target target, core::decimal callback_pct);
     // Cancels every stop of the symbol (after the position is gone: an orphan stop could open a
     // position the other way, original-bot.md §4.1).
     [[nodiscard]] boost::asio::awaitable<int> cancel_all(core::symbol symbol);
@@ -83,11 +86,13 @@ private:
     boost::asio::awaitable<stop_outcome> place(stop_target target, exchange::instrument_rules rules, basis b);
     // Journals one stop attempt; nullopt when the journal is unavailable (nothing is sent then).
     boost::asio::awaitable<std::optional<std::pair<std::int64_t, core::client_order_id>>> journal_attempt(
-        const stop_target& target, core::decimal trigger, core::order_purpose purpose);
-    // The venue's answer on the stop's row; a stop the venue knows without our client id (one per
-    // position, replaced in place) also ends the position's older stop rows: no report will.
+        const stop_target& target, std::optional<core::decimal> trigger, core::order_purpose purpose,
+        core::order_type type = core::order_type::stop_market);
+    // The venue's answer on the stop's row; a fixed stop the venue knows without our client id
+    // (one per position, replaced in place) also ends the position's older stop rows when
+    // `replaces`: no report will.
     boost::asio::awaitable<void> journal_result(std::int64_t position_id, std::int64_t journal_id,
-                                                const exchange::result<exchange::stop_state>& r);
+                                                const exchange::result<exchange::stop_state>& r, bool replaces = true);
     boost::asio::awaitable<std::optional<exchange::stop_state>> find_live_stop(const stop_target& target);
 
     exchange::venue_client& venue_;

@@ -267,6 +267,9 @@ std::vector<stop_state> client::position_stops(std::optional<core::symbol> symbo
             if (!ts.active_price.is_zero()) {
                 s.activation_price = ts.active_price;
             }
+            if (!ts.stop_loss.is_zero()) {
+                s.trigger_price = ts.stop_loss;  // as Bybit's position/list: both legs in one entry
+            }
         } else {
             s.kind = stop_kind::fixed;
             s.trigger_price = ts.stop_loss;

@@ -475,6 +475,57 @@ TEST_F(daemon_test, a_bybit_position_listed_late_is_neither_closed_nor_given_a_s
     EXPECT_EQ(bot->output().find("stop missing"), std::string::npos) << bot->output();
 }
 
+TEST_F(daemon_test, venue_native_trailing_is_handed_to_both_venues_and_fires_there) {
+    use_sim_account();
+    tradebot::test::write_file(dir_.path() / "config" / "strategies.yaml",
+                               std::string{immediate_without_market_filters} +
+                                   "protection:\n"
+                                   "  trailing:\n"
+                                   "    venue_native: true\n");
+    auto bot = start("bot", {}, "production");
+    ASSERT_TRUE(wait_ready(*bot)) << bot->output();
+    insert_signals({"'binance', 'BTCUSDT', 'buy', 80, 80", "'bybit', 'ETHUSDT', 'buy', 80, 80"});
+    ASSERT_TRUE(wait_count(*bot, "msg=\"position protected\"", 0, 2, 15s)) << bot->output();
+    const auto protected_at = bot->output().size();
+    // +2.5 % passes the 1.5 % activation: each venue gets its own trailing stop (0.5 %).
+    for (const char* symbol : {"BTCUSDT", "ETHUSDT"}) {
+        const auto [rc, out] = sim_.control(sim_.binance_port(), "POST", "/sim/price",
+                                            std::string{R"({"symbol":")"} + symbol + R"(","move_pct":"2.5"})");
+        ASSERT_EQ(rc, 200) << out;
+    }
+    ASSERT_TRUE(wait_count(*bot, "msg=\"trailing handed over to the venue\"", protected_at, 2, 15s)) << bot->output();
+
+    const auto [brc, binance] = sim_.control(sim_.binance_port(), "GET", "/sim/state", "");
+    ASSERT_EQ(brc, 200);
+    std::string kinds;
+    const auto binance_state = boost::json::parse(binance);
+    for (const auto& c : binance_state.at("engine").at("open_conditionals").as_array()) {
+        kinds += std::string{c.at("kind").as_string()} + (c.at("close_position").as_bool() ? "/close " : " ");
+    }
+    EXPECT_EQ(kinds, "STOP_MARKET/close TRAILING_STOP_MARKET ") << binance;
+    const auto [yrc, bybit] = sim_.control(sim_.bybit_port(), "GET", "/sim/state", "");
+    ASSERT_EQ(yrc, 200);
+    const auto held = sim_positions(bybit, "ETHUSDT");
+    ASSERT_EQ(held.size(), 1U) << bybit;
+    const auto& ts = held[0].at("trading_stop");
+    EXPECT_NE(ts.at("stop_loss").as_string(), "0") << bybit;      // the floor stays
+    EXPECT_NE(ts.at("trailing_stop").as_string(), "0") << bybit;  // and the venue trails
+
+    // -1 % from the peak is past the 0.5 % callback: the venues close both positions.
+    for (const char* symbol : {"BTCUSDT", "ETHUSDT"}) {
+        const auto [rc, out] = sim_.control(sim_.binance_port(), "POST", "/sim/price",
+                                            std::string{R"({"symbol":")"} + symbol + R"(","move_pct":"-1"})");
+        ASSERT_EQ(rc, 200) << out;
+    }
+    ASSERT_TRUE(wait_count(*bot, "msg=\"position closed\"", protected_at, 2, 20s)) << bot->output();
+    const auto [qrc, rows] = run_shell("psql -tA '" + pg_url_ + "' -c \"SELECT exchange, close_reason, "
+                                       "trailing_activated, exit_price > entry_price FROM " + schema_ +
+                                       ".positions ORDER BY exchange\"");
+    EXPECT_EQ(rows, "binance|closed_on_venue|t|t\nbybit|closed_on_venue|t|t\n") << rows << bot->output();
+    EXPECT_EQ(bot->output().find("refused"), std::string::npos) << bot->output();
+    EXPECT_EQ(bot->output().find("stop missing"), std::string::npos) << bot->output();
+}
+
 TEST_F(daemon_test, an_external_scoring_row_is_copied_once_and_opens_a_position) {
     // The original's fas.scoring_history in a schema of this test, read with signals.external.
     const auto fas = schema_ + "_fas";

@@ -12,6 +12,17 @@ core::decimal stop_trigger(const std::vector<ex::stop_state>& stops) {
     return stops.empty() ? core::decimal{} : stops.front().trigger_price.value_or(core::decimal{});
 }
 
+// The venue's stops of `s` by kind: fixed triggers and trailing callbacks, e.g. "fixed 58800.10 trailing 0.5 ".
+std::string stop_kinds(const std::vector<ex::stop_state>& stops) {
+    std::string out;
+    for (const auto& st : stops) {
+        out += st.kind == ex::stop_kind::trailing
+                   ? "trailing " + st.callback_pct.value_or(core::decimal{}).to_string() + " "
+                   : "fixed " + st.trigger_price.value_or(core::decimal{}).to_string() + " ";
+    }
+    return out;
+}
+
 }  // namespace
 
 TEST_F(trading_test, open_fills_and_protects_with_a_stop_from_the_fill_price) {
@@ -254,6 +265,63 @@ TEST_F(trading_test, a_position_whose_lost_stop_the_mark_crossed_is_closed) {
     EXPECT_EQ(p.state, db::position_state::closed);
     EXPECT_EQ(p.close_reason, "stop_crossed");
     EXPECT_TRUE(venue_positions().empty());
+}
+
+TEST_F(trading_test, with_venue_native_trailing_the_venue_trails_after_activation) {
+    settings_.protection.trailing.venue_native = true;
+    start_manager();
+    const auto r = await(manager_->open(intent(btc, core::position_side::long_, "0.010"_d)));
+    ASSERT_EQ(r.kind, open_result_kind::protected_);
+    mark(btc, "61000.00"_d);  // +1.5 %: activation, handed to the venue; the fixed stop stays
+    EXPECT_EQ(stop_kinds(venue_stops(btc)), "fixed 58800.10 trailing 0.5 ");
+    auto p = row(r.position_id);
+    EXPECT_TRUE(p.trailing_activated);
+    EXPECT_EQ(p.stop_price, "58800.10"_d);
+    clock_.advance(std::chrono::seconds{60});
+    mark(btc, "62000.00"_d);  // the bot moves nothing any more
+    EXPECT_EQ(journal_count(r.position_id, "trailing"), 1);
+    EXPECT_EQ(stop_kinds(venue_stops(btc)), "fixed 58800.10 trailing 0.5 ");
+    mark(btc, "61600.00"_d);  // below 62000 x 0.995 = 61690: the venue's trailing stop fires
+    ASSERT_TRUE(venue_positions().empty());
+    for (int i = 0; i < 300 && row(r.position_id).state != db::position_state::closed; ++i) {
+        io_.restart();
+        io_.run_for(std::chrono::milliseconds{10});
+    }
+    p = row(r.position_id);
+    EXPECT_EQ(p.state, db::position_state::closed);
+    EXPECT_EQ(p.exit_price, "61599.90"_d);  // its market sell at the bid
+    EXPECT_EQ(audit_trail(r.position_id), "position_opened trailing_handed_over position_closed ");
+}
+
+TEST_F(trading_test, a_venue_trailing_stop_lost_is_placed_again_after_a_restart) {
+    settings_.protection.trailing.venue_native = true;
+    start_manager();
+    const auto r = await(manager_->open(intent(btc, core::position_side::long_, "0.010"_d)));
+    ASSERT_EQ(r.kind, open_result_kind::protected_);
+    mark(btc, "61000.00"_d);
+    for (auto& s : venue_stops(btc)) {
+        if (s.kind == ex::stop_kind::trailing) {
+            ASSERT_TRUE(await(paper_->cancel_stop(s)));
+        }
+    }
+    start_manager();
+    EXPECT_EQ(stop_kinds(venue_stops(btc)), "fixed 58800.10 trailing 0.5 ");
+    EXPECT_EQ(journal_count(r.position_id, "trailing"), 2);
+    EXPECT_EQ(journal_statuses(r.position_id, "trailing"), "canceled new ");
+}
+
+TEST_F(trading_test, when_the_venue_refuses_its_trailing_stop_the_bot_trails) {
+    settings_.protection.trailing.venue_native = true;
+    start_manager();
+    const auto r = await(manager_->open(intent(btc, core::position_side::long_, "0.010"_d)));
+    ASSERT_EQ(r.kind, open_result_kind::protected_);
+    faulty_->reject_stops = 1;
+    mark(btc, "61000.00"_d);
+    EXPECT_EQ(stop_kinds(venue_stops(btc)), "fixed 60695.00 ");
+    clock_.advance(std::chrono::seconds{60});
+    mark(btc, "62000.00"_d);
+    EXPECT_EQ(stop_kinds(venue_stops(btc)), "fixed 61690.00 ");
+    EXPECT_EQ(row(r.position_id).stop_price, "61690.00"_d);
 }
 
 // A crash can end an open after any step it persisted; the next start finishes or rolls back.

@@ -91,6 +91,7 @@ TEST(config_defaults, match_the_original_bot) {
     EXPECT_EQ(s.protection.stop_loss.trigger, trigger_price::mark);
     EXPECT_EQ(s.protection.trailing.activation_percent, d("1.5"));
     EXPECT_EQ(s.protection.trailing.callback_percent, d("0.5"));
+    EXPECT_FALSE(s.protection.trailing.venue_native);
     EXPECT_EQ(s.protection.trailing.min_update_interval_seconds, 30s);
     EXPECT_EQ(s.protection.trailing.min_improvement_percent, d("0.2"));
     EXPECT_EQ(s.protection.trailing.immediate_improvement_percent, d("1.0"));

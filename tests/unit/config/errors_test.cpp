@@ -142,6 +142,18 @@ TEST_F(config_errors, cross_field_rules_point_at_the_offending_key) {
                                           "(5000), got 6000"));
 }
 
+TEST_F(config_errors, a_venue_native_trailing_callback_must_fit_binance_callback_rate) {
+    const auto r = load_main(dir_,
+                             "protection:\n"
+                             "  trailing:\n"
+                             "    callback_percent: 12\n"
+                             "    venue_native: true\n");
+    EXPECT_THAT(messages(r), ElementsAre(main_file() + ":3:5: protection.trailing.callback_percent: must be between "
+                                                       "0.1 and 10 with protection.trailing.venue_native (Binance "
+                                                       "callbackRate), got 12"));
+    EXPECT_TRUE(messages(load_main(dir_, "protection:\n  trailing:\n    callback_percent: 12\n")).empty());
+}
+
 TEST_F(config_errors, a_wrong_value_does_not_cause_a_second_misleading_error) {
     const auto r = load_main(dir_, "trading:\n  leverage: 50\n  max_leverage: x\n");
     EXPECT_THAT(messages(r), ElementsAre(main_file() + ":3:3: trading.max_leverage: expected an integer, got 'x'"));

@@ -184,6 +184,17 @@ TEST_F(stop_test, bybit_trailing_stop_is_a_distance_and_reads_back_as_percent) {
     EXPECT_TRUE(open_positions().empty());
 }
 
+TEST_F(stop_test, bybit_trailing_stop_keeps_the_stop_loss_and_both_read_back_as_one_entry) {
+    open_long(bybit_options());
+    ASSERT_TRUE(run(paper->place_stop(fixed_stop("59000.0"_d, cid(20, core::order_purpose::stop)))).has_value());
+    ASSERT_TRUE(run(paper->place_stop(trailing_stop("1"_d, cid(20, core::order_purpose::trailing)))).has_value());
+    const auto open = stops();
+    ASSERT_EQ(open.size(), 1U);  // as Bybit's position/list: stopLoss and trailingStop on one row
+    EXPECT_EQ(open[0].kind, stop_kind::trailing);
+    EXPECT_EQ(open[0].trigger_price, std::optional{"59000.0"_d});
+    EXPECT_EQ(open[0].callback_pct, std::optional{"1"_d});
+}
+
 TEST_F(stop_test, bybit_cancel_stop_then_unknown_order) {
     open_long(bybit_options());
     auto placed = run(paper->place_stop(fixed_stop("59000.0"_d, cid(20, core::order_purpose::stop))));
