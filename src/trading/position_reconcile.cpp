@@ -26,16 +26,30 @@ namespace {
 // Reads the venue needs to agree on before a position is declared gone.
 constexpr int absent_reads_to_close = 2;
 
-// The fixed stop of the position: one with a trigger (a Bybit position lists its stop loss and a
-// trailing stop as one entry; a Binance trailing algo order has no trigger until it fires).
+// A stop with a fixed trigger: a fixed stop order, or a Bybit position entry, which lists its stop
+// loss and its trailing stop as one (no venue id). A trailing order's trigger, where a venue
+// reports one, moves with the price: it is never taken for the floor.
+bool is_fixed(const exchange::stop_state& st, const core::symbol& s, core::position_side side) {
+    return st.symbol == s && st.position == side && st.trigger_price.has_value() &&
+           (st.kind == exchange::stop_kind::fixed || st.venue_id.empty());
+}
+
+// The fixed stop of the position; of several, the most protective one, which is the one kept.
 const exchange::stop_state* stop_for(const std::vector<exchange::stop_state>& stops, const core::symbol& s,
                                      core::position_side side) {
+    const exchange::stop_state* best = nullptr;
     for (const auto& st : stops) {
-        if (st.symbol == s && st.position == side && st.trigger_price) {
-            return &st;
+        if (!is_fixed(st, s, side)) {
+            continue;
+        }
+        const bool better = best == nullptr || (side == core::position_side::long_
+                                                    ? *st.trigger_price > *best->trigger_price
+                                                    : *st.trigger_price < *best->trigger_price);
+        if (better) {
+            best = &st;
         }
     }
-    return nullptr;
+    return best;
 }
 
 bool has_trailing(const std::vector<exchange::stop_state>& stops, const core::symbol& s, core::position_side side) {
@@ -115,6 +129,7 @@ asio::awaitable<void> position_manager::reconcile() {
             if (stops) {
                 co_await protect(it->second, *stops);
                 co_await keep_venue_trailing(symbol, *stops);
+                co_await cancel_duplicate_stops(symbol, *stops);
             }
             continue;
         }
@@ -257,8 +272,9 @@ asio::awaitable<void> position_manager::for_each_concurrently(
 asio::awaitable<void> position_manager::protect(live_position& pos, const std::vector<exchange::stop_state>& stops) {
     const auto symbol = pos.symbol;
     if (const auto* live = stop_for(stops, symbol, pos.side)) {
+        const bool as_recorded = pos.stop && pos.stop->trigger_price == live->trigger_price;
         pos.stop = *live;
-        if (pos.state == db::position_state::protected_ || !live->trigger_price) {
+        if ((pos.state == db::position_state::protected_ && as_recorded) || !live->trigger_price) {
             co_return;
         }
         db::position_update u;
@@ -354,6 +370,44 @@ asio::awaitable<void> position_manager::keep_venue_trailing(core::symbol symbol,
     it->second.venue_trailing_refused = true;
     logging::warn(log_, "venue trailing stop refused, trailing here", kv("position", it->second.id),
                   kv("symbol", symbol.str()), kv("reason", placed.reason));
+}
+
+asio::awaitable<void> position_manager::cancel_duplicate_stops(core::symbol symbol,
+                                                              const std::vector<exchange::stop_state>& stops) {
+    auto it = live_.find(symbol);
+    if (it == live_.end() || it->second.busy || it->second.state != db::position_state::protected_) {
+        co_return;
+    }
+    // Ours only (a person's stop is theirs to keep), and only venues that list stops as separate
+    // orders: a Bybit position has one stop loss by construction.
+    const auto side = it->second.side;
+    const auto* keep = stop_for(stops, symbol, side);
+    std::vector<exchange::stop_state> extra;
+    bool trailing_seen = false;
+    for (const auto& st : stops) {
+        if (&st == keep || st.symbol != symbol || st.position != side || !st.client_id || st.venue_id.empty()) {
+            continue;
+        }
+        if (st.kind == exchange::stop_kind::trailing) {
+            if (!trailing_seen) {
+                trailing_seen = true;  // the first venue trailing stop is the one kept
+                continue;
+            }
+        } else if (keep == nullptr) {
+            continue;
+        }
+        extra.push_back(st);
+    }
+    if (extra.empty()) {
+        co_return;
+    }
+    it->second.busy = true;
+    for (auto& st : extra) {
+        (void)co_await stops_.cancel_duplicate(std::move(st));
+    }
+    if (auto again = live_.find(symbol); again != live_.end()) {
+        again->second.busy = false;
+    }
 }
 
 asio::awaitable<void> position_manager::adopt(exchange::position_state vp) {

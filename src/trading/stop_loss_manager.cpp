@@ -178,6 +178,20 @@ asio::awaitable<int> stop_loss_manager::cancel_all(core::symbol symbol) {
     co_return cancelled;
 }
 
+asio::awaitable<bool> stop_loss_manager::cancel_duplicate(exchange::stop_state duplicate) {
+    auto r = co_await venue_.cancel_stop(duplicate);
+    const bool gone = r || r.error().kind == exchange::error_kind::unknown_order;
+    if (gone && duplicate.client_id) {
+        db::order_update u;
+        u.status = db::order_status::canceled;
+        u.error_message = "duplicate stop";
+        (void)co_await journal_.update_from_venue(duplicate.client_id->str(), std::move(u));
+    }
+    logging::warn(log_, "duplicate stop cancelled", kv("symbol", duplicate.symbol.str()),
+                  kv("venue_id", duplicate.venue_id), kv("ok", gone));
+    co_return gone;
+}
+
 asio::awaitable<std::optional<std::pair<std::int64_t, core::client_order_id>>> stop_loss_manager::journal_attempt(
     const stop_target& target, std::optional<core::decimal> trigger, core::order_purpose purpose,
     core::order_type type) {

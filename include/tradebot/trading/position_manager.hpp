@@ -119,6 +119,10 @@ private:
     boost::asio::awaitable<void> hand_over_trailing(core::symbol symbol, core::decimal trigger);
     // A handed-over position whose venue trailing stop is not listed gets it again.
     boost::asio::awaitable<void> keep_venue_trailing(core::symbol symbol, const std::vector<exchange::stop_state>& stops);
+    // A live position with more than one fixed stop (or venue trailing stop) of ours keeps the
+    // most protective one; the others are cancelled.
+    boost::asio::awaitable<void> cancel_duplicate_stops(core::symbol symbol,
+                                                        const std::vector<exchange::stop_state>& stops);
     boost::asio::awaitable<void> close_live(core::symbol symbol, core::order_purpose purpose, std::string reason);
     boost::asio::awaitable<void> save_trailing(core::symbol symbol);
     boost::asio::awaitable<void> record_closed(live_position pos, std::optional<core::decimal> exit_price,

@@ -78,6 +78,9 @@ public:
     // Cancels every stop of the symbol (after the position is gone: an orphan stop could open a
     // position the other way, original-bot.md §4.1).
     [[nodiscard]] boost::asio::awaitable<int> cancel_all(core::symbol symbol);
+    // Cancels one stop of a live position that has another (a duplicate: two stops can both fire
+    // and over-close, original-bot.md §11 #18-19). True when it is gone.
+    [[nodiscard]] boost::asio::awaitable<bool> cancel_duplicate(exchange::stop_state duplicate);
 
     [[nodiscard]] const protection::stop_policy& policy() const noexcept { return policy_; }
 

@@ -324,6 +324,25 @@ TEST_F(trading_test, when_the_venue_refuses_its_trailing_stop_the_bot_trails) {
     EXPECT_EQ(row(r.position_id).stop_price, "61690.00"_d);
 }
 
+TEST_F(trading_test, of_two_stops_on_a_live_position_the_tighter_is_kept_and_the_other_cancelled) {
+    start_manager();
+    const auto r = await(manager_->open(intent(btc, core::position_side::long_, "0.010"_d)));
+    ASSERT_EQ(r.kind, open_result_kind::protected_);
+    // A cancel that failed after a replace left a second stop (original-bot.md §11 #18): here a
+    // tighter one, so the recorded one is the duplicate.
+    ex::stop_request extra;
+    extra.symbol = btc;
+    extra.position = core::position_side::long_;
+    extra.trigger_price = "59000.00"_d;
+    extra.client_id = core::client_order_id{r.position_id, core::order_purpose::stop, 7, true};
+    ASSERT_TRUE(await(paper_->place_stop(extra)));
+    ASSERT_EQ(venue_stops(btc).size(), 2U);
+    start_manager();
+    EXPECT_EQ(stop_kinds(venue_stops(btc)), "fixed 59000.00 ");
+    EXPECT_EQ(row(r.position_id).stop_price, "59000.00"_d);
+    EXPECT_EQ(journal_statuses(r.position_id, "stop"), "canceled ");  // the extra one was never journaled
+}
+
 // A crash can end an open after any step it persisted; the next start finishes or rolls back.
 TEST_F(trading_test, a_restart_rolls_back_an_entry_never_sent_and_finishes_one_that_filled) {
     const auto never_sent = pending_row(btc);  // the row, then the crash
