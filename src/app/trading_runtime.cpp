@@ -6,6 +6,7 @@
 #include <utility>
 
 #include <boost/asio/co_spawn.hpp>
+#include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
@@ -95,24 +96,15 @@ std::optional<std::string> trading_runtime::build() {
 }
 
 asio::awaitable<bool> trading_runtime::start() {
+    std::vector<venue_parts*> todo;
+    for (auto& entry : venues_) {
+        if (!entry.second->started) {
+            todo.push_back(entry.second.get());
+        }
+    }
     bool all = true;
-    for (auto& [id, v] : venues_) {
-        if (v->started) {
-            continue;
-        }
-        if (v->paper && !v->paper_restored) {
-            v->paper_restored = co_await restore_paper(*v);
-        }
-        if (!co_await v->manager->start()) {
-            all = false;
-            continue;
-        }
-        v->started = true;
-        // The symbol map is loaded now: the streams can map names.
-        v->stack->set_symbols(v->manager->watched_symbols());
-        v->stack->start();
-        logging::info(logging::get("trading"), "venue ready", kv("exchange", core::to_string(id)),
-                      kv("mode", core::to_string(settings_.app.mode)), kv("live", v->manager->live().size()));
+    if (!todo.empty()) {
+        all = co_await start_venues(todo, 0, todo.size());
     }
     if (!all || following_) {
         co_return all;
@@ -122,6 +114,37 @@ asio::awaitable<bool> trading_runtime::start() {
     flushing_ = true;
     asio::co_spawn(strand_, flush_audit(), [this](const std::exception_ptr&) { flushing_ = false; });
     co_return all;
+}
+
+asio::awaitable<bool> trading_runtime::start_venues(const std::vector<venue_parts*>& todo, std::size_t from,
+                                                    std::size_t to) {
+    if (to - from == 1) {
+        const bool ready = co_await start_venue(*todo[from]);
+        co_return ready;
+    }
+    using namespace asio::experimental::awaitable_operators;
+    const auto mid = from + (to - from) / 2;
+    auto left = start_venues(todo, from, mid);
+    auto right = start_venues(todo, mid, to);
+    const auto both = co_await (std::move(left) && std::move(right));
+    co_return std::get<0>(both) && std::get<1>(both);
+}
+
+asio::awaitable<bool> trading_runtime::start_venue(venue_parts& v) {
+    if (v.paper && !v.paper_restored) {
+        v.paper_restored = co_await restore_paper(v);
+    }
+    const bool ready = co_await v.manager->start();
+    if (!ready) {
+        co_return false;
+    }
+    v.started = true;
+    // The symbol map is loaded now: the streams can map names.
+    v.stack->set_symbols(v.manager->watched_symbols());
+    v.stack->start();
+    logging::info(logging::get("trading"), "venue ready", kv("exchange", core::to_string(v.manager->venue())),
+                  kv("mode", core::to_string(settings_.app.mode)), kv("live", v.manager->live().size()));
+    co_return true;
 }
 
 asio::awaitable<bool> trading_runtime::restore_paper(venue_parts& v) {

@@ -5,6 +5,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <vector>
 
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/io_context.hpp>
@@ -84,6 +85,10 @@ private:
     struct venue_parts;
     // Test mode: gives the in-memory paper venue the positions the database says it holds.
     boost::asio::awaitable<bool> restore_paper(venue_parts& v);
+    // Starts one venue (paper restore, manager start, streams); false when it is not ready yet.
+    boost::asio::awaitable<bool> start_venue(venue_parts& v);
+    // Starts venues [from, to) of `todo` at once: each one's start is mostly waiting on its venue.
+    boost::asio::awaitable<bool> start_venues(const std::vector<venue_parts*>& todo, std::size_t from, std::size_t to);
     boost::asio::awaitable<void> follow_symbols();
     boost::asio::awaitable<void> flush_audit();
 

@@ -90,39 +90,60 @@ std::string set_clause(pqxx::work& tx, const position_update& u) {
     return out;
 }
 
+std::int64_t insert_pending(pqxx::work& tx, const new_position& p) {
+    // An absent signal id goes in as '' and NULLIF makes it NULL: one statement shape.
+    const auto r = tx.exec_params(
+        "INSERT INTO positions (exchange, symbol, side, mode, state, signal_id, leverage) "
+        "VALUES ($1, $2, $3, $4, 'pending_entry', NULLIF($5, '')::bigint, $6::numeric) RETURNING id",
+        std::string{core::to_string(p.exchange)}, p.symbol.str(), std::string{core::to_string(p.side)},
+        std::string{core::to_string(p.mode)}, p.signal_id ? std::to_string(*p.signal_id) : std::string{},
+        p.leverage.to_string());
+    return r[0][0].as<std::int64_t>();
+}
+
+std::optional<std::int32_t> update_state(pqxx::work& tx, std::int64_t id, std::int32_t expected_version,
+                                         position_state state, const position_update& u) {
+    const std::string sql = "UPDATE positions SET state = " + tx.quote(std::string{to_string(state)}) +
+                            ", version = version + 1" + set_clause(tx, u) + " WHERE id = " + std::to_string(id) +
+                            " AND version = " + std::to_string(expected_version) + " RETURNING version";
+    const auto r = tx.exec(sql);
+    if (r.empty()) {
+        return std::nullopt;
+    }
+    return r[0][0].as<std::int32_t>();
+}
+
+// The unique live index turned into errc::already_live.
+template <class T>
+result<T> live_conflict(result<T> r) {
+    if (!r && r.error().code == make_error_code(errc::unique_violation) &&
+        r.error().message.find("positions_one_live_per_symbol") != std::string::npos) {
+        return error{errc::already_live, std::move(r.error().message), std::move(r.error().sqlstate)};
+    }
+    return r;
+}
+
 }  // namespace
 
 boost::asio::awaitable<result<std::int64_t>> position_repository::create_pending(new_position p) {
-    // An absent signal id goes in as '' and NULLIF makes it NULL: one statement shape.
-    auto job = [p = std::move(p)](pqxx::work& tx) {
-        const auto r = tx.exec_params(
-            "INSERT INTO positions (exchange, symbol, side, mode, state, signal_id, leverage) "
-            "VALUES ($1, $2, $3, $4, 'pending_entry', NULLIF($5, '')::bigint, $6::numeric) RETURNING id",
-            std::string{core::to_string(p.exchange)}, p.symbol.str(), std::string{core::to_string(p.side)},
-            std::string{core::to_string(p.mode)}, p.signal_id ? std::to_string(*p.signal_id) : std::string{},
-            p.leverage.to_string());
-        return r[0][0].as<std::int64_t>();
+    auto job = [p = std::move(p)](pqxx::work& tx) { return insert_pending(tx, p); };
+    co_return live_conflict(co_await transact(db_, std::move(job)));
+}
+
+boost::asio::awaitable<result<std::pair<std::int64_t, std::int32_t>>> position_repository::create_found(
+    new_position p, position_state state, position_update u) {
+    auto job = [p = std::move(p), state, u = std::move(u)](pqxx::work& tx) {
+        const auto id = insert_pending(tx, p);
+        return std::make_pair(id, update_state(tx, id, 0, state, u).value_or(0));
     };
-    auto r = co_await transact(db_, std::move(job));
-    if (!r && r.error().code == make_error_code(errc::unique_violation) &&
-        r.error().message.find("positions_one_live_per_symbol") != std::string::npos) {
-        co_return error{errc::already_live, std::move(r.error().message), std::move(r.error().sqlstate)};
-    }
-    co_return r;
+    co_return live_conflict(co_await transact(db_, std::move(job)));
 }
 
 boost::asio::awaitable<result<std::int32_t>> position_repository::transition(std::int64_t id,
                                                                              std::int32_t expected_version,
                                                                              position_state state, position_update u) {
-    auto job = [id, expected_version, state, u = std::move(u)](pqxx::work& tx) -> std::optional<std::int32_t> {
-        const std::string sql = "UPDATE positions SET state = " + tx.quote(std::string{to_string(state)}) +
-                                ", version = version + 1" + set_clause(tx, u) + " WHERE id = " + std::to_string(id) +
-                                " AND version = " + std::to_string(expected_version) + " RETURNING version";
-        const auto r = tx.exec(sql);
-        if (r.empty()) {
-            return std::nullopt;
-        }
-        return r[0][0].as<std::int32_t>();
+    auto job = [id, expected_version, state, u = std::move(u)](pqxx::work& tx) {
+        return update_state(tx, id, expected_version, state, u);
     };
     auto r = co_await transact(db_, std::move(job));
     if (!r) {

@@ -26,6 +26,22 @@ namespace {
 // Reads the venue needs to agree on before a position is declared gone.
 constexpr int absent_reads_to_close = 2;
 
+// Adoptions and stop restorations in flight at once: each is a few REST and database round trips,
+// which overlap; the venue's order rate limit still paces the stops.
+constexpr int reconcile_concurrency = 16;
+
+// Runs `n` copies of `worker` at once and returns when all have.
+asio::awaitable<void> run_workers(int n, const std::function<asio::awaitable<void>()>& worker) {
+    if (n <= 1) {
+        co_await worker();
+        co_return;
+    }
+    using namespace asio::experimental::awaitable_operators;
+    auto left = run_workers(n / 2, worker);
+    auto right = run_workers(n - n / 2, worker);
+    co_await (std::move(left) && std::move(right));
+}
+
 // A stop with a fixed trigger: a fixed stop order, or a Bybit position entry, which lists its stop
 // loss and its trailing stop as one (no venue id). A trailing order's trigger, where a venue
 // reports one, moves with the price: it is never taken for the floor.
@@ -251,22 +267,16 @@ asio::awaitable<void> position_manager::clean_zombies(const std::map<core::symbo
 
 asio::awaitable<void> position_manager::for_each_concurrently(
     std::vector<core::symbol> symbols, const std::function<asio::awaitable<void>(core::symbol)>& work) {
-    // Four workers on this strand take the next symbol in turn; they interleave only at their
-    // co_await points, so the shared index needs no lock.
+    // Workers on this strand take the next symbol in turn; they interleave only at their co_await
+    // points, so the shared index needs no lock.
     std::size_t next = 0;
-    auto worker = [&]() -> asio::awaitable<void> {
+    const std::function<asio::awaitable<void>()> worker = [&]() -> asio::awaitable<void> {
         while (next < symbols.size()) {
             auto symbol = symbols[next++];
             co_await work(std::move(symbol));
         }
     };
-    using namespace asio::experimental::awaitable_operators;
-    auto a = worker();
-    auto b = worker();
-    auto c = worker();
-    auto d = worker();
-    auto all = (std::move(a) && std::move(b)) && (std::move(c) && std::move(d));
-    co_await std::move(all);
+    co_await run_workers(reconcile_concurrency, worker);
 }
 
 asio::awaitable<void> position_manager::protect(live_position& pos, const std::vector<exchange::stop_state>& stops) {
@@ -419,20 +429,19 @@ asio::awaitable<void> position_manager::adopt(exchange::position_state vp) {
     row.side = vp.side;
     row.mode = settings_.app.mode;
     row.leverage = vp.leverage.is_positive() ? vp.leverage : core::decimal::from_int(1);
-    auto created = co_await positions_.create_pending(std::move(row));
+    db::position_update u;
+    u.quantity = vp.quantity;
+    u.entry_price = vp.entry_price;
+    u.opened_at = clock_.now();
+    auto created = co_await positions_.create_found(std::move(row), db::position_state::entry_placed, std::move(u));
     if (!created) {
         logging::error(log_, "cannot adopt venue position", kv("symbol", vp.symbol.str()),
                        kv("error", created.error().describe()));
         co_return;
     }
-    db::position_update u;
-    u.quantity = vp.quantity;
-    u.entry_price = vp.entry_price;
-    u.opened_at = clock_.now();
-    auto saved = co_await positions_.transition(*created, 0, db::position_state::entry_placed, std::move(u));
     live_position pos;
-    pos.id = *created;
-    pos.version = saved ? *saved : 0;
+    pos.id = created->first;
+    pos.version = created->second;
     pos.state = db::position_state::entry_placed;
     pos.symbol = vp.symbol;
     pos.side = vp.side;

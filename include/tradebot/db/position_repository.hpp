@@ -22,6 +22,10 @@ public:
     // symbol already has a live position of this mode on the venue (index
     // positions_one_live_per_symbol: rule 4 by construction, whatever the timing).
     [[nodiscard]] boost::asio::awaitable<result<std::int64_t>> create_pending(new_position p);
+    // A position found on the venue: its pending_entry row and the transition to `state` with
+    // `u`, in one transaction (a cold start adopts hundreds). Returns the id and the version.
+    [[nodiscard]] boost::asio::awaitable<result<std::pair<std::int64_t, std::int32_t>>> create_found(
+        new_position p, position_state state, position_update u);
     // Sets `state` and the given columns if the row is still at `expected_version`; returns the
     // new version.
     [[nodiscard]] boost::asio::awaitable<result<std::int32_t>> transition(std::int64_t id, std::int32_t expected_version,

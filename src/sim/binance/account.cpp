@@ -1,4 +1,5 @@
 #include <charconv>
+#include <map>
 
 #include "sim/binance/context.hpp"
 #include "tradebot/sim/engine/venue_errors.hpp"
@@ -35,9 +36,17 @@ struct row {
 std::vector<row> rows_of(const context& ctx, const std::string& account, bool hide_all) {
     std::vector<row> out;
     const auto* acc = ctx.ex.find_account(account);
+    // The open positions in one pass over the account (a view per symbol would sum it each time).
+    std::map<core::symbol, engine::position_view> open;
+    if (const auto state = ctx.ex.account_state(account)) {
+        for (const auto& p : state->positions) {
+            open.emplace(p.symbol, p);
+        }
+    }
     for (const auto& sv : ctx.ex.snapshot().symbols) {
         row r{ctx.ex.find_instrument(sv.spec.symbol), {}};
-        auto v = ctx.ex.position(account, sv.spec.symbol);
+        const auto held = open.find(sv.spec.symbol);
+        auto v = held != open.end() ? std::optional{held->second} : ctx.ex.position(account, sv.spec.symbol);
         if (v && !hide_all && position_visible(ctx, account, sv.spec.symbol)) {
             r.view = *v;
         } else {

@@ -279,11 +279,12 @@ std::optional<account_view> exchange::account_state(const account_id& a) const {
     v.asset = acc->settlement_asset();
     v.wallet_balance = acc->wallet_balance();
     v.pos_mode = acc->pos_mode();
+    const core::decimal cross_total = cross_backing(*acc);
     for (const auto& [sym, p] : acc->positions()) {
         if (p.is_flat()) {
             continue;
         }
-        position_view pv = view_of(*acc, p);
+        position_view pv = view_of(*acc, p, cross_total);
         v.unrealized_pnl += pv.unrealized_pnl;
         v.position_initial_margin += pv.initial_margin;
         v.maintenance_margin += pv.maintenance_margin;

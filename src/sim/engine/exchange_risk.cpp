@@ -98,7 +98,28 @@ void exchange::liquidate(account& acc, const core::symbol& s, margin_mode mode) 
     events_.emplace_back(liquidation_event{now(), acc.id(), s, size, mark, stored.realized_pnl, mode});
 }
 
-core::decimal exchange::liquidation_price(const account& acc, const engine::position& p) const {
+core::decimal exchange::cross_part(const core::symbol& sym, const engine::position& q) const {
+    const core::decimal mark = mark_of(sym, q.entry_price());
+    return q.unrealized_pnl(mark) - q.maintenance_margin(mark, find_symbol(sym)->spec.maintenance_margin_rate);
+}
+
+core::decimal exchange::cross_backing(const account& acc) const {
+    core::decimal backing = acc.wallet_balance();
+    for (const auto& [sym, q] : acc.positions()) {
+        if (q.is_flat()) {
+            continue;
+        }
+        if (acc.margin(sym) == margin_mode::isolated) {
+            backing -= q.isolated_margin();
+        } else {
+            backing += cross_part(sym, q);
+        }
+    }
+    return backing;
+}
+
+core::decimal exchange::liquidation_price(const account& acc, const engine::position& p,
+                                          std::optional<core::decimal> cross_total) const {
     if (p.is_flat()) {
         return {};
     }
@@ -108,18 +129,8 @@ core::decimal exchange::liquidation_price(const account& acc, const engine::posi
     if (acc.margin(p.symbol()) == margin_mode::isolated) {
         backing = p.isolated_margin();
     } else {
-        backing = acc.wallet_balance();
-        for (const auto& [sym, q] : acc.positions()) {
-            if (q.is_flat()) {
-                continue;
-            }
-            if (acc.margin(sym) == margin_mode::isolated) {
-                backing -= q.isolated_margin();
-            } else if (!(sym == p.symbol())) {
-                const core::decimal mark = mark_of(sym, q.entry_price());
-                backing += q.unrealized_pnl(mark) - q.maintenance_margin(mark, find_symbol(sym)->spec.maintenance_margin_rate);
-            }
-        }
+        // Exact decimals: the total less this position's part is the sum over the others.
+        backing = cross_total.value_or(cross_backing(acc)) - cross_part(p.symbol(), p);
     }
     // Solve backing + size * (P - entry) = |size| * P * mmr for P.
     const core::decimal numerator = money(p.size() * p.entry_price() - backing);
@@ -131,7 +142,8 @@ core::decimal exchange::liquidation_price(const account& acc, const engine::posi
     return price.is_positive() ? price : core::decimal{};
 }
 
-position_view exchange::view_of(const account& acc, const engine::position& p) const {
+position_view exchange::view_of(const account& acc, const engine::position& p,
+                                std::optional<core::decimal> cross_total) const {
     const auto* st = find_symbol(p.symbol());
     position_view v;
     v.symbol = p.symbol();
@@ -144,7 +156,7 @@ position_view exchange::view_of(const account& acc, const engine::position& p) c
     v.notional = money(p.size() * v.mark_price);
     v.initial_margin = p.initial_margin(v.mark_price, v.leverage);
     v.maintenance_margin = st ? p.maintenance_margin(v.mark_price, st->spec.maintenance_margin_rate) : core::decimal{};
-    v.liquidation_price = st ? liquidation_price(acc, p) : core::decimal{};
+    v.liquidation_price = st ? liquidation_price(acc, p, cross_total) : core::decimal{};
     v.cumulative_realized_pnl = p.cumulative_realized_pnl();
     v.isolated_margin = p.isolated_margin();
     if (const auto* ts = acc.find_trading_stop(p.symbol())) {

@@ -6,7 +6,8 @@
 #        tests/bench/render_tables.py --e2e-only OUT_DIR docs/BENCHMARKS.md 1 BUILD_DIR rewrites its block)
 # Needs tradebot and tradebot-sim built in BUILD_DIR, PostgreSQL 15, python3, psql, curl. ~6 minutes.
 # Environment: E2E_POSITIONS (200), E2E_SYMBOLS (500), E2E_SIGNALS (250), E2E_POLL_SIGNALS (50),
-#              E2E_RSS_SECONDS (150), E2E_REQUESTS_PER_SECOND (unset: the shipped client rate limits).
+#              E2E_RSS_SECONDS (150), E2E_REQUESTS_PER_SECOND (unset: the shipped client rate limits),
+#              E2E_COLD_ONLY (set: stop after the two cold starts, ~1 minute).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../../.." && pwd)
 build=$1
@@ -99,6 +100,10 @@ stop_bot
 echo "== e2e: cold start 2 (the same $positions positions now known to the DB and protected)"
 $driver cold_start "$out/e2e_cold_known.json" -- "${bot[@]}"
 bot_pid=$(python3 -c "import json,sys; print(json.load(open(sys.argv[1]))['pid'])" "$out/e2e_cold_known.json")
+if [ -n "${E2E_COLD_ONLY:-}" ]; then
+  stop_bot
+  exit 0
+fi
 
 echo "== e2e: RSS for ${rss_seconds} s with $positions positions (their symbols streamed)"
 $driver rss "$bot_pid" "$rss_seconds" "$out/e2e_rss.json"

@@ -165,8 +165,17 @@ private:
     void settle_funding(symbol_state& st, time_point at);
     void run_liquidations();
     void liquidate(account& acc, const core::symbol& s, margin_mode mode);
-    [[nodiscard]] position_view view_of(const account& acc, const engine::position& p) const;
-    [[nodiscard]] core::decimal liquidation_price(const account& acc, const engine::position& p) const;
+    // `cross_total`: cross_backing(acc), when the caller views every position of the account: it
+    // is the same for all of them (without it each view sums the account again: O(n^2) in all).
+    [[nodiscard]] position_view view_of(const account& acc, const engine::position& p,
+                                        std::optional<core::decimal> cross_total = std::nullopt) const;
+    [[nodiscard]] core::decimal liquidation_price(const account& acc, const engine::position& p,
+                                                  std::optional<core::decimal> cross_total = std::nullopt) const;
+    // What stands behind the cross positions: wallet - isolated margins + every cross position's
+    // uPnL - maintenance margin.
+    [[nodiscard]] core::decimal cross_backing(const account& acc) const;
+    // One cross position's part of cross_backing.
+    [[nodiscard]] core::decimal cross_part(const core::symbol& sym, const engine::position& q) const;
 
     void emit_position(const account& acc, const core::symbol& s, const std::string& reason);
     void emit_balance(const account& acc, core::decimal change, const std::string& reason);
