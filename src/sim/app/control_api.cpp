@@ -197,9 +197,7 @@ void control_state::load_into(wire::venue& v, const scenario::scenario_spec& s) 
 std::size_t control_state::step_all() {
     const auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(clock.steady_now() - started);
     const auto moved = feed.step(elapsed);
-    for (auto* v : venues) {
-        for (const auto& [sym, prices] : moved) v->on_price(sym, prices);
-    }
+    for (auto* v : venues) v->on_prices(moved);
     return moved.size();
 }
 

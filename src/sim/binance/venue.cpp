@@ -126,6 +126,17 @@ void venue::on_price(const core::symbol& symbol, const engine::market_prices& pr
     on_price_streams(*ctx_, symbol);
 }
 
+void venue::on_prices(const std::vector<std::pair<core::symbol, engine::market_prices>>& moved) {
+    ctx_->ex.on_prices(moved);
+    for (const auto& [symbol, prices] : moved) {
+        record_kline(*ctx_, symbol, prices.last, {});
+    }
+    drain(*ctx_);
+    for (const auto& [symbol, prices] : moved) {
+        on_price_streams(*ctx_, symbol);
+    }
+}
+
 void venue::tick() {
     ctx_->ex.advance_to(ctx_->clock.now());
     run_countdowns(*ctx_);

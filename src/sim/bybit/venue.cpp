@@ -197,6 +197,19 @@ void venue::on_price(const core::symbol& symbol, const engine::market_prices& pr
     publish_market(*ctx_, symbol);
 }
 
+void venue::on_prices(const std::vector<std::pair<core::symbol, engine::market_prices>>& moved) {
+    ctx_->ex.on_prices(moved);
+    for (const auto& [symbol, prices] : moved) {
+        ctx_->klines.on_price(symbol, prices.last, ctx_->clock.now_ms());
+        ++ctx_->book_update_id[symbol];
+        ++ctx_->cross_seq;
+    }
+    drain_events(*ctx_);
+    for (const auto& [symbol, prices] : moved) {
+        publish_market(*ctx_, symbol);
+    }
+}
+
 void venue::tick() {
     ctx_->ex.advance_to(ctx_->clock.now());
     drain_events(*ctx_);

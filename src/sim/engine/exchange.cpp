@@ -90,6 +90,19 @@ void exchange::on_price(const core::symbol& s, const market_prices& p) {
     run_liquidations();
 }
 
+void exchange::on_prices(const std::vector<std::pair<core::symbol, market_prices>>& moved) {
+    for (const auto& [s, p] : moved) {
+        if (symbols_.find(s) == symbols_.end()) {
+            continue;
+        }
+        set_prices(s, p);
+        match_resting(s);
+        run_conditionals(s);
+        run_trading_stops(s);
+    }
+    run_liquidations();
+}
+
 const market_prices* exchange::prices(const core::symbol& s) const {
     const auto* st = find_symbol(s);
     return st && st->prices ? &*st->prices : nullptr;

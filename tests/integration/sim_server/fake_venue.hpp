@@ -62,6 +62,7 @@ public:
     }
 
     void on_price(const core::symbol&, const engine::market_prices&) override {}
+    void on_prices(const std::vector<std::pair<core::symbol, engine::market_prices>>&) override {}
     void tick() override {}
     [[nodiscard]] boost::json::value state() const override { return nullptr; }
 

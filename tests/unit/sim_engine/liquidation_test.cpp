@@ -29,6 +29,18 @@ TEST_F(liquidation, long_is_liquidated_only_below_maintenance) {
     EXPECT_TRUE(ex_.open_orders(key).empty());  // the venue cancels open orders first
 }
 
+TEST_F(liquidation, a_batch_of_prices_is_checked_for_liquidation_once_after_the_last) {
+    open(core::side::buy, "1"_d);
+    ex_.drain_events();
+    // One instant of the feed: the liquidation pass sees the batch's final marks.
+    ex_.on_prices({{btc, at("40185.8"_d)}, {btc, at("50000"_d)}});
+    EXPECT_EQ(size(), "1"_d);
+    EXPECT_TRUE(events_of<liquidation_event>().empty());
+    ex_.on_prices({{btc, at("40185.8"_d)}});
+    EXPECT_EQ(size(), "0"_d);
+    EXPECT_EQ(events_of<liquidation_event>().size(), 1U);
+}
+
 TEST_F(liquidation, short_is_liquidated_when_the_mark_rises) {
     open(core::side::sell, "1"_d);  // 49999.9, wallet 9975.00005
     EXPECT_EQ(ex_.position(key, btc)->liquidation_price, "59735.9562251"_d);

@@ -39,6 +39,7 @@ public:
     void ws_closed(wire::ws_peer& peer) override;
 
     void on_price(const core::symbol& symbol, const engine::market_prices& prices) override;
+    void on_prices(const std::vector<std::pair<core::symbol, engine::market_prices>>& moved) override;
     void tick() override;
 
     [[nodiscard]] boost::json::value state() const override;

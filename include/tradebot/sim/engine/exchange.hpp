@@ -67,6 +67,9 @@ public:
     // Stores the prices, then fills crossing limit orders, fires conditionals, trailing stops
     // and position TP/SL, and liquidates accounts below maintenance margin.
     void on_price(const core::symbol& s, const market_prices& prices);
+    // Several symbols' new prices as one instant: each symbol's fills and triggers, then one
+    // liquidation pass (a pass per symbol would be O(symbols x positions) per tick).
+    void on_prices(const std::vector<std::pair<core::symbol, market_prices>>& moved);
     [[nodiscard]] const market_prices* prices(const core::symbol& s) const;
     void set_funding_rate(const core::symbol& s, core::decimal rate);
     [[nodiscard]] core::decimal funding_rate(const core::symbol& s) const;

@@ -4,6 +4,8 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include <boost/json/value.hpp>
 
@@ -69,6 +71,9 @@ public:
     // New prices for a symbol: runs the engine (fills, triggers, liquidations) and publishes
     // market and user stream events.
     virtual void on_price(const core::symbol& symbol, const engine::market_prices& prices) = 0;
+    // A price tick of many symbols at once: the same, with the account-wide liquidation check
+    // run once after all of them instead of once per symbol (O(positions) each time).
+    virtual void on_prices(const std::vector<std::pair<core::symbol, engine::market_prices>>& moved) = 0;
     // Called about every 100 ms of wall time: periodic streams (markPrice@1s, tickers),
     // funding, listenKey expiry, 24 h connection limits, delayed deliveries.
     virtual void tick() = 0;
