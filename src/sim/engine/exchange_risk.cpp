@@ -130,7 +130,7 @@ core::decimal exchange::liquidation_price(const account& acc, const engine::posi
         backing = p.isolated_margin();
     } else {
         // Exact decimals: the total less this position's part is the sum over the others.
-        backing = cross_total.value_or(cross_backing(acc)) - cross_part(p.symbol(), p);
+        backing = (cross_total ? *cross_total : cross_backing(acc)) - cross_part(p.symbol(), p);
     }
     // Solve backing + size * (P - entry) = |size| * P * mmr for P.
     const core::decimal numerator = money(p.size() * p.entry_price() - backing);
