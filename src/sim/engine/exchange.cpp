@@ -79,26 +79,26 @@ void exchange::set_prices(const core::symbol& s, const market_prices& p) {
     }
 }
 
-void exchange::on_price(const core::symbol& s, const market_prices& p) {
+bool exchange::apply_prices(const core::symbol& s, const market_prices& p) {
     if (symbols_.find(s) == symbols_.end()) {
-        return;
+        return false;
     }
     set_prices(s, p);
     match_resting(s);
     run_conditionals(s);
     run_trading_stops(s);
-    run_liquidations();
+    return true;
+}
+
+void exchange::on_price(const core::symbol& s, const market_prices& p) {
+    if (apply_prices(s, p)) {
+        run_liquidations();
+    }
 }
 
 void exchange::on_prices(const std::vector<std::pair<core::symbol, market_prices>>& moved) {
     for (const auto& [s, p] : moved) {
-        if (symbols_.find(s) == symbols_.end()) {
-            continue;
-        }
-        set_prices(s, p);
-        match_resting(s);
-        run_conditionals(s);
-        run_trading_stops(s);
+        (void)apply_prices(s, p);
     }
     run_liquidations();
 }

@@ -164,6 +164,9 @@ private:
                                std::optional<order_id> parent);
     void on_position_closed(account& acc, const core::symbol& s);
 
+    // The symbol's new prices, then its fills and triggers; false for an unknown symbol.
+    bool apply_prices(const core::symbol& s, const market_prices& p);
+
     // risk (exchange_risk.cpp)
     void settle_funding(symbol_state& st, time_point at);
     void run_liquidations();
