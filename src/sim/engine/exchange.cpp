@@ -79,13 +79,21 @@ void exchange::set_prices(const core::symbol& s, const market_prices& p) {
     }
 }
 
-bool exchange::apply_prices(const core::symbol& s, const market_prices& p) {
+bool exchange::apply_prices(const core::symbol& s, const market_prices& p, const tick_index* index) {
     if (symbols_.find(s) == symbols_.end()) {
         return false;
     }
     set_prices(s, p);
-    match_resting(s);
-    run_conditionals(s);
+    if (index == nullptr) {
+        match_resting(s, resting_ids(s));
+        run_conditionals(s, conditional_ids(s));
+    } else {
+        static const std::vector<order_id> none;
+        const auto r = index->resting.find(s);
+        match_resting(s, r != index->resting.end() ? r->second : none);
+        const auto c = index->conditionals.find(s);
+        run_conditionals(s, c != index->conditionals.end() ? c->second : none);
+    }
     run_trading_stops(s);
     return true;
 }
@@ -97,8 +105,21 @@ void exchange::on_price(const core::symbol& s, const market_prices& p) {
 }
 
 void exchange::on_prices(const std::vector<std::pair<core::symbol, market_prices>>& moved) {
+    // Price events do not create limit orders or conditionals, so the index stays complete; the
+    // ones a fill closes are skipped where they are used (is_open()).
+    tick_index index;
+    for (const auto& [id, o] : orders_) {
+        if (o.is_open() && o.type == core::order_type::limit) {
+            index.resting[o.symbol].push_back(id);
+        }
+    }
+    for (const auto& [id, c] : conditionals_) {
+        if (c.is_open()) {
+            index.conditionals[c.request.symbol].push_back(id);
+        }
+    }
     for (const auto& [s, p] : moved) {
-        (void)apply_prices(s, p);
+        (void)apply_prices(s, p, &index);
     }
     run_liquidations();
 }

@@ -178,16 +178,20 @@ bool exchange::conditional_fires(conditional_order& c, const market_prices& p) {
     return sell ? current <= fire_at : current >= fire_at;
 }
 
-void exchange::run_conditionals(const core::symbol& s) {
-    const auto& st = symbols_.at(s);
-    if (!st.prices) {
-        return;
-    }
+std::vector<order_id> exchange::conditional_ids(const core::symbol& s) const {
     std::vector<order_id> ids;
     for (const auto& [id, c] : conditionals_) {
         if (c.request.symbol == s && c.is_open()) {
             ids.push_back(id);
         }
+    }
+    return ids;
+}
+
+void exchange::run_conditionals(const core::symbol& s, const std::vector<order_id>& ids) {
+    const auto& st = symbols_.at(s);
+    if (!st.prices || ids.empty()) {
+        return;
     }
     for (const order_id id : ids) {
         auto& c = conditionals_.at(id);

@@ -374,16 +374,20 @@ void exchange::finish(order& o, order_status status) {
     events_.emplace_back(order_event{now(), o});
 }
 
-void exchange::match_resting(const core::symbol& s) {
-    const auto& st = symbols_.at(s);
-    if (!st.prices) {
-        return;
-    }
+std::vector<order_id> exchange::resting_ids(const core::symbol& s) const {
     std::vector<order_id> ids;
     for (const auto& [id, o] : orders_) {
         if (o.symbol == s && o.is_open() && o.type == core::order_type::limit) {
             ids.push_back(id);
         }
+    }
+    return ids;
+}
+
+void exchange::match_resting(const core::symbol& s, const std::vector<order_id>& ids) {
+    const auto& st = symbols_.at(s);
+    if (!st.prices || ids.empty()) {
+        return;
     }
     // Resting orders share the opposite level in time priority (id order); a level shown
     // with zero size is treated as unlimited.

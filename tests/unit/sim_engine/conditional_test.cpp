@@ -63,6 +63,21 @@ TEST_F(conditionals, close_position_stop_closes_the_whole_position) {
     EXPECT_TRUE(orders[0].record.close_position);
 }
 
+TEST_F(conditionals, a_tick_of_prices_fills_resting_orders_and_fires_stops_like_single_prices) {
+    open(core::side::buy, "0.3"_d);
+    auto r = stop(core::side::sell, "49000"_d, decimal{});
+    r.close_position = true;
+    ASSERT_TRUE(ex_.place_conditional(key, r).ok());
+    ASSERT_TRUE(ex_.place_order(key, limit(core::side::buy, "0.1"_d, "49500"_d)).ok());
+    ex_.drain_events();
+    // One tick: the limit buy fills on the way down, then the stop closes the grown position.
+    ex_.on_prices({{btc, at("49400"_d)}, {btc, at("48900"_d)}});
+    EXPECT_EQ(size(), "0"_d);
+    EXPECT_EQ(events_of<fill_event>().size(), 2U);
+    EXPECT_TRUE(ex_.open_orders(key).empty());
+    EXPECT_TRUE(ex_.open_conditionals(key).empty());
+}
+
 TEST_F(conditionals, the_other_close_position_order_expires_with_the_position) {
     open(core::side::buy, "0.1"_d);
     auto sl = stop(core::side::sell, "49000"_d, decimal{});

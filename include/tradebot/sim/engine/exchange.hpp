@@ -148,7 +148,9 @@ private:
     // Runs a new market order (user, triggered or liquidation) to completion.
     void run_market(order& o);
     void finish(order& o, order_status status);
-    void match_resting(const core::symbol& s);
+    // The open limit orders of `s`, oldest first (time priority), and their matching.
+    [[nodiscard]] std::vector<order_id> resting_ids(const core::symbol& s) const;
+    void match_resting(const core::symbol& s, const std::vector<order_id>& ids);
     [[nodiscard]] core::decimal market_fill_price(const symbol_state& st, core::side side) const;
     [[nodiscard]] core::decimal open_order_margin(const account& acc) const;
     [[nodiscard]] core::decimal available_balance(const account& acc) const;
@@ -156,7 +158,8 @@ private:
     void cancel_reduce_only_leftovers(const account& acc, const core::symbol& s);
 
     // conditionals and position TP/SL (exchange_triggers.cpp)
-    void run_conditionals(const core::symbol& s);
+    [[nodiscard]] std::vector<order_id> conditional_ids(const core::symbol& s) const;
+    void run_conditionals(const core::symbol& s, const std::vector<order_id>& ids);
     bool conditional_fires(conditional_order& c, const market_prices& p);
     void fire_conditional(conditional_order& c);
     void run_trading_stops(const core::symbol& s);
@@ -164,8 +167,14 @@ private:
                                std::optional<order_id> parent);
     void on_position_closed(account& acc, const core::symbol& s);
 
+    // The open limit orders and conditionals of every symbol, from one pass over each book: a
+    // tick of many symbols looks them up here instead of scanning the books once per symbol.
+    struct tick_index {
+        std::map<core::symbol, std::vector<order_id>> resting;
+        std::map<core::symbol, std::vector<order_id>> conditionals;
+    };
     // The symbol's new prices, then its fills and triggers; false for an unknown symbol.
-    bool apply_prices(const core::symbol& s, const market_prices& p);
+    bool apply_prices(const core::symbol& s, const market_prices& p, const tick_index* index = nullptr);
 
     // risk (exchange_risk.cpp)
     void settle_funding(symbol_state& st, time_point at);
