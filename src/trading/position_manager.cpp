@@ -486,26 +486,41 @@ asio::awaitable<void> position_manager::move_stop(core::symbol symbol, core::dec
     co_await save_trailing(symbol);
 }
 
-asio::awaitable<void> position_manager::hand_over_trailing(core::symbol symbol, core::decimal trigger) {
+asio::awaitable<bool> position_manager::place_venue_trailing(core::symbol symbol) {
     auto it = live_.find(symbol);
     if (it == live_.end()) {
-        co_return;
+        co_return false;
     }
     auto target = target_of(it->second);
     auto placed = co_await stops_.place_trailing(std::move(target), settings_.protection.trailing.callback_percent);
     it = live_.find(symbol);
     if (it == live_.end()) {
-        co_return;
+        co_return false;
     }
     auto& pos = it->second;
     if (!placed) {
+        // The fixed stop still protects it; the bot trails from here on.
+        pos.venue_trailing.reset();
         pos.venue_trailing_refused = true;
         logging::warn(log_, "venue trailing stop refused, trailing here", kv("position", pos.id),
                       kv("symbol", symbol.str()), kv("reason", placed.reason));
-        co_await move_stop(symbol, trigger);
-        co_return;
+        co_return false;
     }
     pos.venue_trailing = placed.placed->stop;
+    co_return true;
+}
+
+asio::awaitable<void> position_manager::hand_over_trailing(core::symbol symbol, core::decimal trigger) {
+    const bool handed_over = co_await place_venue_trailing(symbol);
+    if (!handed_over) {
+        co_await move_stop(symbol, trigger);  // a position gone meanwhile is a no-op there
+        co_return;
+    }
+    auto it = live_.find(symbol);
+    if (it == live_.end()) {
+        co_return;
+    }
+    auto& pos = it->second;
     pos.busy = false;
     if (pos.trailing) {
         pos.trailing->reject_move();  // the fixed stop stays where it is: the venue trails now

@@ -363,23 +363,15 @@ asio::awaitable<void> position_manager::keep_venue_trailing(core::symbol symbol,
     logging::warn(log_, "venue trailing stop missing, placing it again", kv("position", pos.id),
                   kv("symbol", symbol.str()));
     pos.busy = true;
-    auto target = target_of(pos);
-    auto placed = co_await stops_.place_trailing(std::move(target), settings_.protection.trailing.callback_percent);
+    const bool placed = co_await place_venue_trailing(symbol);
     it = live_.find(symbol);
     if (it == live_.end()) {
         co_return;
     }
     it->second.busy = false;
     if (placed) {
-        it->second.venue_trailing = placed.placed->stop;
         audit("trailing_restored", it->second, "venue trailing stop missing");
-        co_return;
     }
-    // The fixed stop still protects it; the bot trails from here on.
-    it->second.venue_trailing.reset();
-    it->second.venue_trailing_refused = true;
-    logging::warn(log_, "venue trailing stop refused, trailing here", kv("position", it->second.id),
-                  kv("symbol", symbol.str()), kv("reason", placed.reason));
 }
 
 asio::awaitable<void> position_manager::cancel_duplicate_stops(core::symbol symbol,

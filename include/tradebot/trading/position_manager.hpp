@@ -117,6 +117,9 @@ private:
     // At activation with protection.trailing.venue_native: the venue's trailing stop instead of a
     // move to `trigger`, which is made if the venue refuses.
     boost::asio::awaitable<void> hand_over_trailing(core::symbol symbol, core::decimal trigger);
+    // Places the venue's trailing stop and remembers it; if the venue refuses, marks the position
+    // for the bot's own trailing. False when refused or the position is gone.
+    boost::asio::awaitable<bool> place_venue_trailing(core::symbol symbol);
     // A handed-over position whose venue trailing stop is not listed gets it again.
     boost::asio::awaitable<void> keep_venue_trailing(core::symbol symbol, const std::vector<exchange::stop_state>& stops);
     // A live position with more than one fixed stop (or venue trailing stop) of ours keeps the

@@ -330,6 +330,15 @@ protected:
         return *r;
     }
 
+    // Removes the venue's stops of `s` behind the bot's back: all of them, or those of `kind`.
+    void drop_venue_stops(core::symbol s, std::optional<ex::stop_kind> kind = std::nullopt) {
+        for (auto& st : venue_stops(s)) {
+            if (!kind || st.kind == *kind) {
+                ASSERT_TRUE(await(paper_->cancel_stop(st)));
+            }
+        }
+    }
+
     // The audit event types of a position, in order, after a flush.
     std::string audit_trail(std::int64_t position) {
         EXPECT_TRUE(await(audit_->flush()));

@@ -221,9 +221,7 @@ TEST_F(trading_test, a_restart_restores_a_stop_that_went_missing) {
     start_manager();
     const auto r = await(manager_->open(intent(btc, core::position_side::long_, "0.010"_d)));
     ASSERT_EQ(r.kind, open_result_kind::protected_);
-    for (auto& s : venue_stops(btc)) {
-        ASSERT_TRUE(await(paper_->cancel_stop(s)));
-    }
+    drop_venue_stops(btc);
     ASSERT_TRUE(venue_stops(btc).empty());
     start_manager();
     EXPECT_EQ(venue_stops(btc).size(), 1U);
@@ -237,9 +235,7 @@ TEST_F(trading_test, a_trailed_stop_lost_on_the_venue_comes_back_at_its_trailed_
     ASSERT_EQ(r.kind, open_result_kind::protected_);
     mark(btc, "61000.00"_d);
     ASSERT_EQ(stop_trigger(venue_stops(btc)), "60695.00"_d);
-    for (auto& s : venue_stops(btc)) {
-        ASSERT_TRUE(await(paper_->cancel_stop(s)));
-    }
+    drop_venue_stops(btc);
     start_manager();
     // Not 2 % below entry (58800.10): the protection trailing had gained is kept.
     EXPECT_EQ(stop_trigger(venue_stops(btc)), "60695.00"_d);
@@ -256,9 +252,7 @@ TEST_F(trading_test, a_position_whose_lost_stop_the_mark_crossed_is_closed) {
     ASSERT_EQ(r.kind, open_result_kind::protected_);
     mark(btc, "61000.00"_d);
     ASSERT_EQ(stop_trigger(venue_stops(btc)), "60695.00"_d);
-    for (auto& s : venue_stops(btc)) {
-        ASSERT_TRUE(await(paper_->cancel_stop(s)));
-    }
+    drop_venue_stops(btc);
     mark(btc, "60600.00"_d);  // through the stop that is no longer there
     start_manager();
     const auto p = row(r.position_id);
@@ -299,11 +293,7 @@ TEST_F(trading_test, a_venue_trailing_stop_lost_is_placed_again_after_a_restart)
     const auto r = await(manager_->open(intent(btc, core::position_side::long_, "0.010"_d)));
     ASSERT_EQ(r.kind, open_result_kind::protected_);
     mark(btc, "61000.00"_d);
-    for (auto& s : venue_stops(btc)) {
-        if (s.kind == ex::stop_kind::trailing) {
-            ASSERT_TRUE(await(paper_->cancel_stop(s)));
-        }
-    }
+    drop_venue_stops(btc, ex::stop_kind::trailing);
     start_manager();
     EXPECT_EQ(stop_kinds(venue_stops(btc)), "fixed 58800.10 trailing 0.5 ");
     EXPECT_EQ(journal_count(r.position_id, "trailing"), 2);
