@@ -232,11 +232,8 @@ asio::awaitable<trading::portfolio> signal_processor::portfolio_now() {
     trading::portfolio p;
     p.positions = runtime_.exposures();
     p.kill_switch = co_await kill_switch();
-    auto pnl = co_await runtime_.positions().realized_pnl_since(utc_day_start(clock_.now()), settings_.app.mode);
-    if (pnl) {
+    if (auto pnl = co_await pnl_today()) {
         p.realized_pnl_today = *pnl;
-    } else {
-        logging::warn(log_, "daily PnL unknown", kv("error", pnl.error().describe()));
     }
     for (const auto venue : runtime_.venues()) {
         auto balances = co_await runtime_.balances(venue);
@@ -250,6 +247,25 @@ asio::awaitable<trading::portfolio> signal_processor::portfolio_now() {
         }
     }
     co_return p;
+}
+
+asio::awaitable<std::optional<core::decimal>> signal_processor::pnl_today() {
+    const auto day = utc_day_start(clock_.now());
+    const auto generation = runtime_.positions().pnl_generation();
+    const auto limit = settings_.trading.account_cache_ms;
+    if (pnl_ && pnl_->day == day && pnl_->generation == generation && limit.count() > 0 &&
+        clock_.steady_now() - pnl_->at < limit) {
+        co_return pnl_->value;
+    }
+    const auto at = clock_.steady_now();
+    auto pnl = co_await runtime_.positions().realized_pnl_since(day, settings_.app.mode);
+    if (!pnl) {
+        pnl_.reset();
+        logging::warn(log_, "daily PnL unknown", kv("error", pnl.error().describe()));
+        co_return std::nullopt;
+    }
+    pnl_ = pnl_read{day, generation, at, *pnl};
+    co_return *pnl;
 }
 
 asio::awaitable<void> signal_processor::decide(std::vector<signals::signal> batch, std::optional<signals::wave> wave,

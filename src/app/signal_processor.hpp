@@ -65,6 +65,8 @@ private:
                                                   signals::market_snapshot& snap);
     [[nodiscard]] bool stats_wanted() const noexcept;
     boost::asio::awaitable<trading::portfolio> portfolio_now();
+    // Today's realized PnL; reused within trading.account_cache_ms while no close of ours happened.
+    boost::asio::awaitable<std::optional<core::decimal>> pnl_today();
     boost::asio::awaitable<bool> kill_switch();
     // Validates rows; invalid ones are marked rejected. `claimed`: the rows are ours already.
     boost::asio::awaitable<std::vector<signals::signal>> validate_rows(std::vector<db::signal_row> rows);
@@ -84,6 +86,13 @@ private:
     trading::risk_manager risk_;
     boost::asio::thread_pool files_{1};  // the kill-switch stat, off the event loop
     std::unique_ptr<boost::asio::steady_timer> wave_timer_;
+    struct pnl_read {
+        core::clock::time_point day;
+        std::uint64_t generation = 0;
+        std::chrono::steady_clock::time_point at;
+        core::decimal value;
+    };
+    std::optional<pnl_read> pnl_;
     bool stopped_ = false;
 };
 

@@ -58,8 +58,10 @@ trading_runtime::trading_runtime(asio::io_context& io, strand_type strand, const
       positions_{database},
       journal_{database},
       audit_{database},
+      cache_{clock, settings.trading.mark_cache_ms, settings.trading.account_cache_ms},
       symbols_timer_{strand_},
-      audit_timer_{strand_} {}
+      audit_timer_{strand_},
+      marks_timer_{strand_} {}
 
 trading_runtime::~trading_runtime() = default;
 
@@ -92,6 +94,12 @@ std::optional<std::string> trading_runtime::build() {
     if (venues_.empty()) {
         return std::string{"no exchange is enabled (exchanges.binance.enabled / exchanges.bybit.enabled)"};
     }
+    auto& marks = router_.topic<events::mark_price>(events::topic_name::mark_price,
+                                                    events::policy::coalesce_by_key{events::by_venue_symbol{}});
+    cache_marks_ = marks.subscribe(strand_, [this](const events::mark_price& m) {
+        const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(m.exchange_ts.time_since_epoch());
+        cache_.put_mark(m.exchange, exchange::mark_price_state{m.symbol, m.price, ms.count()});
+    });
     return std::nullopt;
 }
 
@@ -113,6 +121,10 @@ asio::awaitable<bool> trading_runtime::start() {
     asio::co_spawn(strand_, follow_symbols(), [this](const std::exception_ptr&) { following_ = false; });
     flushing_ = true;
     asio::co_spawn(strand_, flush_audit(), [this](const std::exception_ptr&) { flushing_ = false; });
+    if (settings_.trading.mark_cache_ms.count() > 0) {
+        refreshing_ = true;
+        asio::co_spawn(strand_, refresh_marks(), [this](const std::exception_ptr&) { refreshing_ = false; });
+    }
     co_return all;
 }
 
@@ -201,10 +213,33 @@ asio::awaitable<void> trading_runtime::flush_audit() {
     }
 }
 
+asio::awaitable<void> trading_runtime::refresh_marks() {
+    const auto every = settings_.trading.mark_cache_ms * 2 / 3;
+    while (!stopped_) {
+        for (auto& [id, v] : venues_) {
+            auto all = co_await v->trading_client().mark_prices(exchange::request_priority::background);
+            if (!all) {
+                // The signal path then reads its marks one by one over REST: slower, not wrong.
+                logging::warn(logging::get("trading"), "bulk mark read failed", kv("exchange", core::to_string(id)),
+                              kv("error", all.error().describe()));
+                continue;
+            }
+            for (const auto& m : *all) {
+                cache_.put_mark(id, m);
+            }
+        }
+        marks_timer_.expires_after(every);
+        boost::system::error_code ec;
+        co_await marks_timer_.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+    }
+}
+
 void trading_runtime::stop() {
     stopped_ = true;
     symbols_timer_.cancel();
     audit_timer_.cancel();
+    marks_timer_.cancel();
+    cache_marks_.reset();
     for (auto& [id, v] : venues_) {
         v->paper_feed.reset();
         v->manager->stop();
@@ -213,7 +248,7 @@ void trading_runtime::stop() {
 }
 
 bool trading_runtime::idle() const {
-    if (following_ || flushing_) {
+    if (following_ || flushing_ || refreshing_ || balance_reads_ > 0) {
         return false;
     }
     for (const auto& [id, v] : venues_) {
@@ -231,7 +266,14 @@ asio::awaitable<trading::open_result> trading_runtime::open(trading::entry_inten
         r.reason = "exchange not enabled: " + std::string{core::to_string(intent.exchange)};
         co_return r;
     }
-    co_return co_await it->second->manager->open(std::move(intent));
+    const auto venue = intent.exchange;
+    auto opened = co_await it->second->manager->open(std::move(intent));
+    if (opened.kind != trading::open_result_kind::already_live) {
+        // An order may have gone out: the margin it took is not in the balances we hold.
+        cache_.forget_balances(venue);
+        refresh_balances_later(venue);
+    }
+    co_return opened;
 }
 
 asio::awaitable<exchange::result<exchange::mark_price_state>> trading_runtime::mark(core::exchange_id id,
@@ -240,7 +282,14 @@ asio::awaitable<exchange::result<exchange::mark_price_state>> trading_runtime::m
     if (it == venues_.end()) {
         co_return not_enabled(id);
     }
-    co_return co_await it->second->trading_client().mark_price(std::move(symbol), exchange::request_priority::normal);
+    if (auto cached = cache_.mark(id, symbol)) {
+        co_return *cached;
+    }
+    auto read = co_await it->second->trading_client().mark_price(std::move(symbol), exchange::request_priority::normal);
+    if (read) {
+        cache_.put_mark(id, *read);
+    }
+    co_return read;
 }
 
 asio::awaitable<exchange::result<exchange::market_stats_state>> trading_runtime::market_stats(
@@ -257,7 +306,37 @@ asio::awaitable<exchange::result<std::vector<exchange::balance_state>>> trading_
     if (it == venues_.end()) {
         co_return not_enabled(id);
     }
-    co_return co_await it->second->trading_client().balances();
+    if (const auto* cached = cache_.balances(id, positions_.pnl_generation())) {
+        co_return *cached;
+    }
+    co_return co_await read_balances(id, *it->second);
+}
+
+asio::awaitable<exchange::result<std::vector<exchange::balance_state>>> trading_runtime::read_balances(core::exchange_id id,
+                                                                                                   venue_parts& v) {
+    const auto generation = positions_.pnl_generation();
+    auto read = co_await v.trading_client().balances();
+    if (read) {
+        cache_.put_balances(id, *read, generation);
+    }
+    co_return read;
+}
+
+void trading_runtime::refresh_balances_later(core::exchange_id id) {
+    const auto it = venues_.find(id);
+    if (stopped_ || it == venues_.end() || settings_.trading.account_cache_ms.count() <= 0) {
+        return;
+    }
+    ++balance_reads_;
+    auto* v = it->second.get();
+    auto read = [this, id, v]() -> asio::awaitable<void> {
+        auto r = co_await read_balances(id, *v);
+        if (!r) {
+            logging::warn(logging::get("trading"), "balances not refreshed after the entry",
+                          kv("error", r.error().describe()));
+        }
+    };
+    asio::co_spawn(strand_, std::move(read), [this](const std::exception_ptr&) { --balance_reads_; });
 }
 
 std::vector<trading::position_exposure> trading_runtime::exposures() const {

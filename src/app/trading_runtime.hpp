@@ -12,6 +12,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 
+#include "app/venue_cache.hpp"
 #include "app/venue_stack.hpp"
 #include "tradebot/config/settings.hpp"
 #include "tradebot/core/clock.hpp"
@@ -61,12 +62,15 @@ public:
     // Every member below: on the trading strand.
     // Opens on the intent's venue; not_opened if the venue is not enabled.
     [[nodiscard]] boost::asio::awaitable<trading::open_result> open(trading::entry_intent intent);
-    // The venue's current mark (REST, paper-fed in test mode).
+    // The venue's mark: streamed or bulk-read within trading.mark_cache_ms, else over REST
+    // (paper-fed in test mode).
     [[nodiscard]] boost::asio::awaitable<exchange::result<exchange::mark_price_state>> mark(core::exchange_id venue,
                                                                                             core::symbol symbol);
     // The venue's open interest, 1 h volume and 5 min change (REST; paper: the market-data venue's).
     [[nodiscard]] boost::asio::awaitable<exchange::result<exchange::market_stats_state>> market_stats(
         core::exchange_id venue, exchange::market_stats_request request);
+    // Within trading.account_cache_ms of the last read, and no entry or close of ours since: the
+    // balances then; else a REST read.
     [[nodiscard]] boost::asio::awaitable<exchange::result<std::vector<exchange::balance_state>>> balances(
         core::exchange_id venue);
     [[nodiscard]] const exchange::instrument_rules* rules(core::exchange_id venue, const core::symbol& s) const;
@@ -91,6 +95,13 @@ private:
     boost::asio::awaitable<bool> start_venues(const std::vector<venue_parts*>& todo, std::size_t from, std::size_t to);
     boost::asio::awaitable<void> follow_symbols();
     boost::asio::awaitable<void> flush_audit();
+    // Every symbol's mark, one read per venue, every two thirds of trading.mark_cache_ms.
+    boost::asio::awaitable<void> refresh_marks();
+    boost::asio::awaitable<exchange::result<std::vector<exchange::balance_state>>> read_balances(core::exchange_id id,
+                                                                                             venue_parts& v);
+    // After an entry: the balances are read again now, off the signal path, so the next
+    // signal's risk check finds them fresh.
+    void refresh_balances_later(core::exchange_id venue);
 
     boost::asio::io_context& io_;
     strand_type strand_;
@@ -103,11 +114,16 @@ private:
     db::order_journal journal_;
     db::event_log audit_;
     std::map<core::exchange_id, std::unique_ptr<venue_parts>> venues_;
+    venue_cache cache_;
+    events::subscription cache_marks_;
     boost::asio::steady_timer symbols_timer_;
     bool stopped_ = false;
     bool following_ = false;  // follow_symbols() running
     bool flushing_ = false;   // flush_audit() running
+    bool refreshing_ = false;  // refresh_marks() running
+    int balance_reads_ = 0;    // refresh_balances_later() reads in flight
     boost::asio::steady_timer audit_timer_;
+    boost::asio::steady_timer marks_timer_;
 };
 
 }  // namespace tradebot::app

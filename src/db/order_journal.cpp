@@ -20,9 +20,7 @@ using detail::opt_numeric_text;
 // Journal writes are not waited on for durability (see the class comment): a crash can lose the
 // last of them, and the restart recovers each such order from the venue by its client id, which
 // is derived again from durable state. An fsync per order would sit on the signal -> order path.
-// set_config(..., true) is SET LOCAL inside the statement's own FROM list: one round trip less
-// than a separate SET LOCAL, for every journal write.
-const std::string async_commit = " (SELECT set_config('synchronous_commit', 'off', true)) AS async_commit ";
+using detail::async_commit;
 
 // The order of the states an order passes through, terminal ones last (absent from the array):
 // a report never moves a row backwards, and a terminal row is final.
@@ -44,7 +42,7 @@ auto insert_params(const order_record& o) {
 
 // Applies `u` to the row `where` selects ($1) unless that would move it backwards (REST answers
 // and stream reports race) or the row is final; one statement, which takes the row lock itself.
-std::optional<order_record> advance(pqxx::work& tx, const std::string& where, const std::string& key,
+std::optional<order_record> advance(pqxx::transaction_base& tx, const std::string& where, const std::string& key,
                                     const order_update& u) {
     const auto filled = opt_numeric_text(u.filled_quantity);
     const auto avg = opt_numeric_text(u.average_price);
@@ -69,7 +67,7 @@ std::optional<order_record> advance(pqxx::work& tx, const std::string& where, co
 }  // namespace
 
 boost::asio::awaitable<result<order_journal::journaled>> order_journal::insert_next_attempt(order_record o) {
-    auto job = [o = std::move(o)](pqxx::work& tx) {
+    auto job = [o = std::move(o)](pqxx::transaction_base& tx) {
         // The client id is the attempt-less prefix and the attempt the statement counts.
         core::client_order_id id{o.position_id.value_or(0), o.purpose, 0, o.mode == core::mode::test};
         auto prefix = id.str();
@@ -90,14 +88,14 @@ boost::asio::awaitable<result<order_journal::journaled>> order_journal::insert_n
         j.client_id = id;
         return j;
     };
-    co_return co_await transact(db_, std::move(job));
+    co_return co_await execute(db_, std::move(job));
 }
 
 boost::asio::awaitable<result<std::int64_t>> order_journal::insert_pending(order_record o) {
     if (o.client_order_id.empty()) {
         co_return error{errc::invalid_argument, "order_journal::insert_pending needs a client order id"};
     }
-    auto job = [o = std::move(o)](pqxx::work& tx) {
+    auto job = [o = std::move(o)](pqxx::transaction_base& tx) {
         const auto [position, exchange, symbol, mode, purpose, side, type, qty, price, stop, reduce_only, algo_id] =
             insert_params(o);
         const auto r = tx.exec_params(
@@ -108,23 +106,23 @@ boost::asio::awaitable<result<std::int64_t>> order_journal::insert_pending(order
             reduce_only, c_or_null(algo_id), o.client_order_id, o.attempt);
         return r[0][0].as<std::int64_t>();
     };
-    co_return co_await transact(db_, std::move(job));
+    co_return co_await execute(db_, std::move(job));
 }
 
 boost::asio::awaitable<result<void>> order_journal::update(std::int64_t id, order_update u) {
-    auto job = [id, u = std::move(u)](pqxx::work& tx) { (void)advance(tx, "id = $1::bigint", std::to_string(id), u); };
-    co_return co_await transact(db_, std::move(job));
+    auto job = [id, u = std::move(u)](pqxx::transaction_base& tx) { (void)advance(tx, "id = $1::bigint", std::to_string(id), u); };
+    co_return co_await execute(db_, std::move(job));
 }
 
 boost::asio::awaitable<result<bool>> order_journal::mark_sent(std::int64_t id) {
-    auto job = [id](pqxx::work& tx) {
+    auto job = [id](pqxx::transaction_base& tx) {
         const auto r = tx.exec_params(
             "UPDATE orders SET status = CASE WHEN status = 'pending' THEN 'sent' ELSE status END, "
             "sent_at = coalesce(sent_at, now()) FROM" + async_commit + "WHERE id = $1 RETURNING id",
             id);
         return !r.empty();
     };
-    co_return co_await transact(db_, std::move(job));
+    co_return co_await execute(db_, std::move(job));
 }
 
 boost::asio::awaitable<result<int>> order_journal::end_open_stops(std::int64_t position_id, order_status status,
@@ -132,7 +130,7 @@ boost::asio::awaitable<result<int>> order_journal::end_open_stops(std::int64_t p
     if (!is_terminal(status)) {
         co_return error{errc::invalid_argument, "order_journal::end_open_stops needs a terminal status"};
     }
-    auto job = [position_id, status, why = std::move(why), keep](pqxx::work& tx) {
+    auto job = [position_id, status, why = std::move(why), keep](pqxx::transaction_base& tx) {
         const auto r = tx.exec_params(
             "UPDATE orders SET status = $2, error_message = coalesce(error_message, $3) FROM" + async_commit +
                 "WHERE position_id = $1 AND purpose IN ('stop', 'trailing') "
@@ -140,7 +138,7 @@ boost::asio::awaitable<result<int>> order_journal::end_open_stops(std::int64_t p
             position_id, std::string{to_string(status)}, why, keep.value_or(0));
         return static_cast<int>(r.affected_rows());
     };
-    co_return co_await transact(db_, std::move(job));
+    co_return co_await execute(db_, std::move(job));
 }
 
 boost::asio::awaitable<result<std::optional<order_journal::venue_result>>> order_journal::update_from_venue(

@@ -59,7 +59,7 @@ position_record read_row(const pqxx::row& r) {
 }
 
 // ", column = <literal>" for every member of `u` that is set.
-std::string set_clause(pqxx::work& tx, const position_update& u) {
+std::string set_clause(pqxx::transaction_base& tx, const position_update& u) {
     std::string out;
     auto num = [&](const char* col, const std::optional<core::decimal>& v) {
         if (v) out += std::string{", "} + col + " = " + tx.quote(v->to_string()) + "::numeric";
@@ -90,7 +90,7 @@ std::string set_clause(pqxx::work& tx, const position_update& u) {
     return out;
 }
 
-std::int64_t insert_pending(pqxx::work& tx, const new_position& p) {
+std::int64_t insert_pending(pqxx::transaction_base& tx, const new_position& p) {
     // An absent signal id goes in as '' and NULLIF makes it NULL: one statement shape.
     const auto r = tx.exec_params(
         "INSERT INTO positions (exchange, symbol, side, mode, state, signal_id, leverage) "
@@ -101,7 +101,7 @@ std::int64_t insert_pending(pqxx::work& tx, const new_position& p) {
     return r[0][0].as<std::int64_t>();
 }
 
-std::optional<std::int32_t> update_state(pqxx::work& tx, std::int64_t id, std::int32_t expected_version,
+std::optional<std::int32_t> update_state(pqxx::transaction_base& tx, std::int64_t id, std::int32_t expected_version,
                                          position_state state, const position_update& u) {
     const std::string sql = "UPDATE positions SET state = " + tx.quote(std::string{to_string(state)}) +
                             ", version = version + 1" + set_clause(tx, u) + " WHERE id = " + std::to_string(id) +
@@ -126,8 +126,8 @@ result<T> live_conflict(result<T> r) {
 }  // namespace
 
 boost::asio::awaitable<result<std::int64_t>> position_repository::create_pending(new_position p) {
-    auto job = [p = std::move(p)](pqxx::work& tx) { return insert_pending(tx, p); };
-    co_return live_conflict(co_await transact(db_, std::move(job)));
+    auto job = [p = std::move(p)](pqxx::transaction_base& tx) { return insert_pending(tx, p); };
+    co_return live_conflict(co_await execute(db_, std::move(job)));
 }
 
 boost::asio::awaitable<result<std::pair<std::int64_t, std::int32_t>>> position_repository::create_found(
@@ -142,10 +142,18 @@ boost::asio::awaitable<result<std::pair<std::int64_t, std::int32_t>>> position_r
 boost::asio::awaitable<result<std::int32_t>> position_repository::transition(std::int64_t id,
                                                                              std::int32_t expected_version,
                                                                              position_state state, position_update u) {
-    auto job = [id, expected_version, state, u = std::move(u)](pqxx::work& tx) {
+    // Bumped before and after: a PnL read that overlaps this write is not taken as current.
+    const bool pnl_changes = u.realized_pnl || u.closed_at || state == position_state::closed;
+    if (pnl_changes) {
+        ++pnl_generation_;
+    }
+    auto job = [id, expected_version, state, u = std::move(u)](pqxx::transaction_base& tx) {
         return update_state(tx, id, expected_version, state, u);
     };
-    auto r = co_await transact(db_, std::move(job));
+    auto r = co_await execute(db_, std::move(job));
+    if (pnl_changes) {
+        ++pnl_generation_;
+    }
     if (!r) {
         co_return r.error();
     }
@@ -182,14 +190,14 @@ boost::asio::awaitable<result<std::vector<position_record>>> position_repository
 
 boost::asio::awaitable<result<core::decimal>> position_repository::realized_pnl_since(time_point since,
                                                                                        core::mode mode) {
-    auto job = [since, mode_text = std::string{core::to_string(mode)}](pqxx::work& tx) {
+    auto job = [since, mode_text = std::string{core::to_string(mode)}](pqxx::transaction_base& tx) {
         const auto r = tx.exec_params("SELECT coalesce(sum(realized_pnl), 0)::text FROM positions "
                                       "WHERE mode = $1 AND closed_at >= " +
                                           detail::ts_literal(since),
                                       mode_text);
         return detail::decimal_of(r[0][0]);
     };
-    co_return co_await transact(db_, std::move(job));
+    co_return co_await execute(db_, std::move(job));
 }
 
 

@@ -47,9 +47,11 @@ std::vector<signal_row> read_rows(const pqxx::result& rows) {
 }
 
 // UPDATE of the rows picked by `pick` (a SELECT id ... FOR UPDATE SKIP LOCKED) to claimed_by = $1.
+// Committed asynchronously: a claim lost in a crash lost nothing else, since the positions row of
+// an entry is written after it with a synchronous commit, which flushes the claim too.
 std::string claim_sql(const std::string& pick) {
-    return "WITH picked AS (" + pick + ") UPDATE signals s SET claimed_by = $1 FROM picked WHERE s.id = picked.id "
-           "RETURNING " + row_columns("s.");
+    return "WITH picked AS (" + pick + ") UPDATE signals s SET claimed_by = $1 FROM picked," + detail::async_commit +
+           "WHERE s.id = picked.id RETURNING " + row_columns("s.");
 }
 
 std::string id_array(const std::vector<std::int64_t>& ids) {
@@ -78,22 +80,22 @@ std::optional<signal_status> parse_signal_status(std::string_view text) noexcept
 
 boost::asio::awaitable<result<std::vector<signal_row>>> signal_repository::claim_new(int limit,
                                                                                       std::string claimed_by) {
-    auto job = [limit, by = std::move(claimed_by)](pqxx::work& tx) {
+    auto job = [limit, by = std::move(claimed_by)](pqxx::transaction_base& tx) {
         return read_rows(tx.exec_params(claim_sql("SELECT id FROM signals WHERE status = 'new' AND claimed_by IS NULL "
                                                   "ORDER BY id LIMIT $2 FOR UPDATE SKIP LOCKED"),
                                         by, limit));
     };
-    co_return co_await transact(db_, std::move(job));
+    co_return co_await execute(db_, std::move(job));
 }
 
 boost::asio::awaitable<result<std::vector<signal_row>>> signal_repository::claim_by_ids(std::vector<std::int64_t> ids,
                                                                                          std::string claimed_by) {
-    auto job = [ids = id_array(ids), by = std::move(claimed_by)](pqxx::work& tx) {
+    auto job = [ids = id_array(ids), by = std::move(claimed_by)](pqxx::transaction_base& tx) {
         return read_rows(tx.exec_params(claim_sql("SELECT id FROM signals WHERE id = ANY($2::bigint[]) AND "
                                                   "status = 'new' AND claimed_by IS NULL FOR UPDATE SKIP LOCKED"),
                                         by, ids));
     };
-    co_return co_await transact(db_, std::move(job));
+    co_return co_await execute(db_, std::move(job));
 }
 
 boost::asio::awaitable<result<bool>> signal_repository::mark(std::int64_t id, signal_status status, std::string reason,
@@ -101,16 +103,19 @@ boost::asio::awaitable<result<bool>> signal_repository::mark(std::int64_t id, si
     if (status == signal_status::new_) {
         co_return error{errc::invalid_argument, "a signal is marked with its decision, not 'new'"};
     }
-    auto job = [id, status, reason = std::move(reason), position_id](pqxx::work& tx) {
+    // Committed asynchronously: an outcome lost in a crash leaves the row claimed and undecided,
+    // as a crash just before this write would.
+    auto job = [id, status, reason = std::move(reason), position_id](pqxx::transaction_base& tx) {
         const auto position =
             position_id ? std::optional<std::string>{std::to_string(*position_id)} : std::nullopt;
         const auto r = tx.exec_params(
             "UPDATE signals SET status = $2, status_reason = $3, status_at = now(), "
-            "position_id = coalesce($4::bigint, position_id) WHERE id = $1 AND status = 'new' RETURNING id",
+            "position_id = coalesce($4::bigint, position_id) FROM" + detail::async_commit +
+                "WHERE id = $1 AND status = 'new' RETURNING id",
             id, std::string{to_string(status)}, reason, detail::c_or_null(position));
         return !r.empty();
     };
-    co_return co_await transact(db_, std::move(job));
+    co_return co_await execute(db_, std::move(job));
 }
 
 boost::asio::awaitable<result<std::vector<signal_row>>> signal_repository::load_new_since(time_point since) {

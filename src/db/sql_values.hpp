@@ -15,6 +15,11 @@
 
 namespace tradebot::db::detail {
 
+// A FROM item that makes the statement's commit asynchronous: set_config(..., true) is SET LOCAL
+// inside the statement itself, no extra round trip. For writes whose loss in a crash the restart
+// recovers from (docs/ARCHITECTURE.md §4a): a later synchronous commit flushes them anyway.
+inline const std::string async_commit = " (SELECT set_config('synchronous_commit', 'off', true)) AS async_commit ";
+
 [[nodiscard]] inline std::int64_t to_micros(time_point t) {
     return std::chrono::duration_cast<std::chrono::microseconds>(t.time_since_epoch()).count();
 }

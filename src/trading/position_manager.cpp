@@ -264,7 +264,7 @@ stop_target position_manager::target_of(const live_position& pos) const {
     if (pos.stop) {
         last_stop = pos.stop->trigger_price;
     }
-    return stop_target{pos.id, pos.symbol, pos.side, pos.quantity, pos.entry_price, last_stop};
+    return stop_target{pos.id, pos.symbol, pos.side, pos.quantity, pos.entry_price, last_stop, std::nullopt};
 }
 
 asio::awaitable<open_result> position_manager::open(entry_intent intent) {

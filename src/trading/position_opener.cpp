@@ -5,6 +5,8 @@
 
 #include <utility>
 
+#include <boost/asio/experimental/awaitable_operators.hpp>
+
 #include "tradebot/db/position_repository.hpp"
 #include "tradebot/logging/structured.hpp"
 
@@ -44,7 +46,31 @@ asio::awaitable<open_result> position_opener::open(entry_intent intent, exchange
     row.mode = settings_.app.mode;
     row.signal_id = intent.signal_id;
     row.leverage = core::decimal::from_int(intent.leverage);
-    auto created = co_await positions_.create_pending(std::move(row));
+    const auto known = leverage_set_.find(intent.symbol);
+    const bool set_leverage =
+        settings_.trading.auto_set_leverage && (known == leverage_set_.end() || known->second != intent.leverage);
+    // The leverage is a setting, not an order: it needs no row first, so it is set while the row
+    // is written (one round trip less before the entry). Setting it for a signal that then finds
+    // the symbol already live is harmless: it is the configured value.
+    db::result<std::int64_t> created;
+    exchange::result<void> leverage;
+    if (set_leverage) {
+        using namespace asio::experimental::awaitable_operators;
+        auto create = positions_.create_pending(std::move(row));
+        auto set = venue_.set_leverage(intent.symbol, intent.leverage);
+        auto both = co_await (std::move(create) && std::move(set));
+        created = std::move(std::get<0>(both));
+        leverage = std::move(std::get<1>(both));
+    } else {
+        created = co_await positions_.create_pending(std::move(row));
+    }
+    if (set_leverage) {
+        if (leverage) {
+            leverage_set_.insert_or_assign(intent.symbol, intent.leverage);
+        } else {
+            leverage_set_.erase(intent.symbol);
+        }
+    }
     if (!created) {
         r.kind = created.error().is(db::errc::already_live) ? open_result_kind::already_live
                                                                  : open_result_kind::not_opened;
@@ -53,16 +79,9 @@ asio::awaitable<open_result> position_opener::open(entry_intent intent, exchange
     }
     r.position_id = *created;
     std::int32_t version = 0;
-
-    const auto known = leverage_set_.find(intent.symbol);
-    if (settings_.trading.auto_set_leverage && (known == leverage_set_.end() || known->second != intent.leverage)) {
-        auto lev = co_await venue_.set_leverage(intent.symbol, intent.leverage);
-        if (!lev) {
-            leverage_set_.erase(intent.symbol);
-            auto why = "leverage: " + lev.error().describe();
-            co_return co_await fail(std::move(r), version, std::move(why));
-        }
-        leverage_set_.insert_or_assign(intent.symbol, intent.leverage);
+    if (!leverage) {
+        auto why = "leverage: " + leverage.error().describe();
+        co_return co_await fail(std::move(r), version, std::move(why));
     }
 
     market_order entry;
@@ -103,7 +122,7 @@ asio::awaitable<open_result> position_opener::open(entry_intent intent, exchange
         }
     }
 
-    stop_target target{r.position_id, intent.symbol, intent.side, r.quantity, r.entry_price, std::nullopt};
+    stop_target target{r.position_id, intent.symbol, intent.side, r.quantity, r.entry_price, std::nullopt, std::nullopt};
     auto stop = co_await stops_.place_initial(target, rules);
     if (!stop) {
         co_return co_await close_unprotected(std::move(r), intent, version, std::move(stop.reason));

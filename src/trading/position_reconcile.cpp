@@ -143,7 +143,8 @@ asio::awaitable<void> position_manager::reconcile() {
                 }
             }
             if (stops) {
-                co_await protect(it->second, *stops);
+                const std::optional<core::decimal> venue_mark = venue_it->second.mark_price;
+                co_await protect(it->second, *stops, venue_mark);
                 co_await keep_venue_trailing(symbol, *stops);
                 co_await cancel_duplicate_stops(symbol, *stops);
             }
@@ -212,7 +213,8 @@ asio::awaitable<void> position_manager::reconcile() {
             [&](core::symbol symbol) -> asio::awaitable<void> {
             // Looked up again: the map may have changed while another one was protected.
             if (auto it = live_.find(symbol); it != live_.end() && !it->second.busy && !it->second.stop) {
-                co_await protect(it->second, *stops);
+                const std::optional<core::decimal> venue_mark = on_venue.at(symbol).mark_price;
+                co_await protect(it->second, *stops, venue_mark);
             }
         };
         co_await for_each_concurrently(std::move(unprotected), protect_one);
@@ -279,7 +281,8 @@ asio::awaitable<void> position_manager::for_each_concurrently(
     co_await run_workers(reconcile_concurrency, worker);
 }
 
-asio::awaitable<void> position_manager::protect(live_position& pos, const std::vector<exchange::stop_state>& stops) {
+asio::awaitable<void> position_manager::protect(live_position& pos, const std::vector<exchange::stop_state>& stops,
+                                                std::optional<core::decimal> venue_mark) {
     const auto symbol = pos.symbol;
     if (const auto* live = stop_for(stops, symbol, pos.side)) {
         const bool as_recorded = pos.stop && pos.stop->trigger_price == live->trigger_price;
@@ -306,6 +309,9 @@ asio::awaitable<void> position_manager::protect(live_position& pos, const std::v
     logging::warn(log_, "stop missing on the venue, restoring", kv("position", pos.id), kv("symbol", symbol.str()));
     pos.busy = true;
     auto target = target_of(pos);
+    if (venue_mark && venue_mark->is_positive()) {
+        target.known_mark = venue_mark;
+    }
     auto rules_copy = *rule;
     if (pos.stop) {  // a recorded stop the venue no longer lists (an adopted position has none)
         const auto position_id = pos.id;

@@ -46,16 +46,22 @@ asio::awaitable<stop_outcome> stop_loss_manager::place(stop_target target, excha
     const int attempts = std::max(1, policy_.settings().place_attempts);
     for (int attempt = 0; attempt < attempts; ++attempt) {
         // A fresh mark for every attempt: the check against it is what keeps the stop placeable.
-        auto mark = co_await venue_.mark_price(target.symbol, exchange::request_priority::critical);
-        if (!mark) {
-            out.reason = "no mark price";
-            out.error = mark.error();
-            continue;
+        core::decimal mark_price;
+        if (attempt == 0 && target.known_mark) {
+            mark_price = *target.known_mark;
+        } else {
+            auto mark = co_await venue_.mark_price(target.symbol, exchange::request_priority::critical);
+            if (!mark) {
+                out.reason = "no mark price";
+                out.error = mark.error();
+                continue;
+            }
+            mark_price = mark->mark_price;
         }
         protection::stop_inputs in;
         in.side = target.side;
         in.entry_price = target.entry_price;
-        in.mark_price = mark->mark_price;
+        in.mark_price = mark_price;
         in.attempt = attempt;
         in.last_stop = target.last_stop;
         const auto decision =

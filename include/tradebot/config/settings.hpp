@@ -203,6 +203,13 @@ struct trading_settings {
     // A position younger than this is never counted missing by a reconcile read: Bybit lists a
     // new position over REST only 5-24 s after its fill (original-bot.md §11 #16).
     std::chrono::seconds position_visibility_grace_seconds{30};
+    // A mark younger than this (streamed, or from the read of every symbol's mark that runs every
+    // two thirds of it) sizes an entry without a REST read on the signal path; 0: always REST.
+    // Stops are always checked against a mark read just before they are placed.
+    std::chrono::milliseconds mark_cache_ms{3000};
+    // Free balances and today's realized PnL for the risk check are reused for up to this long;
+    // the daemon's own entries and closes make it read them again. 0: read them per batch.
+    std::chrono::milliseconds account_cache_ms{5000};
     bool operator==(const trading_settings&) const = default;
 };
 

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <map>
 #include <vector>
@@ -39,9 +40,13 @@ public:
     // are absent.
     [[nodiscard]] boost::asio::awaitable<result<std::map<core::exchange_id, std::int64_t>>> count_live_by_exchange(
         core::mode mode);
+    // Changes whenever this repository writes a close or a realized PnL: a reader that saw the
+    // same value before knows its realized_pnl_since() answer still holds for this process's writes.
+    [[nodiscard]] std::uint64_t pnl_generation() const noexcept { return pnl_generation_.load(); }
 
 private:
     database& db_;
+    std::atomic<std::uint64_t> pnl_generation_{0};
 };
 
 }  // namespace tradebot::db

@@ -208,6 +208,9 @@ public:
     // The venue's clock in ms; the adapter also feeds its time_sync with the sample.
     virtual task<std::int64_t> server_time() = 0;
     virtual task<mark_price_state> mark_price(core::symbol symbol, request_priority priority) = 0;
+    // Every tradable symbol's mark in one read (Binance premiumIndex without a symbol, weight 10;
+    // Bybit tickers of the category). Symbols the symbol map does not know are left out.
+    virtual task<std::vector<mark_price_state>> mark_prices(request_priority priority) = 0;
     // Open interest, 1 h volume and 5 min change for the signal filters (see market_stats_request).
     virtual task<market_stats_state> market_stats(market_stats_request request, request_priority priority) = 0;
 

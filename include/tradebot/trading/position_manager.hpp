@@ -135,7 +135,10 @@ private:
     // Cancels our open orders and stops on symbols without a position (seen in two passes).
     boost::asio::awaitable<void> clean_zombies(const std::map<core::symbol, exchange::position_state>& on_venue,
                                                const std::vector<exchange::stop_state>* stops);
-    boost::asio::awaitable<void> protect(live_position& pos, const std::vector<exchange::stop_state>& stops);
+    // `venue_mark`: the mark of this pass's position read; a restore's first attempt checks its
+    // stop against it instead of reading the mark again (a cold start restores hundreds).
+    boost::asio::awaitable<void> protect(live_position& pos, const std::vector<exchange::stop_state>& stops,
+                                         std::optional<core::decimal> venue_mark);
     // Runs work(symbol) for every symbol, a few at a time, and returns when all are done.
     boost::asio::awaitable<void> for_each_concurrently(
         std::vector<core::symbol> symbols, const std::function<boost::asio::awaitable<void>(core::symbol)>& work);

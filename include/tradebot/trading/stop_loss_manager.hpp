@@ -32,6 +32,9 @@ struct stop_target {
     core::decimal quantity;
     core::decimal entry_price;
     std::optional<core::decimal> last_stop;  // the recorded stop: restore() never places a looser one
+    // A mark read moments ago (the reconcile's position list): the first attempt uses it instead
+    // of a mark read of its own; a retry always reads the mark again.
+    std::optional<core::decimal> known_mark;
 };
 
 struct stop_placed {

@@ -58,6 +58,17 @@ venue_client::task<mark_price_state> client::mark_price(core::symbol symbol, req
     co_return parse_premium_index(*v, symbols_);
 }
 
+venue_client::task<std::vector<mark_price_state>> client::mark_prices(request_priority priority) {
+    rest_request r;
+    r.path = "/fapi/v1/premiumIndex";
+    r.auth = security::none;
+    r.endpoint = binance_endpoint::premium_index_all;
+    r.priority = priority;
+    auto v = co_await rest_.call(std::move(r));
+    if (!v) co_return v.error();
+    co_return parse_premium_index_all(*v, symbols_);
+}
+
 venue_client::task<std::vector<balance_state>> client::balances() {
     rest_request r;
     r.path = "/fapi/v2/balance";

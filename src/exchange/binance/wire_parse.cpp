@@ -109,6 +109,23 @@ result<mark_price_state> parse_premium_index(const json::value& v, const symbol_
     return out;
 }
 
+result<std::vector<mark_price_state>> parse_premium_index_all(const json::value& v, const symbol_map& symbols) {
+    const auto* rows = v.if_array();
+    if (rows == nullptr) return bad("premiumIndex (all symbols) is not an array");
+    std::vector<mark_price_state> out;
+    out.reserve(rows->size());
+    for (const auto& item : *rows) {
+        const auto* o = item.if_object();
+        if (o == nullptr) return bad("premiumIndex item is not an object");
+        const auto sym = internal_symbol(*o, symbols);
+        if (!sym) continue;  // listed after our instrument load, or not a linear USDT perpetual
+        const auto mark = get_dec(*o, "markPrice");
+        if (!mark || !mark->is_positive()) continue;  // a symbol without a mark yet (just listed)
+        out.push_back(mark_price_state{*sym, *mark, get_int(*o, "time").value_or(0)});
+    }
+    return out;
+}
+
 result<core::decimal> parse_open_interest(const json::value& v, const symbol_map& symbols) {
     const auto* o = v.if_object();
     if (o == nullptr) return bad("openInterest is not an object");

@@ -85,6 +85,16 @@ venue_client::task<mark_price_state> client::mark_price(core::symbol symbol, req
     co_return parse_mark_price(*r, symbols_);
 }
 
+venue_client::task<std::vector<mark_price_state>> client::mark_prices(request_priority priority) {
+    std::string path = "/v5/market/tickers";
+    std::string query = "category=linear";
+    auto r = co_await rest_.get(std::move(path), std::move(query), false, priority);
+    if (!r) {
+        co_return r.error();
+    }
+    co_return parse_mark_prices(*r, symbols_);
+}
+
 venue_client::task<std::vector<balance_state>> client::balances() {
     std::string path = "/v5/account/wallet-balance";
     std::string query = "accountType=UNIFIED";

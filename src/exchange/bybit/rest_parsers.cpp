@@ -126,6 +126,28 @@ result<mark_price_state> parse_mark_price(const envelope& e, const symbol_map& s
     return mark_price_state{*sym, *mark, e.time_ms};
 }
 
+result<std::vector<mark_price_state>> parse_mark_prices(const envelope& e, const symbol_map& symbols) {
+    const auto* list = result_list(e);
+    if (list == nullptr) {
+        return malformed("tickers without result.list");
+    }
+    std::vector<mark_price_state> out;
+    out.reserve(list->size());
+    for (const auto& item : *list) {
+        if (!item.is_object()) {
+            return malformed("tickers item is not an object");
+        }
+        const auto& o = item.get_object();
+        const auto sym = symbols.to_internal(text(o, "symbol"));
+        const auto mark = dec(o, "markPrice");
+        if (!sym || !mark || !mark->is_positive()) {
+            continue;  // not one of our instruments, or no mark yet (pre-launch)
+        }
+        out.push_back(mark_price_state{*sym, *mark, e.time_ms});
+    }
+    return out;
+}
+
 result<core::decimal> parse_open_interest_value(const envelope& e, const symbol_map& symbols) {
     const auto* list = result_list(e);
     if (list == nullptr || list->empty() || !list->front().is_object()) {

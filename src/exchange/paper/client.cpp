@@ -167,15 +167,30 @@ venue_client::task<std::int64_t> client::server_time() { co_return co_await mark
 venue_client::task<mark_price_state> client::mark_price(core::symbol symbol, request_priority priority) {
     auto m = co_await market_data_.mark_price(symbol, priority);
     if (m) {
-        events::mark_price e;
-        e.exchange = venue_id_;
-        e.symbol = m->symbol;
-        e.price = m->mark_price;
-        e.exchange_ts = events::time_point{std::chrono::milliseconds{m->time_ms}};
-        e.receive_ts = clock_.now();
-        on_mark_price(e);
+        feed_rest_mark(*m);
     }
     co_return m;
+}
+
+void client::feed_rest_mark(const mark_price_state& m) {
+    events::mark_price e;
+    e.exchange = venue_id_;
+    e.symbol = m.symbol;
+    e.price = m.mark_price;
+    e.exchange_ts = events::time_point{std::chrono::milliseconds{m.time_ms}};
+    e.receive_ts = clock_.now();
+    on_mark_price(e);
+}
+
+venue_client::task<std::vector<mark_price_state>> client::mark_prices(request_priority priority) {
+    auto all = co_await market_data_.mark_prices(priority);
+    if (all) {
+        // As mark_price(): the paper engine fills and triggers on the marks the bot reads.
+        for (const auto& m : *all) {
+            feed_rest_mark(m);
+        }
+    }
+    co_return all;
 }
 
 venue_client::task<market_stats_state> client::market_stats(market_stats_request request,

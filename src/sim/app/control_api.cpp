@@ -1,10 +1,15 @@
 #include "sim/app/control_api.hpp"
 
+#include <algorithm>
+#include <string_view>
+#include <vector>
+
 #include <boost/json.hpp>
 
 #include "sim/app/state_json.hpp"
 #include "tradebot/logging/logger.hpp"
 #include "tradebot/logging/structured.hpp"
+#include "tradebot/sim/wire/params.hpp"
 
 namespace tradebot::sim::app {
 namespace json = boost::json;
@@ -74,6 +79,37 @@ wire::reply get_state(control_state& st, wire::venue& v) {
                                         {"clock", clock_json(st.clock)},
                                         {"protocol", v.state()},
                                         {"engine", to_json(v.exchange().snapshot())}});
+}
+
+// Every venue's logged order arrivals, oldest first; the query narrows them by venue= and
+// client_id=. All venues whichever port is asked: a test or benchmark reads one list.
+wire::reply get_arrivals(const control_state& st, const net::http_request& request) {
+    const auto query = wire::params::parse(wire::query_of(request.target));
+    const auto venue_filter = query.get("venue");
+    const auto client_filter = query.get("client_id");
+    struct row {
+        std::string_view venue;
+        const wire::order_arrival* entry;
+    };
+    std::vector<row> rows;
+    for (const auto* v : st.venues) {
+        if (venue_filter && *venue_filter != v->name()) continue;
+        for (const auto& e : v->arrivals().entries()) {
+            if (client_filter && *client_filter != e.client_id) continue;
+            rows.push_back({v->name(), &e});
+        }
+    }
+    std::stable_sort(rows.begin(), rows.end(),
+                     [](const row& a, const row& b) { return a.entry->arrival_us < b.entry->arrival_us; });
+    json::array out;
+    out.reserve(rows.size());
+    for (const auto& r : rows) {
+        out.push_back(json::object{{"venue", r.venue},
+                                   {"client_id", r.entry->client_id},
+                                   {"arrival_us", r.entry->arrival_us},
+                                   {"accepted", r.entry->accepted}});
+    }
+    return json_reply(200, json::object{{"arrivals", std::move(out)}});
 }
 
 wire::reply post_price(control_state& st, const json::object& body) {
@@ -216,10 +252,11 @@ wire::reply handle_control(control_state& st, wire::venue& via, const net::http_
     if (request.method == "GET") {
         if (path == "/sim/state") return get_state(st, via);
         if (path == "/sim/health") return json_reply(200, json::object{{"ok", true}, {"venue", via.name()}});
+        if (path == "/sim/arrivals") return get_arrivals(st, request);
     }
     if (request.method != "POST") {
         return json_reply(404, json::object{{"error", "unknown control endpoint " + std::string{path} +
-                                                          " (state and health are GET, the rest POST)"}});
+                                                          " (state, health and arrivals are GET, the rest POST)"}});
     }
     json::object body;
     if (!request.body.empty()) {

@@ -74,9 +74,11 @@ std::string sim_usage_text() {
            "A strict local simulator of Binance USD-M futures (fapi, Algo Order API, listenKey user stream,\n"
            "market streams) and Bybit V5 linear (REST, public and private WebSocket), one port each.\n"
            "Prices come from the scenario; tests steer it through the control API under /sim/ on either\n"
-           "port: GET /sim/state, /sim/health; POST /sim/price, /sim/advance, /sim/step, /sim/pause,\n"
-           "/sim/fault, /sim/scenario, /sim/account. Every endpoint, stream and fault is listed in\n"
-           "docs/SIMULATOR.md.\n\n"
+           "port: GET /sim/state, /sim/health, /sim/arrivals; POST /sim/price, /sim/advance, /sim/step,\n"
+           "/sim/pause, /sim/fault, /sim/scenario, /sim/account. GET /sim/arrivals lists the order\n"
+           "placements (the newest 100000 per venue) with the wall-clock microsecond at which their\n"
+           "bytes had been read (optional ?client_id=...&venue=...). Every endpoint, stream and fault\n"
+           "is listed in docs/SIMULATOR.md.\n\n"
         << describe(cl)
         << "\nExit status: 0 after SIGINT/SIGTERM, 1 if a port cannot be opened or TLS fails,\n"
            "2 for a bad command line or scenario.\n";

@@ -18,6 +18,7 @@
 #include "tradebot/net/http_server.hpp"
 #include "tradebot/sim/engine/exchange.hpp"
 #include "tradebot/sim/engine/venue_errors.hpp"
+#include "tradebot/sim/wire/arrival_log.hpp"
 #include "tradebot/sim/wire/faults.hpp"
 #include "tradebot/sim/wire/params.hpp"
 #include "tradebot/sim/wire/sim_clock.hpp"
@@ -75,6 +76,7 @@ struct context {
     std::map<std::pair<engine::account_id, core::symbol>, time_point> position_opened;
     std::map<core::symbol, core::decimal> last_trade_price;
     std::map<std::pair<engine::account_id, core::symbol>, time_point> countdowns;  // countdownCancelAll
+    wire::arrival_log arrivals;  // new orders as order_new placed or refused them
     std::int64_t agg_trade_id = 0;
     std::int64_t update_id = 0;
     std::int64_t last_mark_second = 0;
@@ -89,6 +91,7 @@ struct call {
     const net::http_request& request;
     wire::params params;
     std::string account;  // API key, empty for public endpoints
+    wire::arrival_time arrival{};  // when the request's last byte was read
 };
 
 // --- responses (json_format.cpp) -------------------------------------------------------

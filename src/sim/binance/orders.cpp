@@ -127,6 +127,9 @@ wire::reply order_new(context& ctx, call& c) {
         ctx.ex.fill_next_market_partially(*fraction);
     }
     auto placed = ctx.ex.place_order(c.account, r);
+    // Logged here, where the engine has decided, so the entry says whether the order stands;
+    // requests refused before (signature, limits, parameters) never reached the book.
+    ctx.arrivals.record(placed ? placed->client_id : r.client_id, c.arrival, placed.ok());
     if (!placed) {
         return engine_error(placed.error());
     }

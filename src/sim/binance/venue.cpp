@@ -52,13 +52,15 @@ void venue::add_account(const engine::account_config& cfg, std::string secret) {
     drain(*ctx_);
 }
 
-wire::reply venue::handle(const net::http_request& request) {
+const wire::arrival_log& venue::arrivals() const noexcept { return ctx_->arrivals; }
+
+wire::reply venue::handle(const net::http_request& request, wire::arrival_time arrival) {
     context& ctx = *ctx_;
     const route* rt = find_route(request.method, request.path());
     if (rt == nullptr) {
         return not_found();
     }
-    call c{request, merged_params(request), {}};
+    call c{request, merged_params(request), {}, arrival};
     const auto steady = ctx.clock.steady_now();
     auto finish = [&](wire::reply r, bool order_headers) {
         add_header(r, "X-MBX-USED-WEIGHT-1M", std::to_string(ctx.limiter.used_weight(steady)));

@@ -15,6 +15,7 @@
 #include "sim/bybit/rate_limiter.hpp"
 #include "tradebot/sim/engine/events.hpp"
 #include "tradebot/sim/engine/exchange.hpp"
+#include "tradebot/sim/wire/arrival_log.hpp"
 #include "tradebot/sim/wire/faults.hpp"
 #include "tradebot/sim/wire/sim_clock.hpp"
 #include "tradebot/sim/wire/venue.hpp"
@@ -87,6 +88,7 @@ struct context {
     std::int64_t cross_seq = 0;
     std::map<core::symbol, std::int64_t> kline_pushed_start;  // the candle kline.1 last pushed
     std::uint64_t conn_counter = 0;
+    wire::arrival_log arrivals;  // new orders as order_create placed or refused them
 };
 
 }  // namespace tradebot::sim::bybit

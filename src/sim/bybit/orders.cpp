@@ -120,6 +120,7 @@ outcome create_conditional(context& ctx, const request& r, const engine::instrum
     c.reduce_only = reduce_only && !c.close_position;
     c.qty = c.close_position ? core::decimal{} : qty;
     auto placed = ctx.ex.place_conditional(r.account, c);
+    ctx.arrivals.record(placed ? placed->request.client_id : c.client_id, r.arrival, placed.ok());
     if (!placed) {
         return rejected(placed.error());
     }
@@ -219,6 +220,9 @@ outcome order_create(context& ctx, const request& r) {
         ctx.ex.fill_next_market_partially(*fraction);
     }
     auto placed = ctx.ex.place_order(r.account, req);
+    // Logged here, where the engine has decided, so the entry says whether the order stands;
+    // requests refused before (signature, limits, fields) never reached the book.
+    ctx.arrivals.record(placed ? placed->client_id : req.client_id, r.arrival, placed.ok());
     if (!placed) {
         return rejected(placed.error());
     }

@@ -12,6 +12,7 @@
 #include "tradebot/net/http_server.hpp"
 #include "tradebot/sim/engine/instrument.hpp"
 #include "tradebot/sim/engine/types.hpp"
+#include "tradebot/sim/wire/arrival_log.hpp"
 #include "tradebot/sim/wire/params.hpp"
 
 namespace tradebot::sim::bybit {
@@ -41,6 +42,7 @@ struct request {
     wire::params query;
     json::object body;
     engine::account_id account;  // empty for public endpoints
+    wire::arrival_time arrival{};  // when the request's last byte was read
 
     // The field as text: a query value, or a JSON string / integer / bool of the body.
     [[nodiscard]] std::optional<std::string> text(std::string_view key) const;

@@ -85,7 +85,9 @@ void venue::add_account(const engine::account_config& cfg, std::string secret) {
     drain_events(*ctx_);
 }
 
-wire::reply venue::handle(const net::http_request& http) {
+const wire::arrival_log& venue::arrivals() const noexcept { return ctx_->arrivals; }
+
+wire::reply venue::handle(const net::http_request& http, wire::arrival_time arrival) {
     context& ctx = *ctx_;
     const std::int64_t now_ms = ctx.clock.server_now_ms();
     if (ctx.faults.throttle || !ctx.limiter.hit_ip(ctx.clock.steady_now())) {
@@ -108,6 +110,7 @@ wire::reply venue::handle(const net::http_request& http) {
     request req;
     req.path = path;
     req.post = found->method == "POST";
+    req.arrival = arrival;
     const std::string_view raw_query = wire::query_of(http.target);
     if (req.post) {
         boost::system::error_code ec;

@@ -57,14 +57,14 @@ void listener::state::ws_finished(ws_link& link) {
     }
 }
 
-wire::reply listener::state::route(const net::http_request& request) {
+wire::reply listener::state::route(const net::http_request& request, wire::arrival_time arrival) {
     try {
         if (request.path().starts_with("/sim/")) {
             if (control_) {
                 return control_(request);
             }
         } else if (venue_ != nullptr) {
-            return venue_->handle(request);
+            return venue_->handle(request, arrival);
         }
         return {.response = {.status = 503, .content_type = "text/plain; charset=utf-8",
                              .body = "shutting down\n", .headers = {}},

@@ -47,8 +47,9 @@ struct listener::state : std::enable_shared_from_this<listener::state> {
     void ws_opened(std::uint64_t id, const std::shared_ptr<ws_link>& link);
     // Tells the venue once (ws_closed) and marks the link dead; later calls do nothing.
     void ws_finished(ws_link& link);
-    // The venue's or control handler's answer; an exception becomes a 500.
-    [[nodiscard]] wire::reply route(const net::http_request& request);
+    // The venue's or control handler's answer; an exception becomes a 500. `arrival`: when the
+    // request's last byte was read (the venue logs order arrivals with it).
+    [[nodiscard]] wire::reply route(const net::http_request& request, wire::arrival_time arrival);
 
     static boost::asio::awaitable<void> accept_loop(std::shared_ptr<state> self);
 };

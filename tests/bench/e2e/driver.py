@@ -6,7 +6,8 @@
   driver.py cold_start OUT_JSON -- CMD...   start CMD, time process start -> first GET /ready 200
   driver.py rss PID SECONDS OUT_JSON        sample VmRSS / VmHWM of PID every 5 s
   driver.py signals N FIRST OUT_JSON        insert N signals one by one (symbols FIRST..FIRST+N-1),
-                                            time commit -> position row visible (client side)
+                                            time commit -> position row visible (client side), then
+                                            join the entry orders with the sim's GET /sim/arrivals
 Environment: SIM_PORT, SIM_CA, PG_URL, BOT_PORT.
 """
 import hashlib
@@ -155,6 +156,26 @@ class psql:
         sys.exit("psql ended")
 
 
+def sim_arrivals():
+    """Client order id -> wall-clock µs at which tradebot-sim had read the order request's bytes
+    (GET /sim/arrivals; the first accepted arrival of each id)."""
+    ctx = ssl.create_default_context(cafile=os.environ["SIM_CA"])
+    c = http.client.HTTPSConnection("127.0.0.1", int(os.environ["SIM_PORT"]), context=ctx, timeout=30)
+    try:
+        c.request("GET", "/sim/arrivals")
+        r = c.getresponse()
+        body = r.read()
+        if r.status != 200:
+            sys.exit(f"GET /sim/arrivals: HTTP {r.status} {body[:200]!r}")
+    finally:
+        c.close()
+    out = {}
+    for a in json.loads(body)["arrivals"]:
+        if a["accepted"]:
+            out.setdefault(a["client_id"], a["arrival_us"])
+    return out
+
+
 def signals(n, first, out_json):
     db = psql(os.environ["PG_URL"])
     db.query("SET search_path = trading_bot")
@@ -183,20 +204,35 @@ def signals(n, first, out_json):
         # The position is opened and protected before the next one (one by one, as asked).
         while db.query(f"SELECT status FROM signals WHERE id = {sid}")[0] == "new":
             time.sleep(0.001)
-    # DB clock: signal row's insert transaction -> the position row and its entry order row.
+    # DB clock: signal row's insert transaction -> the position row and its entry order row; and
+    # -> the sim's wall clock when the entry order's bytes arrived (same host, so one clock).
     db_side = db.query(
         "SELECT round(extract(epoch FROM p.created_at - s.received_at) * 1000, 3), "
-        "round(extract(epoch FROM o.created_at - s.received_at) * 1000, 3) "
+        "round(extract(epoch FROM o.created_at - s.received_at) * 1000, 3), "
+        "(extract(epoch FROM s.received_at) * 1000000)::bigint, o.client_order_id "
         "FROM signals s JOIN positions p ON p.signal_id = s.id "
         "JOIN orders o ON o.position_id = p.id AND o.purpose = 'entry' "
         f"WHERE s.source = 'bench' AND s.external_id >= 'e2e-{first}' ORDER BY s.id")
-    res = {"samples": samples, "failed": failed,
-           "db_side": [[float(x) for x in row.split("|")] for row in db_side if row]}
+    arrivals = sim_arrivals()
+    rows = []
+    for row in db_side:
+        if not row:
+            continue
+        pos_ms, ord_ms, received_us, client_id = row.split("|")
+        arrival_us = arrivals.get(client_id)
+        # [position ms, order journal ms, order bytes at the sim ms (None: the sim did not list it)]
+        rows.append([float(pos_ms), float(ord_ms),
+                     None if arrival_us is None else round((arrival_us - int(received_us)) / 1e3, 3)])
+    res = {"samples": samples, "failed": failed, "db_side": rows}
     with open(out_json, "w", encoding="utf-8") as fh:
         json.dump(res, fh)
     cs = sorted(x["commit_to_position_ms"] for x in samples)
+    at_sim = sorted(r[2] for r in rows if r[2] is not None)
     print(json.dumps({"ok": len(samples), "failed": len(failed),
-                      "p50_ms": cs[len(cs) // 2] if cs else None, "p99_ms": cs[int(len(cs) * 0.99)] if cs else None}))
+                      "p50_ms": cs[len(cs) // 2] if cs else None, "p99_ms": cs[int(len(cs) * 0.99)] if cs else None,
+                      "signal_to_sim_arrival_p50_ms": at_sim[len(at_sim) // 2] if at_sim else None,
+                      "signal_to_sim_arrival_p99_ms": at_sim[int(len(at_sim) * 0.99)] if at_sim else None,
+                      "not_listed_by_sim": len(rows) - len(at_sim)}))
 
 
 def main():

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # End-to-end rows of issue 7 against tradebot-sim, daemon in production mode:
 #   cold start -> /ready with N positions to reconcile (adopted + protected, then known + protected),
-#   RSS after start and after E2E_RSS_SECONDS, signal -> order latency (NOTIFY path, then polling only).
+#   RSS after start and after E2E_RSS_SECONDS, signal -> order latency (NOTIFY path, then polling only;
+#   up to the entry order's bytes read by the sim, from its GET /sim/arrivals).
 # usage: tests/bench/e2e/run.sh BUILD_DIR OUT_DIR     (scripts/bench.sh calls it; alone, then
 #        tests/bench/render_tables.py --e2e-only OUT_DIR docs/BENCHMARKS.md 1 BUILD_DIR rewrites its block)
 # Needs tradebot and tradebot-sim built in BUILD_DIR, PostgreSQL 15, python3, psql, curl. ~6 minutes.

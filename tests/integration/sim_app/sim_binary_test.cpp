@@ -1,12 +1,16 @@
 // tradebot-sim as a test or an operator runs it: the real binary on real sockets, TLS verified
 // against the certificate it writes, driven through the control API with curl.
+#include <chrono>
 #include <csignal>
+#include <cstdint>
 #include <fstream>
 #include <sstream>
 #include <string>
 
+#include <boost/json.hpp>
 #include <gtest/gtest.h>
 
+#include "tradebot/exchange/hmac.hpp"
 #include "tradebot_test/env.hpp"
 #include "tradebot_test/process.hpp"
 
@@ -20,6 +24,13 @@ std::filesystem::path sim_binary() { return tradebot::test::built_binary("src/bi
 
 std::filesystem::path scenario(const std::string& name) {
     return std::filesystem::path{TRADEBOT_SOURCE_DIR} / "config/sim" / (name + ".yaml");
+}
+
+// The host's wall clock, the one the simulator stamps order arrivals with.
+std::int64_t wall_us() {
+    return std::chrono::duration_cast<std::chrono::microseconds>(
+               std::chrono::system_clock::now().time_since_epoch())
+        .count();
 }
 
 // Extracts "key":<digits> from the ports file.
@@ -61,6 +72,39 @@ protected:
         return {std::stoi(out.substr(nl + 1)), out.substr(0, nl)};
     }
 
+    // {status, body} of a signed Binance request: the whole query is signed, signature last.
+    std::pair<int, std::string> binance_signed(const std::string& method, const std::string& path,
+                                               const std::string& query) const {
+        const auto now_ms = wall_us() / 1000;
+        const std::string signed_query = query + "&timestamp=" + std::to_string(now_ms);
+        const std::string target = path + "?" + signed_query + "&signature=" +
+                                   tradebot::exchange::hmac_sha256_hex(api_secret, signed_query);
+        return curl(binance_, method, target, "-H 'X-MBX-APIKEY: " + std::string{api_key} + "'");
+    }
+
+    // {status, body} of a signed Bybit POST: timestamp + key + recvWindow + body is signed.
+    std::pair<int, std::string> bybit_signed_post(const std::string& path, const std::string& body) const {
+        const std::string ts = std::to_string(wall_us() / 1000);
+        const std::string recv_window = "5000";
+        const std::string sign = tradebot::exchange::hmac_sha256_hex(api_secret, ts + api_key + recv_window + body);
+        return curl(bybit_, "POST", path,
+                    "-H 'Content-Type: application/json' -H 'X-BAPI-API-KEY: " + std::string{api_key} +
+                        "' -H 'X-BAPI-TIMESTAMP: " + ts + "' -H 'X-BAPI-RECV-WINDOW: " + recv_window +
+                        "' -H 'X-BAPI-SIGN: " + sign + "' --data '" + body + "'");
+    }
+
+    std::pair<int, std::string> curl(int port, const std::string& method, const std::string& target,
+                                     const std::string& extra) const {
+        auto [rc, out] = run_shell("curl -s -w '\\n%{http_code}' --cacert " + cert().string() + " -X " + method + " " +
+                                   extra + " 'https://127.0.0.1:" + std::to_string(port) + target + "'");
+        const auto nl = out.rfind('\n');
+        if (rc != 0 || nl == std::string::npos) return {0, out};
+        return {std::stoi(out.substr(nl + 1)), out.substr(0, nl)};
+    }
+
+    static constexpr const char* api_key = "sim-api-key";  // config/sim/default.yaml
+    static constexpr const char* api_secret = "sim-api-secret";
+
     tradebot::test::temp_dir dir_;
     std::unique_ptr<child_process> sim_;
     int binance_ = 0;
@@ -71,7 +115,7 @@ TEST_F(sim_binary_test, help_documents_the_flags) {
     const auto [rc, out] = run_shell(sim_binary().string() + " --help");
     EXPECT_EQ(rc, 0);
     for (const auto* flag : {"--scenario", "--binance-port", "--bybit-port", "--no-tls", "--tls-cert", "--cert-out",
-                             "--ports-file", "--seed", "--paused", "/sim/fault", "docs/SIMULATOR.md"}) {
+                             "--ports-file", "--seed", "--paused", "/sim/fault", "/sim/arrivals", "docs/SIMULATOR.md"}) {
         EXPECT_NE(out.find(flag), std::string::npos) << flag;
     }
     const auto [bad_rc, bad_out] = run_shell(sim_binary().string() + " --no-such-flag");
@@ -110,6 +154,58 @@ TEST_F(sim_binary_test, serves_tls_and_plain_on_one_port_and_one_market_on_both_
     EXPECT_EQ(state_status, 200);
     EXPECT_NE(state.find("\"scenario\":\"default\""), std::string::npos) << state;
     EXPECT_NE(state.find("\"id\":\"sim-api-key\""), std::string::npos) << state;
+}
+
+TEST_F(sim_binary_test, order_arrivals_are_listed_with_the_wall_clock_time_their_bytes_were_read) {
+    start();
+    const auto binance_before = wall_us();
+    const auto [b_status, b_body] = binance_signed(
+        "POST", "/fapi/v1/order", "symbol=BTCUSDT&side=BUY&type=MARKET&quantity=0.01&newClientOrderId=arrival-b1");
+    const auto binance_after = wall_us();
+    ASSERT_EQ(b_status, 200) << b_body;
+
+    const std::string order = R"({"category":"linear","symbol":"ETHUSDT","side":"Buy","orderType":"Market",)"
+                              R"("qty":"0.1","orderLinkId":"arrival-y1"})";
+    const auto bybit_before = wall_us();
+    const auto [y_status, y_body] = bybit_signed_post("/v5/order/create", order);
+    const auto bybit_after = wall_us();
+    ASSERT_EQ(y_status, 200) << y_body;
+    ASSERT_NE(y_body.find("\"retCode\":0"), std::string::npos) << y_body;
+    // Bybit never reuses an orderLinkId: the engine refuses the second one, which is still listed.
+    const auto [dup_status, dup_body] = bybit_signed_post("/v5/order/create", order);
+    ASSERT_EQ(dup_status, 200) << dup_body;
+    ASSERT_EQ(dup_body.find("\"retCode\":0"), std::string::npos) << dup_body;
+    // Not an order placement: not listed.
+    EXPECT_EQ(binance_signed("GET", "/fapi/v2/balance", "recvWindow=5000").first, 200);
+
+    // Either port lists both venues, oldest first.
+    const auto [status, body] = https(bybit_, "GET", "/sim/arrivals");
+    ASSERT_EQ(status, 200) << body;
+    const auto arrivals = boost::json::parse(body).at("arrivals").as_array();
+    ASSERT_EQ(arrivals.size(), 3u) << body;
+    const auto& b1 = arrivals[0].as_object();
+    EXPECT_EQ(b1.at("venue").as_string(), "binance");
+    EXPECT_EQ(b1.at("client_id").as_string(), "arrival-b1");
+    EXPECT_TRUE(b1.at("accepted").as_bool());
+    EXPECT_GE(b1.at("arrival_us").as_int64(), binance_before);
+    EXPECT_LE(b1.at("arrival_us").as_int64(), binance_after);
+    const auto& y1 = arrivals[1].as_object();
+    EXPECT_EQ(y1.at("venue").as_string(), "bybit");
+    EXPECT_EQ(y1.at("client_id").as_string(), "arrival-y1");
+    EXPECT_TRUE(y1.at("accepted").as_bool());
+    EXPECT_GE(y1.at("arrival_us").as_int64(), bybit_before);
+    EXPECT_LE(y1.at("arrival_us").as_int64(), bybit_after);
+    const auto& dup = arrivals[2].as_object();
+    EXPECT_EQ(dup.at("client_id").as_string(), "arrival-y1");
+    EXPECT_FALSE(dup.at("accepted").as_bool());
+    EXPECT_GE(dup.at("arrival_us").as_int64(), y1.at("arrival_us").as_int64());
+
+    const auto [one_status, one] = https(binance_, "GET", "/sim/arrivals?client_id=arrival-b1");
+    ASSERT_EQ(one_status, 200) << one;
+    EXPECT_EQ(boost::json::parse(one).at("arrivals").as_array().size(), 1u) << one;
+    const auto [bybit_only_status, bybit_only] = https(binance_, "GET", "/sim/arrivals?venue=bybit");
+    ASSERT_EQ(bybit_only_status, 200) << bybit_only;
+    EXPECT_EQ(boost::json::parse(bybit_only).at("arrivals").as_array().size(), 2u) << bybit_only;
 }
 
 TEST_F(sim_binary_test, faults_and_control_errors) {

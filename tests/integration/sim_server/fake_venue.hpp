@@ -21,8 +21,10 @@ public:
     [[nodiscard]] wire::faults& faults() noexcept override { return faults_; }
     void add_account(const engine::account_config&, std::string) override {}
 
-    wire::reply handle(const net::http_request& request) override {
+    using wire::venue::handle;
+    wire::reply handle(const net::http_request& request, wire::arrival_time arrival) override {
         requests.push_back(request);
+        arrival_times.push_back(arrival);
         wire::reply r{.response = {.status = 200, .content_type = "application/json",
                                    .body = "venue " + request.method + " " + request.target + " " + request.body,
                                    .headers = {{"X-Venue", "fake"}}},
@@ -65,6 +67,7 @@ public:
     void on_prices(const std::vector<std::pair<core::symbol, engine::market_prices>>&) override {}
     void tick() override {}
     [[nodiscard]] boost::json::value state() const override { return nullptr; }
+    [[nodiscard]] const wire::arrival_log& arrivals() const noexcept override { return arrivals_; }
 
     // Sends to every open peer, as a venue publishing a stream event.
     void publish(const std::string& text) {
@@ -74,6 +77,7 @@ public:
     }
 
     std::vector<net::http_request> requests;
+    std::vector<wire::arrival_time> arrival_times;  // as the server handed them with requests
     wire::disposition next_action = wire::disposition::send;
     std::vector<std::string> upgrades;
     std::vector<std::string> opened;
@@ -85,6 +89,7 @@ private:
     wire::sim_clock clock_;
     engine::exchange exchange_{clock_, engine::exchange_config{}};
     wire::faults faults_;
+    wire::arrival_log arrivals_;
 };
 
 }  // namespace tradebot::sim::server::test

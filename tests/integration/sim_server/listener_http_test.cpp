@@ -37,6 +37,26 @@ TEST_F(listener_test, plain_requests_reach_the_venue_on_one_keep_alive_connectio
     EXPECT_TRUE(control_requests.empty());
 }
 
+TEST_F(listener_test, the_venue_gets_the_wall_clock_time_the_request_was_read) {
+    start();
+    wire::arrival_time before{};
+    wire::arrival_time after{};
+    run(io, [&]() -> asio::awaitable<void> {
+        http_client client{io, port()};
+        {
+            const auto connect_ec = co_await client.connect();
+            EXPECT_FALSE(connect_ec) << connect_ec.message();
+        }
+        before = wire::wall_now();
+        auto answer = co_await client.request("POST", "/fapi/v1/order", "symbol=BTCUSDT&side=BUY");
+        after = wire::wall_now();
+        EXPECT_EQ(answer.status, 200u);
+    });
+    ASSERT_EQ(venue.arrival_times.size(), 1u);
+    EXPECT_GE(venue.arrival_times[0], before);
+    EXPECT_LE(venue.arrival_times[0], after);
+}
+
 TEST_F(listener_test, sim_paths_go_to_the_control_handler_and_skip_transport_faults) {
     start();
     venue.faults().http_5xx_next = 1;

@@ -53,6 +53,13 @@ public:
     task<ex::mark_price_state> mark_price(core::symbol s, ex::request_priority) override {
         co_return ex::mark_price_state{s, marks.at(s), clock->now_ms()};
     }
+    task<std::vector<ex::mark_price_state>> mark_prices(ex::request_priority) override {
+        std::vector<ex::mark_price_state> all;
+        for (const auto& [s, m] : marks) {
+            all.push_back({s, m, clock->now_ms()});
+        }
+        co_return all;
+    }
     task<ex::market_stats_state> market_stats(ex::market_stats_request r, ex::request_priority) override {
         co_return ex::market_stats_state{r.symbol, "5000000"_d, "100000"_d, "0.5"_d};
     }
@@ -105,6 +112,9 @@ public:
     task<std::int64_t> server_time() override { return inner_.server_time(); }
     task<ex::mark_price_state> mark_price(core::symbol s, ex::request_priority p) override {
         return inner_.mark_price(s, p);
+    }
+    task<std::vector<ex::mark_price_state>> mark_prices(ex::request_priority p) override {
+        return inner_.mark_prices(p);
     }
     task<ex::market_stats_state> market_stats(ex::market_stats_request r, ex::request_priority p) override {
         return inner_.market_stats(std::move(r), p);

@@ -23,6 +23,7 @@ public:
     task<mark_price_state> mark_price(core::symbol symbol, request_priority) override {
         co_return mark_price_state{symbol, "60000.10"_d, 1};
     }
+    task<std::vector<mark_price_state>> mark_prices(request_priority) override { co_return fail(); }
     task<market_stats_state> market_stats(market_stats_request, request_priority) override { co_return fail(); }
     task<std::vector<balance_state>> balances() override { co_return fail(); }
     task<std::vector<position_state>> positions(request_priority) override { co_return fail(); }

@@ -54,6 +54,10 @@ public:
         ++mark_calls;
         co_return rest_mark;
     }
+    task<std::vector<mark_price_state>> mark_prices(request_priority) override {
+        ++mark_calls;
+        co_return std::vector<mark_price_state>{rest_mark};
+    }
     market_stats_state stats{btc, "12000000"_d, "250000.5"_d, "-1.25"_d};
     std::optional<market_stats_request> stats_asked;
     task<market_stats_state> market_stats(market_stats_request r, request_priority) override {

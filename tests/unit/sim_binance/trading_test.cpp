@@ -16,6 +16,40 @@ TEST_F(binance_test, market_order_ack_then_result) {
     EXPECT_EQ(res.str("executedQty"), "0.010");
 }
 
+TEST_F(binance_test, new_orders_are_logged_with_their_arrival_and_the_engine_verdict) {
+    const auto before = wire::wall_now();
+    ASSERT_EQ(signed_req("POST", "/fapi/v1/order", "symbol=BTCUSDT&side=BUY&type=MARKET&quantity=0.010&"
+                                                   "newClientOrderId=arr-1").status, 200u);
+    const auto after = wire::wall_now();
+    // Refused by the engine (notional below the minimum): listed, not accepted.
+    EXPECT_EQ(signed_req("POST", "/fapi/v1/order", "symbol=BTCUSDT&side=BUY&type=LIMIT&timeInForce=GTC&"
+                                                   "quantity=0.001&price=4000&newClientOrderId=arr-2").code(), -4164);
+    // Refused by the parameter checks before the engine, and not an order placement: not listed.
+    EXPECT_EQ(signed_req("POST", "/fapi/v1/order", "symbol=BTCUSDT&side=UP&type=MARKET&quantity=1&"
+                                                   "newClientOrderId=arr-3").code(), -1117);
+    EXPECT_EQ(signed_req("GET", "/fapi/v1/openOrders", "symbol=BTCUSDT").status, 200u);
+
+    const auto& log = venue_.arrivals().entries();
+    ASSERT_EQ(log.size(), 2u);
+    EXPECT_EQ(log[0].client_id, "arr-1");
+    EXPECT_TRUE(log[0].accepted);
+    EXPECT_GE(log[0].arrival_us, before.time_since_epoch().count());
+    EXPECT_LE(log[0].arrival_us, after.time_since_epoch().count());
+    EXPECT_EQ(log[1].client_id, "arr-2");
+    EXPECT_FALSE(log[1].accepted);
+}
+
+TEST(arrival_log, keeps_only_the_newest_entries) {
+    wire::arrival_log log{3};
+    for (int i = 0; i < 5; ++i) {
+        log.record("c" + std::to_string(i), wire::arrival_time{std::chrono::microseconds{i}}, true);
+    }
+    ASSERT_EQ(log.entries().size(), 3u);
+    EXPECT_EQ(log.entries().front().client_id, "c2");
+    EXPECT_EQ(log.entries().back().arrival_us, 4);
+    EXPECT_EQ(wire::arrival_log{}.capacity(), 100'000u);
+}
+
 TEST_F(binance_test, conditional_type_on_order_endpoint_is_4120) {
     const auto r = signed_req("POST", "/fapi/v1/order",
                               "symbol=BTCUSDT&side=SELL&type=STOP_MARKET&quantity=0.010&stopPrice=49000");

@@ -58,6 +58,27 @@ TEST_F(bybit_test, duplicate_order_link_id_is_110072) {
     EXPECT_EQ(msg(r), "OrderLinkedID is duplicate");
 }
 
+TEST_F(bybit_test, order_creates_are_logged_with_their_arrival_and_the_engine_verdict) {
+    const wire::arrival_time first{std::chrono::microseconds{1'700'000'000'000'001}};
+    const wire::arrival_time second{std::chrono::microseconds{1'700'000'000'000'002}};
+    const std::string order = R"({"category":"linear","symbol":"BTCUSDT","side":"Buy","orderType":"Market",)"
+                              R"("qty":"0.01","orderLinkId":"arr-1"})";
+    ASSERT_EQ(code(parse(venue_.handle(signed_request("POST", "/v5/order/create", order), first))), 0);
+    EXPECT_EQ(code(parse(venue_.handle(signed_request("POST", "/v5/order/create", order), second))), 110072);
+    // Refused before the engine (a field check), and not an order placement: neither is listed.
+    EXPECT_EQ(code(market("Up", "0.01", R"(,"orderLinkId":"arr-2")")), 10001);
+    EXPECT_EQ(code(get("/v5/order/realtime", "category=linear&symbol=BTCUSDT")), 0);
+
+    const auto& log = venue_.arrivals().entries();
+    ASSERT_EQ(log.size(), 2U);
+    EXPECT_EQ(log[0].client_id, "arr-1");
+    EXPECT_EQ(log[0].arrival_us, 1'700'000'000'000'001);
+    EXPECT_TRUE(log[0].accepted);
+    EXPECT_EQ(log[1].client_id, "arr-1");
+    EXPECT_EQ(log[1].arrival_us, 1'700'000'000'000'002);
+    EXPECT_FALSE(log[1].accepted);
+}
+
 TEST_F(bybit_test, reduce_only_without_position_is_110017) {
     const auto r = market("Sell", "0.01", R"(,"reduceOnly":true)");
     EXPECT_EQ(code(r), 110017);

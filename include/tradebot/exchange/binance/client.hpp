@@ -38,6 +38,7 @@ public:
     task<std::vector<instrument_rules>> load_instruments() override;
     task<std::int64_t> server_time() override;
     task<mark_price_state> mark_price(core::symbol symbol, request_priority priority) override;
+    task<std::vector<mark_price_state>> mark_prices(request_priority priority) override;
     // openInterest x premiumIndex mark, klines 1h and 5m (limit 1): up to four weight-1 reads.
     task<market_stats_state> market_stats(market_stats_request request, request_priority priority) override;
 

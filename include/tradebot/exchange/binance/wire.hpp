@@ -77,6 +77,9 @@ struct venue_error_body {
                                                                         symbol_map& symbols);
 [[nodiscard]] result<std::int64_t> parse_server_time(const boost::json::value& v);
 [[nodiscard]] result<mark_price_state> parse_premium_index(const boost::json::value& v, const symbol_map& symbols);
+// GET /fapi/v1/premiumIndex without a symbol: one row per symbol; unknown symbols are skipped.
+[[nodiscard]] result<std::vector<mark_price_state>> parse_premium_index_all(const boost::json::value& v,
+                                                                            const symbol_map& symbols);
 // GET /fapi/v1/openInterest: {"openInterest":"<contracts>","symbol","time"} -> the contracts.
 // [U] the endpoint is not in the reference; the shape is the venue's documented one.
 [[nodiscard]] result<core::decimal> parse_open_interest(const boost::json::value& v, const symbol_map& symbols);

@@ -51,6 +51,7 @@ public:
     task<std::vector<instrument_rules>> load_instruments() override;
     task<std::int64_t> server_time() override;
     task<mark_price_state> mark_price(core::symbol symbol, request_priority priority) override;
+    task<std::vector<mark_price_state>> mark_prices(request_priority priority) override;
     // tickers (openInterestValue), kline 60 and 5 (limit 1): up to three public reads.
     task<market_stats_state> market_stats(market_stats_request request, request_priority priority) override;
 

@@ -77,6 +77,8 @@ struct instruments_page {
 [[nodiscard]] result<instruments_page> parse_instruments(const envelope& e, symbol_map& symbols);
 
 [[nodiscard]] result<mark_price_state> parse_mark_price(const envelope& e, const symbol_map& symbols);
+// GET /v5/market/tickers without a symbol: every symbol of the category; unknown ones are skipped.
+[[nodiscard]] result<std::vector<mark_price_state>> parse_mark_prices(const envelope& e, const symbol_map& symbols);
 // GET /v5/market/tickers: openInterestValue (USDT) of result.list[0]. Since 2026-06-11 the docs
 // call it "both sides" and add singleOpenInterestValue (§B5); whether the number itself changed is
 // [U]: we keep openInterestValue, the original's openInterest x price.

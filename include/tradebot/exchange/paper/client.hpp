@@ -81,6 +81,7 @@ public:
     task<std::int64_t> server_time() override;
     // Delegates; a successful answer newer than the last price seen also feeds the engine.
     task<mark_price_state> mark_price(core::symbol symbol, request_priority priority) override;
+    task<std::vector<mark_price_state>> mark_prices(request_priority priority) override;
     // The market-data venue's numbers: paper trading filters signals on the real market.
     task<market_stats_state> market_stats(market_stats_request request, request_priority priority) override;
 
@@ -125,6 +126,8 @@ public:
     [[nodiscard]] const sim::engine::exchange& engine() const noexcept { return engine_; }
 
 private:
+    // A mark read over REST, fed as if streamed.
+    void feed_rest_mark(const mark_price_state& m);
     struct book {
         core::decimal bid;
         core::decimal ask;

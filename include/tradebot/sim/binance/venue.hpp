@@ -27,7 +27,9 @@ public:
     [[nodiscard]] wire::faults& faults() noexcept override;
 
     void add_account(const engine::account_config& cfg, std::string secret) override;
-    wire::reply handle(const net::http_request& request) override;
+    using wire::venue::handle;
+    wire::reply handle(const net::http_request& request, wire::arrival_time arrival) override;
+    [[nodiscard]] const wire::arrival_log& arrivals() const noexcept override;
 
     std::optional<wire::reply> ws_accept(const net::http_request& upgrade) override;
     void ws_open(wire::ws_peer& peer) override;

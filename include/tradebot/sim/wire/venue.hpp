@@ -14,6 +14,7 @@
 #include "tradebot/sim/engine/account.hpp"
 #include "tradebot/sim/engine/exchange.hpp"
 #include "tradebot/sim/engine/market_prices.hpp"
+#include "tradebot/sim/wire/arrival_log.hpp"
 #include "tradebot/sim/wire/faults.hpp"
 
 namespace tradebot::sim::wire {
@@ -58,8 +59,16 @@ public:
     // engine account. Instruments go straight to exchange().add_instrument().
     virtual void add_account(const engine::account_config& cfg, std::string secret) = 0;
 
-    // A REST request (never a /sim/ control request, the server answers those).
-    virtual reply handle(const net::http_request& request) = 0;
+    // A REST request (never a /sim/ control request, the server answers those). `arrival` is
+    // when the server had read its last byte; order placements are logged with it (arrivals()).
+    virtual reply handle(const net::http_request& request, arrival_time arrival) = 0;
+    // The same, arriving now: for callers without a socket (sans-io tests). A venue that
+    // overrides handle() brings this one back with `using wire::venue::handle;`.
+    reply handle(const net::http_request& request) { return handle(request, wall_now()); }
+
+    // The newest order placements (Binance POST /fapi/v1/order, Bybit POST /v5/order/create)
+    // with their arrival times, for GET /sim/arrivals.
+    [[nodiscard]] virtual const arrival_log& arrivals() const noexcept = 0;
 
     // An upgrade request: nullopt accepts it, a reply refuses it (e.g. 404 for an unknown path,
     // 400 for an unknown listenKey).

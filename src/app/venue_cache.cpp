@@ -1,0 +1,41 @@
+#include "app/venue_cache.hpp"
+
+namespace tradebot::app {
+
+bool venue_cache::fresh(std::chrono::steady_clock::time_point at, std::chrono::milliseconds limit) const {
+    return limit.count() > 0 && clock_.steady_now() - at < limit;
+}
+
+void venue_cache::put_mark(core::exchange_id venue, const exchange::mark_price_state& mark) {
+    if (mark_max_age_.count() <= 0 || !mark.mark_price.is_positive()) {
+        return;
+    }
+    marks_.insert_or_assign({venue, mark.symbol}, timed_mark{mark, clock_.steady_now()});
+}
+
+std::optional<exchange::mark_price_state> venue_cache::mark(core::exchange_id venue, const core::symbol& symbol) const {
+    const auto it = marks_.find({venue, symbol});
+    if (it == marks_.end() || !fresh(it->second.at, mark_max_age_)) {
+        return std::nullopt;
+    }
+    return it->second.mark;
+}
+
+void venue_cache::put_balances(core::exchange_id venue, std::vector<exchange::balance_state> balances,
+                               std::uint64_t generation) {
+    if (balance_max_age_.count() <= 0) {
+        return;
+    }
+    balances_.insert_or_assign(venue, timed_balances{std::move(balances), generation, clock_.steady_now()});
+}
+
+const std::vector<exchange::balance_state>* venue_cache::balances(core::exchange_id venue,
+                                                                 std::uint64_t generation) const {
+    const auto it = balances_.find(venue);
+    if (it == balances_.end() || it->second.generation != generation || !fresh(it->second.at, balance_max_age_)) {
+        return nullptr;
+    }
+    return &it->second.balances;
+}
+
+}  // namespace tradebot::app

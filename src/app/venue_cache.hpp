@@ -1,0 +1,60 @@
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <utility>
+#include <vector>
+
+#include "tradebot/core/clock.hpp"
+#include "tradebot/core/types.hpp"
+#include "tradebot/exchange/venue_client.hpp"
+
+namespace tradebot::app {
+
+// What the signal path reads from the venues without a round trip (issue 7: signal -> order):
+// marks (streamed, or from one read of every symbol) and the free balances. Each value is used
+// while younger than its limit; the caller reads the venue again when it is not, and puts the
+// answer here. Ages are on the steady clock. Not thread-safe: the trading strand owns it.
+class venue_cache {
+public:
+    venue_cache(const core::clock& clock, std::chrono::milliseconds mark_max_age,
+                std::chrono::milliseconds balance_max_age)
+        : clock_{clock}, mark_max_age_{mark_max_age}, balance_max_age_{balance_max_age} {}
+
+    void put_mark(core::exchange_id venue, const exchange::mark_price_state& mark);
+    [[nodiscard]] std::optional<exchange::mark_price_state> mark(core::exchange_id venue,
+                                                                 const core::symbol& symbol) const;
+
+    // `generation`: the caller's counter of writes that change balances (its closes); a later
+    // lookup with another value misses.
+    void put_balances(core::exchange_id venue, std::vector<exchange::balance_state> balances,
+                      std::uint64_t generation);
+    [[nodiscard]] const std::vector<exchange::balance_state>* balances(core::exchange_id venue,
+                                                                       std::uint64_t generation) const;
+    void forget_balances(core::exchange_id venue) { balances_.erase(venue); }
+
+    [[nodiscard]] std::size_t marks() const noexcept { return marks_.size(); }
+
+private:
+    struct timed_mark {
+        exchange::mark_price_state mark;
+        std::chrono::steady_clock::time_point at;
+    };
+    struct timed_balances {
+        std::vector<exchange::balance_state> balances;
+        std::uint64_t generation = 0;
+        std::chrono::steady_clock::time_point at;
+    };
+
+    [[nodiscard]] bool fresh(std::chrono::steady_clock::time_point at, std::chrono::milliseconds limit) const;
+
+    const core::clock& clock_;
+    std::chrono::milliseconds mark_max_age_;
+    std::chrono::milliseconds balance_max_age_;
+    std::map<std::pair<core::exchange_id, core::symbol>, timed_mark> marks_;
+    std::map<core::exchange_id, timed_balances> balances_;
+};
+
+}  // namespace tradebot::app

@@ -1,0 +1,70 @@
+#include "app/venue_cache.hpp"
+
+#include <gtest/gtest.h>
+
+namespace {
+
+using namespace std::chrono_literals;
+using namespace tradebot::core::literals;
+using tradebot::app::venue_cache;
+using tradebot::core::exchange_id;
+namespace ex = tradebot::exchange;
+
+const auto btc = tradebot::core::symbol::from_string("BTCUSDT");
+const auto eth = tradebot::core::symbol::from_string("ETHUSDT");
+
+std::vector<ex::balance_state> usdt(tradebot::core::decimal available) {
+    ex::balance_state b;
+    b.asset = "USDT";
+    b.available = available;
+    return {b};
+}
+
+TEST(venue_cache, a_mark_is_used_until_it_is_as_old_as_the_limit) {
+    tradebot::core::manual_clock clock;
+    venue_cache cache{clock, 3000ms, 5000ms};
+    cache.put_mark(exchange_id::binance, {btc, "60000.1"_d, 1});
+    ASSERT_TRUE(cache.mark(exchange_id::binance, btc));
+    EXPECT_EQ(cache.mark(exchange_id::binance, btc)->mark_price, "60000.1"_d);
+    EXPECT_FALSE(cache.mark(exchange_id::bybit, btc)) << "marks are per venue";
+    EXPECT_FALSE(cache.mark(exchange_id::binance, eth));
+    clock.advance(2999ms);
+    EXPECT_TRUE(cache.mark(exchange_id::binance, btc));
+    clock.advance(1ms);
+    EXPECT_FALSE(cache.mark(exchange_id::binance, btc)) << "3 s old: read again";
+    cache.put_mark(exchange_id::binance, {btc, "60100"_d, 2});
+    EXPECT_EQ(cache.mark(exchange_id::binance, btc)->mark_price, "60100"_d) << "a newer put restarts the age";
+}
+
+TEST(venue_cache, a_zero_limit_caches_nothing_and_no_non_positive_mark_is_kept) {
+    tradebot::core::manual_clock clock;
+    venue_cache off{clock, 0ms, 0ms};
+    off.put_mark(exchange_id::binance, {btc, "60000"_d, 1});
+    off.put_balances(exchange_id::binance, usdt("100"_d), 0);
+    EXPECT_FALSE(off.mark(exchange_id::binance, btc));
+    EXPECT_EQ(off.balances(exchange_id::binance, 0), nullptr);
+
+    venue_cache on{clock, 3000ms, 5000ms};
+    on.put_mark(exchange_id::binance, {btc, "0"_d, 1});
+    EXPECT_FALSE(on.mark(exchange_id::binance, btc));
+}
+
+TEST(venue_cache, balances_miss_after_the_limit_a_close_or_an_entry) {
+    tradebot::core::manual_clock clock;
+    venue_cache cache{clock, 3000ms, 5000ms};
+    cache.put_balances(exchange_id::bybit, usdt("250.5"_d), 7);
+    const auto* b = cache.balances(exchange_id::bybit, 7);
+    ASSERT_NE(b, nullptr);
+    EXPECT_EQ(b->front().available, "250.5"_d);
+    EXPECT_EQ(cache.balances(exchange_id::binance, 7), nullptr);
+    EXPECT_EQ(cache.balances(exchange_id::bybit, 8), nullptr) << "a close was written since the read";
+    clock.advance(4999ms);
+    EXPECT_NE(cache.balances(exchange_id::bybit, 7), nullptr);
+    clock.advance(1ms);
+    EXPECT_EQ(cache.balances(exchange_id::bybit, 7), nullptr);
+    cache.put_balances(exchange_id::bybit, usdt("200"_d), 7);
+    cache.forget_balances(exchange_id::bybit);
+    EXPECT_EQ(cache.balances(exchange_id::bybit, 7), nullptr) << "an entry went out";
+}
+
+}  // namespace
