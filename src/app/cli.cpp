@@ -28,8 +28,10 @@ std::string_view version_string() noexcept { return TRADEBOT_VERSION; }
 std::string usage_text() {
     std::ostringstream out;
     out << "tradebot " << version_string() << " - signal-driven futures trading daemon (Binance USD-M, Bybit V5)\n"
-        << "This build takes in, validates and counts signals and serves its metrics; opening and\n"
-        << "protecting positions is not implemented yet (see docs/FEATURES.md).\n\n"
+        << "Reads signals from PostgreSQL, opens positions under risk limits, protects each with an\n"
+        << "exchange-side stop at once, trails it, closes aged positions and reconciles with the venues;\n"
+        << "--mode test trades on paper against the real market data. The backtest and the operator\n"
+        << "subcommands are not in this build yet (docs/FEATURES.md).\n\n"
         << "Usage:\n"
         << "  tradebot [--mode production|test] [--config DIR]      run the daemon (same as 'run')\n"
         << "  tradebot run [--mode production|test] [--config DIR]  run the daemon\n"

@@ -221,16 +221,23 @@ asio::awaitable<void> signal_processor::add_market_stats(const std::vector<signa
 }
 
 asio::awaitable<bool> signal_processor::kill_switch() {
+    // The file is looked at once a second at most: the hop to the file thread and back costs
+    // more than the rest of a signal's decision, and a second is soon enough to stop entries.
+    const auto now = clock_.steady_now();
+    if (kill_checked_ && now - *kill_checked_ < kill_switch_recheck) {
+        co_return kill_active_;
+    }
     // Named before co_await: GCC 12 destroys a capturing temporary closure twice there.
     auto check = [path = settings_.risk.kill_switch_file]() -> asio::awaitable<bool> {
         co_return trading::kill_switch_active(path);
     };
-    co_return co_await asio::co_spawn(files_, std::move(check), asio::use_awaitable);
+    kill_active_ = co_await asio::co_spawn(files_, std::move(check), asio::use_awaitable);
+    kill_checked_ = now;
+    co_return kill_active_;
 }
 
 asio::awaitable<trading::portfolio> signal_processor::portfolio_now() {
-    trading::portfolio p;
-    p.positions = runtime_.exposures();
+    trading::portfolio p;  // positions: filled by the caller per signal
     p.kill_switch = co_await kill_switch();
     if (auto pnl = co_await pnl_today()) {
         p.realized_pnl_today = *pnl;
@@ -304,9 +311,10 @@ asio::awaitable<void> signal_processor::decide(std::vector<signals::signal> batc
                 }
             }
             // Positions changed since the snapshot (earlier entries of this batch).
+            auto exposures = runtime_.exposures();
             snap.open_positions.clear();
             snap.in_flight.clear();
-            for (const auto& e : runtime_.exposures()) {
+            for (const auto& e : exposures) {
                 snap.open_positions.insert({e.exchange, e.symbol});
             }
             if (auto sk = filters_.check(s, snap)) {
@@ -335,7 +343,7 @@ asio::awaitable<void> signal_processor::decide(std::vector<signals::signal> batc
                 // entry, not per signal: round trips the signal -> order path should not repeat.
                 portfolio = co_await portfolio_now();
             }
-            portfolio->positions = runtime_.exposures();
+            portfolio->positions = std::move(exposures);
             if (auto ok = risk_.check(intent, *portfolio); !ok) {
                 co_await mark(s.id, db::signal_status::skipped, "skipped", trading::to_string(ok.error().reason),
                               ok.error().message);

@@ -93,6 +93,9 @@ private:
         core::decimal value;
     };
     std::optional<pnl_read> pnl_;
+    static constexpr std::chrono::seconds kill_switch_recheck{1};
+    std::optional<std::chrono::steady_clock::time_point> kill_checked_;
+    bool kill_active_ = false;
     bool stopped_ = false;
 };
 

@@ -267,10 +267,20 @@ asio::awaitable<trading::open_result> trading_runtime::open(trading::entry_inten
         co_return r;
     }
     const auto venue = intent.exchange;
+    // The margin and the fee the entry takes, counted off the cached free balance until the
+    // venue's own figure (read right after, in the background) replaces it: the next signal's
+    // risk check needs no round trip and never sees more than is there.
+    const auto notional = exchange::instrument_rules::notional(intent.quantity, intent.reference_price);
+    const auto taken = trading::initial_margin(intent) +
+                       (notional * settings_.trading.commission_percent)
+                           .divide(core::decimal::from_int(100), 10, core::rounding::ceiling);
     auto opened = co_await it->second->manager->open(std::move(intent));
     if (opened.kind != trading::open_result_kind::already_live) {
-        // An order may have gone out: the margin it took is not in the balances we hold.
-        cache_.forget_balances(venue);
+        if (opened.kind == trading::open_result_kind::not_opened) {
+            cache_.forget_balances(venue);  // failed somewhere on the way: read the truth
+        } else {
+            cache_.debit_balance(venue, "USDT", taken);
+        }
         refresh_balances_later(venue);
     }
     co_return opened;
@@ -315,9 +325,10 @@ asio::awaitable<exchange::result<std::vector<exchange::balance_state>>> trading_
 asio::awaitable<exchange::result<std::vector<exchange::balance_state>>> trading_runtime::read_balances(core::exchange_id id,
                                                                                                    venue_parts& v) {
     const auto generation = positions_.pnl_generation();
+    const auto debits = cache_.debits(id);
     auto read = co_await v.trading_client().balances();
     if (read) {
-        cache_.put_balances(id, *read, generation);
+        cache_.put_balances(id, *read, generation, debits);
     }
     co_return read;
 }

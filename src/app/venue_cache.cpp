@@ -22,11 +22,29 @@ std::optional<exchange::mark_price_state> venue_cache::mark(core::exchange_id ve
 }
 
 void venue_cache::put_balances(core::exchange_id venue, std::vector<exchange::balance_state> balances,
-                               std::uint64_t generation) {
-    if (balance_max_age_.count() <= 0) {
+                               std::uint64_t generation, std::uint64_t debits_before) {
+    if (balance_max_age_.count() <= 0 || debits(venue) != debits_before) {
         return;
     }
     balances_.insert_or_assign(venue, timed_balances{std::move(balances), generation, clock_.steady_now()});
+}
+
+std::uint64_t venue_cache::debits(core::exchange_id venue) const {
+    const auto it = debits_.find(venue);
+    return it == debits_.end() ? 0 : it->second;
+}
+
+void venue_cache::debit_balance(core::exchange_id venue, std::string_view asset, core::decimal amount) {
+    ++debits_[venue];
+    const auto it = balances_.find(venue);
+    if (it == balances_.end()) {
+        return;
+    }
+    for (auto& b : it->second.balances) {
+        if (b.asset == asset) {
+            b.available -= amount;
+        }
+    }
 }
 
 const std::vector<exchange::balance_state>* venue_cache::balances(core::exchange_id venue,

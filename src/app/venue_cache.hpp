@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <map>
 #include <optional>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -28,12 +29,17 @@ public:
                                                                  const core::symbol& symbol) const;
 
     // `generation`: the caller's counter of writes that change balances (its closes); a later
-    // lookup with another value misses.
+    // lookup with another value misses. `debits_before`: debits() when the read started; a read
+    // that an entry's debit overtook is dropped (it may predate that entry's fill).
     void put_balances(core::exchange_id venue, std::vector<exchange::balance_state> balances,
-                      std::uint64_t generation);
+                      std::uint64_t generation, std::uint64_t debits_before);
+    [[nodiscard]] std::uint64_t debits(core::exchange_id venue) const;
     [[nodiscard]] const std::vector<exchange::balance_state>* balances(core::exchange_id venue,
                                                                        std::uint64_t generation) const;
     void forget_balances(core::exchange_id venue) { balances_.erase(venue); }
+    // Takes `amount` off the cached available balance of `asset` (an entry's margin and fee),
+    // keeping the read's age: the next read replaces the estimate.
+    void debit_balance(core::exchange_id venue, std::string_view asset, core::decimal amount);
 
     [[nodiscard]] std::size_t marks() const noexcept { return marks_.size(); }
 
@@ -55,6 +61,7 @@ private:
     std::chrono::milliseconds balance_max_age_;
     std::map<std::pair<core::exchange_id, core::symbol>, timed_mark> marks_;
     std::map<core::exchange_id, timed_balances> balances_;
+    std::map<core::exchange_id, std::uint64_t> debits_;
 };
 
 }  // namespace tradebot::app

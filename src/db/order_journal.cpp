@@ -74,12 +74,13 @@ boost::asio::awaitable<result<order_journal::journaled>> order_journal::insert_n
         prefix.pop_back();
         const auto [position, exchange, symbol, mode, purpose, side, type, qty, price, stop, reduce_only, algo_id] =
             insert_params(o);
-        const auto r = tx.exec_params(
+        static const std::string sql =
             insert_columns +
-                "SELECT $1::bigint, $2, $3, $4, $13 || n.attempt, $5, $6, $7, $8::numeric, $9::numeric, "
-                "$10::numeric, $11, 'pending', n.attempt, $12 FROM (SELECT coalesce(max(attempt) + 1, 0) AS attempt "
-                "FROM orders WHERE position_id = $1::bigint AND purpose = $5) AS n," + async_commit +
-                "RETURNING id, attempt",
+            "SELECT $1::bigint, $2, $3, $4, $13 || n.attempt, $5, $6, $7, $8::numeric, $9::numeric, "
+            "$10::numeric, $11, 'pending', n.attempt, $12 FROM (SELECT coalesce(max(attempt) + 1, 0) AS attempt "
+            "FROM orders WHERE position_id = $1::bigint AND purpose = $5) AS n," + async_commit +
+            "RETURNING id, attempt";
+        const auto r = detail::exec_prepared(tx, "orders_insert_next_attempt", sql,
             c_or_null(position), exchange, symbol, mode, purpose, side, type, qty, c_or_null(price), c_or_null(stop),
             reduce_only, c_or_null(algo_id), prefix);
         journaled j;

@@ -92,9 +92,10 @@ std::string set_clause(pqxx::transaction_base& tx, const position_update& u) {
 
 std::int64_t insert_pending(pqxx::transaction_base& tx, const new_position& p) {
     // An absent signal id goes in as '' and NULLIF makes it NULL: one statement shape.
-    const auto r = tx.exec_params(
+    static const std::string sql =
         "INSERT INTO positions (exchange, symbol, side, mode, state, signal_id, leverage) "
-        "VALUES ($1, $2, $3, $4, 'pending_entry', NULLIF($5, '')::bigint, $6::numeric) RETURNING id",
+        "VALUES ($1, $2, $3, $4, 'pending_entry', NULLIF($5, '')::bigint, $6::numeric) RETURNING id";
+    const auto r = detail::exec_prepared(tx, "positions_insert_pending", sql,
         std::string{core::to_string(p.exchange)}, p.symbol.str(), std::string{core::to_string(p.side)},
         std::string{core::to_string(p.mode)}, p.signal_id ? std::to_string(*p.signal_id) : std::string{},
         p.leverage.to_string());

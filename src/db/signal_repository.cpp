@@ -81,9 +81,9 @@ std::optional<signal_status> parse_signal_status(std::string_view text) noexcept
 boost::asio::awaitable<result<std::vector<signal_row>>> signal_repository::claim_new(int limit,
                                                                                       std::string claimed_by) {
     auto job = [limit, by = std::move(claimed_by)](pqxx::transaction_base& tx) {
-        return read_rows(tx.exec_params(claim_sql("SELECT id FROM signals WHERE status = 'new' AND claimed_by IS NULL "
-                                                  "ORDER BY id LIMIT $2 FOR UPDATE SKIP LOCKED"),
-                                        by, limit));
+        static const std::string sql = claim_sql(
+            "SELECT id FROM signals WHERE status = 'new' AND claimed_by IS NULL ORDER BY id LIMIT $2 FOR UPDATE SKIP LOCKED");
+        return read_rows(detail::exec_prepared(tx, "signals_claim_new", sql, by, limit));
     };
     co_return co_await execute(db_, std::move(job));
 }
@@ -108,11 +108,12 @@ boost::asio::awaitable<result<bool>> signal_repository::mark(std::int64_t id, si
     auto job = [id, status, reason = std::move(reason), position_id](pqxx::transaction_base& tx) {
         const auto position =
             position_id ? std::optional<std::string>{std::to_string(*position_id)} : std::nullopt;
-        const auto r = tx.exec_params(
+        static const std::string sql =
             "UPDATE signals SET status = $2, status_reason = $3, status_at = now(), "
             "position_id = coalesce($4::bigint, position_id) FROM" + detail::async_commit +
-                "WHERE id = $1 AND status = 'new' RETURNING id",
-            id, std::string{to_string(status)}, reason, detail::c_or_null(position));
+            "WHERE id = $1 AND status = 'new' RETURNING id";
+        const auto r = detail::exec_prepared(tx, "signals_mark", sql, id, std::string{to_string(status)}, reason,
+                                             detail::c_or_null(position));
         return !r.empty();
     };
     co_return co_await execute(db_, std::move(job));

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
 
 #include <pqxx/pqxx>
 
@@ -41,6 +42,17 @@ inline const std::string async_commit = " (SELECT set_config('synchronous_commit
 
 [[nodiscard]] inline std::optional<std::string> opt_numeric_text(const std::optional<core::decimal>& v) {
     return v ? std::optional<std::string>{v->to_string()} : std::nullopt;
+}
+
+// exec_params for a statement the hot paths run again and again: prepared once per connection
+// under `name` (libpqxx keeps the definition and prepares it on first use, again after a
+// reconnect), so PostgreSQL does not parse and plan it each time (≈ 0.25 ms of a 1-row claim).
+// `sql` must be the same text for a name, every time.
+template <class... Args>
+pqxx::result exec_prepared(pqxx::transaction_base& tx, const std::string& name, const std::string& sql,
+                           Args&&... args) {
+    tx.conn().prepare(name, sql);
+    return tx.exec_prepared(name, std::forward<Args>(args)...);
 }
 
 // A statement parameter that is NULL when `v` is empty (libpqxx 6 has no std::optional parameters).

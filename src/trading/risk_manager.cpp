@@ -31,6 +31,11 @@ decimal with_tolerance(decimal budget, decimal percent) {
 
 }  // namespace
 
+decimal initial_margin(const entry_intent& intent) {
+    const decimal notional = exchange::instrument_rules::notional(intent.quantity, intent.reference_price);
+    return notional.divide(decimal::from_int(std::max(1, intent.leverage)), money_scale, core::rounding::ceiling);
+}
+
 std::string_view to_string(risk_reason r) noexcept {
     switch (r) {
     case risk_reason::kill_switch:
@@ -150,7 +155,7 @@ check_result risk_manager::check_limits(const entry_intent& intent, const portfo
             risk_reason::balance_unknown, "no free balance known for " + std::string{core::to_string(intent.exchange)}
         );
     }
-    const decimal margin = notional.divide(decimal::from_int(intent.leverage), money_scale, core::rounding::ceiling);
+    const decimal margin = initial_margin(intent);
     const decimal left = balance->second - margin;
     if (left < risk_.min_free_balance_usd) {
         return reject(

@@ -194,7 +194,7 @@ def e2e_lines(out_dir, build_dir):
                   f"the next after the previous one is decided; {len(sig['failed'])} not opened).", "",
                   "| What is measured | p50 | p99 | max | Target |", "|---|---:|---:|---:|---|",
                   f"| Client: INSERT committed (psql answer) → the position row visible to a polling client "
-                  f"(~0.3 ms per poll) | {ms(pct(client, .5))} ms | {ms(pct(client, .99))} ms | "
+                  f"(one ~0.3 ms poll per 1 ms) | {ms(pct(client, .5))} ms | {ms(pct(client, .99))} ms | "
                   f"{ms(max(client) if client else None)} ms | |",
                   f"| DB clock: signal `received_at` → position row `created_at` (pending_entry, before any order) | "
                   f"{ms(pct(pos_db, .5))} ms | {ms(pct(pos_db, .99))} ms | {ms(max(pos_db) if pos_db else None)} ms | |",

@@ -76,6 +76,9 @@ struct sized_quantity {
 
 using sizing_result = boost::system::result<sized_quantity, rejection>;
 
+// What an entry takes from the free balance: notional / leverage, rounded up.
+[[nodiscard]] core::decimal initial_margin(const entry_intent& intent);
+
 // The gate every entry passes (issue 6 "Risk"). Pure: the caller supplies the portfolio and the
 // kill-switch state; nothing here does I/O or reads a clock.
 class risk_manager {

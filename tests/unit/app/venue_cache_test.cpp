@@ -40,7 +40,7 @@ TEST(venue_cache, a_zero_limit_caches_nothing_and_no_non_positive_mark_is_kept) 
     tradebot::core::manual_clock clock;
     venue_cache off{clock, 0ms, 0ms};
     off.put_mark(exchange_id::binance, {btc, "60000"_d, 1});
-    off.put_balances(exchange_id::binance, usdt("100"_d), 0);
+    off.put_balances(exchange_id::binance, usdt("100"_d), 0, 0);
     EXPECT_FALSE(off.mark(exchange_id::binance, btc));
     EXPECT_EQ(off.balances(exchange_id::binance, 0), nullptr);
 
@@ -52,7 +52,7 @@ TEST(venue_cache, a_zero_limit_caches_nothing_and_no_non_positive_mark_is_kept) 
 TEST(venue_cache, balances_miss_after_the_limit_a_close_or_an_entry) {
     tradebot::core::manual_clock clock;
     venue_cache cache{clock, 3000ms, 5000ms};
-    cache.put_balances(exchange_id::bybit, usdt("250.5"_d), 7);
+    cache.put_balances(exchange_id::bybit, usdt("250.5"_d), 7, 0);
     const auto* b = cache.balances(exchange_id::bybit, 7);
     ASSERT_NE(b, nullptr);
     EXPECT_EQ(b->front().available, "250.5"_d);
@@ -62,9 +62,26 @@ TEST(venue_cache, balances_miss_after_the_limit_a_close_or_an_entry) {
     EXPECT_NE(cache.balances(exchange_id::bybit, 7), nullptr);
     clock.advance(1ms);
     EXPECT_EQ(cache.balances(exchange_id::bybit, 7), nullptr);
-    cache.put_balances(exchange_id::bybit, usdt("200"_d), 7);
+    cache.put_balances(exchange_id::bybit, usdt("200"_d), 7, 0);
     cache.forget_balances(exchange_id::bybit);
     EXPECT_EQ(cache.balances(exchange_id::bybit, 7), nullptr) << "an entry went out";
+}
+
+TEST(venue_cache, an_entry_is_debited_at_once_and_a_read_it_overtook_is_dropped) {
+    tradebot::core::manual_clock clock;
+    venue_cache cache{clock, 3000ms, 5000ms};
+    cache.put_balances(exchange_id::binance, usdt("1000"_d), 0, cache.debits(exchange_id::binance));
+    const auto before_entry = cache.debits(exchange_id::binance);  // a read starts here
+    cache.debit_balance(exchange_id::binance, "USDT", "20.012"_d);
+    ASSERT_NE(cache.balances(exchange_id::binance, 0), nullptr);
+    EXPECT_EQ(cache.balances(exchange_id::binance, 0)->front().available, "979.988"_d);
+    cache.put_balances(exchange_id::binance, usdt("1000"_d), 0, before_entry);  // that read answers
+    EXPECT_EQ(cache.balances(exchange_id::binance, 0)->front().available, "979.988"_d)
+        << "the answer may predate the entry's fill: the debited figure stays";
+    cache.put_balances(exchange_id::binance, usdt("979.5"_d), 0, cache.debits(exchange_id::binance));
+    EXPECT_EQ(cache.balances(exchange_id::binance, 0)->front().available, "979.5"_d) << "a later read wins";
+    cache.debit_balance(exchange_id::bybit, "USDT", "5"_d);
+    EXPECT_EQ(cache.balances(exchange_id::bybit, 0), nullptr) << "nothing to debit: still unknown";
 }
 
 }  // namespace
