@@ -26,19 +26,8 @@ using detail::async_commit;
 // a report never moves a row backwards, and a terminal row is final.
 const std::string open_states = "ARRAY['pending', 'sent', 'unknown', 'new', 'partially_filled', 'triggered']";
 
-const std::string insert_columns =
-    "INSERT INTO orders (position_id, exchange, symbol, mode, client_order_id, purpose, side, type, qty, price, "
-    "stop_price, reduce_only, status, attempt, algo_id) ";
-
-// The parameters $1..$12 of both inserts (client id and attempt differ); $6 is the purpose.
-auto insert_params(const order_record& o) {
-    const auto position = o.position_id ? std::optional<std::string>{std::to_string(*o.position_id)} : std::nullopt;
-    return std::make_tuple(position, std::string{core::to_string(o.exchange)}, o.symbol.str(),
-                           std::string{core::to_string(o.mode)}, std::string{core::to_string(o.purpose)},
-                           std::string{core::to_string(o.side)}, std::string{core::to_string(o.type)},
-                           o.quantity.to_string(), opt_numeric_text(o.price), opt_numeric_text(o.stop_price),
-                           o.reduce_only, o.algo_id);
-}
+using detail::insert_columns;
+using detail::insert_params;
 
 // Applies `u` to the row `where` selects ($1) unless that would move it backwards (REST answers
 // and stream reports race) or the row is final; one statement, which takes the row lock itself.

@@ -2,7 +2,9 @@
 
 // Reading orders rows, shared by the journal's writes (RETURNING) and reads.
 
+#include <optional>
 #include <string>
+#include <tuple>
 
 #include <pqxx/pqxx>
 
@@ -10,6 +12,21 @@
 #include "tradebot/db/records.hpp"
 
 namespace tradebot::db::detail {
+
+inline const std::string insert_columns =
+    "INSERT INTO orders (position_id, exchange, symbol, mode, client_order_id, purpose, side, type, qty, price, "
+    "stop_price, reduce_only, status, attempt, algo_id) ";
+
+// The parameters of an orders insert in insert_columns order, without the client id, the status
+// and the attempt (which each insert sets its own way).
+[[nodiscard]] inline auto insert_params(const order_record& o) {
+    const auto position = o.position_id ? std::optional<std::string>{std::to_string(*o.position_id)} : std::nullopt;
+    return std::make_tuple(position, std::string{core::to_string(o.exchange)}, o.symbol.str(),
+                           std::string{core::to_string(o.mode)}, std::string{core::to_string(o.purpose)},
+                           std::string{core::to_string(o.side)}, std::string{core::to_string(o.type)},
+                           o.quantity.to_string(), opt_numeric_text(o.price), opt_numeric_text(o.stop_price),
+                           o.reduce_only, o.algo_id);
+}
 
 // The column list read_order() expects (for SELECT and RETURNING).
 [[nodiscard]] inline std::string order_columns() {

@@ -6,6 +6,7 @@
 #include <string>
 #include <utility>
 
+#include "db/order_rows.hpp"
 #include "db/sql_values.hpp"
 #include "tradebot/db/transaction.hpp"
 
@@ -128,6 +129,38 @@ result<T> live_conflict(result<T> r) {
 
 boost::asio::awaitable<result<std::int64_t>> position_repository::create_pending(new_position p) {
     auto job = [p = std::move(p)](pqxx::transaction_base& tx) { return insert_pending(tx, p); };
+    co_return live_conflict(co_await execute(db_, std::move(job)));
+}
+
+boost::asio::awaitable<result<position_repository::pending_entry>> position_repository::create_pending_with_entry(
+    new_position p, order_record entry) {
+    // The client id needs the new row's id: the statement joins its two constant parts around it.
+    core::client_order_id id{0, entry.purpose, 0, entry.mode == core::mode::test};
+    const auto text = id.str();  // "tb<p|t>-0-<purpose>-0"
+    const auto head = text.substr(0, 4);
+    auto tail = text.substr(5);
+    auto job = [p = std::move(p), entry = std::move(entry), head, tail = std::move(tail), id](
+                   pqxx::transaction_base& tx) mutable {
+        static const std::string sql =
+            "WITH p AS (INSERT INTO positions (exchange, symbol, side, mode, state, signal_id, leverage) "
+            "VALUES ($1, $2, $3, $4, 'pending_entry', NULLIF($5, '')::bigint, $6::numeric) RETURNING id) " +
+            detail::insert_columns +
+            "SELECT p.id, $1, $2, $4, $7 || p.id || $8, $9, $10, $11, $12::numeric, $13::numeric, $14::numeric, $15, "
+            "'pending', 0, $16 FROM p RETURNING position_id, id";
+        const auto [position, exchange, symbol, mode, purpose, side, type, qty, price, stop, reduce_only, algo_id] =
+            detail::insert_params(entry);
+        const auto r = detail::exec_prepared(
+            tx, "positions_insert_pending_with_entry", sql, std::string{core::to_string(p.exchange)}, p.symbol.str(),
+            std::string{core::to_string(p.side)}, std::string{core::to_string(p.mode)},
+            p.signal_id ? std::to_string(*p.signal_id) : std::string{}, p.leverage.to_string(), head, tail, purpose,
+            side, type, qty, detail::c_or_null(price), detail::c_or_null(stop), reduce_only, detail::c_or_null(algo_id));
+        pending_entry out;
+        out.position_id = r[0][0].as<std::int64_t>();
+        out.journal_id = r[0][1].as<std::int64_t>();
+        id.position_id = out.position_id;
+        out.client_id = id;
+        return out;
+    };
     co_return live_conflict(co_await execute(db_, std::move(job)));
 }
 

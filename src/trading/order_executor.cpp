@@ -63,8 +63,7 @@ order_executor::order_executor(exchange::venue_client& venue, db::order_journal&
                                order_executor_options options, std::shared_ptr<spdlog::logger> log)
     : venue_{venue}, journal_{journal}, options_{options}, log_{std::move(log)} {}
 
-asio::awaitable<order_outcome> order_executor::market(market_order order) {
-    order_outcome out;
+db::order_record order_executor::journal_row(const market_order& order) const {
     db::order_record row;
     row.position_id = order.position_id;
     row.exchange = venue_.venue();
@@ -75,8 +74,30 @@ asio::awaitable<order_outcome> order_executor::market(market_order order) {
     row.type = core::order_type::market;
     row.quantity = order.quantity;
     row.reduce_only = order.reduce_only;
-    // The journal picks the attempt number and thereby the client id, atomically with the insert.
-    auto journaled = co_await journal_.insert_next_attempt(std::move(row));
+    return row;
+}
+
+asio::awaitable<void> order_executor::abandon(std::int64_t journal_id, std::string why) {
+    db::order_update u;
+    u.status = db::order_status::canceled;
+    u.error_message = "not sent: " + why;
+    auto saved = co_await journal_.update(journal_id, std::move(u));
+    if (!saved) {
+        logging::error(log_, "cannot end an unsent order's journal row", kv("journal_id", journal_id),
+                       kv("error", saved.error().describe()));
+    }
+}
+
+asio::awaitable<order_outcome> order_executor::market(market_order order) {
+    order_outcome out;
+    db::result<db::order_journal::journaled> journaled = db::order_journal::journaled{};
+    if (order.journaled) {
+        journaled = *order.journaled;
+    } else {
+        // The journal picks the attempt number and thereby the client id, atomically with the insert.
+        auto row = journal_row(order);
+        journaled = co_await journal_.insert_next_attempt(std::move(row));
+    }
     if (!journaled) {
         exchange::error e;
         e.kind = exchange::error_kind::retryable;

@@ -46,23 +46,32 @@ asio::awaitable<open_result> position_opener::open(entry_intent intent, exchange
     row.mode = settings_.app.mode;
     row.signal_id = intent.signal_id;
     row.leverage = core::decimal::from_int(intent.leverage);
+    market_order entry;
+    entry.purpose = core::order_purpose::entry;
+    entry.symbol = intent.symbol;
+    entry.side = core::entry_side(intent.side);
+    entry.quantity = intent.quantity;
+    entry.priority = exchange::request_priority::normal;
+    auto entry_row = orders_.journal_row(entry);
+
     const auto known = leverage_set_.find(intent.symbol);
     const bool set_leverage =
         settings_.trading.auto_set_leverage && (known == leverage_set_.end() || known->second != intent.leverage);
-    // The leverage is a setting, not an order: it needs no row first, so it is set while the row
-    // is written (one round trip less before the entry). Setting it for a signal that then finds
-    // the symbol already live is harmless: it is the configured value.
-    db::result<std::int64_t> created;
+    // The positions row and the entry's journal row are one statement. The leverage is a setting,
+    // not an order: it needs no row first, so it is set while the rows are written (one round trip
+    // less before the entry). Setting it for a signal that then finds the symbol already live is
+    // harmless: it is the configured value.
+    db::result<db::position_repository::pending_entry> created;
     exchange::result<void> leverage;
     if (set_leverage) {
         using namespace asio::experimental::awaitable_operators;
-        auto create = positions_.create_pending(std::move(row));
+        auto create = positions_.create_pending_with_entry(std::move(row), std::move(entry_row));
         auto set = venue_.set_leverage(intent.symbol, intent.leverage);
         auto both = co_await (std::move(create) && std::move(set));
         created = std::move(std::get<0>(both));
         leverage = std::move(std::get<1>(both));
     } else {
-        created = co_await positions_.create_pending(std::move(row));
+        created = co_await positions_.create_pending_with_entry(std::move(row), std::move(entry_row));
     }
     if (set_leverage) {
         if (leverage) {
@@ -77,20 +86,16 @@ asio::awaitable<open_result> position_opener::open(entry_intent intent, exchange
         r.reason = created.error().describe();
         co_return r;
     }
-    r.position_id = *created;
+    r.position_id = created->position_id;
     std::int32_t version = 0;
     if (!leverage) {
         auto why = "leverage: " + leverage.error().describe();
+        co_await orders_.abandon(created->journal_id, why);
         co_return co_await fail(std::move(r), version, std::move(why));
     }
 
-    market_order entry;
     entry.position_id = r.position_id;
-    entry.purpose = core::order_purpose::entry;
-    entry.symbol = intent.symbol;
-    entry.side = core::entry_side(intent.side);
-    entry.quantity = intent.quantity;
-    entry.priority = exchange::request_priority::normal;
+    entry.journaled = db::order_journal::journaled{created->journal_id, created->client_id};
     auto filled = co_await orders_.market(std::move(entry));
     if (filled.kind == order_result_kind::rejected) {
         auto why = "entry rejected: " + (filled.error ? filled.error->describe() : std::string{"no fill"});

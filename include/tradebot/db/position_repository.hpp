@@ -8,6 +8,7 @@
 #include <boost/asio/awaitable.hpp>
 
 #include "tradebot/db/database.hpp"
+#include "tradebot/core/ids.hpp"
 #include "tradebot/db/records.hpp"
 
 namespace tradebot::db {
@@ -23,6 +24,16 @@ public:
     // symbol already has a live position of this mode on the venue (index
     // positions_one_live_per_symbol: rule 4 by construction, whatever the timing).
     [[nodiscard]] boost::asio::awaitable<result<std::int64_t>> create_pending(new_position p);
+    struct pending_entry {
+        std::int64_t position_id = 0;
+        std::int64_t journal_id = 0;  // the entry order's orders row (status pending, attempt 0)
+        core::client_order_id client_id;
+    };
+    // create_pending() and the entry order's journal row (`entry`, its position id left empty)
+    // in one statement, one round trip: the row exists before the order can be sent, and both
+    // are committed together (synchronously, as the positions row must be).
+    [[nodiscard]] boost::asio::awaitable<result<pending_entry>> create_pending_with_entry(new_position p,
+                                                                                          order_record entry);
     // A position found on the venue: its pending_entry row and the transition to `state` with
     // `u`, in one transaction (a cold start adopts hundreds). Returns the id and the version.
     [[nodiscard]] boost::asio::awaitable<result<std::pair<std::int64_t, std::int32_t>>> create_found(

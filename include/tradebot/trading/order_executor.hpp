@@ -13,14 +13,11 @@
 #include "tradebot/core/ids.hpp"
 #include "tradebot/core/symbol.hpp"
 #include "tradebot/core/types.hpp"
+#include "tradebot/db/order_journal.hpp"
 #include "tradebot/exchange/venue_client.hpp"
 
 namespace spdlog {
 class logger;
-}
-
-namespace tradebot::db {
-class order_journal;
 }
 
 namespace tradebot::trading {
@@ -53,6 +50,9 @@ struct market_order {
     core::decimal quantity;
     bool reduce_only = false;
     exchange::request_priority priority = exchange::request_priority::normal;
+    // Set when the journal row was written already (with the position row, for an entry): the
+    // order goes out under this row and client id instead of a new attempt.
+    std::optional<db::order_journal::journaled> journaled;
 };
 
 struct order_executor_options {
@@ -76,6 +76,10 @@ public:
                    std::shared_ptr<spdlog::logger> log);
 
     [[nodiscard]] boost::asio::awaitable<order_outcome> market(market_order order);
+    // The journal row market() writes for `order` (position_id as given).
+    [[nodiscard]] db::order_record journal_row(const market_order& order) const;
+    // A journalled order that will not be sent: its row ends canceled with `why`.
+    [[nodiscard]] boost::asio::awaitable<void> abandon(std::int64_t journal_id, std::string why);
 
     // Resolves a journalled order whose outcome is not known (after a restart or a timeout):
     // asks the venue by client id and records what it says.

@@ -1,5 +1,6 @@
 #include "repo_fixture.hpp"
 
+#include "tradebot/db/order_journal.hpp"
 #include "tradebot/db/position_repository.hpp"
 
 namespace tradebot::db::test {
@@ -55,6 +56,45 @@ TEST_F(PositionRepositoryTest, CreatePendingStoresTheRequestAndDefaults) {
     EXPECT_FALSE(row.stop_order_id || row.stop_client_order_id || row.close_reason);
     EXPECT_FALSE(row.trailing_activated);
     EXPECT_FALSE(row.opened_at || row.closed_at || row.trailing_activated_at || row.trailing_last_move_at);
+}
+
+TEST_F(PositionRepositoryTest, CreatePendingWithEntryWritesBothRowsInOneStatement) {
+    new_position p;
+    p.exchange = core::exchange_id::binance;
+    p.symbol = core::symbol::from_string("ADAUSDT");
+    p.side = core::position_side::long_;
+    p.mode = core::mode::test;
+    p.leverage = dec("10");
+    order_record entry;
+    entry.exchange = core::exchange_id::binance;
+    entry.symbol = p.symbol;
+    entry.mode = core::mode::test;
+    entry.purpose = core::order_purpose::entry;
+    entry.side = core::side::buy;
+    entry.type = core::order_type::market;
+    entry.quantity = dec("37");
+    const auto made = await(positions().create_pending_with_entry(p, entry));
+    ASSERT_TRUE(made) << made.error();
+    EXPECT_EQ(load(made->position_id).state, position_state::pending_entry);
+    EXPECT_EQ(made->client_id.str(), "tbt-" + std::to_string(made->position_id) + "-en-0");
+
+    order_journal journal{*db_};
+    const auto row = await(journal.find_by_client_id(made->client_id.str()));
+    ASSERT_TRUE(row) << row.error();
+    ASSERT_TRUE(*row);
+    EXPECT_EQ((*row)->id, made->journal_id);
+    EXPECT_EQ((*row)->position_id, std::optional<std::int64_t>{made->position_id});
+    EXPECT_EQ((*row)->status, order_status::pending);
+    EXPECT_EQ((*row)->attempt, 0);
+    EXPECT_EQ((*row)->quantity.to_string(), "37");
+    EXPECT_EQ((*row)->side, core::side::buy);
+    EXPECT_FALSE((*row)->reduce_only);
+
+    // A second live position on the symbol: neither row is written.
+    const auto again = await(positions().create_pending_with_entry(p, entry));
+    ASSERT_FALSE(again);
+    EXPECT_TRUE(again.error().is(errc::already_live)) << again.error();
+    EXPECT_EQ(sql("SELECT count(*) FROM orders"), "1");
 }
 
 TEST_F(PositionRepositoryTest, TransitionRoundTripsEveryFieldExactly) {

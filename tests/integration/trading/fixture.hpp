@@ -106,6 +106,7 @@ public:
     int market_orders = 0;
     int position_reads = 0;
     int leverage_calls = 0;
+    bool refuse_leverage = false;
 
     [[nodiscard]] core::exchange_id venue() const noexcept override { return inner_.venue(); }
     task<std::vector<ex::instrument_rules>> load_instruments() override { return inner_.load_instruments(); }
@@ -144,7 +145,13 @@ public:
     }
     task<void> set_leverage(core::symbol s, int l) override {
         ++leverage_calls;
-        return inner_.set_leverage(s, l);
+        if (refuse_leverage) {
+            ex::error e;
+            e.kind = ex::error_kind::invalid_request;
+            e.message = "leverage refused (injected)";
+            co_return e;
+        }
+        co_return co_await inner_.set_leverage(s, l);
     }
     task<void> set_margin_mode(core::symbol s, ex::margin_mode m) override { return inner_.set_margin_mode(s, m); }
     task<void> set_one_way_mode() override { return inner_.set_one_way_mode(); }

@@ -206,6 +206,25 @@ TEST_F(trading_test, leverage_is_set_once_per_symbol_not_before_every_entry) {
     EXPECT_EQ(faulty_->leverage_calls, 2);
 }
 
+TEST_F(trading_test, a_refused_leverage_sends_no_entry_and_ends_its_journal_row) {
+    start_manager();
+    faulty_->refuse_leverage = true;
+    auto r = await(manager_->open(intent(btc, core::position_side::long_, "0.010"_d)));
+    EXPECT_EQ(r.kind, open_result_kind::not_opened);
+    EXPECT_NE(r.reason.find("leverage refused"), std::string::npos) << r.reason;
+    EXPECT_EQ(faulty_->market_orders, 0);
+    EXPECT_EQ(row(r.position_id).state, db::position_state::failed);
+    const auto entry = await(journal_->find_by_client_id("tbt-" + std::to_string(r.position_id) + "-en-0"));
+    ASSERT_TRUE(entry && *entry);
+    EXPECT_EQ((*entry)->status, db::order_status::canceled);
+    EXPECT_NE((*entry)->error_message.value_or("").find("not sent: leverage"), std::string::npos);
+
+    faulty_->refuse_leverage = false;  // the next signal sets it and opens
+    EXPECT_EQ(await(manager_->open(intent(btc, core::position_side::long_, "0.010"_d))).kind,
+              open_result_kind::protected_);
+    EXPECT_EQ(faulty_->leverage_calls, 2);
+}
+
 TEST_F(trading_test, a_restart_keeps_the_live_stop_and_places_no_second_one) {
     start_manager();
     const auto r = await(manager_->open(intent(btc, core::position_side::long_, "0.010"_d)));
