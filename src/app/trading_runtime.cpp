@@ -275,13 +275,16 @@ asio::awaitable<trading::open_result> trading_runtime::open(trading::entry_inten
                        (notional * settings_.trading.commission_percent)
                            .divide(core::decimal::from_int(100), 10, core::rounding::ceiling);
     auto opened = co_await it->second->manager->open(std::move(intent));
-    if (opened.kind != trading::open_result_kind::already_live) {
-        if (opened.kind == trading::open_result_kind::not_opened) {
-            cache_.forget_balances(venue);  // failed somewhere on the way: read the truth
-        } else {
-            cache_.debit_balance(venue, "USDT", taken);
-        }
+    if (opened.kind == trading::open_result_kind::not_opened) {
+        cache_.forget_balances(venue);  // failed somewhere on the way: read the truth
         refresh_balances_later(venue);
+    } else if (opened.kind != trading::open_result_kind::already_live) {
+        cache_.debit_balance(venue, "USDT", taken);
+        // Not after every entry: a balance read weighs 5 on Binance, and a burst of entries would
+        // spend the weight budget the orders need. The debited figure holds until then.
+        if (!cache_.balances_younger_than(venue, settings_.trading.account_cache_ms / 2)) {
+            refresh_balances_later(venue);
+        }
     }
     co_return opened;
 }

@@ -29,6 +29,11 @@ void venue_cache::put_balances(core::exchange_id venue, std::vector<exchange::ba
     balances_.insert_or_assign(venue, timed_balances{std::move(balances), generation, clock_.steady_now()});
 }
 
+bool venue_cache::balances_younger_than(core::exchange_id venue, std::chrono::milliseconds age) const {
+    const auto it = balances_.find(venue);
+    return it != balances_.end() && clock_.steady_now() - it->second.at < age;
+}
+
 std::uint64_t venue_cache::debits(core::exchange_id venue) const {
     const auto it = debits_.find(venue);
     return it == debits_.end() ? 0 : it->second;

@@ -34,6 +34,8 @@ public:
     void put_balances(core::exchange_id venue, std::vector<exchange::balance_state> balances,
                       std::uint64_t generation, std::uint64_t debits_before);
     [[nodiscard]] std::uint64_t debits(core::exchange_id venue) const;
+    // True while the cached balances were read less than `age` ago.
+    [[nodiscard]] bool balances_younger_than(core::exchange_id venue, std::chrono::milliseconds age) const;
     [[nodiscard]] const std::vector<exchange::balance_state>* balances(core::exchange_id venue,
                                                                        std::uint64_t generation) const;
     void forget_balances(core::exchange_id venue) { balances_.erase(venue); }

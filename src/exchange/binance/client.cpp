@@ -30,11 +30,7 @@ result<std::string> client::venue_symbol(const core::symbol& s) const {
 }
 
 venue_client::task<std::vector<instrument_rules>> client::load_instruments() {
-    rest_request r;
-    r.path = "/fapi/v1/exchangeInfo";
-    r.auth = security::none;
-    r.endpoint = binance_endpoint::exchange_info;
-    r.priority = request_priority::background;
+    auto r = public_get("/fapi/v1/exchangeInfo", "", binance_endpoint::exchange_info, request_priority::background);
     auto v = co_await rest_.call(std::move(r));
     if (!v) co_return v.error();
     co_return parse_exchange_info(*v, symbols_);
@@ -47,23 +43,15 @@ venue_client::task<std::int64_t> client::server_time() {
 venue_client::task<mark_price_state> client::mark_price(core::symbol symbol, request_priority priority) {
     auto name = venue_symbol(symbol);
     if (!name) co_return name.error();
-    rest_request r;
-    r.path = "/fapi/v1/premiumIndex";
-    r.query = query_builder{}.add("symbol", *name).str();
-    r.auth = security::none;
-    r.endpoint = binance_endpoint::premium_index;
-    r.priority = priority;
+    auto r = public_get("/fapi/v1/premiumIndex", query_builder{}.add("symbol", *name).str(),
+                        binance_endpoint::premium_index, priority);
     auto v = co_await rest_.call(std::move(r));
     if (!v) co_return v.error();
     co_return parse_premium_index(*v, symbols_);
 }
 
 venue_client::task<std::vector<mark_price_state>> client::mark_prices(request_priority priority) {
-    rest_request r;
-    r.path = "/fapi/v1/premiumIndex";
-    r.auth = security::none;
-    r.endpoint = binance_endpoint::premium_index_all;
-    r.priority = priority;
+    auto r = public_get("/fapi/v1/premiumIndex", "", binance_endpoint::premium_index_all, priority);
     auto v = co_await rest_.call(std::move(r));
     if (!v) co_return v.error();
     co_return parse_premium_index_all(*v, symbols_);

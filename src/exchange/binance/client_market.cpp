@@ -14,12 +14,10 @@ namespace tradebot::exchange::binance {
 
 venue_client::task<std::optional<kline_row>> client::kline_at(std::string venue_name, std::string_view interval,
                                                               std::int64_t open_ms, request_priority priority) {
-    rest_request r;
-    r.path = "/fapi/v1/klines";
-    r.query = query_builder{}.add("symbol", venue_name).add("interval", interval).add("startTime", open_ms).add("limit", 1).str();
-    r.auth = security::none;
-    r.endpoint = binance_endpoint::klines;
-    r.priority = priority;
+    auto r = public_get(
+        "/fapi/v1/klines",
+        query_builder{}.add("symbol", venue_name).add("interval", interval).add("startTime", open_ms).add("limit", 1).str(),
+        binance_endpoint::klines, priority);
     auto v = co_await rest_.call(std::move(r));
     if (!v) co_return v.error();
     co_return parse_kline_at(*v, open_ms);
@@ -32,12 +30,8 @@ venue_client::task<market_stats_state> client::market_stats(market_stats_request
     out.symbol = request.symbol;
     if (request.open_interest) {
         // /openInterest gives contracts only; the original valued them at the mark price.
-        rest_request r;
-        r.path = "/fapi/v1/openInterest";
-        r.query = query_builder{}.add("symbol", *name).str();
-        r.auth = security::none;
-        r.endpoint = binance_endpoint::open_interest;
-        r.priority = priority;
+        auto r = public_get("/fapi/v1/openInterest", query_builder{}.add("symbol", *name).str(),
+                            binance_endpoint::open_interest, priority);
         auto v = co_await rest_.call(std::move(r));
         if (!v) co_return v.error();
         auto contracts = parse_open_interest(*v, symbols_);

@@ -147,11 +147,7 @@ asio::awaitable<result<boost::json::value>> rest_client::call(rest_request reque
 }
 
 asio::awaitable<result<std::int64_t>> rest_client::sync_time(request_priority priority) {
-    rest_request r;
-    r.path = "/fapi/v1/time";
-    r.auth = security::none;
-    r.endpoint = binance_endpoint::time;
-    r.priority = priority;
+    const auto r = public_get("/fapi/v1/time", "", binance_endpoint::time, priority);
     const auto sent = clock_.steady_now();
     bool skew = false;
     auto v = co_await send_once(r, skew);

@@ -80,6 +80,10 @@ TEST(venue_cache, an_entry_is_debited_at_once_and_a_read_it_overtook_is_dropped)
         << "the answer may predate the entry's fill: the debited figure stays";
     cache.put_balances(exchange_id::binance, usdt("979.5"_d), 0, cache.debits(exchange_id::binance));
     EXPECT_EQ(cache.balances(exchange_id::binance, 0)->front().available, "979.5"_d) << "a later read wins";
+    EXPECT_TRUE(cache.balances_younger_than(exchange_id::binance, 1ms));
+    clock.advance(2500ms);
+    EXPECT_FALSE(cache.balances_younger_than(exchange_id::binance, 2500ms)) << "time to read it again";
+    EXPECT_TRUE(cache.balances_younger_than(exchange_id::binance, 2501ms));
     cache.debit_balance(exchange_id::bybit, "USDT", "5"_d);
     EXPECT_EQ(cache.balances(exchange_id::bybit, 0), nullptr) << "nothing to debit: still unknown";
 }

@@ -39,6 +39,18 @@ struct rest_request {
     bool idempotent = true;
 };
 
+// A public (security NONE) GET.
+[[nodiscard]] inline rest_request public_get(std::string path, std::string query, binance_endpoint endpoint,
+                                             request_priority priority) {
+    rest_request r;
+    r.path = std::move(path);
+    r.query = std::move(query);
+    r.auth = security::none;
+    r.endpoint = endpoint;
+    r.priority = priority;
+    return r;
+}
+
 struct rest_options {
     std::chrono::milliseconds recv_window{5'000};  // §A2: Binance recommends <= 5000
     // Whole-request timeout (connect + write + read); after the request was sent a timeout is
