@@ -44,11 +44,13 @@ asio::awaitable<stop_outcome> stop_loss_manager::restore(stop_target target, exc
 asio::awaitable<stop_outcome> stop_loss_manager::place(stop_target target, exchange::instrument_rules rules, basis b) {
     stop_outcome out;
     const int attempts = std::max(1, policy_.settings().place_attempts);
+    auto known_mark = target.known_mark;
     for (int attempt = 0; attempt < attempts; ++attempt) {
         // A fresh mark for every attempt: the check against it is what keeps the stop placeable.
         core::decimal mark_price;
-        if (attempt == 0 && target.known_mark) {
-            mark_price = *target.known_mark;
+        const bool from_list = attempt == 0 && known_mark.has_value();
+        if (from_list) {
+            mark_price = *known_mark;
         } else {
             auto mark = co_await venue_.mark_price(target.symbol, exchange::request_priority::critical);
             if (!mark) {
@@ -67,6 +69,13 @@ asio::awaitable<stop_outcome> stop_loss_manager::place(stop_target target, excha
         const auto decision =
             b == basis::initial ? policy_.initial_stop(rules, in) : policy_.restore_stop(rules, in);
         if (const auto* refused = std::get_if<protection::stop_refused>(&decision)) {
+            if (from_list) {
+                // A refusal closes the position: never on a mark the venue's list may have had
+                // for a while (a paper venue lists a restored position at its entry price).
+                known_mark.reset();
+                --attempt;
+                continue;
+            }
             out.reason = std::string{"stop refused by policy: "} + std::string{protection::to_string(refused->reason)};
             out.error.reset();
             out.refusal = refused->reason;

@@ -127,6 +127,14 @@ std::optional<error> client::missing_price(const core::symbol& symbol) const {
     return std::nullopt;
 }
 
+boost::asio::awaitable<std::optional<error>> client::ensure_price(core::symbol symbol) {
+    if (engine_.find_instrument(symbol) != nullptr && engine_.prices(symbol) == nullptr) {
+        auto read = co_await mark_price(symbol, request_priority::critical);  // feeds the engine
+        (void)read;  // a failed read leaves the price missing: missing_price() says so
+    }
+    co_return missing_price(symbol);
+}
+
 // ---- reference data ---------------------------------------------------------------------------
 
 venue_client::task<std::vector<instrument_rules>> client::load_instruments() {

@@ -203,15 +203,17 @@ result<void> client::cancel_stop_now(const stop_state& stop) {
 }
 
 venue_client::task<stop_state> client::place_stop(stop_request request) {
-    if (auto e = missing_price(request.symbol)) {
-        co_return *e;
+    const auto missing = co_await ensure_price(request.symbol);
+    if (missing) {
+        co_return *missing;
     }
     co_return emulate_ == core::exchange_id::bybit ? place_position_stop(request) : place_conditional_stop(request);
 }
 
 venue_client::task<stop_state> client::amend_stop(stop_state current, stop_request request) {
-    if (auto e = missing_price(request.symbol)) {
-        co_return *e;
+    const auto missing = co_await ensure_price(request.symbol);
+    if (missing) {
+        co_return *missing;
     }
     if (emulate_ == core::exchange_id::bybit) {
         co_return place_position_stop(request);  // one trading-stop call replaces it in place

@@ -107,6 +107,8 @@ public:
     int position_reads = 0;
     int leverage_calls = 0;
     bool refuse_leverage = false;
+    // The positions list reports this mark instead of the current one (a venue's list lags).
+    std::optional<core::decimal> listed_mark;
 
     [[nodiscard]] core::exchange_id venue() const noexcept override { return inner_.venue(); }
     task<std::vector<ex::instrument_rules>> load_instruments() override { return inner_.load_instruments(); }
@@ -130,6 +132,9 @@ public:
         auto all = co_await inner_.positions(p);
         if (all) {
             std::erase_if(*all, [this](const ex::position_state& s) { return hidden.contains(s.symbol); });
+            for (auto& s : *all) {
+                s.mark_price = listed_mark.value_or(s.mark_price);
+            }
         }
         co_return all;
     }

@@ -265,6 +265,20 @@ TEST_F(trading_test, a_trailed_stop_lost_on_the_venue_comes_back_at_its_trailed_
     EXPECT_EQ(journal_statuses(r.position_id, "trailing"), "canceled ");
 }
 
+TEST_F(trading_test, a_stale_mark_in_the_position_list_never_closes_a_position_as_crossed) {
+    start_manager();
+    const auto r = await(manager_->open(intent(btc, core::position_side::long_, "0.010"_d)));
+    ASSERT_EQ(r.kind, open_result_kind::protected_);
+    mark(btc, "61000.00"_d);
+    ASSERT_EQ(stop_trigger(venue_stops(btc)), "60695.00"_d);
+    drop_venue_stops(btc);
+    faulty_->listed_mark = "60000.10"_d;  // below the recorded stop; the mark itself is 61000
+    start_manager();
+    EXPECT_EQ(row(r.position_id).state, db::position_state::protected_);
+    EXPECT_EQ(stop_trigger(venue_stops(btc)), "60695.00"_d);
+    EXPECT_FALSE(venue_positions().empty());
+}
+
 TEST_F(trading_test, a_position_whose_lost_stop_the_mark_crossed_is_closed) {
     start_manager();
     const auto r = await(manager_->open(intent(btc, core::position_side::long_, "0.010"_d)));

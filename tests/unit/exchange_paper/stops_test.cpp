@@ -67,6 +67,17 @@ TEST_F(stop_test, binance_fixed_stop_closes_the_position_when_the_mark_crosses) 
     EXPECT_EQ(positions.back().symbol, btc);
 }
 
+TEST_F(stop_test, a_stop_before_any_mark_reads_the_mark_first_as_a_venue_would_know_it) {
+    make();
+    ASSERT_TRUE(run(paper->load_instruments()).has_value());
+    paper->restore_position(btc, core::position_side::long_, "0.010"_d, "60000.10"_d);  // a restart
+    const int reads = market.mark_calls;
+    auto placed = run(paper->place_stop(fixed_stop("59000.0"_d, cid(20, core::order_purpose::stop))));
+    ASSERT_TRUE(placed.has_value()) << placed.error().describe();
+    EXPECT_EQ(market.mark_calls, reads + 1);
+    EXPECT_EQ(run(paper->open_stops(btc))->size(), 1U);
+}
+
 TEST_F(stop_test, stop_already_crossed_would_trigger_immediately) {
     open_long();
     auto placed = run(paper->place_stop(fixed_stop("60500.0"_d, cid(20, core::order_purpose::stop))));

@@ -149,6 +149,9 @@ private:
     [[nodiscard]] error rejected(const sim::engine::rejection& r) const;
     // invalid_request for a symbol the engine does not know, retryable while it has no price.
     [[nodiscard]] std::optional<error> missing_price(const core::symbol& symbol) const;
+    // A real venue always knows its mark: without one yet (a restart, before the streams), the
+    // market-data venue is asked, then missing_price() decides.
+    [[nodiscard]] boost::asio::awaitable<std::optional<error>> ensure_price(core::symbol symbol);
 
     [[nodiscard]] result<order_ack> submit(const sim::engine::order_request& request,
                                            const core::client_order_id& client_id);
