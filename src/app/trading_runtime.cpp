@@ -268,8 +268,8 @@ asio::awaitable<trading::open_result> trading_runtime::open(trading::entry_inten
     }
     const auto venue = intent.exchange;
     // The margin and the fee the entry takes, counted off the cached free balance until the
-    // venue's own figure (read right after, in the background) replaces it: the next signal's
-    // risk check needs no round trip and never sees more than is there.
+    // venue's own figure (read in the background) replaces it: the next signal's risk check
+    // needs no round trip and does not see the margin this entry took as free.
     const auto notional = exchange::instrument_rules::notional(intent.quantity, intent.reference_price);
     const auto taken = trading::initial_margin(intent) +
                        (notional * settings_.trading.commission_percent)
