@@ -38,6 +38,12 @@ inline const core::symbol eth = core::symbol::from_string("ETHUSDT");
 
 using tradebot::test::rules_for;
 
+// The venue's (only) protective stop trigger.
+inline core::decimal stop_trigger(const std::vector<ex::stop_state>& stops) {
+    EXPECT_EQ(stops.size(), 1U);
+    return stops.empty() ? core::decimal{} : stops.front().trigger_price.value_or(core::decimal{});
+}
+
 // The real venue as paper trading uses it: instruments, time and REST marks the test sets.
 class market_venue final : public ex::venue_client {
 public:
@@ -353,6 +359,17 @@ protected:
     }
 
     // Removes the venue's stops of `s` behind the bot's back: all of them, or those of `kind`.
+    // A BTC long whose stop trailed to 60695.00 (mark 61000), then went missing on the venue.
+    open_result trailed_btc_long_without_its_stop() {
+        start_manager();
+        auto r = await(manager_->open(intent(btc, core::position_side::long_, "0.010"_d)));
+        EXPECT_EQ(r.kind, open_result_kind::protected_);
+        mark(btc, "61000.00"_d);
+        EXPECT_EQ(stop_trigger(venue_stops(btc)), "60695.00"_d);
+        drop_venue_stops(btc);
+        return r;
+    }
+
     void drop_venue_stops(core::symbol s, std::optional<ex::stop_kind> kind = std::nullopt) {
         for (auto& st : venue_stops(s)) {
             if (!kind || st.kind == *kind) {

@@ -6,12 +6,6 @@ namespace tradebot::trading::test {
 
 namespace {
 
-// The venue's (only) protective stop trigger for `s`.
-core::decimal stop_trigger(const std::vector<ex::stop_state>& stops) {
-    EXPECT_EQ(stops.size(), 1U);
-    return stops.empty() ? core::decimal{} : stops.front().trigger_price.value_or(core::decimal{});
-}
-
 // The venue's stops of `s` by kind: fixed triggers and trailing callbacks, e.g. "fixed 58800.10 trailing 0.5 ".
 std::string stop_kinds(const std::vector<ex::stop_state>& stops) {
     std::string out;
@@ -249,12 +243,7 @@ TEST_F(trading_test, a_restart_restores_a_stop_that_went_missing) {
 }
 
 TEST_F(trading_test, a_trailed_stop_lost_on_the_venue_comes_back_at_its_trailed_level) {
-    start_manager();
-    const auto r = await(manager_->open(intent(btc, core::position_side::long_, "0.010"_d)));
-    ASSERT_EQ(r.kind, open_result_kind::protected_);
-    mark(btc, "61000.00"_d);
-    ASSERT_EQ(stop_trigger(venue_stops(btc)), "60695.00"_d);
-    drop_venue_stops(btc);
+    const auto r = trailed_btc_long_without_its_stop();
     start_manager();
     // Not 2 % below entry (58800.10): the protection trailing had gained is kept.
     EXPECT_EQ(stop_trigger(venue_stops(btc)), "60695.00"_d);
@@ -266,12 +255,7 @@ TEST_F(trading_test, a_trailed_stop_lost_on_the_venue_comes_back_at_its_trailed_
 }
 
 TEST_F(trading_test, a_stale_mark_in_the_position_list_never_closes_a_position_as_crossed) {
-    start_manager();
-    const auto r = await(manager_->open(intent(btc, core::position_side::long_, "0.010"_d)));
-    ASSERT_EQ(r.kind, open_result_kind::protected_);
-    mark(btc, "61000.00"_d);
-    ASSERT_EQ(stop_trigger(venue_stops(btc)), "60695.00"_d);
-    drop_venue_stops(btc);
+    const auto r = trailed_btc_long_without_its_stop();
     faulty_->listed_mark = "60000.10"_d;  // below the recorded stop; the mark itself is 61000
     start_manager();
     EXPECT_EQ(row(r.position_id).state, db::position_state::protected_);
@@ -280,12 +264,7 @@ TEST_F(trading_test, a_stale_mark_in_the_position_list_never_closes_a_position_a
 }
 
 TEST_F(trading_test, a_position_whose_lost_stop_the_mark_crossed_is_closed) {
-    start_manager();
-    const auto r = await(manager_->open(intent(btc, core::position_side::long_, "0.010"_d)));
-    ASSERT_EQ(r.kind, open_result_kind::protected_);
-    mark(btc, "61000.00"_d);
-    ASSERT_EQ(stop_trigger(venue_stops(btc)), "60695.00"_d);
-    drop_venue_stops(btc);
+    const auto r = trailed_btc_long_without_its_stop();
     mark(btc, "60600.00"_d);  // through the stop that is no longer there
     start_manager();
     const auto p = row(r.position_id);
