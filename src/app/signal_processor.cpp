@@ -82,6 +82,7 @@ void signal_processor::stop() {
 }
 
 asio::awaitable<std::size_t> signal_processor::drain_immediate() {
+    woke_ = clock_.steady_now();
     auto rows = co_await repo_.claim_new(static_cast<int>(batch_size), instance_);
     if (!rows) {
         logging::warn(log_, "cannot claim signals", kv("error", rows.error().describe()));
@@ -109,6 +110,7 @@ asio::awaitable<void> signal_processor::run_waves() {
                     logging::info(log_, "stale signals expired", kv("count", *expired));
                 }
             }
+            woke_ = clock_.steady_now();
             auto rows = co_await repo_.load_new_since(w->candle_open);
             if (rows && !rows->empty()) {
                 auto valid = co_await validate_rows(std::move(*rows));
@@ -352,6 +354,9 @@ asio::awaitable<void> signal_processor::decide(std::vector<signals::signal> batc
             auto opened = co_await runtime_.open(intent);
             runtime_.metrics().signal_to_order(
                 std::chrono::duration<double>(clock_.steady_now() - started).count());
+            if (opened.entry_sent) {
+                runtime_.metrics().signal_to_entry_sent(std::chrono::duration<double>(*opened.entry_sent - woke_).count());
+            }
             switch (opened.kind) {
                 case trading::open_result_kind::protected_:
                     ++state.opened[ex.exchange];

@@ -96,6 +96,8 @@ private:
     static constexpr std::chrono::seconds kill_switch_recheck{1};
     std::optional<std::chrono::steady_clock::time_point> kill_checked_;
     bool kill_active_ = false;
+    // When the current read began (drain or wave check): the start of the signal -> entry metric.
+    std::chrono::steady_clock::time_point woke_{};
     bool stopped_ = false;
 };
 

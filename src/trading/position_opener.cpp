@@ -96,6 +96,7 @@ asio::awaitable<open_result> position_opener::open(entry_intent intent, exchange
 
     entry.position_id = r.position_id;
     entry.journaled = db::order_journal::journaled{created->journal_id, created->client_id};
+    r.entry_sent = clock_.steady_now();
     auto filled = co_await orders_.market(std::move(entry));
     if (filled.kind == order_result_kind::rejected) {
         auto why = "entry rejected: " + (filled.error ? filled.error->describe() : std::string{"no fill"});

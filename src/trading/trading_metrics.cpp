@@ -11,14 +11,12 @@ namespace tradebot::trading {
 
 namespace {
 
-prometheus::Histogram& latency_histogram(prometheus::Registry& registry) {
-    // 50 µs .. 2.5 s: the NOTIFY path should sit in the first buckets, a REST round trip later.
-    return prometheus::BuildHistogram()
-        .Name("tradebot_signal_to_order_seconds")
-        .Help("Time from a signal row being read to the entry order's answer")
-        .Register(registry)
-        .Add({}, prometheus::Histogram::BucketBoundaries{0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01,
-                                                         0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5});
+// 50 µs .. 2.5 s: the NOTIFY path should sit in the first buckets, a REST round trip later.
+prometheus::Histogram& latency_histogram(prometheus::Registry& registry, const std::string& name,
+                                         const std::string& help) {
+    return prometheus::BuildHistogram().Name(name).Help(help).Register(registry).Add(
+        {}, prometheus::Histogram::BucketBoundaries{0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025,
+                                                    0.05, 0.1, 0.25, 0.5, 1.0, 2.5});
 }
 
 std::string label(core::exchange_id v) { return std::string{core::to_string(v)}; }
@@ -48,7 +46,11 @@ trading_metrics::trading_metrics(prometheus::Registry& registry)
                .Name("tradebot_realized_pnl_usdt")
                .Help("Realized PnL of positions closed since start (USDT)")
                .Register(registry)},
-      latency_{latency_histogram(registry)} {}
+      latency_{latency_histogram(registry, "tradebot_signal_to_order_seconds",
+                                 "Time from a signal row being read to the entry order's answer")},
+      to_sent_{latency_histogram(registry, "tradebot_signal_to_entry_sent_seconds",
+                                 "Time from the signal reader's wake-up (NOTIFY, poll, wave check) to the entry order "
+                                 "handed to the venue client, its rows written")} {}
 
 void trading_metrics::signal(std::string_view outcome, std::string_view reason) {
     signals_.Add({{"outcome", std::string{outcome}}, {"reason", std::string{reason}}}).Increment();
@@ -77,5 +79,7 @@ void trading_metrics::realized_pnl(core::exchange_id venue, double delta) {
 }
 
 void trading_metrics::signal_to_order(double seconds) { latency_.Observe(seconds); }
+
+void trading_metrics::signal_to_entry_sent(double seconds) { to_sent_.Observe(seconds); }
 
 }  // namespace tradebot::trading

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -42,6 +43,8 @@ struct open_result {
     std::optional<core::decimal> stop_price;
     std::optional<exchange::stop_state> stop;  // the live stop when protected
     std::string reason;  // for the signal row and the log; empty when protected
+    // Steady time at which the entry order was handed to the venue client (its rows written).
+    std::optional<std::chrono::steady_clock::time_point> entry_sent;
 };
 
 }  // namespace tradebot::trading

@@ -24,6 +24,8 @@ namespace tradebot::trading {
 //   tradebot_stops_restored_total{exchange}      stops found missing and placed again
 //   tradebot_realized_pnl_usdt{exchange}         realized PnL since start
 //   tradebot_signal_to_order_seconds             signal row seen -> entry order answered
+//   tradebot_signal_to_entry_sent_seconds        wake-up (NOTIFY, poll, wave check) -> entry order
+//                                                handed to the venue client (issue 7's signal row)
 class trading_metrics {
 public:
     explicit trading_metrics(prometheus::Registry& registry);
@@ -36,6 +38,7 @@ public:
     void stop_restored(core::exchange_id venue);
     void realized_pnl(core::exchange_id venue, double delta);
     void signal_to_order(double seconds);
+    void signal_to_entry_sent(double seconds);
 
 private:
     prometheus::Family<prometheus::Counter>& signals_;
@@ -46,6 +49,7 @@ private:
     prometheus::Family<prometheus::Counter>& restored_;
     prometheus::Family<prometheus::Gauge>& pnl_;
     prometheus::Histogram& latency_;
+    prometheus::Histogram& to_sent_;
 };
 
 }  // namespace tradebot::trading
