@@ -31,7 +31,7 @@ void venue_cache::put_balances(core::exchange_id venue, std::vector<exchange::ba
 
 bool venue_cache::balances_younger_than(core::exchange_id venue, std::chrono::milliseconds age) const {
     const auto it = balances_.find(venue);
-    return it != balances_.end() && clock_.steady_now() - it->second.at < age;
+    return it != balances_.end() && fresh(it->second.at, age);
 }
 
 std::uint64_t venue_cache::debits(core::exchange_id venue) const {

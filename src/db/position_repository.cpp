@@ -4,6 +4,7 @@
 #include "tradebot/db/position_repository.hpp"
 
 #include <string>
+#include <tuple>
 #include <utility>
 
 #include "db/order_rows.hpp"
@@ -91,15 +92,22 @@ std::string set_clause(pqxx::transaction_base& tx, const position_update& u) {
     return out;
 }
 
+// The pending_entry insert, parameters $1..$6 as pending_params() gives them. An absent signal
+// id goes in as '' and NULLIF makes it NULL: one statement shape.
+const std::string insert_pending_sql =
+    "INSERT INTO positions (exchange, symbol, side, mode, state, signal_id, leverage) "
+    "VALUES ($1, $2, $3, $4, 'pending_entry', NULLIF($5, '')::bigint, $6::numeric) RETURNING id";
+
+auto pending_params(const new_position& p) {
+    return std::make_tuple(std::string{core::to_string(p.exchange)}, p.symbol.str(),
+                           std::string{core::to_string(p.side)}, std::string{core::to_string(p.mode)},
+                           p.signal_id ? std::to_string(*p.signal_id) : std::string{}, p.leverage.to_string());
+}
+
 std::int64_t insert_pending(pqxx::transaction_base& tx, const new_position& p) {
-    // An absent signal id goes in as '' and NULLIF makes it NULL: one statement shape.
-    static const std::string sql =
-        "INSERT INTO positions (exchange, symbol, side, mode, state, signal_id, leverage) "
-        "VALUES ($1, $2, $3, $4, 'pending_entry', NULLIF($5, '')::bigint, $6::numeric) RETURNING id";
-    const auto r = detail::exec_prepared(tx, "positions_insert_pending", sql,
-        std::string{core::to_string(p.exchange)}, p.symbol.str(), std::string{core::to_string(p.side)},
-        std::string{core::to_string(p.mode)}, p.signal_id ? std::to_string(*p.signal_id) : std::string{},
-        p.leverage.to_string());
+    const auto [exchange, symbol, side, mode, signal, leverage] = pending_params(p);
+    const auto r = detail::exec_prepared(tx, "positions_insert_pending", insert_pending_sql, exchange, symbol, side,
+                                         mode, signal, leverage);
     return r[0][0].as<std::int64_t>();
 }
 
@@ -142,18 +150,17 @@ boost::asio::awaitable<result<position_repository::pending_entry>> position_repo
     auto job = [p = std::move(p), entry = std::move(entry), head, tail = std::move(tail), id](
                    pqxx::transaction_base& tx) mutable {
         static const std::string sql =
-            "WITH p AS (INSERT INTO positions (exchange, symbol, side, mode, state, signal_id, leverage) "
-            "VALUES ($1, $2, $3, $4, 'pending_entry', NULLIF($5, '')::bigint, $6::numeric) RETURNING id) " +
-            detail::insert_columns +
+            "WITH p AS (" + insert_pending_sql + ") " + detail::insert_columns +
             "SELECT p.id, $1, $2, $4, $7 || p.id || $8, $9, $10, $11, $12::numeric, $13::numeric, $14::numeric, $15, "
             "'pending', 0, $16 FROM p RETURNING position_id, id";
-        const auto [position, exchange, symbol, mode, purpose, side, type, qty, price, stop, reduce_only, algo_id] =
-            detail::insert_params(entry);
-        const auto r = detail::exec_prepared(
-            tx, "positions_insert_pending_with_entry", sql, std::string{core::to_string(p.exchange)}, p.symbol.str(),
-            std::string{core::to_string(p.side)}, std::string{core::to_string(p.mode)},
-            p.signal_id ? std::to_string(*p.signal_id) : std::string{}, p.leverage.to_string(), head, tail, purpose,
-            side, type, qty, detail::c_or_null(price), detail::c_or_null(stop), reduce_only, detail::c_or_null(algo_id));
+        // The order row's exchange, symbol and mode are the position's ($1, $2, $4).
+        const auto [exchange, symbol, position_side, mode, signal, leverage] = pending_params(p);
+        const auto [position, order_exchange, order_symbol, order_mode, purpose, side, type, qty, price, stop,
+                    reduce_only, algo_id] = detail::insert_params(entry);
+        const auto r = detail::exec_prepared(tx, "positions_insert_pending_with_entry", sql, exchange, symbol,
+                                             position_side, mode, signal, leverage, head, tail, purpose, side, type, qty,
+                                             detail::c_or_null(price), detail::c_or_null(stop), reduce_only,
+                                             detail::c_or_null(algo_id));
         pending_entry out;
         out.position_id = r[0][0].as<std::int64_t>();
         out.journal_id = r[0][1].as<std::int64_t>();

@@ -70,15 +70,13 @@ asio::awaitable<open_result> position_opener::open(entry_intent intent, exchange
         auto both = co_await (std::move(create) && std::move(set));
         created = std::move(std::get<0>(both));
         leverage = std::move(std::get<1>(both));
-    } else {
-        created = co_await positions_.create_pending_with_entry(std::move(row), std::move(entry_row));
-    }
-    if (set_leverage) {
         if (leverage) {
             leverage_set_.insert_or_assign(intent.symbol, intent.leverage);
         } else {
             leverage_set_.erase(intent.symbol);
         }
+    } else {
+        created = co_await positions_.create_pending_with_entry(std::move(row), std::move(entry_row));
     }
     if (!created) {
         r.kind = created.error().is(db::errc::already_live) ? open_result_kind::already_live

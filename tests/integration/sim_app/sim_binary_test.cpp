@@ -183,18 +183,18 @@ TEST_F(sim_binary_test, order_arrivals_are_listed_with_the_wall_clock_time_their
     ASSERT_EQ(status, 200) << body;
     const auto arrivals = boost::json::parse(body).at("arrivals").as_array();
     ASSERT_EQ(arrivals.size(), 3u) << body;
-    const auto& b1 = arrivals[0].as_object();
-    EXPECT_EQ(b1.at("venue").as_string(), "binance");
-    EXPECT_EQ(b1.at("client_id").as_string(), "arrival-b1");
-    EXPECT_TRUE(b1.at("accepted").as_bool());
-    EXPECT_GE(b1.at("arrival_us").as_int64(), binance_before);
-    EXPECT_LE(b1.at("arrival_us").as_int64(), binance_after);
+    // An accepted order of `venue`, read between `before` and `after`.
+    auto expect_accepted = [](const boost::json::object& a, const char* venue, const char* client_id,
+                              std::int64_t before, std::int64_t after) {
+        EXPECT_EQ(a.at("venue").as_string(), venue);
+        EXPECT_EQ(a.at("client_id").as_string(), client_id);
+        EXPECT_TRUE(a.at("accepted").as_bool());
+        EXPECT_GE(a.at("arrival_us").as_int64(), before);
+        EXPECT_LE(a.at("arrival_us").as_int64(), after);
+    };
+    expect_accepted(arrivals[0].as_object(), "binance", "arrival-b1", binance_before, binance_after);
     const auto& y1 = arrivals[1].as_object();
-    EXPECT_EQ(y1.at("venue").as_string(), "bybit");
-    EXPECT_EQ(y1.at("client_id").as_string(), "arrival-y1");
-    EXPECT_TRUE(y1.at("accepted").as_bool());
-    EXPECT_GE(y1.at("arrival_us").as_int64(), bybit_before);
-    EXPECT_LE(y1.at("arrival_us").as_int64(), bybit_after);
+    expect_accepted(y1, "bybit", "arrival-y1", bybit_before, bybit_after);
     const auto& dup = arrivals[2].as_object();
     EXPECT_EQ(dup.at("client_id").as_string(), "arrival-y1");
     EXPECT_FALSE(dup.at("accepted").as_bool());
