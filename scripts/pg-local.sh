@@ -5,6 +5,8 @@
 #   scripts/pg-local.sh url [DIR]     prints postgresql://... for a running cluster
 #   scripts/pg-local.sh stop [DIR]    stops the cluster and deletes DIR
 # The state dir is remembered in $TRADEBOT_PG_DIR or ./.cache/pg-local.dir.
+# Tests run it with fsync off; $TRADEBOT_PG_CONF (postgresql.conf lines) is appended after that,
+# e.g. "fsync = on" for a benchmark that should pay what a production server pays.
 # initdb refuses to run as root, so as root the cluster runs as the 'postgres' user.
 set -euo pipefail
 
@@ -51,6 +53,7 @@ unix_socket_directories = '$dir'
 fsync = off
 full_page_writes = off
 max_connections = 100
+${TRADEBOT_PG_CONF:-}
 CONF
     as_owner "$pg_bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 start >/dev/null \
       || { cat "$dir/server.log" >&2; exit 1; }

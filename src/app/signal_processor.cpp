@@ -84,6 +84,7 @@ void signal_processor::stop() {
 asio::awaitable<std::size_t> signal_processor::drain_immediate() {
     woke_ = clock_.steady_now();
     auto rows = co_await repo_.claim_new(static_cast<int>(batch_size), instance_);
+    read_done_ = step_from_ = clock_.steady_now();
     if (!rows) {
         logging::warn(log_, "cannot claim signals", kv("error", rows.error().describe()));
         co_return 0;
@@ -112,6 +113,7 @@ asio::awaitable<void> signal_processor::run_waves() {
             }
             woke_ = clock_.steady_now();
             auto rows = co_await repo_.load_new_since(w->candle_open);
+            read_done_ = step_from_ = clock_.steady_now();
             if (rows && !rows->empty()) {
                 auto valid = co_await validate_rows(std::move(*rows));
                 co_await decide(std::move(valid), w, waves[w->at]);
@@ -166,9 +168,7 @@ asio::awaitable<signals::market_snapshot> signal_processor::snapshot_for(const s
             snap.market.emplace(key, data);
         }
     }
-    for (const auto& e : runtime_.exposures()) {
-        snap.open_positions.insert({e.exchange, e.symbol});
-    }
+    runtime_.open_keys(snap.open_positions);
     if (stats_wanted()) {
         co_await add_market_stats(batch, snap);
     }
@@ -313,12 +313,8 @@ asio::awaitable<void> signal_processor::decide(std::vector<signals::signal> batc
                 }
             }
             // Positions changed since the snapshot (earlier entries of this batch).
-            auto exposures = runtime_.exposures();
-            snap.open_positions.clear();
+            runtime_.open_keys(snap.open_positions);
             snap.in_flight.clear();
-            for (const auto& e : exposures) {
-                snap.open_positions.insert({e.exchange, e.symbol});
-            }
             if (auto sk = filters_.check(s, snap)) {
                 co_await mark(s.id, db::signal_status::skipped, "skipped", signals::to_string(sk->reason),
                               sk->message);
@@ -345,18 +341,24 @@ asio::awaitable<void> signal_processor::decide(std::vector<signals::signal> batc
                 // entry, not per signal: round trips the signal -> order path should not repeat.
                 portfolio = co_await portfolio_now();
             }
-            portfolio->positions = std::move(exposures);
+            portfolio->positions = runtime_.exposures();
             if (auto ok = risk_.check(intent, *portfolio); !ok) {
                 co_await mark(s.id, db::signal_status::skipped, "skipped", trading::to_string(ok.error().reason),
                               ok.error().message);
                 continue;
             }
+            const auto handed = clock_.steady_now();
             auto opened = co_await runtime_.open(intent);
             runtime_.metrics().signal_to_order(
                 std::chrono::duration<double>(clock_.steady_now() - started).count());
             if (opened.entry_sent) {
-                runtime_.metrics().signal_to_entry_sent(std::chrono::duration<double>(*opened.entry_sent - woke_).count());
+                using seconds = std::chrono::duration<double>;
+                runtime_.metrics().signal_to_entry_sent(seconds(*opened.entry_sent - woke_).count());
+                runtime_.metrics().signal_path(seconds(read_done_ - woke_).count(),
+                                               seconds(handed - step_from_).count(),
+                                               seconds(*opened.entry_sent - handed).count());
             }
+            step_from_ = clock_.steady_now();
             switch (opened.kind) {
                 case trading::open_result_kind::protected_:
                     ++state.opened[ex.exchange];

@@ -98,6 +98,10 @@ private:
     bool kill_active_ = false;
     // When the current read began (drain or wave check): the start of the signal -> entry metric.
     std::chrono::steady_clock::time_point woke_{};
+    // When the read answered, then when the previous entry of the batch was handed over: the
+    // start of a signal's decide step (tradebot_signal_path_seconds).
+    std::chrono::steady_clock::time_point read_done_{};
+    std::chrono::steady_clock::time_point step_from_{};
     bool stopped_ = false;
 };
 

@@ -117,6 +117,7 @@ asio::awaitable<bool> trading_runtime::start() {
     if (!all || following_) {
         co_return all;
     }
+    positions_.reserve_ids_ahead();  // the first entry should not wait for its id block
     following_ = true;
     asio::co_spawn(strand_, follow_symbols(), [this](const std::exception_ptr&) { following_ = false; });
     flushing_ = true;
@@ -364,6 +365,18 @@ std::vector<trading::position_exposure> trading_runtime::exposures() const {
         }
     }
     return out;
+}
+
+void trading_runtime::open_keys(signals::key_set& out) const {
+    out.clear();
+    for (const auto& [id, v] : venues_) {
+        for (const auto& [symbol, pos] : v->manager->live()) {
+            out.insert(out.end(), {id, symbol});  // ascending: the hint makes it an append
+        }
+        for (const auto& symbol : v->manager->opening()) {
+            out.insert({id, symbol});
+        }
+    }
 }
 
 std::vector<core::exchange_id> trading_runtime::venues() const {

@@ -22,6 +22,7 @@
 #include "tradebot/db/position_repository.hpp"
 #include "tradebot/events/router.hpp"
 #include "tradebot/exchange/paper/client.hpp"
+#include "tradebot/signals/filter_chain.hpp"
 #include "tradebot/trading/position_manager.hpp"
 #include "tradebot/trading/risk_manager.hpp"
 #include "tradebot/trading/trading_metrics.hpp"
@@ -76,6 +77,9 @@ public:
     [[nodiscard]] const exchange::instrument_rules* rules(core::exchange_id venue, const core::symbol& s) const;
     // Every live position and entry in flight with its notional (risk limits, filters).
     [[nodiscard]] std::vector<trading::position_exposure> exposures() const;
+    // The (venue, symbol) of every live position and entry in progress, into `out` (cleared
+    // first): what the filters look at, without the notionals exposures() computes.
+    void open_keys(signals::key_set& out) const;
     [[nodiscard]] std::vector<core::exchange_id> venues() const;
     // Live positions per venue and in total (risk limits).
     [[nodiscard]] std::size_t live_count(std::optional<core::exchange_id> venue = std::nullopt) const;

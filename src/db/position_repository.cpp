@@ -3,7 +3,10 @@
 
 #include "tradebot/db/position_repository.hpp"
 
+#include <algorithm>
+#include <deque>
 #include <string>
+#include <vector>
 #include <tuple>
 #include <utility>
 
@@ -92,11 +95,12 @@ std::string set_clause(pqxx::transaction_base& tx, const position_update& u) {
     return out;
 }
 
-// The pending_entry insert, parameters $1..$6 as pending_params() gives them. An absent signal
-// id goes in as '' and NULLIF makes it NULL: one statement shape.
-const std::string insert_pending_sql =
-    "INSERT INTO positions (exchange, symbol, side, mode, state, signal_id, leverage) "
-    "VALUES ($1, $2, $3, $4, 'pending_entry', NULLIF($5, '')::bigint, $6::numeric) RETURNING id";
+// The pending_entry insert, parameters $1..$6 as pending_params() gives them, the id `id` (an
+// expression). An absent signal id goes in as '' and NULLIF makes it NULL: one statement shape.
+std::string insert_pending_sql(std::string_view id) {
+    return "INSERT INTO positions (id, exchange, symbol, side, mode, state, signal_id, leverage) VALUES (" +
+           std::string{id} + ", $1, $2, $3, $4, 'pending_entry', NULLIF($5, '')::bigint, $6::numeric) RETURNING id";
+}
 
 auto pending_params(const new_position& p) {
     return std::make_tuple(std::string{core::to_string(p.exchange)}, p.symbol.str(),
@@ -106,8 +110,9 @@ auto pending_params(const new_position& p) {
 
 std::int64_t insert_pending(pqxx::transaction_base& tx, const new_position& p) {
     const auto [exchange, symbol, side, mode, signal, leverage] = pending_params(p);
-    const auto r = detail::exec_prepared(tx, "positions_insert_pending", insert_pending_sql, exchange, symbol, side,
-                                         mode, signal, leverage);
+    static const std::string sql = insert_pending_sql("DEFAULT");
+    const auto r = detail::exec_prepared(tx, "positions_insert_pending", sql, exchange, symbol, side, mode, signal,
+                                         leverage);
     return r[0][0].as<std::int64_t>();
 }
 
@@ -133,7 +138,71 @@ result<T> live_conflict(result<T> r) {
     return r;
 }
 
+// Reserved ahead and handed out in order; 64 left starts the next block's reservation.
+constexpr std::size_t id_block = 256;
+constexpr std::size_t id_low_water = 64;
+
 }  // namespace
+
+// Position ids taken from the sequence ahead of need. The reserving statement commits
+// synchronously, and flushing its commit record flushes the sequence's WAL before it: after any
+// crash the sequence continues above every id reserved here, so an id whose asynchronously
+// committed row was lost is never handed out again. `ids` is touched only on the DB thread.
+struct position_repository::id_reserve {
+    std::deque<std::int64_t> ids;
+    std::atomic<std::size_t> left{0};
+    std::atomic<bool> topping_up{false};
+
+    void reserve(pqxx::transaction_base& tx) {
+        // txid_current() gives the statement a transaction id, so its commit writes (and, with
+        // synchronous_commit on whatever the server default, waits for) a flushed commit record.
+        // It is selected: an unused stable column of the subquery would be planned away.
+        static const std::string sql =
+            "SELECT nextval(pg_get_serial_sequence('positions', 'id')), flushed.xid FROM generate_series(1, $1), "
+            "(SELECT set_config('synchronous_commit', 'on', true) AS sync, txid_current() AS xid) AS flushed";
+        const auto r = detail::exec_prepared(tx, "positions_reserve_ids", sql, static_cast<std::int64_t>(id_block));
+        std::vector<std::int64_t> got;
+        got.reserve(r.size());
+        for (const auto& row : r) {
+            got.push_back(row[0].as<std::int64_t>());
+        }
+        std::sort(got.begin(), got.end());
+        ids.insert(ids.end(), got.begin(), got.end());
+        left = ids.size();
+    }
+
+    std::int64_t take(pqxx::transaction_base& tx) {
+        if (ids.empty()) {
+            reserve(tx);
+        }
+        const auto id = ids.front();
+        ids.pop_front();
+        left = ids.size();
+        return id;
+    }
+};
+
+position_repository::position_repository(database& db) : db_{db}, ids_{std::make_shared<id_reserve>()} {}
+
+position_repository::~position_repository() = default;
+
+std::size_t position_repository::reserved_ids() const noexcept { return ids_->left.load(); }
+
+void position_repository::reserve_ids_ahead() {
+    if (ids_->left.load() >= id_low_water || ids_->topping_up.exchange(true)) {
+        return;
+    }
+    db_.post([ids = ids_](pqxx::connection_base& conn) {
+        struct done {
+            id_reserve& r;
+            ~done() { r.topping_up = false; }
+        } guard{*ids};
+        if (ids->left.load() < id_low_water) {
+            pqxx::nontransaction tx{conn};
+            ids->reserve(tx);
+        }
+    });
+}
 
 boost::asio::awaitable<result<std::int64_t>> position_repository::create_pending(new_position p) {
     auto job = [p = std::move(p)](pqxx::transaction_base& tx) { return insert_pending(tx, p); };
@@ -147,12 +216,14 @@ boost::asio::awaitable<result<position_repository::pending_entry>> position_repo
     const auto text = id.str();  // "tb<p|t>-0-<purpose>-0"
     const auto head = text.substr(0, 4);
     auto tail = text.substr(5);
-    auto job = [p = std::move(p), entry = std::move(entry), head, tail = std::move(tail), id](
+    auto job = [p = std::move(p), entry = std::move(entry), head, tail = std::move(tail), id, ids = ids_](
                    pqxx::transaction_base& tx) mutable {
         static const std::string sql =
-            "WITH p AS (" + insert_pending_sql + ") " + detail::insert_columns +
+            "WITH p AS (" + insert_pending_sql("$17::bigint") + ") " + detail::insert_columns +
             "SELECT p.id, $1, $2, $4, $7 || p.id || $8, $9, $10, $11, $12::numeric, $13::numeric, $14::numeric, $15, "
-            "'pending', 0, $16 FROM p RETURNING position_id, id";
+            "'pending', 0, $16 FROM p," +
+            detail::async_commit + "RETURNING position_id, id";
+        const auto position_id = ids->take(tx);
         // The order row's exchange, symbol and mode are the position's ($1, $2, $4).
         const auto [exchange, symbol, position_side, mode, signal, leverage] = pending_params(p);
         const auto [position, order_exchange, order_symbol, order_mode, purpose, side, type, qty, price, stop,
@@ -160,7 +231,7 @@ boost::asio::awaitable<result<position_repository::pending_entry>> position_repo
         const auto r = detail::exec_prepared(tx, "positions_insert_pending_with_entry", sql, exchange, symbol,
                                              position_side, mode, signal, leverage, head, tail, purpose, side, type, qty,
                                              detail::c_or_null(price), detail::c_or_null(stop), reduce_only,
-                                             detail::c_or_null(algo_id));
+                                             detail::c_or_null(algo_id), position_id);
         pending_entry out;
         out.position_id = r[0][0].as<std::int64_t>();
         out.journal_id = r[0][1].as<std::int64_t>();
@@ -168,7 +239,9 @@ boost::asio::awaitable<result<position_repository::pending_entry>> position_repo
         out.client_id = id;
         return out;
     };
-    co_return live_conflict(co_await execute(db_, std::move(job)));
+    auto r = live_conflict(co_await execute(db_, std::move(job)));
+    reserve_ids_ahead();
+    co_return r;
 }
 
 boost::asio::awaitable<result<std::pair<std::int64_t, std::int32_t>>> position_repository::create_found(

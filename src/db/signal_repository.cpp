@@ -47,8 +47,8 @@ std::vector<signal_row> read_rows(const pqxx::result& rows) {
 }
 
 // UPDATE of the rows picked by `pick` (a SELECT id ... FOR UPDATE SKIP LOCKED) to claimed_by = $1.
-// Committed asynchronously: a claim lost in a crash lost nothing else, since the positions row of
-// an entry is written after it with a synchronous commit, which flushes the claim too.
+// Committed asynchronously: a claim lost in a crash leaves the signal new, and the restart adopts
+// any position its entry opened before reading it again (docs/ARCHITECTURE.md §4a).
 std::string claim_sql(const std::string& pick) {
     return "WITH picked AS (" + pick + ") UPDATE signals s SET claimed_by = $1 FROM picked," + detail::async_commit +
            "WHERE s.id = picked.id RETURNING " + row_columns("s.");

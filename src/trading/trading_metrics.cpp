@@ -12,11 +12,13 @@ namespace tradebot::trading {
 namespace {
 
 // 50 µs .. 2.5 s: the NOTIFY path should sit in the first buckets, a REST round trip later.
+prometheus::Histogram::BucketBoundaries latency_buckets() {
+    return {0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5};
+}
+
 prometheus::Histogram& latency_histogram(prometheus::Registry& registry, const std::string& name,
                                          const std::string& help) {
-    return prometheus::BuildHistogram().Name(name).Help(help).Register(registry).Add(
-        {}, prometheus::Histogram::BucketBoundaries{0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025,
-                                                    0.05, 0.1, 0.25, 0.5, 1.0, 2.5});
+    return prometheus::BuildHistogram().Name(name).Help(help).Register(registry).Add({}, latency_buckets());
 }
 
 std::string label(core::exchange_id v) { return std::string{core::to_string(v)}; }
@@ -50,7 +52,15 @@ trading_metrics::trading_metrics(prometheus::Registry& registry)
                                  "Time from a signal row being read to the entry order's answer")},
       to_sent_{latency_histogram(registry, "tradebot_signal_to_entry_sent_seconds",
                                  "Time from the signal reader's wake-up (NOTIFY, poll, wave check) to the entry order "
-                                 "handed to the venue client, its rows written")} {}
+                                 "handed to the venue client, its rows written")},
+      path_{prometheus::BuildHistogram()
+                .Name("tradebot_signal_path_seconds")
+                .Help("The wake-up -> entry order handed to the venue client, by step: read (claim or wave read), "
+                      "decide (validation, filters, sizing, risk), rows (positions and journal rows)")
+                .Register(registry)},
+      read_{path_.Add({{"step", "read"}}, latency_buckets())},
+      decide_{path_.Add({{"step", "decide"}}, latency_buckets())},
+      rows_{path_.Add({{"step", "rows"}}, latency_buckets())} {}
 
 void trading_metrics::signal(std::string_view outcome, std::string_view reason) {
     signals_.Add({{"outcome", std::string{outcome}}, {"reason", std::string{reason}}}).Increment();
@@ -81,5 +91,11 @@ void trading_metrics::realized_pnl(core::exchange_id venue, double delta) {
 void trading_metrics::signal_to_order(double seconds) { latency_.Observe(seconds); }
 
 void trading_metrics::signal_to_entry_sent(double seconds) { to_sent_.Observe(seconds); }
+
+void trading_metrics::signal_path(double read_seconds, double decide_seconds, double rows_seconds) {
+    read_.Observe(read_seconds);
+    decide_.Observe(decide_seconds);
+    rows_.Observe(rows_seconds);
+}
 
 }  // namespace tradebot::trading

@@ -89,6 +89,20 @@ public:
         requires std::invocable<std::decay_t<F>&, pqxx::connection_base&>
     [[nodiscard]] auto run(F&& f) -> boost::asio::awaitable<result<detail::run_value_t<std::decay_t<F>>>>;
 
+    // Runs f(pqxx::connection_base&) on the DB thread after the work queued before it, with
+    // nobody waiting for it: upkeep whose failure only means it is tried again later (dropped
+    // after stop(); an exception from f is dropped too, after the usual connection check).
+    template <class F>
+        requires std::invocable<std::decay_t<F>&, pqxx::connection_base&>
+    void post(F&& f) {
+        if (stopped_.load()) {
+            return;
+        }
+        boost::asio::post(pool_, [this, fn = std::decay_t<F>{std::forward<F>(f)}]() mutable {
+            (void)execute<void>(fn);
+        });
+    }
+
     // Applies the embedded migrations (or `set`) to the configured schema; see apply_migrations.
     [[nodiscard]] boost::asio::awaitable<result<std::vector<applied_migration>>> migrate();
     [[nodiscard]] boost::asio::awaitable<result<std::vector<applied_migration>>> migrate(

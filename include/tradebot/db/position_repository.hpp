@@ -3,6 +3,7 @@
 #include <atomic>
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <vector>
 
 #include <boost/asio/awaitable.hpp>
@@ -18,7 +19,10 @@ namespace tradebot::db {
 // and must re-read, so two components can never overwrite each other's state.
 class position_repository {
 public:
-    explicit position_repository(database& db) : db_{db} {}
+    explicit position_repository(database& db);
+    ~position_repository();
+    position_repository(const position_repository&) = delete;
+    position_repository& operator=(const position_repository&) = delete;
 
     // The pending_entry row; errc::already_live (which also answers is(unique_violation)) when the
     // symbol already has a live position of this mode on the venue (index
@@ -30,8 +34,10 @@ public:
         core::client_order_id client_id;
     };
     // create_pending() and the entry order's journal row (`entry`, its position id left empty)
-    // in one statement, one round trip: the row exists before the order can be sent, and both
-    // are committed together (synchronously, as the positions row must be).
+    // in one statement, one round trip: the rows exist before the order can be sent. The commit
+    // does not wait for an fsync: the position id comes from a block reserved ahead with a
+    // synchronous commit, so a crash that loses the rows can never hand the id, and with it the
+    // client order id, out a second time (docs/ARCHITECTURE.md §4a).
     [[nodiscard]] boost::asio::awaitable<result<pending_entry>> create_pending_with_entry(new_position p,
                                                                                           order_record entry);
     // A position found on the venue: its pending_entry row and the transition to `state` with
@@ -54,10 +60,18 @@ public:
     // Changes whenever this repository writes a close or a realized PnL: a reader that saw the
     // same value before knows its realized_pnl_since() answer still holds for this process's writes.
     [[nodiscard]] std::uint64_t pnl_generation() const noexcept { return pnl_generation_.load(); }
+    // Reserves the next block of position ids in the background unless enough are left; an
+    // entry that finds none reserves them itself. Call at start so the first entry does not.
+    void reserve_ids_ahead();
+    // Ids reserved and not yet used (tests; the DB thread may be changing it).
+    [[nodiscard]] std::size_t reserved_ids() const noexcept;
 
 private:
+    struct id_reserve;
+
     database& db_;
     std::atomic<std::uint64_t> pnl_generation_{0};
+    std::shared_ptr<id_reserve> ids_;  // shared with the background top-up job
 };
 
 }  // namespace tradebot::db

@@ -4,6 +4,8 @@
 #include <optional>
 #include <set>
 
+#include <boost/container/flat_set.hpp>
+
 #include "tradebot/config/settings.hpp"
 #include "tradebot/core/decimal.hpp"
 #include "tradebot/core/symbol.hpp"
@@ -19,6 +21,10 @@ struct instrument_key {
     core::symbol symbol;
     friend auto operator<=>(const instrument_key&, const instrument_key&) = default;
 };
+
+// Sorted and contiguous: rebuilt for every signal from hundreds of positions, and a cleared one
+// keeps its memory.
+using key_set = boost::container::flat_set<instrument_key>;
 
 // What the caller measured for one instrument; nullopt: not known.
 struct market_data {
@@ -36,8 +42,8 @@ struct market_snapshot {
     std::map<instrument_key, market_data> market;
     // Live positions (DB and venue) and entries being opened. Position counts for max_positions
     // are derived from these sets at check time, never from counters (§11 #58).
-    std::set<instrument_key> open_positions;
-    std::set<instrument_key> in_flight;
+    key_set open_positions;
+    key_set in_flight;
 };
 
 // The per-signal filters of a wave, in this order; the first that fails decides the reason:

@@ -26,6 +26,10 @@ namespace tradebot::trading {
 //   tradebot_signal_to_order_seconds             signal row seen -> entry order answered
 //   tradebot_signal_to_entry_sent_seconds        wake-up (NOTIFY, poll, wave check) -> entry order
 //                                                handed to the venue client (issue 7's signal row)
+//   tradebot_signal_path_seconds{step}           the same split into its steps: read (the claim or
+//                                                the wave's read), decide (validation, filters,
+//                                                sizing, risk), rows (positions and journal rows,
+//                                                with the leverage call beside them)
 class trading_metrics {
 public:
     explicit trading_metrics(prometheus::Registry& registry);
@@ -39,6 +43,7 @@ public:
     void realized_pnl(core::exchange_id venue, double delta);
     void signal_to_order(double seconds);
     void signal_to_entry_sent(double seconds);
+    void signal_path(double read_seconds, double decide_seconds, double rows_seconds);
 
 private:
     prometheus::Family<prometheus::Counter>& signals_;
@@ -50,6 +55,10 @@ private:
     prometheus::Family<prometheus::Gauge>& pnl_;
     prometheus::Histogram& latency_;
     prometheus::Histogram& to_sent_;
+    prometheus::Family<prometheus::Histogram>& path_;
+    prometheus::Histogram& read_;
+    prometheus::Histogram& decide_;
+    prometheus::Histogram& rows_;
 };
 
 }  // namespace tradebot::trading

@@ -179,14 +179,17 @@ def sim_arrivals():
 def signals(n, first, out_json):
     db = psql(os.environ["PG_URL"])
     db.query("SET search_path = trading_bot")
-    samples, failed = [], []
+    samples, failed, xids = [], [], {}
     for k in range(n):
         s = sym(first + k)
         t0 = time.perf_counter()
-        sid = int(db.query(
+        sid, xid = db.query(
             "INSERT INTO signals (source, external_id, exchange, symbol, side, score_week, score_month, candle_time) "
             f"VALUES ('bench', 'e2e-{first + k}', 'binance', '{s}', 'buy', 80, 80, "
-            "date_trunc('hour', now()) + floor(extract(minute from now()) / 15) * interval '15 min') RETURNING id")[0])
+            "date_trunc('hour', now()) + floor(extract(minute from now()) / 15) * interval '15 min') "
+            "RETURNING id, xmin")[0].split("|")
+        sid = int(sid)
+        xids[sid] = xid
         t_commit = time.perf_counter()
         while True:
             got = db.query(f"SELECT (SELECT count(*) FROM positions WHERE signal_id = {sid}), "
@@ -207,25 +210,27 @@ def signals(n, first, out_json):
         # The position is opened and protected before the next one (one by one, as asked).
         while db.query(f"SELECT status FROM signals WHERE id = {sid}")[0] == "new":
             time.sleep(0.001)
-    # DB clock: signal row's insert transaction -> the position row and its entry order row; and
-    # -> the sim's wall clock when the entry order's bytes arrived (same host, so one clock).
+    # From the signal row's commit (its transaction's commit timestamp: run.sh turns on
+    # track_commit_timestamp) to the start of the transaction that wrote the position and entry
+    # rows, and to the sim's wall clock when the entry order's bytes arrived (same host, one clock).
+    committed = ",".join(f"({sid}, '{xid}')" for sid, xid in xids.items()) or "(0, '0')"
     db_side = db.query(
-        "SELECT round(extract(epoch FROM p.created_at - s.received_at) * 1000, 3), "
-        "round(extract(epoch FROM o.created_at - s.received_at) * 1000, 3), "
-        "(extract(epoch FROM s.received_at) * 1000000)::bigint, o.client_order_id "
-        "FROM signals s JOIN positions p ON p.signal_id = s.id "
-        "JOIN orders o ON o.position_id = p.id AND o.purpose = 'entry' "
-        f"WHERE s.source = 'bench' AND s.external_id >= 'e2e-{first}' ORDER BY s.id")
+        "SELECT (extract(epoch FROM pg_xact_commit_timestamp(c.xid::xid)) * 1000000)::bigint, "
+        "(extract(epoch FROM p.created_at) * 1000000)::bigint, o.client_order_id "
+        f"FROM (VALUES {committed}) AS c(id, xid) JOIN positions p ON p.signal_id = c.id "
+        "JOIN orders o ON o.position_id = p.id AND o.purpose = 'entry' ORDER BY c.id")
     arrivals = sim_arrivals()
     rows = []
     for row in db_side:
         if not row:
             continue
-        pos_ms, ord_ms, received_us, client_id = row.split("|")
+        committed_us, position_us, client_id = row.split("|")
         arrival_us = arrivals.get(client_id)
-        # [position ms, order journal ms, order bytes at the sim ms (None: the sim did not list it)]
-        rows.append([float(pos_ms), float(ord_ms),
-                     None if arrival_us is None else round((arrival_us - int(received_us)) / 1e3, 3)])
+        # [commit -> positions row transaction ms, the same (the entry's journal row is written in
+        # that statement), commit -> order bytes at the sim ms (None: the sim did not list it)]
+        pos_ms = round((int(position_us) - int(committed_us)) / 1e3, 3)
+        rows.append([pos_ms, pos_ms,
+                     None if arrival_us is None else round((arrival_us - int(committed_us)) / 1e3, 3)])
     res = {"samples": samples, "failed": failed, "db_side": rows}
     with open(out_json, "w", encoding="utf-8") as fh:
         json.dump(res, fh)

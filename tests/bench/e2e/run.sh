@@ -8,7 +8,7 @@
 # Needs tradebot and tradebot-sim built in BUILD_DIR, PostgreSQL 15, python3, psql, curl. ~6 minutes.
 # Environment: E2E_POSITIONS (200), E2E_SYMBOLS (500), E2E_SIGNALS (250), E2E_POLL_SIGNALS (50),
 #              E2E_RSS_SECONDS (150), E2E_REQUESTS_PER_SECOND (unset: the shipped client rate limits),
-#              E2E_COLD_ONLY (set: stop after the two cold starts, ~1 minute).
+#              E2E_COLD_ONLY (set: stop after the two cold starts, ~1 minute), E2E_PG_FSYNC (on).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../../.." && pwd)
 build=$1
@@ -38,7 +38,10 @@ if [ ! -f "$out/machine.env" ]; then  # run alone: the run's own description
     echo "commit=$(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)$(git -C "$root" diff --quiet 2>/dev/null || echo '+dirty')"
     echo "build_type=$(grep -m1 '^CMAKE_BUILD_TYPE:' "$build/CMakeCache.txt" | cut -d= -f2-)"; } >"$out/machine.env"
 fi
-pg_url=$("$root/scripts/pg-local.sh" start)
+# The commit timestamps mark when each signal row was committed; fsync as on a production server
+# (E2E_PG_FSYNC=off: as the tests run it).
+pg_url=$(TRADEBOT_PG_CONF="track_commit_timestamp = on
+fsync = ${E2E_PG_FSYNC:-on}" "$root/scripts/pg-local.sh" start)
 $driver scenario "$work/scenario.yaml" "$symbols"
 "$bin/tradebot-sim" --scenario "$work/scenario.yaml" --binance-port 0 --bybit-port 0 \
   --ports-file "$work/ports.json" --cert-out "$work/cert.pem" >"$work/sim.log" 2>&1 &
@@ -126,4 +129,4 @@ fi
 stop_bot
 echo "poll_interval_ms=${TRADEBOT_DATABASE_POLL_INTERVAL_MS:-1000}" >"$out/e2e.env"
 echo "requests_per_second=${E2E_REQUESTS_PER_SECOND:-shipped}" >>"$out/e2e.env"
-echo "positions=$positions symbols=$symbols signals=$nsignals poll_signals=$npoll rss_seconds=$rss_seconds" >>"$out/e2e.env"
+echo "positions=$positions symbols=$symbols signals=$nsignals poll_signals=$npoll rss_seconds=$rss_seconds pg_fsync=${E2E_PG_FSYNC:-on}" >>"$out/e2e.env"

@@ -159,5 +159,33 @@ TEST_F(DatabaseTest, CapturedValuesReachTheDbThread) {
     EXPECT_EQ(await(body()), "100 " + std::string(50, 'y'));
 }
 
+// post(): nobody waits, the job runs in queue order on the DB thread, and a throwing job is
+// dropped without taking the connection or later work with it.
+TEST_F(DatabaseTest, PostedJobsRunInQueueOrderWithoutAWaiter) {
+    database db{{.url = url_, .schema = schema_}};
+    ASSERT_TRUE(await(db.run([](pqxx::connection_base& conn) {
+        pqxx::nontransaction tx{conn};
+        tx.exec("CREATE TEMP TABLE seen (n int)");
+    })));
+    const auto caller = std::this_thread::get_id();
+    std::atomic<bool> on_caller{true};
+    db.post([&](pqxx::connection_base& conn) {
+        on_caller = std::this_thread::get_id() == caller;
+        pqxx::nontransaction tx{conn};
+        tx.exec("INSERT INTO seen VALUES (1)");
+    });
+    db.post([](pqxx::connection_base& conn) {
+        pqxx::nontransaction tx{conn};
+        tx.exec("SELECT no_such_column FROM seen");
+    });
+    const auto r = await(db.run([](pqxx::connection_base& conn) {
+        pqxx::nontransaction tx{conn};
+        return tx.exec("SELECT count(*) FROM seen")[0][0].as<int>();
+    }));
+    ASSERT_TRUE(r) << r.error();
+    EXPECT_EQ(*r, 1);
+    EXPECT_FALSE(on_caller.load());
+}
+
 }  // namespace
 }  // namespace tradebot::db::test

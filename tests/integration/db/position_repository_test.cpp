@@ -97,6 +97,43 @@ TEST_F(PositionRepositoryTest, CreatePendingWithEntryWritesBothRowsInOneStatemen
     EXPECT_EQ(sql("SELECT count(*) FROM orders"), "1");
 }
 
+// The entry's position id comes from a block reserved ahead (committed synchronously, so a
+// crash cannot hand it out again); other inserts take the sequence's next value above the block.
+TEST_F(PositionRepositoryTest, EntryPositionIdsComeFromAReservedBlock) {
+    position_repository repo{*db_};
+    auto entry_on = [&](position_repository& on, const char* symbol) {
+        new_position p;
+        p.exchange = core::exchange_id::binance;
+        p.symbol = core::symbol::from_string(symbol);
+        p.side = core::position_side::long_;
+        p.mode = core::mode::production;
+        p.leverage = dec("5");
+        order_record entry;
+        entry.exchange = p.exchange;
+        entry.symbol = p.symbol;
+        entry.mode = p.mode;
+        entry.purpose = core::order_purpose::entry;
+        entry.side = core::side::buy;
+        entry.type = core::order_type::market;
+        entry.quantity = dec("1");
+        const auto made = await(on.create_pending_with_entry(std::move(p), std::move(entry)));
+        EXPECT_TRUE(made) << made.error();
+        return made ? made->position_id : std::int64_t{0};
+    };
+    EXPECT_EQ(repo.reserved_ids(), 0U);
+    const auto first = entry_on(repo, "BTCUSDT");
+    EXPECT_EQ(repo.reserved_ids(), 255U);  // a block of 256, one used
+    const auto other = open_position("ETHUSDT");
+    EXPECT_GT(other, first + 255);
+    const auto second = entry_on(repo, "SOLUSDT");
+    EXPECT_EQ(second, first + 1);
+    EXPECT_EQ(load(second).state, position_state::pending_entry);
+
+    // A restart forgets the unused rest of the block; none of its ids comes back.
+    position_repository restarted{*db_};
+    EXPECT_EQ(entry_on(restarted, "XRPUSDT"), other + 1);
+}
+
 TEST_F(PositionRepositoryTest, TransitionRoundTripsEveryFieldExactly) {
     const auto id = open_position("BTCUSDT");
     position_update u;
