@@ -58,8 +58,9 @@ public:
                     [this](db::connection_state st, std::string_view detail) { on_db_state(st, detail); }},
           trading_{io_, strand_, s, clock_, database_, registry_},
           processor_{trading_, database_, s, clock_, "tradebot-" + std::to_string(::getpid())},
-          intake_{strand_, [this] { return drain_signals(); }, signal_processor::batch_size, registry_,
-                  s.database.poll_interval_ms},
+          intake_{strand_, [this](bool read_table) { return drain_signals(read_table); },
+                  [this](db::signal_row row) { return processor_.notified(std::move(row)); }, signal_processor::batch_size,
+                  registry_, s.database.poll_interval_ms},
           listener_{strand_, listener_options(s),
                     [this](const db::notification& n) { intake_.on_notification(n); },
                     [this](db::listener_state st, std::string_view detail) { on_listener_state(st, detail); }},
@@ -170,11 +171,11 @@ private:
     }
 
     // Immediate mode reads on every wake-up; wave mode reads on its own schedule.
-    asio::awaitable<std::size_t> drain_signals() {
+    asio::awaitable<std::size_t> drain_signals(bool read_table) {
         if (!processor_.immediate()) {
             co_return 0;
         }
-        co_return co_await processor_.drain_immediate();
+        co_return co_await processor_.drain_immediate(read_table);
     }
 
     void on_db_state(db::connection_state st, std::string_view detail) {

@@ -1,5 +1,7 @@
 #include "app/signal_intake.hpp"
 
+#include <utility>
+
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -24,10 +26,11 @@ prometheus::Family<prometheus::Counter>& wakeups_family(prometheus::Registry& r)
 
 }  // namespace
 
-signal_intake::signal_intake(strand_type strand, drain_function drain_once, std::size_t batch,
+signal_intake::signal_intake(strand_type strand, drain_function drain_once, row_function on_row, std::size_t batch,
                              prometheus::Registry& registry, std::chrono::milliseconds poll_interval)
     : strand_{std::move(strand)},
       drain_once_{std::move(drain_once)},
+      on_row_{std::move(on_row)},
       batch_{batch},
       log_{logging::get("signals")},
       poll_interval_{poll_interval},
@@ -40,10 +43,19 @@ void signal_intake::start() { schedule_poll(); }
 void signal_intake::on_notification(const db::notification& n) {
     wakeups_notify_.Increment();
     logging::debug(log_, "signal notification", kv("channel", n.channel), kv("payload", n.payload));
-    catch_up();
+    auto row = db::signal_row_from_notification(n.payload);
+    if (!row || !on_row_(std::move(*row))) {
+        read_table_ = true;
+    }
+    wake();
 }
 
 void signal_intake::catch_up() {
+    read_table_ = true;
+    wake();
+}
+
+void signal_intake::wake() {
     if (stopped_) {
         return;
     }
@@ -98,7 +110,7 @@ void signal_intake::schedule_poll() {
 asio::awaitable<void> signal_intake::drain() {
     do {
         again_ = false;
-        const auto n = co_await drain_once_();
+        const auto n = co_await drain_once_(std::exchange(read_table_, false));
         // A full batch means more may be waiting.
         again_ = again_ || n >= batch_;
     } while (again_ && !stopped_);

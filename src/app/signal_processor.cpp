@@ -81,15 +81,44 @@ void signal_processor::stop() {
     }
 }
 
-asio::awaitable<std::size_t> signal_processor::drain_immediate() {
+bool signal_processor::notified(db::signal_row row) {
+    if (!immediate() || notified_.size() >= max_notified) {
+        return false;
+    }
+    notified_.push_back(std::move(row));
+    return true;
+}
+
+asio::awaitable<std::size_t> signal_processor::drain_immediate(bool read_table) {
+    std::size_t n = 0;
+    if (!notified_.empty()) {
+        // Nothing to read: the NOTIFY brought the rows. Each is claimed by the write that
+        // records its decision, so a signal another instance took is left to it.
+        woke_ = read_done_ = step_from_ = clock_.steady_now();
+        const auto take = std::min(notified_.size(), batch_size);
+        std::vector<db::signal_row> rows(std::make_move_iterator(notified_.begin()),
+                                         std::make_move_iterator(notified_.begin() + static_cast<std::ptrdiff_t>(take)));
+        notified_.erase(notified_.begin(), notified_.begin() + static_cast<std::ptrdiff_t>(take));
+        n += take;
+        auto valid = co_await validate_rows(std::move(rows));
+        wave_state state;
+        co_await decide(std::move(valid), std::nullopt, state);
+    }
+    if (!read_table) {
+        co_return n;
+    }
     woke_ = clock_.steady_now();
     auto rows = co_await repo_.claim_new(static_cast<int>(batch_size), instance_);
     read_done_ = step_from_ = clock_.steady_now();
     if (!rows) {
         logging::warn(log_, "cannot claim signals", kv("error", rows.error().describe()));
-        co_return 0;
+        co_return n;
     }
-    const auto n = rows->size();
+    // Claimed here, decided here: a NOTIFY of the same row still waiting is dropped.
+    std::erase_if(notified_, [&](const db::signal_row& waiting) {
+        return std::any_of(rows->begin(), rows->end(), [&](const db::signal_row& r) { return r.id == waiting.id; });
+    });
+    n += rows->size();
     auto valid = co_await validate_rows(std::move(*rows));
     wave_state state;
     co_await decide(std::move(valid), std::nullopt, state);
@@ -330,6 +359,7 @@ asio::awaitable<void> signal_processor::decide(std::vector<signals::signal> batc
             }
             trading::entry_intent intent;
             intent.signal_id = s.id;
+            intent.signal_owner = instance_;
             intent.exchange = s.exchange;
             intent.symbol = s.symbol;
             intent.side = s.side == core::side::buy ? core::position_side::long_ : core::position_side::short_;
@@ -369,6 +399,11 @@ asio::awaitable<void> signal_processor::decide(std::vector<signals::signal> batc
                 case trading::open_result_kind::already_live:
                     co_await mark(s.id, db::signal_status::skipped, "skipped", "already_open", opened.reason);
                     break;
+                case trading::open_result_kind::signal_taken:
+                    // Not ours to record: the claimer that has it decides it.
+                    runtime_.metrics().signal("skipped", "taken_elsewhere");
+                    logging::info(log_, "signal decided elsewhere", kv("id", s.id), kv("detail", opened.reason));
+                    break;
                 default:
                     co_await mark(s.id, db::signal_status::failed, "failed", trading::to_string(opened.kind),
                                   opened.reason,
@@ -389,9 +424,11 @@ asio::awaitable<void> signal_processor::mark(std::int64_t id, db::signal_status 
     if (!message.empty()) {
         text.append(": ").append(message);
     }
-    auto saved = co_await repo_.mark(id, status, std::move(text), position);
+    auto saved = co_await repo_.mark(id, status, std::move(text), instance_, position);
     if (!saved) {
         logging::error(log_, "cannot record the signal's outcome", kv("id", id), kv("error", saved.error().describe()));
+    } else if (!*saved) {
+        logging::info(log_, "signal outcome not recorded: decided or claimed by another", kv("id", id));
     }
 }
 

@@ -46,8 +46,14 @@ public:
     static constexpr std::size_t batch_size = 100;
 
     [[nodiscard]] bool immediate() const noexcept { return schedule_.immediate(); }
-    // Immediate mode: claims and decides one batch; returns how many rows it claimed.
-    [[nodiscard]] boost::asio::awaitable<std::size_t> drain_immediate();
+    // Immediate mode: a row its NOTIFY carried, decided by the next drain without reading it
+    // back (the entry's statement or the outcome's claims it). False when not taken (wave mode,
+    // or max_notified waiting): the row stays new in the table for a read to find.
+    [[nodiscard]] bool notified(db::signal_row row);
+    static constexpr std::size_t max_notified = 4 * batch_size;
+    // Immediate mode: decides up to one batch of notified rows, then with `read_table` claims
+    // and decides one batch from the table; returns how many rows it took.
+    [[nodiscard]] boost::asio::awaitable<std::size_t> drain_immediate(bool read_table);
     // Wave mode: runs the wave schedule until stop().
     [[nodiscard]] boost::asio::awaitable<void> run_waves();
     void stop();
@@ -102,6 +108,7 @@ private:
     // start of a signal's decide step (tradebot_signal_path_seconds).
     std::chrono::steady_clock::time_point read_done_{};
     std::chrono::steady_clock::time_point step_from_{};
+    std::vector<db::signal_row> notified_;
     bool stopped_ = false;
 };
 

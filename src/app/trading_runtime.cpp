@@ -279,7 +279,8 @@ asio::awaitable<trading::open_result> trading_runtime::open(trading::entry_inten
     if (opened.kind == trading::open_result_kind::not_opened) {
         cache_.forget_balances(venue);  // failed somewhere on the way: read the truth
         refresh_balances_later(venue);
-    } else if (opened.kind != trading::open_result_kind::already_live) {
+    } else if (opened.kind != trading::open_result_kind::already_live &&
+               opened.kind != trading::open_result_kind::signal_taken) {
         cache_.debit_balance(venue, "USDT", taken);
         // Not after every entry: a balance read weighs 5 on Binance, and a burst of entries would
         // spend the weight budget the orders need. The debited figure holds until then.

@@ -30,6 +30,7 @@ public:
             case errc::shutting_down: return "database worker stopped";
             case errc::internal: return "internal error in database operation";
             case errc::already_live: return "the symbol already has a live position";
+            case errc::signal_taken: return "the signal was decided or claimed by another";
         }
         return "unknown database error";
     }

@@ -96,10 +96,12 @@ std::string set_clause(pqxx::transaction_base& tx, const position_update& u) {
 }
 
 // The pending_entry insert, parameters $1..$6 as pending_params() gives them, the id `id` (an
-// expression). An absent signal id goes in as '' and NULLIF makes it NULL: one statement shape.
-std::string insert_pending_sql(std::string_view id) {
-    return "INSERT INTO positions (id, exchange, symbol, side, mode, state, signal_id, leverage) VALUES (" +
-           std::string{id} + ", $1, $2, $3, $4, 'pending_entry', NULLIF($5, '')::bigint, $6::numeric) RETURNING id";
+// expression), written if `condition` holds. An absent signal id goes in as '' and NULLIF makes it
+// NULL: one statement shape.
+std::string insert_pending_sql(std::string_view id, std::string_view condition) {
+    return "INSERT INTO positions (id, exchange, symbol, side, mode, state, signal_id, leverage) SELECT " +
+           std::string{id} + ", $1, $2, $3, $4, 'pending_entry', NULLIF($5, '')::bigint, $6::numeric WHERE " +
+           std::string{condition} + " RETURNING id";
 }
 
 auto pending_params(const new_position& p) {
@@ -110,7 +112,7 @@ auto pending_params(const new_position& p) {
 
 std::int64_t insert_pending(pqxx::transaction_base& tx, const new_position& p) {
     const auto [exchange, symbol, side, mode, signal, leverage] = pending_params(p);
-    static const std::string sql = insert_pending_sql("DEFAULT");
+    static const std::string sql = insert_pending_sql("nextval(pg_get_serial_sequence('positions', 'id'))", "true");
     const auto r = detail::exec_prepared(tx, "positions_insert_pending", sql, exchange, symbol, side, mode, signal,
                                          leverage);
     return r[0][0].as<std::int64_t>();
@@ -213,13 +215,20 @@ boost::asio::awaitable<result<position_repository::pending_entry>> position_repo
     new_position p, order_record entry) {
     // The client id needs the new row's id: the statement joins its two constant parts around it.
     core::client_order_id id{0, entry.purpose, 0, entry.mode == core::mode::test};
+    const auto signal_id = p.signal_id;
     const auto text = id.str();  // "tb<p|t>-0-<purpose>-0"
     const auto head = text.substr(0, 4);
     auto tail = text.substr(5);
     auto job = [p = std::move(p), entry = std::move(entry), head, tail = std::move(tail), id, ids = ids_](
                    pqxx::transaction_base& tx) mutable {
+        // The signal is claimed for its owner in the same statement, with the guard of a read
+        // claim: the rows (and so the order) exist only if the signal was still new and nobody
+        // else's. The claim, like the rows, commits asynchronously (docs/ARCHITECTURE.md §4a).
         static const std::string sql =
-            "WITH p AS (" + insert_pending_sql("$17::bigint") + ") " + detail::insert_columns +
+            "WITH c AS (UPDATE signals SET claimed_by = $18 WHERE id = NULLIF($5, '')::bigint AND status = 'new' "
+            "AND (claimed_by IS NULL OR claimed_by = $18) RETURNING id), "
+            "p AS (" + insert_pending_sql("$17::bigint", "$5 = '' OR EXISTS (SELECT 1 FROM c)") + ") " +
+            detail::insert_columns +
             "SELECT p.id, $1, $2, $4, $7 || p.id || $8, $9, $10, $11, $12::numeric, $13::numeric, $14::numeric, $15, "
             "'pending', 0, $16 FROM p," +
             detail::async_commit + "RETURNING position_id, id";
@@ -231,17 +240,27 @@ boost::asio::awaitable<result<position_repository::pending_entry>> position_repo
         const auto r = detail::exec_prepared(tx, "positions_insert_pending_with_entry", sql, exchange, symbol,
                                              position_side, mode, signal, leverage, head, tail, purpose, side, type, qty,
                                              detail::c_or_null(price), detail::c_or_null(stop), reduce_only,
-                                             detail::c_or_null(algo_id), position_id);
+                                             detail::c_or_null(algo_id), position_id, p.signal_owner);
+        if (r.empty()) {
+            return std::optional<pending_entry>{};  // the claim did not hold: nothing written
+        }
         pending_entry out;
         out.position_id = r[0][0].as<std::int64_t>();
         out.journal_id = r[0][1].as<std::int64_t>();
         id.position_id = out.position_id;
         out.client_id = id;
-        return out;
+        return std::optional<pending_entry>{out};
     };
     auto r = live_conflict(co_await execute(db_, std::move(job)));
     reserve_ids_ahead();
-    co_return r;
+    if (!r) {
+        co_return r.error();
+    }
+    if (!*r) {
+        co_return error{errc::signal_taken, "signal " + std::to_string(signal_id.value_or(0)) +
+                                                " was decided or claimed by another before this entry"};
+    }
+    co_return **r;
 }
 
 boost::asio::awaitable<result<std::pair<std::int64_t, std::int32_t>>> position_repository::create_found(

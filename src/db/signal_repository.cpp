@@ -99,21 +99,23 @@ boost::asio::awaitable<result<std::vector<signal_row>>> signal_repository::claim
 }
 
 boost::asio::awaitable<result<bool>> signal_repository::mark(std::int64_t id, signal_status status, std::string reason,
+                                                             std::string owner,
                                                              std::optional<std::int64_t> position_id) {
     if (status == signal_status::new_) {
         co_return error{errc::invalid_argument, "a signal is marked with its decision, not 'new'"};
     }
     // Committed asynchronously: an outcome lost in a crash leaves the row claimed and undecided,
     // as a crash just before this write would.
-    auto job = [id, status, reason = std::move(reason), position_id](pqxx::transaction_base& tx) {
+    auto job = [id, status, reason = std::move(reason), owner = std::move(owner),
+                position_id](pqxx::transaction_base& tx) {
         const auto position =
             position_id ? std::optional<std::string>{std::to_string(*position_id)} : std::nullopt;
         static const std::string sql =
             "UPDATE signals SET status = $2, status_reason = $3, status_at = now(), "
-            "position_id = coalesce($4::bigint, position_id) FROM" + detail::async_commit +
-            "WHERE id = $1 AND status = 'new' RETURNING id";
+            "position_id = coalesce($4::bigint, position_id), claimed_by = $5 FROM" + detail::async_commit +
+            "WHERE id = $1 AND status = 'new' AND (claimed_by IS NULL OR claimed_by = $5) RETURNING id";
         const auto r = detail::exec_prepared(tx, "signals_mark", sql, id, std::string{to_string(status)}, reason,
-                                             detail::c_or_null(position));
+                                             detail::c_or_null(position), owner);
         return !r.empty();
     };
     co_return co_await execute(db_, std::move(job));

@@ -19,6 +19,7 @@ std::string_view to_string(open_result_kind k) noexcept {
     switch (k) {
         case open_result_kind::protected_: return "protected";
         case open_result_kind::already_live: return "already_live";
+        case open_result_kind::signal_taken: return "signal_taken";
         case open_result_kind::not_opened: return "not_opened";
         case open_result_kind::closed_unprotected: return "closed_unprotected";
         case open_result_kind::needs_reconcile: return "needs_reconcile";
@@ -45,6 +46,7 @@ asio::awaitable<open_result> position_opener::open(entry_intent intent, exchange
     row.side = intent.side;
     row.mode = settings_.app.mode;
     row.signal_id = intent.signal_id;
+    row.signal_owner = intent.signal_owner;
     row.leverage = core::decimal::from_int(intent.leverage);
     market_order entry;
     entry.purpose = core::order_purpose::entry;
@@ -79,8 +81,9 @@ asio::awaitable<open_result> position_opener::open(entry_intent intent, exchange
         created = co_await positions_.create_pending_with_entry(std::move(row), std::move(entry_row));
     }
     if (!created) {
-        r.kind = created.error().is(db::errc::already_live) ? open_result_kind::already_live
-                                                                 : open_result_kind::not_opened;
+        r.kind = created.error().is(db::errc::already_live)   ? open_result_kind::already_live
+                 : created.error().is(db::errc::signal_taken) ? open_result_kind::signal_taken
+                                                              : open_result_kind::not_opened;
         r.reason = created.error().describe();
         co_return r;
     }

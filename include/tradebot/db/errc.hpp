@@ -31,6 +31,7 @@ enum class errc : std::uint8_t {
     shutting_down,           // the worker was stopped before the operation could run
     internal,                // any other exception thrown by the operation
     already_live,            // a live position holds the (venue, symbol, mode) slot; is(unique_violation) too
+    signal_taken,            // the signal was decided or claimed by another before this write could claim it
 };
 
 [[nodiscard]] const boost::system::error_category& category() noexcept;

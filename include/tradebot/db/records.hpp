@@ -58,6 +58,9 @@ struct new_position {
     core::mode mode = core::mode::test;
     std::optional<std::int64_t> signal_id;
     core::decimal leverage = core::decimal::from_int(1);
+    // With signal_id: the claimer the entry's statement claims the signal for (a signal decided
+    // from its NOTIFY is nobody's yet); the rows are written only if the claim holds.
+    std::string signal_owner;
 };
 
 // The columns a state transition may set; unset members keep their value.

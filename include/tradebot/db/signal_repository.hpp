@@ -36,6 +36,11 @@ struct signal_row {
     time_point received_at{};
 };
 
+// The row a signal NOTIFY carries (migration 0002: JSON with the columns signal_row holds, times
+// as epoch microseconds); nullopt for an id-only payload or anything else, after which the table
+// is read instead. The row is not claimed: whoever decides it claims it in the same statement.
+[[nodiscard]] std::optional<signal_row> signal_row_from_notification(std::string_view payload);
+
 // The signals table. A claim writes claimed_by on rows still 'new' and unclaimed, picking them
 // with FOR UPDATE SKIP LOCKED, so two instances (or two pollers) take disjoint rows and neither
 // waits for the other. The status stays 'new' until mark() records the decision.
@@ -50,11 +55,12 @@ public:
     // returned are the ones this call got, by id.
     [[nodiscard]] boost::asio::awaitable<result<std::vector<signal_row>>> claim_by_ids(std::vector<std::int64_t> ids,
                                                                                         std::string claimed_by);
-    // Records the decision on a new signal: status, reason, status_at = now(), and the position
-    // it opened. A signal is decided once: false when the row is missing or already decided.
-    // errc::invalid_argument for signal_status::new_.
+    // Records `owner`'s decision on a new signal: status, reason, status_at = now(), and the
+    // position it opened; claims the row for `owner` if nobody had (a signal decided from its
+    // NOTIFY). A signal is decided once, by its claimer: false when the row is missing, already
+    // decided or claimed by another. errc::invalid_argument for signal_status::new_.
     [[nodiscard]] boost::asio::awaitable<result<bool>> mark(std::int64_t id, signal_status status,
-                                                            std::string reason,
+                                                            std::string reason, std::string owner,
                                                             std::optional<std::int64_t> position_id = std::nullopt);
     // Unclaimed new signals whose wave (wave_time, else received_at) is at or after `since`, by
     // id: the candidates of a wave, read without claiming them.

@@ -15,6 +15,9 @@ namespace tradebot::trading {
 // A decision to open one position, after the filters and the risk checks: sized, rounded, ready.
 struct entry_intent {
     std::optional<std::int64_t> signal_id;  // none for a manual open
+    // With signal_id: the signal's claimer, for whom the entry's rows claim it (it may have been
+    // decided from its NOTIFY, unclaimed); nothing is written or sent if another has it.
+    std::string signal_owner;
     core::exchange_id exchange = core::exchange_id::binance;
     core::symbol symbol;
     core::position_side side = core::position_side::long_;
@@ -27,6 +30,7 @@ struct entry_intent {
 enum class open_result_kind : std::uint8_t {
     protected_,        // filled and covered by an exchange-side stop
     already_live,      // the symbol already has a live position (rule 4): nothing sent
+    signal_taken,      // another claimer decided or claimed the signal first: nothing written or sent
     not_opened,        // leverage or entry refused by the venue: nothing opened
     closed_unprotected,  // filled, but no stop could be placed: closed again at market
     needs_reconcile,   // an outcome the venue could not confirm; the reconciler takes over

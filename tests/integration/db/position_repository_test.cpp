@@ -134,6 +134,47 @@ TEST_F(PositionRepositoryTest, EntryPositionIdsComeFromAReservedBlock) {
     EXPECT_EQ(entry_on(restarted, "XRPUSDT"), other + 1);
 }
 
+// The entry's statement claims its signal for the owner (a signal decided from its NOTIFY is
+// nobody's yet) and writes nothing when another claimer has it or it is decided already.
+TEST_F(PositionRepositoryTest, EntryRowsClaimTheirSignalOrAreNotWritten) {
+    for (int i = 0; i < 3; ++i) {
+        sql("INSERT INTO signals (exchange, symbol, side) VALUES ('binance', 'BTCUSDT', 'long')");
+    }
+    sql("UPDATE signals SET claimed_by = 'other' WHERE id = 2");
+    sql("UPDATE signals SET status = 'skipped', status_at = now(), claimed_by = 'me' WHERE id = 3");
+    auto entry_for = [&](std::int64_t signal, const char* symbol) {
+        new_position p;
+        p.exchange = core::exchange_id::binance;
+        p.symbol = core::symbol::from_string(symbol);
+        p.side = core::position_side::long_;
+        p.mode = core::mode::production;
+        p.signal_id = signal;
+        p.signal_owner = "me";
+        order_record o;
+        o.exchange = p.exchange;
+        o.symbol = p.symbol;
+        o.mode = p.mode;
+        o.purpose = core::order_purpose::entry;
+        o.side = core::side::buy;
+        o.type = core::order_type::market;
+        o.quantity = dec("1");
+        return await(positions().create_pending_with_entry(std::move(p), std::move(o)));
+    };
+    const auto mine = entry_for(1, "BTCUSDT");
+    ASSERT_TRUE(mine) << mine.error();
+    EXPECT_EQ(sql("SELECT claimed_by || '|' || status FROM signals WHERE id = 1"), "me|new");
+    EXPECT_EQ(load(mine->position_id).signal_id, std::optional<std::int64_t>{1});
+
+    for (const std::int64_t taken : {2, 3, 42}) {
+        const auto r = entry_for(taken, "ETHUSDT");
+        ASSERT_FALSE(r) << taken;
+        EXPECT_TRUE(r.error().is(errc::signal_taken)) << r.error();
+    }
+    EXPECT_EQ(sql("SELECT claimed_by FROM signals WHERE id = 2"), "other");
+    EXPECT_EQ(sql("SELECT count(*) FROM positions"), "1");
+    EXPECT_EQ(sql("SELECT count(*) FROM orders"), "1");
+}
+
 TEST_F(PositionRepositoryTest, TransitionRoundTripsEveryFieldExactly) {
     const auto id = open_position("BTCUSDT");
     position_update u;

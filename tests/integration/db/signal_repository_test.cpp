@@ -145,7 +145,7 @@ TEST_F(SignalRepositoryTest, ClaimByIdsTakesOnlyWhatIsStillFree) {
         add_signal("BTCUSDT", i);
     }
     ASSERT_TRUE(await(signals().claim_by_ids({2}, "other")));
-    ASSERT_TRUE(await(signals().mark(3, signal_status::skipped, "stop-list")));
+    ASSERT_TRUE(await(signals().mark(3, signal_status::skipped, "stop-list", "bot")));
 
     const auto got = await(signals().claim_by_ids({1, 2, 3, 4, 99}, "bot"));
     ASSERT_TRUE(got) << got.error();
@@ -159,27 +159,34 @@ TEST_F(SignalRepositoryTest, MarkRecordsTheDecisionOnce) {
     add_signal("BTCUSDT", 0);
     add_signal("ETHUSDT", 0);
     const auto pos = open_position("BTCUSDT");
-    const auto taken = await(signals().mark(1, signal_status::taken, "opened", pos));
+    const auto taken = await(signals().mark(1, signal_status::taken, "opened", "bot", pos));
     ASSERT_TRUE(taken) << taken.error();
     EXPECT_TRUE(*taken);
     EXPECT_EQ(sql("SELECT status || '|' || status_reason || '|' || position_id || '|' || (status_at IS NOT NULL) "
                   "FROM signals WHERE id = 1"),
               "taken|opened|" + std::to_string(pos) + "|true");
 
-    const auto twice = await(signals().mark(1, signal_status::failed, "again"));
+    const auto twice = await(signals().mark(1, signal_status::failed, "again", "bot"));
     ASSERT_TRUE(twice);
     EXPECT_FALSE(*twice);
     EXPECT_EQ(sql("SELECT status FROM signals WHERE id = 1"), "taken");
 
-    ASSERT_TRUE(*await(signals().mark(2, signal_status::rejected, "symbol 'btc/usdt' is not BASEQUOTE")));
+    ASSERT_TRUE(*await(signals().mark(2, signal_status::rejected, "symbol 'btc/usdt' is not BASEQUOTE", "bot")));
     EXPECT_EQ(sql("SELECT status || '|' || status_reason || '|' || coalesce(position_id::text, '-') FROM signals "
                   "WHERE id = 2"),
               "rejected|symbol 'btc/usdt' is not BASEQUOTE|-");
 
-    const auto undecided = await(signals().mark(2, signal_status::new_, "x"));
+    const auto undecided = await(signals().mark(2, signal_status::new_, "x", "bot"));
     ASSERT_FALSE(undecided);
     EXPECT_TRUE(undecided.error().is(errc::invalid_argument));
-    EXPECT_FALSE(*await(signals().mark(42, signal_status::skipped, "missing")));
+    EXPECT_FALSE(*await(signals().mark(42, signal_status::skipped, "missing", "bot")));
+
+    // Another claimer's signal is not this one's to decide; an unclaimed one becomes this one's.
+    add_signal("SOLUSDT", 0);
+    ASSERT_TRUE(await(signals().claim_by_ids({3}, "other")));
+    EXPECT_FALSE(*await(signals().mark(3, signal_status::skipped, "mine?", "bot")));
+    EXPECT_EQ(sql("SELECT status FROM signals WHERE id = 3"), "new");
+    EXPECT_EQ(sql("SELECT claimed_by FROM signals WHERE id = 2"), "bot");
 
     EXPECT_EQ(to_string(signal_status::new_), "new");
     EXPECT_EQ(parse_signal_status("expired"), std::optional<signal_status>{signal_status::expired});
@@ -194,12 +201,12 @@ TEST_F(SignalRepositoryTest, LoadNewSinceReadsTheWaveWithoutClaiming) {
     sql("INSERT INTO signals (exchange, symbol, side, received_at) VALUES "
         "('binance', 'EUSDT', 'long', '2026-01-01 00:20:00+00')");  // no wave_time: received_at counts
     ASSERT_TRUE(await(signals().claim_by_ids({3}, "bot")));
-    ASSERT_TRUE(*await(signals().mark(4, signal_status::skipped, "max positions")));
+    ASSERT_TRUE(*await(signals().mark(4, signal_status::skipped, "max positions", "bot")));
 
     const auto wave = await(signals().load_new_since(at_us(15 * minute)));
     ASSERT_TRUE(wave) << wave.error();
     EXPECT_EQ(ids_of(*wave), (std::vector<std::int64_t>{2, 5}));
-    EXPECT_EQ(sql("SELECT count(*) FROM signals WHERE claimed_by IS NOT NULL"), "1");
+    EXPECT_EQ(sql("SELECT count(*) FROM signals WHERE claimed_by IS NOT NULL AND status = 'new'"), "1");
 }
 
 TEST_F(SignalRepositoryTest, ExpireOlderThanDecidesStaleUnclaimedSignals) {
@@ -222,7 +229,7 @@ TEST_F(SignalRepositoryTest, ReleaseClaimsExceptFreesADeadClaimersRows) {
     ASSERT_TRUE(await(signals().claim_by_ids({1}, "dead")));
     ASSERT_TRUE(await(signals().claim_by_ids({2}, "me")));
     ASSERT_TRUE(await(signals().claim_by_ids({3}, "dead")));
-    ASSERT_TRUE(*await(signals().mark(3, signal_status::taken, "opened")));
+    ASSERT_TRUE(*await(signals().mark(3, signal_status::taken, "opened", "dead")));
 
     const auto n = await(signals().release_claims_except("me"));
     ASSERT_TRUE(n) << n.error();
