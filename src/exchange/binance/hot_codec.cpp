@@ -4,6 +4,8 @@
 #include <cstddef>
 #include <string>
 
+#include "exchange/flat_scan.hpp"
+
 namespace tradebot::exchange::binance::detail {
 namespace {
 
@@ -41,6 +43,14 @@ int slot_of(std::string_view key) noexcept {
     }
 }
 
+void keep(hot_fields& h, std::string_view key, const json::scalar& s) noexcept {
+    const int idx = slot_of(key);
+    if (idx >= 0 && !h.set[static_cast<std::size_t>(idx)]) {
+        h.value[static_cast<std::size_t>(idx)] = s;
+        h.set[static_cast<std::size_t>(idx)] = true;
+    }
+}
+
 // False: leave the frame to the generic pass.
 bool scan(od::object obj, hot_fields& h, bool in_wrapper) {
     for (auto member : obj) {
@@ -73,11 +83,7 @@ bool scan(od::object obj, hot_fields& h, bool in_wrapper) {
         if (json::read_scalar(v, t, s)) {
             return false;
         }
-        const int idx = slot_of(*key);
-        if (idx >= 0 && !h.set[static_cast<std::size_t>(idx)]) {
-            h.value[static_cast<std::size_t>(idx)] = s;
-            h.set[static_cast<std::size_t>(idx)] = true;
-        }
+        keep(h, *key, s);
     }
     return true;
 }
@@ -125,17 +131,7 @@ decoded book_ticker_of(const hot_fields& h, const context& c) {
     return t;
 }
 
-}  // namespace
-
-std::optional<decoded> decode_hot(od::document& doc, const context& c) {
-    od::object obj;
-    if (doc.get_object().get(obj)) {
-        return std::nullopt;
-    }
-    hot_fields h;
-    if (!scan(obj, h, false) || !json::at_end(doc)) {
-        return std::nullopt;
-    }
+std::optional<decoded> dispatch(const hot_fields& h, const context& c) {
     const auto* e = h.get(e_event);
     if (e == nullptr || e->type != json::kind::string) {
         return std::nullopt;
@@ -147,6 +143,29 @@ std::optional<decoded> decode_hot(od::document& doc, const context& c) {
         return book_ticker_of(h, c);
     }
     return std::nullopt;
+}
+
+}  // namespace
+
+std::optional<decoded> decode_flat(std::string_view text, const context& c) {
+    hot_fields h;
+    const auto scalar = [&h](std::string_view key, const json::scalar& s, bool) { keep(h, key, s); };
+    if (!json::flat_scan(text, scalar, [](std::string_view) { return true; })) {
+        return std::nullopt;
+    }
+    return dispatch(h, c);
+}
+
+std::optional<decoded> decode_hot(od::document& doc, const context& c) {
+    od::object obj;
+    if (doc.get_object().get(obj)) {
+        return std::nullopt;
+    }
+    hot_fields h;
+    if (!scan(obj, h, false) || !json::at_end(doc)) {
+        return std::nullopt;
+    }
+    return dispatch(h, c);
 }
 
 }  // namespace tradebot::exchange::binance::detail

@@ -6,10 +6,14 @@
 // which then gives exactly the answer it always gave.
 
 #include <optional>
+#include <string_view>
 
 #include "exchange/binance/frame.hpp"
 
 namespace tradebot::exchange::binance::detail {
+
+// The same from the frame's bytes, without simdjson (json::flat_scan); nullopt: run decode_hot.
+[[nodiscard]] std::optional<decoded> decode_flat(std::string_view text, const context& c);
 
 // nullopt: not decoded here; run the generic pass.
 [[nodiscard]] std::optional<decoded> decode_hot(json::od::document& doc, const context& c);

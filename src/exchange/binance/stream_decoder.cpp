@@ -268,13 +268,16 @@ stream_decoder& stream_decoder::operator=(stream_decoder&&) noexcept = default;
 decoded stream_decoder::decode(std::string_view text, time_point receive_ts) noexcept {
     try {
         auto& s = *state_;
+        const context ctx{*s.symbols, receive_ts};
+        if (auto flat = detail::decode_flat(text, ctx)) {
+            return std::move(*flat);
+        }
         s.parts.clear();
         const auto padded = json::pad(text, s.buffer);
         od::document doc;
         if (const auto e = s.parser.iterate(padded).get(doc)) {
             return malformed{simdjson::error_message(e)};
         }
-        const context ctx{*s.symbols, receive_ts};
         if (auto hot = detail::decode_hot(doc, ctx)) {
             return std::move(*hot);
         }

@@ -298,13 +298,16 @@ ticker_book& stream_decoder::tickers() noexcept { return state_->book; }
 decoded stream_decoder::decode(std::string_view text, time_point receive_ts) noexcept {
     try {
         auto& s = *state_;
+        const context ctx{*s.symbols, receive_ts};
+        if (auto flat = detail::decode_ticker_flat(text, ctx, s.book)) {
+            return std::move(*flat);
+        }
         s.parts.clear();
         const auto padded = json::pad(text, s.buffer);
         od::document doc;
         if (const auto e = s.parser.iterate(padded).get(doc)) {
             return malformed{simdjson::error_message(e)};
         }
-        const context ctx{*s.symbols, receive_ts};
         if (auto hot = detail::decode_ticker_hot(doc, ctx, s.book)) {
             return std::move(*hot);
         }

@@ -4,6 +4,9 @@
 #include <cstddef>
 #include <initializer_list>
 #include <string>
+#include <utility>
+
+#include "exchange/flat_scan.hpp"
 
 namespace tradebot::exchange::bybit::detail {
 namespace {
@@ -114,6 +117,44 @@ bool scan(od::object obj, OnScalar&& on_scalar, OnNested&& on_nested) {
     return true;
 }
 
+// The ticker from its collected members; nullopt (before touching `book`) for another topic.
+std::optional<decoded> finish(const slots<top_slots>& top, const slots<data_slots>& data, const context& c,
+                              ticker_book& book) {
+    const auto* topic_field = top.get(topic_slot);
+    if (topic_field == nullptr || topic_field->type != json::kind::string ||
+        topic_field->text.substr(0, 8) != "tickers.") {
+        return std::nullopt;
+    }
+    const std::string_view topic = topic_field->text;
+    json::extractor t;
+    json::extractor x;
+    const auto type = t.str("type", top.get(type_slot));
+    const auto ts = json::from_ms(t.int64("ts", top.get(ts_slot)));
+    const auto cs = t.opt_int64("cs", top.get(cs_slot)).value_or(0);
+    std::string_view name = x.opt_str("symbol", data.get(symbol_slot));
+    if (name.empty()) {
+        name = topic.substr(topic.find('.') + 1);
+    }
+    ticker_patch p;
+    for (std::size_t i = 0; i < dec_fields.size(); ++i) {
+        const auto* s = data.get(i);
+        // absent or null: untouched; "": no value; else the value (one lookup, one parse)
+        const auto v = x.opt_dec(dec_fields[i].key, s);
+        if (json::extractor::has(s)) {
+            p.*(dec_fields[i].member) = v;
+        }
+    }
+    if (const auto* s = data.get(next_funding_slot); json::extractor::has(s)) {
+        p.next_funding_time_ms = x.opt_int64("nextFundingTime", s);
+    }
+    p.cross_seq = static_cast<std::uint64_t>(cs);
+    p.exchange_ts = ts;
+    if (!t.ok() || !x.ok()) {
+        return malformed{"tickers: " + (t.ok() ? x.error() : t.error())};
+    }
+    return apply_ticker(p, type, name, c, book, topic);
+}
+
 }  // namespace
 
 std::optional<decoded> decode_ticker_hot(od::document& doc, const context& c, ticker_book& book) {
@@ -149,39 +190,28 @@ std::optional<decoded> decode_ticker_hot(od::document& doc, const context& c, ti
     if (!scanned || !data_seen || !json::at_end(doc)) {
         return std::nullopt;
     }
-    const auto* topic_field = top.get(topic_slot);
-    if (topic_field == nullptr || topic_field->type != json::kind::string ||
-        topic_field->text.substr(0, 8) != "tickers.") {
+    return finish(top, data, c, book);
+}
+
+std::optional<decoded> decode_ticker_flat(std::string_view text, const context& c, ticker_book& book) {
+    slots<top_slots> top;
+    slots<data_slots> data;
+    bool data_seen = false;
+    const auto scalar = [&top, &data](std::string_view k, const json::scalar& s, bool nested) {
+        if (nested) {
+            if (const int i = data_slot_of(k); i >= 0) {
+                data.put(static_cast<std::size_t>(i), s);
+            }
+        } else if (const int i = top_slot_of(k); i >= 0) {
+            top.put(static_cast<std::size_t>(i), s);
+        }
+    };
+    // One "data" object, as the simdjson pass takes it.
+    const auto one_data = [&data_seen](std::string_view) { return !std::exchange(data_seen, true); };
+    if (!json::flat_scan(text, scalar, one_data) || !data_seen) {
         return std::nullopt;
     }
-    const std::string_view topic = topic_field->text;
-    json::extractor t;
-    json::extractor x;
-    const auto type = t.str("type", top.get(type_slot));
-    const auto ts = json::from_ms(t.int64("ts", top.get(ts_slot)));
-    const auto cs = t.opt_int64("cs", top.get(cs_slot)).value_or(0);
-    std::string_view name = x.opt_str("symbol", data.get(symbol_slot));
-    if (name.empty()) {
-        name = topic.substr(topic.find('.') + 1);
-    }
-    ticker_patch p;
-    for (std::size_t i = 0; i < dec_fields.size(); ++i) {
-        const auto* s = data.get(i);
-        // absent or null: untouched; "": no value; else the value (one lookup, one parse)
-        const auto v = x.opt_dec(dec_fields[i].key, s);
-        if (json::extractor::has(s)) {
-            p.*(dec_fields[i].member) = v;
-        }
-    }
-    if (const auto* s = data.get(next_funding_slot); json::extractor::has(s)) {
-        p.next_funding_time_ms = x.opt_int64("nextFundingTime", s);
-    }
-    p.cross_seq = static_cast<std::uint64_t>(cs);
-    p.exchange_ts = ts;
-    if (!t.ok() || !x.ok()) {
-        return malformed{"tickers: " + (t.ok() ? x.error() : t.error())};
-    }
-    return apply_ticker(p, type, name, c, book, topic);
+    return finish(top, data, c, book);
 }
 
 decoded apply_ticker(ticker_patch& p, std::string_view type, std::string_view name, const context& c,

@@ -11,6 +11,9 @@
 
 namespace tradebot::exchange::bybit::detail {
 
+// The same from the frame's bytes, without simdjson (json::flat_scan); nullopt: run decode_ticker_hot.
+[[nodiscard]] std::optional<decoded> decode_ticker_flat(std::string_view text, const context& c, ticker_book& book);
+
 // nullopt: not decoded here; run the generic pass.
 [[nodiscard]] std::optional<decoded> decode_ticker_hot(json::od::document& doc, const context& c, ticker_book& book);
 

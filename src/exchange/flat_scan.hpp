@@ -1,0 +1,220 @@
+#pragma once
+
+// The hot market frames in one pass over their bytes, before simdjson is started at all: for a
+// ~200-byte frame, simdjson's whole-document stage 1 costs more than the frame's fields. It takes
+// only the plain shape those frames have: one object of scalar members, with at most one nested
+// object, "data", of scalar members; ASCII strings without escapes; numbers by the JSON grammar;
+// nothing after the closing brace but whitespace. Anything else (an escape, a byte >= 0x80, a
+// control character, an array, deeper nesting, a grammar error, a truncated frame) returns false
+// and the caller runs the simdjson path on the same bytes. A frame this accepts is valid JSON that
+// simdjson reads with exactly these members and values, so the two paths cannot disagree.
+
+#include <cstddef>
+#include <string_view>
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
+#include "exchange/json_scan.hpp"
+
+namespace tradebot::exchange::json {
+
+namespace flat_detail {
+
+struct cursor {
+    const char* p;
+    const char* end;
+
+    void skip_ws() noexcept {
+        while (p != end && (*p == ' ' || *p == '\n' || *p == '\r' || *p == '\t')) {
+            ++p;
+        }
+    }
+    [[nodiscard]] bool eat(char c) noexcept {
+        if (p != end && *p == c) {
+            ++p;
+            return true;
+        }
+        return false;
+    }
+    [[nodiscard]] bool digit() const noexcept { return p != end && *p >= '0' && *p <= '9'; }
+    void digits() noexcept {
+        while (digit()) {
+            ++p;
+        }
+    }
+
+    // After the opening quote; the text up to the closing one.
+    [[nodiscard]] bool string(std::string_view& out) noexcept {
+        const char* begin = p;
+#if defined(__SSE2__)
+        // 16 bytes at a time to the first byte that is '"', '\\', a control character or >= 0x80
+        // (the last two are the bytes below 0x20 in a signed comparison); the loop below judges it.
+        const __m128i quote = _mm_set1_epi8('"');
+        const __m128i backslash = _mm_set1_epi8('\\');
+        const __m128i space = _mm_set1_epi8(0x20);
+        while (end - p >= 16) {
+            const __m128i chunk = _mm_loadu_si128(reinterpret_cast<const __m128i_u*>(p));
+            const __m128i stop = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(chunk, quote), _mm_cmpeq_epi8(chunk, backslash)),
+                                              _mm_cmplt_epi8(chunk, space));
+            const auto mask = static_cast<unsigned>(_mm_movemask_epi8(stop));
+            if (mask != 0) {
+                p += __builtin_ctz(mask);
+                break;
+            }
+            p += 16;
+        }
+#endif
+        while (p != end) {
+            const auto c = static_cast<unsigned char>(*p);
+            if (c == '"') {
+                out = {begin, static_cast<std::size_t>(p - begin)};
+                ++p;
+                return true;
+            }
+            if (c == '\\' || c < 0x20 || c >= 0x80) {
+                return false;
+            }
+            ++p;
+        }
+        return false;
+    }
+
+    // -? (0 | [1-9][0-9]*) (.[0-9]+)? ([eE][+-]?[0-9]+)?
+    [[nodiscard]] bool number(std::string_view& out) noexcept {
+        const char* begin = p;
+        (void)eat('-');
+        if (eat('0')) {
+            // a leading zero stands alone
+        } else if (digit()) {
+            digits();
+        } else {
+            return false;
+        }
+        if (eat('.')) {
+            if (!digit()) {
+                return false;
+            }
+            digits();
+        }
+        if (p != end && (*p == 'e' || *p == 'E')) {
+            ++p;
+            if (!eat('+')) {
+                (void)eat('-');
+            }
+            if (!digit()) {
+                return false;
+            }
+            digits();
+        }
+        out = {begin, static_cast<std::size_t>(p - begin)};
+        return true;
+    }
+
+    [[nodiscard]] bool literal(std::string_view word) noexcept {
+        if (static_cast<std::size_t>(end - p) < word.size() || std::string_view{p, word.size()} != word) {
+            return false;
+        }
+        p += word.size();
+        return true;
+    }
+};
+
+// At '{'. `on_scalar(key, scalar, nested)` for every scalar member, in wire order;
+// `on_nested(key)` before "data" is entered (false: decline the frame).
+template <class OnScalar, class OnNested>
+bool object(cursor& c, OnScalar& on_scalar, OnNested& on_nested, bool nested) {
+    if (!c.eat('{')) {
+        return false;
+    }
+    c.skip_ws();
+    if (c.eat('}')) {
+        return true;
+    }
+    while (true) {
+        std::string_view key;
+        if (!c.eat('"') || !c.string(key)) {
+            return false;
+        }
+        c.skip_ws();
+        if (!c.eat(':')) {
+            return false;
+        }
+        c.skip_ws();
+        if (c.p == c.end) {
+            return false;
+        }
+        scalar s;
+        switch (*c.p) {
+            case '"':
+                ++c.p;
+                s.type = kind::string;
+                if (!c.string(s.text)) {
+                    return false;
+                }
+                break;
+            case '{':
+                if (nested || key != "data" || !on_nested(key) || !object(c, on_scalar, on_nested, true)) {
+                    return false;
+                }
+                c.skip_ws();
+                if (c.eat(',')) {
+                    c.skip_ws();
+                    continue;
+                }
+                return c.eat('}');
+            case 't':
+                s.type = kind::boolean;
+                s.text = "true";
+                if (!c.literal("true")) {
+                    return false;
+                }
+                break;
+            case 'f':
+                s.type = kind::boolean;
+                s.text = "false";
+                if (!c.literal("false")) {
+                    return false;
+                }
+                break;
+            case 'n':
+                s.type = kind::null;
+                s.text = "";
+                if (!c.literal("null")) {
+                    return false;
+                }
+                break;
+            default:
+                s.type = kind::number;
+                if (!c.number(s.text)) {
+                    return false;
+                }
+                break;
+        }
+        on_scalar(key, s, nested);
+        c.skip_ws();
+        if (c.eat(',')) {
+            c.skip_ws();
+            continue;
+        }
+        return c.eat('}');
+    }
+}
+
+}  // namespace flat_detail
+
+// True when `text` has the plain shape above; on_scalar has then seen every scalar member, and
+// on_nested(key) -> bool each nested object's key before its members.
+template <class OnScalar, class OnNested>
+[[nodiscard]] bool flat_scan(std::string_view text, OnScalar&& on_scalar, OnNested&& on_nested) {
+    flat_detail::cursor c{text.data(), text.data() + text.size()};
+    c.skip_ws();
+    if (!flat_detail::object(c, on_scalar, on_nested, false)) {
+        return false;
+    }
+    c.skip_ws();
+    return c.p == c.end;
+}
+
+}  // namespace tradebot::exchange::json

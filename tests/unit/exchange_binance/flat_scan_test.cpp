@@ -1,0 +1,152 @@
+// The byte-level fast path (json::flat_scan, detail::decode_flat) against the simdjson path it
+// stands in front of: on every frame it accepts it must decode exactly what the simdjson hot pass
+// decodes, and whatever it is unsure of it must leave to it. Checked over the recorded shapes and
+// thousands of one-byte mutations of them (deletions, insertions, replacements, truncations).
+
+#include <string>
+#include <variant>
+#include <vector>
+
+#include <fmt/format.h>
+#include <gtest/gtest.h>
+
+#include "exchange/binance/hot_codec.hpp"
+#include "exchange/flat_scan.hpp"
+
+namespace tradebot::exchange::binance {
+namespace {
+
+const time_point rx{std::chrono::milliseconds{1'767'225'600'000}};
+
+std::string summary(const std::optional<decoded>& d) {
+    if (!d) {
+        return "none";
+    }
+    if (const auto* m = std::get_if<events::mark_price>(&*d)) {
+        return fmt::format("mark {} {} {} {}", m->symbol.view(), m->price.to_string(),
+                           m->index_price ? m->index_price->to_string() : "-", m->exchange_ts.time_since_epoch().count());
+    }
+    if (const auto* t = std::get_if<book_ticker>(&*d)) {
+        return fmt::format("book {} {} {} {} {} {} {} {}", t->symbol.view(), t->update_id, t->bid_price.to_string(),
+                           t->bid_quantity.to_string(), t->ask_price.to_string(), t->ask_quantity.to_string(),
+                           t->exchange_ts.time_since_epoch().count(), t->transaction_ts.time_since_epoch().count());
+    }
+    if (const auto* m = std::get_if<malformed>(&*d)) {
+        return "malformed " + m->reason;
+    }
+    if (const auto* u = std::get_if<unknown_symbol>(&*d)) {
+        return "unknown " + u->venue_name + " " + u->event;
+    }
+    return fmt::format("variant {}", d->index());
+}
+
+class flat_scan_test : public ::testing::Test {
+protected:
+    flat_scan_test() {
+        symbols.add_instrument("BTCUSDT", "BTC", "USDT");
+        symbols.add_instrument("BNBUSDT", "BNB", "USDT");
+    }
+
+    std::optional<decoded> slow(std::string_view text) {
+        const auto padded = json::pad(text, buffer);
+        json::od::document doc;
+        if (parser.iterate(padded).get(doc)) {
+            return std::nullopt;
+        }
+        return detail::decode_hot(doc, detail::context{symbols, rx});
+    }
+
+    // The fast path may decline anything; what it takes it must take exactly as the slow one.
+    // Returns whether it took the frame.
+    bool agrees(const std::string& text) {
+        const auto fast = detail::decode_flat(text, detail::context{symbols, rx});
+        if (fast) {
+            EXPECT_EQ(summary(fast), summary(slow(text))) << text;
+        }
+        return fast.has_value();
+    }
+
+    symbol_map symbols{core::exchange_id::binance};
+    json::od::parser parser;
+    std::string buffer;
+};
+
+const std::vector<std::string> frames{
+    R"({"e":"markPriceUpdate","E":1562305380000,"s":"BTCUSDT","p":"11794.15000000","i":"11784.62659091","P":"11784.25641265","r":"0.00038167","T":1562306400000})",
+    R"({"stream":"btcusdt@markPrice@1s","data":{"e":"markPriceUpdate","E":1562305380000,"s":"BTCUSDT","p":"11794.15000000","i":"11784.62659091","P":"11784.25641265","r":"0.00038167","T":1562306400000}})",
+    R"({"data":{"e":"markPriceUpdate","E":1562305380000,"s":"BTCUSDT","p":"1.5"},"stream":"btcusdt@markPrice"})",
+    R"({"e":"bookTicker","u":400900217,"E":1568014460893,"T":1568014460891,"s":"BNBUSDT","b":"25.35190000","B":"31.21000000","a":"25.36520000","A":"40.66000000"})",
+    R"({"stream":"bnbusdt@bookTicker","data":{"e":"bookTicker","u":400900217,"E":1568014460893,"T":1568014460891,"s":"BNBUSDT","b":"25.35190000","B":"31.21000000","a":"25.36520000","A":"40.66000000"}})",
+    " {\n \"e\" : \"markPriceUpdate\" ,\t\"E\":-0,\"s\":\"ETHUSDT\",\"p\":\"2.0\",\"x\":[1,2]} ",
+    R"({"e":"markPriceUpdate","E":1.5e3,"s":"BTCUSDT","p":12,"i":null,"ok":true,"no":false,"s":"BNBUSDT"})",
+    R"({"e":"markPriceUpdate","E":15E+3,"s":"BTCUSDT","p":"1","i":"2","e":"bookTicker"})",
+    R"({"e":"aggTrade","E":1,"s":"BTCUSDT","p":"1"})",
+    R"({})",
+};
+
+TEST_F(flat_scan_test, takes_the_hot_frames_and_decodes_them_as_the_simdjson_path_does) {
+    EXPECT_TRUE(agrees(frames[0]));
+    EXPECT_TRUE(agrees(frames[1]));
+    EXPECT_TRUE(agrees(frames[2]));
+    EXPECT_TRUE(agrees(frames[3]));
+    EXPECT_TRUE(agrees(frames[4]));
+    EXPECT_FALSE(agrees(frames[5]));  // an array member: the simdjson path
+    EXPECT_TRUE(agrees(frames[6]));   // first occurrence wins, number price is malformed on both
+    EXPECT_TRUE(agrees(frames[7]));
+    EXPECT_FALSE(agrees(frames[8]));  // not a hot event: nullopt on both, then the generic pass
+    const auto mark = detail::decode_flat(frames[1], detail::context{symbols, rx});
+    ASSERT_TRUE(mark);
+    EXPECT_EQ(summary(mark), "mark BTCUSDT 11794.15000000 11784.62659091 1562305380000000000");
+}
+
+TEST_F(flat_scan_test, declines_escapes_non_ascii_nesting_and_trailing_bytes) {
+    for (const char* text : {
+             R"({"e":"markPriceUpdate","E":1,"s":"BTC\u0055SDT","p":"1"})",
+             "{\"e\":\"markPriceUpdate\",\"E\":1,\"s\":\"BTC\xc3\xa9\",\"p\":\"1\"}",
+             R"({"e":"markPriceUpdate","E":1,"s":"BTCUSDT","p":"1","o":{"a":1}})",
+             R"({"data":{"data":{"e":"markPriceUpdate"}}})",
+             R"({"e":"markPriceUpdate","E":1,"s":"BTCUSDT","p":"1"} x)",
+             R"({"e":"markPriceUpdate","E":01,"s":"BTCUSDT","p":"1"})",
+             R"({"e":"markPriceUpdate","E":1.,"s":"BTCUSDT","p":"1"})",
+             R"({"e":"markPriceUpdate","E":1,"s":"BTCUSDT","p":"1",})",
+             "{\"e\":\"markPriceUpdate\",\"E\":1,\"s\":\"BTC\tUSDT\",\"p\":\"1\"}",
+             R"({"e":"markPriceUpdate","E":1,"s":"BTCUSDT","p":"1")",
+             R"([{"e":"markPriceUpdate"}])",
+         }) {
+        EXPECT_FALSE(json::flat_scan(text, [](std::string_view, const json::scalar&, bool) {},
+                                     [](std::string_view) { return true; }))
+            << text;
+    }
+}
+
+TEST_F(flat_scan_test, every_one_byte_mutation_is_declined_or_decoded_alike) {
+    const std::string alphabet = std::string{" \t\"\\{}[]:,-+.0123456789eEtrufalsn"} + "\x80\x01x";
+    std::size_t taken = 0;
+    std::size_t tried = 0;
+    for (const auto& base : frames) {
+        for (std::size_t i = 0; i <= base.size(); ++i) {
+            ++tried;
+            taken += agrees(base.substr(0, i)) ? 1 : 0;  // truncations
+            if (i < base.size()) {
+                ++tried;
+                taken += agrees(base.substr(0, i) + base.substr(i + 1)) ? 1 : 0;  // deletion
+            }
+            for (const char c : alphabet) {
+                ++tried;
+                taken += agrees(base.substr(0, i) + c + base.substr(i)) ? 1 : 0;  // insertion
+                if (i < base.size()) {
+                    std::string replaced = base;
+                    replaced[i] = c;
+                    ++tried;
+                    taken += agrees(replaced) ? 1 : 0;
+                }
+            }
+        }
+    }
+    // Both outcomes are exercised: many mutants still decode, many are left to simdjson.
+    EXPECT_GT(taken, tried / 20);
+    EXPECT_LT(taken, tried);
+}
+
+}  // namespace
+}  // namespace tradebot::exchange::binance
