@@ -1,7 +1,8 @@
 #include <boost/json.hpp>
 
-#include "db/sql_values.hpp"
 #include "tradebot/db/signal_repository.hpp"
+
+#include "db/sql_values.hpp"
 
 namespace tradebot::db {
 

@@ -56,8 +56,10 @@ struct cursor {
         const __m128i space = _mm_set1_epi8(0x20);
         while (end - p >= 16) {
             const __m128i chunk = _mm_loadu_si128(reinterpret_cast<const __m128i_u*>(p));
-            const __m128i stop = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(chunk, quote), _mm_cmpeq_epi8(chunk, backslash)),
-                                              _mm_cmplt_epi8(chunk, space));
+            const __m128i stop = _mm_or_si128(
+                _mm_or_si128(_mm_cmpeq_epi8(chunk, quote), _mm_cmpeq_epi8(chunk, backslash)),
+                _mm_cmplt_epi8(chunk, space)
+            );
             const auto mask = static_cast<unsigned>(_mm_movemask_epi8(stop));
             if (mask != 0) {
                 p += __builtin_ctz(mask);
@@ -147,50 +149,50 @@ bool object(cursor& c, OnScalar& on_scalar, OnNested& on_nested, bool nested) {
         }
         scalar s;
         switch (*c.p) {
-            case '"':
-                ++c.p;
-                s.type = kind::string;
-                if (!c.string(s.text)) {
-                    return false;
-                }
-                break;
-            case '{':
-                if (nested || key != "data" || !on_nested(key) || !object(c, on_scalar, on_nested, true)) {
-                    return false;
-                }
+        case '"':
+            ++c.p;
+            s.type = kind::string;
+            if (!c.string(s.text)) {
+                return false;
+            }
+            break;
+        case '{':
+            if (nested || key != "data" || !on_nested(key) || !object(c, on_scalar, on_nested, true)) {
+                return false;
+            }
+            c.skip_ws();
+            if (c.eat(',')) {
                 c.skip_ws();
-                if (c.eat(',')) {
-                    c.skip_ws();
-                    continue;
-                }
-                return c.eat('}');
-            case 't':
-                s.type = kind::boolean;
-                s.text = "true";
-                if (!c.literal("true")) {
-                    return false;
-                }
-                break;
-            case 'f':
-                s.type = kind::boolean;
-                s.text = "false";
-                if (!c.literal("false")) {
-                    return false;
-                }
-                break;
-            case 'n':
-                s.type = kind::null;
-                s.text = "";
-                if (!c.literal("null")) {
-                    return false;
-                }
-                break;
-            default:
-                s.type = kind::number;
-                if (!c.number(s.text)) {
-                    return false;
-                }
-                break;
+                continue;
+            }
+            return c.eat('}');
+        case 't':
+            s.type = kind::boolean;
+            s.text = "true";
+            if (!c.literal("true")) {
+                return false;
+            }
+            break;
+        case 'f':
+            s.type = kind::boolean;
+            s.text = "false";
+            if (!c.literal("false")) {
+                return false;
+            }
+            break;
+        case 'n':
+            s.type = kind::null;
+            s.text = "";
+            if (!c.literal("null")) {
+                return false;
+            }
+            break;
+        default:
+            s.type = kind::number;
+            if (!c.number(s.text)) {
+                return false;
+            }
+            break;
         }
         on_scalar(key, s, nested);
         c.skip_ws();

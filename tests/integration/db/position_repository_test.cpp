@@ -102,20 +102,7 @@ TEST_F(PositionRepositoryTest, CreatePendingWithEntryWritesBothRowsInOneStatemen
 TEST_F(PositionRepositoryTest, EntryPositionIdsComeFromAReservedBlock) {
     position_repository repo{*db_};
     auto entry_on = [&](position_repository& on, const char* symbol) {
-        new_position p;
-        p.exchange = core::exchange_id::binance;
-        p.symbol = core::symbol::from_string(symbol);
-        p.side = core::position_side::long_;
-        p.mode = core::mode::production;
-        p.leverage = dec("5");
-        order_record entry;
-        entry.exchange = p.exchange;
-        entry.symbol = p.symbol;
-        entry.mode = p.mode;
-        entry.purpose = core::order_purpose::entry;
-        entry.side = core::side::buy;
-        entry.type = core::order_type::market;
-        entry.quantity = dec("1");
+        auto [p, entry] = entry_rows(symbol);
         const auto made = await(on.create_pending_with_entry(std::move(p), std::move(entry)));
         EXPECT_TRUE(made) << made.error();
         return made ? made->position_id : std::int64_t{0};
@@ -143,21 +130,9 @@ TEST_F(PositionRepositoryTest, EntryRowsClaimTheirSignalOrAreNotWritten) {
     sql("UPDATE signals SET claimed_by = 'other' WHERE id = 2");
     sql("UPDATE signals SET status = 'skipped', status_at = now(), claimed_by = 'me' WHERE id = 3");
     auto entry_for = [&](std::int64_t signal, const char* symbol) {
-        new_position p;
-        p.exchange = core::exchange_id::binance;
-        p.symbol = core::symbol::from_string(symbol);
-        p.side = core::position_side::long_;
-        p.mode = core::mode::production;
+        auto [p, o] = entry_rows(symbol);
         p.signal_id = signal;
         p.signal_owner = "me";
-        order_record o;
-        o.exchange = p.exchange;
-        o.symbol = p.symbol;
-        o.mode = p.mode;
-        o.purpose = core::order_purpose::entry;
-        o.side = core::side::buy;
-        o.type = core::order_type::market;
-        o.quantity = dec("1");
         return await(positions().create_pending_with_entry(std::move(p), std::move(o)));
     };
     const auto mine = entry_for(1, "BTCUSDT");

@@ -20,6 +20,26 @@ inline time_point at_us(std::int64_t micros_after) {
 
 inline core::decimal dec(const char* text) { return core::decimal::from_string(text); }
 
+// A pending position of `symbol` on Binance and its market entry's journal row, as the opener
+// hands them to position_repository::create_pending_with_entry.
+inline std::pair<new_position, order_record> entry_rows(const char* symbol, core::mode mode = core::mode::production) {
+    new_position p;
+    p.exchange = core::exchange_id::binance;
+    p.symbol = core::symbol::from_string(symbol);
+    p.side = core::position_side::long_;
+    p.mode = mode;
+    p.leverage = core::decimal::from_int(5);
+    order_record o;
+    o.exchange = p.exchange;
+    o.symbol = p.symbol;
+    o.mode = p.mode;
+    o.purpose = core::order_purpose::entry;
+    o.side = core::side::buy;
+    o.type = core::order_type::market;
+    o.quantity = core::decimal::from_int(1);
+    return {std::move(p), std::move(o)};
+}
+
 class repo_test : public migrated_pg_test {
 protected:
     // First column of the first row as text ("<null>" for NULL, "<none>" for no row).

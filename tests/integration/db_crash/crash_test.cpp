@@ -2,11 +2,9 @@
 #include <cstdlib>
 #include <string>
 
-#include "tradebot/core/decimal.hpp"
-#include "tradebot/core/symbol.hpp"
 #include "tradebot/db/position_repository.hpp"
-#include "tradebot/db/transaction.hpp"
-#include "tradebot_test/pg_fixture.hpp"
+
+#include "integration/db/repo_fixture.hpp"
 
 namespace tradebot::db::test {
 namespace {
@@ -28,20 +26,7 @@ TEST_F(CrashTest, APositionIdIsNeverReusedAfterACrashLosesItsRow) {
     {
         position_repository repo{*db_};
         for (const char* symbol : {"BTCUSDT", "ETHUSDT", "SOLUSDT"}) {
-            new_position p;
-            p.exchange = core::exchange_id::binance;
-            p.symbol = core::symbol::from_string(symbol);
-            p.side = core::position_side::long_;
-            p.mode = core::mode::production;
-            p.leverage = core::decimal::from_int(5);
-            order_record o;
-            o.exchange = p.exchange;
-            o.symbol = p.symbol;
-            o.mode = p.mode;
-            o.purpose = core::order_purpose::entry;
-            o.side = core::side::buy;
-            o.type = core::order_type::market;
-            o.quantity = core::decimal::from_int(1);
+            auto [p, o] = entry_rows(symbol);
             const auto made = await(repo.create_pending_with_entry(std::move(p), std::move(o)));
             ASSERT_TRUE(made) << made.error();
             before.push_back(made->position_id);

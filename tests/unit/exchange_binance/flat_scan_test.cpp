@@ -3,6 +3,8 @@
 // decodes, and whatever it is unsure of it must leave to it. Checked over the recorded shapes and
 // thousands of one-byte mutations of them (deletions, insertions, replacements, truncations).
 
+#include "exchange/flat_scan.hpp"
+
 #include <string>
 #include <variant>
 #include <vector>
@@ -11,7 +13,7 @@
 #include <gtest/gtest.h>
 
 #include "exchange/binance/hot_codec.hpp"
-#include "exchange/flat_scan.hpp"
+#include "support/tradebot_test/mutations.hpp"
 
 namespace tradebot::exchange::binance {
 namespace {
@@ -23,13 +25,26 @@ std::string summary(const std::optional<decoded>& d) {
         return "none";
     }
     if (const auto* m = std::get_if<events::mark_price>(&*d)) {
-        return fmt::format("mark {} {} {} {}", m->symbol.view(), m->price.to_string(),
-                           m->index_price ? m->index_price->to_string() : "-", m->exchange_ts.time_since_epoch().count());
+        return fmt::format(
+            "mark {} {} {} {}",
+            m->symbol.view(),
+            m->price.to_string(),
+            m->index_price ? m->index_price->to_string() : "-",
+            m->exchange_ts.time_since_epoch().count()
+        );
     }
     if (const auto* t = std::get_if<book_ticker>(&*d)) {
-        return fmt::format("book {} {} {} {} {} {} {} {}", t->symbol.view(), t->update_id, t->bid_price.to_string(),
-                           t->bid_quantity.to_string(), t->ask_price.to_string(), t->ask_quantity.to_string(),
-                           t->exchange_ts.time_since_epoch().count(), t->transaction_ts.time_since_epoch().count());
+        return fmt::format(
+            "book {} {} {} {} {} {} {} {}",
+            t->symbol.view(),
+            t->update_id,
+            t->bid_price.to_string(),
+            t->bid_quantity.to_string(),
+            t->ask_price.to_string(),
+            t->ask_quantity.to_string(),
+            t->exchange_ts.time_since_epoch().count(),
+            t->transaction_ts.time_since_epoch().count()
+        );
     }
     if (const auto* m = std::get_if<malformed>(&*d)) {
         return "malformed " + m->reason;
@@ -113,36 +128,16 @@ TEST_F(flat_scan_test, declines_escapes_non_ascii_nesting_and_trailing_bytes) {
              R"({"e":"markPriceUpdate","E":1,"s":"BTCUSDT","p":"1")",
              R"([{"e":"markPriceUpdate"}])",
          }) {
-        EXPECT_FALSE(json::flat_scan(text, [](std::string_view, const json::scalar&, bool) {},
-                                     [](std::string_view) { return true; }))
-            << text;
+        EXPECT_FALSE(json::flat_scan(
+            text, [](std::string_view, const json::scalar&, bool) {}, [](std::string_view) { return true; }
+        )) << text;
     }
 }
 
 TEST_F(flat_scan_test, every_one_byte_mutation_is_declined_or_decoded_alike) {
     const std::string alphabet = std::string{" \t\"\\{}[]:,-+.0123456789eEtrufalsn"} + "\x80\x01x";
-    std::size_t taken = 0;
-    std::size_t tried = 0;
-    for (const auto& base : frames) {
-        for (std::size_t i = 0; i <= base.size(); ++i) {
-            ++tried;
-            taken += agrees(base.substr(0, i)) ? 1 : 0;  // truncations
-            if (i < base.size()) {
-                ++tried;
-                taken += agrees(base.substr(0, i) + base.substr(i + 1)) ? 1 : 0;  // deletion
-            }
-            for (const char c : alphabet) {
-                ++tried;
-                taken += agrees(base.substr(0, i) + c + base.substr(i)) ? 1 : 0;  // insertion
-                if (i < base.size()) {
-                    std::string replaced = base;
-                    replaced[i] = c;
-                    ++tried;
-                    taken += agrees(replaced) ? 1 : 0;
-                }
-            }
-        }
-    }
+    const auto [tried, taken] =
+        test::count_taken_mutations(frames, alphabet, [this](const std::string& text) { return agrees(text); });
     // Both outcomes are exercised: many mutants still decode, many are left to simdjson.
     EXPECT_GT(taken, tried / 20);
     EXPECT_LT(taken, tried);

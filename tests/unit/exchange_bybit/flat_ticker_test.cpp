@@ -11,13 +11,16 @@
 #include <gtest/gtest.h>
 
 #include "exchange/bybit/ticker_codec.hpp"
+#include "support/tradebot_test/mutations.hpp"
 
 namespace tradebot::exchange::bybit {
 namespace {
 
 const time_point rx{std::chrono::milliseconds{1'767'225'600'000}};
 
-std::string opt(const std::optional<core::decimal>& d) { return d ? d->to_string() : "-"; }
+std::string opt(const std::optional<core::decimal>& d) {
+    return d ? d->to_string() : "-";
+}
 
 std::string summary(const std::optional<decoded>& d) {
     if (!d) {
@@ -25,14 +28,31 @@ std::string summary(const std::optional<decoded>& d) {
     }
     if (const auto* u = std::get_if<ticker_update>(&*d)) {
         const auto& t = u->state;
-        return fmt::format("ticker {} {} {} {} {} {} {} {} {} {} {} {} {} {} {} {} {} {} {} {} {} {}", t.symbol.view(),
-                           u->snapshot, opt(t.last_price), opt(t.mark_price), opt(t.index_price), opt(t.bid1_price),
-                           opt(t.bid1_size), opt(t.ask1_price), opt(t.ask1_size), opt(t.funding_rate),
-                           t.next_funding_time_ms.value_or(-1), opt(t.open_interest), opt(t.volume_24h),
-                           opt(t.turnover_24h), opt(t.high_price_24h), opt(t.low_price_24h), opt(t.prev_price_24h),
-                           opt(t.price_24h_pcnt), t.cross_seq, t.exchange_ts.time_since_epoch().count(),
-                           u->mark ? u->mark->price.to_string() : "-",
-                           u->mark && u->mark->index_price ? u->mark->index_price->to_string() : "-");
+        return fmt::format(
+            "ticker {} {} {} {} {} {} {} {} {} {} {} {} {} {} {} {} {} {} {} {} {} {}",
+            t.symbol.view(),
+            u->snapshot,
+            opt(t.last_price),
+            opt(t.mark_price),
+            opt(t.index_price),
+            opt(t.bid1_price),
+            opt(t.bid1_size),
+            opt(t.ask1_price),
+            opt(t.ask1_size),
+            opt(t.funding_rate),
+            t.next_funding_time_ms.value_or(-1),
+            opt(t.open_interest),
+            opt(t.volume_24h),
+            opt(t.turnover_24h),
+            opt(t.high_price_24h),
+            opt(t.low_price_24h),
+            opt(t.prev_price_24h),
+            opt(t.price_24h_pcnt),
+            t.cross_seq,
+            t.exchange_ts.time_since_epoch().count(),
+            u->mark ? u->mark->price.to_string() : "-",
+            u->mark && u->mark->index_price ? u->mark->index_price->to_string() : "-"
+        );
     }
     if (const auto* m = std::get_if<malformed>(&*d)) {
         return "malformed " + m->reason;
@@ -113,28 +133,8 @@ TEST_F(flat_ticker_test, takes_ticker_frames_and_decodes_them_as_the_simdjson_pa
 
 TEST_F(flat_ticker_test, every_one_byte_mutation_is_declined_or_decoded_alike) {
     const std::string alphabet = std::string{" \"\\{}[]:,-.0123456789etrufalsn"} + "\x80\x01";
-    std::size_t taken = 0;
-    std::size_t tried = 0;
-    for (const auto& base : frames) {
-        for (std::size_t i = 0; i <= base.size(); ++i) {
-            ++tried;
-            taken += agrees(base.substr(0, i)) ? 1 : 0;
-            if (i < base.size()) {
-                ++tried;
-                taken += agrees(base.substr(0, i) + base.substr(i + 1)) ? 1 : 0;
-            }
-            for (const char c : alphabet) {
-                ++tried;
-                taken += agrees(base.substr(0, i) + c + base.substr(i)) ? 1 : 0;
-                if (i < base.size()) {
-                    std::string replaced = base;
-                    replaced[i] = c;
-                    ++tried;
-                    taken += agrees(replaced) ? 1 : 0;
-                }
-            }
-        }
-    }
+    const auto [tried, taken] =
+        test::count_taken_mutations(frames, alphabet, [this](const std::string& text) { return agrees(text); });
     EXPECT_GT(taken, tried / 20);
     EXPECT_LT(taken, tried);
 }
