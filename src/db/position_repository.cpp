@@ -6,9 +6,9 @@
 #include <algorithm>
 #include <deque>
 #include <string>
-#include <vector>
 #include <tuple>
 #include <utility>
+#include <vector>
 
 #include "db/order_rows.hpp"
 #include "db/sql_values.hpp"
