@@ -104,6 +104,8 @@ std::optional<std::string> trading_runtime::build() {
 }
 
 asio::awaitable<bool> trading_runtime::start() {
+    // Before the reconciliation: positions it adopts, and the first entry, take ids from the block.
+    positions_.reserve_ids_ahead();
     std::vector<venue_parts*> todo;
     for (auto& entry : venues_) {
         if (!entry.second->started) {
@@ -117,7 +119,6 @@ asio::awaitable<bool> trading_runtime::start() {
     if (!all || following_) {
         co_return all;
     }
-    positions_.reserve_ids_ahead();  // the first entry should not wait for its id block
     following_ = true;
     asio::co_spawn(strand_, follow_symbols(), [this](const std::exception_ptr&) { following_ = false; });
     flushing_ = true;

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <deque>
+#include <optional>
 #include <string>
 #include <tuple>
 #include <utility>
@@ -118,6 +119,15 @@ std::int64_t insert_pending(pqxx::transaction_base& tx, const new_position& p) {
     return r[0][0].as<std::int64_t>();
 }
 
+// The same with a reserved id, the transaction's commit made asynchronous.
+std::int64_t insert_pending_async(pqxx::transaction_base& tx, const new_position& p, std::int64_t id) {
+    const auto [exchange, symbol, side, mode, signal, leverage] = pending_params(p);
+    static const std::string sql = insert_pending_sql("$7::bigint", detail::async_commit_condition);
+    const auto r = detail::exec_prepared(tx, "positions_insert_pending_async", sql, exchange, symbol, side, mode,
+                                         signal, leverage, id);
+    return r[0][0].as<std::int64_t>();
+}
+
 std::optional<std::int32_t> update_state(pqxx::transaction_base& tx, std::int64_t id, std::int32_t expected_version,
                                          position_state state, const position_update& u) {
     const std::string sql = "UPDATE positions SET state = " + tx.quote(std::string{to_string(state)}) +
@@ -176,6 +186,15 @@ struct position_repository::id_reserve {
     std::int64_t take(pqxx::transaction_base& tx) {
         if (ids.empty()) {
             reserve(tx);
+        }
+        return *take_reserved();
+    }
+
+    // Without reserving: for a transaction that may roll back, which would leave a reservation
+    // made inside it unflushed.
+    std::optional<std::int64_t> take_reserved() {
+        if (ids.empty()) {
+            return std::nullopt;
         }
         const auto id = ids.front();
         ids.pop_front();
@@ -265,11 +284,17 @@ boost::asio::awaitable<result<position_repository::pending_entry>> position_repo
 
 boost::asio::awaitable<result<std::pair<std::int64_t, std::int32_t>>> position_repository::create_found(
     new_position p, position_state state, position_update u) {
-    auto job = [p = std::move(p), state, u = std::move(u)](pqxx::work& tx) {
-        const auto id = insert_pending(tx, p);
+    // With a reserved id the adoption commits asynchronously, like an entry: a row lost in a crash
+    // is adopted again from the venue at the next start, and its id is never handed out again.
+    // Without one (the reserve is not refilled inside this transaction) it commits synchronously.
+    auto job = [p = std::move(p), state, u = std::move(u), ids = ids_](pqxx::work& tx) {
+        const auto reserved = ids->take_reserved();
+        const auto id = reserved ? insert_pending_async(tx, p, *reserved) : insert_pending(tx, p);
         return std::make_pair(id, update_state(tx, id, 0, state, u).value_or(0));
     };
-    co_return live_conflict(co_await transact(db_, std::move(job)));
+    auto r = live_conflict(co_await transact(db_, std::move(job)));
+    reserve_ids_ahead();
+    co_return r;
 }
 
 boost::asio::awaitable<result<std::int32_t>> position_repository::transition(std::int64_t id,

@@ -20,6 +20,8 @@ namespace tradebot::db::detail {
 // inside the statement itself, no extra round trip. For writes whose loss in a crash the restart
 // recovers from (docs/ARCHITECTURE.md §4a): a later synchronous commit flushes them anyway.
 inline const std::string async_commit = " (SELECT set_config('synchronous_commit', 'off', true)) AS async_commit ";
+// The same as a condition that is always true, for a statement with no FROM list.
+inline const std::string async_commit_condition = "(SELECT set_config('synchronous_commit', 'off', true)) IS NOT NULL";
 
 [[nodiscard]] inline std::int64_t to_micros(time_point t) {
     return std::chrono::duration_cast<std::chrono::microseconds>(t.time_since_epoch()).count();

@@ -41,7 +41,8 @@ public:
     [[nodiscard]] boost::asio::awaitable<result<pending_entry>> create_pending_with_entry(new_position p,
                                                                                           order_record entry);
     // A position found on the venue: its pending_entry row and the transition to `state` with
-    // `u`, in one transaction (a cold start adopts hundreds). Returns the id and the version.
+    // `u`, in one transaction (a cold start adopts hundreds), committed without waiting for an
+    // fsync when the id comes from the reserve. Returns the id and the version.
     [[nodiscard]] boost::asio::awaitable<result<std::pair<std::int64_t, std::int32_t>>> create_found(
         new_position p, position_state state, position_update u);
     // Sets `state` and the given columns if the row is still at `expected_version`; returns the

@@ -150,6 +150,33 @@ TEST_F(PositionRepositoryTest, EntryRowsClaimTheirSignalOrAreNotWritten) {
     EXPECT_EQ(sql("SELECT count(*) FROM orders"), "1");
 }
 
+// An adopted position takes a reserved id when there is one (and then commits without an
+// fsync), and the sequence's next value when the reserve is empty; either way in one transaction.
+TEST_F(PositionRepositoryTest, AFoundPositionTakesAReservedIdWhenThereIsOne) {
+    position_repository repo{*db_};
+    auto found = [&](const char* symbol) {
+        auto [p, entry] = entry_rows(symbol);
+        position_update u;
+        u.quantity = dec("2");
+        u.entry_price = dec("10.5");
+        const auto r = await(repo.create_found(std::move(p), position_state::entry_placed, std::move(u)));
+        EXPECT_TRUE(r) << r.error();
+        return r ? r->first : std::int64_t{0};
+    };
+    const auto unreserved = found("BTCUSDT");
+    repo.reserve_ids_ahead();
+    EXPECT_EQ(sql("SELECT 1"), "1");  // queued behind the reservation on the DB thread
+    EXPECT_EQ(repo.reserved_ids(), 256U);
+    const auto reserved = found("ETHUSDT");
+    EXPECT_EQ(reserved, unreserved + 1);
+    EXPECT_EQ(repo.reserved_ids(), 255U);
+    const auto row = load(reserved);
+    EXPECT_EQ(row.state, position_state::entry_placed);
+    EXPECT_EQ(row.version, 1);
+    EXPECT_EQ(row.quantity.to_string(), "2");
+    EXPECT_EQ(sql("SELECT entry_price::text FROM positions WHERE id = " + std::to_string(reserved)), "10.5");
+}
+
 TEST_F(PositionRepositoryTest, TransitionRoundTripsEveryFieldExactly) {
     const auto id = open_position("BTCUSDT");
     position_update u;
