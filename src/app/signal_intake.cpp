@@ -2,7 +2,6 @@
 
 #include <utility>
 
-
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <prometheus/counter.h>
