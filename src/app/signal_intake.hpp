@@ -49,7 +49,7 @@ public:
 
     // Starts the fallback poll. Call on the strand.
     void start();
-    // Call on the strand; a notification only schedules a read.
+    // Call on the strand; hands the row it carries to the next drain, or schedules a table read.
     void on_notification(const db::notification& n);
     // Reads whatever is new from the table, e.g. after the listener reconnected.
     void catch_up();

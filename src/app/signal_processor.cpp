@@ -100,9 +100,7 @@ asio::awaitable<std::size_t> signal_processor::drain_immediate(bool read_table) 
                                          std::make_move_iterator(notified_.begin() + static_cast<std::ptrdiff_t>(take)));
         notified_.erase(notified_.begin(), notified_.begin() + static_cast<std::ptrdiff_t>(take));
         n += take;
-        auto valid = co_await validate_rows(std::move(rows));
-        wave_state state;
-        co_await decide(std::move(valid), std::nullopt, state);
+        co_await decide_now(std::move(rows));
     }
     if (!read_table) {
         co_return n;
@@ -119,10 +117,14 @@ asio::awaitable<std::size_t> signal_processor::drain_immediate(bool read_table) 
         return std::any_of(rows->begin(), rows->end(), [&](const db::signal_row& r) { return r.id == waiting.id; });
     });
     n += rows->size();
-    auto valid = co_await validate_rows(std::move(*rows));
+    co_await decide_now(std::move(*rows));
+    co_return n;
+}
+
+asio::awaitable<void> signal_processor::decide_now(std::vector<db::signal_row> rows) {
+    auto valid = co_await validate_rows(std::move(rows));
     wave_state state;
     co_await decide(std::move(valid), std::nullopt, state);
-    co_return n;
 }
 
 asio::awaitable<void> signal_processor::run_waves() {

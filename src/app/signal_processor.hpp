@@ -65,6 +65,8 @@ private:
 
     boost::asio::awaitable<void> decide(std::vector<signals::signal> batch, std::optional<signals::wave> wave,
                                         wave_state& state);
+    // Immediate mode: validates and decides `rows` as one batch outside any wave.
+    boost::asio::awaitable<void> decide_now(std::vector<db::signal_row> rows);
     boost::asio::awaitable<signals::market_snapshot> snapshot_for(const std::vector<signals::signal>& batch);
     // Open interest, 1 h volume, 5 min change of the candidates, when an enabled filter needs them.
     boost::asio::awaitable<void> add_market_stats(const std::vector<signals::signal>& batch,
@@ -74,7 +76,7 @@ private:
     // Today's realized PnL; reused within trading.account_cache_ms while no close of ours happened.
     boost::asio::awaitable<std::optional<core::decimal>> pnl_today();
     boost::asio::awaitable<bool> kill_switch();
-    // Validates rows; invalid ones are marked rejected. `claimed`: the rows are ours already.
+    // Validates rows; invalid ones are marked rejected (the mark claims them if nobody had).
     boost::asio::awaitable<std::vector<signals::signal>> validate_rows(std::vector<db::signal_row> rows);
     boost::asio::awaitable<void> mark(std::int64_t id, db::signal_status status, std::string_view outcome,
                                       std::string_view reason, std::string_view message,

@@ -43,8 +43,6 @@ public:
     // keeping the read's age: the next read replaces the estimate.
     void debit_balance(core::exchange_id venue, std::string_view asset, core::decimal amount);
 
-    [[nodiscard]] std::size_t marks() const noexcept { return marks_.size(); }
-
 private:
     struct timed_mark {
         exchange::mark_price_state mark;

@@ -232,42 +232,36 @@ boost::asio::awaitable<result<std::int64_t>> position_repository::create_pending
 
 boost::asio::awaitable<result<position_repository::pending_entry>> position_repository::create_pending_with_entry(
     new_position p, order_record entry) {
-    // The client id needs the new row's id: the statement joins its two constant parts around it.
-    core::client_order_id id{0, entry.purpose, 0, entry.mode == core::mode::test};
     const auto signal_id = p.signal_id;
-    const auto text = id.str();  // "tb<p|t>-0-<purpose>-0"
-    const auto head = text.substr(0, 4);
-    auto tail = text.substr(5);
-    auto job = [p = std::move(p), entry = std::move(entry), head, tail = std::move(tail), id, ids = ids_](
-                   pqxx::transaction_base& tx) mutable {
+    auto job = [p = std::move(p), entry = std::move(entry), ids = ids_](pqxx::transaction_base& tx) {
         // The signal is claimed for its owner in the same statement, with the guard of a read
         // claim: the rows (and so the order) exist only if the signal was still new and nobody
         // else's. The claim, like the rows, commits asynchronously (docs/ARCHITECTURE.md §4a).
         static const std::string sql =
-            "WITH c AS (UPDATE signals SET claimed_by = $18 WHERE id = NULLIF($5, '')::bigint AND status = 'new' "
-            "AND (claimed_by IS NULL OR claimed_by = $18) RETURNING id), "
-            "p AS (" + insert_pending_sql("$17::bigint", "$5 = '' OR EXISTS (SELECT 1 FROM c)") + ") " +
+            "WITH c AS (UPDATE signals SET claimed_by = $17 WHERE id = NULLIF($5, '')::bigint AND status = 'new' "
+            "AND (claimed_by IS NULL OR claimed_by = $17) RETURNING id), "
+            "p AS (" + insert_pending_sql("$16::bigint", "$5 = '' OR EXISTS (SELECT 1 FROM c)") + ") " +
             detail::insert_columns +
-            "SELECT p.id, $1, $2, $4, $7 || p.id || $8, $9, $10, $11, $12::numeric, $13::numeric, $14::numeric, $15, "
-            "'pending', 0, $16 FROM p," +
-            detail::async_commit + "RETURNING position_id, id";
-        const auto position_id = ids->take(tx);
+            "SELECT p.id, $1, $2, $4, $7, $8, $9, $10, $11::numeric, $12::numeric, $13::numeric, $14, "
+            "'pending', 0, $15 FROM p," +
+            detail::async_commit + "RETURNING id";
+        // The id is known before the statement, and with it the client id.
+        pending_entry out;
+        out.position_id = ids->take(tx);
+        out.client_id = core::client_order_id{out.position_id, entry.purpose, 0, entry.mode == core::mode::test};
         // The order row's exchange, symbol and mode are the position's ($1, $2, $4).
         const auto [exchange, symbol, position_side, mode, signal, leverage] = pending_params(p);
         const auto [position, order_exchange, order_symbol, order_mode, purpose, side, type, qty, price, stop,
                     reduce_only, algo_id] = detail::insert_params(entry);
         const auto r = detail::exec_prepared(tx, "positions_insert_pending_with_entry", sql, exchange, symbol,
-                                             position_side, mode, signal, leverage, head, tail, purpose, side, type, qty,
-                                             detail::c_or_null(price), detail::c_or_null(stop), reduce_only,
-                                             detail::c_or_null(algo_id), position_id, p.signal_owner);
+                                             position_side, mode, signal, leverage, out.client_id.str(), purpose,
+                                             side, type, qty, detail::c_or_null(price), detail::c_or_null(stop),
+                                             reduce_only, detail::c_or_null(algo_id), out.position_id,
+                                             p.signal_owner);
         if (r.empty()) {
             return std::optional<pending_entry>{};  // the claim did not hold: nothing written
         }
-        pending_entry out;
-        out.position_id = r[0][0].as<std::int64_t>();
-        out.journal_id = r[0][1].as<std::int64_t>();
-        id.position_id = out.position_id;
-        out.client_id = id;
+        out.journal_id = r[0][0].as<std::int64_t>();
         return std::optional<pending_entry>{out};
     };
     auto r = live_conflict(co_await execute(db_, std::move(job)));

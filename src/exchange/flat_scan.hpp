@@ -114,12 +114,37 @@ struct cursor {
         return true;
     }
 
-    [[nodiscard]] bool literal(std::string_view word) noexcept {
+    // The literal `word` as a scalar of kind `k` (its text: the word, "" for null).
+    [[nodiscard]] bool literal(std::string_view word, kind k, scalar& out) noexcept {
         if (static_cast<std::size_t>(end - p) < word.size() || std::string_view{p, word.size()} != word) {
             return false;
         }
         p += word.size();
+        out.type = k;
+        out.text = k == kind::null ? std::string_view{""} : word;
         return true;
+    }
+
+    // A scalar value at p (not an object or array).
+    [[nodiscard]] bool value(scalar& out) noexcept {
+        if (p == end) {
+            return false;
+        }
+        switch (*p) {
+        case '"':
+            ++p;
+            out.type = kind::string;
+            return string(out.text);
+        case 't':
+            return literal("true", kind::boolean, out);
+        case 'f':
+            return literal("false", kind::boolean, out);
+        case 'n':
+            return literal("null", kind::null, out);
+        default:
+            out.type = kind::number;
+            return number(out.text);
+        }
     }
 };
 
@@ -144,63 +169,22 @@ bool object(cursor& c, OnScalar& on_scalar, OnNested& on_nested, bool nested) {
             return false;
         }
         c.skip_ws();
-        if (c.p == c.end) {
-            return false;
-        }
-        scalar s;
-        switch (*c.p) {
-        case '"':
-            ++c.p;
-            s.type = kind::string;
-            if (!c.string(s.text)) {
-                return false;
-            }
-            break;
-        case '{':
+        if (c.p != c.end && *c.p == '{') {
             if (nested || key != "data" || !on_nested(key) || !object(c, on_scalar, on_nested, true)) {
                 return false;
             }
-            c.skip_ws();
-            if (c.eat(',')) {
-                c.skip_ws();
-                continue;
-            }
-            return c.eat('}');
-        case 't':
-            s.type = kind::boolean;
-            s.text = "true";
-            if (!c.literal("true")) {
+        } else {
+            scalar s;
+            if (!c.value(s)) {
                 return false;
             }
-            break;
-        case 'f':
-            s.type = kind::boolean;
-            s.text = "false";
-            if (!c.literal("false")) {
-                return false;
-            }
-            break;
-        case 'n':
-            s.type = kind::null;
-            s.text = "";
-            if (!c.literal("null")) {
-                return false;
-            }
-            break;
-        default:
-            s.type = kind::number;
-            if (!c.number(s.text)) {
-                return false;
-            }
-            break;
+            on_scalar(key, s, nested);
         }
-        on_scalar(key, s, nested);
         c.skip_ws();
-        if (c.eat(',')) {
-            c.skip_ws();
-            continue;
+        if (!c.eat(',')) {
+            return c.eat('}');
         }
-        return c.eat('}');
+        c.skip_ws();
     }
 }
 

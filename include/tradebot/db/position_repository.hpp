@@ -8,8 +8,8 @@
 
 #include <boost/asio/awaitable.hpp>
 
-#include "tradebot/db/database.hpp"
 #include "tradebot/core/ids.hpp"
+#include "tradebot/db/database.hpp"
 #include "tradebot/db/records.hpp"
 
 namespace tradebot::db {

@@ -79,6 +79,25 @@ int top_slot_of(std::string_view k) noexcept {
     return -1;
 }
 
+// The members both passes collect: the frame's own and those of its one "data" object.
+struct ticker_fields {
+    slots<top_slots> top;
+    slots<data_slots> data;
+    bool data_seen = false;
+
+    void keep(std::string_view k, const json::scalar& s, bool in_data) noexcept {
+        const int i = in_data ? data_slot_of(k) : top_slot_of(k);
+        if (i < 0) {
+            return;
+        }
+        if (in_data) {
+            data.put(static_cast<std::size_t>(i), s);
+        } else {
+            top.put(static_cast<std::size_t>(i), s);
+        }
+    }
+};
+
 struct key_value {
     std::string_view key;
     od::value value;
@@ -118,8 +137,9 @@ bool scan(od::object obj, OnScalar&& on_scalar, OnNested&& on_nested) {
 }
 
 // The ticker from its collected members; nullopt (before touching `book`) for another topic.
-std::optional<decoded> finish(const slots<top_slots>& top, const slots<data_slots>& data, const context& c,
-                              ticker_book& book) {
+std::optional<decoded> finish(const ticker_fields& f, const context& c, ticker_book& book) {
+    const auto& top = f.top;
+    const auto& data = f.data;
     const auto* topic_field = top.get(topic_slot);
     if (topic_field == nullptr || topic_field->type != json::kind::string ||
         topic_field->text.substr(0, 8) != "tickers.") {
@@ -162,56 +182,34 @@ std::optional<decoded> decode_ticker_hot(od::document& doc, const context& c, ti
     if (doc.get_object().get(root)) {
         return std::nullopt;
     }
-    slots<top_slots> top;
-    slots<data_slots> data;
-    bool data_seen = false;
+    ticker_fields f;
     const bool scanned = scan(
-        root,
-        [&top](std::string_view k, const json::scalar& s) {
-            if (const int i = top_slot_of(k); i >= 0) {
-                top.put(static_cast<std::size_t>(i), s);
-            }
-        },
-        [&data, &data_seen](key_value& kv) {
+        root, [&f](std::string_view k, const json::scalar& s) { f.keep(k, s, false); },
+        [&f](key_value& kv) {
             od::object obj;
-            if (data_seen || kv.key != "data" || kv.type != od::json_type::object || kv.value.get_object().get(obj)) {
+            if (f.data_seen || kv.key != "data" || kv.type != od::json_type::object || kv.value.get_object().get(obj)) {
                 return false;
             }
-            data_seen = true;
+            f.data_seen = true;
             return scan(
-                obj,
-                [&data](std::string_view k, const json::scalar& s) {
-                    if (const int i = data_slot_of(k); i >= 0) {
-                        data.put(static_cast<std::size_t>(i), s);
-                    }
-                },
+                obj, [&f](std::string_view k, const json::scalar& s) { f.keep(k, s, true); },
                 [](key_value&) { return false; });
         });
-    if (!scanned || !data_seen || !json::at_end(doc)) {
+    if (!scanned || !f.data_seen || !json::at_end(doc)) {
         return std::nullopt;
     }
-    return finish(top, data, c, book);
+    return finish(f, c, book);
 }
 
 std::optional<decoded> decode_ticker_flat(std::string_view text, const context& c, ticker_book& book) {
-    slots<top_slots> top;
-    slots<data_slots> data;
-    bool data_seen = false;
-    const auto scalar = [&top, &data](std::string_view k, const json::scalar& s, bool nested) {
-        if (nested) {
-            if (const int i = data_slot_of(k); i >= 0) {
-                data.put(static_cast<std::size_t>(i), s);
-            }
-        } else if (const int i = top_slot_of(k); i >= 0) {
-            top.put(static_cast<std::size_t>(i), s);
-        }
-    };
+    ticker_fields f;
+    const auto scalar = [&f](std::string_view k, const json::scalar& s, bool in_data) { f.keep(k, s, in_data); };
     // One "data" object, as the simdjson pass takes it.
-    const auto one_data = [&data_seen](std::string_view) { return !std::exchange(data_seen, true); };
-    if (!json::flat_scan(text, scalar, one_data) || !data_seen) {
+    const auto one_data = [&f](std::string_view) { return !std::exchange(f.data_seen, true); };
+    if (!json::flat_scan(text, scalar, one_data) || !f.data_seen) {
         return std::nullopt;
     }
-    return finish(top, data, c, book);
+    return finish(f, c, book);
 }
 
 decoded apply_ticker(ticker_patch& p, std::string_view type, std::string_view name, const context& c,
