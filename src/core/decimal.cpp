@@ -5,6 +5,8 @@
 #include <limits>
 #include <stdexcept>
 
+#include "core/digits.hpp"
+
 namespace tradebot::core {
 namespace {
 
@@ -80,6 +82,27 @@ std::optional<decimal> decimal::parse(std::string_view text) noexcept {
     if (i < n && (text[i] == '+' || text[i] == '-')) {
         negative = text[i] == '-';
         ++i;
+    }
+    // The wire's plain form ("0.04518498", "74980.00000000") with at most 18 characters: at most
+    // 18 digits, so the mantissa fits a uint64 and the scale is at most 18, and the general
+    // loop below would give the same result. Anything else (exponent, second dot, longer) falls
+    // through to it.
+    if (n - i <= 18) {
+        const char* p = text.data() + i;
+        const char* end = text.data() + n;
+        std::uint64_t m = 0;
+        const std::size_t whole = digits::read(p, end, m);
+        p += whole;
+        std::size_t fraction = 0;
+        if (p != end && *p == '.') {
+            ++p;
+            fraction = digits::read(p, end, m);
+            p += fraction;
+        }
+        if (p == end && whole + fraction > 0) {
+            const auto v = static_cast<std::int64_t>(m);
+            return decimal{negative ? -v : v, static_cast<int>(fraction)};
+        }
     }
     i128 mantissa = 0;
     int significant = 0;

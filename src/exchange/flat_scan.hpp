@@ -22,31 +22,35 @@ namespace tradebot::exchange::json {
 
 namespace flat_detail {
 
+// Every step is forced inline so the whole walk keeps the cursor in registers.
+
 struct cursor {
     const char* p;
     const char* end;
 
-    void skip_ws() noexcept {
-        while (p != end && (*p == ' ' || *p == '\n' || *p == '\r' || *p == '\t')) {
+    [[gnu::always_inline]] inline void skip_ws() noexcept {
+        // One comparison for the usual case: no whitespace byte is above ' '.
+        while (p != end && static_cast<unsigned char>(*p) <= ' ' &&
+               (*p == ' ' || *p == '\n' || *p == '\r' || *p == '\t')) {
             ++p;
         }
     }
-    [[nodiscard]] bool eat(char c) noexcept {
+    [[nodiscard, gnu::always_inline]] inline bool eat(char c) noexcept {
         if (p != end && *p == c) {
             ++p;
             return true;
         }
         return false;
     }
-    [[nodiscard]] bool digit() const noexcept { return p != end && *p >= '0' && *p <= '9'; }
-    void digits() noexcept {
+    [[nodiscard, gnu::always_inline]] inline bool digit() const noexcept { return p != end && *p >= '0' && *p <= '9'; }
+    [[gnu::always_inline]] inline void digits() noexcept {
         while (digit()) {
             ++p;
         }
     }
 
     // After the opening quote; the text up to the closing one.
-    [[nodiscard]] bool string(std::string_view& out) noexcept {
+    [[nodiscard, gnu::always_inline]] inline bool string(std::string_view& out) noexcept {
         const char* begin = p;
 #if defined(__SSE2__)
         // 16 bytes at a time to the first byte that is '"', '\\', a control character or >= 0x80
@@ -84,7 +88,7 @@ struct cursor {
     }
 
     // -? (0 | [1-9][0-9]*) (.[0-9]+)? ([eE][+-]?[0-9]+)?
-    [[nodiscard]] bool number(std::string_view& out) noexcept {
+    [[nodiscard, gnu::always_inline]] inline bool number(std::string_view& out) noexcept {
         const char* begin = p;
         (void)eat('-');
         if (eat('0')) {
@@ -115,7 +119,7 @@ struct cursor {
     }
 
     // The literal `word` as a scalar of kind `k` (its text: the word, "" for null).
-    [[nodiscard]] bool literal(std::string_view word, kind k, scalar& out) noexcept {
+    [[nodiscard, gnu::always_inline]] inline bool literal(std::string_view word, kind k, scalar& out) noexcept {
         if (static_cast<std::size_t>(end - p) < word.size() || std::string_view{p, word.size()} != word) {
             return false;
         }
@@ -126,7 +130,7 @@ struct cursor {
     }
 
     // A scalar value at p (not an object or array).
-    [[nodiscard]] bool value(scalar& out) noexcept {
+    [[nodiscard, gnu::always_inline]] inline bool value(scalar& out) noexcept {
         if (p == end) {
             return false;
         }
@@ -148,59 +152,71 @@ struct cursor {
     }
 };
 
-// At '{'. `on_scalar(key, scalar, nested)` for every scalar member, in wire order;
-// `on_nested(key)` before "data" is entered (false: decline the frame).
-template <class OnScalar, class OnNested>
-bool object(cursor& c, OnScalar& on_scalar, OnNested& on_nested, bool nested) {
+}  // namespace flat_detail
+
+// True when `text` has the plain shape above; on_key(key, nested) -> json::scalar* has then been
+// asked for every scalar member, in wire order, and says where its value goes (nullptr: a member
+// nobody reads). The value is written there directly, never copied through a temporary (a copy
+// of a just-written scalar stalls on store forwarding). on_nested(key) -> bool is asked before
+// "data" is entered (false: decline the frame). A slot may be written even when the frame is
+// declined later. One loop, no recursion: the one level of nesting is a flag.
+template <class OnKey, class OnNested>
+[[nodiscard]] bool flat_scan(std::string_view text, OnKey&& on_key, OnNested&& on_nested) {
+    flat_detail::cursor c{text.data(), text.data() + text.size()};
+    c.skip_ws();
     if (!c.eat('{')) {
         return false;
     }
+    bool nested = false;
     c.skip_ws();
-    if (c.eat('}')) {
-        return true;
-    }
-    while (true) {
-        std::string_view key;
-        if (!c.eat('"') || !c.string(key)) {
-            return false;
-        }
-        c.skip_ws();
-        if (!c.eat(':')) {
-            return false;
-        }
-        c.skip_ws();
-        if (c.p != c.end && *c.p == '{') {
-            if (nested || key != "data" || !on_nested(key) || !object(c, on_scalar, on_nested, true)) {
+    if (!c.eat('}')) {
+        while (true) {
+            std::string_view key;
+            if (!c.eat('"') || !c.string(key)) {
                 return false;
             }
-        } else {
-            scalar s;
-            if (!c.value(s)) {
+            c.skip_ws();
+            if (!c.eat(':')) {
                 return false;
             }
-            on_scalar(key, s, nested);
+            c.skip_ws();
+            if (c.p != c.end && *c.p == '{') {
+                if (nested || key != "data" || !on_nested(key)) {
+                    return false;
+                }
+                ++c.p;
+                c.skip_ws();
+                if (!c.eat('}')) {
+                    nested = true;
+                    continue;  // the first member of "data"
+                }
+            } else {
+                json::scalar unused;
+                json::scalar* into = on_key(key, nested);
+                if (!c.value(into != nullptr ? *into : unused)) {
+                    return false;
+                }
+            }
+            // After a member: more members of this object, or its end (and after the end of
+            // "data", more members of the outer object, or the outer end).
+            c.skip_ws();
+            while (!c.eat(',')) {
+                if (!c.eat('}')) {
+                    return false;
+                }
+                if (!nested) {
+                    c.skip_ws();
+                    return c.p == c.end;
+                }
+                nested = false;
+                c.skip_ws();
+            }
+            c.skip_ws();
         }
-        c.skip_ws();
-        if (!c.eat(',')) {
-            return c.eat('}');
-        }
-        c.skip_ws();
-    }
-}
-
-}  // namespace flat_detail
-
-// True when `text` has the plain shape above; on_scalar has then seen every scalar member, and
-// on_nested(key) -> bool each nested object's key before its members.
-template <class OnScalar, class OnNested>
-[[nodiscard]] bool flat_scan(std::string_view text, OnScalar&& on_scalar, OnNested&& on_nested) {
-    flat_detail::cursor c{text.data(), text.data() + text.size()};
-    c.skip_ws();
-    if (!flat_detail::object(c, on_scalar, on_nested, false)) {
-        return false;
     }
     c.skip_ws();
     return c.p == c.end;
 }
+
 
 }  // namespace tradebot::exchange::json

@@ -17,6 +17,7 @@
 #include <utility>
 #include <vector>
 
+#include "core/digits.hpp"
 #include "tradebot/core/decimal.hpp"
 #include "tradebot/events/types.hpp"
 
@@ -210,6 +211,18 @@ public:
         if (s == nullptr || (s->type != kind::number && s->type != kind::string)) {
             fail(key, s == nullptr ? "missing" : "not an integer");
             return 0;
+        }
+        // Up to 18 digits cannot overflow: read them directly (from_chars is several times
+        // slower on the hot frames' timestamps); anything else goes to from_chars.
+        const std::string_view t = s->text;
+        if (!t.empty() && t.size() <= 18) {
+            const bool negative = t[0] == '-';
+            const char* first = t.data() + (negative ? 1 : 0);
+            std::uint64_t v = 0;
+            const std::size_t k = core::digits::read(first, t.data() + t.size(), v);
+            if (k > 0 && first + k == t.data() + t.size()) {
+                return negative ? -static_cast<std::int64_t>(v) : static_cast<std::int64_t>(v);
+            }
         }
         std::int64_t value = 0;
         const char* end = s->text.data() + s->text.size();

@@ -7,6 +7,8 @@
 #include <string>
 #include <string_view>
 
+#include "tradebot/core/hash.hpp"
+
 namespace tradebot::core {
 
 // An instrument in tradebot's single internal form: upper-case BASEQUOTE ("BTCUSDT").
@@ -41,6 +43,6 @@ private:
 template <>
 struct std::hash<tradebot::core::symbol> {
     std::size_t operator()(const tradebot::core::symbol& s) const noexcept {
-        return std::hash<std::string_view>{}(s.view());
+        return tradebot::core::short_hash(s.view());
     }
 };

@@ -5,8 +5,9 @@
 #include <optional>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
+
+#include <boost/unordered/unordered_flat_map.hpp>
 
 #include "tradebot/core/symbol.hpp"
 #include "tradebot/core/types.hpp"
@@ -71,13 +72,13 @@ public:
 private:
     struct string_hash {
         using is_transparent = void;
-        std::size_t operator()(std::string_view s) const noexcept { return std::hash<std::string_view>{}(s); }
+        std::size_t operator()(std::string_view s) const noexcept { return core::short_hash(s); }
     };
 
     core::exchange_id venue_;
     std::vector<symbol_entry> entries_;
-    std::unordered_map<std::string, std::size_t, string_hash, std::equal_to<>> by_venue_;
-    std::unordered_map<core::symbol, std::size_t> by_internal_;
+    boost::unordered_flat_map<std::string, std::size_t, string_hash, std::equal_to<>> by_venue_;
+    boost::unordered_flat_map<core::symbol, std::size_t, std::hash<core::symbol>> by_internal_;
 };
 
 }  // namespace tradebot::exchange

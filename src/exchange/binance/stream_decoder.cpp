@@ -269,8 +269,9 @@ decoded stream_decoder::decode(std::string_view text, time_point receive_ts) noe
     try {
         auto& s = *state_;
         const context ctx{*s.symbols, receive_ts};
-        if (auto flat = detail::decode_flat(text, ctx)) {
-            return std::move(*flat);
+        decoded out;
+        if (detail::decode_fixed(text, ctx, out) || detail::decode_flat(text, ctx, out)) {
+            return out;
         }
         s.parts.clear();
         const auto padded = json::pad(text, s.buffer);
@@ -278,8 +279,8 @@ decoded stream_decoder::decode(std::string_view text, time_point receive_ts) noe
         if (const auto e = s.parser.iterate(padded).get(doc)) {
             return malformed{simdjson::error_message(e)};
         }
-        if (auto hot = detail::decode_hot(doc, ctx)) {
-            return std::move(*hot);
+        if (detail::decode_hot(doc, ctx, out)) {
+            return out;
         }
         // The generic pass starts over (document::rewind() is not safe after every error the
         // hot pass may stop at); only the rare frame types pay the second stage 1.

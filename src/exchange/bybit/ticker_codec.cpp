@@ -40,11 +40,14 @@ struct slots {
     std::array<json::scalar, N> value;
     std::array<bool, N> set{};
 
-    void put(std::size_t i, const json::scalar& s) noexcept {
-        if (!set[i]) {  // the first occurrence wins, as in the generic pass
-            value[i] = s;
-            set[i] = true;
+    // Where member i's value goes: nowhere after its first occurrence (the first one wins, as
+    // in the generic pass).
+    json::scalar* slot(std::size_t i) noexcept {
+        if (set[i]) {
+            return nullptr;
         }
+        set[i] = true;
+        return &value[i];
     }
     [[nodiscard]] const json::scalar* get(std::size_t i) const noexcept { return set[i] ? &value[i] : nullptr; }
 };
@@ -85,15 +88,16 @@ struct ticker_fields {
     slots<data_slots> data;
     bool data_seen = false;
 
-    void keep(std::string_view k, const json::scalar& s, bool in_data) noexcept {
+    json::scalar* slot(std::string_view k, bool in_data) noexcept {
         const int i = in_data ? data_slot_of(k) : top_slot_of(k);
         if (i < 0) {
-            return;
+            return nullptr;
         }
-        if (in_data) {
-            data.put(static_cast<std::size_t>(i), s);
-        } else {
-            top.put(static_cast<std::size_t>(i), s);
+        return in_data ? data.slot(static_cast<std::size_t>(i)) : top.slot(static_cast<std::size_t>(i));
+    }
+    void keep(std::string_view k, const json::scalar& s, bool in_data) noexcept {
+        if (auto* into = slot(k, in_data)) {
+            *into = s;
         }
     }
 };
@@ -203,10 +207,10 @@ std::optional<decoded> decode_ticker_hot(od::document& doc, const context& c, ti
 
 std::optional<decoded> decode_ticker_flat(std::string_view text, const context& c, ticker_book& book) {
     ticker_fields f;
-    const auto scalar = [&f](std::string_view k, const json::scalar& s, bool in_data) { f.keep(k, s, in_data); };
+    const auto into = [&f](std::string_view k, bool in_data) { return f.slot(k, in_data); };
     // One "data" object, as the simdjson pass takes it.
     const auto one_data = [&f](std::string_view) { return !std::exchange(f.data_seen, true); };
-    if (!json::flat_scan(text, scalar, one_data) || !f.data_seen) {
+    if (!json::flat_scan(text, into, one_data) || !f.data_seen) {
         return std::nullopt;
     }
     return finish(f, c, book);

@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 
 #include <random>
+#include <string>
+#include <string_view>
 #include <unordered_set>
 
 using tradebot::core::decimal;
@@ -123,5 +125,38 @@ TEST(decimal, property_step_rounding_brackets_value) {
         const decimal near = value.nearest_step(step);
         ASSERT_TRUE(near == lo || near == hi);
         ASSERT_LE((near - value).abs(), (value - (near == lo ? hi : lo)).abs());
+    }
+}
+
+// Property: the short plain-form path agrees with the general one. "e0" changes no value but
+// sends the same text through the general loop, so both must give the same mantissa and scale
+// (or both refuse).
+TEST(decimal, short_plain_path_matches_general_path) {
+    std::mt19937_64 rng{20261127};
+    const std::string_view alphabet = "0123456789012345678901234567890123456789.-+ x";  // no exponent: "e0" is added
+    std::size_t accepted = 0;
+    for (int i = 0; i < 300'000; ++i) {
+        std::string text;
+        const auto len = rng() % 21;
+        for (std::size_t k = 0; k < len; ++k) {
+            text.push_back(alphabet[rng() % alphabet.size()]);
+        }
+        const auto fast = decimal::parse(text);
+        const auto general = decimal::parse(text + "e0");
+        ASSERT_EQ(fast.has_value(), general.has_value()) << text;
+        if (fast) {
+            ++accepted;
+            ASSERT_EQ(fast->mantissa(), general->mantissa()) << text;
+            ASSERT_EQ(fast->scale(), general->scale()) << text;
+        }
+    }
+    EXPECT_GT(accepted, 1000U);  // the property saw real numbers, not only junk
+    for (const char* edge : {"999999999999999999", "-999999999999999999", "0.00000000000000001", "-0", "-0.00",
+                             "000000000000000001", ".5", "5.", "+7", "-.5"}) {
+        const auto fast = decimal::parse(edge);
+        const auto general = decimal::parse(std::string{edge} + "e0");
+        ASSERT_TRUE(fast && general) << edge;
+        EXPECT_EQ(fast->mantissa(), general->mantissa()) << edge;
+        EXPECT_EQ(fast->scale(), general->scale()) << edge;
     }
 }

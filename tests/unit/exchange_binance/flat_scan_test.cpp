@@ -1,6 +1,7 @@
-// The byte-level fast path (json::flat_scan, detail::decode_flat) against the simdjson path it
-// stands in front of: on every frame it accepts it must decode exactly what the simdjson hot pass
-// decodes, and whatever it is unsure of it must leave to it. Checked over the recorded shapes and
+// The byte-level fast paths (json::fixed_scan with detail::decode_fixed, json::flat_scan with
+// detail::decode_flat) against the simdjson path they stand in front of: on every frame one
+// accepts it must decode exactly what the simdjson hot pass decodes, and whatever it is unsure of
+// it must leave to the next. Checked over the recorded shapes and
 // thousands of one-byte mutations of them (deletions, insertions, replacements, truncations).
 
 #include "exchange/flat_scan.hpp"
@@ -68,13 +69,27 @@ protected:
         if (parser.iterate(padded).get(doc)) {
             return std::nullopt;
         }
-        return detail::decode_hot(doc, detail::context{symbols, rx});
+        decoded out;
+        if (!detail::decode_hot(doc, detail::context{symbols, rx}, out)) {
+            return std::nullopt;
+        }
+        return out;
     }
 
-    // The fast path may decline anything; what it takes it must take exactly as the slow one.
+    using path = bool (*)(std::string_view, const detail::context&, decoded&);
+
+    std::optional<decoded> run(path fast_path, std::string_view text) {
+        decoded out;
+        if (!fast_path(text, detail::context{symbols, rx}, out)) {
+            return std::nullopt;
+        }
+        return out;
+    }
+
+    // A fast path may decline anything; what it takes it must take exactly as the slow one.
     // Returns whether it took the frame.
-    bool agrees(const std::string& text) {
-        const auto fast = detail::decode_flat(text, detail::context{symbols, rx});
+    bool agrees(const std::string& text, path fast_path = &detail::decode_flat) {
+        const auto fast = run(fast_path, text);
         if (fast) {
             EXPECT_EQ(summary(fast), summary(slow(text))) << text;
         }
@@ -109,7 +124,7 @@ TEST_F(flat_scan_test, takes_the_hot_frames_and_decodes_them_as_the_simdjson_pat
     EXPECT_TRUE(agrees(frames[6]));   // first occurrence wins, number price is malformed on both
     EXPECT_TRUE(agrees(frames[7]));
     EXPECT_FALSE(agrees(frames[8]));  // not a hot event: nullopt on both, then the generic pass
-    const auto mark = detail::decode_flat(frames[1], detail::context{symbols, rx});
+    const auto mark = run(&detail::decode_flat, frames[1]);
     ASSERT_TRUE(mark);
     EXPECT_EQ(summary(mark), "mark BTCUSDT 11794.15000000 11784.62659091 1562305380000000000");
 }
@@ -129,7 +144,7 @@ TEST_F(flat_scan_test, declines_escapes_non_ascii_nesting_and_trailing_bytes) {
              R"([{"e":"markPriceUpdate"}])",
          }) {
         EXPECT_FALSE(json::flat_scan(
-            text, [](std::string_view, const json::scalar&, bool) {}, [](std::string_view) { return true; }
+            text, [](std::string_view, bool) -> json::scalar* { return nullptr; }, [](std::string_view) { return true; }
         )) << text;
     }
 }
@@ -140,6 +155,44 @@ TEST_F(flat_scan_test, every_one_byte_mutation_is_declined_or_decoded_alike) {
         test::count_taken_mutations(frames, alphabet, [this](const std::string& text) { return agrees(text); });
     // Both outcomes are exercised: many mutants still decode, many are left to simdjson.
     EXPECT_GT(taken, tried / 20);
+    EXPECT_LT(taken, tried);
+}
+
+TEST_F(flat_scan_test, the_venue_layouts_take_exactly_the_frames_laid_out_as_sent) {
+    // The reference's layouts, with and without the combined stream's wrapper, with and without
+    // markPrice's "ap" (tradebot-sim sends it).
+    EXPECT_TRUE(agrees(frames[0], &detail::decode_fixed));
+    EXPECT_TRUE(agrees(frames[1], &detail::decode_fixed));
+    EXPECT_TRUE(agrees(frames[3], &detail::decode_fixed));
+    EXPECT_TRUE(agrees(frames[4], &detail::decode_fixed));
+    EXPECT_TRUE(agrees(
+        R"({"stream":"btcusdt@markPrice@1s","data":{"e":"markPriceUpdate","E":1767225600000,"s":"BTCUSDT","p":"0.04518498","ap":"0.04518428","i":"0.04518728","P":"0.04518718","r":"-0.00017232","T":1767254400000}})",
+        &detail::decode_fixed
+    ));
+    EXPECT_TRUE(agrees(
+        R"({"e":"bookTicker","u":1,"E":2,"T":3,"s":"ETHUSDT","b":"1","B":"2","a":"3","A":"4"})", &detail::decode_fixed
+    ));  // unknown symbol: reported the same way
+    // Anything else is left to flat_scan, which takes these.
+    for (const std::string& text : {
+             std::string{frames[2]},  // another member order
+             std::string{R"({"e":"bookTicker","u":400900217,"E":1568014460893,"T":1568014460891,"s":"BNBUSDT","b":"25.35","B":"31.2","a":"25.36","A":"40.6","x":1})"},
+             std::string{R"({"e":"bookTicker", "u":400900217,"E":1568014460893,"T":1568014460891,"s":"BNBUSDT","b":"25.35","B":"31.2","a":"25.36","A":"40.6"})"},
+             std::string{R"({"e":"bookTicker","u":400900217,"E":1568014460893,"T":1568014460891,"s":"BNBUSDT","b":"25.35","B":"31.2","a":"25.36","A":"4e1"})"},
+             std::string{R"({"e":"bookTicker","u":4009002170000000001,"E":1568014460893,"T":1568014460891,"s":"BNBUSDT","b":"25.35","B":"31.2","a":"25.36","A":"40.6"})"},
+             std::string{R"({"e":"bookTicker","u":400900217,"E":1568014460893,"T":1568014460891,"s":"BNBUSDT","b":"25.35","B":"31.2","a":"25.36","A":"0.0000000000000000001"})"},
+             std::string{R"({"e":"markPriceUpdate","E":1562305380000,"s":"BTCUSDT","p":"11794.15","i":"","P":"1","r":"0","T":1})"},
+         }) {
+        EXPECT_FALSE(agrees(text, &detail::decode_fixed)) << text;
+        EXPECT_TRUE(agrees(text)) << text;
+    }
+}
+
+TEST_F(flat_scan_test, every_one_byte_mutation_of_a_venue_layout_is_declined_or_decoded_alike) {
+    const std::string alphabet = std::string{" \t\"\\{}[]:,-+.0123456789eEtrufalsn"} + "\x80\x01x";
+    const auto [tried, taken] = test::count_taken_mutations(frames, alphabet, [this](const std::string& text) {
+        return agrees(text, &detail::decode_fixed);
+    });
+    EXPECT_GT(taken, tried / 50);
     EXPECT_LT(taken, tried);
 }
 

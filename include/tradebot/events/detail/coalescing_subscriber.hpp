@@ -3,9 +3,10 @@
 #include <memory>
 #include <mutex>
 #include <type_traits>
-#include <unordered_map>
 #include <utility>
 #include <vector>
+
+#include <boost/unordered/unordered_flat_map.hpp>
 
 #include "tradebot/events/detail/subscriber.hpp"
 
@@ -44,9 +45,15 @@ private:
         {
             const std::lock_guard lock{this->mutex_};
             batch.swap(pending_);
-            slot_of_.clear();
+            pending_.swap(spare_);  // the next values go into the last batch's storage
+            slot_of_.clear();       // keeps its buckets: no allocation per key and drain
         }
         this->deliver_all(batch);
+        batch.clear();
+        {
+            const std::lock_guard lock{this->mutex_};
+            spare_.swap(batch);
+        }
         this->finish_drain(self);
     }
 
@@ -62,7 +69,8 @@ private:
     KeyFn key_;
     // Values in the order their key first became pending; slot_of_ maps a key to its index.
     std::vector<T> pending_;
-    std::unordered_map<key_type, std::size_t> slot_of_;
+    std::vector<T> spare_;  // an empty vector with the capacity of an earlier batch
+    boost::unordered_flat_map<key_type, std::size_t, std::hash<key_type>> slot_of_;
 };
 
 }  // namespace tradebot::events::detail

@@ -1,8 +1,10 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
-#include <unordered_map>
+
+#include <boost/unordered/unordered_flat_map.hpp>
 
 #include "tradebot/core/decimal.hpp"
 #include "tradebot/core/symbol.hpp"
@@ -56,6 +58,7 @@ struct ticker_patch {
 // land on the old state.
 class ticker_book {
 public:
+    // The references and pointers returned stay valid until the next apply, erase or clear.
     // Replaces the symbol's state with exactly what the snapshot carried.
     const ticker& apply_snapshot(const ticker_patch& p);
     // nullptr when there is no snapshot for the symbol.
@@ -67,7 +70,7 @@ public:
     [[nodiscard]] std::size_t size() const noexcept { return state_.size(); }
 
 private:
-    std::unordered_map<core::symbol, ticker> state_;
+    boost::unordered_flat_map<core::symbol, ticker, std::hash<core::symbol>> state_;
 };
 
 }  // namespace tradebot::exchange::bybit
