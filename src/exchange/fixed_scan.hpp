@@ -25,7 +25,8 @@ public:
     explicit fixed_scan(std::string_view text) noexcept : c_{text.data(), text.data() + text.size()} {}
 
     // The literal bytes `s`.
-    [[nodiscard]] bool lit(std::string_view s) noexcept {
+    // Inline so that each literal's length is a constant and the comparison needs no memcmp call.
+    [[nodiscard, gnu::always_inline]] inline bool lit(std::string_view s) noexcept {
         if (static_cast<std::size_t>(c_.end - c_.p) < s.size() || std::memcmp(c_.p, s.data(), s.size()) != 0) {
             return false;
         }
@@ -34,7 +35,7 @@ public:
     }
 
     // A string's text and its closing quote (the opening one is part of the literal before).
-    [[nodiscard]] bool str(std::string_view& out) noexcept { return c_.string(out); }
+    [[nodiscard, gnu::always_inline]] inline bool str(std::string_view& out) noexcept { return c_.string(out); }
 
     // A non-negative JSON integer of at most 18 digits.
     [[nodiscard]] bool uint(std::uint64_t& out) noexcept {

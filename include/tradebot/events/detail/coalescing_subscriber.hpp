@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include <mutex>
 #include <type_traits>
@@ -34,7 +35,7 @@ public:
             this->metrics_.queue_depth->Increment();
         } else {
             pending_[it->second] = value;
-            this->metrics_.coalesced->Increment();
+            ++coalesced_;  // counted into the metric once per drain: one atomic add, not one per value
         }
         return this->claim_drain();
     }
@@ -42,11 +43,16 @@ public:
 private:
     void drain(const std::shared_ptr<subscriber_core>& self) override {
         std::vector<T> batch;
+        std::uint64_t coalesced = 0;
         {
             const std::lock_guard lock{this->mutex_};
             batch.swap(pending_);
             pending_.swap(spare_);  // the next values go into the last batch's storage
             slot_of_.clear();       // keeps its buckets: no allocation per key and drain
+            coalesced = std::exchange(coalesced_, 0);
+        }
+        if (coalesced != 0) {
+            this->metrics_.coalesced->Increment(static_cast<double>(coalesced));
         }
         this->deliver_all(batch);
         batch.clear();
@@ -63,6 +69,9 @@ private:
         const std::size_t n = pending_.size();
         pending_.clear();
         slot_of_.clear();
+        if (const auto coalesced = std::exchange(coalesced_, 0); coalesced != 0) {
+            this->metrics_.coalesced->Increment(static_cast<double>(coalesced));
+        }
         return n;
     }
 
@@ -71,6 +80,7 @@ private:
     std::vector<T> pending_;
     std::vector<T> spare_;  // an empty vector with the capacity of an earlier batch
     boost::unordered_flat_map<key_type, std::size_t, std::hash<key_type>> slot_of_;
+    std::uint64_t coalesced_ = 0;  // values replaced since the last drain
 };
 
 }  // namespace tradebot::events::detail
