@@ -138,6 +138,10 @@ def rss(pid, seconds, out_json):
         json.dump(samples, fh)
 
 
+# Seconds from a signal's commit to the driver's first look for its position (E2E_FIRST_LOOK_MS).
+FIRST_LOOK_S = float(os.environ.get("E2E_FIRST_LOOK_MS", "10")) / 1e3
+
+
 class psql:
     """One long-lived psql session: each query's answer ends at a sentinel line."""
 
@@ -179,6 +183,11 @@ def sim_arrivals():
 def signals(n, first, out_json):
     db = psql(os.environ["PG_URL"])
     db.query("SET search_path = trading_bot")
+    # The row is measured from its commit timestamp, which PostgreSQL takes before the commit's
+    # WAL flush; with synchronous_commit on, nobody (the daemon neither) can see the row until
+    # that flush is done, so the producer's fsync would be counted as the daemon's time.
+    # E2E_SIGNAL_SYNC_COMMIT=on shows that variant.
+    db.query(f"SET synchronous_commit = {os.environ.get('E2E_SIGNAL_SYNC_COMMIT', 'off')}")
     samples, failed, xids = [], [], {}
     for k in range(n):
         s = sym(first + k)
@@ -191,6 +200,9 @@ def signals(n, first, out_json):
         sid = int(sid)
         xids[sid] = xid
         t_commit = time.perf_counter()
+        # The first look waits FIRST_LOOK_S: a query of ours while the daemon's statement runs
+        # competes with it for PostgreSQL and the two cores, and so slows the path it measures.
+        time.sleep(FIRST_LOOK_S)
         while True:
             got = db.query(f"SELECT (SELECT count(*) FROM positions WHERE signal_id = {sid}), "
                            f"(SELECT status FROM signals WHERE id = {sid})")[0].split("|")
