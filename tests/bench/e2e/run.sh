@@ -8,7 +8,9 @@
 # Needs tradebot and tradebot-sim built in BUILD_DIR, PostgreSQL 15, python3, psql, curl. ~6 minutes.
 # Environment: E2E_POSITIONS (200), E2E_SYMBOLS (500), E2E_SIGNALS (250), E2E_POLL_SIGNALS (50),
 #              E2E_RSS_SECONDS (150), E2E_REQUESTS_PER_SECOND (unset: the shipped client rate limits),
-#              E2E_COLD_ONLY (set: stop after the two cold starts, ~1 minute), E2E_PG_FSYNC (on).
+#              E2E_COLD_ONLY (set: stop after the two cold starts, ~1 minute), E2E_PG_FSYNC (on),
+#              E2E_SIGNAL_SYNC_COMMIT (off: the inserting transaction's synchronous_commit),
+#              E2E_FIRST_LOOK_MS (10: from a signal's commit to the driver's first query for it).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../../.." && pwd)
 build=$1
@@ -130,3 +132,4 @@ stop_bot
 echo "poll_interval_ms=${TRADEBOT_DATABASE_POLL_INTERVAL_MS:-1000}" >"$out/e2e.env"
 echo "requests_per_second=${E2E_REQUESTS_PER_SECOND:-shipped}" >>"$out/e2e.env"
 echo "positions=$positions symbols=$symbols signals=$nsignals poll_signals=$npoll rss_seconds=$rss_seconds pg_fsync=${E2E_PG_FSYNC:-on}" >>"$out/e2e.env"
+echo "signal_sync_commit=${E2E_SIGNAL_SYNC_COMMIT:-off} first_look_ms=${E2E_FIRST_LOOK_MS:-10}" >>"$out/e2e.env"
