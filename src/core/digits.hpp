@@ -4,9 +4,9 @@
 // SWAR method simdjson and fast_float use) instead of one multiply-add per digit, whose chain of
 // dependent multiplications was most of a price's parse time.
 
+#include <bit>
 #include <cstddef>
 #include <cstdint>
-#include <bit>
 #include <cstring>
 
 namespace tradebot::core::digits {

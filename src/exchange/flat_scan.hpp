@@ -23,7 +23,6 @@ namespace tradebot::exchange::json {
 namespace flat_detail {
 
 // Every step is forced inline so the whole walk keeps the cursor in registers.
-
 struct cursor {
     const char* p;
     const char* end;

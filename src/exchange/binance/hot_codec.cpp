@@ -97,6 +97,21 @@ bool scan(od::object obj, hot_fields& h, bool in_wrapper) {
     return true;
 }
 
+// The symbol the venue calls `name`; nullptr once `out` holds why there is none: a field `x`
+// could not read, or a name not in the venue's instrument list.
+const symbol_entry* resolve(const json::extractor& x, std::string_view event, std::string_view name,
+                            const context& c, decoded& out) {
+    if (!x.ok()) {
+        out = malformed{std::string{event} + ": " + x.error()};
+        return nullptr;
+    }
+    const auto* entry = c.symbols.find_venue(name);
+    if (entry == nullptr) {
+        out = unknown_symbol{std::string{name}, std::string{event}};
+    }
+    return entry;
+}
+
 // Both write the event in place: the decoded variant is 500 bytes, the events a fifth of that.
 void mark_price(const hot_fields& h, const context& c, decoded& out) {
     json::extractor x;
@@ -107,16 +122,9 @@ void mark_price(const hot_fields& h, const context& c, decoded& out) {
     m.index_price = x.opt_dec("i", h.get(i_index));
     m.exchange_ts = json::from_ms(x.int64("E", h.get(E_time)));
     m.receive_ts = c.receive_ts;
-    if (!x.ok()) {
-        out = malformed{"markPriceUpdate: " + x.error()};
-        return;
+    if (const auto* entry = resolve(x, "markPriceUpdate", name, c, out)) {
+        m.symbol = entry->internal;
     }
-    const auto* entry = c.symbols.find_venue(name);
-    if (entry == nullptr) {
-        out = unknown_symbol{std::string{name}, "markPriceUpdate"};
-        return;
-    }
-    m.symbol = entry->internal;
 }
 
 void book_ticker_of(const hot_fields& h, const context& c, decoded& out) {
@@ -131,16 +139,9 @@ void book_ticker_of(const hot_fields& h, const context& c, decoded& out) {
     t.exchange_ts = json::from_ms(x.int64("E", h.get(E_time)));
     t.transaction_ts = json::from_ms(x.opt_int64("T", h.get(T_time)).value_or(0));
     t.receive_ts = c.receive_ts;
-    if (!x.ok()) {
-        out = malformed{"bookTicker: " + x.error()};
-        return;
+    if (const auto* entry = resolve(x, "bookTicker", name, c, out)) {
+        t.symbol = entry->internal;
     }
-    const auto* entry = c.symbols.find_venue(name);
-    if (entry == nullptr) {
-        out = unknown_symbol{std::string{name}, "bookTicker"};
-        return;
-    }
-    t.symbol = entry->internal;
 }
 
 bool dispatch(const hot_fields& h, const context& c, decoded& out) {
@@ -188,9 +189,8 @@ bool fixed_mark_price(std::string_view text, const context& c, decoded& out) {
         !f.uint(next_funding_ms) || !close_event(f, wrapped)) {
         return false;
     }
-    const auto* entry = c.symbols.find_venue(name);
+    const auto* entry = resolve(json::extractor{}, "markPriceUpdate", name, c, out);
     if (entry == nullptr) {
-        out = unknown_symbol{std::string{name}, "markPriceUpdate"};
         return true;
     }
     out = events::mark_price{core::exchange_id::binance, entry->internal, price, index,
@@ -216,9 +216,8 @@ bool fixed_book_ticker(std::string_view text, const context& c, decoded& out) {
         !f.dec(ask_quantity) || !close_event(f, wrapped)) {
         return false;
     }
-    const auto* entry = c.symbols.find_venue(name);
+    const auto* entry = resolve(json::extractor{}, "bookTicker", name, c, out);
     if (entry == nullptr) {
-        out = unknown_symbol{std::string{name}, "bookTicker"};
         return true;
     }
     out = book_ticker{entry->internal,
