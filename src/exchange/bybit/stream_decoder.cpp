@@ -156,7 +156,9 @@ decoded decode_ticker(const frame& f, const context& c, ticker_book& book, std::
     if (!top.ok() || !x.ok()) {
         return malformed{"tickers: " + (top.ok() ? x.error() : top.error())};
     }
-    return detail::apply_ticker(p, type, name, c, book, topic);
+    decoded out;
+    detail::apply_ticker(p, type, name, c, book, topic, out);
+    return out;
 }
 
 decoded decode_book_top(const frame& f, const context& c, std::string_view topic) {
@@ -299,8 +301,9 @@ decoded stream_decoder::decode(std::string_view text, time_point receive_ts) noe
     try {
         auto& s = *state_;
         const context ctx{*s.symbols, receive_ts};
-        if (auto flat = detail::decode_ticker_flat(text, ctx, s.book)) {
-            return std::move(*flat);
+        decoded out;
+        if (detail::decode_ticker_fixed(text, ctx, s.book, out) || detail::decode_ticker_flat(text, ctx, s.book, out)) {
+            return out;
         }
         s.parts.clear();
         const auto padded = json::pad(text, s.buffer);
@@ -308,8 +311,8 @@ decoded stream_decoder::decode(std::string_view text, time_point receive_ts) noe
         if (const auto e = s.parser.iterate(padded).get(doc)) {
             return malformed{simdjson::error_message(e)};
         }
-        if (auto hot = detail::decode_ticker_hot(doc, ctx, s.book)) {
-            return std::move(*hot);
+        if (detail::decode_ticker_hot(doc, ctx, s.book, out)) {
+            return out;
         }
         // The generic pass starts over (document::rewind() is not safe after every error the
         // hot pass may stop at); only the rare frame types pay the second stage 1.

@@ -6,6 +6,7 @@
 #include <string>
 #include <utility>
 
+#include "exchange/fixed_scan.hpp"
 #include "exchange/flat_scan.hpp"
 
 namespace tradebot::exchange::bybit::detail {
@@ -140,14 +141,15 @@ bool scan(od::object obj, OnScalar&& on_scalar, OnNested&& on_nested) {
     return true;
 }
 
-// The ticker from its collected members; nullopt (before touching `book`) for another topic.
-std::optional<decoded> finish(const ticker_fields& f, const context& c, ticker_book& book) {
+// The ticker from its collected members into `out`; false (before touching `book` or `out`) for
+// another topic.
+bool finish(const ticker_fields& f, const context& c, ticker_book& book, decoded& out) {
     const auto& top = f.top;
     const auto& data = f.data;
     const auto* topic_field = top.get(topic_slot);
     if (topic_field == nullptr || topic_field->type != json::kind::string ||
         topic_field->text.substr(0, 8) != "tickers.") {
-        return std::nullopt;
+        return false;
     }
     const std::string_view topic = topic_field->text;
     json::extractor t;
@@ -161,11 +163,15 @@ std::optional<decoded> finish(const ticker_fields& f, const context& c, ticker_b
     }
     ticker_patch p;
     for (std::size_t i = 0; i < dec_fields.size(); ++i) {
+        // absent or null: untouched; "": no value; else the value
         const auto* s = data.get(i);
-        // absent or null: untouched; "": no value; else the value (one lookup, one parse)
-        const auto v = x.opt_dec(dec_fields[i].key, s);
         if (json::extractor::has(s)) {
-            p.*(dec_fields[i].member) = v;
+            auto& field = p.*(dec_fields[i].member);
+            if (s->type == json::kind::string && s->text.empty()) {
+                field.emplace(std::nullopt);
+            } else {
+                field.emplace(x.dec(dec_fields[i].key, s));
+            }
         }
     }
     if (const auto* s = data.get(next_funding_slot); json::extractor::has(s)) {
@@ -174,17 +180,86 @@ std::optional<decoded> finish(const ticker_fields& f, const context& c, ticker_b
     p.cross_seq = static_cast<std::uint64_t>(cs);
     p.exchange_ts = ts;
     if (!t.ok() || !x.ok()) {
-        return malformed{"tickers: " + (t.ok() ? x.error() : t.error())};
+        out = malformed{"tickers: " + (t.ok() ? x.error() : t.error())};
+        return true;
     }
-    return apply_ticker(p, type, name, c, book, topic);
+    apply_ticker(p, type, name, c, book, topic, out);
+    return true;
 }
 
 }  // namespace
 
-std::optional<decoded> decode_ticker_hot(od::document& doc, const context& c, ticker_book& book) {
+bool decode_ticker_fixed(std::string_view text, const context& c, ticker_book& book, decoded& out) {
+    json::fixed_scan f{text};
+    std::string_view topic;
+    std::string_view type;
+    if (!f.lit(R"({"topic":")") || !f.str(topic) || topic.substr(0, 8) != "tickers." || !f.lit(R"(,"type":")") ||
+        !f.str(type) || !f.lit(R"(,"data":{)")) {
+        return false;
+    }
+    ticker_patch p;
+    std::string_view name;
+    std::array<bool, data_slots> seen{};
+    if (!f.lit("}")) {
+        do {
+            std::string_view key;
+            if (!f.lit("\"") || !f.str(key) || !f.lit(R"(:")")) {
+                return false;  // every member this layout takes is a string
+            }
+            const int i = data_slot_of(key);
+            if (i < 0) {
+                std::string_view unused;  // a member nobody reads (tickDirection, prevPrice1h, ...)
+                if (!f.str(unused)) {
+                    return false;
+                }
+                continue;
+            }
+            const auto slot = static_cast<std::size_t>(i);
+            if (std::exchange(seen[slot], true)) {
+                return false;  // a repeated member: the first one wins, on the general path
+            }
+            if (slot == symbol_slot) {
+                if (!f.str(name)) {
+                    return false;
+                }
+            } else if (slot == next_funding_slot) {
+                std::uint64_t ms = 0;
+                if (!f.uint(ms) || !f.lit("\"")) {
+                    return false;
+                }
+                p.next_funding_time_ms.emplace(static_cast<std::int64_t>(ms));
+            } else if (f.lit("\"")) {
+                (p.*(dec_fields[slot].member)).emplace(std::nullopt);  // "": no value
+            } else {
+                core::decimal d;
+                if (!f.dec(d)) {
+                    return false;
+                }
+                (p.*(dec_fields[slot].member)).emplace(d);
+            }
+        } while (f.lit(","));
+        if (!f.lit("}")) {
+            return false;
+        }
+    }
+    std::uint64_t cs = 0;
+    std::uint64_t ts = 0;
+    if (!f.lit(R"(,"cs":)") || !f.uint(cs) || !f.lit(R"(,"ts":)") || !f.uint(ts) || !f.lit("}") || !f.at_end()) {
+        return false;
+    }
+    if (name.empty()) {
+        name = topic.substr(8);
+    }
+    p.cross_seq = cs;
+    p.exchange_ts = json::from_ms(static_cast<std::int64_t>(ts));
+    apply_ticker(p, type, name, c, book, topic, out);
+    return true;
+}
+
+bool decode_ticker_hot(od::document& doc, const context& c, ticker_book& book, decoded& out) {
     od::object root;
     if (doc.get_object().get(root)) {
-        return std::nullopt;
+        return false;
     }
     ticker_fields f;
     const bool scanned = scan(
@@ -199,49 +274,48 @@ std::optional<decoded> decode_ticker_hot(od::document& doc, const context& c, ti
                 obj, [&f](std::string_view k, const json::scalar& s) { f.keep(k, s, true); },
                 [](key_value&) { return false; });
         });
-    if (!scanned || !f.data_seen || !json::at_end(doc)) {
-        return std::nullopt;
-    }
-    return finish(f, c, book);
+    return scanned && f.data_seen && json::at_end(doc) && finish(f, c, book, out);
 }
 
-std::optional<decoded> decode_ticker_flat(std::string_view text, const context& c, ticker_book& book) {
+bool decode_ticker_flat(std::string_view text, const context& c, ticker_book& book, decoded& out) {
     ticker_fields f;
     const auto into = [&f](std::string_view k, bool in_data) { return f.slot(k, in_data); };
     // One "data" object, as the simdjson pass takes it.
     const auto one_data = [&f](std::string_view) { return !std::exchange(f.data_seen, true); };
-    if (!json::flat_scan(text, into, one_data) || !f.data_seen) {
-        return std::nullopt;
-    }
-    return finish(f, c, book);
+    return json::flat_scan(text, into, one_data) && f.data_seen && finish(f, c, book, out);
 }
 
-decoded apply_ticker(ticker_patch& p, std::string_view type, std::string_view name, const context& c,
-                     ticker_book& book, std::string_view topic) {
-    const auto sym = c.symbols.to_internal(name);
-    if (!sym) {
-        return unknown_symbol{std::string{name}, std::string{topic}};
+void apply_ticker(ticker_patch& p, std::string_view type, std::string_view name, const context& c, ticker_book& book,
+                  std::string_view topic, decoded& out) {
+    const auto* entry = c.symbols.find_venue(name);
+    if (entry == nullptr) {
+        out = unknown_symbol{std::string{name}, std::string{topic}};
+        return;
     }
-    p.symbol = *sym;
-    ticker_update out;
-    out.receive_ts = c.receive_ts;
+    p.symbol = entry->internal;
+    const ticker* merged = nullptr;
+    bool snapshot = false;
     if (type == "snapshot") {
-        out.snapshot = true;
-        out.state = book.apply_snapshot(p);
+        snapshot = true;
+        merged = &book.apply_snapshot(p);
     } else if (type == "delta") {
-        const auto* merged = book.apply_delta(p);
+        merged = book.apply_delta(p);
         if (merged == nullptr) {
-            return delta_without_snapshot{*sym, std::string{topic}};
+            out = delta_without_snapshot{p.symbol, std::string{topic}};
+            return;
         }
-        out.state = *merged;
     } else {
-        return malformed{"tickers: unknown type '" + std::string{type} + "'"};
+        out = malformed{"tickers: unknown type '" + std::string{type} + "'"};
+        return;
     }
-    if ((p.mark_price || p.index_price) && out.state.mark_price) {
-        out.mark = events::mark_price{core::exchange_id::bybit, *sym, *out.state.mark_price, out.state.index_price,
-                                      p.exchange_ts, c.receive_ts};
+    auto& u = out.emplace<ticker_update>();
+    u.receive_ts = c.receive_ts;
+    u.snapshot = snapshot;
+    u.state = *merged;
+    if ((p.mark_price || p.index_price) && u.state.mark_price) {
+        u.mark = events::mark_price{core::exchange_id::bybit, p.symbol, *u.state.mark_price, u.state.index_price,
+                                    p.exchange_ts, c.receive_ts};
     }
-    return out;
 }
 
 }  // namespace tradebot::exchange::bybit::detail

@@ -1,5 +1,5 @@
-// The byte-level fast path for tickers (detail::decode_ticker_flat) against the simdjson hot pass
-// it stands in front of: what it accepts it decodes exactly alike, including what it does to the
+// The byte-level fast paths for tickers (detail::decode_ticker_fixed, detail::decode_ticker_flat)
+// against the simdjson hot pass they stand in front of: what it accepts it decodes exactly alike, including what it does to the
 // ticker book (snapshot, delta, delta without snapshot); the rest it leaves alone. Checked over the
 // recorded shapes and thousands of one-byte mutations of them.
 
@@ -83,11 +83,25 @@ protected:
         symbols.add_instrument("BTCUSDT", "BTC", "USDT");
         symbols.add_instrument("ETHUSDT", "ETH", "USDT");
         // Both books start from the same snapshot, so a delta has something to merge into.
-        EXPECT_EQ(summary(flat(snapshot)), summary(slow(snapshot)));
+        const auto expected = summary(slow(snapshot));
+        EXPECT_EQ(summary(flat(snapshot)), expected);
+        EXPECT_EQ(summary(fixed(snapshot)), expected);
+    }
+
+    std::optional<decoded> fixed(std::string_view text) {
+        decoded out;
+        if (!detail::decode_ticker_fixed(text, detail::context{symbols, rx}, fixed_book, out)) {
+            return std::nullopt;
+        }
+        return out;
     }
 
     std::optional<decoded> flat(std::string_view text) {
-        return detail::decode_ticker_flat(text, detail::context{symbols, rx}, flat_book);
+        decoded out;
+        if (!detail::decode_ticker_flat(text, detail::context{symbols, rx}, flat_book, out)) {
+            return std::nullopt;
+        }
+        return out;
     }
     std::optional<decoded> slow(std::string_view text) {
         const auto padded = json::pad(text, buffer);
@@ -95,7 +109,11 @@ protected:
         if (parser.iterate(padded).get(doc)) {
             return std::nullopt;
         }
-        return detail::decode_ticker_hot(doc, detail::context{symbols, rx}, slow_book);
+        decoded out;
+        if (!detail::decode_ticker_hot(doc, detail::context{symbols, rx}, slow_book, out)) {
+            return std::nullopt;
+        }
+        return out;
     }
 
     // The fast path may decline anything; what it takes it must take as the slow one does.
@@ -107,10 +125,20 @@ protected:
         EXPECT_EQ(summary(fast), summary(slow(text))) << text;
         return true;
     }
+    // The same for the venue's layout; its own book, primed with the same snapshot.
+    bool agrees_fixed(const std::string& text) {
+        const auto fast = fixed(text);
+        if (!fast) {
+            return false;
+        }
+        EXPECT_EQ(summary(fast), summary(slow(text))) << text;
+        return true;
+    }
 
     symbol_map symbols{core::exchange_id::bybit};
     ticker_book flat_book;
     ticker_book slow_book;
+    ticker_book fixed_book;
     json::od::parser parser;
     std::string buffer;
 };
@@ -136,6 +164,34 @@ TEST_F(flat_ticker_test, every_one_byte_mutation_is_declined_or_decoded_alike) {
     const auto [tried, taken] =
         test::count_taken_mutations(frames, alphabet, [this](const std::string& text) { return agrees(text); });
     EXPECT_GT(taken, tried / 20);
+    EXPECT_LT(taken, tried);
+}
+
+TEST_F(flat_ticker_test, the_venue_layout_takes_plain_ticker_frames_and_leaves_the_rest) {
+    EXPECT_TRUE(agrees_fixed(frames[1]));  // a delta with an emptied field
+    EXPECT_TRUE(agrees_fixed(
+        R"({"topic":"tickers.ETHUSDT","type":"delta","data":{"markPrice":"1.5"},"cs":2,"ts":3})"
+    ));  // no snapshot of ETHUSDT: refused alike
+    EXPECT_TRUE(agrees_fixed(R"({"topic":"tickers.XRPUSDT","type":"snapshot","data":{},"cs":2,"ts":3})"));
+    for (const std::string& text : {
+             frames[2],  // another member order, a null
+             frames[3],  // a number where a decimal string belongs
+             frames[4],  // another topic
+             std::string{R"({"topic":"tickers.BTCUSDT","type":"delta","data":{"markPrice":"1","markPrice":"2"},"cs":1,"ts":1})"},
+             std::string{R"({"topic":"tickers.BTCUSDT","type":"delta","data":{"markPrice":"1e2"},"cs":1,"ts":1})"},
+             std::string{R"({"topic":"tickers.BTCUSDT","type":"delta","data":{"nextFundingTime":""},"cs":1,"ts":1})"},
+             std::string{R"({"topic":"tickers.BTCUSDT","type":"delta","data":{"markPrice":"1"},"cs":1,"ts":1} )"},
+         }) {
+        EXPECT_FALSE(agrees_fixed(text)) << text;
+    }
+}
+
+TEST_F(flat_ticker_test, every_one_byte_mutation_of_the_venue_layout_is_declined_or_decoded_alike) {
+    const std::string alphabet = std::string{" \"\\{}[]:,-.0123456789etrufalsn"} + "\x80\x01";
+    const auto [tried, taken] = test::count_taken_mutations(frames, alphabet, [this](const std::string& text) {
+        return agrees_fixed(text);
+    });
+    EXPECT_GT(taken, tried / 50);
     EXPECT_LT(taken, tried);
 }
 
