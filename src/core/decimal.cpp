@@ -88,20 +88,11 @@ std::optional<decimal> decimal::parse(std::string_view text) noexcept {
     // loop below would give the same result. Anything else (exponent, second dot, longer) falls
     // through to it.
     if (n - i <= 18) {
-        const char* p = text.data() + i;
+        digits::plain_decimal d;
         const char* end = text.data() + n;
-        std::uint64_t m = 0;
-        const std::size_t whole = digits::read(p, end, m);
-        p += whole;
-        std::size_t fraction = 0;
-        if (p != end && *p == '.') {
-            ++p;
-            fraction = digits::read(p, end, m);
-            p += fraction;
-        }
-        if (p == end && whole + fraction > 0) {
-            const auto v = static_cast<std::int64_t>(m);
-            return decimal{negative ? -v : v, static_cast<int>(fraction)};
+        if (digits::read_plain(text.data() + i, end, d) == end && d.whole + d.fraction > 0) {
+            const auto v = static_cast<std::int64_t>(d.mantissa);
+            return decimal{negative ? -v : v, static_cast<int>(d.fraction)};
         }
     }
     i128 mantissa = 0;

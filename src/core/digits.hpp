@@ -49,4 +49,27 @@ namespace tradebot::core::digits {
     return static_cast<std::size_t>(p - start);
 }
 
+// A decimal in plain form, digits[.digits], read by read_plain.
+struct plain_decimal {
+    std::uint64_t mantissa = 0;  // all digits, the dot left out
+    std::size_t whole = 0;       // digits before the dot
+    std::size_t fraction = 0;    // digits after it
+    bool dot = false;
+};
+
+// Reads digits[.digits] at the start of [p, end) into `out` and returns where it stopped. The
+// caller bounds end - p (18 characters at most) so that the mantissa cannot overflow, and judges
+// the rest (a sign before, what follows, whether a side of the dot may be empty).
+[[nodiscard]] inline const char* read_plain(const char* p, const char* end, plain_decimal& out) noexcept {
+    out.whole = read(p, end, out.mantissa);
+    p += out.whole;
+    if (p != end && *p == '.') {
+        out.dot = true;
+        ++p;
+        out.fraction = read(p, end, out.mantissa);
+        p += out.fraction;
+    }
+    return p;
+}
+
 }  // namespace tradebot::core::digits

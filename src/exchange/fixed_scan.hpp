@@ -55,34 +55,20 @@ public:
     }
 
     // A price as a string's text, -?digits[.digits] with at most 18 characters after the sign
-    // and a digit on each side of the dot, then the closing quote: what decimal::parse reads on
-    // its short path, with the same value and scale.
+    // and a digit on each side of the dot, then the closing quote. Read by the digits::read_plain
+    // of decimal::parse's short path, so with the same value and scale.
     [[nodiscard]] bool dec(core::decimal& out) noexcept {
         const bool negative = c_.p != c_.end && *c_.p == '-';
         const char* start = c_.p + (negative ? 1 : 0);
         const char* stop = c_.end - start > 18 ? start + 18 : c_.end;
-        std::uint64_t m = 0;
-        const char* p = start;
-        const std::size_t whole = core::digits::read(p, stop, m);
-        if (whole == 0) {
-            return false;
-        }
-        p += whole;
-        std::size_t fraction = 0;
-        if (p != stop && *p == '.') {
-            ++p;
-            fraction = core::digits::read(p, stop, m);
-            if (fraction == 0) {
-                return false;
-            }
-            p += fraction;
-        }
-        if (p == c_.end || *p != '"') {
+        core::digits::plain_decimal d;
+        const char* p = core::digits::read_plain(start, stop, d);
+        if (d.whole == 0 || (d.dot && d.fraction == 0) || p == c_.end || *p != '"') {
             return false;
         }
         c_.p = p + 1;
-        const auto v = static_cast<std::int64_t>(m);
-        out = core::decimal::from_raw(negative ? -v : v, static_cast<int>(fraction));
+        const auto v = static_cast<std::int64_t>(d.mantissa);
+        out = core::decimal::from_raw(negative ? -v : v, static_cast<int>(d.fraction));
         return true;
     }
 

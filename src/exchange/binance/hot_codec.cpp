@@ -173,17 +173,15 @@ bool open_event(json::fixed_scan& f, bool& wrapped) {
 
 bool close_event(json::fixed_scan& f, bool wrapped) { return f.lit(wrapped ? "}}" : "}") && f.at_end(); }
 
-bool fixed_mark_price(std::string_view text, const context& c, decoded& out) {
-    json::fixed_scan f{text};
-    bool wrapped = false;
+// The members after the event name (already read), then the end.
+bool fixed_mark_price(json::fixed_scan& f, bool wrapped, const context& c, decoded& out) {
     std::string_view name;
     std::string_view unused;
     std::uint64_t event_ms = 0;
     std::uint64_t next_funding_ms = 0;
     core::decimal price;
     core::decimal index;
-    if (!open_event(f, wrapped) || !f.lit(R"("e":"markPriceUpdate","E":)") || !f.uint(event_ms) ||
-        !f.lit(R"(,"s":")") || !f.str(name) || !f.lit(R"(,"p":")") || !f.dec(price) ||
+    if (!f.uint(event_ms) || !f.lit(R"(,"s":")") || !f.str(name) || !f.lit(R"(,"p":")") || !f.dec(price) ||
         (f.lit(R"(,"ap":")") && !f.str(unused)) || !f.lit(R"(,"i":")") || !f.dec(index) ||
         !f.lit(R"(,"P":")") || !f.str(unused) || !f.lit(R"(,"r":")") || !f.str(unused) || !f.lit(R"(,"T":)") ||
         !f.uint(next_funding_ms) || !close_event(f, wrapped)) {
@@ -198,9 +196,7 @@ bool fixed_mark_price(std::string_view text, const context& c, decoded& out) {
     return true;
 }
 
-bool fixed_book_ticker(std::string_view text, const context& c, decoded& out) {
-    json::fixed_scan f{text};
-    bool wrapped = false;
+bool fixed_book_ticker(json::fixed_scan& f, bool wrapped, const context& c, decoded& out) {
     std::string_view name;
     std::uint64_t update_id = 0;
     std::uint64_t event_ms = 0;
@@ -209,10 +205,9 @@ bool fixed_book_ticker(std::string_view text, const context& c, decoded& out) {
     core::decimal bid_quantity;
     core::decimal ask;
     core::decimal ask_quantity;
-    if (!open_event(f, wrapped) || !f.lit(R"("e":"bookTicker","u":)") || !f.uint(update_id) ||
-        !f.lit(R"(,"E":)") || !f.uint(event_ms) || !f.lit(R"(,"T":)") || !f.uint(transaction_ms) ||
-        !f.lit(R"(,"s":")") || !f.str(name) || !f.lit(R"(,"b":")") || !f.dec(bid) || !f.lit(R"(,"B":")") ||
-        !f.dec(bid_quantity) || !f.lit(R"(,"a":")") || !f.dec(ask) || !f.lit(R"(,"A":")") ||
+    if (!f.uint(update_id) || !f.lit(R"(,"E":)") || !f.uint(event_ms) || !f.lit(R"(,"T":)") ||
+        !f.uint(transaction_ms) || !f.lit(R"(,"s":")") || !f.str(name) || !f.lit(R"(,"b":")") || !f.dec(bid) ||
+        !f.lit(R"(,"B":")") || !f.dec(bid_quantity) || !f.lit(R"(,"a":")") || !f.dec(ask) || !f.lit(R"(,"A":")") ||
         !f.dec(ask_quantity) || !close_event(f, wrapped)) {
         return false;
     }
@@ -235,8 +230,16 @@ bool fixed_book_ticker(std::string_view text, const context& c, decoded& out) {
 }  // namespace
 
 bool decode_fixed(std::string_view text, const context& c, decoded& out) {
-    // A frame of the other event fails its layout at the event name, a few bytes in.
-    return fixed_mark_price(text, c, out) || fixed_book_ticker(text, c, out);
+    json::fixed_scan f{text};
+    bool wrapped = false;
+    if (!open_event(f, wrapped)) {
+        return false;
+    }
+    // A literal that does not match consumes nothing: the second event name is tried at the same place.
+    if (f.lit(R"("e":"markPriceUpdate","E":)")) {
+        return fixed_mark_price(f, wrapped, c, out);
+    }
+    return f.lit(R"("e":"bookTicker","u":)") && fixed_book_ticker(f, wrapped, c, out);
 }
 
 bool decode_flat(std::string_view text, const context& c, decoded& out) {
