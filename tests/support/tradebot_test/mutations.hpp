@@ -5,6 +5,8 @@
 #include <string_view>
 #include <utility>
 
+#include <gtest/gtest.h>
+
 namespace tradebot::test {
 
 // Calls check(text) for every truncation of `base` and every one-byte deletion, and every
@@ -47,6 +49,20 @@ std::pair<std::size_t, std::size_t> count_taken_mutations(
             for_each_one_byte_mutation(base, alphabet, [&](const std::string& text) { taken += takes(text) ? 1 : 0; });
     }
     return {tried, taken};
+}
+
+// Whether the mutations of `bases` exercised both outcomes: more than 1/`share` of them taken
+// by `takes`, and not all of them.
+template <class Bases, class Takes>
+::testing::AssertionResult some_but_not_all_taken(
+    const Bases& bases, std::string_view alphabet, std::size_t share, Takes&& takes
+) {
+    const auto [tried, taken] = count_taken_mutations(bases, alphabet, std::forward<Takes>(takes));
+    if (taken > tried / share && taken < tried) {
+        return ::testing::AssertionSuccess();
+    }
+    return ::testing::AssertionFailure() << taken << " of " << tried << " mutants taken; wanted more than 1/" << share
+                                         << " of them and fewer than all";
 }
 
 }  // namespace tradebot::test

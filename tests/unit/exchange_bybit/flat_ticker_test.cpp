@@ -157,11 +157,9 @@ TEST_F(flat_ticker_test, takes_ticker_frames_and_decodes_them_as_the_simdjson_pa
 }
 
 TEST_F(flat_ticker_test, every_one_byte_mutation_is_declined_or_decoded_alike) {
-    const auto [tried, taken] = test::count_taken_mutations(frames, mutation_alphabet, [this](const std::string& text) {
+    EXPECT_TRUE(test::some_but_not_all_taken(frames, mutation_alphabet, 20, [this](const std::string& text) {
         return agrees(text);
-    });
-    EXPECT_GT(taken, tried / 20);
-    EXPECT_LT(taken, tried);
+    }));
 }
 
 TEST_F(flat_ticker_test, the_venue_layout_takes_plain_ticker_frames_and_leaves_the_rest) {
@@ -184,11 +182,9 @@ TEST_F(flat_ticker_test, the_venue_layout_takes_plain_ticker_frames_and_leaves_t
 }
 
 TEST_F(flat_ticker_test, every_one_byte_mutation_of_the_venue_layout_is_declined_or_decoded_alike) {
-    const auto [tried, taken] = test::count_taken_mutations(frames, mutation_alphabet, [this](const std::string& text) {
+    EXPECT_TRUE(test::some_but_not_all_taken(frames, mutation_alphabet, 50, [this](const std::string& text) {
         return agrees_fixed(text);
-    });
-    EXPECT_GT(taken, tried / 50);
-    EXPECT_LT(taken, tried);
+    }));
 }
 
 }  // namespace
