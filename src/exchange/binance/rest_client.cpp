@@ -10,6 +10,7 @@
 #include "exchange/binance/metrics_lock.hpp"
 #include "tradebot/exchange/binance/wire.hpp"
 #include "tradebot/exchange/signing.hpp"
+#include "exchange/with_retries.hpp"
 #include "tradebot/logging/structured.hpp"
 
 namespace tradebot::exchange::binance {
@@ -124,6 +125,15 @@ asio::awaitable<result<boost::json::value>> rest_client::send_once(const rest_re
 }
 
 asio::awaitable<result<boost::json::value>> rest_client::call(rest_request request) {
+    co_return co_await with_transient_retries<boost::json::value>(
+        [&] { return call_once(request); }, request.idempotent, options_.retry, clock_,
+        [&](const error& failure, std::chrono::milliseconds pause) {
+            logging::info(log_, "binance request failed transiently, retrying", kv("method", request.method),
+                          kv("path", request.path), kv("error", failure.describe()), kv("pause_ms", pause.count()));
+        });
+}
+
+asio::awaitable<result<boost::json::value>> rest_client::call_once(const rest_request& request) {
     if (request.auth == security::signed_ && sync_.needs_resync()) {
         // Best effort: without a sample the local clock signs, and -1021 brings us back here.
         const auto synced = co_await sync_time(request.priority);

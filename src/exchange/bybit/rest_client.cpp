@@ -4,10 +4,15 @@
 
 #include <utility>
 
+#include "exchange/with_retries.hpp"
 #include "tradebot/exchange/signing.hpp"
+#include "tradebot/logging/logger.hpp"
+#include "tradebot/logging/structured.hpp"
 #include "tradebot/net/https_client.hpp"
 
 namespace tradebot::exchange::bybit {
+
+using logging::kv;
 
 rest_client::rest_client(net::https_client& http, api_credentials credentials, time_sync& clock_sync,
                          rate_limiter& limiter, const core::clock& clock, venue_metrics* metrics, rest_options options)
@@ -17,7 +22,8 @@ rest_client::rest_client(net::https_client& http, api_credentials credentials, t
       limiter_{limiter},
       clock_{clock},
       metrics_{metrics},
-      options_{options} {}
+      options_{options},
+      log_{logging::get("exchange.bybit")} {}
 
 boost::asio::awaitable<result<envelope>> rest_client::get(std::string path, std::string query, bool signed_request,
                                                           request_priority priority) {
@@ -59,6 +65,19 @@ boost::asio::awaitable<result<std::int64_t>> rest_client::sync_time() {
 boost::asio::awaitable<result<envelope>> rest_client::send(std::string method, std::string path, std::string query,
                                                            std::string body, bool signed_request,
                                                            request_priority priority, bool idempotent) {
+    co_return co_await with_transient_retries<envelope>(
+        [&] { return send_with_resync(method, path, query, body, signed_request, priority, idempotent); }, idempotent,
+        options_.retry, clock_, [&](const error& failure, std::chrono::milliseconds pause) {
+            logging::info(log_, "bybit request failed transiently, retrying", kv("method", method), kv("path", path),
+                          kv("error", failure.describe()), kv("pause_ms", pause.count()));
+        });
+}
+
+boost::asio::awaitable<result<envelope>> rest_client::send_with_resync(const std::string& method,
+                                                                       const std::string& path,
+                                                                       const std::string& query,
+                                                                       const std::string& body, bool signed_request,
+                                                                       request_priority priority, bool idempotent) {
     if (signed_request && sync_.needs_resync()) {
         // Best effort: without a sample the local clock signs, and 10002 brings us back here.
         auto synced = co_await sync_time();

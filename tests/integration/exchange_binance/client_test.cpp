@@ -323,6 +323,36 @@ TEST_F(binance_sim_test, clock_skew_resyncs_and_retries_reads_once) {
     EXPECT_EQ(sync_->skew_events(), 2U);
 }
 
+TEST_F(binance_sim_test, reads_go_through_resets_and_503s_and_an_order_is_never_sent_twice) {
+    ASSERT_TRUE(run(client_->server_time()));
+    control("POST", "/sim/fault", R"({"kind":"reset","count":2})");
+    control("POST", "/sim/fault", R"({"kind":"http_5xx","count":1})");
+    const auto b = run(client_->balances());
+    ASSERT_TRUE(b) << b.error().describe();
+    EXPECT_FALSE(b->empty());
+    // Past the attempt limit the failure is reported, not hidden.
+    control("POST", "/sim/fault", R"({"kind":"http_5xx","count":4})");
+    const auto gone = run(client_->balances());
+    ASSERT_FALSE(gone);
+    EXPECT_EQ(gone.error().http_status, 503U) << gone.error().describe();
+    // A new order whose connection was reset is not re-sent. The simulator resets before its
+    // venue sees the request, so a second send would be the only way to a position.
+    control("POST", "/sim/fault", R"({"kind":"reset","count":1})");
+    market_order_request r;
+    r.symbol = btc();
+    r.side = core::side::buy;
+    r.quantity = "0.004"_d;
+    r.client_id = cid(600, core::order_purpose::entry);
+    const auto ack = run(client_->place_market_order(r, request_priority::normal));
+    ASSERT_FALSE(ack);
+    const auto p = run(client_->positions(request_priority::normal));
+    ASSERT_TRUE(p) << p.error().describe();
+    EXPECT_TRUE(p->empty());
+    const auto found = run(client_->query_order(btc(), r.client_id));
+    ASSERT_FALSE(found);
+    EXPECT_EQ(found.error().kind, error_kind::unknown_order) << found.error().describe();
+}
+
 class binance_sim_short_timeout_test : public binance_sim_test {
 protected:
     std::chrono::milliseconds rest_timeout() const override { return 1500ms; }

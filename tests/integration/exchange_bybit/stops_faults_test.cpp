@@ -155,6 +155,19 @@ TEST_F(bybit_sim_test, ThrottleBacksOff) {
     EXPECT_GE(limiter_.stats().rate_limited_responses, 1U);
 }
 
+TEST_F(bybit_sim_test, ReadsGoThroughResetsAnd503s) {
+    load();
+    ASSERT_TRUE(run(venue_->server_time()).has_value());  // synced: no time read takes a fault
+    fault(R"({"kind":"reset","count":2})");
+    fault(R"({"kind":"http_5xx","count":1})");
+    auto b = run(venue_->balances());
+    ASSERT_TRUE(b.has_value()) << b.error().describe();
+    fault(R"({"kind":"http_5xx","count":4})");
+    auto gone = run(venue_->balances());
+    ASSERT_FALSE(gone.has_value());
+    EXPECT_EQ(gone.error().http_status, 503U) << gone.error().describe();
+}
+
 TEST_F(bybit_sim_test, ClockSkewResyncsAndRetriesReads) {
     load();
     ASSERT_TRUE(run(venue_->server_time()).has_value());

@@ -13,6 +13,7 @@
 #include "tradebot/exchange/api_credentials.hpp"
 #include "tradebot/exchange/error.hpp"
 #include "tradebot/exchange/rate_limiter.hpp"
+#include "tradebot/exchange/retry_schedule.hpp"
 #include "tradebot/exchange/time_sync.hpp"
 #include "tradebot/exchange/venue_metrics.hpp"
 #include "tradebot/net/https_client.hpp"
@@ -56,6 +57,8 @@ struct rest_options {
     // Whole-request timeout (connect + write + read); after the request was sent a timeout is
     // an unknown outcome (net::client_errc::timeout_after_send).
     std::chrono::milliseconds timeout{10'000};
+    // Idempotent requests (rest_request::idempotent) are sent again after transient failures.
+    retry_options retry;
 };
 
 // Signed and unsigned fapi requests over one https_client: waits for the rate limiter before
@@ -63,7 +66,9 @@ struct rest_options {
 // also for POST/PUT/DELETE, goes in the query string: §A2 allows it and it keeps "what is signed"
 // and "what is sent" one string); maps {"code","msg"} answers to exchange::error with
 // classify_binance and transport failures with transport_error; on -1021 tells time_sync,
-// re-syncs from GET /fapi/v1/time and retries once if the request is idempotent.
+// re-syncs from GET /fapi/v1/time and retries once if the request is idempotent; an idempotent
+// request that failed transiently (reset, 5xx, timeout, -1001, -1003 after its Retry-After) is
+// sent again within rest_options::retry.
 //
 // Stateless apart from the shared limiter and time_sync: call() may run from several coroutines
 // at once. Everything passed in must outlive the client and its pending calls.
@@ -90,6 +95,8 @@ public:
     [[nodiscard]] const rest_options& options() const noexcept { return options_; }
 
 private:
+    // One request with its -1021 re-sync; call() adds the transient retries around it.
+    boost::asio::awaitable<result<boost::json::value>> call_once(const rest_request& request);
     boost::asio::awaitable<result<boost::json::value>> send_once(const rest_request& request, bool& clock_skew);
 
     net::https_client& http_;

@@ -13,9 +13,14 @@
 #include "tradebot/exchange/bybit/rest_codec.hpp"
 #include "tradebot/exchange/error.hpp"
 #include "tradebot/exchange/rate_limiter.hpp"
+#include "tradebot/exchange/retry_schedule.hpp"
 #include "tradebot/exchange/time_sync.hpp"
 #include "tradebot/exchange/venue_metrics.hpp"
 #include "tradebot/net/client_message.hpp"
+
+namespace spdlog {
+class logger;
+}
 
 namespace tradebot::net {
 class https_client;
@@ -27,6 +32,9 @@ struct rest_options {
     std::chrono::milliseconds recv_window{5'000};
     // Per-request bound (connect + write + read); a timeout after sending is unknown_outcome.
     std::chrono::milliseconds timeout{10'000};
+    // Idempotent requests are sent again after transient failures (reset, 5xx, timeout, 10006
+    // after its back-off, 10016).
+    retry_options retry;
 };
 
 // One signed or public Bybit V5 REST call, end to end: waits for the rate limiter, signs the exact
@@ -64,6 +72,11 @@ private:
     boost::asio::awaitable<result<envelope>> send_once(const std::string& method, const std::string& path,
                                                        const std::string& query, const std::string& body,
                                                        bool signed_request, request_priority priority);
+    // One request with its 10002 re-sync; send() adds the transient retries around it.
+    boost::asio::awaitable<result<envelope>> send_with_resync(const std::string& method, const std::string& path,
+                                                              const std::string& query, const std::string& body,
+                                                              bool signed_request, request_priority priority,
+                                                              bool idempotent);
     boost::asio::awaitable<result<envelope>> send(std::string method, std::string path, std::string query,
                                                   std::string body, bool signed_request, request_priority priority,
                                                   bool idempotent);
@@ -75,6 +88,7 @@ private:
     const core::clock& clock_;
     venue_metrics* metrics_;
     rest_options options_;
+    std::shared_ptr<spdlog::logger> log_;
 };
 
 }  // namespace tradebot::exchange::bybit
