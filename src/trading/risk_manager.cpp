@@ -46,6 +46,8 @@ std::string_view to_string(risk_reason r) noexcept {
         return "already_open";
     case risk_reason::daily_loss_limit:
         return "daily_loss_limit";
+    case risk_reason::pnl_unknown:
+        return "pnl_unknown";
     case risk_reason::leverage_too_high:
         return "leverage_too_high";
     case risk_reason::max_positions:
@@ -107,10 +109,13 @@ check_result risk_manager::check_limits(const entry_intent& intent, const portfo
     if (same != p.positions.end()) {
         return reject(risk_reason::already_open, what + " already has a position or an entry in flight");
     }
-    if (p.realized_pnl_today <= -risk_.daily_loss_limit_usd) {
+    if (!p.realized_pnl_today) {
+        return reject(risk_reason::pnl_unknown, "today's realized PnL could not be read; the daily loss limit cannot be checked");
+    }
+    if (*p.realized_pnl_today <= -risk_.daily_loss_limit_usd) {
         return reject(
             risk_reason::daily_loss_limit,
-            "realized PnL today " + p.realized_pnl_today.normalized().to_string() +
+            "realized PnL today " + p.realized_pnl_today->normalized().to_string() +
                 " USD reached the daily loss limit -" + risk_.daily_loss_limit_usd.normalized().to_string()
         );
     }

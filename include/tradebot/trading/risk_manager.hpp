@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -25,6 +26,7 @@ enum class risk_reason : std::uint8_t {
     invalid_intent,              // quantity or price not positive, leverage < 1, numbers overflow
     already_open,                // a position or entry on (exchange, symbol) exists (rule 4)
     daily_loss_limit,            // today's realized PnL <= -daily_loss_limit_usd
+    pnl_unknown,                 // today's realized PnL could not be read: fail closed
     leverage_too_high,           // intent leverage > trading.max_leverage
     max_positions,               // positions (open + in flight) >= risk.max_positions
     max_positions_per_exchange,  // ... on the intent's exchange >= risk.max_positions_per_exchange
@@ -61,7 +63,8 @@ struct position_exposure {
 // checked is not in `positions` yet.
 struct portfolio {
     std::vector<position_exposure> positions;
-    core::decimal realized_pnl_today;  // realized PnL of the current UTC day, fees included
+    // Realized PnL of the current UTC day, fees included; nullopt when it could not be read.
+    std::optional<core::decimal> realized_pnl_today = core::decimal{};
     std::map<core::exchange_id, core::decimal> free_balance_usd;
     bool kill_switch = false;  // kill_switch_active(risk.kill_switch_file), run off the event loop
 };
@@ -87,7 +90,7 @@ public:
     explicit risk_manager(const config::settings& s) : risk_manager(s.risk, s.trading) {}
 
     // Checks in this order; the first failure is returned:
-    // kill_switch, invalid_intent, already_open, daily_loss_limit, leverage_too_high,
+    // kill_switch, invalid_intent, already_open, pnl_unknown, daily_loss_limit, leverage_too_high,
     // max_positions, max_positions_per_exchange, max_exposure, balance_unknown,
     // insufficient_balance. Limits are inclusive where the original's were: a position count
     // must be below the max, exposure may reach the max exactly, a daily PnL of exactly -limit

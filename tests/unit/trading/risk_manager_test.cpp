@@ -102,6 +102,13 @@ TEST_F(risk_check_test, daily_loss_stop_blocks_at_exactly_the_limit) {
     );
 }
 
+TEST_F(risk_check_test, unknown_daily_pnl_fails_closed) {
+    book_.realized_pnl_today.reset();
+    EXPECT_EQ(reason(), risk_reason::pnl_unknown);
+    book_.realized_pnl_today = "0"_d;
+    EXPECT_TRUE(passes());
+}
+
 TEST_F(risk_check_test, leverage_above_the_maximum) {
     intent_.leverage = 10;
     EXPECT_TRUE(passes());
@@ -266,7 +273,7 @@ TEST(risk_reason_names, are_distinct) {
         EXPECT_NE(n, "unknown");
         names.insert(n);
     }
-    EXPECT_EQ(names.size(), 15U);
+    EXPECT_EQ(names.size(), 16U);
 }
 
 TEST(kill_switch, file_presence_decides) {
