@@ -3,6 +3,8 @@
 
 #include "tradebot/app/daemon.hpp"
 
+#include <array>
+#include <chrono>
 #include <csignal>
 #include <memory>
 #include <optional>
@@ -44,6 +46,20 @@ using logging::kv;
 
 namespace {
 
+// Unique per process start and host: a restarted process may get the pid of the one it replaces
+// (always so as pid 1 in a container), and PostgreSQL keeps at most 63 bytes of application_name.
+std::string instance_name() {
+    std::array<char, 256> host{};
+    if (::gethostname(host.data(), host.size() - 1) != 0) {
+        host[0] = '\0';
+    }
+    const auto started = std::chrono::duration_cast<std::chrono::seconds>(
+                             std::chrono::system_clock::now().time_since_epoch()).count();
+    auto name = "tradebot-" + std::to_string(::getpid()) + "-" + std::to_string(started) + "@" + host.data();
+    name.resize(std::min<std::size_t>(name.size(), 63));
+    return name;
+}
+
 // Everything the running daemon owns, in construction order; destroyed in reverse.
 class daemon {
 public:
@@ -54,10 +70,11 @@ public:
           strand_{asio::make_strand(io_)},
           health_{clock_},
           http_{io_, server_options(s, std::string{version_string()}), registry_, health_, clock_},
-          database_{database_options(s),
+          instance_{instance_name()},
+          database_{database_options(s, instance_),
                     [this](db::connection_state st, std::string_view detail) { on_db_state(st, detail); }},
           trading_{io_, strand_, s, clock_, database_, registry_},
-          processor_{trading_, database_, s, clock_, "tradebot-" + std::to_string(::getpid())},
+          processor_{trading_, database_, s, clock_, instance_},
           intake_{strand_, [this](bool read_table) { return drain_signals(read_table); },
                   [this](db::signal_row row) { return processor_.notified(std::move(row)); }, signal_processor::batch_size,
                   registry_, s.database.poll_interval_ms},
@@ -86,7 +103,7 @@ public:
         }
         const auto ep = http_.local_endpoint();
         logging::info(log_, "tradebot started", kv("version", version_string()),
-                      kv("mode", core::to_string(settings_.app.mode)), kv("pid", static_cast<int>(::getpid())),
+                      kv("mode", core::to_string(settings_.app.mode)), kv("pid", static_cast<int>(::getpid())), kv("instance", instance_),
                       kv("http", ep.address + ":" + std::to_string(ep.port)), kv("db", database_.redacted_url()));
         health_.set("db", monitoring::component_state::degraded, "connecting");
         health_.set("signals.listener", monitoring::component_state::degraded, "connecting");
@@ -153,6 +170,8 @@ private:
         if (stopping_) {
             co_return;
         }
+        // After the reconciliation, which has settled the entries a stopped instance left.
+        co_await processor_.recover_claims();
         trading_ready_ = true;
         health_.set("trading", monitoring::component_state::ok, "reconciled");
         listener_.start();
@@ -270,6 +289,9 @@ private:
     prometheus::Registry registry_;
     monitoring::health health_;
     monitoring::server http_;
+    // Names this process's claims on signals and its database sessions (application_name), so
+    // that a later start can tell a claim of a stopped instance from one of a running instance.
+    std::string instance_;
     db::database database_;
     trading_runtime trading_;
     signal_processor processor_;

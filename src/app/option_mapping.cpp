@@ -33,8 +33,9 @@ std::string database_url(const config::settings& s) {
     return url.str();
 }
 
-db::database_options database_options(const config::settings& s) {
+db::database_options database_options(const config::settings& s, std::string application_name) {
     db::database_options o;
+    o.application_name = std::move(application_name);
     o.url = database_url(s);
     o.schema = s.database.schema;
     o.reconnect_min = s.database.reconnect_backoff_min_ms;
@@ -44,11 +45,10 @@ db::database_options database_options(const config::settings& s) {
 }
 
 db::database_options external_database_options(const config::settings& s) {
-    auto o = database_options(s);
+    auto o = database_options(s, "tradebot-external");
     if (!s.signals.external.database_url.empty()) {
         o.url = s.signals.external.database_url;
     }
-    o.application_name = "tradebot-external";
     return o;
 }
 

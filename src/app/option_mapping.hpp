@@ -13,7 +13,9 @@ namespace tradebot::app {
 [[nodiscard]] logging::options logging_options(const config::settings& s);
 // database.url when set, else the URL built from host/port/name/user/password.
 [[nodiscard]] std::string database_url(const config::settings& s);
-[[nodiscard]] db::database_options database_options(const config::settings& s);
+// `application_name` names the sessions in pg_stat_activity (the daemon uses its instance name).
+[[nodiscard]] db::database_options database_options(const config::settings& s,
+                                                    std::string application_name = "tradebot");
 // The connection of the external scoring adapter: signals.external.database_url, else our own database.
 [[nodiscard]] db::database_options external_database_options(const config::settings& s);
 [[nodiscard]] db::listener_options listener_options(const config::settings& s);

@@ -52,6 +52,12 @@ core::clock::time_point utc_day_start(core::clock::time_point t) {
     return std::chrono::floor<std::chrono::days>(t);
 }
 
+// A datum that could not be read, as opposed to a rule that said no: the decision waits.
+bool transient(signals::skip_reason r) noexcept { return r == signals::skip_reason::no_market_data; }
+bool transient(trading::risk_reason r) noexcept {
+    return r == trading::risk_reason::balance_unknown || r == trading::risk_reason::pnl_unknown;
+}
+
 }  // namespace
 
 signal_processor::signal_processor(trading_runtime& runtime, db::database& database, const config::settings& settings,
@@ -65,6 +71,7 @@ signal_processor::signal_processor(trading_runtime& runtime, db::database& datab
       schedule_{signals::wave_schedule::from_settings(settings.signals, settings.signals.immediate)},
       selector_{signals::wave_selector::from_settings(settings.signals)},
       filters_{settings},
+      window_{settings.signals.max_wave_age_minutes},
       risk_{settings} {
     const auto& f = settings.signals.filters;
     logging::info(log_, "market filters", kv("open_interest", f.open_interest_enabled),
@@ -102,6 +109,10 @@ asio::awaitable<std::size_t> signal_processor::drain_immediate(bool read_table) 
         n += take;
         co_await decide_now(std::move(rows));
     }
+    if (!deferred_.empty()) {
+        wave_state state;
+        co_await redecide_due(std::nullopt, state);
+    }
     if (!read_table) {
         co_return n;
     }
@@ -130,12 +141,25 @@ asio::awaitable<void> signal_processor::decide_now(std::vector<db::signal_row> r
 asio::awaitable<void> signal_processor::run_waves() {
     wave_timer_ = std::make_unique<asio::steady_timer>(co_await asio::this_coro::executor);
     std::map<core::clock::time_point, wave_state> waves;
+    // A restart after a wave's window (§11 #57): that wave is checked once at start, unless its
+    // candle is too old, instead of sleeping to the next wave.
+    std::optional<signals::wave> missed;
+    if (!schedule_.current_wave(clock_.now())) {
+        missed = schedule_.catch_up_wave(clock_.now());
+    }
     while (!stopped_) {
         const auto now = clock_.now();
         std::chrono::nanoseconds sleep = settings_.signals.wave_check_interval_ms;
-        if (auto w = schedule_.current_wave(now)) {
+        auto w = schedule_.current_wave(now);
+        if (!w && missed) {
+            logging::info(log_, "checking the wave missed while stopped", kv("wave", iso(missed->at)));
+            w = missed;
+        }
+        missed.reset();
+        if (w) {
             if (!waves.contains(w->at)) {
                 logging::info(log_, "wave started", kv("wave", iso(w->at)), kv("candle", iso(w->candle_open)));
+                co_await expire_deferred("its wave ended");
                 waves.clear();  // one wave at a time: the previous one's window is over
                 auto expired = co_await repo_.expire_older_than(now - settings_.signals.max_wave_age_minutes);
                 if (expired && *expired > 0) {
@@ -151,7 +175,9 @@ asio::awaitable<void> signal_processor::run_waves() {
             } else if (!rows) {
                 logging::warn(log_, "cannot read the wave's signals", kv("error", rows.error().describe()));
             }
+            co_await redecide_due(w, waves[w->at]);
         } else if (auto next = schedule_.next_wave(now)) {
+            co_await expire_deferred("its wave ended");
             sleep = next->at - now;
             logging::info(log_, "next wave", kv("at", iso(next->at)), kv("in_s", sleep.count() / 1'000'000'000));
         }
@@ -164,11 +190,21 @@ asio::awaitable<void> signal_processor::run_waves() {
 asio::awaitable<std::vector<signals::signal>> signal_processor::validate_rows(std::vector<db::signal_row> rows) {
     std::vector<signals::signal> out;
     out.reserve(rows.size());
+    const auto now = clock_.now();
     for (const auto& row : rows) {
         auto v = signals::validate(to_raw(row));
         if (v) {
-            runtime_.metrics().signal("received", "valid");
-            out.push_back(std::move(*v));
+            // Judged before the selection: a row outside the window never becomes the newest candle.
+            auto judged = window_.judge(*v, now);
+            if (judged.verdict == signals::window_verdict::future) {
+                co_await mark(row.id, db::signal_status::rejected, "rejected",
+                              signals::to_string(signals::reject_reason::future_time), judged.message);
+            } else if (judged.verdict == signals::window_verdict::too_old) {
+                co_await mark(row.id, db::signal_status::expired, "expired", "too_old", judged.message);
+            } else {
+                runtime_.metrics().signal("received", "valid");
+                out.push_back(std::move(*v));
+            }
             continue;
         }
         const auto reason = std::string{signals::to_string(v.error().reason)};
@@ -272,9 +308,7 @@ asio::awaitable<bool> signal_processor::kill_switch() {
 asio::awaitable<trading::portfolio> signal_processor::portfolio_now() {
     trading::portfolio p;  // positions: filled by the caller per signal
     p.kill_switch = co_await kill_switch();
-    if (auto pnl = co_await pnl_today()) {
-        p.realized_pnl_today = *pnl;
-    }
+    p.realized_pnl_today = co_await pnl_today();  // nullopt: unknown, the risk check fails closed
     for (const auto venue : runtime_.venues()) {
         auto balances = co_await runtime_.balances(venue);
         if (!balances) {
@@ -324,6 +358,10 @@ asio::awaitable<void> signal_processor::decide(std::vector<signals::signal> batc
     std::optional<trading::portfolio> portfolio;
     for (const auto& ex : selection.exchanges) {
         for (const auto& sk : ex.skipped) {
+            if (transient(sk.why.reason)) {
+                co_await defer(sk.sig, signals::to_string(sk.why.reason), sk.why.message);
+                continue;
+            }
             co_await mark(sk.sig.id, db::signal_status::skipped, "skipped", signals::to_string(sk.why.reason),
                           sk.why.message);
         }
@@ -347,6 +385,10 @@ asio::awaitable<void> signal_processor::decide(std::vector<signals::signal> batc
             runtime_.open_keys(snap.open_positions);
             snap.in_flight.clear();
             if (auto sk = filters_.check(s, snap)) {
+                if (transient(sk->reason)) {
+                    co_await defer(s, signals::to_string(sk->reason), sk->message);
+                    continue;
+                }
                 co_await mark(s.id, db::signal_status::skipped, "skipped", signals::to_string(sk->reason),
                               sk->message);
                 continue;
@@ -375,6 +417,11 @@ asio::awaitable<void> signal_processor::decide(std::vector<signals::signal> batc
             }
             portfolio->positions = runtime_.exposures();
             if (auto ok = risk_.check(intent, *portfolio); !ok) {
+                if (transient(ok.error().reason)) {
+                    portfolio.reset();  // read again for the next signal: the fault may have passed
+                    co_await defer(s, trading::to_string(ok.error().reason), ok.error().message);
+                    continue;
+                }
                 co_await mark(s.id, db::signal_status::skipped, "skipped", trading::to_string(ok.error().reason),
                               ok.error().message);
                 continue;
@@ -391,10 +438,14 @@ asio::awaitable<void> signal_processor::decide(std::vector<signals::signal> batc
                                                seconds(*opened.entry_sent - handed).count());
             }
             step_from_ = clock_.steady_now();
+            if (opened.entry_sent || opened.kind == trading::open_result_kind::protected_) {
+                // The wave's limit counts every entry that went out, whatever became of it
+                // (closed unprotected, or left to the reconciler).
+                ++state.opened[ex.exchange];
+                portfolio.reset();  // the balance changed: read it again before the next entry
+            }
             switch (opened.kind) {
                 case trading::open_result_kind::protected_:
-                    ++state.opened[ex.exchange];
-                    portfolio.reset();  // the balance changed: read it again before the next entry
                     co_await mark(s.id, db::signal_status::taken, "taken", "opened", "position protected",
                                   opened.position_id);
                     break;
@@ -404,6 +455,7 @@ asio::awaitable<void> signal_processor::decide(std::vector<signals::signal> batc
                 case trading::open_result_kind::signal_taken:
                     // Not ours to record: the claimer that has it decides it.
                     runtime_.metrics().signal("skipped", "taken_elsewhere");
+                    forget_deferred(s.id);
                     logging::info(log_, "signal decided elsewhere", kv("id", s.id), kv("detail", opened.reason));
                     break;
                 default:
@@ -416,9 +468,99 @@ asio::awaitable<void> signal_processor::decide(std::vector<signals::signal> batc
     }
 }
 
+void signal_processor::forget_deferred(std::int64_t id) {
+    std::erase_if(deferred_, [id](const deferred_signal& d) { return d.sig.id == id; });
+}
+
+asio::awaitable<void> signal_processor::recover_claims() {
+    auto resolved = co_await repo_.resolve_orphaned_claims(instance_);
+    if (!resolved) {
+        // Not fatal: those rows stay claimed until the next start; nothing is traded twice.
+        logging::warn(log_, "cannot resolve the claims of stopped instances", kv("error", resolved.error().describe()));
+    } else if (resolved->decided > 0 || resolved->released > 0) {
+        logging::info(log_, "claims of stopped instances resolved", kv("ended_with_their_position", resolved->decided),
+                      kv("decided_again", resolved->released));
+    }
+}
+
+asio::awaitable<void> signal_processor::defer(const signals::signal& s, std::string_view reason, std::string message) {
+    const auto find = [this, id = s.id] {
+        return std::find_if(deferred_.begin(), deferred_.end(), [id](const deferred_signal& d) { return d.sig.id == id; });
+    };
+    if (find() == deferred_.end()) {
+        // Claimed now, so that no other reader decides it while it waits; a row claimed from the
+        // table or chosen by a wave is ours already and the claim just confirms it.
+        std::vector<std::int64_t> ids{s.id};
+        auto claimed = co_await repo_.claim_by_ids(std::move(ids), instance_);
+        if (!claimed) {
+            // Left new and unclaimed: the next read finds it again.
+            logging::warn(log_, "cannot claim a deferred signal", kv("id", s.id), kv("error", claimed.error().describe()));
+            co_return;
+        }
+        if (claimed->empty()) {
+            co_return;  // decided or claimed by another meanwhile
+        }
+        if (find() == deferred_.end()) {
+            deferred_.push_back(deferred_signal{s, {}, {}, 0, {}});
+        }
+    }
+    auto& d = *find();
+    ++d.attempts;
+    d.reason = std::string{reason};
+    d.message = std::move(message);
+    if (clock_.now() > window_.closes_at(s)) {
+        co_await expire(d, "its window closed");
+        co_return;
+    }
+    const auto pause = std::min<std::chrono::seconds>(defer_pause_max, std::chrono::seconds{1LL << std::min(d.attempts - 1, 5)});
+    d.next_at = clock_.steady_now() + pause;
+    runtime_.metrics().signal("deferred", reason);
+    logging::info(log_, "signal deferred", kv("id", s.id), kv("reason", reason), kv("detail", d.message),
+                  kv("attempt", d.attempts), kv("retry_in_s", pause.count()));
+}
+
+asio::awaitable<void> signal_processor::redecide_due(std::optional<signals::wave> wave, wave_state& state) {
+    const auto now = clock_.now();
+    const auto steady = clock_.steady_now();
+    std::vector<signals::signal> due;
+    std::vector<deferred_signal> closed;
+    for (const auto& d : deferred_) {
+        if (d.next_at > steady) {
+            continue;
+        }
+        if (now > window_.closes_at(d.sig)) {
+            closed.push_back(d);
+        } else {
+            due.push_back(d.sig);
+        }
+    }
+    for (const auto& d : closed) {
+        co_await expire(d, "its window closed");
+    }
+    if (!due.empty()) {
+        co_await decide(std::move(due), wave, state);
+    }
+}
+
+asio::awaitable<void> signal_processor::expire_deferred(std::string_view why) {
+    const auto waiting = deferred_;
+    for (const auto& d : waiting) {
+        co_await expire(d, why);
+    }
+}
+
+asio::awaitable<void> signal_processor::expire(const deferred_signal& d, std::string_view why) {
+    // Copied first: mark() drops the entry `d` may refer to.
+    const auto id = d.sig.id;
+    const auto reason = d.reason;
+    const auto detail = fmt::format("{} while deferred ({} attempts); last: {}", why, d.attempts, d.message);
+    co_await mark(id, db::signal_status::expired, "expired", reason, detail);
+}
+
 asio::awaitable<void> signal_processor::mark(std::int64_t id, db::signal_status status, std::string_view outcome,
                                              std::string_view reason, std::string_view message,
                                              std::optional<std::int64_t> position) {
+    forget_deferred(id);
     runtime_.metrics().signal(outcome, reason);
     logging::info(log_, "signal decided", kv("id", id), kv("outcome", outcome), kv("reason", reason),
                   kv("detail", message));

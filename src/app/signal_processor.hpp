@@ -17,6 +17,7 @@
 #include "tradebot/db/signal_repository.hpp"
 #include "tradebot/signals/filter_chain.hpp"
 #include "tradebot/signals/signal.hpp"
+#include "tradebot/signals/signal_window.hpp"
 #include "tradebot/signals/wave_schedule.hpp"
 #include "tradebot/signals/wave_selector.hpp"
 #include "tradebot/trading/risk_manager.hpp"
@@ -56,12 +57,28 @@ public:
     [[nodiscard]] boost::asio::awaitable<std::size_t> drain_immediate(bool read_table);
     // Wave mode: runs the wave schedule until stop().
     [[nodiscard]] boost::asio::awaitable<void> run_waves();
+    // At start, before the first read: claims left by instances that stopped between claim and
+    // decision are resolved (db::signal_repository::resolve_orphaned_claims).
+    [[nodiscard]] boost::asio::awaitable<void> recover_claims();
+    // Signals whose decision waits for a transient fault to pass (claimed by us, still new).
+    [[nodiscard]] std::size_t deferred() const noexcept { return deferred_.size(); }
     void stop();
 
 private:
     struct wave_state {
-        std::map<core::exchange_id, int> opened;  // entries taken in this wave, per exchange
+        std::map<core::exchange_id, int> opened;  // entries sent in this wave, per exchange
     };
+    // A decision that failed for a transient reason (a balance, PnL or market datum could not be
+    // read): the row stays new, claimed by us, and is decided again after a pause while its
+    // window is open; then it expires with that reason. "skipped" is only for a rule that said no.
+    struct deferred_signal {
+        signals::signal sig;
+        std::string reason;
+        std::string message;
+        int attempts = 0;
+        std::chrono::steady_clock::time_point next_at;
+    };
+    static constexpr std::chrono::seconds defer_pause_max{30};
 
     boost::asio::awaitable<void> decide(std::vector<signals::signal> batch, std::optional<signals::wave> wave,
                                         wave_state& state);
@@ -78,6 +95,14 @@ private:
     boost::asio::awaitable<bool> kill_switch();
     // Validates rows; invalid ones are marked rejected (the mark claims them if nobody had).
     boost::asio::awaitable<std::vector<signals::signal>> validate_rows(std::vector<db::signal_row> rows);
+    // Defers `s` (claiming it first if needed), or expires it when its window has closed.
+    boost::asio::awaitable<void> defer(const signals::signal& s, std::string_view reason, std::string message);
+    // Decides again the deferred signals whose pause is over; expires those whose window closed.
+    boost::asio::awaitable<void> redecide_due(std::optional<signals::wave> wave, wave_state& state);
+    // Expires every deferred signal: its wave is over.
+    boost::asio::awaitable<void> expire_deferred(std::string_view why);
+    boost::asio::awaitable<void> expire(const deferred_signal& d, std::string_view why);
+    void forget_deferred(std::int64_t id);
     boost::asio::awaitable<void> mark(std::int64_t id, db::signal_status status, std::string_view outcome,
                                       std::string_view reason, std::string_view message,
                                       std::optional<std::int64_t> position = std::nullopt);
@@ -91,6 +116,7 @@ private:
     signals::wave_schedule schedule_;
     signals::wave_selector selector_;
     signals::filter_chain filters_;
+    signals::signal_window window_;
     trading::risk_manager risk_;
     boost::asio::thread_pool files_{1};  // the kill-switch stat, off the event loop
     std::unique_ptr<boost::asio::steady_timer> wave_timer_;
@@ -111,6 +137,7 @@ private:
     std::chrono::steady_clock::time_point read_done_{};
     std::chrono::steady_clock::time_point step_from_{};
     std::vector<db::signal_row> notified_;
+    std::vector<deferred_signal> deferred_;
     bool stopped_ = false;
 };
 

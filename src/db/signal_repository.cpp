@@ -91,8 +91,8 @@ boost::asio::awaitable<result<std::vector<signal_row>>> signal_repository::claim
 boost::asio::awaitable<result<std::vector<signal_row>>> signal_repository::claim_by_ids(std::vector<std::int64_t> ids,
                                                                                          std::string claimed_by) {
     auto job = [ids = id_array(ids), by = std::move(claimed_by)](pqxx::transaction_base& tx) {
-        return read_rows(tx.exec_params(claim_sql("SELECT id FROM signals WHERE id = ANY($2::bigint[]) AND "
-                                                  "status = 'new' AND claimed_by IS NULL FOR UPDATE SKIP LOCKED"),
+        return read_rows(tx.exec_params(claim_sql("SELECT id FROM signals WHERE id = ANY($2::bigint[]) AND status = 'new' "
+                                                  "AND (claimed_by IS NULL OR claimed_by = $1) FOR UPDATE SKIP LOCKED"),
                                         by, ids));
     };
     co_return co_await execute(db_, std::move(job));
@@ -145,13 +145,31 @@ boost::asio::awaitable<result<std::int64_t>> signal_repository::expire_older_tha
     co_return co_await transact(db_, std::move(job));
 }
 
-boost::asio::awaitable<result<std::int64_t>> signal_repository::release_claims_except(std::string claimed_by) {
-    auto job = [by = std::move(claimed_by)](pqxx::work& tx) {
+boost::asio::awaitable<result<orphaned_claims>> signal_repository::resolve_orphaned_claims(std::string me) {
+    // A claimer is alive while a session of it is connected: every instance names its
+    // connections after itself (application_name). A claim of one that is not connected is
+    // resolved: the signal its position came from ends with that position, any other is handed
+    // back for a new decision. If the "dead" instance was only cut off and comes back, the
+    // claim guard of its writes (claimed by it, or by nobody) refuses what it decides later
+    // once another instance has claimed the row; in the meantime at most one of them wins it.
+    auto job = [me = std::move(me)](pqxx::work& tx) {
         const auto r = tx.exec_params(
-            "WITH released AS (UPDATE signals SET claimed_by = NULL WHERE status = 'new' AND claimed_by IS NOT NULL "
-            "AND claimed_by <> $1 RETURNING 1) SELECT count(*) FROM released",
-            by);
-        return r[0][0].as<std::int64_t>();
+            "WITH orphaned AS (SELECT s.id FROM signals s WHERE s.status = 'new' AND s.claimed_by IS NOT NULL "
+            "AND s.claimed_by <> $1 AND NOT EXISTS (SELECT 1 FROM pg_stat_activity a "
+            "WHERE a.application_name = s.claimed_by) FOR UPDATE OF s SKIP LOCKED), "
+            "opened AS (SELECT DISTINCT ON (p.signal_id) p.signal_id, p.id, p.state FROM positions p "
+            "JOIN orphaned o ON p.signal_id = o.id ORDER BY p.signal_id, p.id DESC), "
+            "decided AS (UPDATE signals s SET claimed_by = $1, position_id = opened.id, status_at = now(), "
+            "status = CASE WHEN opened.state = 'failed' THEN 'failed' ELSE 'taken' END, "
+            "status_reason = CASE WHEN opened.state = 'failed' "
+            "THEN 'entry_failed: the claimer stopped; its entry was not found on the venue' "
+            "ELSE 'opened: the claimer stopped after its entry; the position was kept' END "
+            "FROM opened WHERE s.id = opened.signal_id RETURNING s.id), "
+            "released AS (UPDATE signals s SET claimed_by = NULL FROM orphaned o WHERE s.id = o.id "
+            "AND NOT EXISTS (SELECT 1 FROM opened WHERE opened.signal_id = o.id) RETURNING s.id) "
+            "SELECT (SELECT count(*) FROM decided), (SELECT count(*) FROM released)",
+            me);
+        return orphaned_claims{r[0][0].as<std::int64_t>(), r[0][1].as<std::int64_t>()};
     };
     co_return co_await transact(db_, std::move(job));
 }

@@ -204,6 +204,8 @@ std::string_view to_string(reject_reason r) noexcept {
         return "bad_received_at";
     case reject_reason::missing_external_id:
         return "missing_external_id";
+    case reject_reason::future_time:
+        return "future_time";
     }
     return "unknown";
 }

@@ -41,6 +41,11 @@ struct signal_row {
 // is read instead. The row is not claimed: whoever decides it claims it in the same statement.
 [[nodiscard]] std::optional<signal_row> signal_row_from_notification(std::string_view payload);
 
+struct orphaned_claims {
+    std::int64_t decided = 0;  // ended with the position their entry left
+    std::int64_t released = 0;  // handed back for a new decision
+};
+
 // The signals table. A claim writes claimed_by on rows still 'new' and unclaimed, picking them
 // with FOR UPDATE SKIP LOCKED, so two instances (or two pollers) take disjoint rows and neither
 // waits for the other. The status stays 'new' until mark() records the decision.
@@ -51,8 +56,9 @@ public:
     // Claims up to `limit` unclaimed new signals, oldest first.
     [[nodiscard]] boost::asio::awaitable<result<std::vector<signal_row>>> claim_new(int limit,
                                                                                      std::string claimed_by);
-    // Claims those of `ids` that are still new and unclaimed (a wave chose them); the rows
-    // returned are the ones this call got, by id.
+    // Claims those of `ids` that are still new and unclaimed or already claimed by `claimed_by`
+    // (a wave chose them, or a deferred decision is taken up again); the rows returned are the
+    // ones this call got, by id.
     [[nodiscard]] boost::asio::awaitable<result<std::vector<signal_row>>> claim_by_ids(std::vector<std::int64_t> ids,
                                                                                         std::string claimed_by);
     // Records `owner`'s decision on a new signal: status, reason, status_at = now(), and the
@@ -68,9 +74,11 @@ public:
     // Marks unclaimed new signals whose wave (wave_time, else received_at) is before `before` as
     // expired, with that reason; returns how many. Claimed rows are left to their claimer.
     [[nodiscard]] boost::asio::awaitable<result<std::int64_t>> expire_older_than(time_point before);
-    // Clears the claims of every other claimer on rows still new: for the instance that has just
-    // taken the lease, whose predecessor died between claim and decision. Returns how many.
-    [[nodiscard]] boost::asio::awaitable<result<std::int64_t>> release_claims_except(std::string claimed_by);
+    // At start, after the reconciliation: claims on new rows by instances that are not connected
+    // to the database any more (a crash between claim and decision). A row whose entry left a
+    // position ends with it (taken, or failed when the reconciliation found no entry); any other
+    // is released for a new decision (or expiry by its window).
+    [[nodiscard]] boost::asio::awaitable<result<orphaned_claims>> resolve_orphaned_claims(std::string me);
 
 private:
     database& db_;

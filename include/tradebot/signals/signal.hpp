@@ -67,6 +67,7 @@ enum class reject_reason : std::uint8_t {
     bad_wave_time,        // present but unparseable
     bad_received_at,      // unparseable
     missing_external_id,  // an external scoring row without its id (signals::validate_external)
+    future_time,          // candle or wave time ahead of now beyond the clock-skew allowance (signal_window)
 };
 
 [[nodiscard]] std::string_view to_string(reject_reason r) noexcept;

@@ -102,6 +102,12 @@ protected:
         ASSERT_EQ(rc, 0) << out;
     }
 
+    void migrate() const {
+        const auto [rc, out] = run_shell(tradebot::test::built_binary("src/bin/tradebot").string() +
+                                         " db migrate --config " + (dir_.path() / "config").string());
+        ASSERT_EQ(rc, 0) << out;
+    }
+
     bool wait_ready(child_process& p) const {
         for (int i = 0; i < 300; ++i) {
             const auto [rc, out] = get("/ready");
@@ -592,4 +598,129 @@ TEST_F(daemon_test, an_external_scoring_row_is_copied_once_and_opens_a_position)
     ASSERT_TRUE(code.has_value()) << bot->output();
     EXPECT_EQ(*code, 0) << bot->output();
     EXPECT_NE(bot->output().find("msg=\"tradebot stopped\" clean=true"), std::string::npos) << bot->output();
+}
+
+namespace {
+
+// Statuses of the schema's signals, "status:reason-prefix" joined by ',' in id order; the reason
+// is cut at the first ':' (its message follows).
+std::string signal_outcomes(const std::string& pg_url, const std::string& schema) {
+    const auto [rc, out] = run_shell("psql -tA '" + pg_url + "' -c \"SELECT string_agg(status || ':' || "
+                                     "coalesce(split_part(status_reason, ':', 1), ''), ',' ORDER BY id) FROM " +
+                                     schema + ".signals\"");
+    return rc == 0 ? out : "psql failed: " + out;
+}
+
+// Polls until no signal of the schema is new; false after `limit`.
+bool wait_all_decided(const std::string& pg_url, const std::string& schema, std::chrono::milliseconds limit) {
+    for (auto waited = 0ms; waited < limit; waited += 100ms) {
+        const auto [rc, out] = run_shell("psql -tA '" + pg_url + "' -c \"SELECT count(*) FROM " + schema +
+                                         ".signals WHERE status = 'new'\"");
+        if (rc == 0 && out == "0\n") {
+            return true;
+        }
+        std::this_thread::sleep_for(100ms);
+    }
+    return false;
+}
+
+}  // namespace
+
+// Issue 19: one reset or 503 on a read (the balance, the mark price) used to skip a whole burst as
+// balance_unknown. Reads are retried, and a decision whose data is still missing waits.
+TEST_F(daemon_test, a_burst_through_two_resets_and_two_503s_on_each_venue_ends_with_every_signal_taken) {
+    use_sim_account();
+    tradebot::test::write_file(dir_.path() / "config" / "strategies.yaml", immediate_without_market_filters);
+    auto bot = start("bot", {}, "production");
+    ASSERT_TRUE(wait_ready(*bot)) << bot->output();
+    for (const auto port : {sim_.binance_port(), sim_.bybit_port()}) {
+        for (const char* fault : {R"({"kind":"reset","count":2})", R"({"kind":"http_5xx","count":2})"}) {
+            const auto [status, text] = sim_.control(port, "POST", "/sim/fault", fault);
+            ASSERT_EQ(status, 200) << text;
+        }
+    }
+    insert_signals({"'binance', 'BTCUSDT', 'buy', 80, 80", "'binance', 'ETHUSDT', 'sell', 80, 80",
+                    "'binance', 'SOLUSDT', 'buy', 80, 80", "'binance', 'XRPUSDT', 'buy', 80, 80",
+                    "'binance', 'DOGEUSDT', 'sell', 80, 80", "'bybit', 'BTCUSDT', 'buy', 80, 80",
+                    "'bybit', 'ETHUSDT', 'sell', 80, 80", "'bybit', 'SOLUSDT', 'buy', 80, 80",
+                    "'bybit', 'XRPUSDT', 'buy', 80, 80", "'bybit', 'DOGEUSDT', 'sell', 80, 80"});
+    ASSERT_TRUE(wait_all_decided(pg_url_, schema_, 40s)) << signal_outcomes(pg_url_, schema_) << bot->output();
+    std::string all_taken;
+    for (int i = 0; i < 10; ++i) {
+        all_taken += i == 0 ? "taken:opened" : ",taken:opened";
+    }
+    EXPECT_EQ(signal_outcomes(pg_url_, schema_), all_taken + "\n") << bot->output();
+    EXPECT_NE(bot->output().find("failed transiently, retrying"), std::string::npos) << bot->output();
+}
+
+// Issue 19 "Bad input": a row dated days ahead was taken, and as "the newest candle" it pushed
+// every current row of the burst out as older_candle.
+TEST_F(daemon_test, a_future_dated_row_is_rejected_and_does_not_push_out_the_current_ones) {
+    tradebot::test::write_file(dir_.path() / "config" / "strategies.yaml", immediate_without_market_filters);
+    auto bot = start("bot");
+    ASSERT_TRUE(wait_ready(*bot)) << bot->output();
+    const auto [rc, out] = run_shell(
+        "psql -q '" + pg_url_ + "' -c \"INSERT INTO " + schema_ +
+        ".signals (exchange, symbol, side, score_week, score_month, candle_time) SELECT * FROM (VALUES "
+        "('binance', 'SOLUSDT', 'buy', 90, 90, date_trunc('hour', now()) + interval '3 days'), "
+        "('binance', 'BTCUSDT', 'buy', 80, 80, date_trunc('hour', now()) + floor(extract(minute from now()) / 15) * "
+        "interval '15 min'), "
+        "('binance', 'ETHUSDT', 'buy', 80, 80, date_trunc('hour', now()) + floor(extract(minute from now()) / 15) * "
+        "interval '15 min'), "
+        "('binance', 'XRPUSDT', 'buy', 80, 80, date_trunc('hour', now()) - interval '1 day')) AS v\"");
+    ASSERT_EQ(rc, 0) << out;
+    ASSERT_TRUE(wait_all_decided(pg_url_, schema_, 15s)) << signal_outcomes(pg_url_, schema_) << bot->output();
+    EXPECT_EQ(signal_outcomes(pg_url_, schema_), "rejected:future_time,taken:opened,taken:opened,expired:too_old\n")
+        << bot->output();
+    const auto [prc, positions] =
+        run_shell("psql -tA '" + pg_url_ + "' -c \"SELECT string_agg(symbol, ',' ORDER BY symbol) FROM " + schema_ +
+                  ".positions\"");
+    EXPECT_EQ(positions, "BTCUSDT,ETHUSDT\n");
+}
+
+// Issue 19 "Crash recovery": a signal claimed by a process that died stayed new forever.
+TEST_F(daemon_test, a_claim_left_by_a_stopped_instance_is_decided_again_at_start) {
+    tradebot::test::write_file(dir_.path() / "config" / "strategies.yaml", immediate_without_market_filters);
+    migrate();
+    insert_signals({"'binance', 'BTCUSDT', 'buy', 80, 80"});
+    const auto [rc, out] = run_shell("psql -q '" + pg_url_ + "' -c \"UPDATE " + schema_ +
+                                     ".signals SET claimed_by = 'tradebot-4242-1@gone'\"");
+    ASSERT_EQ(rc, 0) << out;
+    auto bot = start("bot");
+    ASSERT_TRUE(wait_ready(*bot)) << bot->output();
+    ASSERT_TRUE(wait_all_decided(pg_url_, schema_, 10s)) << signal_outcomes(pg_url_, schema_) << bot->output();
+    EXPECT_EQ(signal_outcomes(pg_url_, schema_), "taken:opened\n") << bot->output();
+    EXPECT_NE(bot->output().find("msg=\"claims of stopped instances resolved\" ended_with_their_position=0 "
+                                 "decided_again=1"),
+              std::string::npos)
+        << bot->output();
+}
+
+// §11 #57: a restart after a wave's check window slept until the next wave; the missed wave's
+// signals are checked once at start.
+TEST_F(daemon_test, a_wave_missed_while_stopped_is_checked_at_start) {
+    // The wave began three minutes ago and its 60 s window is over.
+    const auto now = std::chrono::system_clock::now();
+    const auto now_minutes = std::chrono::duration_cast<std::chrono::minutes>(now.time_since_epoch()).count();
+    const auto wave_minutes = now_minutes - 3;
+    tradebot::test::write_file(dir_.path() / "config" / "strategies.yaml",
+                               "signals:\n"
+                               "  wave_minutes: [" + std::to_string(wave_minutes % 60) + "]\n"
+                               "  wave_check_duration_seconds: 60\n"
+                               "  filters:\n"
+                               "    open_interest_enabled: false\n"
+                               "    volume_enabled: false\n"
+                               "    price_change_enabled: false\n");
+    migrate();
+    const std::string candle = "to_timestamp(" + std::to_string(wave_minutes * 60 / 900 * 900 - 900) + ")";
+    const auto [rc, out] = run_shell("psql -q '" + pg_url_ + "' -c \"INSERT INTO " + schema_ +
+                                     ".signals (exchange, symbol, side, score_week, score_month, candle_time, "
+                                     "received_at) VALUES ('binance', 'BTCUSDT', 'buy', 90, 90, " + candle +
+                                     ", to_timestamp(" + std::to_string(wave_minutes * 60) + "))\"");
+    ASSERT_EQ(rc, 0) << out;
+    auto bot = start("bot");
+    ASSERT_TRUE(wait_ready(*bot)) << bot->output();
+    ASSERT_TRUE(bot->wait_output("msg=\"checking the wave missed while stopped\"", 5s)) << bot->output();
+    ASSERT_TRUE(wait_all_decided(pg_url_, schema_, 10s)) << signal_outcomes(pg_url_, schema_) << bot->output();
+    EXPECT_EQ(signal_outcomes(pg_url_, schema_), "taken:opened\n") << bot->output();
 }

@@ -222,22 +222,50 @@ TEST_F(SignalRepositoryTest, ExpireOlderThanDecidesStaleUnclaimedSignals) {
               "true");
 }
 
-TEST_F(SignalRepositoryTest, ReleaseClaimsExceptFreesADeadClaimersRows) {
-    for (int i = 0; i < 3; ++i) {
-        add_signal("BTCUSDT", i);
+TEST_F(SignalRepositoryTest, OrphanedClaimsEndWithTheirPositionOrAreReleased) {
+    for (int i = 0; i < 6; ++i) {
+        add_signal(i == 4 ? "ETHUSDT" : "BTCUSDT", i);
     }
-    ASSERT_TRUE(await(signals().claim_by_ids({1}, "dead")));
+    // 1: a stopped claimer, no position; 2: ours; 3: a claimer still connected (this test's own
+    // session is named "tradebot"); 4: a stopped claimer whose entry was protected; 5: one whose
+    // entry the reconciliation found missing; 6: a stopped claimer's row it had decided.
+    ASSERT_TRUE(await(signals().claim_by_ids({1, 4, 5, 6}, "dead")));
     ASSERT_TRUE(await(signals().claim_by_ids({2}, "me")));
-    ASSERT_TRUE(await(signals().claim_by_ids({3}, "dead")));
-    ASSERT_TRUE(*await(signals().mark(3, signal_status::taken, "opened", "dead")));
+    ASSERT_TRUE(await(signals().claim_by_ids({3}, "tradebot")));
+    ASSERT_TRUE(*await(signals().mark(6, signal_status::skipped, "already_open", "dead")));
+    const auto protected_id = sql("INSERT INTO positions (exchange, symbol, side, mode, state, signal_id, qty, "
+                                  "stop_price) VALUES ('binance', 'ETHUSDT', 'long', 'test', 'protected', 4, 1, 90) "
+                                  "RETURNING id");
+    const auto failed_id = sql("INSERT INTO positions (exchange, symbol, side, mode, state, signal_id, closed_at, "
+                               "close_reason) VALUES ('binance', 'BTCUSDT', 'long', 'test', 'failed', 5, now(), "
+                               "'entry_not_found') RETURNING id");
 
-    const auto n = await(signals().release_claims_except("me"));
+    const auto n = await(signals().resolve_orphaned_claims("me"));
     ASSERT_TRUE(n) << n.error();
-    EXPECT_EQ(*n, 1);
+    EXPECT_EQ(n->decided, 2);
+    EXPECT_EQ(n->released, 1);
+    EXPECT_EQ(sql("SELECT string_agg(status || ':' || coalesce(claimed_by, '-') || ':' || "
+                  "coalesce(position_id::text, '-'), ',' ORDER BY id) FROM signals"),
+              "new:-:-,new:me:-,new:tradebot:-,taken:me:" + protected_id + ",failed:me:" + failed_id +
+                  ",skipped:dead:-");
+    // The released row is read again; ours and the live claimer's are not.
     const auto got = await(signals().claim_new(10, "me"));
     ASSERT_TRUE(got);
     EXPECT_EQ(ids_of(*got), (std::vector<std::int64_t>{1}));
-    EXPECT_EQ(sql("SELECT claimed_by FROM signals WHERE id = 3"), "dead");  // decided rows keep their history
+    // A second start finds nothing left to resolve.
+    const auto again = await(signals().resolve_orphaned_claims("me"));
+    ASSERT_TRUE(again);
+    EXPECT_EQ(again->decided + again->released, 0);
+}
+
+TEST_F(SignalRepositoryTest, ClaimByIdsTakesUnclaimedRowsAndConfirmsOurOwn) {
+    add_signal("BTCUSDT", 0);
+    add_signal("ETHUSDT", 0);
+    ASSERT_TRUE(await(signals().claim_by_ids({1}, "me")));
+    ASSERT_TRUE(await(signals().claim_by_ids({2}, "other")));
+    const auto got = await(signals().claim_by_ids({1, 2}, "me"));
+    ASSERT_TRUE(got);
+    EXPECT_EQ(ids_of(*got), (std::vector<std::int64_t>{1}));
 }
 
 }  // namespace
