@@ -212,6 +212,9 @@ void position_manager::stop() {
     positions_sub_.reset();
     streams_sub_.reset();
     reconcile_timer_.cancel();
+    for (auto* pause : follow_up_pauses_) {
+        pause->cancel();
+    }
 }
 
 void position_manager::audit(std::string_view type, const live_position& pos, std::string message,
@@ -305,8 +308,40 @@ asio::awaitable<open_result> position_manager::open(entry_intent intent) {
                {"entry", r.entry_price.to_string()},
                {"stop", r.stop_price ? r.stop_price->to_string() : std::string{}}});
         track(std::move(pos));
+        if (r.kind == open_result_kind::needs_reconcile) {
+            // The venue may hold a live position without a stop: seconds matter, not the
+            // periodic pass (trading.reconcile_interval_seconds, 120 s by default).
+            spawn(follow_up(intent.symbol), "follow-up of an unresolved entry");
+        }
     }
     co_return r;
+}
+
+asio::awaitable<void> position_manager::follow_up(core::symbol symbol) {
+    asio::steady_timer pause{strand_};
+    // stop() cancels it: a shutdown does not wait out the pauses.
+    struct registered {
+        std::set<asio::steady_timer*>& pauses;
+        asio::steady_timer* pause;
+        ~registered() { pauses.erase(pause); }
+    };
+    follow_up_pauses_.insert(&pause);
+    const registered scope{follow_up_pauses_, &pause};
+    for (auto delay = std::chrono::seconds{1}; delay <= std::chrono::seconds{8} && !stopped_; delay *= 2) {
+        pause.expires_after(delay);
+        boost::system::error_code ec;
+        co_await pause.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+        if (stopped_) {
+            co_return;
+        }
+        logging::info(log_, "reconciling an unresolved entry", kv("exchange", core::to_string(venue())),
+                      kv("symbol", symbol.str()), kv("after_s", delay.count()));
+        co_await reconcile();
+        const auto it = live_.find(symbol);
+        if (it == live_.end() || it->second.stop) {
+            co_return;
+        }
+    }
 }
 
 void position_manager::on_mark(const events::mark_price& m) {

@@ -113,6 +113,9 @@ private:
     void on_stream(const events::stream_state& s);
     // A position the stream says is flat: confirm with two reads a moment apart, then record it.
     boost::asio::awaitable<void> confirm_gone();
+    // After an entry left unresolved or unprotected: reconcile passes after 1, 2, 4 and 8 s until
+    // the symbol's position has a stop or is gone, instead of waiting for the periodic pass.
+    boost::asio::awaitable<void> follow_up(core::symbol symbol);
     boost::asio::awaitable<void> move_stop(core::symbol symbol, core::decimal trigger);
     // At activation with protection.trailing.venue_native: the venue's trailing stop instead of a
     // move to `trigger`, which is made if the venue refuses.
@@ -177,6 +180,7 @@ private:
     std::set<std::string> zombies_seen_;  // ids of zombie orders/stops seen by the last pass
     bool confirming_ = false;
     boost::asio::steady_timer reconcile_timer_;
+    std::set<boost::asio::steady_timer*> follow_up_pauses_;  // of the running follow_up() calls
     int tasks_ = 0;  // spawned coroutines still running
     bool stopped_ = false;
     bool reconciling_ = false;

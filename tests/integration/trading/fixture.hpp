@@ -108,6 +108,7 @@ public:
     // does for 5-24 s after a fill (original-bot.md §11 #16).
     std::set<core::symbol> hidden;
     int lost_entry_answers = 0;      // the next N market orders are carried out, then "timed out"
+    int lost_lookups = 0;            // the next N order lookups by client id time out too
     int place_stop_calls = 0;
     int market_orders = 0;
     int position_reads = 0;
@@ -182,7 +183,14 @@ public:
         return inner_.place_limit_order(std::move(r), p);
     }
     task<ex::order_state> query_order(core::symbol s, core::client_order_id id) override {
-        return inner_.query_order(s, id);
+        if (lost_lookups > 0) {
+            --lost_lookups;
+            ex::error e;
+            e.kind = ex::error_kind::unknown_outcome;
+            e.message = "lookup timed out (injected)";
+            co_return e;
+        }
+        co_return co_await inner_.query_order(s, id);
     }
     task<void> cancel_order(core::symbol s, core::client_order_id id, ex::request_priority p) override {
         return inner_.cancel_order(s, id, p);

@@ -99,6 +99,29 @@ TEST_F(trading_test, an_entry_whose_answer_was_lost_is_found_by_its_client_id) {
     EXPECT_EQ(row(r.position_id).entry_price, "60000.10"_d);
 }
 
+// Issue 19: an entry left unresolved waited for the periodic pass (here an hour away) without a
+// stop. The follow-up protects it within seconds; the test never calls reconcile() itself.
+TEST_F(trading_test, an_entry_left_unresolved_is_protected_within_seconds_without_the_periodic_pass) {
+    start_manager();
+    faulty_->lost_entry_answers = 1;
+    faulty_->lost_lookups = 10;
+    const auto r = await(manager_->open(intent(btc, core::position_side::long_, "0.010"_d)));
+    ASSERT_EQ(r.kind, open_result_kind::needs_reconcile) << r.reason;
+    ASSERT_EQ(venue_positions().size(), 1U);  // filled on the venue, without a stop yet
+    EXPECT_TRUE(venue_stops(btc).empty());
+    const auto started = std::chrono::steady_clock::now();
+    for (int i = 0; i < 400 && venue_stops(btc).empty(); ++i) {
+        io_.restart();
+        io_.run_for(std::chrono::milliseconds{10});
+    }
+    const auto waited = std::chrono::steady_clock::now() - started;
+    ASSERT_EQ(venue_stops(btc).size(), 1U);
+    EXPECT_LT(waited, std::chrono::seconds{3});
+    settle();
+    EXPECT_EQ(row(r.position_id).state, db::position_state::protected_);
+    EXPECT_EQ(faulty_->market_orders, 1);  // found, never re-sent
+}
+
 TEST_F(trading_test, trailing_stop_activates_and_moves_the_venue_stop_up) {
     start_manager();
     const auto r = await(manager_->open(intent(btc, core::position_side::long_, "0.010"_d)));
