@@ -69,8 +69,10 @@ monitoring::server_options server_options(const config::settings& s, std::string
     o.http.port = static_cast<std::uint16_t>(s.http.port);
     o.http.body_limit = static_cast<std::size_t>(s.http.max_body_bytes);
     o.http.read_timeout = s.http.request_timeout_ms;
+    o.http.header_timeout = s.http.header_timeout_ms;
     o.http.write_timeout = s.http.request_timeout_ms;
     o.http.max_connections = static_cast<std::size_t>(s.http.max_connections);
+    o.http.max_connections_per_client = static_cast<std::size_t>(s.http.max_connections_per_client);
     o.version = std::move(version);
     o.mode = s.app.mode;
     return o;

@@ -65,7 +65,9 @@ std::vector<field> build_fields() {
     f.push_back(int_field(TB_KEY(http.port), 1, 65535));
     f.push_back(int_field(TB_KEY(http.max_body_bytes), 1, std::int64_t{1} << 30));
     f.push_back(duration_field(TB_KEY(http.request_timeout_ms), 1, 3600000));
+    f.push_back(duration_field(TB_KEY(http.header_timeout_ms), 1, 3600000));
     f.push_back(int_field(TB_KEY(http.max_connections), 1, 100000));
+    f.push_back(int_field(TB_KEY(http.max_connections_per_client), 1, 100000));
 
     f.push_back(enum_field(TB_KEY(logging.level), parse_log_level, level_name,
                            "trace, debug, info, warn, error, critical, off"));

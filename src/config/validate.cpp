@@ -154,6 +154,13 @@ void resolve_and_validate(settings& s, const std::map<std::string, raw_value>& v
     if (s.http.bind.empty()) {
         check.fail("http.bind", "must not be empty");
     }
+    if (s.http.header_timeout_ms > s.http.request_timeout_ms) {
+        check.fail(
+            "http.header_timeout_ms",
+            "must not exceed http.request_timeout_ms (" + std::to_string(s.http.request_timeout_ms.count()) + ")",
+            {"http.request_timeout_ms"}
+        );
+    }
 
     const auto& waves = s.signals.wave_minutes;
     if (waves.empty()) {

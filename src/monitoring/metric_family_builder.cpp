@@ -23,4 +23,11 @@ void add_gauge(prometheus::MetricFamily& family, std::vector<prometheus::ClientM
     family.metric.push_back(std::move(sample));
 }
 
+void add_counter(prometheus::MetricFamily& family, std::vector<prometheus::ClientMetric::Label> labels, double value) {
+    prometheus::ClientMetric sample;
+    sample.label = std::move(labels);
+    sample.counter.value = value;
+    family.metric.push_back(std::move(sample));
+}
+
 }  // namespace tradebot::monitoring

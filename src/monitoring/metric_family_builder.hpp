@@ -12,5 +12,7 @@ namespace tradebot::monitoring {
 [[nodiscard]] prometheus::MetricFamily counter_family(std::string name, std::string help, double value);
 // Adds one labelled sample to a gauge family.
 void add_gauge(prometheus::MetricFamily& family, std::vector<prometheus::ClientMetric::Label> labels, double value);
+// Adds one labelled sample to a counter family.
+void add_counter(prometheus::MetricFamily& family, std::vector<prometheus::ClientMetric::Label> labels, double value);
 
 }  // namespace tradebot::monitoring

@@ -15,6 +15,7 @@
 #include <prometheus/text_serializer.h>
 
 #include "monitoring/daemon_collector.hpp"
+#include "monitoring/http_metrics.hpp"
 #include "monitoring/json_views.hpp"
 #include "tradebot/monitoring/process_collector.hpp"
 
@@ -143,6 +144,8 @@ std::string server::impl::metrics_text() const {
         auto more = collectable->Collect();
         families.insert(families.end(), std::make_move_iterator(more.begin()), std::make_move_iterator(more.end()));
     }
+    auto http = http_server_families(http_.stats());
+    families.insert(families.end(), std::make_move_iterator(http.begin()), std::make_move_iterator(http.end()));
     std::ostringstream out;
     prometheus::TextSerializer{}.Serialize(out, families);
     return std::move(out).str();

@@ -80,7 +80,9 @@ struct http_settings {
     int port = 8080;
     std::int64_t max_body_bytes = 65536;
     std::chrono::milliseconds request_timeout_ms{10000};
+    std::chrono::milliseconds header_timeout_ms{2000};
     int max_connections = 64;
+    int max_connections_per_client = 8;
     bool operator==(const http_settings&) const = default;
 };
 

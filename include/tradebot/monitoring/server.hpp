@@ -25,7 +25,8 @@ struct server_options {
 };
 
 // The daemon's HTTP face (Prometheus and the operator), on top of net::http_server:
-//   GET /metrics  the app's registry + tradebot_* daemon gauges + process_* metrics (text format 0.0.4)
+//   GET /metrics  the app's registry + tradebot_* daemon gauges + tradebot_http_connections_* of this
+//                 server + process_* metrics (text format 0.0.4)
 //   GET /health   200 while no component has failed, else 503; JSON
 //   GET /ready    200 once health::is_ready(), else 503; JSON
 //   GET /status   JSON: version, mode, uptime, live, ready, components, and the app's sections

@@ -44,12 +44,33 @@ struct http_server_options {
     std::uint16_t port = 0;             // 0: the OS picks a free port; see local_endpoint()
     std::size_t header_limit = 8 * 1024;  // larger -> 431
     std::size_t body_limit = 64 * 1024;   // larger -> 413
-    // Bounds every read (including keep-alive idle time) and every write, so a slow or stalled
-    // client cannot hold a connection forever.
+    // Bounds the keep-alive idle time between requests and the reading of a whole request (from
+    // its first byte, or from accept for the first request), so a slow or stalled client cannot
+    // hold a connection forever.
     std::chrono::milliseconds read_timeout{10'000};
+    // The request headers alone must arrive within this (counted the same way, and capped by
+    // read_timeout); otherwise the connection is closed, with a 408 if part of a request came.
+    // Short, because headers fit in one packet and a client that dribbles them is holding a slot.
+    std::chrono::milliseconds header_timeout{2'000};
     std::chrono::milliseconds write_timeout{10'000};
-    std::size_t max_connections = 64;  // connections beyond this are closed right after accept
+    // Slots. When every slot is taken, a new connection takes the slot of the connection that has
+    // waited longest on its client (idle, or still sending its request), and is closed right after
+    // accept only when every slot is busy answering a request.
+    std::size_t max_connections = 64;
+    // Slots one client (an IPv4 address, or an IPv6 /64) may hold, at least 1. A client at its cap
+    // gets the slot of its own longest-waiting connection, never another client's.
+    std::size_t max_connections_per_client = 8;
     int backlog = 64;
+};
+
+// Counters since start(), for the owner's metrics.
+struct http_server_stats {
+    std::size_t open = 0;                 // connections holding a slot now
+    std::uint64_t accepted = 0;           // connections given a slot
+    std::uint64_t refused = 0;            // closed right after accept: no slot could be had
+    std::uint64_t reclaimed = 0;          // waiting connections closed to give their slot to a newer one
+    std::uint64_t header_timeouts = 0;    // closed because the headers did not arrive in time
+    std::uint64_t client_limit_hits = 0;  // accepts from a client already at max_connections_per_client
 };
 
 struct http_endpoint {
@@ -59,10 +80,11 @@ struct http_endpoint {
 
 // A small HTTP/1.1 server (keep-alive, one strand per connection) on the caller's io_context.
 // Protocol errors are answered by the server itself and close the connection: malformed request
-// -> 400, header too large -> 431, body too large -> 413. A HEAD request gets the handler's
-// headers without the body. Everything else is up to the handler, which runs on the
-// connection's strand (so it may run concurrently for different connections when the io_context
-// has several threads) and must not block. An exception from the handler becomes a 500.
+// -> 400, header too large -> 431, body too large -> 413, headers too slow -> 408. A HEAD
+// request gets the handler's headers without the body. Everything else is up to the handler,
+// which runs on the connection's strand (so it may run concurrently for different connections
+// when the io_context has several threads) and must not block. An exception from the handler
+// becomes a 500.
 class http_server {
 public:
     using handler = std::function<http_response(const http_request&)>;
@@ -82,6 +104,7 @@ public:
     // The bound address and port (valid after a successful start()).
     [[nodiscard]] http_endpoint local_endpoint() const;
     [[nodiscard]] std::size_t connection_count() const;
+    [[nodiscard]] http_server_stats stats() const;
 
     struct impl;
 

@@ -5,6 +5,7 @@
 #include <stdexcept>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include <gtest/gtest.h>
 
@@ -26,6 +27,11 @@ http_response echo(const http_request& request) {
     if (request.target == "/bad-status") {
         return {.status = 1234, .content_type = "text/plain", .body = "?", .headers = {}};
     }
+    if (request.target == "/big") {
+        // More than the loopback socket buffers hold, so a client that does not read keeps the
+        // connection busy writing.
+        return {.status = 200, .content_type = "text/plain", .body = std::string(32 * 1024 * 1024, 'x'), .headers = {}};
+    }
     std::string body = request.method + " " + request.target + " path=" + std::string{request.path()};
     body += " x-test=" + std::string{request.header("X-TEST").value_or("-")};
     body += " body=" + request.body;
@@ -43,6 +49,30 @@ protected:
     }
 
     [[nodiscard]] http_endpoint endpoint() const { return server_->local_endpoint(); }
+
+    // The server registers a connection on its own thread after the kernel has accepted it, and
+    // tells nobody; so poll, within a bound.
+    template <class Predicate>
+    static bool eventually(Predicate done) {
+        for (int i = 0; i < 2000; ++i) {
+            if (done()) {
+                return true;
+            }
+            std::this_thread::sleep_for(1ms);
+        }
+        return done();
+    }
+    bool connections_reach(std::size_t n) {
+        return eventually([&] { return server_->connection_count() == n; });
+    }
+
+    // A client that sent a request line and never finishes its headers.
+    std::unique_ptr<test_client> half_open(const std::string& source = "127.0.0.1") {
+        auto client = std::make_unique<test_client>(endpoint(), source);
+        EXPECT_FALSE(client->connect_error()) << source << ": " << client->connect_error().message();
+        EXPECT_FALSE(client->write_raw("GET / HTTP/1.1\r\n"));
+        return client;
+    }
 
     test::io_thread io_;
     std::atomic<int> calls_{0};
@@ -202,21 +232,144 @@ TEST_F(http_server_test, http10_without_keep_alive_is_closed_after_the_answer) {
     EXPECT_EQ(got.ec, boost::asio::error::eof) << got.ec.message();
 }
 
-TEST_F(http_server_test, connections_beyond_the_limit_are_closed) {
+TEST_F(http_server_test, a_full_server_gives_the_slot_of_its_longest_idle_connection_to_a_newcomer) {
     start({.max_connections = 2});
     test_client first{endpoint()};
-    test_client second{endpoint()};
     ASSERT_FALSE(first.get("/1").first);
+    test_client second{endpoint()};
     ASSERT_FALSE(second.get("/2").first);
     test_client third{endpoint()};
-    ASSERT_FALSE(third.connect_error());  // the kernel accepts; the server then closes it
-    const auto got = third.read_until_closed();
-    EXPECT_TRUE(got.data.empty()) << got.data;
-    EXPECT_NE(got.ec, boost::beast::error::timeout);
-    // The first two are unaffected.
-    auto [ec, res] = first.get("/again");
+    auto [ec, res] = third.get("/3");
     ASSERT_FALSE(ec) << ec.message();
     EXPECT_EQ(res.result_int(), 200U);
+    // The first one, idle the longest, made room; the second is untouched.
+    const auto got = first.read_until_closed(2s);
+    EXPECT_TRUE(got.data.empty()) << got.data;
+    EXPECT_NE(got.ec, boost::beast::error::timeout) << "the oldest idle connection was not closed";
+    auto [ec2, res2] = second.get("/again");
+    ASSERT_FALSE(ec2) << ec2.message();
+    EXPECT_EQ(res2.result_int(), 200U);
+    EXPECT_EQ(server_->connection_count(), 2U);
+    EXPECT_EQ(server_->stats().reclaimed, 1U);
+    EXPECT_EQ(server_->stats().refused, 0U);
+}
+
+TEST_F(http_server_test, half_open_connections_in_every_slot_do_not_lock_out_a_new_request) {
+    // Headers may take all of the test's time, so only the reclaiming can let the request in.
+    start({.read_timeout = 30s, .header_timeout = 30s, .max_connections = 16, .max_connections_per_client = 16});
+    std::vector<std::unique_ptr<test_client>> holders;
+    for (int i = 0; i < 16; ++i) {
+        holders.push_back(half_open());
+        ASSERT_TRUE(connections_reach(holders.size()));  // accepted in this order, oldest first
+    }
+    test_client probe{endpoint()};
+    const auto started = std::chrono::steady_clock::now();
+    auto [ec, res] = probe.get("/health");
+    const auto took = std::chrono::steady_clock::now() - started;
+    ASSERT_FALSE(ec) << "all slots held by half-open requests: " << ec.message();
+    EXPECT_EQ(res.result_int(), 200U);
+    EXPECT_LT(took, 1s);
+    EXPECT_EQ(calls_.load(), 1);
+    // The oldest holder paid for it, silently (its request never arrived, so there is nothing to answer).
+    const auto oldest = holders.front()->read_until_closed(2s);
+    EXPECT_TRUE(oldest.data.empty()) << oldest.data;
+    EXPECT_NE(oldest.ec, boost::beast::error::timeout);
+    EXPECT_EQ(server_->connection_count(), 16U);
+    EXPECT_EQ(server_->stats().reclaimed, 1U);
+}
+
+TEST_F(http_server_test, headers_not_finished_within_the_header_timeout_get_408_and_close) {
+    start({.read_timeout = 5s, .header_timeout = 200ms});
+    test_client client{endpoint()};
+    ASSERT_FALSE(client.write_raw("GET / HTTP/1.1\r\nHost: x\r\n"));  // and never the blank line
+    const auto got = client.read_until_closed(3s);
+    EXPECT_TRUE(got.data.starts_with("HTTP/1.1 408")) << got.data;
+    EXPECT_EQ(got.ec, boost::asio::error::eof) << got.ec.message();
+    EXPECT_GE(got.elapsed, 150ms);
+    EXPECT_LT(got.elapsed, 1500ms) << "closed by read_timeout, not by header_timeout";
+    EXPECT_EQ(calls_.load(), 0);
+    EXPECT_EQ(server_->stats().header_timeouts, 1U);
+}
+
+TEST_F(http_server_test, a_connection_that_sends_nothing_is_closed_after_the_header_timeout_without_an_answer) {
+    start({.read_timeout = 5s, .header_timeout = 200ms});
+    test_client client{endpoint()};
+    ASSERT_FALSE(client.connect_error());
+    const auto got = client.read_until_closed(3s);
+    EXPECT_TRUE(got.data.empty()) << got.data;
+    EXPECT_EQ(got.ec, boost::asio::error::eof) << got.ec.message();
+    EXPECT_LT(got.elapsed, 1500ms);
+    EXPECT_EQ(server_->stats().header_timeouts, 1U);
+}
+
+TEST_F(http_server_test, keep_alive_idle_time_is_bounded_by_the_read_timeout_not_the_header_timeout) {
+    start({.read_timeout = 600ms, .header_timeout = 100ms});
+    test_client client{endpoint()};
+    ASSERT_FALSE(client.get("/").first);
+    const auto got = client.read_until_closed(3s);
+    EXPECT_EQ(got.ec, boost::asio::error::eof) << got.ec.message();
+    EXPECT_GE(got.elapsed, 450ms) << "an idle keep-alive connection was cut at the header timeout";
+    EXPECT_LT(got.elapsed, 2s);
+    EXPECT_EQ(server_->stats().header_timeouts, 0U);
+}
+
+TEST_F(http_server_test, a_client_at_its_cap_takes_the_slot_of_its_own_oldest_connection_only) {
+    start({.header_timeout = 30s, .max_connections = 8, .max_connections_per_client = 2});
+    auto a1 = half_open("127.0.0.2");
+    ASSERT_TRUE(connections_reach(1));
+    auto a2 = half_open("127.0.0.2");
+    ASSERT_TRUE(connections_reach(2));
+    auto b1 = half_open("127.0.0.3");  // older than a2, but another client's
+    ASSERT_TRUE(connections_reach(3));
+
+    test_client a3{endpoint(), "127.0.0.2"};
+    auto [ec, res] = a3.get("/a3");
+    ASSERT_FALSE(ec) << ec.message();
+    EXPECT_EQ(res.result_int(), 200U);
+    const auto got = a1->read_until_closed(2s);
+    EXPECT_NE(got.ec, boost::beast::error::timeout) << "a1 should have given its slot to a3";
+    EXPECT_EQ(server_->connection_count(), 3U);
+    // b1 and a2 still hold their slots: finishing their requests gets answers.
+    for (auto* holder : {b1.get(), a2.get()}) {
+        ASSERT_FALSE(holder->write_raw("Host: x\r\n\r\n"));
+        auto [answer_ec, answer] = holder->read();
+        ASSERT_FALSE(answer_ec) << answer_ec.message();
+        EXPECT_EQ(answer.result_int(), 200U);
+    }
+    const auto stats = server_->stats();
+    EXPECT_EQ(stats.client_limit_hits, 1U);
+    EXPECT_EQ(stats.reclaimed, 1U);
+    EXPECT_EQ(stats.refused, 0U);
+}
+
+TEST_F(http_server_test, a_newcomer_is_refused_when_every_slot_it_could_take_is_busy_answering) {
+    start({.max_connections = 2, .max_connections_per_client = 1});
+    // Two clients that ask for a large answer and do not read it: both slots stay busy writing.
+    std::vector<std::unique_ptr<test_client>> readers;
+    for (const char* source : {"127.0.0.2", "127.0.0.3"}) {
+        readers.push_back(std::make_unique<test_client>(endpoint(), source));
+        ASSERT_FALSE(readers.back()->write_raw("GET /big HTTP/1.1\r\nHost: x\r\n\r\n"));
+    }
+    ASSERT_TRUE(eventually([&] { return calls_.load() == 2; }));
+
+    // Same client as a busy one: over its cap, and none of its connections can be reclaimed.
+    test_client same{endpoint(), "127.0.0.2"};
+    ASSERT_FALSE(same.connect_error());  // the kernel accepts; the server then closes it
+    const auto got_same = same.read_until_closed(2s);
+    EXPECT_TRUE(got_same.data.empty()) << got_same.data;
+    EXPECT_NE(got_same.ec, boost::beast::error::timeout);
+    // Another client: the server is full, and nothing in it is waiting.
+    test_client other{endpoint(), "127.0.0.4"};
+    const auto got_other = other.read_until_closed(2s);
+    EXPECT_TRUE(got_other.data.empty()) << got_other.data;
+    EXPECT_NE(got_other.ec, boost::beast::error::timeout);
+
+    const auto stats = server_->stats();
+    EXPECT_EQ(stats.refused, 2U);
+    EXPECT_EQ(stats.reclaimed, 0U);
+    EXPECT_EQ(stats.client_limit_hits, 1U);
+    EXPECT_EQ(server_->connection_count(), 2U);
+    EXPECT_EQ(calls_.load(), 2);
 }
 
 TEST_F(http_server_test, stop_closes_open_connections_and_the_listener) {

@@ -6,6 +6,8 @@
 #include <filesystem>
 #include <memory>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include <boost/json.hpp>
 #include <gtest/gtest.h>
@@ -151,6 +153,104 @@ TEST_F(monitoring_server_test, malformed_request_gets_400) {
     ASSERT_FALSE(c.write_raw("NOT HTTP AT ALL\r\n\r\n"));
     const auto got = c.read_until_closed();
     EXPECT_TRUE(got.data.starts_with("HTTP/1.1 400")) << got.data;
+}
+
+// Issue 19: idle half-open connections (a request line, no end of headers) in every slot must not
+// turn a scrape or a liveness probe into a connection reset.
+class monitoring_server_flood_test : public ::testing::Test {
+protected:
+    void start(net::http_server_options http) {
+        server_ = std::make_unique<server>(
+            io_.io,
+            server_options{.http = std::move(http), .version = "1", .mode = core::mode::test},
+            registry_,
+            health_,
+            clock_
+        );
+        ASSERT_FALSE(server_->start());
+    }
+
+    // The sample of a metric without labels, as /metrics would show it now; -1 if absent.
+    double sample(const std::string& name) const {
+        const auto text = server_->metrics_text();
+        const auto at = text.find("\n" + name + " ");
+        return at == std::string::npos ? -1 : std::stod(text.substr(at + name.size() + 2));
+    }
+
+    // Holds `count` half-open connections from `source` and returns once the server has them all.
+    void hold(const std::string& source, int count) {
+        for (int i = 0; i < count; ++i) {
+            holders_.push_back(std::make_unique<test_client>(server_->local_endpoint(), source));
+            ASSERT_FALSE(holders_.back()->connect_error())
+                << source << ": " << holders_.back()->connect_error().message();
+            ASSERT_FALSE(holders_.back()->write_raw("GET /health HTTP/1.1\r\n"));
+        }
+        const auto want = static_cast<double>(holders_.size());
+        for (int i = 0; i < 2000 && sample("tradebot_http_connections_open") != want; ++i) {
+            std::this_thread::sleep_for(std::chrono::milliseconds{1});  // the server registers them on its own thread
+        }
+        ASSERT_EQ(sample("tradebot_http_connections_open"), want);
+    }
+
+    // GETs `target` on a new connection from 127.0.0.1, and returns the status and the time it took.
+    // The connection stays open (keep-alive), as a scraper's would.
+    std::pair<unsigned, std::chrono::microseconds> timed_get(const std::string& target) {
+        const auto started = std::chrono::steady_clock::now();
+        auto& c = *probes_.emplace_back(std::make_unique<test_client>(server_->local_endpoint()));
+        auto [ec, res] = c.get(target);
+        const auto took =
+            std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started);
+        EXPECT_FALSE(ec) << target << ": " << ec.message();
+        std::printf(
+            "[ measured ] GET %s -> %u in %.2f ms with %zu half-open connections held\n",
+            target.c_str(),
+            ec ? 0U : res.result_int(),
+            static_cast<double>(took.count()) / 1000.0,
+            holders_.size()
+        );
+        return {ec ? 0U : res.result_int(), took};
+    }
+
+    test::io_thread io_;
+    core::system_clock clock_;
+    prometheus::Registry registry_;
+    health health_{clock_};
+    std::unique_ptr<server> server_;
+    // Declared last: closed before the server goes.
+    std::vector<std::unique_ptr<test_client>> holders_;
+    std::vector<std::unique_ptr<test_client>> probes_;
+};
+
+TEST_F(monitoring_server_flood_test, health_and_metrics_answer_while_half_open_connections_hold_every_slot) {
+    // Default slots and per-client cap; eight clients with eight connections each fill all 64. The
+    // headers may take longer than the test, so no timeout frees a slot: only reclaiming can.
+    start({.read_timeout = std::chrono::seconds{30}, .header_timeout = std::chrono::seconds{30}});
+    const net::http_server_options defaults;
+    ASSERT_EQ(defaults.max_connections, 64U);
+    ASSERT_EQ(defaults.max_connections_per_client, 8U);
+    for (int client = 2; client <= 9; ++client) {
+        hold("127.0.0." + std::to_string(client), 8);
+    }
+    for (const char* target : {"/health", "/metrics", "/health"}) {
+        const auto [status, took] = timed_get(target);
+        EXPECT_EQ(status, 200U) << target;
+        EXPECT_LT(took, std::chrono::milliseconds{1000}) << target;
+    }
+    EXPECT_EQ(sample("tradebot_http_connections_open"), 64);
+    const auto text = server_->metrics_text();
+    EXPECT_NE(text.find("tradebot_http_connections_closed_total{reason=\"reclaimed\"} 3"), std::string::npos) << text;
+    EXPECT_NE(text.find("tradebot_http_connections_closed_total{reason=\"refused\"} 0"), std::string::npos);
+}
+
+TEST_F(monitoring_server_flood_test, a_probe_from_the_flooding_address_still_gets_through) {
+    // The default deployment binds loopback, where the probe and a local flood share one address:
+    // a client over its cap must take its own oldest slot, not be refused.
+    start({.read_timeout = std::chrono::seconds{30}, .header_timeout = std::chrono::seconds{30}});
+    hold("127.0.0.1", 8);
+    const auto [status, took] = timed_get("/health");
+    EXPECT_EQ(status, 200U);
+    EXPECT_LT(took, std::chrono::milliseconds{1000});
+    EXPECT_EQ(sample("tradebot_http_client_limit_hits_total"), 1);
 }
 
 // Runs `promtool check metrics` on the text and returns its exit status and output.

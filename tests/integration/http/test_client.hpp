@@ -36,6 +36,18 @@ public:
     static constexpr std::chrono::seconds deadline{5};
 
     explicit test_client(const net::http_endpoint& ep) : stream_{ioc_} { ec_connect_ = connect(ep); }
+    // Connects from `source` (e.g. "127.0.0.2": all of 127/8 is loopback), so one test can play
+    // several clients of the server's per-client limit.
+    test_client(const net::http_endpoint& ep, const std::string& source) : stream_{ioc_} {
+        auto& socket = stream_.socket();
+        socket.open(asio::ip::tcp::v4(), ec_connect_);
+        if (!ec_connect_) {
+            socket.bind({asio::ip::make_address(source), 0}, ec_connect_);
+        }
+        if (!ec_connect_) {
+            ec_connect_ = connect(ep);
+        }
+    }
 
     [[nodiscard]] boost::system::error_code connect_error() const { return ec_connect_; }
 
@@ -60,6 +72,9 @@ public:
         request.set(http::field::host, "localhost");
         return send(std::move(request));
     }
+
+    // Reads one response (to a request sent with write_raw).
+    std::pair<boost::system::error_code, response> read() { return run(read_one(false)); }
 
     boost::system::error_code write_raw(std::string bytes) {
         return run([this](std::string data) -> asio::awaitable<boost::system::error_code> {

@@ -32,6 +32,10 @@ TEST(config_defaults, match_the_original_bot) {
 
     EXPECT_EQ(s.http.bind, "127.0.0.1");
     EXPECT_EQ(s.http.port, 8080);
+    EXPECT_EQ(s.http.request_timeout_ms, 10000ms);
+    EXPECT_EQ(s.http.header_timeout_ms, 2000ms);
+    EXPECT_EQ(s.http.max_connections, 64);
+    EXPECT_EQ(s.http.max_connections_per_client, 8);
     EXPECT_EQ(s.logging.level, log_level::info);
     EXPECT_EQ(s.logging.format, log_format::kv);
     EXPECT_EQ(s.logging.rotation_size_bytes, 100 * 1024 * 1024);

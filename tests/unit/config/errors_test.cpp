@@ -142,6 +142,26 @@ TEST_F(config_errors, cross_field_rules_point_at_the_offending_key) {
                                           "(5000), got 6000"));
 }
 
+TEST_F(config_errors, http_header_timeout_must_fit_in_the_request_timeout) {
+    const auto r = load_main(
+        dir_,
+        "http:\n"
+        "  request_timeout_ms: 1000\n"
+        "  header_timeout_ms: 1500\n"
+        "  max_connections_per_client: 0\n"
+    );
+    EXPECT_THAT(
+        messages(r),
+        ElementsAre(
+            main_file() + ":4:3: http.max_connections_per_client: must be between 1 and 100000, got 0",
+            main_file() + ":3:3: http.header_timeout_ms: must not exceed http.request_timeout_ms (1000)"
+        )
+    );
+    const auto ok = load_main(dir_, "http:\n  request_timeout_ms: 1000\n  header_timeout_ms: 1000\n");
+    ASSERT_TRUE(ok.value.has_value()) << messages(ok).front();
+    EXPECT_EQ(ok.value->http.header_timeout_ms, std::chrono::milliseconds{1000});
+}
+
 TEST_F(config_errors, a_venue_native_trailing_callback_must_fit_binance_callback_rate) {
     const auto r = load_main(dir_,
                              "protection:\n"
