@@ -12,6 +12,11 @@ std::optional<std::chrono::milliseconds> retry_schedule::next(const error& failu
     if (!may_retry(failure.kind, true) || attempts_ >= options_.max_attempts) {
         return std::nullopt;
     }
+    if (failure.kind == error_kind::rate_limited && !failure.retry_after) {
+        // A ban of unknown length: the rate limiter holds every request back for its default
+        // back-off, far past this deadline. The caller hears of it now instead.
+        return std::nullopt;
+    }
     // A venue that named its back-off (Binance -1003 / 429 Retry-After) is waited for, not
     // hammered; our own pause is the floor.
     const auto pause = std::max(backoff_.next(), failure.retry_after.value_or(std::chrono::milliseconds{0}));

@@ -22,7 +22,8 @@ struct retry_options {
 // The sans-io part: given the failure of the attempt that just ended, the pause before the next
 // one, or nullopt to give up and report that failure. Only what may_retry() allows for an
 // idempotent request is tried again: failures that prove nothing happened, and those whose
-// effect is unknown (a second read or cancel by id changes nothing).
+// effect is unknown (a second read or cancel by id changes nothing); a rate limit only when the
+// venue said how long to wait.
 class retry_schedule {
 public:
     retry_schedule(const retry_options& options, std::chrono::steady_clock::time_point started);

@@ -148,6 +148,10 @@ boost::asio::awaitable<result<envelope>> rest_client::send_once(const std::strin
             if (const auto h = answer->header("Retry-After")) {
                 err.retry_after = parse_retry_after(*h);
             }
+            if (!err.retry_after && err.venue_code == 10006) {
+                // The per-UID limit is a rolling second per endpoint (exchange-apis.md §B).
+                err.retry_after = std::chrono::seconds{1};
+            }
             limiter_.on_error(cost, err);
         }
         if (metrics_ != nullptr) {

@@ -12,7 +12,11 @@
 #include <string>
 #include <vector>
 
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
 #include <gtest/gtest.h>
 #include <pqxx/pqxx>
 #include <prometheus/registry.h>
@@ -103,12 +107,16 @@ public:
     explicit faulty_venue(ex::venue_client& inner) : inner_{inner} {}
 
     int reject_stops = 0;            // the next N place_stop calls are refused (invalid_request)
+    // The next place_stop waits this long before it reaches the venue: an open held mid-way.
+    std::chrono::milliseconds stop_delay{0};
     bool empty_positions_once = false;
     // Symbols whose position (and so a Bybit position stop) the venue's lists leave out, as Bybit
     // does for 5-24 s after a fill (original-bot.md §11 #16).
     std::set<core::symbol> hidden;
     int lost_entry_answers = 0;      // the next N market orders are carried out, then "timed out"
     int lost_lookups = 0;            // the next N order lookups by client id time out too
+    // Runs before a market order reaches the venue: what happens on the venue while it is in flight.
+    std::function<void(const ex::market_order_request&)> before_market_order;
     int place_stop_calls = 0;
     int market_orders = 0;
     int position_reads = 0;
@@ -169,6 +177,9 @@ public:
     task<void> set_one_way_mode() override { return inner_.set_one_way_mode(); }
     task<ex::order_ack> place_market_order(ex::market_order_request r, ex::request_priority p) override {
         ++market_orders;
+        if (before_market_order) {
+            std::exchange(before_market_order, {})(r);
+        }
         auto ack = co_await inner_.place_market_order(std::move(r), p);
         if (lost_entry_answers > 0 && ack) {
             --lost_entry_answers;
@@ -197,6 +208,10 @@ public:
     }
     task<ex::stop_state> place_stop(ex::stop_request r) override {
         ++place_stop_calls;
+        if (stop_delay.count() > 0) {
+            boost::asio::steady_timer pause{co_await boost::asio::this_coro::executor, std::exchange(stop_delay, {})};
+            co_await pause.async_wait(boost::asio::as_tuple(boost::asio::use_awaitable));
+        }
         if (reject_stops > 0) {
             --reject_stops;
             ex::error e;

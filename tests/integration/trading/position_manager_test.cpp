@@ -1,4 +1,8 @@
 #include <algorithm>
+#include <future>
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/use_future.hpp>
 
 #include "fixture.hpp"
 
@@ -161,6 +165,71 @@ TEST_F(trading_test, a_fired_stop_is_recorded_with_its_fill_price) {
     EXPECT_EQ(p.realized_pnl, "-20.00200"_d);
     EXPECT_FALSE(manager_->live().contains(btc));
     EXPECT_EQ(audit_trail(r.position_id), "position_opened position_closed ");
+}
+
+// §11 #65, issue 19: the venue's stop fires while the bot's own close is in flight. The close is
+// reduce-only, so the venue refuses it instead of opening the opposite position; the position is
+// recorded closed once.
+TEST_F(trading_test, a_stop_that_fires_during_a_close_leaves_the_venue_flat_not_reversed) {
+    start_manager();
+    const auto r = await(manager_->open(intent(btc, core::position_side::long_, "0.010"_d)));
+    ASSERT_EQ(r.kind, open_result_kind::protected_);
+    bool reduce_only = false;
+    faulty_->before_market_order = [&](const ex::market_order_request& order) {
+        reduce_only = order.reduce_only;
+        market_.marks[btc] = "58000.00"_d;
+        events::mark_price m;
+        m.exchange = core::exchange_id::binance;
+        m.symbol = btc;
+        m.price = "58000.00"_d;
+        m.exchange_ts = m.receive_ts = clock_.now();
+        paper_->on_mark_price(m);  // through the stop: the venue closes the position first
+    };
+    (void)await(manager_->close(btc, "manual_close"));
+    EXPECT_TRUE(reduce_only);
+    EXPECT_TRUE(venue_positions().empty());  // flat, no short
+    // Past the grace in which a venue may not list a new position yet, two reads find it gone.
+    clock_.advance(settings_.trading.position_visibility_grace_seconds + std::chrono::seconds{1});
+    for (int i = 0; i < 300 && row(r.position_id).state != db::position_state::closed; ++i) {
+        io_.restart();
+        io_.run_for(std::chrono::milliseconds{10});
+        if (i % 20 == 19) {
+            await(manager_->reconcile());
+        }
+    }
+    const auto p = row(r.position_id);
+    EXPECT_EQ(p.state, db::position_state::closed);
+    EXPECT_EQ(p.close_reason, "closed_on_venue");
+    EXPECT_TRUE(venue_positions().empty());
+    EXPECT_EQ(audit_trail(r.position_id), "position_opened position_closed ");
+}
+
+// §11 #61, issue 19: a reconcile pass while an open is between its fill and its stop must not
+// adopt the filled position or give it a second stop.
+TEST_F(trading_test, a_reconcile_during_an_open_adopts_nothing_and_places_no_second_stop) {
+    start_manager();
+    faulty_->stop_delay = std::chrono::milliseconds{300};
+    auto opening = boost::asio::co_spawn(io_, manager_->open(intent(btc, core::position_side::long_, "0.010"_d)),
+                                         boost::asio::use_future);
+    for (int i = 0; i < 100 && venue_positions().empty(); ++i) {
+        io_.restart();
+        io_.run_for(std::chrono::milliseconds{5});
+    }
+    ASSERT_EQ(venue_positions().size(), 1U);  // filled, its stop held back
+    ASSERT_TRUE(venue_stops(btc).empty());
+    await(manager_->reconcile());
+    for (int i = 0; i < 200 && opening.wait_for(std::chrono::seconds{0}) != std::future_status::ready; ++i) {
+        io_.restart();
+        io_.run_for(std::chrono::milliseconds{10});
+    }
+    ASSERT_EQ(opening.wait_for(std::chrono::seconds{0}), std::future_status::ready);
+    const auto r = opening.get();
+    EXPECT_EQ(r.kind, open_result_kind::protected_) << r.reason;
+    settle();
+    EXPECT_EQ(venue_stops(btc).size(), 1U);
+    EXPECT_EQ(faulty_->place_stop_calls, 1);
+    EXPECT_EQ(manager_->live().size(), 1U);
+    EXPECT_EQ(audit_trail(r.position_id), "position_opened ");
 }
 
 TEST_F(trading_test, an_empty_position_list_once_destroys_nothing) {

@@ -48,6 +48,9 @@ TEST(retry_schedule, the_venues_retry_after_is_waited_for_when_it_fits_the_deadl
     EXPECT_EQ(s.next(failure(error_kind::rate_limited, milliseconds{1'500}), t0), milliseconds{1'500});
     retry_schedule late{no_jitter(), t0};
     EXPECT_EQ(late.next(failure(error_kind::rate_limited, milliseconds{3'000}), t0), std::nullopt);
+    // A ban of unknown length (Bybit 403, a 418 without the header) is not waited out here.
+    retry_schedule banned{no_jitter(), t0};
+    EXPECT_EQ(banned.next(failure(error_kind::rate_limited), t0), std::nullopt);
 }
 
 TEST(retry_schedule, no_attempt_starts_after_the_deadline) {
