@@ -239,6 +239,9 @@ void position_manager::track(live_position pos) {
 live_position position_manager::untrack(std::map<core::symbol, live_position>::iterator it) {
     auto pos = std::move(it->second);
     live_.erase(it);
+    // An exit fill belongs to the position it ended; the next position of the symbol starts
+    // without one (§11 #67: a stale fill became a later position's exit price).
+    exit_fills_.erase(pos.symbol);
     metrics_.set_open_positions(venue(), static_cast<double>(live_.size()));
     return pos;
 }

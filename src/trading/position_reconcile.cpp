@@ -162,6 +162,11 @@ asio::awaitable<void> position_manager::reconcile() {
                           kv("symbol", symbol.str()));
             continue;
         }
+        // Read before untrack(), which forgets the symbol's exit fill with its position.
+        std::optional<core::decimal> exit_fill;
+        if (const auto fill = exit_fills_.find(symbol); fill != exit_fills_.end()) {
+            exit_fill = fill->second;
+        }
         auto gone = untrack(it);
         if (gone.state == db::position_state::pending_entry) {
             db::position_update u;
@@ -177,9 +182,8 @@ asio::awaitable<void> position_manager::reconcile() {
         // Closed by the venue: our stop fired (the usual case), a liquidation or a person. The
         // closing fill from the stream is the exit; without it the stop's trigger is the estimate.
         std::optional<core::decimal> exit = gone.stop ? gone.stop->trigger_price : gone.last_mark;
-        if (const auto fill = exit_fills_.find(symbol); fill != exit_fills_.end()) {
-            exit = fill->second;
-            exit_fills_.erase(fill);
+        if (exit_fill) {
+            exit = exit_fill;
         }
         co_await stops_.cancel_all(symbol);
         co_await record_closed(std::move(gone), exit, "closed_on_venue");

@@ -232,6 +232,36 @@ TEST_F(trading_test, a_reconcile_during_an_open_adopts_nothing_and_places_no_sec
     EXPECT_EQ(audit_trail(r.position_id), "position_opened ");
 }
 
+// §11 #67: an exit fill reported for one position must not become the exit price of the next
+// position on the same symbol, whose own close the stream never reported.
+TEST_F(trading_test, an_exit_fill_of_an_earlier_position_is_not_a_later_ones_exit_price) {
+    start_manager();
+    const auto first = await(manager_->open(intent(btc, core::position_side::long_, "0.010"_d)));
+    ASSERT_EQ(first.kind, open_result_kind::protected_);
+    events::order_update fill;  // the stream reports an exit fill while the first one is live
+    fill.symbol = btc;
+    fill.side = core::side::sell;
+    fill.status = events::order_status::filled;
+    fill.quantity = fill.filled_quantity = "0.010"_d;
+    fill.average_price = "12345.0"_d;
+    router_.topic<events::order_update>(events::topic_name::order_update).publish(fill);
+    settle();
+    ASSERT_TRUE(await(manager_->close(btc, "manual_close")));
+    const auto second = await(manager_->open(intent(btc, core::position_side::long_, "0.010"_d)));
+    ASSERT_EQ(second.kind, open_result_kind::protected_);
+    ASSERT_TRUE(second.stop_price);
+    // The second one vanishes from the venue's lists without a report: closed on the venue.
+    faulty_->hidden.insert(btc);
+    clock_.advance(settings_.trading.position_visibility_grace_seconds + std::chrono::seconds{1});
+    for (int i = 0; i < 3 && row(second.position_id).state != db::position_state::closed; ++i) {
+        await(manager_->reconcile());
+    }
+    const auto p = row(second.position_id);
+    ASSERT_EQ(p.state, db::position_state::closed);
+    EXPECT_EQ(p.close_reason, "closed_on_venue");
+    EXPECT_EQ(p.exit_price, second.stop_price);  // the stop's trigger: the best estimate without a fill
+}
+
 TEST_F(trading_test, an_empty_position_list_once_destroys_nothing) {
     start_manager();
     const auto r = await(manager_->open(intent(btc, core::position_side::long_, "0.010"_d)));
