@@ -311,6 +311,9 @@ asio::awaitable<open_result> position_manager::open(entry_intent intent) {
                {"entry", r.entry_price.to_string()},
                {"stop", r.stop_price ? r.stop_price->to_string() : std::string{}}});
         track(std::move(pos));
+        if (r.kind == open_result_kind::protected_ && r.stop && !r.stop->venue_id.empty()) {
+            spawn(cancel_inherited_stops(intent.symbol, r.position_id), "inherited stops");
+        }
         if (r.kind == open_result_kind::needs_reconcile) {
             // The venue may hold a live position without a stop: seconds matter, not the
             // periodic pass (trading.reconcile_interval_seconds, 120 s by default).
@@ -318,6 +321,20 @@ asio::awaitable<open_result> position_manager::open(entry_intent intent) {
         }
     }
     co_return r;
+}
+
+asio::awaitable<void> position_manager::cancel_inherited_stops(core::symbol symbol, std::int64_t position_id) {
+    auto stops = co_await venue_.open_stops(symbol);
+    if (!stops) {
+        co_return;  // the reconcile pass lists them again
+    }
+    for (const auto& st : *stops) {
+        if (st.client_id && st.client_id->position_id != position_id && !st.venue_id.empty()) {
+            logging::warn(log_, "stop of an earlier position found, cancelling", kv("symbol", symbol.str()),
+                          kv("position", position_id), kv("stop_of", st.client_id->position_id));
+            co_await stops_.cancel_duplicate(st);
+        }
+    }
 }
 
 asio::awaitable<void> position_manager::follow_up(core::symbol symbol) {

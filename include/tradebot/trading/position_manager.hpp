@@ -116,6 +116,10 @@ private:
     // After an entry left unresolved or unprotected: reconcile passes after 1, 2, 4 and 8 s until
     // the symbol's position has a stop or is gone, instead of waiting for the periodic pass.
     boost::asio::awaitable<void> follow_up(core::symbol symbol);
+    // After a new position's stop is live: stops of ours on the symbol that belong to an earlier
+    // position (their cancel failed when it closed) are cancelled, so that exactly one stop, at
+    // the new target, protects the new position.
+    boost::asio::awaitable<void> cancel_inherited_stops(core::symbol symbol, std::int64_t position_id);
     boost::asio::awaitable<void> move_stop(core::symbol symbol, core::decimal trigger);
     // At activation with protection.trailing.venue_native: the venue's trailing stop instead of a
     // move to `trigger`, which is made if the venue refuses.
