@@ -47,11 +47,7 @@ TEST_F(binance_sim_test, market_stats_follow_the_price_path_and_the_fills) {
     sync_->on_clock_skew();  // re-sync to the moved clock: the order below is signed
     ASSERT_TRUE(run(client_->server_time()));
     control("POST", "/sim/price", R"({"symbol":"BTCUSDT","price":"60000"})");
-    market_order_request r;
-    r.symbol = btc();
-    r.side = core::side::buy;
-    r.quantity = "0.010"_d;
-    r.client_id = cid(110, core::order_purpose::entry);
+    const auto r = btc_entry("0.010"_d, 110);
     const auto ack = run(client_->place_market_order(r, request_priority::normal));
     ASSERT_TRUE(ack && ack->state) << (ack ? "no state" : ack.error().describe());
     control("POST", "/sim/price", R"({"symbol":"BTCUSDT","price":"61200"})");
@@ -147,11 +143,7 @@ TEST_F(binance_sim_test, limit_order_place_query_cancel) {
 }
 
 TEST_F(binance_sim_test, market_order_fills_and_opens_a_position) {
-    market_order_request r;
-    r.symbol = btc();
-    r.side = core::side::buy;
-    r.quantity = "0.010"_d;
-    r.client_id = cid(102, core::order_purpose::entry);
+    const auto r = btc_entry("0.010"_d, 102);
     const auto ack = run(client_->place_market_order(r, request_priority::normal));
     ASSERT_TRUE(ack) << ack.error().describe();
     ASSERT_TRUE(ack->state);
@@ -165,9 +157,7 @@ TEST_F(binance_sim_test, market_order_fills_and_opens_a_position) {
     EXPECT_EQ((*p)[0].side, core::position_side::long_);
     EXPECT_EQ((*p)[0].quantity, "0.01"_d);
     // Margin rejection keeps its venue code.
-    r.quantity = "100"_d;
-    r.client_id = cid(103, core::order_purpose::entry);
-    const auto big = run(client_->place_market_order(r, request_priority::normal));
+    const auto big = run(client_->place_market_order(btc_entry("100"_d, 103), request_priority::normal));
     ASSERT_FALSE(big);
     EXPECT_EQ(big.error().kind, error_kind::insufficient_margin) << big.error().describe();
 }
@@ -309,11 +299,7 @@ TEST_F(binance_sim_test, clock_skew_resyncs_and_retries_reads_once) {
     EXPECT_NEAR(static_cast<double>(sync_->wall_offset().count()), 30'000.0, 2'000.0);
     // A new order is never re-sent by the adapter; after the re-sync the next one goes through.
     control("POST", "/sim/fault", R"({"kind":"clock_skew","ms":-30000})");
-    market_order_request r;
-    r.symbol = btc();
-    r.side = core::side::buy;
-    r.quantity = "0.002"_d;
-    r.client_id = cid(400, core::order_purpose::entry);
+    const auto r = btc_entry("0.002"_d, 400);
     const auto first = run(client_->place_market_order(r, request_priority::normal));
     ASSERT_FALSE(first);
     EXPECT_EQ(first.error().kind, error_kind::clock_skew);
@@ -338,11 +324,7 @@ TEST_F(binance_sim_test, reads_go_through_resets_and_503s_and_an_order_is_never_
     // A new order whose connection was reset is not re-sent. The simulator resets before its
     // venue sees the request, so a second send would be the only way to a position.
     control("POST", "/sim/fault", R"({"kind":"reset","count":1})");
-    market_order_request r;
-    r.symbol = btc();
-    r.side = core::side::buy;
-    r.quantity = "0.004"_d;
-    r.client_id = cid(600, core::order_purpose::entry);
+    const auto r = btc_entry("0.004"_d, 600);
     const auto ack = run(client_->place_market_order(r, request_priority::normal));
     ASSERT_FALSE(ack);
     const auto p = run(client_->positions(request_priority::normal));
@@ -361,11 +343,7 @@ protected:
 TEST_F(binance_sim_short_timeout_test, unknown_outcome_resolved_by_client_id_without_duplicate) {
     ASSERT_TRUE(run(client_->server_time()));
     control("POST", "/sim/fault", R"({"kind":"hang_after_accept","count":1})");
-    market_order_request r;
-    r.symbol = btc();
-    r.side = core::side::buy;
-    r.quantity = "0.003"_d;
-    r.client_id = cid(500, core::order_purpose::entry);
+    const auto r = btc_entry("0.003"_d, 500);
     const auto ack = run(client_->place_market_order(r, request_priority::normal));
     ASSERT_FALSE(ack);
     EXPECT_EQ(ack.error().kind, error_kind::unknown_outcome) << ack.error().describe();

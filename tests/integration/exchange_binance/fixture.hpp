@@ -106,6 +106,15 @@ protected:
     std::string sim_state() { return sim_.control(sim_.binance_port(), "GET", "/sim/state").second; }
 
     static core::symbol btc() { return core::symbol::from_string("BTCUSDT"); }
+    // A BTC market buy: the entry of `position`.
+    static market_order_request btc_entry(core::decimal quantity, std::int64_t position) {
+        market_order_request r;
+        r.symbol = btc();
+        r.side = core::side::buy;
+        r.quantity = quantity;
+        r.client_id = cid(position, core::order_purpose::entry);
+        return r;
+    }
     static core::client_order_id cid(std::int64_t position, core::order_purpose p, std::uint16_t attempt = 0) {
         core::client_order_id id;
         id.position_id = position;
