@@ -202,6 +202,9 @@ TEST_F(trading_test, a_stop_that_fires_during_a_close_leaves_the_venue_flat_not_
     EXPECT_EQ(p.close_reason, "closed_on_venue");
     EXPECT_TRUE(venue_positions().empty());
     EXPECT_EQ(audit_trail(r.position_id), "position_opened position_closed ");
+    // §11 #33: the refused close is not sent again while the reads confirm the position gone.
+    EXPECT_EQ(faulty_->market_orders, 2);  // the entry and the one close
+    EXPECT_EQ(journal_count(r.position_id, "manual_close"), 1);
 }
 
 // §11 #61, issue 19: a reconcile pass while an open is between its fill and its stop must not
