@@ -5,9 +5,6 @@
 
 #include "fixture.hpp"
 
-// GCC 12 reports a false -Wmismatched-new-delete for the frames of large coroutine lambdas.
-#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
-
 namespace tradebot::sim::server::test {
 namespace {
 
