@@ -9,7 +9,6 @@
 #include <simdjson.h>
 
 #include <charconv>
-#include <chrono>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -18,6 +17,7 @@
 #include <vector>
 
 #include "core/digits.hpp"
+#include "tradebot/core/clock.hpp"
 #include "tradebot/core/decimal.hpp"
 #include "tradebot/events/types.hpp"
 
@@ -139,10 +139,6 @@ simdjson::error_code for_each_object(od::array arr, Element&& element) {
     return simdjson::SUCCESS;
 }
 
-[[nodiscard]] inline events::time_point from_ms(std::int64_t ms) noexcept {
-    return events::time_point{std::chrono::milliseconds{ms}};
-}
-
 // Typed access to `fields` that remembers the first problem instead of throwing, so a codec
 // reads everything and then checks ok() once.
 class extractor {
@@ -239,6 +235,29 @@ public:
             return std::nullopt;
         }
         return int64(key, s);
+    }
+
+    // Venue times: integer milliseconds since the epoch. One that events::time_point cannot hold
+    // fails here (core::time_from_ms), so the frame is malformed rather than an overflow.
+    events::time_point time(std::string_view key) { return time(key, find(key)); }
+    events::time_point time(std::string_view key, const scalar* s) { return to_time(key, int64(key, s)); }
+    // Missing, null or "" -> nullopt.
+    std::optional<events::time_point> opt_time(std::string_view key) { return opt_time(key, find(key)); }
+    std::optional<events::time_point> opt_time(std::string_view key, const scalar* s) {
+        const auto ms = opt_int64(key, s);
+        if (!ms) {
+            return std::nullopt;
+        }
+        return to_time(key, *ms);
+    }
+    // `ms` already read from member `key` (e.g. compared with another time first).
+    events::time_point to_time(std::string_view key, std::int64_t ms) {
+        const auto t = core::time_from_ms(ms);
+        if (!t) {
+            fail(key, "time out of range");
+            return {};
+        }
+        return *t;
     }
 
     bool boolean(std::string_view key) {

@@ -1,6 +1,3 @@
-// GCC 12 reports a false -Wmismatched-new-delete for the frames of coroutines (asio aligned_new).
-#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
-
 #include "tradebot/trading/position_manager.hpp"
 
 #include <utility>

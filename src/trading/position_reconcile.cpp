@@ -1,6 +1,3 @@
-// GCC 12 reports a false -Wmismatched-new-delete for the frames of coroutines (asio aligned_new).
-#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
-
 // The reconcile pass of position_manager (DESIGN.md rules 5 and 6): the venue is read, never
 // assumed; an empty or failed answer destroys nothing; a position missing from the venue is
 // recorded closed only after two consecutive reads say so.

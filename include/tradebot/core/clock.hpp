@@ -2,6 +2,9 @@
 
 #include <atomic>
 #include <chrono>
+#include <cstdint>
+#include <limits>
+#include <optional>
 
 namespace tradebot::core {
 
@@ -21,6 +24,21 @@ public:
         return std::chrono::duration_cast<std::chrono::milliseconds>(now().time_since_epoch()).count();
     }
 };
+
+// Milliseconds since the epoch (a venue's event time) as a clock::time_point, or nullopt when
+// the nanoseconds would not fit in 64 bits (before 1677 or after 2262): the conversion multiplies
+// by 10^6, and a corrupt frame's number must not reach that signed overflow. Every decoder of
+// venue times goes through here.
+[[nodiscard]] constexpr std::optional<clock::time_point> time_from_ms(std::int64_t ms) noexcept {
+    using rep = clock::duration::rep;
+    constexpr rep ns_per_ms = std::chrono::duration_cast<clock::duration>(std::chrono::milliseconds{1}).count();
+    constexpr rep max_ms = std::numeric_limits<rep>::max() / ns_per_ms;
+    constexpr rep min_ms = std::numeric_limits<rep>::min() / ns_per_ms;
+    if (ms < min_ms || ms > max_ms) {
+        return std::nullopt;
+    }
+    return clock::time_point{std::chrono::milliseconds{ms}};
+}
 
 class system_clock final : public clock {
 public:

@@ -124,8 +124,10 @@ private:
     state_handler on_state_;
     std::atomic<connection_state> state_{connection_state::disconnected};
     std::atomic<bool> stopped_{false};
-    std::unique_ptr<db_state> db_;  // touched only on the DB thread
+    // Declared before db_ so that it is destroyed after it: db_state's retry timer belongs to the
+    // pool's timer service and must be gone before the pool shuts that service down.
     boost::asio::thread_pool pool_{1};
+    std::unique_ptr<db_state> db_;  // touched only on the DB thread
 };
 
 template <class R, class F>

@@ -1,6 +1,3 @@
-// GCC 12 reports a false -Wmismatched-new-delete for the frames of coroutines (asio aligned_new).
-#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
-
 // Orders and the protective stop of the Binance venue_client (§A6, §A7).
 
 #include <utility>

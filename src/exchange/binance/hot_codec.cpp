@@ -6,6 +6,7 @@
 
 #include "exchange/fixed_scan.hpp"
 #include "exchange/flat_scan.hpp"
+#include "tradebot/core/clock.hpp"
 
 namespace tradebot::exchange::binance::detail {
 namespace {
@@ -120,7 +121,7 @@ void mark_price(const hot_fields& h, const context& c, decoded& out) {
     m.exchange = core::exchange_id::binance;
     m.price = x.dec("p", h.get(p_price));
     m.index_price = x.opt_dec("i", h.get(i_index));
-    m.exchange_ts = json::from_ms(x.int64("E", h.get(E_time)));
+    m.exchange_ts = x.time("E", h.get(E_time));
     m.receive_ts = c.receive_ts;
     if (const auto* entry = resolve(x, "markPriceUpdate", name, c, out)) {
         m.symbol = entry->internal;
@@ -136,8 +137,8 @@ void book_ticker_of(const hot_fields& h, const context& c, decoded& out) {
     t.bid_quantity = x.dec("B", h.get(B_bid_qty));
     t.ask_price = x.dec("a", h.get(a_ask));
     t.ask_quantity = x.dec("A", h.get(A_ask_qty));
-    t.exchange_ts = json::from_ms(x.int64("E", h.get(E_time)));
-    t.transaction_ts = json::from_ms(x.opt_int64("T", h.get(T_time)).value_or(0));
+    t.exchange_ts = x.time("E", h.get(E_time));
+    t.transaction_ts = x.opt_time("T", h.get(T_time)).value_or(events::time_point{});
     t.receive_ts = c.receive_ts;
     if (const auto* entry = resolve(x, "bookTicker", name, c, out)) {
         t.symbol = entry->internal;
@@ -187,12 +188,17 @@ bool fixed_mark_price(json::fixed_scan& f, bool wrapped, const context& c, decod
         !f.uint(next_funding_ms) || !close_event(f, wrapped)) {
         return false;
     }
+    // fixed_scan's integers have at most 18 digits, so they fit an int64. A time out of range
+    // is left to decode_flat, which reports it.
+    const auto event_ts = core::time_from_ms(static_cast<std::int64_t>(event_ms));
+    if (!event_ts) {
+        return false;
+    }
     const auto* entry = resolve(json::extractor{}, "markPriceUpdate", name, c, out);
     if (entry == nullptr) {
         return true;
     }
-    out = events::mark_price{core::exchange_id::binance, entry->internal, price, index,
-                             json::from_ms(static_cast<std::int64_t>(event_ms)), c.receive_ts};
+    out = events::mark_price{core::exchange_id::binance, entry->internal, price, index, *event_ts, c.receive_ts};
     return true;
 }
 
@@ -211,6 +217,11 @@ bool fixed_book_ticker(json::fixed_scan& f, bool wrapped, const context& c, deco
         !f.dec(ask_quantity) || !close_event(f, wrapped)) {
         return false;
     }
+    const auto event_ts = core::time_from_ms(static_cast<std::int64_t>(event_ms));
+    const auto transaction_ts = core::time_from_ms(static_cast<std::int64_t>(transaction_ms));
+    if (!event_ts || !transaction_ts) {
+        return false;  // as in fixed_mark_price
+    }
     const auto* entry = resolve(json::extractor{}, "bookTicker", name, c, out);
     if (entry == nullptr) {
         return true;
@@ -221,8 +232,8 @@ bool fixed_book_ticker(json::fixed_scan& f, bool wrapped, const context& c, deco
                       bid_quantity,
                       ask,
                       ask_quantity,
-                      json::from_ms(static_cast<std::int64_t>(event_ms)),
-                      json::from_ms(static_cast<std::int64_t>(transaction_ms)),
+                      *event_ts,
+                      *transaction_ts,
                       c.receive_ts};
     return true;
 }

@@ -95,7 +95,7 @@ item_status read_mark_price(const json::fields& fields, const context& c, events
     out.exchange = core::exchange_id::binance;
     out.price = x.dec("p");
     out.index_price = x.opt_dec("i");
-    out.exchange_ts = json::from_ms(x.int64("E"));
+    out.exchange_ts = x.time("E");
     out.receive_ts = c.receive_ts;
     if (!x.ok()) {
         note = "markPriceUpdate: " + x.error();
@@ -144,8 +144,8 @@ decoded decode_book_ticker(const frame& f, const context& c) {
     t.bid_quantity = x.dec("B");
     t.ask_price = x.dec("a");
     t.ask_quantity = x.dec("A");
-    t.exchange_ts = json::from_ms(x.int64("E"));
-    t.transaction_ts = json::from_ms(x.opt_int64("T").value_or(0));
+    t.exchange_ts = x.time("E");
+    t.transaction_ts = x.opt_time("T").value_or(events::time_point{});
     t.receive_ts = c.receive_ts;
     if (!x.ok()) {
         return malformed{"bookTicker: " + x.error()};
@@ -166,8 +166,8 @@ decoded decode_agg_trade(const frame& f, const context& c) {
     t.price = x.dec("p");
     t.quantity = x.dec("q");
     t.buyer_is_maker = x.boolean("m");
-    t.trade_ts = json::from_ms(x.int64("T"));
-    t.exchange_ts = json::from_ms(x.int64("E"));
+    t.trade_ts = x.time("T");
+    t.exchange_ts = x.time("E");
     t.receive_ts = c.receive_ts;
     if (!x.ok()) {
         return malformed{"aggTrade: " + x.error()};

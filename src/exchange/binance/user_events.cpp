@@ -123,7 +123,7 @@ decoded decode_order_trade_update(const frame& f, const context& c) {
     if (const auto er = x.opt_str("er"); !er.empty() && er != "0") {
         u.reject_reason = expiry_reason(er);
     }
-    u.exchange_ts = json::from_ms(top.int64("E"));
+    u.exchange_ts = top.time("E");
     u.receive_ts = c.receive_ts;
     if (!x.ok() || !top.ok()) {
         return malformed{"ORDER_TRADE_UPDATE: " + (x.ok() ? top.error() : x.error())};
@@ -152,7 +152,7 @@ decoded decode_algo_update(const frame& f, const context& c) {
     a.algo_type = std::string{x.opt_str("at")};
     a.triggered_order_id = std::string{x.opt_str("ai")};
     if (const auto tt = x.opt_int64("tt"); tt && *tt != 0) {
-        a.trigger_ts = json::from_ms(*tt);
+        a.trigger_ts = x.to_time("tt", *tt);
     }
     u.exchange_order_id = a.algo_id;
     u.client_order_id = a.client_algo_id;
@@ -181,7 +181,7 @@ decoded decode_algo_update(const frame& f, const context& c) {
     // The docs swap the meaning of T and E for this one event; the later one is the event time.
     const auto e_ms = top.int64("E");
     const auto t_ms = top.opt_int64("T").value_or(0);
-    u.exchange_ts = json::from_ms(std::max(e_ms, t_ms));
+    u.exchange_ts = top.to_time(e_ms >= t_ms ? "E" : "T", std::max(e_ms, t_ms));
     u.receive_ts = c.receive_ts;
     if (!x.ok() || !top.ok()) {
         return malformed{"ALGO_UPDATE: " + (x.ok() ? top.error() : x.error())};
@@ -201,7 +201,7 @@ decoded decode_account_update(const frame& f, const context& c) {
     json::extractor top{f.top};
     json::extractor acc{f.account};
     account_update out;
-    out.exchange_ts = json::from_ms(top.int64("E"));
+    out.exchange_ts = top.time("E");
     out.receive_ts = c.receive_ts;
     out.reason = std::string{acc.opt_str("m")};
     if (!top.ok() || !acc.ok()) {
@@ -258,7 +258,7 @@ decoded decode_listen_key_expired(const frame& f, const context& c) {
     json::extractor x{f.top};
     listen_key_expired out;
     out.listen_key = std::string{x.opt_str("listenKey")};
-    out.exchange_ts = json::from_ms(x.int64("E"));  // sent as a string in the docs, a number by the SDK
+    out.exchange_ts = x.time("E");  // sent as a string in the docs, a number by the SDK
     out.receive_ts = c.receive_ts;
     if (!x.ok()) {
         return malformed{"listenKeyExpired: " + x.error()};

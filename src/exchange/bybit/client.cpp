@@ -1,5 +1,3 @@
-// GCC 12 reports a false -Wmismatched-new-delete for the frames of coroutines (asio aligned_new).
-#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
 #include "tradebot/exchange/bybit/client.hpp"
 
 #include <utility>

@@ -120,7 +120,7 @@ decoded decode_orders(const frame& f, const context& c) {
         if (const auto reason = x.opt_str("rejectReason"); reason != "EC_NoError") {
             u.reject_reason = std::string{reason};
         }
-        u.exchange_ts = json::from_ms(x.int64("updatedTime"));
+        u.exchange_ts = x.time("updatedTime");
         u.receive_ts = c.receive_ts;
         if (resolve(x, name, c, u, out, "order")) {
             out.items.push_back(std::move(u));
@@ -156,7 +156,7 @@ decoded decode_executions(const frame& f, const context& c) {
         e.closed_size = x.dec_or_zero("closedSize");
         e.is_maker = x.opt_boolean("isMaker", false);
         e.mark_price = x.opt_dec("markPrice");
-        e.exchange_ts = json::from_ms(x.int64("execTime"));
+        e.exchange_ts = x.time("execTime");
         e.receive_ts = c.receive_ts;
         if (resolve(x, name, c, e, out, "execution")) {
             out.items.push_back(std::move(e));
@@ -196,7 +196,7 @@ decoded decode_positions(const frame& f, const context& c) {
                 x.fail("leverage", "not a decimal");
             }
         }
-        u.exchange_ts = json::from_ms(x.int64("updatedTime"));
+        u.exchange_ts = x.time("updatedTime");
         u.receive_ts = c.receive_ts;
         if (resolve(x, name, c, u, out, "position")) {
             out.items.push_back(std::move(u));
@@ -208,7 +208,7 @@ decoded decode_positions(const frame& f, const context& c) {
 decoded decode_wallet(const frame& f, const context& c) {
     balance_batch out;
     json::extractor top{f.top};
-    const auto ts = json::from_ms(top.int64("creationTime"));
+    const auto ts = top.time("creationTime");
     if (!top.ok()) {
         return malformed{"wallet: " + top.error()};
     }

@@ -126,7 +126,7 @@ decoded decode_ticker(const frame& f, const context& c, ticker_book& book, std::
     json::extractor top{f.top};
     json::extractor x{f.data};
     const auto type = top.str("type");
-    const auto ts = json::from_ms(top.int64("ts"));
+    const auto ts = top.time("ts");
     const auto cs = top.opt_int64("cs").value_or(0);
     std::string_view name = x.opt_str("symbol");
     if (name.empty()) {
@@ -175,7 +175,7 @@ decoded decode_book_top(const frame& f, const context& c, std::string_view topic
     const auto name = x.str("s");
     b.update_id = static_cast<std::uint64_t>(x.int64("u"));
     b.seq = static_cast<std::uint64_t>(x.opt_int64("seq").value_or(0));
-    b.exchange_ts = json::from_ms(top.int64("ts"));
+    b.exchange_ts = top.time("ts");
     b.receive_ts = c.receive_ts;
     const auto level = [&x](const std::optional<detail::level>& l, std::optional<core::decimal>& price,
                             std::optional<core::decimal>& size) {
@@ -219,7 +219,7 @@ decoded decode_trades(const frame& f, const context& c) {
             x.fail("S", "unknown side");
         }
         t.block_trade = x.opt_boolean("BT", false);
-        t.trade_ts = json::from_ms(x.int64("T"));
+        t.trade_ts = x.time("T");
         t.receive_ts = c.receive_ts;
         if (!x.ok()) {
             out.rejected.push_back("publicTrade: " + x.error());

@@ -8,6 +8,7 @@
 
 #include "exchange/fixed_scan.hpp"
 #include "exchange/flat_scan.hpp"
+#include "tradebot/core/clock.hpp"
 
 namespace tradebot::exchange::bybit::detail {
 namespace {
@@ -155,7 +156,7 @@ bool finish(const ticker_fields& f, const context& c, ticker_book& book, decoded
     json::extractor t;
     json::extractor x;
     const auto type = t.str("type", top.get(type_slot));
-    const auto ts = json::from_ms(t.int64("ts", top.get(ts_slot)));
+    const auto ts = t.time("ts", top.get(ts_slot));
     const auto cs = t.opt_int64("cs", top.get(cs_slot)).value_or(0);
     std::string_view name = x.opt_str("symbol", data.get(symbol_slot));
     if (name.empty()) {
@@ -247,11 +248,17 @@ bool decode_ticker_fixed(std::string_view text, const context& c, ticker_book& b
     if (!f.lit(R"(,"cs":)") || !f.uint(cs) || !f.lit(R"(,"ts":)") || !f.uint(ts) || !f.lit("}") || !f.at_end()) {
         return false;
     }
+    // At most 18 digits (fixed_scan), so it fits an int64; a time out of range is left to
+    // decode_ticker_flat, which reports it.
+    const auto exchange_ts = core::time_from_ms(static_cast<std::int64_t>(ts));
+    if (!exchange_ts) {
+        return false;
+    }
     if (name.empty()) {
         name = topic.substr(8);
     }
     p.cross_seq = cs;
-    p.exchange_ts = json::from_ms(static_cast<std::int64_t>(ts));
+    p.exchange_ts = *exchange_ts;
     apply_ticker(p, type, name, c, book, topic, out);
     return true;
 }

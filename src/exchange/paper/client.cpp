@@ -1,8 +1,5 @@
-// GCC 12 reports a false -Wmismatched-new-delete for the frames of coroutines (asio aligned_new).
-#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
 #include "tradebot/exchange/paper/client.hpp"
 
-#include <chrono>
 #include <utility>
 
 #include "exchange/paper/convert.hpp"
@@ -181,11 +178,16 @@ venue_client::task<mark_price_state> client::mark_price(core::symbol symbol, req
 }
 
 void client::feed_rest_mark(const mark_price_state& m) {
+    // A venue time no time_point can hold is a corrupt answer: it must not drive paper fills.
+    const auto exchange_ts = core::time_from_ms(m.time_ms);
+    if (!exchange_ts) {
+        return;
+    }
     events::mark_price e;
     e.exchange = venue_id_;
     e.symbol = m.symbol;
     e.price = m.mark_price;
-    e.exchange_ts = events::time_point{std::chrono::milliseconds{m.time_ms}};
+    e.exchange_ts = *exchange_ts;
     e.receive_ts = clock_.now();
     on_mark_price(e);
 }

@@ -1,5 +1,3 @@
-// GCC 12 reports a false -Wmismatched-new-delete for the frames of coroutines (asio aligned_new).
-#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
 // Orders and the protective stop of the paper venue_client.
 #include <charconv>
 #include <string>

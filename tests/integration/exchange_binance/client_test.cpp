@@ -1,6 +1,3 @@
-// GCC 12 reports a false -Wmismatched-new-delete for the frames of coroutines (asio aligned_new).
-#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
-
 // The Binance adapter against the real tradebot-sim over TLS: REST calls, orders, stops and the
 // failure paths the issue lists (throttle, clock skew, unknown outcome).
 

@@ -1,6 +1,3 @@
-// GCC 12 reports a false -Wmismatched-new-delete for the frames of coroutines (asio aligned_new).
-#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
-
 // The Binance streams against the real tradebot-sim: private user data with the listenKey
 // lifecycle, the market stream's subscriptions across reconnects, stall detection.
 

@@ -1,5 +1,3 @@
-// GCC 12 reports a false -Wmismatched-new-delete for the frames of coroutines (asio aligned_new).
-#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
 // The Bybit venue_client against tradebot-sim over TLS: reference data, orders, stops, faults.
 #include "bybit_fixture.hpp"
 

@@ -1,5 +1,3 @@
-// GCC 12 reports a false -Wmismatched-new-delete for the frames of coroutines (asio aligned_new).
-#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
 // Bybit's suffix multiplier name (SHIB1000USDT) never leaves the adapter: internally 1000SHIBUSDT.
 #include "bybit_fixture.hpp"
 

@@ -1,5 +1,3 @@
-// GCC 12 reports a false -Wmismatched-new-delete for the frames of coroutines (asio aligned_new).
-#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
 // Protective stops (trading-stop) and the simulator's faults.
 #include "bybit_fixture.hpp"
 

@@ -1,5 +1,3 @@
-// GCC 12 reports a false -Wmismatched-new-delete for the frames of coroutines (asio aligned_new).
-#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
 // The Bybit WebSocket streams against tradebot-sim: events, reconnect, resubscribe, stall.
 #include "bybit_fixture.hpp"
 

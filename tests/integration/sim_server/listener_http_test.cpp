@@ -3,8 +3,6 @@
 
 #include "fixture.hpp"
 
-// GCC 12 reports a false -Wmismatched-new-delete for the frames of large coroutine lambdas.
-#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
 #include "tradebot/net/https_client.hpp"
 #include "tradebot_test/process.hpp"
 

@@ -189,6 +189,27 @@ TEST_F(flat_scan_test, the_venue_layouts_take_exactly_the_frames_laid_out_as_sen
     }
 }
 
+TEST_F(flat_scan_test, a_time_no_time_point_can_hold_is_malformed_on_every_path) {
+    // frames[0] with one byte inserted, as the mutation test made it: 11562305380000 ms is past
+    // 2262, where nanoseconds since the epoch overflow 64 bits (undefined behaviour, found by UBSan).
+    const std::string mutant =
+        R"({"e":"markPriceUpdate","E":11562305380000,"s":"BTCUSDT","p":"11794.15000000","i":"11784.62659091","P":"11784.25641265","r":"0.00038167","T":1562306400000})";
+    EXPECT_FALSE(run(&detail::decode_fixed, mutant));  // left to the paths that report errors
+    EXPECT_EQ(summary(run(&detail::decode_flat, mutant)), "malformed markPriceUpdate: field 'E': time out of range");
+    EXPECT_EQ(summary(slow(mutant)), "malformed markPriceUpdate: field 'E': time out of range");
+    const std::string book =
+        R"({"e":"bookTicker","u":1,"E":1568014460893,"T":11568014460891,"s":"BNBUSDT","b":"1","B":"2","a":"3","A":"4"})";
+    EXPECT_FALSE(run(&detail::decode_fixed, book));
+    EXPECT_EQ(summary(run(&detail::decode_flat, book)), "malformed bookTicker: field 'T': time out of range");
+    EXPECT_EQ(summary(slow(book)), "malformed bookTicker: field 'T': time out of range");
+    // The last millisecond that fits is a time like any other, on every path.
+    const std::string last =
+        R"({"e":"bookTicker","u":1,"E":9223372036854,"T":0,"s":"BNBUSDT","b":"1","B":"2","a":"3","A":"4"})";
+    EXPECT_TRUE(agrees(last, &detail::decode_fixed));
+    EXPECT_EQ(summary(run(&detail::decode_fixed, last)), "book BNBUSDT 1 1 2 3 4 9223372036854000000 0");
+    EXPECT_FALSE(run(&detail::decode_fixed, R"({"e":"bookTicker","u":1,"E":9223372036855,"T":0,"s":"BNBUSDT","b":"1","B":"2","a":"3","A":"4"})"));
+}
+
 TEST_F(flat_scan_test, every_one_byte_mutation_of_a_venue_layout_is_declined_or_decoded_alike) {
     EXPECT_TRUE(test::some_but_not_all_taken(frames, mutation_alphabet, 50, [this](const std::string& text) {
         return agrees(text, &detail::decode_fixed);

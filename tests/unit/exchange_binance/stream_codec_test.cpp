@@ -319,6 +319,36 @@ TEST_F(binance_codec, malformed_inputs) {
     EXPECT_EQ(expect<events::mark_price>(decoder.decode(mark_price_frame, rx)).price, "11794.15"_d);
 }
 
+// A copy of `text` with its first `from` replaced by `to`.
+std::string replaced(std::string_view text, std::string_view from, std::string_view to) {
+    std::string out{text};
+    const auto at = out.find(from);
+    EXPECT_NE(at, std::string::npos) << from;
+    return at == std::string::npos ? out : out.replace(at, from.size(), to);
+}
+
+TEST_F(binance_codec, times_no_time_point_can_hold_are_malformed) {
+    // Past 2262 (or before 1677) nanoseconds since the epoch overflow 64 bits: each event's
+    // times, on the generic pass too, are refused instead of converted (UBSan found the overflow).
+    const std::string frames[] = {
+        replaced(mark_price_frame, R"("E":1562305380000)", R"("E":11562305380000)"),
+        "[" + replaced(mark_price_frame, R"("E":1562305380000)", R"("E":-11562305380000)") + "]",
+        replaced(book_ticker_frame, R"("E":1568014460893)", R"("E":11568014460893)"),
+        replaced(agg_trade_frame, R"("T":123456785)", R"("T":11562305380000)"),
+        replaced(order_frame, R"("E":1568879465651)", R"("E":11568879465651)"),
+        replaced(algo_frame, R"("E":1750515742303)", R"("E":11750515742303)"),
+        replaced(algo_frame, R"("tt":0)", R"("tt":11750515742303)"),
+        replaced(account_frame, R"("E":1564745798939)", R"("E":11564745798939)"),
+        replaced(listen_key_frame, R"("E":"1736996475556")", R"("E":"11736996475556")"),
+    };
+    for (const auto& text : frames) {
+        const auto d = decoder.decode(text, rx);
+        const auto* m = std::get_if<malformed>(&d);
+        ASSERT_NE(m, nullptr) << text << " gave index " << d.index();
+        EXPECT_NE(m->reason.find("time out of range"), std::string::npos) << m->reason;
+    }
+}
+
 TEST_F(binance_codec, every_truncation_of_every_payload_is_safe) {
     const std::string_view payloads[] = {mark_price_frame, book_ticker_frame, agg_trade_frame, order_frame,
                                          account_frame,    algo_frame,        listen_key_frame};

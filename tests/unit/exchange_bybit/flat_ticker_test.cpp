@@ -181,6 +181,16 @@ TEST_F(flat_ticker_test, the_venue_layout_takes_plain_ticker_frames_and_leaves_t
     }
 }
 
+TEST_F(flat_ticker_test, a_time_no_time_point_can_hold_is_malformed_on_every_path) {
+    // frames[1] with one byte inserted into "ts": past 2262, nanoseconds since the epoch overflow
+    // 64 bits (undefined behaviour, found by UBSan on this path).
+    const std::string mutant =
+        R"({"topic":"tickers.BTCUSDT","type":"delta","data":{"symbol":"BTCUSDT","markPrice":"60010.00","bid1Price":"","fundingRate":"0.0002"},"cs":9532239430,"ts":11760325052730})";
+    EXPECT_FALSE(fixed(mutant));  // left to the paths that report errors
+    EXPECT_EQ(summary(flat(mutant)), "malformed tickers: field 'ts': time out of range");
+    EXPECT_EQ(summary(slow(mutant)), "malformed tickers: field 'ts': time out of range");
+}
+
 TEST_F(flat_ticker_test, every_one_byte_mutation_of_the_venue_layout_is_declined_or_decoded_alike) {
     EXPECT_TRUE(test::some_but_not_all_taken(frames, mutation_alphabet, 50, [this](const std::string& text) {
         return agrees_fixed(text);

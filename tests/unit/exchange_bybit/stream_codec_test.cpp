@@ -301,6 +301,50 @@ TEST_F(bybit_codec, ignored_and_malformed) {
     }
 }
 
+// A copy of `text` with its first `from` replaced by `to`.
+std::string replaced(std::string_view text, std::string_view from, std::string_view to) {
+    std::string out{text};
+    const auto at = out.find(from);
+    EXPECT_NE(at, std::string::npos) << from;
+    return at == std::string::npos ? out : out.replace(at, from.size(), to);
+}
+
+TEST_F(bybit_codec, times_no_time_point_can_hold_are_refused) {
+    // Past 2262 nanoseconds since the epoch overflow 64 bits (UBSan found it in the fast ticker
+    // path): a frame's time is malformed, a batch item's time rejects that item.
+    const std::string whole[] = {
+        replaced(snapshot_frame, R"("ts":1760325052630)", R"("ts":11760325052630)"),
+        replaced(orderbook_frame, R"("ts":1672304484978)", R"("ts":11672304484978)"),
+        replaced(wallet_frame, R"("creationTime":1700034722104)", R"("creationTime":11700034722104)"),
+    };
+    for (const auto& text : whole) {
+        const auto d = decoder.decode(text, rx);
+        const auto* m = std::get_if<malformed>(&d);
+        ASSERT_NE(m, nullptr) << text << " gave index " << d.index();
+        EXPECT_NE(m->reason.find("time out of range"), std::string::npos) << m->reason;
+    }
+    const auto trades = expect<trade_batch>(
+        decoder.decode(replaced(trade_frame, R"("T":1672304486865)", R"("T":11672304486865)"), rx));
+    EXPECT_TRUE(trades.items.empty());
+    ASSERT_EQ(trades.rejected.size(), 1U);
+    EXPECT_EQ(trades.rejected[0], "publicTrade: field 'T': time out of range");
+    const auto orders = expect<order_batch>(decoder.decode(
+        replaced(order_frame, R"("updatedTime":"1672364262457")", R"("updatedTime":"11672364262457")"), rx));
+    EXPECT_TRUE(orders.items.empty());
+    ASSERT_EQ(orders.rejected.size(), 1U);
+    EXPECT_EQ(orders.rejected[0], "order: field 'updatedTime': time out of range");
+    const auto fills = expect<execution_batch>(decoder.decode(
+        replaced(execution_frame, R"("execTime":"1672364174443")", R"("execTime":"-11672364174443")"), rx));
+    EXPECT_TRUE(fills.items.empty());
+    ASSERT_EQ(fills.rejected.size(), 1U);
+    EXPECT_EQ(fills.rejected[0], "execution: field 'execTime': time out of range");
+    const auto positions = expect<position_batch>(decoder.decode(
+        replaced(position_frame, R"("updatedTime":"1697673600012")", R"("updatedTime":"11697673600012")"), rx));
+    EXPECT_TRUE(positions.items.empty());
+    ASSERT_EQ(positions.rejected.size(), 1U);
+    EXPECT_EQ(positions.rejected[0], "position: field 'updatedTime': time out of range");
+}
+
 TEST_F(bybit_codec, every_truncation_of_every_payload_is_safe) {
     const std::string_view payloads[] = {snapshot_frame, delta_frame,     orderbook_frame, trade_frame,
                                          order_frame,    execution_frame, position_frame,  wallet_frame};
