@@ -724,3 +724,35 @@ TEST_F(daemon_test, a_wave_missed_while_stopped_is_checked_at_start) {
     ASSERT_TRUE(wait_all_decided(pg_url_, schema_, 10s)) << signal_outcomes(pg_url_, schema_) << bot->output();
     EXPECT_EQ(signal_outcomes(pg_url_, schema_), "taken:opened\n") << bot->output();
 }
+
+// §11 #54: the wave's limit counts every entry sent, not only those that ended protected. With a
+// 100 % stop distance no stop can be placed: the entry is closed again at once (failed), and the
+// wave is still full.
+TEST_F(daemon_test, an_entry_closed_unprotected_still_fills_the_waves_limit) {
+    const auto now = std::chrono::system_clock::now();
+    const auto minute = std::chrono::duration_cast<std::chrono::minutes>(now.time_since_epoch()).count() % 60;
+    tradebot::test::write_file(dir_.path() / "config" / "strategies.yaml",
+                               "signals:\n"
+                               "  wave_minutes: [" + std::to_string(minute) + "]\n"
+                               "  wave_check_interval_ms: 100\n"
+                               "  max_trades_per_wave: 1\n"
+                               "  filters:\n"
+                               "    open_interest_enabled: false\n"
+                               "    volume_enabled: false\n"
+                               "    price_change_enabled: false\n"
+                               "protection:\n"
+                               "  stop_loss:\n"
+                               "    percent: 100\n");
+    auto bot = start("bot");
+    ASSERT_TRUE(wait_ready(*bot)) << bot->output();
+    const auto wave_epoch = std::chrono::duration_cast<std::chrono::minutes>(now.time_since_epoch()).count() * 60;
+    const std::string candle = "to_timestamp(" + std::to_string(wave_epoch / 900 * 900 - 900) + ")";
+    const auto [rc, out] = run_shell(
+        "psql -q '" + pg_url_ + "' -c \"INSERT INTO " + schema_ +
+        ".signals (exchange, symbol, side, score_week, score_month, candle_time) VALUES "
+        "('binance', 'BTCUSDT', 'buy', 90, 90, " + candle + "), "
+        "('binance', 'ETHUSDT', 'buy', 60, 60, " + candle + ")\"");
+    ASSERT_EQ(rc, 0) << out;
+    ASSERT_TRUE(wait_all_decided(pg_url_, schema_, 15s)) << signal_outcomes(pg_url_, schema_) << bot->output();
+    EXPECT_EQ(signal_outcomes(pg_url_, schema_), "failed:closed_unprotected,skipped:wave_full\n") << bot->output();
+}
