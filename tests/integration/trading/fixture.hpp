@@ -115,6 +115,7 @@ public:
     std::set<core::symbol> hidden;
     int lost_entry_answers = 0;      // the next N market orders are carried out, then "timed out"
     int lost_lookups = 0;            // the next N order lookups by client id time out too
+    int refused_entries = 0;         // the next N market orders are refused: -4140, symbol not open
     // Runs before a market order reaches the venue: what happens on the venue while it is in flight.
     std::function<void(const ex::market_order_request&)> before_market_order;
     int place_stop_calls = 0;
@@ -177,6 +178,10 @@ public:
     task<void> set_one_way_mode() override { return inner_.set_one_way_mode(); }
     task<ex::order_ack> place_market_order(ex::market_order_request r, ex::request_priority p) override {
         ++market_orders;
+        if (refused_entries > 0) {
+            --refused_entries;
+            co_return ex::binance_error(400, -4140, "Invalid symbol status for opening position.");
+        }
         if (before_market_order) {
             std::exchange(before_market_order, {})(r);
         }

@@ -370,6 +370,23 @@ TEST_F(trading_test, a_refused_leverage_sends_no_entry_and_ends_its_journal_row)
     EXPECT_EQ(faulty_->leverage_calls, 2);
 }
 
+// §11 #50: a symbol the venue will not open (-4140) fails that one entry, not the bot: the row
+// ends failed, nothing is left on the venue, and the next entry opens as usual.
+TEST_F(trading_test, an_entry_the_venue_refuses_for_its_symbol_fails_alone) {
+    start_manager();
+    faulty_->refused_entries = 1;
+    const auto r = await(manager_->open(intent(btc, core::position_side::long_, "0.010"_d)));
+    EXPECT_EQ(r.kind, open_result_kind::not_opened);
+    EXPECT_NE(r.reason.find("-4140"), std::string::npos) << r.reason;
+    EXPECT_EQ(row(r.position_id).state, db::position_state::failed);
+    EXPECT_TRUE(venue_positions().empty());
+    EXPECT_FALSE(manager_->busy_with(btc));
+    EXPECT_EQ(await(manager_->open(intent(eth, core::position_side::long_, "0.100"_d))).kind,
+              open_result_kind::protected_);
+    EXPECT_EQ(await(manager_->open(intent(btc, core::position_side::long_, "0.010"_d))).kind,
+              open_result_kind::protected_);
+}
+
 TEST_F(trading_test, a_restart_keeps_the_live_stop_and_places_no_second_one) {
     start_manager();
     const auto r = await(manager_->open(intent(btc, core::position_side::long_, "0.010"_d)));
