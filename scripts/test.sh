@@ -56,8 +56,8 @@ sanitizer_env() {
 
 describe() {
   case "$1" in
-    asan) echo "asan (ASan+UBSan)" ;;
-    tsan) echo "tsan (TSan)" ;;
+    asan) echo "ASan+UBSan" ;;
+    tsan) echo "TSan" ;;
     *) echo "$1" ;;
   esac
 }
@@ -75,7 +75,7 @@ summary=()
 failed=0
 for preset in "${presets[@]}"; do
   name=$(describe "$preset")
-  echo "test.sh: $name: building in build/$preset"
+  echo "test.sh: $name: building build/$preset"
   start=$(date +%s)
   cmake --preset "$preset" >/dev/null
   targets=()
@@ -88,7 +88,7 @@ for preset in "${presets[@]}"; do
     cmake --build "build/$preset" -j "$jobs"
   fi
   build_secs=$(( $(date +%s) - start ))
-  echo "test.sh: build took ${build_secs}s ($name)"
+  echo "test.sh: build took ${build_secs}s ($name, build/$preset)"
 
   pg_state="$PWD/build/$preset/pg-local.dir"
   export TRADEBOT_PG_STATE="$pg_state"
