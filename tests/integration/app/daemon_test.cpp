@@ -754,5 +754,10 @@ TEST_F(daemon_test, an_entry_closed_unprotected_still_fills_the_waves_limit) {
         "('binance', 'ETHUSDT', 'buy', 60, 60, " + candle + ")\"");
     ASSERT_EQ(rc, 0) << out;
     ASSERT_TRUE(wait_all_decided(pg_url_, schema_, 15s)) << signal_outcomes(pg_url_, schema_) << bot->output();
-    EXPECT_EQ(signal_outcomes(pg_url_, schema_), "failed:closed_unprotected,skipped:wave_full\n") << bot->output();
+    // Which of the two goes first depends on whose mark is known first after the start (a
+    // signal without one waits); either way one entry is sent and the other finds the wave full.
+    const auto outcomes = signal_outcomes(pg_url_, schema_);
+    EXPECT_TRUE(outcomes == "failed:closed_unprotected,skipped:wave_full\n" ||
+                outcomes == "skipped:wave_full,failed:closed_unprotected\n")
+        << outcomes << bot->output();
 }
