@@ -102,6 +102,26 @@ protected:
         ASSERT_EQ(rc, 0) << out;
     }
 
+    // strategies.yaml for one wave at the current minute (its check window lasts 240 s), one entry
+    // per wave, no market filters, then `extra`. Returns the SQL of the candle that wave trades:
+    // the 15-minute candle that closed at or before its minute, from the test's own minute (the
+    // database's now() may already be a minute later).
+    std::string use_wave_now(const std::string& extra = {}) const {
+        const auto minutes = std::chrono::duration_cast<std::chrono::minutes>(
+                                 std::chrono::system_clock::now().time_since_epoch())
+                                 .count();
+        tradebot::test::write_file(dir_.path() / "config" / "strategies.yaml",
+                                   "signals:\n"
+                                   "  wave_minutes: [" + std::to_string(minutes % 60) + "]\n"
+                                   "  wave_check_interval_ms: 100\n"
+                                   "  max_trades_per_wave: 1\n"
+                                   "  filters:\n"
+                                   "    open_interest_enabled: false\n"
+                                   "    volume_enabled: false\n"
+                                   "    price_change_enabled: false\n" + extra);
+        return "to_timestamp(" + std::to_string(minutes * 60 / 900 * 900 - 900) + ")";
+    }
+
     void migrate() const {
         const auto [rc, out] = run_shell(tradebot::test::built_binary("src/bin/tradebot").string() +
                                          " db migrate --config " + (dir_.path() / "config").string());
@@ -305,24 +325,9 @@ TEST_F(daemon_test, check_and_migrate_subcommands) {
 }
 
 TEST_F(daemon_test, a_wave_takes_the_best_signals_of_its_candle_up_to_the_limit) {
-    // A wave at the current minute (its check window lasts 240 s), one entry per wave.
-    const auto now = std::chrono::system_clock::now();
-    const auto minute = std::chrono::duration_cast<std::chrono::minutes>(now.time_since_epoch()).count() % 60;
-    tradebot::test::write_file(dir_.path() / "config" / "strategies.yaml",
-                               "signals:\n"
-                               "  wave_minutes: [" + std::to_string(minute) + "]\n"
-                               "  wave_check_interval_ms: 100\n"
-                               "  max_trades_per_wave: 1\n"
-                               "  filters:\n"
-                               "    open_interest_enabled: false\n"
-                               "    volume_enabled: false\n"
-                               "    price_change_enabled: false\n");
+    const auto candle = use_wave_now();
     auto bot = start("bot");
     ASSERT_TRUE(wait_ready(*bot)) << bot->output();
-    // The candle a wave at minute m trades: the 15-minute candle that closed at or before m,
-    // computed from the test's own minute (the database's now() may already be a minute later).
-    const auto wave_epoch = std::chrono::duration_cast<std::chrono::minutes>(now.time_since_epoch()).count() * 60;
-    const std::string candle = "to_timestamp(" + std::to_string(wave_epoch / 900 * 900 - 900) + ")";
     const auto [rc, out] = run_shell(
         "psql -q '" + pg_url_ + "' -c \"INSERT INTO " + schema_ +
         ".signals (exchange, symbol, side, score_week, score_month, candle_time) VALUES "
@@ -729,24 +734,9 @@ TEST_F(daemon_test, a_wave_missed_while_stopped_is_checked_at_start) {
 // 100 % stop distance no stop can be placed: the entry is closed again at once (failed), and the
 // wave is still full.
 TEST_F(daemon_test, an_entry_closed_unprotected_still_fills_the_waves_limit) {
-    const auto now = std::chrono::system_clock::now();
-    const auto minute = std::chrono::duration_cast<std::chrono::minutes>(now.time_since_epoch()).count() % 60;
-    tradebot::test::write_file(dir_.path() / "config" / "strategies.yaml",
-                               "signals:\n"
-                               "  wave_minutes: [" + std::to_string(minute) + "]\n"
-                               "  wave_check_interval_ms: 100\n"
-                               "  max_trades_per_wave: 1\n"
-                               "  filters:\n"
-                               "    open_interest_enabled: false\n"
-                               "    volume_enabled: false\n"
-                               "    price_change_enabled: false\n"
-                               "protection:\n"
-                               "  stop_loss:\n"
-                               "    percent: 100\n");
+    const auto candle = use_wave_now("protection:\n  stop_loss:\n    percent: 100\n");
     auto bot = start("bot");
     ASSERT_TRUE(wait_ready(*bot)) << bot->output();
-    const auto wave_epoch = std::chrono::duration_cast<std::chrono::minutes>(now.time_since_epoch()).count() * 60;
-    const std::string candle = "to_timestamp(" + std::to_string(wave_epoch / 900 * 900 - 900) + ")";
     const auto [rc, out] = run_shell(
         "psql -q '" + pg_url_ + "' -c \"INSERT INTO " + schema_ +
         ".signals (exchange, symbol, side, score_week, score_month, candle_time) VALUES "
