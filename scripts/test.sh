@@ -34,22 +34,33 @@ scripts/install-deps.sh
 # The pinned npm clients that check tradebot-sim (tests/integration/sim_npm); the lockfile decides.
 npm ci --prefix tests/integration/sim_npm --no-audit --no-fund --loglevel=error >/dev/null
 
-# ":suppressions=FILE" for scripts/sanitizers/<name>.supp when there is one (each entry there
+# Its non-empty arguments joined with ':', the separator of the sanitizers' option strings.
+join_options() {
+  local IFS=: kept=() o
+  for o in "$@"; do
+    if [ -n "$o" ]; then kept+=("$o"); fi
+  done
+  echo "${kept[*]}"
+}
+# "suppressions=FILE" for scripts/sanitizers/<name>.supp when there is one (each entry there
 # says why it is not our defect).
 suppressions() {
   local file="$PWD/scripts/sanitizers/$1.supp"
-  if [ -f "$file" ]; then echo ":suppressions=$file"; fi
+  if [ -f "$file" ]; then echo "suppressions=$file"; fi
 }
 # halt_on_error: the first report fails the test that made it, with the report in its output.
 sanitizer_env() {
   case "$1" in
     asan)
-      export ASAN_OPTIONS="halt_on_error=1:detect_stack_use_after_return=1:check_initialization_order=1:strict_init_order=1$(suppressions asan)${ASAN_OPTIONS:+:$ASAN_OPTIONS}"
-      export UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1$(suppressions ubsan)${UBSAN_OPTIONS:+:$UBSAN_OPTIONS}"
-      export LSAN_OPTIONS="${LSAN_OPTIONS:-}$(suppressions lsan)"
+      ASAN_OPTIONS=$(join_options halt_on_error=1 detect_stack_use_after_return=1 check_initialization_order=1 \
+        strict_init_order=1 "$(suppressions asan)" "${ASAN_OPTIONS:-}")
+      UBSAN_OPTIONS=$(join_options halt_on_error=1 print_stacktrace=1 "$(suppressions ubsan)" "${UBSAN_OPTIONS:-}")
+      LSAN_OPTIONS=$(join_options "$(suppressions lsan)" "${LSAN_OPTIONS:-}")
+      export ASAN_OPTIONS UBSAN_OPTIONS LSAN_OPTIONS
       ;;
     tsan)
-      export TSAN_OPTIONS="halt_on_error=1:second_deadlock_stack=1$(suppressions tsan)${TSAN_OPTIONS:+:$TSAN_OPTIONS}"
+      TSAN_OPTIONS=$(join_options halt_on_error=1 second_deadlock_stack=1 "$(suppressions tsan)" "${TSAN_OPTIONS:-}")
+      export TSAN_OPTIONS
       ;;
   esac
 }
