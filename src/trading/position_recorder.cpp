@@ -1,0 +1,163 @@
+#include "trading/position_recorder.hpp"
+
+#include "tradebot/db/event_log.hpp"
+#include "tradebot/db/order_journal.hpp"
+#include "tradebot/db/position_repository.hpp"
+#include "tradebot/logging/structured.hpp"
+#include "tradebot/trading/trading_metrics.hpp"
+
+namespace tradebot::trading {
+
+namespace asio = boost::asio;
+using logging::kv;
+
+namespace {
+
+db::order_status journal_status(events::order_status s) {
+    switch (s) {
+        case events::order_status::new_:
+        case events::order_status::untriggered: return db::order_status::new_;
+        case events::order_status::partially_filled: return db::order_status::partially_filled;
+        case events::order_status::filled: return db::order_status::filled;
+        case events::order_status::canceled: return db::order_status::canceled;
+        case events::order_status::rejected: return db::order_status::rejected;
+        case events::order_status::expired: return db::order_status::expired;
+        case events::order_status::triggered: return db::order_status::triggered;
+    }
+    return db::order_status::unknown;
+}
+
+}  // namespace
+
+position_recorder::position_recorder(position_book& book, db::position_repository& positions,
+                                     db::order_journal& journal, db::event_log& audit, trading_metrics& metrics,
+                                     const core::clock& clock, std::shared_ptr<spdlog::logger> log)
+    : book_{book},
+      positions_{positions},
+      journal_{journal},
+      audit_{audit},
+      metrics_{metrics},
+      clock_{clock},
+      log_{std::move(log)} {}
+
+asio::awaitable<bool> position_recorder::save(const live_position& pos, db::position_state next,
+                                              db::position_update u, std::string_view what) {
+    const auto symbol = pos.symbol;
+    const auto id = pos.id;
+    auto saved = co_await positions_.transition(id, pos.version, next, std::move(u));
+    if (!saved) {
+        logging::warn(log_, "position not saved", kv("position", id), kv("write", what),
+                      kv("error", saved.error().describe()));
+        co_return false;
+    }
+    if (auto* now = book_.find(symbol, id)) {
+        now->version = *saved;
+        now->state = next;
+    }
+    co_return true;
+}
+
+asio::awaitable<std::optional<live_position>> position_recorder::create_found(const exchange::position_state& vp,
+                                                                              core::mode mode) {
+    db::new_position row;
+    row.exchange = book_.venue();
+    row.symbol = vp.symbol;
+    row.side = vp.side;
+    row.mode = mode;
+    row.leverage = vp.leverage.is_positive() ? vp.leverage : core::decimal::from_int(1);
+    const auto now = clock_.now();
+    db::position_update u;
+    u.quantity = vp.quantity;
+    u.entry_price = vp.entry_price;
+    u.opened_at = now;
+    auto created = co_await positions_.create_found(std::move(row), db::position_state::entry_placed, std::move(u));
+    if (!created) {
+        logging::error(log_, "cannot adopt venue position", kv("symbol", vp.symbol.str()),
+                       kv("error", created.error().describe()));
+        co_return std::nullopt;
+    }
+    live_position pos;
+    pos.id = created->first;
+    pos.version = created->second;
+    pos.state = db::position_state::entry_placed;
+    pos.symbol = vp.symbol;
+    pos.side = vp.side;
+    pos.quantity = vp.quantity;
+    pos.entry_price = vp.entry_price;
+    pos.opened_at = now;
+    co_return pos;
+}
+
+asio::awaitable<void> position_recorder::record_closed(live_position pos, std::optional<core::decimal> exit_price,
+                                                       std::string reason) {
+    db::position_update u;
+    u.closed_at = clock_.now();
+    u.close_reason = reason;
+    if (exit_price && exit_price->is_positive()) {
+        u.exit_price = *exit_price;
+        const auto diff = pos.side == core::position_side::long_ ? *exit_price - pos.entry_price
+                                                                 : pos.entry_price - *exit_price;
+        u.realized_pnl = diff * pos.quantity;
+        metrics_.realized_pnl(book_.venue(), std::stod(u.realized_pnl->to_string()));
+    }
+    std::vector<std::pair<std::string, std::string>> data{
+        {"exit", u.exit_price ? u.exit_price->to_string() : std::string{}},
+        {"pnl", u.realized_pnl ? u.realized_pnl->to_string() : std::string{}}};
+    auto saved = co_await positions_.transition(pos.id, pos.version, db::position_state::closed, std::move(u));
+    if (!saved) {
+        logging::error(log_, "cannot record the close", kv("position", pos.id), kv("error", saved.error().describe()));
+    }
+    if (pos.stop && !pos.stop->client_id) {
+        // A position stop ends with its position, and no report names it.
+        co_await end_stops(pos.id, db::order_status::expired, "ended with the position");
+    }
+    metrics_.exit(book_.venue(), reason);
+    audit("position_closed", pos, reason, std::move(data));
+    logging::info(log_, "position closed", kv("position", pos.id), kv("symbol", pos.symbol.str()),
+                  kv("reason", reason), kv("exit", exit_price ? exit_price->to_string() : std::string{"unknown"}));
+}
+
+asio::awaitable<void> position_recorder::end_stops(std::int64_t position_id, db::order_status status,
+                                                   std::string why) {
+    auto ended = co_await journal_.end_open_stops(position_id, status, why);
+    if (!ended) {
+        logging::warn(log_, "ended stops not journaled", kv("position", position_id), kv("reason", why),
+                      kv("error", ended.error().describe()));
+    }
+}
+
+asio::awaitable<void> position_recorder::journal_report(events::order_update u) {
+    db::order_update row;
+    row.status = journal_status(u.status);
+    row.filled_quantity = u.filled_quantity;
+    if (u.average_price.is_positive()) {
+        row.average_price = u.average_price;
+    }
+    if (!u.exchange_order_id.empty()) {
+        row.venue_order_id = u.exchange_order_id;
+    }
+    if (!u.reject_reason.empty()) {
+        row.error_message = u.reject_reason;
+    }
+    auto saved = co_await journal_.update_from_venue(u.client_order_id, std::move(row));
+    if (!saved) {
+        // The next lookup by client id (restart, reconcile) brings the row up to date.
+        logging::warn(log_, "order report not journaled", kv("client_id", u.client_order_id),
+                      kv("error", saved.error().describe()));
+    }
+}
+
+void position_recorder::audit(std::string_view type, const live_position& pos, std::string message,
+                              std::vector<std::pair<std::string, std::string>> data) {
+    db::event_record e;
+    e.ts = clock_.now();
+    e.type = std::string{type};
+    e.position_id = pos.id;
+    e.symbol = pos.symbol.str();
+    e.exchange = std::string{core::to_string(book_.venue())};
+    e.message = std::move(message);
+    e.data = std::move(data);
+    audit_.append(std::move(e));
+}
+
+}  // namespace tradebot::trading

@@ -1,0 +1,71 @@
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include <boost/asio/awaitable.hpp>
+
+#include "tradebot/core/clock.hpp"
+#include "tradebot/db/records.hpp"
+#include "tradebot/events/types.hpp"
+#include "tradebot/trading/position_book.hpp"
+
+namespace spdlog {
+class logger;
+}
+
+namespace tradebot::db {
+class position_repository;
+class order_journal;
+class event_log;
+}  // namespace tradebot::db
+
+namespace tradebot::trading {
+
+class trading_metrics;
+
+// What the trading components write about one venue's positions: state transitions (guarded by
+// the row's version, which the book keeps up to date), closes, journal rows the venue's reports
+// and silences settle, and audit rows. A failed write is logged and reported, never thrown: the
+// next reconcile pass reads the venue again and writes what is still missing.
+class position_recorder {
+public:
+    position_recorder(position_book& book, db::position_repository& positions, db::order_journal& journal,
+                      db::event_log& audit, trading_metrics& metrics, const core::clock& clock,
+                      std::shared_ptr<spdlog::logger> log);
+
+    // Moves `pos`'s row to `next` with `u`; on success the book's position (if it is still the
+    // same one) takes the new version and state. `what` names the write in the log on failure.
+    [[nodiscard]] boost::asio::awaitable<bool> save(const live_position& pos, db::position_state next,
+                                                    db::position_update u, std::string_view what);
+    // A row for a position found on the venue that the database does not know (adoption):
+    // entry_placed with the venue's numbers; the live position, or nullopt if it cannot be written.
+    [[nodiscard]] boost::asio::awaitable<std::optional<live_position>> create_found(
+        const exchange::position_state& vp, core::mode mode);
+    // The row ends closed with the exit price and PnL (when known), metrics and audit follow.
+    boost::asio::awaitable<void> record_closed(live_position pos, std::optional<core::decimal> exit_price,
+                                               std::string reason);
+    // Ends the position's open stop rows: the stops are gone without a report naming them.
+    boost::asio::awaitable<void> end_stops(std::int64_t position_id, db::order_status status, std::string why);
+    // A stream report on one of our orders, written to its journal row (forward only).
+    boost::asio::awaitable<void> journal_report(events::order_update u);
+    // An audit row for the events table (written in batches by the event log's owner).
+    void audit(std::string_view type, const live_position& pos, std::string message,
+               std::vector<std::pair<std::string, std::string>> data = {});
+
+private:
+    position_book& book_;
+    db::position_repository& positions_;
+    db::order_journal& journal_;
+    db::event_log& audit_;
+    trading_metrics& metrics_;
+    const core::clock& clock_;
+    std::shared_ptr<spdlog::logger> log_;
+};
+
+}  // namespace tradebot::trading

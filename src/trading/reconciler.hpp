@@ -1,0 +1,90 @@
+#pragma once
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include <boost/asio/awaitable.hpp>
+
+#include "tradebot/config/settings.hpp"
+#include "tradebot/core/clock.hpp"
+#include "tradebot/events/types.hpp"
+#include "tradebot/exchange/venue_client.hpp"
+#include "tradebot/trading/position_book.hpp"
+
+namespace spdlog {
+class logger;
+}
+
+namespace tradebot::trading {
+
+class position_recorder;
+class stop_keeper;
+class stop_loss_manager;
+class task_group;
+class zombie_sweeper;
+
+// Keeps the book, the database and the venue in agreement (DESIGN.md rules 5 and 6): the venue is
+// read, never assumed; an empty or failed answer destroys nothing; a position missing from the
+// venue is recorded closed only after two consecutive reads say so. One pass: the venue's numbers
+// win for live positions, each gets exactly one stop (stop_keeper), positions the database does
+// not know are adopted and protected, zombies swept. Passes run at start, every
+// trading.reconcile_interval_seconds, after a stream gap (its events may be lost, rule 7), when
+// the stream says a position went flat, and shortly after an entry left unresolved.
+class reconciler {
+public:
+    reconciler(exchange::venue_client& venue, position_book& book, position_recorder& recorder, stop_keeper& keeper,
+               zombie_sweeper& sweeper, stop_loss_manager& stops, task_group& tasks, const config::settings& settings,
+               const core::clock& clock, std::shared_ptr<spdlog::logger> log);
+
+    // The start-up passes: a position missing from the first read may only be late (Bybit shows
+    // new positions after a lag), so a second read decides before the venue counts as reconciled.
+    boost::asio::awaitable<void> start_up();
+    // The periodic passes, until the task group stops.
+    boost::asio::awaitable<void> run_periodic();
+    // One pass; safe to call at any time (a call during a pass returns at once).
+    boost::asio::awaitable<void> reconcile();
+    // After an entry left unresolved or unprotected: passes after 1, 2, 4 and 8 s until the
+    // symbol's position has a stop or is gone, instead of waiting for the periodic pass.
+    boost::asio::awaitable<void> follow_up(core::symbol symbol);
+
+    void on_position(const events::position_update& u);
+    void on_stream(const events::stream_state& s);
+
+private:
+    using venue_positions = std::map<core::symbol, exchange::position_state>;
+    // A live position against this pass's read: its numbers follow the venue's, or it counts as
+    // absent once more and is recorded gone at the second absence.
+    boost::asio::awaitable<void> check(core::symbol symbol, const venue_positions& on_venue,
+                                       const std::vector<exchange::stop_state>* stops);
+    boost::asio::awaitable<void> follow_venue(core::symbol symbol, const exchange::position_state& vp);
+    boost::asio::awaitable<void> record_gone(core::symbol symbol);
+    // A position on the venue the database does not know (opened by hand, or by a run that lost
+    // its rows): taken under protection rather than ignored (original-bot.md §4.4).
+    boost::asio::awaitable<void> adopt(exchange::position_state venue_position);
+    // A position the stream says is flat: confirm with two reads a moment apart.
+    boost::asio::awaitable<void> confirm_gone();
+    // Runs work(symbol) for every symbol, a few at a time, and returns when all are done.
+    boost::asio::awaitable<void> for_each_concurrently(
+        std::vector<core::symbol> symbols, const std::function<boost::asio::awaitable<void>(core::symbol)>& work);
+
+    exchange::venue_client& venue_;
+    position_book& book_;
+    position_recorder& recorder_;
+    stop_keeper& keeper_;
+    zombie_sweeper& sweeper_;
+    stop_loss_manager& stops_;
+    task_group& tasks_;
+    const config::settings& settings_;
+    const core::clock& clock_;
+    std::shared_ptr<spdlog::logger> log_;
+    std::set<std::string> streams_down_;  // streams that lost events since their last connect
+    bool reconciling_ = false;
+    bool confirming_ = false;
+};
+
+}  // namespace tradebot::trading
