@@ -7,7 +7,7 @@
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
-#include "tradebot/db/order_journal.hpp"
+#include "tradebot/db/order_store.hpp"
 #include "tradebot/logging/structured.hpp"
 
 namespace tradebot::trading {
@@ -56,7 +56,7 @@ void take_state(order_outcome& out, const exchange::order_state& s) {
 
 }  // namespace
 
-order_executor::order_executor(exchange::venue_client& venue, db::order_journal& journal,
+order_executor::order_executor(exchange::venue_client& venue, db::order_store& journal,
                                order_executor_options options, std::shared_ptr<spdlog::logger> log)
     : venue_{venue}, journal_{journal}, options_{options}, log_{std::move(log)} {}
 
@@ -87,7 +87,7 @@ asio::awaitable<void> order_executor::abandon(std::int64_t journal_id, std::stri
 
 asio::awaitable<order_outcome> order_executor::market(market_order order) {
     order_outcome out;
-    db::result<db::order_journal::journaled> journaled = db::order_journal::journaled{};
+    db::result<db::order_store::journaled> journaled = db::order_store::journaled{};
     if (order.journaled) {
         journaled = *order.journaled;
     } else {

@@ -10,7 +10,7 @@
 #include "trading/stop_keeper.hpp"
 #include "trading/task_group.hpp"
 #include "trading/zombie_sweeper.hpp"
-#include "tradebot/db/position_repository.hpp"
+#include "tradebot/db/position_store.hpp"
 #include "tradebot/logging/logger.hpp"
 #include "tradebot/logging/structured.hpp"
 #include "tradebot/trading/order_executor.hpp"
@@ -34,8 +34,8 @@ order_executor_options executor_options(const config::settings& s) {
 
 // The components in construction order: each refers only to those before it.
 struct position_manager::parts {
-    parts(asio::any_io_executor strand, exchange::venue_client& venue, db::position_repository& positions,
-          db::order_journal& journal, db::event_log& audit, trading_metrics& metrics,
+    parts(asio::any_io_executor strand, exchange::venue_client& venue, db::position_store& positions,
+          db::order_store& journal, db::audit_sink& audit, trading_metrics& metrics,
           const config::settings& settings, const core::clock& clock)
         : venue_{venue},
           positions_{positions},
@@ -44,7 +44,7 @@ struct position_manager::parts {
           clock_{clock},
           log_{logging::get("trading")},
           book_{venue.venue(), settings, metrics},
-          tasks_{std::move(strand), log_},
+          tasks_{std::move(strand), clock, log_},
           recorder_{book_, positions, journal, audit, metrics, clock, log_},
           orders_{venue, journal, executor_options(settings), log_},
           stops_{venue, journal, protection::stop_policy{settings.protection.stop_loss}, settings.app.mode, log_},
@@ -57,7 +57,7 @@ struct position_manager::parts {
           reconciler_{venue, book_, recorder_, keeper_, sweeper_, stops_, tasks_, settings, clock, log_} {}
 
     exchange::venue_client& venue_;
-    db::position_repository& positions_;
+    db::position_store& positions_;
     trading_metrics& metrics_;
     const config::settings& settings_;
     const core::clock& clock_;
@@ -77,44 +77,56 @@ struct position_manager::parts {
 };
 
 position_manager::position_manager(asio::any_io_executor strand, exchange::venue_client& venue,
-                                   db::position_repository& positions, db::order_journal& journal,
-                                   db::event_log& audit, events::router& router, trading_metrics& metrics,
+                                   db::position_store& positions, db::order_store& journal,
+                                   db::audit_sink& audit, events::router& router, trading_metrics& metrics,
                                    const config::settings& settings, const core::clock& clock)
     : parts_{std::make_unique<parts>(strand, venue, positions, journal, audit, metrics, settings, clock)} {
     auto& p = *parts_;
+    // Each venue's events only: the router posts nothing of the other venue to this strand.
+    const auto mine = [venue = venue.venue()](const auto& e) { return e.exchange == venue; };
     auto& marks = router.topic<events::mark_price>(events::topic_name::mark_price,
                                                    events::policy::coalesce_by_key{events::by_venue_symbol{}});
-    marks_sub_ = marks.subscribe(strand, [this, &p](const events::mark_price& m) {
-        if (accepts(m.exchange)) {
-            p.book_.set_mark(m.symbol, m.price);
-            p.driver_.on_mark(m.symbol, m.price);
-        }
-    });
+    marks_sub_ = marks.subscribe(
+        strand,
+        [this, &p](const events::mark_price& m) {
+            if (accepts()) {
+                p.book_.set_mark(m.symbol, m.price);
+                p.driver_.on_mark(m.symbol, m.price);
+            }
+        },
+        mine);
     orders_sub_ = router.topic<events::order_update>(events::topic_name::order_update)
-                      .subscribe(strand, [this, &p](const events::order_update& u) {
-                          if (accepts(u.exchange)) {
-                              p.reports_.on_order(u);
-                          }
-                      });
+                      .subscribe(
+                          strand,
+                          [this, &p](const events::order_update& u) {
+                              if (accepts()) {
+                                  p.reports_.on_order(u);
+                              }
+                          },
+                          mine);
     positions_sub_ = router.topic<events::position_update>(events::topic_name::position_update)
-                         .subscribe(strand, [this, &p](const events::position_update& u) {
-                             if (accepts(u.exchange)) {
-                                 p.reconciler_.on_position(u);
-                             }
-                         });
+                         .subscribe(
+                             strand,
+                             [this, &p](const events::position_update& u) {
+                                 if (accepts()) {
+                                     p.reconciler_.on_position(u);
+                                 }
+                             },
+                             mine);
     streams_sub_ = router.topic<events::stream_state>(events::topic_name::stream_state)
-                       .subscribe(strand, [this, &p](const events::stream_state& s) {
-                           if (accepts(s.exchange)) {
-                               p.reconciler_.on_stream(s);
-                           }
-                       });
+                       .subscribe(
+                           strand,
+                           [this, &p](const events::stream_state& s) {
+                               if (accepts()) {
+                                   p.reconciler_.on_stream(s);
+                               }
+                           },
+                           mine);
 }
 
 position_manager::~position_manager() = default;
 
-bool position_manager::accepts(core::exchange_id venue) const noexcept {
-    return venue == parts_->book_.venue() && !parts_->tasks_.stopped();
-}
+bool position_manager::accepts() const noexcept { return !parts_->tasks_.stopped(); }
 
 core::exchange_id position_manager::venue() const noexcept { return parts_->book_.venue(); }
 

@@ -4,7 +4,7 @@
 
 #include <boost/asio/experimental/awaitable_operators.hpp>
 
-#include "tradebot/db/position_repository.hpp"
+#include "tradebot/db/position_store.hpp"
 #include "tradebot/logging/structured.hpp"
 
 namespace tradebot::trading {
@@ -24,7 +24,7 @@ std::string_view to_string(open_result_kind k) noexcept {
     return "unknown";
 }
 
-position_opener::position_opener(exchange::venue_client& venue, db::position_repository& positions,
+position_opener::position_opener(exchange::venue_client& venue, db::position_store& positions,
                                  order_executor& orders, stop_loss_manager& stops, const config::settings& settings,
                                  const core::clock& clock, std::shared_ptr<spdlog::logger> log)
     : venue_{venue},
@@ -60,7 +60,7 @@ asio::awaitable<open_result> position_opener::open(entry_intent intent, exchange
     // not an order: it needs no row first, so it is set while the rows are written (one round trip
     // less before the entry). Setting it for a signal that then finds the symbol already live is
     // harmless: it is the configured value.
-    db::result<db::position_repository::pending_entry> created;
+    db::result<db::position_store::pending_entry> created;
     exchange::result<void> leverage;
     if (set_leverage) {
         using namespace asio::experimental::awaitable_operators;
@@ -93,7 +93,7 @@ asio::awaitable<open_result> position_opener::open(entry_intent intent, exchange
     }
 
     entry.position_id = r.position_id;
-    entry.journaled = db::order_journal::journaled{created->journal_id, created->client_id};
+    entry.journaled = db::order_store::journaled{created->journal_id, created->client_id};
     r.entry_sent = clock_.steady_now();
     auto filled = co_await orders_.market(std::move(entry));
     if (filled.kind == order_result_kind::rejected) {

@@ -1,8 +1,8 @@
 #include "trading/position_recorder.hpp"
 
-#include "tradebot/db/event_log.hpp"
-#include "tradebot/db/order_journal.hpp"
-#include "tradebot/db/position_repository.hpp"
+#include "tradebot/db/audit_sink.hpp"
+#include "tradebot/db/order_store.hpp"
+#include "tradebot/db/position_store.hpp"
 #include "tradebot/logging/structured.hpp"
 #include "tradebot/trading/trading_metrics.hpp"
 
@@ -29,8 +29,8 @@ db::order_status journal_status(events::order_status s) {
 
 }  // namespace
 
-position_recorder::position_recorder(position_book& book, db::position_repository& positions,
-                                     db::order_journal& journal, db::event_log& audit, trading_metrics& metrics,
+position_recorder::position_recorder(position_book& book, db::position_store& positions,
+                                     db::order_store& journal, db::audit_sink& audit, trading_metrics& metrics,
                                      const core::clock& clock, std::shared_ptr<spdlog::logger> log)
     : book_{book},
       positions_{positions},
@@ -119,7 +119,7 @@ asio::awaitable<void> position_recorder::record_closed(live_position pos, std::o
 
 asio::awaitable<void> position_recorder::end_stops(std::int64_t position_id, db::order_status status,
                                                    std::string why) {
-    auto ended = co_await journal_.end_open_stops(position_id, status, why);
+    auto ended = co_await journal_.end_open_stops(position_id, status, why, std::nullopt);
     if (!ended) {
         logging::warn(log_, "ended stops not journaled", kv("position", position_id), kv("reason", why),
                       kv("error", ended.error().describe()));

@@ -20,9 +20,9 @@ class logger;
 }
 
 namespace tradebot::db {
-class position_repository;
-class order_journal;
-class event_log;
+class position_store;
+class order_store;
+class audit_sink;
 }  // namespace tradebot::db
 
 namespace tradebot::trading {
@@ -35,8 +35,8 @@ class trading_metrics;
 // next reconcile pass reads the venue again and writes what is still missing.
 class position_recorder {
 public:
-    position_recorder(position_book& book, db::position_repository& positions, db::order_journal& journal,
-                      db::event_log& audit, trading_metrics& metrics, const core::clock& clock,
+    position_recorder(position_book& book, db::position_store& positions, db::order_store& journal,
+                      db::audit_sink& audit, trading_metrics& metrics, const core::clock& clock,
                       std::shared_ptr<spdlog::logger> log);
 
     // Moves `pos`'s row to `next` with `u`; on success the book's position (if it is still the
@@ -60,9 +60,9 @@ public:
 
 private:
     position_book& book_;
-    db::position_repository& positions_;
-    db::order_journal& journal_;
-    db::event_log& audit_;
+    db::position_store& positions_;
+    db::order_store& journal_;
+    db::audit_sink& audit_;
     trading_metrics& metrics_;
     const core::clock& clock_;
     std::shared_ptr<spdlog::logger> log_;

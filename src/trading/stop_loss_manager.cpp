@@ -3,7 +3,7 @@
 #include <utility>
 #include <variant>
 
-#include "tradebot/db/order_journal.hpp"
+#include "tradebot/db/order_store.hpp"
 #include "tradebot/logging/structured.hpp"
 
 namespace tradebot::trading {
@@ -25,7 +25,7 @@ exchange::stop_request fixed_stop(const stop_target& target, core::decimal trigg
 
 }  // namespace
 
-stop_loss_manager::stop_loss_manager(exchange::venue_client& venue, db::order_journal& journal,
+stop_loss_manager::stop_loss_manager(exchange::venue_client& venue, db::order_store& journal,
                                      protection::stop_policy policy, core::mode mode,
                                      std::shared_ptr<spdlog::logger> log)
     : venue_{venue}, journal_{journal}, policy_{std::move(policy)}, mode_{mode}, log_{std::move(log)} {}

@@ -4,8 +4,6 @@
 #include <utility>
 
 #include <boost/asio/co_spawn.hpp>
-#include <boost/asio/redirect_error.hpp>
-#include <boost/asio/use_awaitable.hpp>
 
 #include "tradebot/logging/structured.hpp"
 
@@ -14,8 +12,8 @@ namespace tradebot::trading {
 namespace asio = boost::asio;
 using logging::kv;
 
-task_group::task_group(asio::any_io_executor strand, std::shared_ptr<spdlog::logger> log)
-    : strand_{std::move(strand)}, log_{std::move(log)} {}
+task_group::task_group(asio::any_io_executor strand, const core::clock& clock, std::shared_ptr<spdlog::logger> log)
+    : strand_{std::move(strand)}, clock_{clock}, log_{std::move(log)} {}
 
 task_group::~task_group() {
     if (tasks_ > 0) {
@@ -42,18 +40,16 @@ asio::awaitable<bool> task_group::pause(std::chrono::steady_clock::duration d) {
     if (stopped_) {
         co_return false;
     }
-    asio::steady_timer timer{strand_};
+    core::timer timer{strand_, clock_};
     struct registered {
-        std::set<asio::steady_timer*>& pauses;
-        asio::steady_timer* timer;
+        std::set<core::timer*>& pauses;
+        core::timer* timer;
         ~registered() { pauses.erase(timer); }
     };
     pauses_.insert(&timer);
     const registered scope{pauses_, &timer};
-    timer.expires_after(d);
-    boost::system::error_code ec;
-    co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
-    co_return !stopped_;
+    const bool passed = co_await timer.wait_for(d);
+    co_return passed && !stopped_;
 }
 
 void task_group::stop() {

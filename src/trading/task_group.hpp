@@ -6,7 +6,9 @@
 
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
-#include <boost/asio/steady_timer.hpp>
+
+#include "tradebot/core/clock.hpp"
+#include "tradebot/core/timer.hpp"
 
 namespace spdlog {
 class logger;
@@ -16,10 +18,11 @@ namespace tradebot::trading {
 
 // The coroutines one venue's trading components start on its strand: counted, so that the owner
 // knows when it may be destroyed (idle), and stopped together, so that a shutdown does not wait
-// out a pause. Every member is called on the strand.
+// out a pause. Pauses are in the injected clock's time (core::timer): a test advances a
+// manual_clock instead of sleeping. Every member is called on the strand.
 class task_group {
 public:
-    task_group(boost::asio::any_io_executor strand, std::shared_ptr<spdlog::logger> log);
+    task_group(boost::asio::any_io_executor strand, const core::clock& clock, std::shared_ptr<spdlog::logger> log);
     ~task_group();
     task_group(const task_group&) = delete;
     task_group& operator=(const task_group&) = delete;
@@ -36,8 +39,9 @@ public:
 
 private:
     boost::asio::any_io_executor strand_;
+    const core::clock& clock_;
     std::shared_ptr<spdlog::logger> log_;
-    std::set<boost::asio::steady_timer*> pauses_;  // of the running pause() calls
+    std::set<core::timer*> pauses_;  // of the running pause() calls
     int tasks_ = 0;
     bool stopped_ = false;
 };

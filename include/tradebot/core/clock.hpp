@@ -1,10 +1,16 @@
 #pragma once
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <limits>
+#include <map>
+#include <mutex>
 #include <optional>
+#include <utility>
+#include <vector>
 
 namespace tradebot::core {
 
@@ -23,6 +29,15 @@ public:
     [[nodiscard]] std::int64_t now_ms() const noexcept {
         return std::chrono::duration_cast<std::chrono::milliseconds>(now().time_since_epoch()).count();
     }
+
+    // For core::timer. A clock that is moved by hand calls `wake` once its steady time reaches
+    // `at` and returns a non-zero id that forget() withdraws; a real clock returns 0, and the
+    // timer waits on the operating system's steady clock instead.
+    [[nodiscard]] virtual std::uint64_t call_at(std::chrono::steady_clock::time_point /*at*/,
+                                                std::function<void()> /*wake*/) const {
+        return 0;
+    }
+    virtual void forget(std::uint64_t /*id*/) const {}
 };
 
 // Milliseconds since the epoch (a venue's event time) as a clock::time_point, or nullopt when
@@ -50,7 +65,8 @@ public:
     }
 };
 
-// A clock that moves only when told to; wall and steady time advance together.
+// A clock that moves only when told to; wall and steady time advance together, and the timers
+// on it (core::timer) fire from advance(), so a test moves time instead of sleeping.
 class manual_clock final : public clock {
 public:
     explicit manual_clock(time_point start = time_point{std::chrono::seconds{1'767'225'600}})  // 2026-01-01
@@ -60,16 +76,70 @@ public:
     [[nodiscard]] std::chrono::steady_clock::time_point steady_now() const noexcept override {
         return std::chrono::steady_clock::time_point{std::chrono::nanoseconds{steady_ns_.load()}};
     }
-    void advance(duration d) noexcept {
+    // Moves time forward and wakes the timers whose deadline it reached, earliest first.
+    void advance(duration d) {
         wall_ns_ += d.count();
         steady_ns_ += d.count();
+        for (auto& wake : due()) {
+            wake();
+        }
     }
     // Moves wall time only, as an NTP step would; steady time is unaffected.
     void set(time_point t) noexcept { wall_ns_ = t.time_since_epoch().count(); }
+    // The steady time of the earliest timer waiting, if any.
+    [[nodiscard]] std::optional<std::chrono::steady_clock::time_point> next_deadline() const {
+        const std::lock_guard lock{mutex_};
+        std::optional<std::chrono::steady_clock::time_point> first;
+        for (const auto& [_, call] : calls_) {
+            if (!first || call.first < *first) {
+                first = call.first;
+            }
+        }
+        return first;
+    }
+
+    [[nodiscard]] std::uint64_t call_at(std::chrono::steady_clock::time_point at,
+                                        std::function<void()> wake) const override {
+        const std::lock_guard lock{mutex_};
+        const auto id = next_id_++;
+        calls_.emplace(id, std::pair{at, std::move(wake)});
+        return id;
+    }
+    void forget(std::uint64_t id) const override {
+        const std::lock_guard lock{mutex_};
+        calls_.erase(id);
+    }
 
 private:
+    // The wakes now due, taken out under the lock and called outside it (a wake may set a timer).
+    std::vector<std::function<void()>> due() {
+        const auto now = steady_now();
+        std::vector<std::pair<std::chrono::steady_clock::time_point, std::function<void()>>> ready;
+        {
+            const std::lock_guard lock{mutex_};
+            for (auto it = calls_.begin(); it != calls_.end();) {
+                if (it->second.first <= now) {
+                    ready.push_back(std::move(it->second));
+                    it = calls_.erase(it);
+                } else {
+                    ++it;
+                }
+            }
+        }
+        std::stable_sort(ready.begin(), ready.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+        std::vector<std::function<void()>> out;
+        out.reserve(ready.size());
+        for (auto& [_, wake] : ready) {
+            out.push_back(std::move(wake));
+        }
+        return out;
+    }
+
     std::atomic<std::int64_t> wall_ns_;
     std::atomic<std::int64_t> steady_ns_{0};
+    mutable std::mutex mutex_;
+    mutable std::map<std::uint64_t, std::pair<std::chrono::steady_clock::time_point, std::function<void()>>> calls_;
+    mutable std::uint64_t next_id_ = 1;
 };
 
 }  // namespace tradebot::core

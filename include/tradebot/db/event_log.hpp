@@ -8,6 +8,7 @@
 
 #include <boost/asio/awaitable.hpp>
 
+#include "tradebot/db/audit_sink.hpp"
 #include "tradebot/db/database.hpp"
 #include "tradebot/db/records.hpp"
 
@@ -30,11 +31,11 @@ struct event_log_options {
 //
 // Thread-safe: append() and the accessors may be called from any thread. flush() calls do not
 // overlap (a second one returns 0 at once); the event_log must outlive a running flush().
-class event_log {
+class event_log final : public audit_sink {
 public:
     explicit event_log(database& db, event_log_options options = {});
 
-    void append(event_record e);
+    void append(event_record e) override;
 
     // Writes up to batch_size queued events, oldest first, in one multi-row INSERT; returns how
     // many were written. If the database refuses the batch, each event is tried alone and the

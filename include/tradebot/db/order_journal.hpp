@@ -8,6 +8,7 @@
 #include <boost/asio/awaitable.hpp>
 
 #include "tradebot/db/database.hpp"
+#include "tradebot/db/order_store.hpp"
 #include "tradebot/db/records.hpp"
 
 namespace tradebot::db {
@@ -20,19 +21,8 @@ namespace tradebot::db {
 // there would cost ~0.6 ms. A crash can lose the last commits, but then the request was (at
 // most) just sent with an id that the restart derives again from the position row and looks up
 // on the venue; the reconcile pass adopts anything the journal lost (docs/ARCHITECTURE.md).
-class order_journal {
+class order_journal final : public order_store {
 public:
-    struct journaled {
-        std::int64_t id = 0;
-        core::client_order_id client_id;
-    };
-
-    // What update_from_venue found: the row as stored afterwards, and whether the report moved it.
-    struct venue_result {
-        order_record order;
-        bool applied = false;
-    };
-
     explicit order_journal(database& db) : db_{db} {}
 
     // Inserts `o` as pending with the client id and attempt it carries (o.client_order_id must be
@@ -45,10 +35,10 @@ public:
 
     // Inserts `o` as pending with the next attempt number of (position, purpose) and the client
     // id made from it. `o.position_id` is required.
-    [[nodiscard]] boost::asio::awaitable<result<journaled>> insert_next_attempt(order_record o);
+    [[nodiscard]] boost::asio::awaitable<result<journaled>> insert_next_attempt(order_record o) override;
     // Applies a REST answer to row `id`, by the same forward-only rule as update_from_venue: a
     // stream report that arrived first is not overwritten.
-    [[nodiscard]] boost::asio::awaitable<result<void>> update(std::int64_t id, order_update u);
+    [[nodiscard]] boost::asio::awaitable<result<void>> update(std::int64_t id, order_update u) override;
     // The request has left: pending -> sent and sent_at, once. A venue report that arrived first
     // keeps its status. false when there is no such row.
     [[nodiscard]] boost::asio::awaitable<result<bool>> mark_sent(std::int64_t id);
@@ -58,7 +48,7 @@ public:
     // rejected, expired), which is final; filled_qty never decreases. nullopt when the client id
     // is not journaled (an order this bot did not make, or a lost journal row).
     [[nodiscard]] boost::asio::awaitable<result<std::optional<venue_result>>> update_from_venue(
-        std::string client_order_id, order_update u);
+        std::string client_order_id, order_update u) override;
     [[nodiscard]] boost::asio::awaitable<result<std::optional<order_record>>> find_by_client_id(
         std::string client_order_id);
     // Orders of the position the venue may still act on: pending, sent, unknown, new,
@@ -73,7 +63,7 @@ public:
     // for one found missing. Returns how many rows it ended.
     [[nodiscard]] boost::asio::awaitable<result<int>> end_open_stops(std::int64_t position_id, order_status status,
                                                                      std::string why,
-                                                                     std::optional<std::int64_t> keep = std::nullopt);
+                                                                     std::optional<std::int64_t> keep) override;
 
 private:
     database& db_;

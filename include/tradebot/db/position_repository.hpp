@@ -10,6 +10,7 @@
 
 #include "tradebot/core/ids.hpp"
 #include "tradebot/db/database.hpp"
+#include "tradebot/db/position_store.hpp"
 #include "tradebot/db/records.hpp"
 
 namespace tradebot::db {
@@ -17,7 +18,7 @@ namespace tradebot::db {
 // The positions table. Every write after the insert is a state transition guarded by the row's
 // version (optimistic concurrency): a writer holding an old version gets errc::stale_version
 // and must re-read, so two components can never overwrite each other's state.
-class position_repository {
+class position_repository final : public position_store {
 public:
     explicit position_repository(database& db);
     ~position_repository();
@@ -28,29 +29,25 @@ public:
     // symbol already has a live position of this mode on the venue (index
     // positions_one_live_per_symbol: rule 4 by construction, whatever the timing).
     [[nodiscard]] boost::asio::awaitable<result<std::int64_t>> create_pending(new_position p);
-    struct pending_entry {
-        std::int64_t position_id = 0;
-        std::int64_t journal_id = 0;  // the entry order's orders row (status pending, attempt 0)
-        core::client_order_id client_id;
-    };
     // create_pending() and the entry order's journal row (`entry`, its position id left empty)
     // in one statement, one round trip: the rows exist before the order can be sent. The commit
     // does not wait for an fsync: the position id comes from a block reserved ahead with a
     // synchronous commit, so a crash that loses the rows can never hand the id, and with it the
     // client order id, out a second time (docs/ARCHITECTURE.md §4a).
-    [[nodiscard]] boost::asio::awaitable<result<pending_entry>> create_pending_with_entry(new_position p,
-                                                                                          order_record entry);
+    [[nodiscard]] boost::asio::awaitable<result<pending_entry>> create_pending_with_entry(
+        new_position p, order_record entry) override;
     // A position found on the venue: its pending_entry row and the transition to `state` with
     // `u`, in one transaction (a cold start adopts hundreds), committed without waiting for an
     // fsync when the id comes from the reserve. Returns the id and the version.
     [[nodiscard]] boost::asio::awaitable<result<std::pair<std::int64_t, std::int32_t>>> create_found(
-        new_position p, position_state state, position_update u);
+        new_position p, position_state state, position_update u) override;
     // Sets `state` and the given columns if the row is still at `expected_version`; returns the
     // new version.
     [[nodiscard]] boost::asio::awaitable<result<std::int32_t>> transition(std::int64_t id, std::int32_t expected_version,
-                                                                          position_state state, position_update u);
+                                                                          position_state state,
+                                                                          position_update u) override;
     // Rows not closed or failed, oldest first.
-    [[nodiscard]] boost::asio::awaitable<result<std::vector<position_record>>> load_live(core::mode mode);
+    [[nodiscard]] boost::asio::awaitable<result<std::vector<position_record>>> load_live(core::mode mode) override;
     [[nodiscard]] boost::asio::awaitable<result<std::vector<position_record>>> find(std::int64_t id);
     // Realized PnL of the positions of `mode` closed at or after `since` (the daily loss limit).
     [[nodiscard]] boost::asio::awaitable<result<core::decimal>> realized_pnl_since(time_point since, core::mode mode);

@@ -29,6 +29,7 @@ template <class T>
 class topic final : public detail::topic_base {
 public:
     using handler = std::function<void(const T&)>;
+    using filter = std::function<bool(const T&)>;
     using factory = std::function<std::shared_ptr<detail::subscriber<T>>(boost::asio::any_io_executor, handler)>;
 
     topic(std::string name, detail::topic_metrics metrics, factory make, bool coalescing)
@@ -38,7 +39,14 @@ public:
     // (give the component's strand). Keep the subscription no longer than that executor's
     // io_context. Thread safety: any thread.
     [[nodiscard]] subscription subscribe(boost::asio::any_io_executor executor, handler h) {
+        return subscribe(std::move(executor), std::move(h), nullptr);
+    }
+    // As above, for the values `wanted` accepts only; the others are not queued or posted at all
+    // (a venue's components take only that venue's marks). `wanted` runs in publish(), on the
+    // publisher's thread under the topic's lock: make it a pure function of the value.
+    [[nodiscard]] subscription subscribe(boost::asio::any_io_executor executor, handler h, filter wanted) {
         auto sub = make_(std::move(executor), std::move(h));
+        sub->set_filter(std::move(wanted));
         {
             const std::lock_guard lock{mutex_};
             subscribers_.push_back(sub);
@@ -62,7 +70,7 @@ public:
                 if (!s || !s->active()) {
                     continue;
                 }
-                if (s->push(value)) {
+                if (s->wants(value) && s->push(value)) {
                     to_schedule.push_back(std::move(s));
                 }
                 if (kept != i) {

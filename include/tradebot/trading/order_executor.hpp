@@ -13,7 +13,7 @@
 #include "tradebot/core/ids.hpp"
 #include "tradebot/core/symbol.hpp"
 #include "tradebot/core/types.hpp"
-#include "tradebot/db/order_journal.hpp"
+#include "tradebot/db/order_store.hpp"
 #include "tradebot/exchange/venue_client.hpp"
 
 namespace spdlog {
@@ -52,7 +52,7 @@ struct market_order {
     exchange::request_priority priority = exchange::request_priority::normal;
     // Set when the journal row was written already (with the position row, for an entry): the
     // order goes out under this row and client id instead of a new attempt.
-    std::optional<db::order_journal::journaled> journaled;
+    std::optional<db::order_store::journaled> journaled;
 };
 
 struct order_executor_options {
@@ -72,7 +72,7 @@ struct order_executor_options {
 // Stateless apart from its references; call from the owning component's strand.
 class order_executor {
 public:
-    order_executor(exchange::venue_client& venue, db::order_journal& journal, order_executor_options options,
+    order_executor(exchange::venue_client& venue, db::order_store& journal, order_executor_options options,
                    std::shared_ptr<spdlog::logger> log);
 
     [[nodiscard]] boost::asio::awaitable<order_outcome> market(market_order order);
@@ -91,7 +91,7 @@ private:
     boost::asio::awaitable<void> record(const order_outcome& outcome, const std::optional<exchange::order_state>& state);
 
     exchange::venue_client& venue_;
-    db::order_journal& journal_;
+    db::order_store& journal_;
     order_executor_options options_;
     std::shared_ptr<spdlog::logger> log_;
 };

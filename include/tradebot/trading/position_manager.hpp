@@ -19,9 +19,9 @@
 #include "tradebot/trading/trading_metrics.hpp"
 
 namespace tradebot::db {
-class position_repository;
-class order_journal;
-class event_log;
+class position_store;
+class order_store;
+class audit_sink;
 }  // namespace tradebot::db
 
 namespace tradebot::trading {
@@ -39,7 +39,7 @@ namespace tradebot::trading {
 class position_manager {
 public:
     position_manager(boost::asio::any_io_executor strand, exchange::venue_client& venue,
-                     db::position_repository& positions, db::order_journal& journal, db::event_log& audit,
+                     db::position_store& positions, db::order_store& journal, db::audit_sink& audit,
                      events::router& router, trading_metrics& metrics, const config::settings& settings,
                      const core::clock& clock);
     ~position_manager();
@@ -77,8 +77,8 @@ private:
     [[nodiscard]] boost::asio::awaitable<bool> load();
     // After an open: the new position enters the book, and what the result asks for starts.
     void opened(const entry_intent& intent, const open_result& r);
-    // Whether an event of the router is this venue's and may still be acted on.
-    [[nodiscard]] bool accepts(core::exchange_id venue) const noexcept;
+    // Whether an event the router posted before stop() may still be acted on.
+    [[nodiscard]] bool accepts() const noexcept;
 
     std::unique_ptr<parts> parts_;
     events::subscription marks_sub_;

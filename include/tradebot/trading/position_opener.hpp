@@ -18,7 +18,7 @@ class logger;
 }
 
 namespace tradebot::db {
-class position_repository;
+class position_store;
 }
 
 namespace tradebot::trading {
@@ -36,7 +36,7 @@ namespace tradebot::trading {
 // (needs_reconcile) instead of guessing.
 class position_opener {
 public:
-    position_opener(exchange::venue_client& venue, db::position_repository& positions, order_executor& orders,
+    position_opener(exchange::venue_client& venue, db::position_store& positions, order_executor& orders,
                     stop_loss_manager& stops, const config::settings& settings, const core::clock& clock,
                     std::shared_ptr<spdlog::logger> log);
 
@@ -48,7 +48,7 @@ private:
                                                           std::int32_t version, std::string why);
 
     exchange::venue_client& venue_;
-    db::position_repository& positions_;
+    db::position_store& positions_;
     order_executor& orders_;
     stop_loss_manager& stops_;
     const config::settings& settings_;

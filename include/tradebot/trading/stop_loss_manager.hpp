@@ -19,7 +19,7 @@ class logger;
 }
 
 namespace tradebot::db {
-class order_journal;
+class order_store;
 }
 
 namespace tradebot::trading {
@@ -64,7 +64,7 @@ struct stop_outcome {
 // venue's open stops before anything else is sent. move(): gap-free (the adapter's amend_stop).
 class stop_loss_manager {
 public:
-    stop_loss_manager(exchange::venue_client& venue, db::order_journal& journal, protection::stop_policy policy,
+    stop_loss_manager(exchange::venue_client& venue, db::order_store& journal, protection::stop_policy policy,
                       core::mode mode, std::shared_ptr<spdlog::logger> log);
 
     // The first stop of a freshly filled position: from the fill price (target.entry_price).
@@ -102,7 +102,7 @@ private:
     boost::asio::awaitable<std::optional<exchange::stop_state>> find_live_stop(const stop_target& target);
 
     exchange::venue_client& venue_;
-    db::order_journal& journal_;
+    db::order_store& journal_;
     protection::stop_policy policy_;
     core::mode mode_;
     std::shared_ptr<spdlog::logger> log_;

@@ -231,7 +231,7 @@ TEST_F(OrderJournalTest, EndOpenStopsEndsAllButTheKeptAndFinalRows) {
     EXPECT_EQ(by_client_id(first.client_order_id).error_message, std::optional<std::string>{"replaced"});
     EXPECT_EQ(by_client_id(fired.client_order_id).status, order_status::filled);
     EXPECT_EQ(by_client_id(kept.client_order_id).status, order_status::pending);
-    EXPECT_FALSE(await(journal().end_open_stops(pos, order_status::new_, "not final")));
+    EXPECT_FALSE(await(journal().end_open_stops(pos, order_status::new_, "not final", std::nullopt)));
 }
 
 TEST_F(OrderJournalTest, RejectionKeepsTheVenueErrorText) {

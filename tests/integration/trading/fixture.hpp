@@ -5,6 +5,7 @@
 // position managers built the way the daemon builds them.
 
 #include <functional>
+#include <future>
 #include <map>
 #include <memory>
 #include <optional>
@@ -13,10 +14,12 @@
 #include <vector>
 
 #include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/use_future.hpp>
 #include <gtest/gtest.h>
 #include <pqxx/pqxx>
 #include <prometheus/registry.h>
@@ -30,6 +33,7 @@
 #include "tradebot/exchange/paper/client.hpp"
 #include "tradebot/trading/position_manager.hpp"
 #include "tradebot_test/instrument_rules.hpp"
+#include "tradebot_test/market_venue.hpp"
 #include "tradebot_test/pg_fixture.hpp"
 
 namespace tradebot::trading::test {
@@ -37,8 +41,8 @@ namespace tradebot::trading::test {
 using namespace core::literals;
 namespace ex = tradebot::exchange;
 
-inline const core::symbol btc = core::symbol::from_string("BTCUSDT");
-inline const core::symbol eth = core::symbol::from_string("ETHUSDT");
+using tradebot::test::btc;
+using tradebot::test::eth;
 
 using tradebot::test::rules_for;
 
@@ -48,58 +52,7 @@ inline core::decimal stop_trigger(const std::vector<ex::stop_state>& stops) {
     return stops.empty() ? core::decimal{} : stops.front().trigger_price.value_or(core::decimal{});
 }
 
-// The real venue as paper trading uses it: instruments, time and REST marks the test sets.
-class market_venue final : public ex::venue_client {
-public:
-    std::map<core::symbol, core::decimal> marks{{btc, "60000.00"_d}, {eth, "3000.00"_d}};
-    const core::clock* clock = nullptr;
-
-    [[nodiscard]] core::exchange_id venue() const noexcept override { return core::exchange_id::binance; }
-    task<std::vector<ex::instrument_rules>> load_instruments() override {
-        co_return std::vector<ex::instrument_rules>{rules_for(btc, "0.10"_d, "0.001"_d),
-                                                    rules_for(eth, "0.01"_d, "0.001"_d)};
-    }
-    task<std::int64_t> server_time() override { co_return clock->now_ms(); }
-    task<ex::mark_price_state> mark_price(core::symbol s, ex::request_priority) override {
-        co_return ex::mark_price_state{s, marks.at(s), clock->now_ms()};
-    }
-    task<std::vector<ex::mark_price_state>> mark_prices(ex::request_priority) override {
-        std::vector<ex::mark_price_state> all;
-        for (const auto& [s, m] : marks) {
-            all.push_back({s, m, clock->now_ms()});
-        }
-        co_return all;
-    }
-    task<ex::market_stats_state> market_stats(ex::market_stats_request r, ex::request_priority) override {
-        co_return ex::market_stats_state{r.symbol, "5000000"_d, "100000"_d, "0.5"_d};
-    }
-    task<std::vector<ex::balance_state>> balances() override { co_return unused(); }
-    task<std::vector<ex::position_state>> positions(ex::request_priority) override { co_return unused(); }
-    task<std::vector<ex::order_state>> open_orders(std::optional<core::symbol>) override { co_return unused(); }
-    task<std::vector<ex::stop_state>> open_stops(std::optional<core::symbol>) override { co_return unused(); }
-    task<void> set_leverage(core::symbol, int) override { co_return unused(); }
-    task<void> set_margin_mode(core::symbol, ex::margin_mode) override { co_return unused(); }
-    task<void> set_one_way_mode() override { co_return unused(); }
-    task<ex::order_ack> place_market_order(ex::market_order_request, ex::request_priority) override {
-        co_return unused();
-    }
-    task<ex::order_ack> place_limit_order(ex::limit_order_request, ex::request_priority) override {
-        co_return unused();
-    }
-    task<ex::order_state> query_order(core::symbol, core::client_order_id) override { co_return unused(); }
-    task<void> cancel_order(core::symbol, core::client_order_id, ex::request_priority) override { co_return unused(); }
-    task<ex::stop_state> place_stop(ex::stop_request) override { co_return unused(); }
-    task<ex::stop_state> amend_stop(ex::stop_state, ex::stop_request) override { co_return unused(); }
-    task<void> cancel_stop(ex::stop_state) override { co_return unused(); }
-
-private:
-    [[nodiscard]] ex::error unused() const {
-        ADD_FAILURE() << "the market-data venue was asked for account data";
-        ex::error e;
-        e.kind = ex::error_kind::auth;
-        return e;
-    }
-};
+using tradebot::test::market_venue;
 
 // Forwards to the paper venue, failing chosen calls the way a real venue can.
 class faulty_venue final : public ex::venue_client {
@@ -325,9 +278,30 @@ protected:
                                                       router_, metrics_, settings_, clock_);
     }
 
+    // Starts the manager; the start-up's second read (of a position absent from the first) comes
+    // after a pause of the manual clock, which run_until() moves.
     void start_manager() {
         make_manager();
-        ASSERT_TRUE(await(manager_->start()));
+        auto started = boost::asio::co_spawn(io_, manager_->start(), boost::asio::use_future);
+        run_until([&] { return started.wait_for(std::chrono::seconds{0}) == std::future_status::ready; });
+        ASSERT_EQ(started.wait_for(std::chrono::seconds{0}), std::future_status::ready);
+        ASSERT_TRUE(started.get());
+    }
+
+    // Runs until `done()`, moving the manual clock one second whenever nothing else is left to do:
+    // the trading core's pauses (follow-ups, a flat report's second read, the start-up's second
+    // pass) are in the clock's time (core::timer), so a test moves time instead of sleeping.
+    // Returns the clock time it took; gives up after `limit`.
+    template <class Done>
+    std::chrono::seconds run_until(Done done, std::chrono::seconds limit = std::chrono::seconds{60}) {
+        std::chrono::seconds waited{0};
+        settle();
+        while (!done() && waited < limit) {
+            clock_.advance(std::chrono::seconds{1});
+            waited += std::chrono::seconds{1};
+            settle();
+        }
+        return waited;
     }
 
     // The mark on the venue (REST), in the paper engine (stream), and on the router.

@@ -137,6 +137,27 @@ TEST_F(router_test, coalescing_keeps_only_the_latest_value_per_key) {
     EXPECT_EQ(value("tradebot_events_queue_depth", "mark_price"), 0);
 }
 
+TEST_F(router_test, a_filtered_subscriber_is_posted_only_the_values_it_wants) {
+    auto& t = router.topic<events::mark_price>("mark_price", events::policy::coalesce_by_key{events::by_venue_symbol{}});
+    std::vector<events::mark_price> bybit_only;
+    std::vector<events::mark_price> all;
+    auto filtered = t.subscribe(
+        asio::make_strand(ioc), [&](const events::mark_price& p) { bybit_only.push_back(p); },
+        [](const events::mark_price& p) { return p.exchange == core::exchange_id::bybit; });
+    auto plain = t.subscribe(asio::make_strand(ioc), [&](const events::mark_price& p) { all.push_back(p); });
+    auto on_bybit = price_of("ETHUSDT", 2);
+    on_bybit.exchange = core::exchange_id::bybit;
+    t.publish(price_of("BTCUSDT", 1));
+    t.publish(on_bybit);
+    // Only the plain subscriber queued the Binance mark: 2 + 1, not 2 + 2.
+    EXPECT_EQ(value("tradebot_events_queue_depth", "mark_price"), 3);
+    ioc.run();
+    ASSERT_EQ(bybit_only.size(), 1U);
+    EXPECT_EQ(bybit_only[0].symbol.view(), "ETHUSDT");
+    EXPECT_EQ(all.size(), 2U);
+    EXPECT_EQ(t.subscriber_count(), 2U);  // a value filtered out does not drop its subscriber
+}
+
 TEST_F(router_test, coalescing_delivers_again_after_each_drain) {
     auto& t = router.topic<events::mark_price>("mark_price", events::policy::coalesce_by_key{events::by_venue_symbol{}});
     std::vector<int> got;

@@ -13,12 +13,17 @@ template <class T>
 class subscriber : public subscriber_core {
 public:
     using handler = std::function<void(const T&)>;
+    using filter = std::function<bool(const T&)>;
 
     subscriber(boost::asio::any_io_executor executor, topic_metrics metrics, std::string topic, handler h)
         : subscriber_core{std::move(executor), metrics, std::move(topic)}, handler_{std::move(h)} {}
 
     // Stores `value` for delivery; true when the caller must schedule() a drain. Any thread.
     [[nodiscard]] virtual bool push(const T& value) = 0;
+
+    // Set once, before the topic lists the subscriber; then read under the topic's lock only.
+    void set_filter(filter wanted) { filter_ = std::move(wanted); }
+    [[nodiscard]] bool wants(const T& value) const { return !filter_ || filter_(value); }
 
 protected:
     void deliver(const T& value) {
@@ -46,6 +51,7 @@ protected:
 
 private:
     handler handler_;
+    filter filter_;
 };
 
 }  // namespace tradebot::events::detail

@@ -1,0 +1,209 @@
+// The whole position lifecycle without PostgreSQL, sockets or sleeps: the trading core as the
+// daemon builds it (position_manager and its components) against the paper venue in process and
+// the in-memory stores, on one io_context, with the manual clock driving every pause (core::timer).
+// The PostgreSQL integration tests (tests/integration/trading) keep the SQL honest; these keep
+// the core's behaviour cheap to check: the suite runs in milliseconds.
+
+#include <chrono>
+#include <future>
+#include <memory>
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/use_future.hpp>
+#include <gtest/gtest.h>
+#include <prometheus/registry.h>
+
+#include "tradebot/config/settings.hpp"
+#include "tradebot/core/clock.hpp"
+#include "tradebot/events/router.hpp"
+#include "tradebot/exchange/paper/client.hpp"
+#include "tradebot/trading/position_manager.hpp"
+#include "tradebot/trading/trading_metrics.hpp"
+#include "tradebot_test/market_venue.hpp"
+#include "tradebot_test/memory_stores.hpp"
+
+namespace tradebot::trading {
+namespace {
+
+namespace asio = boost::asio;
+namespace ex = tradebot::exchange;
+using namespace core::literals;
+using namespace std::chrono_literals;
+using test::btc;
+
+class lifecycle_test : public ::testing::Test {
+protected:
+    void SetUp() override {
+        market_.clock = &clock_;
+        settings_.app.mode = core::mode::test;
+        settings_.trading.reconcile_interval_seconds = 60s;
+        paper_ = std::make_unique<ex::paper::client>(clock_, market_, ex::paper::paper_options{}, &router_);
+        ASSERT_TRUE(run(paper_->load_instruments()));
+        mark("60000.00"_d);
+        manager_ = std::make_unique<position_manager>(io_.get_executor(), *paper_, positions_, journal_, audit_,
+                                                      router_, metrics_, settings_, clock_);
+        ASSERT_TRUE(run(manager_->start()));
+    }
+
+    void TearDown() override {
+        manager_->stop();
+        settle();
+        EXPECT_TRUE(manager_->idle());
+        EXPECT_FALSE(clock_.next_deadline().has_value()) << "a pause outlived stop()";
+    }
+
+    // Runs `aw` to its end; every step it waits for is already queued on the io_context.
+    template <class T>
+    T run(asio::awaitable<T> aw) {
+        auto done = asio::co_spawn(io_, std::move(aw), asio::use_future);
+        settle();
+        EXPECT_EQ(done.wait_for(0s), std::future_status::ready) << "waits for something that never comes";
+        return done.get();
+    }
+
+    // Runs every handler that is ready, and those they make ready, until none is left.
+    void settle() {
+        io_.restart();
+        io_.poll();
+    }
+
+    // Moves the clock (the timers it passes fire) and runs what that set off.
+    void advance(std::chrono::seconds d) {
+        clock_.advance(d);
+        settle();
+    }
+
+    // A new mark on the venue (REST and the paper engine) and on the router, one second later.
+    void mark(core::decimal price) {
+        clock_.advance(1s);
+        market_.marks[btc] = price;
+        events::mark_price m;
+        m.exchange = core::exchange_id::binance;
+        m.symbol = btc;
+        m.price = price;
+        m.exchange_ts = m.receive_ts = clock_.now();
+        paper_->on_mark_price(m);
+        router_.topic<events::mark_price>(events::topic_name::mark_price,
+                                          events::policy::coalesce_by_key{events::by_venue_symbol{}})
+            .publish(m);
+        settle();
+    }
+
+    open_result open_long() {
+        entry_intent i;
+        i.exchange = core::exchange_id::binance;
+        i.symbol = btc;
+        i.side = core::position_side::long_;
+        i.quantity = "0.010"_d;
+        i.reference_price = market_.marks[btc];
+        i.leverage = 10;
+        return run(manager_->open(i));
+    }
+
+    std::vector<ex::stop_state> venue_stops() { return run(paper_->open_stops(btc)).value(); }
+    bool venue_flat() { return run(paper_->positions(ex::request_priority::normal)).value().empty(); }
+
+    asio::io_context io_;
+    core::manual_clock clock_;
+    prometheus::Registry registry_;
+    events::router router_{registry_};
+    trading_metrics metrics_{registry_};
+    config::settings settings_;
+    test::market_venue market_;
+    std::unique_ptr<ex::paper::client> paper_;
+    test::memory_journal journal_;
+    test::memory_positions positions_{journal_};
+    test::memory_audit audit_;
+    std::unique_ptr<position_manager> manager_;
+};
+
+TEST_F(lifecycle_test, open_protect_trail_and_the_venue_stop_closes_it_with_its_fill) {
+    const auto r = open_long();
+    ASSERT_EQ(r.kind, open_result_kind::protected_) << r.reason;
+    ASSERT_EQ(venue_stops().size(), 1U);
+    EXPECT_EQ(positions_.row(r.position_id).state, db::position_state::protected_);
+    EXPECT_EQ(journal_.of(r.position_id, core::order_purpose::entry).size(), 1U);
+
+    mark("61000.00"_d);  // +1.5 % activates: the stop goes to the peak x 0.995
+    EXPECT_EQ(venue_stops().front().trigger_price, "60695.00"_d);
+    EXPECT_EQ(positions_.row(r.position_id).stop_price, "60695.00"_d);
+    EXPECT_TRUE(positions_.row(r.position_id).trailing_activated);
+
+    mark("60600.00"_d);  // through the trailed stop: the venue sells, the stream says flat
+    ASSERT_TRUE(venue_flat());
+    // The flat report is confirmed by a second read one second (of the clock) later.
+    EXPECT_NE(positions_.row(r.position_id).state, db::position_state::closed);
+    advance(1s);
+    const auto& row = positions_.row(r.position_id);
+    EXPECT_EQ(row.state, db::position_state::closed);
+    EXPECT_EQ(row.close_reason, "closed_on_venue");
+    EXPECT_EQ(row.exit_price, "60599.90"_d);  // the stop's market sell at the bid, from the stream
+    EXPECT_EQ(audit_.trail(r.position_id), "position_opened stop_moved position_closed ");
+    EXPECT_TRUE(manager_->live().empty());
+}
+
+TEST_F(lifecycle_test, an_aged_position_in_profit_is_closed_at_market_and_leaves_no_stop) {
+    const auto r = open_long();
+    ASSERT_EQ(r.kind, open_result_kind::protected_);
+    clock_.advance(3h);
+    mark("60050.00"_d);  // in profit, below the breakeven target, far from activation
+    const auto& row = positions_.row(r.position_id);
+    EXPECT_EQ(row.state, db::position_state::closed);
+    EXPECT_EQ(row.close_reason, "aged_profit");
+    EXPECT_TRUE(venue_flat());
+    EXPECT_TRUE(venue_stops().empty());
+    EXPECT_EQ(journal_.of(r.position_id, core::order_purpose::aged_exit).size(), 1U);
+}
+
+TEST_F(lifecycle_test, the_periodic_pass_restores_a_stop_lost_on_the_venue_when_its_interval_passes) {
+    const auto r = open_long();
+    ASSERT_EQ(r.kind, open_result_kind::protected_);
+    ASSERT_TRUE(run(paper_->cancel_stop(venue_stops().front())));  // cancelled behind our back
+    advance(59s);
+    EXPECT_TRUE(venue_stops().empty());  // the pass is not due yet
+    advance(1s);
+    ASSERT_EQ(venue_stops().size(), 1U);
+    EXPECT_EQ(positions_.row(r.position_id).state, db::position_state::protected_);
+    EXPECT_EQ(audit_.trail(r.position_id), "position_opened stop_restored ");
+}
+
+TEST_F(lifecycle_test, a_stream_back_from_a_gap_refills_at_once_without_the_periodic_pass) {
+    const auto r = open_long();
+    ASSERT_EQ(r.kind, open_result_kind::protected_);
+    ASSERT_TRUE(run(paper_->cancel_stop(venue_stops().front())));
+    auto& states = router_.topic<events::stream_state>(events::topic_name::stream_state);
+    events::stream_state s;
+    s.exchange = core::exchange_id::binance;
+    s.stream = "private";
+    s.status = events::stream_status::disconnected;
+    states.publish(s);
+    settle();
+    EXPECT_TRUE(venue_stops().empty());
+    s.status = events::stream_status::connected;
+    states.publish(s);
+    settle();  // no time passes: the refill is not a timer
+    EXPECT_EQ(venue_stops().size(), 1U);
+}
+
+TEST_F(lifecycle_test, a_restart_finds_the_position_and_its_trailing_state_in_the_store) {
+    const auto r = open_long();
+    ASSERT_EQ(r.kind, open_result_kind::protected_);
+    mark("61000.00"_d);
+    manager_->stop();
+    settle();
+    ASSERT_TRUE(manager_->idle());
+    manager_ = std::make_unique<position_manager>(io_.get_executor(), *paper_, positions_, journal_, audit_, router_,
+                                                  metrics_, settings_, clock_);
+    ASSERT_TRUE(run(manager_->start()));
+    ASSERT_EQ(manager_->live().size(), 1U);
+    const auto& pos = manager_->live().at(btc);
+    EXPECT_EQ(pos.id, r.position_id);
+    ASSERT_TRUE(pos.trailing.has_value());
+    EXPECT_NE(pos.trailing->phase(), protection::trailing_phase::inactive);
+    ASSERT_EQ(venue_stops().size(), 1U);  // the trailed stop, not a second one
+    EXPECT_EQ(venue_stops().front().trigger_price, "60695.00"_d);
+}
+
+}  // namespace
+}  // namespace tradebot::trading
