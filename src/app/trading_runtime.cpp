@@ -325,6 +325,10 @@ asio::awaitable<exchange::result<std::vector<exchange::balance_state>>> trading_
     co_return co_await read_balances(id, *it->second);
 }
 
+asio::awaitable<db::result<core::decimal>> trading_runtime::realized_pnl_since(core::clock::time_point since) {
+    co_return co_await positions_.realized_pnl_since(since, settings_.app.mode);
+}
+
 asio::awaitable<exchange::result<std::vector<exchange::balance_state>>> trading_runtime::read_balances(core::exchange_id id,
                                                                                                    venue_parts& v) {
     const auto generation = positions_.pnl_generation();
@@ -389,21 +393,6 @@ std::vector<core::exchange_id> trading_runtime::venues() const {
 const exchange::instrument_rules* trading_runtime::rules(core::exchange_id id, const core::symbol& s) const {
     const auto it = venues_.find(id);
     return it == venues_.end() ? nullptr : it->second->manager->rules(s);
-}
-
-std::size_t trading_runtime::live_count(std::optional<core::exchange_id> id) const {
-    std::size_t n = 0;
-    for (const auto& [vid, v] : venues_) {
-        if (!id || *id == vid) {
-            n += v->manager->live().size();
-        }
-    }
-    return n;
-}
-
-bool trading_runtime::busy_with(core::exchange_id id, const core::symbol& s) const {
-    const auto it = venues_.find(id);
-    return it != venues_.end() && it->second->manager->busy_with(s);
 }
 
 }  // namespace tradebot::app

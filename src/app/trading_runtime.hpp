@@ -22,7 +22,7 @@
 #include "tradebot/db/position_repository.hpp"
 #include "tradebot/events/router.hpp"
 #include "tradebot/exchange/paper/client.hpp"
-#include "tradebot/signals/filter_chain.hpp"
+#include "tradebot/pipeline/trading_port.hpp"
 #include "tradebot/trading/position_manager.hpp"
 #include "tradebot/trading/risk_manager.hpp"
 #include "tradebot/trading/trading_metrics.hpp"
@@ -38,16 +38,17 @@ namespace tradebot::app {
 // position_manager; the repositories and metrics they share. Mark prices of the symbols the
 // managers watch are streamed; the set follows the positions.
 //
-// Everything here runs on one strand (the trading strand, shared with the signal intake that
-// feeds it): the decisions of all venues see one consistent state (risk limits count positions
-// across venues) without locks. The streams and the database have their own threads/strands.
-class trading_runtime {
+// It is the signal pipeline's trading_port. Everything here runs on one strand (the trading
+// strand, shared with the signal intake and processor that feed it): the decisions of all venues
+// see one consistent state (risk limits count positions across venues) without locks. The
+// streams and the database have their own threads/strands.
+class trading_runtime final : public pipeline::trading_port {
 public:
     using strand_type = boost::asio::strand<boost::asio::io_context::executor_type>;
 
     trading_runtime(boost::asio::io_context& io, strand_type strand, const config::settings& settings,
                     const core::clock& clock, db::database& database, prometheus::Registry& registry);
-    ~trading_runtime();
+    ~trading_runtime() override;
     trading_runtime(const trading_runtime&) = delete;
     trading_runtime& operator=(const trading_runtime&) = delete;
 
@@ -60,34 +61,27 @@ public:
     // True once stop() was called and every manager finished its work.
     [[nodiscard]] bool idle() const;
 
-    // Every member below: on the trading strand.
-    // Opens on the intent's venue; not_opened if the venue is not enabled.
-    [[nodiscard]] boost::asio::awaitable<trading::open_result> open(trading::entry_intent intent);
-    // The venue's mark: streamed or bulk-read within trading.mark_cache_ms, else over REST
-    // (paper-fed in test mode).
-    [[nodiscard]] boost::asio::awaitable<exchange::result<exchange::mark_price_state>> mark(core::exchange_id venue,
-                                                                                            core::symbol symbol);
-    // The venue's open interest, 1 h volume and 5 min change (REST; paper: the market-data venue's).
+    // pipeline::trading_port, on the trading strand.
+    [[nodiscard]] boost::asio::awaitable<trading::open_result> open(trading::entry_intent intent) override;
+    // Streamed or bulk-read within trading.mark_cache_ms, else over REST (paper-fed in test mode).
+    [[nodiscard]] boost::asio::awaitable<exchange::result<exchange::mark_price_state>> mark(
+        core::exchange_id venue, core::symbol symbol) override;
+    // REST; paper: the market-data venue's.
     [[nodiscard]] boost::asio::awaitable<exchange::result<exchange::market_stats_state>> market_stats(
-        core::exchange_id venue, exchange::market_stats_request request);
+        core::exchange_id venue, exchange::market_stats_request request) override;
     // Within trading.account_cache_ms of the last read, and no entry or close of ours since: the
     // balances then; else a REST read.
     [[nodiscard]] boost::asio::awaitable<exchange::result<std::vector<exchange::balance_state>>> balances(
-        core::exchange_id venue);
-    [[nodiscard]] const exchange::instrument_rules* rules(core::exchange_id venue, const core::symbol& s) const;
-    // Every live position and entry in flight with its notional (risk limits, filters).
-    [[nodiscard]] std::vector<trading::position_exposure> exposures() const;
-    // The (venue, symbol) of every live position and entry in progress, into `out` (cleared
-    // first): what the filters look at, without the notionals exposures() computes.
-    void open_keys(signals::key_set& out) const;
-    [[nodiscard]] std::vector<core::exchange_id> venues() const;
-    // Live positions per venue and in total (risk limits).
-    [[nodiscard]] std::size_t live_count(std::optional<core::exchange_id> venue = std::nullopt) const;
-    [[nodiscard]] bool busy_with(core::exchange_id venue, const core::symbol& s) const;
-    [[nodiscard]] bool has_venue(core::exchange_id venue) const { return venues_.contains(venue); }
-    [[nodiscard]] events::router& router() noexcept { return router_; }
+        core::exchange_id venue) override;
+    [[nodiscard]] boost::asio::awaitable<db::result<core::decimal>> realized_pnl_since(
+        core::clock::time_point since) override;
+    [[nodiscard]] std::uint64_t pnl_generation() const override { return positions_.pnl_generation(); }
+    [[nodiscard]] const exchange::instrument_rules* rules(core::exchange_id venue, const core::symbol& s) const override;
+    [[nodiscard]] std::vector<trading::position_exposure> exposures() const override;
+    void open_keys(signals::key_set& out) const override;
+    [[nodiscard]] std::vector<core::exchange_id> venues() const override;
+
     [[nodiscard]] trading::trading_metrics& metrics() noexcept { return metrics_; }
-    [[nodiscard]] db::position_repository& positions() noexcept { return positions_; }
 
 private:
     struct venue_parts;

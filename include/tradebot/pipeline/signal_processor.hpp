@@ -1,47 +1,45 @@
 #pragma once
 
 #include <cstdint>
-#include <map>
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/steady_timer.hpp>
-#include <boost/asio/thread_pool.hpp>
 
-#include "app/trading_runtime.hpp"
 #include "tradebot/config/settings.hpp"
 #include "tradebot/core/clock.hpp"
 #include "tradebot/db/signal_repository.hpp"
-#include "tradebot/signals/filter_chain.hpp"
+#include "tradebot/pipeline/deferred_signals.hpp"
+#include "tradebot/pipeline/entry_decider.hpp"
+#include "tradebot/pipeline/trading_port.hpp"
 #include "tradebot/signals/signal.hpp"
 #include "tradebot/signals/signal_window.hpp"
 #include "tradebot/signals/wave_schedule.hpp"
-#include "tradebot/signals/wave_selector.hpp"
-#include "tradebot/trading/risk_manager.hpp"
+#include "tradebot/trading/trading_metrics.hpp"
 
 namespace spdlog {
 class logger;
 }
 
-namespace tradebot::app {
+namespace tradebot::pipeline {
 
 // From signal rows to entries (issue 6 "Signals" and "Risk"): validate every row (a bad one is
-// marked rejected with the reason), select per exchange (newest candle, minimum scores, ranking),
-// filter, size and risk-check, then open through the trading runtime and record on the row what
-// happened: taken (with the position), skipped, rejected, failed or expired, always with a reason.
+// marked rejected with the reason), hand the valid ones to the entry_decider, and record on the
+// row what it decided: taken (with the position), skipped, rejected, failed or expired, always
+// with a reason; a decision that waits for a transient fault goes to the deferred list.
 //
 // Immediate mode (signals.immediate): every wake-up (NOTIFY or poll) claims the new rows with
 // FOR UPDATE SKIP LOCKED and decides them at once. Wave mode: at each wave minute the rows of the
 // wave's candle are read during the check window, and only the chosen ones are claimed.
 // Runs on the trading strand.
-class signal_processor {
+class signal_processor final : private decision_sink {
 public:
-    signal_processor(trading_runtime& runtime, db::database& database, const config::settings& settings,
-                     const core::clock& clock, std::string instance);
-    ~signal_processor();
+    signal_processor(trading_port& trading, trading::trading_metrics& metrics, db::database& database,
+                     const config::settings& settings, const core::clock& clock, std::string instance);
 
     // Rows claimed per read in immediate mode: a backlog is worked off in bounded steps.
     static constexpr std::size_t batch_size = 100;
@@ -65,34 +63,12 @@ public:
     void stop();
 
 private:
-    struct wave_state {
-        std::map<core::exchange_id, int> opened;  // entries sent in this wave, per exchange
-    };
-    // A decision that failed for a transient reason (a balance, PnL or market datum could not be
-    // read): the row stays new, claimed by us, and is decided again after a pause while its
-    // window is open; then it expires with that reason. "skipped" is only for a rule that said no.
-    struct deferred_signal {
-        signals::signal sig;
-        std::string reason;
-        std::string message;
-        int attempts = 0;
-        std::chrono::steady_clock::time_point next_at;
-    };
-    static constexpr std::chrono::seconds defer_pause_max{30};
+    // decision_sink
+    boost::asio::awaitable<bool> claim(const signals::signal& s) override;
+    boost::asio::awaitable<void> decided(const signals::signal& s, const decision& d) override;
 
-    boost::asio::awaitable<void> decide(std::vector<signals::signal> batch, std::optional<signals::wave> wave,
-                                        wave_state& state);
     // Immediate mode: validates and decides `rows` as one batch outside any wave.
     boost::asio::awaitable<void> decide_now(std::vector<db::signal_row> rows);
-    boost::asio::awaitable<signals::market_snapshot> snapshot_for(const std::vector<signals::signal>& batch);
-    // Open interest, 1 h volume, 5 min change of the candidates, when an enabled filter needs them.
-    boost::asio::awaitable<void> add_market_stats(const std::vector<signals::signal>& batch,
-                                                  signals::market_snapshot& snap);
-    [[nodiscard]] bool stats_wanted() const noexcept;
-    boost::asio::awaitable<trading::portfolio> portfolio_now();
-    // Today's realized PnL; reused within trading.account_cache_ms while no close of ours happened.
-    boost::asio::awaitable<std::optional<core::decimal>> pnl_today();
-    boost::asio::awaitable<bool> kill_switch();
     // Validates rows; invalid ones are marked rejected (the mark claims them if nobody had).
     boost::asio::awaitable<std::vector<signals::signal>> validate_rows(std::vector<db::signal_row> rows);
     // Defers `s` (claiming it first if needed), or expires it when its window has closed.
@@ -101,44 +77,24 @@ private:
     boost::asio::awaitable<void> redecide_due(std::optional<signals::wave> wave, wave_state& state);
     // Expires every deferred signal: its wave is over.
     boost::asio::awaitable<void> expire_deferred(std::string_view why);
-    boost::asio::awaitable<void> expire(const deferred_signal& d, std::string_view why);
-    void forget_deferred(std::int64_t id);
+    boost::asio::awaitable<void> expire(const deferred_signals::entry& d, std::string_view why);
     boost::asio::awaitable<void> mark(std::int64_t id, db::signal_status status, std::string_view outcome,
                                       std::string_view reason, std::string_view message,
                                       std::optional<std::int64_t> position = std::nullopt);
 
-    trading_runtime& runtime_;
+    trading::trading_metrics& metrics_;
     const config::settings& settings_;
     const core::clock& clock_;
     std::string instance_;
     std::shared_ptr<spdlog::logger> log_;
     db::signal_repository repo_;
     signals::wave_schedule schedule_;
-    signals::wave_selector selector_;
-    signals::filter_chain filters_;
     signals::signal_window window_;
-    trading::risk_manager risk_;
-    boost::asio::thread_pool files_{1};  // the kill-switch stat, off the event loop
+    entry_decider decider_;
+    deferred_signals deferred_;
     std::unique_ptr<boost::asio::steady_timer> wave_timer_;
-    struct pnl_read {
-        core::clock::time_point day;
-        std::uint64_t generation = 0;
-        std::chrono::steady_clock::time_point at;
-        core::decimal value;
-    };
-    std::optional<pnl_read> pnl_;
-    static constexpr std::chrono::seconds kill_switch_recheck{1};
-    std::optional<std::chrono::steady_clock::time_point> kill_checked_;
-    bool kill_active_ = false;
-    // When the current read began (drain or wave check): the start of the signal -> entry metric.
-    std::chrono::steady_clock::time_point woke_{};
-    // When the read answered, then when the previous entry of the batch was handed over: the
-    // start of a signal's decide step (tradebot_signal_path_seconds).
-    std::chrono::steady_clock::time_point read_done_{};
-    std::chrono::steady_clock::time_point step_from_{};
     std::vector<db::signal_row> notified_;
-    std::vector<deferred_signal> deferred_;
     bool stopped_ = false;
 };
 
-}  // namespace tradebot::app
+}  // namespace tradebot::pipeline
