@@ -82,8 +82,10 @@ bool on_candle_boundary(time_point t) noexcept {
            time_point::duration::zero();
 }
 
-// Exchange, symbol, side and scores: the text columns every kind of row carries.
-std::optional<reject> check_trade_fields(const raw_signal& raw, signal& out) {
+// Exchange, symbol, side and scores: the text columns every kind of row carries, under the same
+// names (raw_signal, db::signal_row).
+template <typename Row>
+std::optional<reject> check_trade_fields(const Row& raw, signal& out) {
     const auto venue = parse_venue(trim(raw.exchange));
     if (!venue) {
         return fail(
@@ -163,7 +165,8 @@ std::optional<reject> check_producer_fields(const raw_signal& raw, signal& out) 
 namespace {
 
 // Id, source and the producer's id, the first fields of both kinds of row.
-std::optional<reject> check_identity(const raw_signal& raw, signal& out) {
+template <typename Row>
+std::optional<reject> check_identity(const Row& raw, signal& out) {
     if (raw.id <= 0)
         return fail(reject_reason::bad_id, "id must be positive, got " + std::to_string(raw.id));
     out.id = raw.id;
@@ -206,19 +209,10 @@ std::string iso(time_point t) {
 validation check_row(const db::signal_row& row) {
     // The text columns go through the same checks as a raw row's; the times are typed already
     // (PostgreSQL's timestamptz), so only their range and the candle grid are left to check.
-    raw_signal raw;
-    raw.id = row.id;
-    raw.source = row.source;
-    raw.external_id = row.external_id;
-    raw.exchange = row.exchange;
-    raw.symbol = row.symbol;
-    raw.side = row.side;
-    raw.score_week = row.score_week;
-    raw.score_month = row.score_month;
     signal out;
-    if (auto r = check_identity(raw, out))
+    if (auto r = check_identity(row, out))
         return *r;
-    if (auto r = check_trade_fields(raw, out))
+    if (auto r = check_trade_fields(row, out))
         return *r;
     if (!row.candle_time)
         return fail(reject_reason::missing_candle_time, "candle_time is missing");

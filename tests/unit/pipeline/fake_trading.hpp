@@ -12,6 +12,7 @@
 #include "tradebot/core/clock.hpp"
 #include "tradebot/pipeline/entry_decider.hpp"
 #include "tradebot/pipeline/trading_port.hpp"
+#include "unit/signals/signals_test_support.hpp"
 
 namespace tradebot::pipeline::test {
 
@@ -95,15 +96,7 @@ public:
     // pass the default filters.
     void add(core::exchange_id venue, const char* symbol, core::decimal price) {
         const signals::instrument_key key{venue, core::symbol::from_string(symbol)};
-        exchange::instrument_rules r;
-        r.symbol = key.symbol;
-        r.tick_size = "0.01"_d;
-        r.step_size = "0.001"_d;
-        r.min_qty = "0.001"_d;
-        r.max_qty = "10000"_d;
-        r.market_max_qty = "2000"_d;
-        r.min_notional = "20"_d;
-        instruments[key] = r;
+        instruments[key] = signals::test::instrument(symbol);
         marks[key] = price;
         stats[key] = exchange::market_stats_state{key.symbol, "5000000"_d, "100000"_d, "0.5"_d};
     }
