@@ -72,7 +72,7 @@ public:
                     [this](db::connection_state st, std::string_view detail) { on_db_state(st, detail); }},
           trading_{io_, strand_, s, clock_, database_, registry_},
           processor_{trading_, trading_.metrics(), database_, s, clock_, instance_},
-          intake_{strand_, [this](bool read_table) { return drain_signals(read_table); },
+          intake_{strand_, [this](bool read_table) { return processor_.drain_immediate(read_table); },
                   [this](db::signal_row row) { return processor_.notified(std::move(row)); }, pipeline::signal_processor::batch_size,
                   registry_, s.database.poll_interval_ms},
           listener_{strand_, listener_options(s),
@@ -184,14 +184,6 @@ private:
             });
         }
         update_readiness();
-    }
-
-    // Immediate mode reads on every wake-up; wave mode reads on its own schedule.
-    asio::awaitable<std::size_t> drain_signals(bool read_table) {
-        if (!processor_.immediate()) {
-            co_return 0;
-        }
-        co_return co_await processor_.drain_immediate(read_table);
     }
 
     void on_db_state(db::connection_state st, std::string_view detail) {

@@ -60,6 +60,9 @@ bool signal_processor::notified(db::signal_row row) {
 
 asio::awaitable<std::size_t> signal_processor::drain_immediate(bool read_table) {
     std::size_t n = 0;
+    if (!immediate()) {
+        co_return n;
+    }
     if (!notified_.empty()) {
         // Nothing to read: the NOTIFY brought the rows. Each is claimed by the write that
         // records its decision, so a signal another instance took is left to it.

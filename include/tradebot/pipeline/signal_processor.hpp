@@ -51,15 +51,14 @@ public:
     [[nodiscard]] bool notified(db::signal_row row);
     static constexpr std::size_t max_notified = 4 * batch_size;
     // Immediate mode: decides up to one batch of notified rows, then with `read_table` claims
-    // and decides one batch from the table; returns how many rows it took.
+    // and decides one batch from the table; returns how many rows it took. Wave mode reads on
+    // its own schedule: 0.
     [[nodiscard]] boost::asio::awaitable<std::size_t> drain_immediate(bool read_table);
     // Wave mode: runs the wave schedule until stop().
     [[nodiscard]] boost::asio::awaitable<void> run_waves();
     // At start, before the first read: claims left by instances that stopped between claim and
     // decision are resolved (db::signal_repository::resolve_orphaned_claims).
     [[nodiscard]] boost::asio::awaitable<void> recover_claims();
-    // Signals whose decision waits for a transient fault to pass (claimed by us, still new).
-    [[nodiscard]] std::size_t deferred() const noexcept { return deferred_.size(); }
     void stop();
 
 private:
