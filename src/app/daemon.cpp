@@ -71,7 +71,7 @@ public:
           database_{database_options(s, instance_),
                     [this](db::connection_state st, std::string_view detail) { on_db_state(st, detail); }},
           trading_{io_, strand_, s, clock_, database_, registry_},
-          processor_{trading_, trading_.metrics(), database_, s, clock_, instance_},
+          processor_{trading_.port(), trading_.metrics(), database_, s, clock_, instance_},
           intake_{strand_, [this](bool read_table) { return processor_.drain_immediate(read_table); },
                   [this](db::signal_row row) { return processor_.notified(std::move(row)); }, pipeline::signal_processor::batch_size,
                   registry_, s.database.poll_interval_ms},
