@@ -22,8 +22,6 @@
 #include <prometheus/registry.h>
 
 #include "app/option_mapping.hpp"
-#include "app/signal_intake.hpp"
-#include "app/signal_processor.hpp"
 #include "app/trading_runtime.hpp"
 #include "tradebot/app/cli.hpp"
 #include "tradebot/app/process_lock.hpp"
@@ -35,6 +33,8 @@
 #include "tradebot/logging/structured.hpp"
 #include "tradebot/monitoring/health.hpp"
 #include "tradebot/monitoring/server.hpp"
+#include "tradebot/pipeline/signal_intake.hpp"
+#include "tradebot/pipeline/signal_processor.hpp"
 #include "tradebot/signals/external_source.hpp"
 
 namespace tradebot::app {
@@ -71,9 +71,9 @@ public:
           database_{database_options(s, instance_),
                     [this](db::connection_state st, std::string_view detail) { on_db_state(st, detail); }},
           trading_{io_, strand_, s, clock_, database_, registry_},
-          processor_{trading_, database_, s, clock_, instance_},
-          intake_{strand_, [this](bool read_table) { return drain_signals(read_table); },
-                  [this](db::signal_row row) { return processor_.notified(std::move(row)); }, signal_processor::batch_size,
+          processor_{trading_.port(), trading_.metrics(), database_, s, clock_, instance_},
+          intake_{strand_, [this](bool read_table) { return processor_.drain_immediate(read_table); },
+                  [this](db::signal_row row) { return processor_.notified(std::move(row)); }, pipeline::signal_processor::batch_size,
                   registry_, s.database.poll_interval_ms},
           listener_{strand_, listener_options(s),
                     [this](const db::notification& n) { intake_.on_notification(n); },
@@ -186,14 +186,6 @@ private:
         update_readiness();
     }
 
-    // Immediate mode reads on every wake-up; wave mode reads on its own schedule.
-    asio::awaitable<std::size_t> drain_signals(bool read_table) {
-        if (!processor_.immediate()) {
-            co_return 0;
-        }
-        co_return co_await processor_.drain_immediate(read_table);
-    }
-
     void on_db_state(db::connection_state st, std::string_view detail) {
         // Runs on the DB thread; health is thread-safe.
         health_.set("db",
@@ -291,8 +283,8 @@ private:
     std::string instance_;
     db::database database_;
     trading_runtime trading_;
-    signal_processor processor_;
-    signal_intake intake_;
+    pipeline::signal_processor processor_;
+    pipeline::signal_intake intake_;
     db::listener listener_;
     // signals.external: its own connection, so a slow query never waits in front of trading writes.
     std::unique_ptr<db::database> external_db_;

@@ -18,13 +18,6 @@ using logging::kv;
 namespace {
 // How often the streamed symbol set is brought in line with the positions.
 constexpr std::chrono::seconds symbols_refresh{2};
-exchange::error not_enabled(core::exchange_id id) {
-    exchange::error e;
-    e.kind = exchange::error_kind::invalid_request;
-    e.venue = id;
-    e.message = "exchange not enabled";
-    return e;
-}
 
 // How often audit events are written (one multi-row INSERT, off the trading path).
 constexpr std::chrono::seconds audit_interval{1};
@@ -55,10 +48,9 @@ trading_runtime::trading_runtime(asio::io_context& io, strand_type strand, const
       positions_{database},
       journal_{database},
       audit_{database},
-      cache_{clock, settings.trading.mark_cache_ms, settings.trading.account_cache_ms},
+      port_{strand_, settings, clock, positions_},
       symbols_timer_{strand_},
-      audit_timer_{strand_},
-      marks_timer_{strand_} {}
+      audit_timer_{strand_} {}
 
 trading_runtime::~trading_runtime() = default;
 
@@ -86,17 +78,13 @@ std::optional<std::string> trading_runtime::build() {
         }
         v->manager = std::make_unique<trading::position_manager>(strand_, v->trading_client(), positions_, journal_,
                                                                  audit_, router_, metrics_, settings_, clock_);
+        port_.add(id, venue_port::built_venue{&v->trading_client(), v->manager.get()});
         venues_.emplace(id, std::move(v));
     }
     if (venues_.empty()) {
         return std::string{"no exchange is enabled (exchanges.binance.enabled / exchanges.bybit.enabled)"};
     }
-    auto& marks = router_.topic<events::mark_price>(events::topic_name::mark_price,
-                                                    events::policy::coalesce_by_key{events::by_venue_symbol{}});
-    cache_marks_ = marks.subscribe(strand_, [this](const events::mark_price& m) {
-        const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(m.exchange_ts.time_since_epoch());
-        cache_.put_mark(m.exchange, exchange::mark_price_state{m.symbol, m.price, ms.count()});
-    });
+    port_.follow_marks(router_);
     return std::nullopt;
 }
 
@@ -120,10 +108,7 @@ asio::awaitable<bool> trading_runtime::start() {
     asio::co_spawn(strand_, follow_symbols(), [this](const std::exception_ptr&) { following_ = false; });
     flushing_ = true;
     asio::co_spawn(strand_, flush_audit(), [this](const std::exception_ptr&) { flushing_ = false; });
-    if (settings_.trading.mark_cache_ms.count() > 0) {
-        refreshing_ = true;
-        asio::co_spawn(strand_, refresh_marks(), [this](const std::exception_ptr&) { refreshing_ = false; });
-    }
+    port_.start();
     co_return all;
 }
 
@@ -212,33 +197,11 @@ asio::awaitable<void> trading_runtime::flush_audit() {
     }
 }
 
-asio::awaitable<void> trading_runtime::refresh_marks() {
-    const auto every = settings_.trading.mark_cache_ms * 2 / 3;
-    while (!stopped_) {
-        for (auto& [id, v] : venues_) {
-            auto all = co_await v->trading_client().mark_prices(exchange::request_priority::background);
-            if (!all) {
-                // The signal path then reads its marks one by one over REST: slower, not wrong.
-                logging::warn(logging::get("trading"), "bulk mark read failed", kv("exchange", core::to_string(id)),
-                              kv("error", all.error().describe()));
-                continue;
-            }
-            for (const auto& m : *all) {
-                cache_.put_mark(id, m);
-            }
-        }
-        marks_timer_.expires_after(every);
-        boost::system::error_code ec;
-        co_await marks_timer_.async_wait(asio::redirect_error(asio::use_awaitable, ec));
-    }
-}
-
 void trading_runtime::stop() {
     stopped_ = true;
     symbols_timer_.cancel();
     audit_timer_.cancel();
-    marks_timer_.cancel();
-    cache_marks_.reset();
+    port_.stop();
     for (auto& [id, v] : venues_) {
         v->paper_feed.reset();
         v->manager->stop();
@@ -247,7 +210,7 @@ void trading_runtime::stop() {
 }
 
 bool trading_runtime::idle() const {
-    if (following_ || flushing_ || refreshing_ || balance_reads_ > 0) {
+    if (following_ || flushing_ || !port_.idle()) {
         return false;
     }
     for (const auto& [id, v] : venues_) {
@@ -256,154 +219,6 @@ bool trading_runtime::idle() const {
         }
     }
     return true;
-}
-
-asio::awaitable<trading::open_result> trading_runtime::open(trading::entry_intent intent) {
-    const auto it = venues_.find(intent.exchange);
-    if (it == venues_.end()) {
-        trading::open_result r;
-        r.reason = "exchange not enabled: " + std::string{core::to_string(intent.exchange)};
-        co_return r;
-    }
-    const auto venue = intent.exchange;
-    // The margin and the fee the entry takes, counted off the cached free balance until the
-    // venue's own figure (read in the background) replaces it: the next signal's risk check
-    // needs no round trip and does not see the margin this entry took as free.
-    const auto notional = exchange::instrument_rules::notional(intent.quantity, intent.reference_price);
-    const auto taken = trading::initial_margin(intent) +
-                       (notional * settings_.trading.commission_percent)
-                           .divide(core::decimal::from_int(100), 10, core::rounding::ceiling);
-    auto opened = co_await it->second->manager->open(std::move(intent));
-    if (opened.kind == trading::open_result_kind::not_opened) {
-        cache_.forget_balances(venue);  // failed somewhere on the way: read the truth
-        refresh_balances_later(venue);
-    } else if (opened.kind != trading::open_result_kind::already_live &&
-               opened.kind != trading::open_result_kind::signal_taken) {
-        cache_.debit_balance(venue, "USDT", taken);
-        // Not after every entry: a balance read weighs 5 on Binance, and a burst of entries would
-        // spend the weight budget the orders need. The debited figure holds until then.
-        if (!cache_.balances_younger_than(venue, settings_.trading.account_cache_ms / 2)) {
-            refresh_balances_later(venue);
-        }
-    }
-    co_return opened;
-}
-
-asio::awaitable<exchange::result<exchange::mark_price_state>> trading_runtime::mark(core::exchange_id id,
-                                                                                     core::symbol symbol) {
-    const auto it = venues_.find(id);
-    if (it == venues_.end()) {
-        co_return not_enabled(id);
-    }
-    if (auto cached = cache_.mark(id, symbol)) {
-        co_return *cached;
-    }
-    auto read = co_await it->second->trading_client().mark_price(std::move(symbol), exchange::request_priority::normal);
-    if (read) {
-        cache_.put_mark(id, *read);
-    }
-    co_return read;
-}
-
-asio::awaitable<exchange::result<exchange::market_stats_state>> trading_runtime::market_stats(
-    core::exchange_id id, exchange::market_stats_request request) {
-    const auto it = venues_.find(id);
-    if (it == venues_.end()) {
-        co_return not_enabled(id);
-    }
-    co_return co_await it->second->trading_client().market_stats(std::move(request), exchange::request_priority::normal);
-}
-
-asio::awaitable<exchange::result<std::vector<exchange::balance_state>>> trading_runtime::balances(core::exchange_id id) {
-    const auto it = venues_.find(id);
-    if (it == venues_.end()) {
-        co_return not_enabled(id);
-    }
-    if (const auto* cached = cache_.balances(id, positions_.pnl_generation())) {
-        co_return *cached;
-    }
-    co_return co_await read_balances(id, *it->second);
-}
-
-asio::awaitable<exchange::result<std::vector<exchange::balance_state>>> trading_runtime::read_balances(core::exchange_id id,
-                                                                                                   venue_parts& v) {
-    const auto generation = positions_.pnl_generation();
-    const auto debits = cache_.debits(id);
-    auto read = co_await v.trading_client().balances();
-    if (read) {
-        cache_.put_balances(id, *read, generation, debits);
-    }
-    co_return read;
-}
-
-void trading_runtime::refresh_balances_later(core::exchange_id id) {
-    const auto it = venues_.find(id);
-    if (stopped_ || it == venues_.end() || settings_.trading.account_cache_ms.count() <= 0) {
-        return;
-    }
-    ++balance_reads_;
-    auto* v = it->second.get();
-    auto read = [this, id, v]() -> asio::awaitable<void> {
-        auto r = co_await read_balances(id, *v);
-        if (!r) {
-            logging::warn(logging::get("trading"), "balances not refreshed after the entry",
-                          kv("error", r.error().describe()));
-        }
-    };
-    asio::co_spawn(strand_, std::move(read), [this](const std::exception_ptr&) { --balance_reads_; });
-}
-
-std::vector<trading::position_exposure> trading_runtime::exposures() const {
-    std::vector<trading::position_exposure> out;
-    for (const auto& [id, v] : venues_) {
-        for (const auto& [symbol, pos] : v->manager->live()) {
-            out.push_back({id, symbol, pos.quantity * pos.entry_price});
-        }
-        for (const auto& symbol : v->manager->opening()) {
-            out.push_back({id, symbol, settings_.trading.position_size_usd});
-        }
-    }
-    return out;
-}
-
-void trading_runtime::open_keys(signals::key_set& out) const {
-    out.clear();
-    for (const auto& [id, v] : venues_) {
-        for (const auto& [symbol, pos] : v->manager->live()) {
-            out.insert(out.end(), {id, symbol});  // ascending: the hint makes it an append
-        }
-        for (const auto& symbol : v->manager->opening()) {
-            out.insert({id, symbol});
-        }
-    }
-}
-
-std::vector<core::exchange_id> trading_runtime::venues() const {
-    std::vector<core::exchange_id> out;
-    for (const auto& [id, v] : venues_) {
-        out.push_back(id);
-    }
-    return out;
-}
-
-const exchange::instrument_rules* trading_runtime::rules(core::exchange_id id, const core::symbol& s) const {
-    const auto it = venues_.find(id);
-    return it == venues_.end() ? nullptr : it->second->manager->rules(s);
-}
-
-std::size_t trading_runtime::live_count(std::optional<core::exchange_id> id) const {
-    std::size_t n = 0;
-    for (const auto& [vid, v] : venues_) {
-        if (!id || *id == vid) {
-            n += v->manager->live().size();
-        }
-    }
-    return n;
-}
-
-bool trading_runtime::busy_with(core::exchange_id id, const core::symbol& s) const {
-    const auto it = venues_.find(id);
-    return it != venues_.end() && it->second->manager->busy_with(s);
 }
 
 }  // namespace tradebot::app

@@ -3,7 +3,6 @@
 #include <map>
 #include <memory>
 #include <optional>
-#include <set>
 #include <string>
 #include <vector>
 
@@ -12,7 +11,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 
-#include "app/venue_cache.hpp"
+#include "app/venue_port.hpp"
 #include "app/venue_stack.hpp"
 #include "tradebot/config/settings.hpp"
 #include "tradebot/core/clock.hpp"
@@ -22,7 +21,6 @@
 #include "tradebot/db/position_repository.hpp"
 #include "tradebot/events/router.hpp"
 #include "tradebot/exchange/paper/client.hpp"
-#include "tradebot/signals/filter_chain.hpp"
 #include "tradebot/trading/position_manager.hpp"
 #include "tradebot/trading/risk_manager.hpp"
 #include "tradebot/trading/trading_metrics.hpp"
@@ -38,9 +36,10 @@ namespace tradebot::app {
 // position_manager; the repositories and metrics they share. Mark prices of the symbols the
 // managers watch are streamed; the set follows the positions.
 //
-// Everything here runs on one strand (the trading strand, shared with the signal intake that
-// feeds it): the decisions of all venues see one consistent state (risk limits count positions
-// across venues) without locks. The streams and the database have their own threads/strands.
+// The signal pipeline reaches the venues through port(). Everything here runs on one strand (the
+// trading strand, shared with the signal intake and processor that feed it): the decisions of
+// all venues see one consistent state (risk limits count positions across venues) without
+// locks. The streams and the database have their own threads/strands.
 class trading_runtime {
 public:
     using strand_type = boost::asio::strand<boost::asio::io_context::executor_type>;
@@ -60,34 +59,9 @@ public:
     // True once stop() was called and every manager finished its work.
     [[nodiscard]] bool idle() const;
 
-    // Every member below: on the trading strand.
-    // Opens on the intent's venue; not_opened if the venue is not enabled.
-    [[nodiscard]] boost::asio::awaitable<trading::open_result> open(trading::entry_intent intent);
-    // The venue's mark: streamed or bulk-read within trading.mark_cache_ms, else over REST
-    // (paper-fed in test mode).
-    [[nodiscard]] boost::asio::awaitable<exchange::result<exchange::mark_price_state>> mark(core::exchange_id venue,
-                                                                                            core::symbol symbol);
-    // The venue's open interest, 1 h volume and 5 min change (REST; paper: the market-data venue's).
-    [[nodiscard]] boost::asio::awaitable<exchange::result<exchange::market_stats_state>> market_stats(
-        core::exchange_id venue, exchange::market_stats_request request);
-    // Within trading.account_cache_ms of the last read, and no entry or close of ours since: the
-    // balances then; else a REST read.
-    [[nodiscard]] boost::asio::awaitable<exchange::result<std::vector<exchange::balance_state>>> balances(
-        core::exchange_id venue);
-    [[nodiscard]] const exchange::instrument_rules* rules(core::exchange_id venue, const core::symbol& s) const;
-    // Every live position and entry in flight with its notional (risk limits, filters).
-    [[nodiscard]] std::vector<trading::position_exposure> exposures() const;
-    // The (venue, symbol) of every live position and entry in progress, into `out` (cleared
-    // first): what the filters look at, without the notionals exposures() computes.
-    void open_keys(signals::key_set& out) const;
-    [[nodiscard]] std::vector<core::exchange_id> venues() const;
-    // Live positions per venue and in total (risk limits).
-    [[nodiscard]] std::size_t live_count(std::optional<core::exchange_id> venue = std::nullopt) const;
-    [[nodiscard]] bool busy_with(core::exchange_id venue, const core::symbol& s) const;
-    [[nodiscard]] bool has_venue(core::exchange_id venue) const { return venues_.contains(venue); }
-    [[nodiscard]] events::router& router() noexcept { return router_; }
+    // What the signal pipeline sees of the venues built here.
+    [[nodiscard]] pipeline::trading_port& port() noexcept { return port_; }
     [[nodiscard]] trading::trading_metrics& metrics() noexcept { return metrics_; }
-    [[nodiscard]] db::position_repository& positions() noexcept { return positions_; }
 
 private:
     struct venue_parts;
@@ -99,13 +73,6 @@ private:
     boost::asio::awaitable<bool> start_venues(const std::vector<venue_parts*>& todo, std::size_t from, std::size_t to);
     boost::asio::awaitable<void> follow_symbols();
     boost::asio::awaitable<void> flush_audit();
-    // Every symbol's mark, one read per venue, every two thirds of trading.mark_cache_ms.
-    boost::asio::awaitable<void> refresh_marks();
-    boost::asio::awaitable<exchange::result<std::vector<exchange::balance_state>>> read_balances(core::exchange_id id,
-                                                                                             venue_parts& v);
-    // After an entry: the balances are read again now, off the signal path, so the next
-    // signal's risk check finds them fresh.
-    void refresh_balances_later(core::exchange_id venue);
 
     boost::asio::io_context& io_;
     strand_type strand_;
@@ -118,16 +85,12 @@ private:
     db::order_journal journal_;
     db::event_log audit_;
     std::map<core::exchange_id, std::unique_ptr<venue_parts>> venues_;
-    venue_cache cache_;
-    events::subscription cache_marks_;
+    venue_port port_;
     boost::asio::steady_timer symbols_timer_;
     bool stopped_ = false;
     bool following_ = false;  // follow_symbols() running
     bool flushing_ = false;   // flush_audit() running
-    bool refreshing_ = false;  // refresh_marks() running
-    int balance_reads_ = 0;    // refresh_balances_later() reads in flight
     boost::asio::steady_timer audit_timer_;
-    boost::asio::steady_timer marks_timer_;
 };
 
 }  // namespace tradebot::app

@@ -33,6 +33,18 @@ filter_chain::filter_chain(config::signal_filters filters, config::trading_setti
     : filters_{std::move(filters)}, trading_{std::move(trading)}, risk_{std::move(risk)} {}
 
 std::optional<skip> filter_chain::check(const signal& s, const market_snapshot& snapshot) const {
+    if (auto why = check_instrument(s, snapshot))
+        return why;
+    return check_market_and_slots(s, snapshot);
+}
+
+std::optional<skip> filter_chain::check_positions(const signal& s, const market_snapshot& snapshot) const {
+    if (auto why = check_open(s, snapshot))
+        return why;
+    return check_slots(s, snapshot);
+}
+
+std::optional<skip> filter_chain::check_open(const signal& s, const market_snapshot& snapshot) const {
     const instrument_key key{s.exchange, s.symbol};
     if (snapshot.open_positions.contains(key)) {
         return skip{skip_reason::already_open, name(s) + " already has an open position"};
@@ -40,6 +52,13 @@ std::optional<skip> filter_chain::check(const signal& s, const market_snapshot& 
     if (snapshot.in_flight.contains(key)) {
         return skip{skip_reason::in_flight, name(s) + " already has an entry in progress"};
     }
+    return std::nullopt;
+}
+
+std::optional<skip> filter_chain::check_instrument(const signal& s, const market_snapshot& snapshot) const {
+    if (auto why = check_open(s, snapshot))
+        return why;
+    const instrument_key key{s.exchange, s.symbol};
     if (contains(filters_.stop_list, s.symbol)) {
         return skip{skip_reason::stop_list, s.symbol.str() + " is on the stop list"};
     }
@@ -57,9 +76,14 @@ std::optional<skip> filter_chain::check(const signal& s, const market_snapshot& 
     const market_data* data = found == snapshot.market.end() ? nullptr : &found->second;
     if (data == nullptr || !data->price || !data->price->is_positive())
         return missing(s, "price");
-    if (auto why = check_size(rules->second, *data->price))
-        return why;
-    if (auto why = check_market(s, data))
+    return check_size(rules->second, *data->price);
+}
+
+std::optional<skip> filter_chain::check_market_and_slots(const signal& s, const market_snapshot& snapshot) const {
+    const auto found = snapshot.market.find(instrument_key{s.exchange, s.symbol});
+    if (found == snapshot.market.end())
+        return missing(s, "price");
+    if (auto why = check_market(s, &found->second))
         return why;
     return check_slots(s, snapshot);
 }

@@ -5,6 +5,10 @@
 #include <stdexcept>
 
 #include <boost/throw_exception.hpp>
+#include <fmt/chrono.h>
+#include <fmt/format.h>
+
+#include "tradebot/db/signal_repository.hpp"
 
 #include "signals/producer_fields.hpp"
 
@@ -78,11 +82,10 @@ bool on_candle_boundary(time_point t) noexcept {
            time_point::duration::zero();
 }
 
-}  // namespace
-
-namespace detail {
-
-std::optional<reject> check_producer_fields(const raw_signal& raw, signal& out) {
+// Exchange, symbol, side and scores: the text columns every kind of row carries, under the same
+// names (raw_signal, db::signal_row).
+template <typename Row>
+std::optional<reject> check_trade_fields(const Row& raw, signal& out) {
     const auto venue = parse_venue(trim(raw.exchange));
     if (!venue) {
         return fail(
@@ -121,7 +124,16 @@ std::optional<reject> check_producer_fields(const raw_signal& raw, signal& out) 
                 " are out of range"
         );
     }
+    return std::nullopt;
+}
 
+}  // namespace
+
+namespace detail {
+
+std::optional<reject> check_producer_fields(const raw_signal& raw, signal& out) {
+    if (auto r = check_trade_fields(raw, out))
+        return r;
     if (!raw.candle_time)
         return fail(reject_reason::missing_candle_time, "candle_time is missing");
     const auto candle = parse_timestamp(*raw.candle_time);
@@ -152,8 +164,9 @@ std::optional<reject> check_producer_fields(const raw_signal& raw, signal& out) 
 
 namespace {
 
-validation check(const raw_signal& raw) {
-    signal out;
+// Id, source and the producer's id, the first fields of both kinds of row.
+template <typename Row>
+std::optional<reject> check_identity(const Row& raw, signal& out) {
     if (raw.id <= 0)
         return fail(reject_reason::bad_id, "id must be positive, got " + std::to_string(raw.id));
     out.id = raw.id;
@@ -164,7 +177,13 @@ validation check(const raw_signal& raw) {
     out.source = std::string{source};
     if (raw.external_id)
         out.external_id = std::string{trim(*raw.external_id)};
+    return std::nullopt;
+}
 
+validation check(const raw_signal& raw) {
+    signal out;
+    if (auto r = check_identity(raw, out))
+        return *r;
     if (auto r = detail::check_producer_fields(raw, out))
         return *r;
 
@@ -173,6 +192,48 @@ validation check(const raw_signal& raw) {
         return fail(reject_reason::bad_received_at, "received_at " + quoted(raw.received_at) + " is not a timestamp");
     }
     out.received_at = *received;
+    return out;
+}
+
+// The range parse_timestamp() accepts, so that a row read typed is judged as one read as text.
+bool in_timestamp_range(time_point t) noexcept {
+    using namespace std::chrono;
+    return t >= sys_days{year{1970} / January / 1} && t < sys_days{year{2201} / January / 1};
+}
+
+std::string iso(time_point t) {
+    const auto us = std::chrono::time_point_cast<std::chrono::microseconds>(t);
+    return fmt::format("{:%Y-%m-%dT%H:%M:%S}Z", std::chrono::sys_time<std::chrono::microseconds>{us.time_since_epoch()});
+}
+
+validation check_row(const db::signal_row& row) {
+    // The text columns go through the same checks as a raw row's; the times are typed already
+    // (PostgreSQL's timestamptz), so only their range and the candle grid are left to check.
+    signal out;
+    if (auto r = check_identity(row, out))
+        return *r;
+    if (auto r = check_trade_fields(row, out))
+        return *r;
+    if (!row.candle_time)
+        return fail(reject_reason::missing_candle_time, "candle_time is missing");
+    if (!in_timestamp_range(*row.candle_time))
+        return fail(reject_reason::bad_candle_time, "candle_time " + quoted(iso(*row.candle_time)) + " is out of range");
+    if (!on_candle_boundary(*row.candle_time)) {
+        return fail(
+            reject_reason::bad_candle_time,
+            "candle_time " + quoted(iso(*row.candle_time)) + " is not the open of a 15-minute candle"
+        );
+    }
+    out.candle_time = *row.candle_time;
+    if (row.wave_time && !in_timestamp_range(*row.wave_time))
+        return fail(reject_reason::bad_wave_time, "wave_time " + quoted(iso(*row.wave_time)) + " is out of range");
+    out.wave_time = row.wave_time;
+    if (!in_timestamp_range(row.received_at)) {
+        return fail(
+            reject_reason::bad_received_at, "received_at " + quoted(iso(row.received_at)) + " is out of range"
+        );
+    }
+    out.received_at = row.received_at;
     return out;
 }
 
@@ -217,6 +278,11 @@ void throw_exception_from_error(const reject& r, const boost::source_location& l
 validation validate(const raw_signal& raw) noexcept {
     // Only allocation can throw past check(); a row is small, so that is out of memory.
     return check(raw);
+}
+
+validation validate(const db::signal_row& row) noexcept {
+    // As above: only allocation can throw past check_row().
+    return check_row(row);
 }
 
 }  // namespace tradebot::signals

@@ -74,8 +74,18 @@ public:
     explicit filter_chain(const config::settings& s) : filter_chain(s.signals.filters, s.trading, s.risk) {}
 
     [[nodiscard]] std::optional<skip> check(const signal& s, const market_snapshot& snapshot) const;
+    // check() in its two halves, for a caller that reads the market numbers only for the signals
+    // the first lets through: check() is check_instrument(), else check_market_and_slots().
+    // Steps 1-5: position or entry, lists, instrument, price, smallest order.
+    [[nodiscard]] std::optional<skip> check_instrument(const signal& s, const market_snapshot& snapshot) const;
+    // Steps 6-9, for a signal check_instrument() passed against the same snapshot.
+    [[nodiscard]] std::optional<skip> check_market_and_slots(const signal& s, const market_snapshot& snapshot) const;
+    // Steps 1 and 9 alone: what a change of the positions can change, for a signal check()
+    // passed against an earlier snapshot that differs from this one only in its position sets.
+    [[nodiscard]] std::optional<skip> check_positions(const signal& s, const market_snapshot& snapshot) const;
 
 private:
+    [[nodiscard]] std::optional<skip> check_open(const signal& s, const market_snapshot& snapshot) const;
     [[nodiscard]] std::optional<skip> check_size(const exchange::instrument_rules& rules, core::decimal price) const;
     [[nodiscard]] std::optional<skip> check_market(const signal& s, const market_data* data) const;
     [[nodiscard]] std::optional<skip> check_slots(const signal& s, const market_snapshot& snapshot) const;

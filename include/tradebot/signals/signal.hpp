@@ -13,6 +13,10 @@
 #include "tradebot/core/types.hpp"
 #include "tradebot/signals/timestamp.hpp"
 
+namespace tradebot::db {
+struct signal_row;
+}
+
 namespace tradebot::signals {
 
 // One row of the `signals` table (src/db/migrations/0001_initial.sql) as stored: the producer's
@@ -85,5 +89,8 @@ using validation = boost::system::result<signal, reject>;
 // Checks every field, first failure wins, in raw_signal's field order. Never throws.
 // Text fields are trimmed of ASCII blanks; exchange and side are case-insensitive.
 [[nodiscard]] validation validate(const raw_signal& raw) noexcept;
+// The same checks on a row read from our signals table, whose times PostgreSQL has typed
+// already: they are taken as they are (range and candle grid checked), not printed and parsed.
+[[nodiscard]] validation validate(const db::signal_row& row) noexcept;
 
 }  // namespace tradebot::signals

@@ -15,17 +15,7 @@ using test::utc;
 
 const instrument_key eth{exchange_id::binance, core::symbol::from_string("ETHUSDT")};
 
-exchange::instrument_rules eth_rules() {
-    exchange::instrument_rules r;
-    r.symbol = eth.symbol;
-    r.tick_size = "0.01"_d;
-    r.step_size = "0.001"_d;
-    r.min_qty = "0.001"_d;
-    r.max_qty = "10000"_d;
-    r.market_max_qty = "2000"_d;
-    r.min_notional = "20"_d;
-    return r;
-}
+exchange::instrument_rules eth_rules() { return test::instrument("ETHUSDT"); }
 
 class filter_chain_test : public ::testing::Test {
 protected:

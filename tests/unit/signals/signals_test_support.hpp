@@ -5,6 +5,7 @@
 
 #include "tradebot/core/decimal.hpp"
 #include "tradebot/core/symbol.hpp"
+#include "tradebot/exchange/instrument_rules.hpp"
 #include "tradebot/signals/signal.hpp"
 
 namespace tradebot::signals::test {
@@ -52,6 +53,20 @@ inline signal make_signal(
     s.candle_time = candle;
     s.received_at = candle + std::chrono::minutes{16};
     return s;
+}
+
+// An instrument with a 0.001 step and a 20 USD smallest order (limit max 10000, market max 2000).
+inline exchange::instrument_rules instrument(const char* sym) {
+    using namespace core::literals;
+    exchange::instrument_rules r;
+    r.symbol = core::symbol::from_string(sym);
+    r.tick_size = "0.01"_d;
+    r.step_size = "0.001"_d;
+    r.min_qty = "0.001"_d;
+    r.max_qty = "10000"_d;
+    r.market_max_qty = "2000"_d;
+    r.min_notional = "20"_d;
+    return r;
 }
 
 }  // namespace tradebot::signals::test

@@ -25,7 +25,7 @@ namespace spdlog {
 class logger;
 }
 
-namespace tradebot::app {
+namespace tradebot::pipeline {
 
 // When to decide signals: a NOTIFY (or the fallback poll) wakes it and it runs the drain function
 // (the signal processor's immediate-mode batch) until a batch comes back short. A NOTIFY that
@@ -79,4 +79,4 @@ private:
     std::function<void()> on_idle_;
 };
 
-}  // namespace tradebot::app
+}  // namespace tradebot::pipeline

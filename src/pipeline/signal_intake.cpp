@@ -1,4 +1,4 @@
-#include "app/signal_intake.hpp"
+#include "tradebot/pipeline/signal_intake.hpp"
 
 #include <utility>
 
@@ -10,7 +10,7 @@
 #include "tradebot/logging/logger.hpp"
 #include "tradebot/logging/structured.hpp"
 
-namespace tradebot::app {
+namespace tradebot::pipeline {
 namespace asio = boost::asio;
 using logging::kv;
 
@@ -115,4 +115,4 @@ asio::awaitable<void> signal_intake::drain() {
     } while (again_ && !stopped_);
 }
 
-}  // namespace tradebot::app
+}  // namespace tradebot::pipeline

@@ -1,0 +1,99 @@
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/steady_timer.hpp>
+
+#include "tradebot/config/settings.hpp"
+#include "tradebot/core/clock.hpp"
+#include "tradebot/db/signal_repository.hpp"
+#include "tradebot/pipeline/deferred_signals.hpp"
+#include "tradebot/pipeline/entry_decider.hpp"
+#include "tradebot/pipeline/trading_port.hpp"
+#include "tradebot/signals/signal.hpp"
+#include "tradebot/signals/signal_window.hpp"
+#include "tradebot/signals/wave_schedule.hpp"
+#include "tradebot/trading/trading_metrics.hpp"
+
+namespace spdlog {
+class logger;
+}
+
+namespace tradebot::pipeline {
+
+// From signal rows to entries (issue 6 "Signals" and "Risk"): validate every row (a bad one is
+// marked rejected with the reason), hand the valid ones to the entry_decider, and record on the
+// row what it decided: taken (with the position), skipped, rejected, failed or expired, always
+// with a reason; a decision that waits for a transient fault goes to the deferred list.
+//
+// Immediate mode (signals.immediate): every wake-up (NOTIFY or poll) claims the new rows with
+// FOR UPDATE SKIP LOCKED and decides them at once. Wave mode: at each wave minute the rows of the
+// wave's candle are read during the check window, and only the chosen ones are claimed.
+// Runs on the trading strand.
+class signal_processor final : private decision_sink {
+public:
+    signal_processor(trading_port& trading, trading::trading_metrics& metrics, db::database& database,
+                     const config::settings& settings, const core::clock& clock, std::string instance);
+
+    // Rows claimed per read in immediate mode: a backlog is worked off in bounded steps.
+    static constexpr std::size_t batch_size = 100;
+
+    [[nodiscard]] bool immediate() const noexcept { return schedule_.immediate(); }
+    // Immediate mode: a row its NOTIFY carried, decided by the next drain without reading it
+    // back (the entry's statement or the outcome's claims it). False when not taken (wave mode,
+    // or max_notified waiting): the row stays new in the table for a read to find.
+    [[nodiscard]] bool notified(db::signal_row row);
+    static constexpr std::size_t max_notified = 4 * batch_size;
+    // Immediate mode: decides up to one batch of notified rows, then with `read_table` claims
+    // and decides one batch from the table; returns how many rows it took. Wave mode reads on
+    // its own schedule: 0.
+    [[nodiscard]] boost::asio::awaitable<std::size_t> drain_immediate(bool read_table);
+    // Wave mode: runs the wave schedule until stop().
+    [[nodiscard]] boost::asio::awaitable<void> run_waves();
+    // At start, before the first read: claims left by instances that stopped between claim and
+    // decision are resolved (db::signal_repository::resolve_orphaned_claims).
+    [[nodiscard]] boost::asio::awaitable<void> recover_claims();
+    void stop();
+
+private:
+    // decision_sink
+    boost::asio::awaitable<bool> claim(const signals::signal& s) override;
+    boost::asio::awaitable<void> decided(const signals::signal& s, const decision& d) override;
+
+    // Immediate mode: validates and decides `rows` as one batch outside any wave.
+    boost::asio::awaitable<void> decide_now(std::vector<db::signal_row> rows);
+    // Validates rows; invalid ones are marked rejected (the mark claims them if nobody had).
+    boost::asio::awaitable<std::vector<signals::signal>> validate_rows(std::vector<db::signal_row> rows);
+    // Defers `s` (claiming it first if needed), or expires it when its window has closed.
+    boost::asio::awaitable<void> defer(const signals::signal& s, std::string_view reason, std::string message);
+    // Decides again the deferred signals whose pause is over; expires those whose window closed.
+    boost::asio::awaitable<void> redecide_due(std::optional<signals::wave> wave, wave_state& state);
+    // Expires every deferred signal: its wave is over.
+    boost::asio::awaitable<void> expire_deferred(std::string_view why);
+    boost::asio::awaitable<void> expire(const deferred_signals::entry& d, std::string_view why);
+    boost::asio::awaitable<void> mark(std::int64_t id, db::signal_status status, std::string_view outcome,
+                                      std::string_view reason, std::string_view message,
+                                      std::optional<std::int64_t> position = std::nullopt);
+
+    trading::trading_metrics& metrics_;
+    const config::settings& settings_;
+    const core::clock& clock_;
+    std::string instance_;
+    std::shared_ptr<spdlog::logger> log_;
+    db::signal_repository repo_;
+    signals::wave_schedule schedule_;
+    signals::signal_window window_;
+    entry_decider decider_;
+    deferred_signals deferred_;
+    std::unique_ptr<boost::asio::steady_timer> wave_timer_;
+    std::vector<db::signal_row> notified_;
+    bool stopped_ = false;
+};
+
+}  // namespace tradebot::pipeline

@@ -1,0 +1,87 @@
+#pragma once
+
+#include <map>
+#include <vector>
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+
+#include "app/venue_cache.hpp"
+#include "tradebot/config/settings.hpp"
+#include "tradebot/core/clock.hpp"
+#include "tradebot/db/position_repository.hpp"
+#include "tradebot/events/router.hpp"
+#include "tradebot/pipeline/trading_port.hpp"
+#include "tradebot/trading/position_manager.hpp"
+
+namespace tradebot::app {
+
+// The signal pipeline's view of the venues the trading runtime built: entries go to each venue's
+// position manager; marks and balances come from a cache (streamed marks, one bulk mark read per
+// venue every two thirds of trading.mark_cache_ms, balances within trading.account_cache_ms with
+// an entry's margin debited at once) so that a signal's path to its order rarely waits on REST.
+// Runs on the trading strand.
+class venue_port final : public pipeline::trading_port {
+public:
+    using strand_type = boost::asio::strand<boost::asio::io_context::executor_type>;
+
+    // One built venue: where entries go and what its reads ask (the paper venue in test mode).
+    struct built_venue {
+        exchange::venue_client* client = nullptr;
+        trading::position_manager* manager = nullptr;
+    };
+
+    venue_port(strand_type strand, const config::settings& settings, const core::clock& clock,
+               db::position_repository& positions);
+
+    void add(core::exchange_id id, built_venue v);
+    // Streamed marks go into the cache from now on.
+    void follow_marks(events::router& router);
+    // Starts the bulk mark refresh (when trading.mark_cache_ms is on); once.
+    void start();
+    void stop();
+    // True when no mark refresh or balance read is running.
+    [[nodiscard]] bool idle() const noexcept { return !refreshing_ && balance_reads_ == 0; }
+
+    [[nodiscard]] boost::asio::awaitable<trading::open_result> open(trading::entry_intent intent) override;
+    [[nodiscard]] boost::asio::awaitable<exchange::result<exchange::mark_price_state>> mark(
+        core::exchange_id venue, core::symbol symbol) override;
+    [[nodiscard]] boost::asio::awaitable<exchange::result<exchange::market_stats_state>> market_stats(
+        core::exchange_id venue, exchange::market_stats_request request) override;
+    // Within trading.account_cache_ms of the last read, and no entry or close of ours since: the
+    // balances then; else a REST read.
+    [[nodiscard]] boost::asio::awaitable<exchange::result<std::vector<exchange::balance_state>>> balances(
+        core::exchange_id venue) override;
+    [[nodiscard]] boost::asio::awaitable<db::result<core::decimal>> realized_pnl_since(
+        core::clock::time_point since) override;
+    [[nodiscard]] std::uint64_t pnl_generation() const override { return positions_.pnl_generation(); }
+    [[nodiscard]] const exchange::instrument_rules* rules(core::exchange_id venue, const core::symbol& s) const override;
+    [[nodiscard]] std::vector<trading::position_exposure> exposures() const override;
+    void open_keys(signals::key_set& out) const override;
+    [[nodiscard]] std::vector<core::exchange_id> venues() const override;
+
+private:
+    // Every symbol's mark, one read per venue, every two thirds of trading.mark_cache_ms.
+    boost::asio::awaitable<void> refresh_marks();
+    boost::asio::awaitable<exchange::result<std::vector<exchange::balance_state>>> read_balances(core::exchange_id id,
+                                                                                             exchange::venue_client& c);
+    // After an entry: the balances are read again now, off the signal path, so the next
+    // signal's risk check finds them fresh.
+    void refresh_balances_later(core::exchange_id venue);
+
+    strand_type strand_;
+    const config::settings& settings_;
+    db::position_repository& positions_;
+    std::map<core::exchange_id, built_venue> venues_;
+    venue_cache cache_;
+    events::subscription cache_marks_;
+    boost::asio::steady_timer marks_timer_;
+    bool stopped_ = false;
+    bool started_ = false;
+    bool refreshing_ = false;  // refresh_marks() running
+    int balance_reads_ = 0;    // refresh_balances_later() reads in flight
+};
+
+}  // namespace tradebot::app

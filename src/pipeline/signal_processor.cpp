@@ -1,0 +1,291 @@
+#include "tradebot/pipeline/signal_processor.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <map>
+#include <string>
+#include <utility>
+
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <fmt/chrono.h>
+#include <fmt/format.h>
+
+#include "tradebot/logging/logger.hpp"
+#include "tradebot/logging/structured.hpp"
+
+namespace tradebot::pipeline {
+
+namespace asio = boost::asio;
+using logging::kv;
+
+namespace {
+
+std::string iso(core::clock::time_point t) {
+    const auto us = std::chrono::time_point_cast<std::chrono::microseconds>(t);
+    return fmt::format("{:%Y-%m-%dT%H:%M:%S}Z", std::chrono::sys_time<std::chrono::microseconds>{us.time_since_epoch()});
+}
+
+}  // namespace
+
+signal_processor::signal_processor(trading_port& trading, trading::trading_metrics& metrics, db::database& database,
+                                   const config::settings& settings, const core::clock& clock, std::string instance)
+    : metrics_{metrics},
+      settings_{settings},
+      clock_{clock},
+      instance_{std::move(instance)},
+      log_{logging::get("signals")},
+      repo_{database},
+      schedule_{signals::wave_schedule::from_settings(settings.signals, settings.signals.immediate)},
+      window_{settings.signals.max_wave_age_minutes},
+      decider_{trading, *this, metrics, settings, clock, instance_},
+      deferred_{window_} {}
+
+void signal_processor::stop() {
+    stopped_ = true;
+    decider_.stop();
+    if (wave_timer_) {
+        wave_timer_->cancel();
+    }
+}
+
+bool signal_processor::notified(db::signal_row row) {
+    if (!immediate() || notified_.size() >= max_notified) {
+        return false;
+    }
+    notified_.push_back(std::move(row));
+    return true;
+}
+
+asio::awaitable<std::size_t> signal_processor::drain_immediate(bool read_table) {
+    std::size_t n = 0;
+    if (!immediate()) {
+        co_return n;
+    }
+    if (!notified_.empty()) {
+        // Nothing to read: the NOTIFY brought the rows. Each is claimed by the write that
+        // records its decision, so a signal another instance took is left to it.
+        decider_.read_began();
+        decider_.read_answered();
+        const auto take = std::min(notified_.size(), batch_size);
+        std::vector<db::signal_row> rows(std::make_move_iterator(notified_.begin()),
+                                         std::make_move_iterator(notified_.begin() + static_cast<std::ptrdiff_t>(take)));
+        notified_.erase(notified_.begin(), notified_.begin() + static_cast<std::ptrdiff_t>(take));
+        n += take;
+        co_await decide_now(std::move(rows));
+    }
+    if (!deferred_.empty()) {
+        wave_state state;
+        co_await redecide_due(std::nullopt, state);
+    }
+    if (!read_table) {
+        co_return n;
+    }
+    decider_.read_began();
+    auto rows = co_await repo_.claim_new(static_cast<int>(batch_size), instance_);
+    decider_.read_answered();
+    if (!rows) {
+        logging::warn(log_, "cannot claim signals", kv("error", rows.error().describe()));
+        co_return n;
+    }
+    // Claimed here, decided here: a NOTIFY of the same row still waiting is dropped.
+    std::erase_if(notified_, [&](const db::signal_row& waiting) {
+        return std::any_of(rows->begin(), rows->end(), [&](const db::signal_row& r) { return r.id == waiting.id; });
+    });
+    n += rows->size();
+    co_await decide_now(std::move(*rows));
+    co_return n;
+}
+
+asio::awaitable<void> signal_processor::decide_now(std::vector<db::signal_row> rows) {
+    auto valid = co_await validate_rows(std::move(rows));
+    wave_state state;
+    co_await decider_.decide(std::move(valid), std::nullopt, state);
+}
+
+asio::awaitable<void> signal_processor::run_waves() {
+    wave_timer_ = std::make_unique<asio::steady_timer>(co_await asio::this_coro::executor);
+    std::map<core::clock::time_point, wave_state> waves;
+    // A restart after a wave's window (§11 #57): that wave is checked once at start, unless its
+    // candle is too old, instead of sleeping to the next wave.
+    std::optional<signals::wave> missed;
+    if (!schedule_.current_wave(clock_.now())) {
+        missed = schedule_.catch_up_wave(clock_.now());
+    }
+    while (!stopped_) {
+        const auto now = clock_.now();
+        std::chrono::nanoseconds sleep = settings_.signals.wave_check_interval_ms;
+        auto w = schedule_.current_wave(now);
+        if (!w && missed) {
+            logging::info(log_, "checking the wave missed while stopped", kv("wave", iso(missed->at)));
+            w = missed;
+        }
+        missed.reset();
+        if (w) {
+            if (!waves.contains(w->at)) {
+                logging::info(log_, "wave started", kv("wave", iso(w->at)), kv("candle", iso(w->candle_open)));
+                co_await expire_deferred("its wave ended");
+                waves.clear();  // one wave at a time: the previous one's window is over
+                auto expired = co_await repo_.expire_older_than(now - settings_.signals.max_wave_age_minutes);
+                if (expired && *expired > 0) {
+                    logging::info(log_, "stale signals expired", kv("count", *expired));
+                }
+            }
+            decider_.read_began();
+            auto rows = co_await repo_.load_new_since(w->candle_open);
+            decider_.read_answered();
+            if (rows && !rows->empty()) {
+                auto valid = co_await validate_rows(std::move(*rows));
+                co_await decider_.decide(std::move(valid), w, waves[w->at]);
+            } else if (!rows) {
+                logging::warn(log_, "cannot read the wave's signals", kv("error", rows.error().describe()));
+            }
+            co_await redecide_due(w, waves[w->at]);
+        } else if (auto next = schedule_.next_wave(now)) {
+            co_await expire_deferred("its wave ended");
+            sleep = next->at - now;
+            logging::info(log_, "next wave", kv("at", iso(next->at)), kv("in_s", sleep.count() / 1'000'000'000));
+        }
+        wave_timer_->expires_after(sleep);
+        boost::system::error_code ec;
+        co_await wave_timer_->async_wait(asio::redirect_error(asio::use_awaitable, ec));
+    }
+}
+
+asio::awaitable<std::vector<signals::signal>> signal_processor::validate_rows(std::vector<db::signal_row> rows) {
+    std::vector<signals::signal> out;
+    out.reserve(rows.size());
+    const auto now = clock_.now();
+    for (const auto& row : rows) {
+        auto v = signals::validate(row);
+        if (!v) {
+            co_await mark(row.id, db::signal_status::rejected, "rejected", signals::to_string(v.error().reason),
+                          v.error().message);
+            continue;
+        }
+        // Judged before the selection: a row outside the window never becomes the newest candle.
+        auto judged = window_.judge(*v, now);
+        if (judged.verdict == signals::window_verdict::future) {
+            co_await mark(row.id, db::signal_status::rejected, "rejected",
+                          signals::to_string(signals::reject_reason::future_time), judged.message);
+        } else if (judged.verdict == signals::window_verdict::too_old) {
+            co_await mark(row.id, db::signal_status::expired, "expired", "too_old", judged.message);
+        } else {
+            metrics_.signal("received", "valid");
+            out.push_back(std::move(*v));
+        }
+    }
+    co_return out;
+}
+
+asio::awaitable<void> signal_processor::recover_claims() {
+    auto resolved = co_await repo_.resolve_orphaned_claims(instance_);
+    if (!resolved) {
+        // Not fatal: those rows stay claimed until the next start; nothing is traded twice.
+        logging::warn(log_, "cannot resolve the claims of stopped instances", kv("error", resolved.error().describe()));
+    } else if (resolved->decided > 0 || resolved->released > 0) {
+        logging::info(log_, "claims of stopped instances resolved", kv("ended_with_their_position", resolved->decided),
+                      kv("decided_again", resolved->released));
+    }
+}
+
+asio::awaitable<bool> signal_processor::claim(const signals::signal& s) {
+    std::vector<std::int64_t> ids{s.id};
+    auto claimed = co_await repo_.claim_by_ids(std::move(ids), instance_);
+    co_return claimed && !claimed->empty();
+}
+
+asio::awaitable<void> signal_processor::decided(const signals::signal& s, const decision& d) {
+    switch (d.kind) {
+        case verdict::taken:
+            co_await mark(s.id, db::signal_status::taken, "taken", d.reason, d.message, d.position);
+            break;
+        case verdict::skipped:
+            co_await mark(s.id, db::signal_status::skipped, "skipped", d.reason, d.message);
+            break;
+        case verdict::failed:
+            co_await mark(s.id, db::signal_status::failed, "failed", d.reason, d.message, d.position);
+            break;
+        case verdict::deferred:
+            co_await defer(s, d.reason, d.message);
+            break;
+        case verdict::elsewhere:
+            metrics_.signal("skipped", "taken_elsewhere");
+            deferred_.forget(s.id);
+            logging::info(log_, "signal decided elsewhere", kv("id", s.id), kv("detail", d.message));
+            break;
+    }
+}
+
+asio::awaitable<void> signal_processor::defer(const signals::signal& s, std::string_view reason, std::string message) {
+    if (!deferred_.contains(s.id)) {
+        // Claimed now, so that no other reader decides it while it waits; a row claimed from the
+        // table or chosen by a wave is ours already and the claim just confirms it.
+        std::vector<std::int64_t> ids{s.id};
+        auto claimed = co_await repo_.claim_by_ids(std::move(ids), instance_);
+        if (!claimed) {
+            // Left new and unclaimed: the next read finds it again.
+            logging::warn(log_, "cannot claim a deferred signal", kv("id", s.id), kv("error", claimed.error().describe()));
+            co_return;
+        }
+        if (claimed->empty()) {
+            co_return;  // decided or claimed by another meanwhile
+        }
+    }
+    const auto pause = deferred_.note(s, reason, std::move(message), clock_.now(), clock_.steady_now());
+    const auto& d = *deferred_.find(s.id);
+    if (!pause) {
+        co_await expire(d, "its window closed");
+        co_return;
+    }
+    metrics_.signal("deferred", reason);
+    logging::info(log_, "signal deferred", kv("id", s.id), kv("reason", reason), kv("detail", d.message),
+                  kv("attempt", d.attempts), kv("retry_in_s", pause->count()));
+}
+
+asio::awaitable<void> signal_processor::redecide_due(std::optional<signals::wave> wave, wave_state& state) {
+    auto list = deferred_.due(clock_.now(), clock_.steady_now());
+    for (const auto& d : list.closed) {
+        co_await expire(d, "its window closed");
+    }
+    if (!list.due.empty()) {
+        co_await decider_.decide(std::move(list.due), wave, state);
+    }
+}
+
+asio::awaitable<void> signal_processor::expire_deferred(std::string_view why) {
+    const auto waiting = deferred_.all();
+    for (const auto& d : waiting) {
+        co_await expire(d, why);
+    }
+}
+
+asio::awaitable<void> signal_processor::expire(const deferred_signals::entry& d, std::string_view why) {
+    // Copied first: mark() drops the entry `d` may refer to.
+    const auto id = d.sig.id;
+    const auto reason = d.reason;
+    const auto detail = deferred_signals::expiry_detail(d, why);
+    co_await mark(id, db::signal_status::expired, "expired", reason, detail);
+}
+
+asio::awaitable<void> signal_processor::mark(std::int64_t id, db::signal_status status, std::string_view outcome,
+                                             std::string_view reason, std::string_view message,
+                                             std::optional<std::int64_t> position) {
+    deferred_.forget(id);
+    metrics_.signal(outcome, reason);
+    logging::info(log_, "signal decided", kv("id", id), kv("outcome", outcome), kv("reason", reason),
+                  kv("detail", message));
+    auto text = std::string{reason};
+    if (!message.empty()) {
+        text.append(": ").append(message);
+    }
+    auto saved = co_await repo_.mark(id, status, std::move(text), instance_, position);
+    if (!saved) {
+        logging::error(log_, "cannot record the signal's outcome", kv("id", id), kv("error", saved.error().describe()));
+    } else if (!*saved) {
+        logging::info(log_, "signal outcome not recorded: decided or claimed by another", kv("id", id));
+    }
+}
+
+}  // namespace tradebot::pipeline
