@@ -1,12 +1,25 @@
+// The monitoring server: net's server core and HTTP loop over plain sockets, with one synchronous
+// handler. The one Beast translation unit of net::http_server.
 #include "tradebot/net/http_server.hpp"
 
 #include <algorithm>
 #include <cctype>
+#include <memory>
 #include <mutex>
+#include <shared_mutex>
+#include <utility>
 
-#include "net/http_server_impl.hpp"
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+
+#include "tradebot/net/http_session.hpp"
+#include "tradebot/net/server_core.hpp"
 
 namespace tradebot::net {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
 
 namespace {
 
@@ -40,7 +53,22 @@ std::optional<std::string_view> http_request::header(std::string_view name) cons
     return std::nullopt;
 }
 
-http_server::impl::impl(boost::asio::io_context& io, http_server_options opts, handler on_request)
+// The accept loop, the slots and stop() are the core's; what is left here is the handler.
+struct http_server::impl final : server_core {
+    impl(asio::io_context& io, http_server_options opts, handler on_request);
+
+    [[nodiscard]] http_response call_handler(const http_request& request);
+    asio::awaitable<void> serve_connection(std::shared_ptr<server_connection> connection,
+                                           asio::ip::tcp::socket socket) override;
+
+    const http_server_options options_;
+    // The handler is cleared by ~http_server under the unique lock, so no call can start or be
+    // running once the destructor has returned.
+    mutable std::shared_mutex handler_mutex_;
+    handler handler_;
+};
+
+http_server::impl::impl(asio::io_context& io, http_server_options opts, handler on_request)
     : server_core{io, core_options(opts)}, options_{std::move(opts)}, handler_{std::move(on_request)} {}
 
 http_response http_server::impl::call_handler(const http_request& request) {
@@ -56,7 +84,30 @@ http_response http_server::impl::call_handler(const http_request& request) {
     }
 }
 
-http_server::http_server(boost::asio::io_context& io, http_server_options options, handler on_request)
+asio::awaitable<void> http_server::impl::serve_connection(std::shared_ptr<server_connection> connection,
+                                                          asio::ip::tcp::socket socket) {
+    beast::tcp_stream stream{std::move(socket)};
+    connection->set_abort([&stream] {
+        boost::system::error_code ignored;
+        stream.socket().shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
+        stream.socket().close(ignored);
+    });
+    const http_session_options session{.header_limit = options_.header_limit,
+                                       .body_limit = options_.body_limit,
+                                       .read_timeout = options_.read_timeout,
+                                       .header_timeout = options_.header_timeout,
+                                       .write_timeout = options_.write_timeout,
+                                       .server_name = "tradebot"};
+    beast::flat_buffer buffer;
+    auto on_request = [this](beast_request& message) -> asio::awaitable<http_outcome> {
+        co_return http_outcome{
+            .response = call_handler(to_http_request(message, true)), .close = false, .stream_taken = false};
+    };
+    auto loop = serve_http(*this, *connection, stream, buffer, session, connection->accepted_at(), on_request);
+    co_await std::move(loop);
+}
+
+http_server::http_server(asio::io_context& io, http_server_options options, handler on_request)
     : impl_{std::make_shared<impl>(io, std::move(options), std::move(on_request))} {}
 
 http_server::~http_server() {

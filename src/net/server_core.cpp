@@ -109,7 +109,8 @@ asio::awaitable<void> server_core::run_session(std::shared_ptr<server_core> self
             owner.connection_closed(connection.id());
         }
     } guard{*self, *connection};
-    co_await self->serve_connection(connection, std::move(socket));
+    auto session = self->serve_connection(connection, std::move(socket));
+    co_await std::move(session);
 }
 
 // Why reclaim rather than refuse: a client that holds a slot while it waits (a half-open request,

@@ -94,7 +94,8 @@ asio::awaitable<net::http_outcome> upgrade(std::shared_ptr<listener::state> self
         }
     }
     if (!refusal) {
-        co_await run_websocket(std::move(self), std::move(connection), std::move(stream), std::move(message));
+        auto session = run_websocket(std::move(self), std::move(connection), std::move(stream), std::move(message));
+        co_await std::move(session);
         co_return net::http_outcome{.response = std::nullopt, .close = true, .stream_taken = true};
     }
     if (refusal->action == wire::disposition::send) {
@@ -120,7 +121,10 @@ asio::awaitable<void> http_loop(std::shared_ptr<listener::state> self, std::shar
         // latency up to the arrival of its bytes, not the simulator's own handling.
         const wire::arrival_time arrival = wire::wall_now();
         if (beast::websocket::is_upgrade(message)) {
-            co_return co_await upgrade(self, connection, stream, message);
+            // Named first: GCC 12 mishandles temporaries in a co_await (docs/ARCHITECTURE.md §8).
+            auto op = upgrade(self, connection, stream, message);
+            const net::http_outcome upgraded = co_await std::move(op);
+            co_return upgraded;
         }
         const net::http_request request = net::to_http_request(message, true);
         std::optional<wire::reply> answer;
@@ -141,7 +145,9 @@ asio::awaitable<void> http_loop(std::shared_ptr<listener::state> self, std::shar
         }
         co_return send(std::move(answer->response), false);
     };
-    co_await net::serve_http(*self, *connection, stream, buffer, session, std::chrono::steady_clock::now(), on_request);
+    auto loop = net::serve_http(*self, *connection, stream, buffer, session, std::chrono::steady_clock::now(),
+                                on_request);
+    co_await std::move(loop);
 }
 
 }  // namespace
@@ -159,7 +165,8 @@ asio::awaitable<void> listener::state::serve_connection(std::shared_ptr<net::ser
         co_return;
     }
     if (!is_tls) {
-        co_await http_loop(self, connection, stream, buffer);
+        auto plain = http_loop(self, connection, stream, buffer);
+        co_await std::move(plain);
         co_return;
     }
     if (!options_.tls) {
@@ -175,7 +182,8 @@ asio::awaitable<void> listener::state::serve_connection(std::shared_ptr<net::ser
         co_return;
     }
     buffer.consume(used);
-    co_await http_loop(self, connection, tls, buffer);
+    auto secure = http_loop(self, connection, tls, buffer);
+    co_await std::move(secure);
 }
 
 }  // namespace tradebot::sim::server
