@@ -213,6 +213,7 @@ boost::system::error_code server_core::start() {
         const std::lock_guard lock{connections_mutex_};
         local_endpoint_ = {.address = bound.address().to_string(), .port = bound.port()};
     }
+    local_port_ = bound.port();
     asio::co_spawn(acceptor_strand_, accept_loop(shared_from_this()), asio::detached);
     return {};
 }

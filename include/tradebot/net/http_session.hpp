@@ -74,7 +74,8 @@ inline beast_response to_beast_response(http_response&& source, unsigned version
     namespace http = boost::beast::http;
     if (source.status < 100 || source.status > 599) {
         // Beast throws on codes above 999; a handler bug must not cost the connection loop.
-        source = {.status = 500, .content_type = "text/plain; charset=utf-8", .body = "internal error\n", .headers = {}};
+        source = {
+            .status = 500, .content_type = "text/plain; charset=utf-8", .body = "internal error\n", .headers = {}};
     }
     beast_response response;
     response.version(version);
@@ -127,8 +128,10 @@ template <class Stream>
 boost::asio::awaitable<void> reply_and_close(Stream& stream, const http_session_options& options, unsigned status,
                                              std::string_view reason, std::chrono::milliseconds linger) {
     namespace asio = boost::asio;
-    http_response answer{
-        .status = status, .content_type = "text/plain; charset=utf-8", .body = std::string{reason} + "\n", .headers = {}};
+    http_response answer{.status = status,
+                         .content_type = "text/plain; charset=utf-8",
+                         .body = std::string{reason} + "\n",
+                         .headers = {}};
     auto response = to_beast_response(std::move(answer), 11, false, false, options.server_name);
     auto& lowest = boost::beast::get_lowest_layer(stream);
     lowest.expires_after(options.write_timeout);
@@ -141,7 +144,8 @@ boost::asio::awaitable<void> reply_and_close(Stream& stream, const http_session_
         std::size_t drained = 0;
         lowest.expires_after(linger);
         while (drained < drain_limit) {
-            auto [read_ec, n] = co_await lowest.async_read_some(asio::buffer(sink), asio::as_tuple(asio::use_awaitable));
+            auto [read_ec, n] =
+                co_await lowest.async_read_some(asio::buffer(sink), asio::as_tuple(asio::use_awaitable));
             if (read_ec) {
                 break;
             }
@@ -224,7 +228,8 @@ boost::asio::awaitable<void> serve_http(server_core& core, server_connection& co
         }
         auto [outcome, read_ec] = co_await detail::read_header(stream, buffer, parser, header_deadline);
         if (outcome == read_outcome::complete && !parser.is_done()) {
-            auto [body_ec, body_n] = co_await http::async_read(stream, buffer, parser, asio::as_tuple(asio::use_awaitable));
+            auto [body_ec, body_n] =
+                co_await http::async_read(stream, buffer, parser, asio::as_tuple(asio::use_awaitable));
             read_ec = body_ec;
             outcome = body_ec ? read_outcome::failed : read_outcome::complete;
         }

@@ -121,6 +121,7 @@ public:
 
     [[nodiscard]] bool stopped() const noexcept { return stopped_; }
     [[nodiscard]] http_endpoint local_endpoint() const;
+    [[nodiscard]] std::uint16_t local_port() const noexcept { return local_port_; }
     [[nodiscard]] std::size_t connection_count() const;
     // `open` and every counter but header_timeouts, which the HTTP loop reports through
     // note_header_timeout().
@@ -157,6 +158,7 @@ private:
     std::unordered_map<boost::asio::ip::address, std::size_t> per_client_;  // slots held, by client key
     std::uint64_t next_connection_id_ = 1;
     http_endpoint local_endpoint_;  // written once by start(), under connections_mutex_
+    std::atomic<std::uint16_t> local_port_{0};
 
     std::atomic<std::uint64_t> accepted_{0};
     std::atomic<std::uint64_t> refused_{0};

@@ -2,6 +2,8 @@
 // transport faults in its hook, and the hand-over to ws_session.cpp on an accepted upgrade.
 #include <array>
 #include <chrono>
+#include <exception>
+#include <memory>
 #include <optional>
 #include <string>
 #include <utility>
@@ -105,8 +107,9 @@ asio::awaitable<net::http_outcome> upgrade(std::shared_ptr<listener::state> self
 }
 
 template <class Stream>
-asio::awaitable<void> http_loop(std::shared_ptr<listener::state> self, std::shared_ptr<net::server_connection> connection,
-                                Stream& stream, beast::flat_buffer& buffer) {
+asio::awaitable<void> http_loop(std::shared_ptr<listener::state> self,
+                                std::shared_ptr<net::server_connection> connection, Stream& stream,
+                                beast::flat_buffer& buffer) {
     const auto& options = self->options_;
     // No header deadline of its own (header_timeout = read_timeout) and no Server header: the
     // simulator answers as the venues' gateways do.

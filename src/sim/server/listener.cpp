@@ -84,7 +84,7 @@ listener::~listener() {
 
 boost::system::error_code listener::start() { return state_->start(); }
 
-std::uint16_t listener::local_port() const noexcept { return state_->local_endpoint().port; }
+std::uint16_t listener::local_port() const noexcept { return state_->local_port(); }
 
 void listener::stop() {
     if (state_->stopped()) {
