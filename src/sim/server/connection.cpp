@@ -1,9 +1,11 @@
-// One accepted connection: TLS or not (told by the first byte), then HTTP/1.1 keep-alive with
-// the transport faults, and the hand-over to ws_session.cpp on an accepted upgrade.
+// One accepted connection: TLS or not (told by the first byte), then net's HTTP/1.1 loop with the
+// transport faults in its hook, and the hand-over to ws_session.cpp on an accepted upgrade.
 #include <array>
 #include <chrono>
+#include <exception>
+#include <memory>
+#include <optional>
 #include <string>
-#include <string_view>
 #include <utility>
 
 #include <boost/asio/as_tuple.hpp>
@@ -11,63 +13,22 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core/detect_ssl.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
-#include <boost/beast/http/error.hpp>
-#include <boost/beast/http/parser.hpp>
-#include <boost/beast/http/read.hpp>
-#include <boost/beast/http/write.hpp>
 #include <boost/beast/websocket/rfc6455.hpp>
 
 #include "sim/server/listener_state.hpp"
 #include "sim/server/ws_session.hpp"
+#include "tradebot/net/http_session.hpp"
 
 namespace tradebot::sim::server {
 
 namespace asio = boost::asio;
 namespace beast = boost::beast;
-namespace http = beast::http;
 using tcp = asio::ip::tcp;
 using boost::system::error_code;
 
 namespace {
 
-using beast_response = http::response<http::string_body>;
 constexpr auto use_nothrow = asio::as_tuple(asio::use_awaitable);
-
-// The same conversions as src/net/http_server_session.cpp (where they are file-local).
-net::http_request to_request(upgrade_request& source, bool take_body) {
-    net::http_request request;
-    request.method = std::string{source.method_string()};
-    request.target = std::string{source.target()};
-    request.headers.reserve(8);
-    for (const auto& field : source) {
-        request.headers.emplace_back(std::string{field.name_string()}, std::string{field.value()});
-    }
-    request.body = take_body ? std::move(source.body()) : source.body();
-    return request;
-}
-
-beast_response to_beast(net::http_response&& source, unsigned version, bool keep_alive, bool head) {
-    if (source.status < 100 || source.status > 599) {
-        // Beast throws on codes above 999; a handler bug must not cost the connection loop.
-        source = {.status = 500, .content_type = "text/plain; charset=utf-8", .body = "internal error\n", .headers = {}};
-    }
-    beast_response response;
-    response.version(version);
-    response.result(source.status);
-    if (!source.content_type.empty()) {
-        response.set(http::field::content_type, source.content_type);
-    }
-    for (const auto& [name, value] : source.headers) {
-        response.set(name, value);
-    }
-    response.keep_alive(keep_alive);
-    response.body() = std::move(source.body);
-    response.prepare_payload();
-    if (head) {
-        response.body().clear();  // HEAD keeps the Content-Length of the GET answer
-    }
-    return response;
-}
 
 wire::reply plain_reply(unsigned status, std::string body) {
     return {.response = {.status = status, .content_type = "text/plain; charset=utf-8", .body = std::move(body),
@@ -75,20 +36,17 @@ wire::reply plain_reply(unsigned status, std::string body) {
             .action = wire::disposition::send};
 }
 
-bool is_protocol_error(const error_code& ec) {
-    return ec.category() == http::make_error_code(http::error::bad_method).category();
+net::http_outcome send(net::http_response response, bool close) {
+    return {.response = std::move(response), .close = close, .stream_taken = false};
 }
+
+// The connection ends without (another) answer.
+net::http_outcome end() { return {.response = std::nullopt, .close = true, .stream_taken = false}; }
 
 // The reset fault: RST rather than FIN, as a venue's load balancer dropping the connection.
 void reset(beast::tcp_stream& lowest) {
     error_code ignored;
     lowest.socket().set_option(tcp::socket::linger{true, 0}, ignored);
-    lowest.socket().close(ignored);
-}
-
-void close_gracefully(beast::tcp_stream& lowest) {
-    error_code ignored;
-    lowest.socket().shutdown(tcp::socket::shutdown_send, ignored);
     lowest.socket().close(ignored);
 }
 
@@ -123,79 +81,55 @@ std::optional<wire::reply> transport_fault(listener::state& self) {
     return std::nullopt;
 }
 
-// Writes an answer; false if the connection is to end (write error or no keep-alive).
 template <class Stream>
-asio::awaitable<bool> send(listener::state& self, Stream& stream, beast_response& response) {
-    auto& lowest = beast::get_lowest_layer(stream);
-    lowest.expires_after(self.options_.write_timeout);
-    auto [ec, n] = co_await http::async_write(stream, response, use_nothrow);
-    co_return !ec && response.keep_alive();
+asio::awaitable<net::http_outcome> upgrade(std::shared_ptr<listener::state> self,
+                                           std::shared_ptr<net::server_connection> connection, Stream& stream,
+                                           net::beast_request& message) {
+    std::optional<wire::reply> refusal;
+    if (self->venue_ == nullptr) {
+        refusal = plain_reply(503, "shutting down\n");
+    } else {
+        try {
+            refusal = self->venue_->ws_accept(net::to_http_request(message, false));
+        } catch (const std::exception&) {
+            refusal = plain_reply(500, "internal error\n");
+        }
+    }
+    if (!refusal) {
+        auto session = run_websocket(std::move(self), std::move(connection), std::move(stream), std::move(message));
+        co_await std::move(session);
+        co_return net::http_outcome{.response = std::nullopt, .close = true, .stream_taken = true};
+    }
+    if (refusal->action == wire::disposition::send) {
+        co_return send(std::move(refusal->response), true);
+    }
+    co_return end();
 }
 
 template <class Stream>
-asio::awaitable<void> http_loop(std::shared_ptr<listener::state> self, std::uint64_t id, Stream& stream,
+asio::awaitable<void> http_loop(std::shared_ptr<listener::state> self,
+                                std::shared_ptr<net::server_connection> connection, Stream& stream,
                                 beast::flat_buffer& buffer) {
-    auto& lowest = beast::get_lowest_layer(stream);
     const auto& options = self->options_;
-    for (;;) {
-        if (self->stopped_) {
-            break;
-        }
-        http::request_parser<http::string_body> parser;
-        parser.header_limit(static_cast<std::uint32_t>(options.header_limit));
-        parser.body_limit(options.body_limit);
-        lowest.expires_after(options.read_timeout);
-        auto [read_ec, read_n] = co_await http::async_read(stream, buffer, parser, use_nothrow);
+    // No header deadline of its own (header_timeout = read_timeout) and no Server header: the
+    // simulator answers as the venues' gateways do.
+    const net::http_session_options session{.header_limit = options.header_limit,
+                                            .body_limit = options.body_limit,
+                                            .read_timeout = options.read_timeout,
+                                            .header_timeout = options.read_timeout,
+                                            .write_timeout = options.write_timeout,
+                                            .server_name = {}};
+    auto on_request = [&](net::beast_request& message) -> asio::awaitable<net::http_outcome> {
         // Taken before anything else looks at the request: the benchmark measures the client's
         // latency up to the arrival of its bytes, not the simulator's own handling.
         const wire::arrival_time arrival = wire::wall_now();
-        if (read_ec) {
-            std::optional<wire::reply> answer;
-            if (read_ec == http::error::header_limit) {
-                answer = plain_reply(431, "request header fields too large\n");
-            } else if (read_ec == http::error::body_limit) {
-                answer = plain_reply(413, "payload too large\n");
-            } else if (is_protocol_error(read_ec) && read_ec != http::error::end_of_stream &&
-                       read_ec != http::error::partial_message) {
-                answer = plain_reply(400, "bad request\n");
-            }
-            if (answer) {
-                auto response = to_beast(std::move(answer->response), 11, false, false);
-                co_await send(*self, stream, response);
-            }
-            break;
-        }
-        auto& message = parser.get();
-        const unsigned version = message.version();
-        const bool head = message.method() == http::verb::head;
-        const bool keep_alive = message.keep_alive();
-
         if (beast::websocket::is_upgrade(message)) {
-            const net::http_request request = to_request(message, false);
-            std::optional<wire::reply> refusal;
-            if (self->venue_ == nullptr) {
-                refusal = plain_reply(503, "shutting down\n");
-            } else {
-                try {
-                    refusal = self->venue_->ws_accept(request);
-                } catch (const std::exception&) {
-                    refusal = plain_reply(500, "internal error\n");
-                }
-            }
-            if (!refusal) {
-                auto upgrade = parser.release();
-                auto session = run_websocket(self, id, std::move(stream), std::move(upgrade));
-                co_await std::move(session);
-                co_return;  // the stream has moved into the session, which closed it
-            }
-            if (refusal->action == wire::disposition::send) {
-                auto response = to_beast(std::move(refusal->response), version, false, head);
-                co_await send(*self, stream, response);
-            }
-            break;
+            // Named first: GCC 12 mishandles temporaries in a co_await (docs/ARCHITECTURE.md §8).
+            auto op = upgrade(self, connection, stream, message);
+            const net::http_outcome upgraded = co_await std::move(op);
+            co_return upgraded;
         }
-
-        const net::http_request request = to_request(message, true);
+        const net::http_request request = net::to_http_request(message, true);
         std::optional<wire::reply> answer;
         if (!request.path().starts_with("/sim/")) {
             answer = transport_fault(*self);
@@ -203,58 +137,56 @@ asio::awaitable<void> http_loop(std::shared_ptr<listener::state> self, std::uint
         if (!answer) {
             answer = self->route(request, arrival);
         }
+        auto& lowest = beast::get_lowest_layer(stream);
         if (answer->action == wire::disposition::reset) {
             reset(lowest);
-            co_return;
+            co_return end();
         }
         if (answer->action == wire::disposition::hang) {
             co_await hang(lowest);
-            break;
+            co_return end();
         }
-        auto response = to_beast(std::move(answer->response), version, keep_alive && !self->stopped_, head);
-        if (!co_await send(*self, stream, response)) {
-            break;
-        }
-    }
-    close_gracefully(lowest);
+        co_return send(std::move(answer->response), false);
+    };
+    auto loop = net::serve_http(*self, *connection, stream, buffer, session, std::chrono::steady_clock::now(),
+                                on_request);
+    co_await std::move(loop);
 }
 
 }  // namespace
 
-asio::awaitable<void> serve_connection(std::shared_ptr<listener::state> self, std::uint64_t id, tcp::socket socket) {
-    struct forget_on_exit {
-        listener::state& owner;
-        std::uint64_t id;
-        ~forget_on_exit() { owner.forget(id); }
-    } guard{*self, id};
-
+asio::awaitable<void> listener::state::serve_connection(std::shared_ptr<net::server_connection> connection,
+                                                        tcp::socket socket) {
+    auto self = std::static_pointer_cast<state>(shared_from_this());
     beast::tcp_stream stream{std::move(socket)};
-    self->set_abort(id, [&stream] { close_gracefully(stream); });
+    connection->set_abort([&stream] { net::close_gracefully(stream); });
     beast::flat_buffer buffer;
-    stream.expires_after(self->options_.read_timeout);
+    stream.expires_after(options_.read_timeout);
     auto [detect_ec, is_tls] = co_await beast::async_detect_ssl(stream, buffer, use_nothrow);
-    if (detect_ec || self->stopped_) {
-        close_gracefully(stream);
+    if (detect_ec || stopped()) {
+        net::close_gracefully(stream);
         co_return;
     }
     if (!is_tls) {
-        co_await http_loop(self, id, stream, buffer);
+        auto plain = http_loop(self, connection, stream, buffer);
+        co_await std::move(plain);
         co_return;
     }
-    if (!self->options_.tls) {
+    if (!options_.tls) {
         reset(stream);  // a TLS client on a plain-only port
         co_return;
     }
-    beast::ssl_stream<beast::tcp_stream> tls{std::move(stream), *self->options_.tls};
-    self->set_abort(id, [&tls] { close_gracefully(beast::get_lowest_layer(tls)); });
+    beast::ssl_stream<beast::tcp_stream> tls{std::move(stream), *options_.tls};
+    connection->set_abort([&tls] { net::close_gracefully(tls); });
     auto [handshake_ec, used] = co_await tls.async_handshake(asio::ssl::stream_base::server, buffer.data(),
                                                              use_nothrow);
-    if (handshake_ec || self->stopped_) {
-        close_gracefully(beast::get_lowest_layer(tls));
+    if (handshake_ec || stopped()) {
+        net::close_gracefully(tls);
         co_return;
     }
     buffer.consume(used);
-    co_await http_loop(self, id, tls, buffer);
+    auto secure = http_loop(self, connection, tls, buffer);
+    co_await std::move(secure);
 }
 
 }  // namespace tradebot::sim::server

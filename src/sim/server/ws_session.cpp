@@ -184,25 +184,27 @@ asio::awaitable<void> write_loop(std::shared_ptr<listener::state> self, Ws& ws, 
 }
 
 template <class Next>
-asio::awaitable<void> serve_websocket(std::shared_ptr<listener::state> self, std::uint64_t id, Next stream,
+asio::awaitable<void> serve_websocket(std::shared_ptr<listener::state> self,
+                                      std::shared_ptr<net::server_connection> connection, Next stream,
                                       upgrade_request upgrade) {
     using namespace asio::experimental::awaitable_operators;
     const auto& options = self->options_;
     std::function<bool()> stalled = [state = self.get()] { return state->streams_stalled(); };
     websocket::stream<gated_stream<Next>> ws{std::move(stream), stalled, options.stall_poll};
-    self->set_abort(id, [&ws] { close_socket(ws); });
+    connection->set_abort([&ws] { close_socket(ws); });
     // The WebSocket stream has its own timeouts; the HTTP read timeout must not fire under it.
     beast::get_lowest_layer(ws).expires_never();
     ws.set_option(websocket::stream_base::timeout::suggested(beast::role_type::server));
     ws.read_message_max(options.ws_message_limit);
-    if (auto [ec] = co_await ws.async_accept(upgrade, use_nothrow); ec || self->stopped_) {
+    if (auto [ec] = co_await ws.async_accept(upgrade, use_nothrow); ec || self->stopped()) {
         close_socket(ws);
         co_return;
     }
-    auto link = std::make_shared<ws_link>(id, std::string{upgrade.target()}, options.ws_queue_limit, stalled);
+    auto link =
+        std::make_shared<ws_link>(connection->id(), std::string{upgrade.target()}, options.ws_queue_limit, stalled);
     asio::steady_timer wake{ws.get_executor()};
     link->set_wake([&wake] { wake.cancel(); });
-    self->ws_opened(id, link);
+    self->ws_opened(connection->id(), link);
     auto reader = read_loop(self, ws, *link);
     auto writer = write_loop(self, ws, *link, wake);
     auto both = std::move(reader) || std::move(writer);
@@ -215,14 +217,16 @@ asio::awaitable<void> serve_websocket(std::shared_ptr<listener::state> self, std
 
 }  // namespace
 
-asio::awaitable<void> run_websocket(std::shared_ptr<listener::state> self, std::uint64_t id,
-                                    beast::tcp_stream stream, upgrade_request upgrade) {
-    return serve_websocket(std::move(self), id, std::move(stream), std::move(upgrade));
+asio::awaitable<void> run_websocket(std::shared_ptr<listener::state> self,
+                                    std::shared_ptr<net::server_connection> connection, beast::tcp_stream stream,
+                                    upgrade_request upgrade) {
+    return serve_websocket(std::move(self), std::move(connection), std::move(stream), std::move(upgrade));
 }
 
-asio::awaitable<void> run_websocket(std::shared_ptr<listener::state> self, std::uint64_t id,
+asio::awaitable<void> run_websocket(std::shared_ptr<listener::state> self,
+                                    std::shared_ptr<net::server_connection> connection,
                                     beast::ssl_stream<beast::tcp_stream> stream, upgrade_request upgrade) {
-    return serve_websocket(std::move(self), id, std::move(stream), std::move(upgrade));
+    return serve_websocket(std::move(self), std::move(connection), std::move(stream), std::move(upgrade));
 }
 
 }  // namespace tradebot::sim::server

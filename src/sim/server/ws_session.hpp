@@ -1,6 +1,6 @@
 #pragma once
 
-// Hand-over from the HTTP loop (connection.cpp) to the WebSocket session (ws_session.cpp) once
+// Hand-over from the HTTP loop's hook (connection.cpp) to the WebSocket session (ws_session.cpp) once
 // an upgrade request has been accepted by the venue. Both translation units include Beast.
 
 #include <cstdint>
@@ -20,9 +20,11 @@ using upgrade_request = boost::beast::http::request<boost::beast::http::string_b
 
 // Accepts the upgrade, tells the venue ws_open, pumps frames both ways and tells it ws_closed
 // exactly once when the connection ends.
-boost::asio::awaitable<void> run_websocket(std::shared_ptr<listener::state> self, std::uint64_t id,
+boost::asio::awaitable<void> run_websocket(std::shared_ptr<listener::state> self,
+                                           std::shared_ptr<net::server_connection> connection,
                                            boost::beast::tcp_stream stream, upgrade_request upgrade);
-boost::asio::awaitable<void> run_websocket(std::shared_ptr<listener::state> self, std::uint64_t id,
+boost::asio::awaitable<void> run_websocket(std::shared_ptr<listener::state> self,
+                                           std::shared_ptr<net::server_connection> connection,
                                            boost::beast::ssl_stream<boost::beast::tcp_stream> stream,
                                            upgrade_request upgrade);
 
