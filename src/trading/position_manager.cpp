@@ -82,46 +82,31 @@ position_manager::position_manager(asio::any_io_executor strand, exchange::venue
                                    const config::settings& settings, const core::clock& clock)
     : parts_{std::make_unique<parts>(strand, venue, positions, journal, audit, metrics, settings, clock)} {
     auto& p = *parts_;
-    // Each venue's events only: the router posts nothing of the other venue to this strand.
+    // Each venue's events only (the router posts nothing of the other venue to this strand), and
+    // none acted on after stop().
     const auto mine = [venue = venue.venue()](const auto& e) { return e.exchange == venue; };
-    auto& marks = router.topic<events::mark_price>(events::topic_name::mark_price,
-                                                   events::policy::coalesce_by_key{events::by_venue_symbol{}});
-    marks_sub_ = marks.subscribe(
-        strand,
-        [this, &p](const events::mark_price& m) {
-            if (accepts()) {
-                p.book_.set_mark(m.symbol, m.price);
-                p.driver_.on_mark(m.symbol, m.price);
-            }
-        },
-        mine);
-    orders_sub_ = router.topic<events::order_update>(events::topic_name::order_update)
-                      .subscribe(
-                          strand,
-                          [this, &p](const events::order_update& u) {
-                              if (accepts()) {
-                                  p.reports_.on_order(u);
-                              }
-                          },
-                          mine);
-    positions_sub_ = router.topic<events::position_update>(events::topic_name::position_update)
-                         .subscribe(
-                             strand,
-                             [this, &p](const events::position_update& u) {
-                                 if (accepts()) {
-                                     p.reconciler_.on_position(u);
-                                 }
-                             },
-                             mine);
-    streams_sub_ = router.topic<events::stream_state>(events::topic_name::stream_state)
-                       .subscribe(
-                           strand,
-                           [this, &p](const events::stream_state& s) {
-                               if (accepts()) {
-                                   p.reconciler_.on_stream(s);
-                               }
-                           },
-                           mine);
+    const auto follow = [&](auto& topic, auto act) {
+        return topic.subscribe(
+            strand,
+            [this, act](const auto& e) {
+                if (accepts()) {
+                    act(e);
+                }
+            },
+            mine);
+    };
+    marks_sub_ = follow(router.topic<events::mark_price>(events::topic_name::mark_price,
+                                                         events::policy::coalesce_by_key{events::by_venue_symbol{}}),
+                        [&p](const events::mark_price& m) {
+                            p.book_.set_mark(m.symbol, m.price);
+                            p.driver_.on_mark(m.symbol, m.price);
+                        });
+    orders_sub_ = follow(router.topic<events::order_update>(events::topic_name::order_update),
+                         [&p](const events::order_update& u) { p.reports_.on_order(u); });
+    positions_sub_ = follow(router.topic<events::position_update>(events::topic_name::position_update),
+                            [&p](const events::position_update& u) { p.reconciler_.on_position(u); });
+    streams_sub_ = follow(router.topic<events::stream_state>(events::topic_name::stream_state),
+                          [&p](const events::stream_state& s) { p.reconciler_.on_stream(s); });
 }
 
 position_manager::~position_manager() = default;
