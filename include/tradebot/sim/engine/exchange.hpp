@@ -12,6 +12,7 @@
 #include "tradebot/sim/engine/account.hpp"
 #include "tradebot/sim/engine/conditional_order.hpp"
 #include "tradebot/sim/engine/events.hpp"
+#include "tradebot/sim/engine/exchange_config.hpp"
 #include "tradebot/sim/engine/instrument.hpp"
 #include "tradebot/sim/engine/market_prices.hpp"
 #include "tradebot/sim/engine/order.hpp"
@@ -20,21 +21,6 @@
 #include "tradebot/sim/engine/trading_stop.hpp"
 
 namespace tradebot::sim::engine {
-
-struct exchange_config {
-    engine::venue venue = engine::venue::binance;
-    std::uint64_t seed = 1;  // order and trade ids derive from it
-    // Market orders fill at the best bid/ask moved against the taker by this many basis
-    // points, rounded to the tick against the taker.
-    core::decimal slippage_bps;
-    std::string settlement_asset = "USDT";
-};
-
-// Finds an order by venue id or by client id (Binance origClientOrderId, Bybit orderLinkId).
-struct order_ref {
-    std::optional<order_id> id;
-    std::string client_id;
-};
 
 // The exchange model shared by tradebot-sim, paper trading and the backtest. No I/O, no
 // wall clock: every timestamp comes from the injected clock, every id from the seed, so the
