@@ -49,4 +49,13 @@ const trading_stop* account::find_trading_stop(const core::symbol& s) const {
     return it == stops_.end() ? nullptr : &it->second;
 }
 
+core::decimal account::reducible(const core::symbol& s, core::side side) const {
+    const auto* p = find_position(s);
+    if (p == nullptr || p->is_flat()) {
+        return {};
+    }
+    const bool opposite = (side == core::side::sell) == p->size().is_positive();
+    return opposite ? p->abs_size() : core::decimal{};
+}
+
 }  // namespace tradebot::sim::engine

@@ -1,353 +1,268 @@
 #include "tradebot/sim/engine/exchange.hpp"
 
-#include <algorithm>
+#include <map>
 #include <utility>
 
-#include "sim/engine/money.hpp"
-#include "tradebot/sim/engine/funding_schedule.hpp"
+#include "sim/engine/account_book.hpp"
+#include "sim/engine/conditional_book.hpp"
+#include "sim/engine/engine_context.hpp"
+#include "sim/engine/liquidator.hpp"
+#include "sim/engine/margin_model.hpp"
+#include "sim/engine/market_table.hpp"
+#include "sim/engine/order_book.hpp"
+#include "sim/engine/order_validator.hpp"
+#include "sim/engine/trading_stops.hpp"
 
 namespace tradebot::sim::engine {
 
-namespace {
+// Declared in dependency order: each part refers only to the ones above it.
+struct exchange::parts {
+    parts(const core::clock& clock, exchange_config config)
+        : ctx{clock, std::move(config)},
+          accounts{ctx, markets},
+          orders{ctx, markets, accounts},
+          margins{markets, accounts, orders},
+          conditionals{ctx, markets, accounts, orders, margins},
+          validator{ctx, markets, accounts, orders, conditionals, margins},
+          stops{ctx, markets, accounts, orders},
+          liquidations{ctx, markets, accounts, orders, conditionals} {
+        orders.set_position_closed_hook([this](account& acc, const core::symbol& s) { position_closed(acc, s); });
+    }
 
-// splitmix64: a fixed, portable mix so that the id sequence depends only on the seed.
-std::uint64_t mix(std::uint64_t z) {
-    z += 0x9E3779B97F4A7C15ULL;
-    z = (z ^ (z >> 30U)) * 0xBF58476D1CE4E5B9ULL;
-    z = (z ^ (z >> 27U)) * 0x94D049BB133111EBULL;
-    return z ^ (z >> 31U);
-}
+    // What hung on a position that a fill left flat goes with it.
+    void position_closed(account& acc, const core::symbol& s) {
+        acc.clear_trading_stop(s);
+        orders.cancel_reduce_only_leftovers(acc, s);
+        conditionals.expire_close_position(acc, s);
+    }
 
-}  // namespace
+    engine_context ctx;
+    market_table markets;
+    account_book accounts;
+    order_book orders;
+    margin_model margins;
+    conditional_book conditionals;
+    order_validator validator;
+    trading_stops stops;
+    liquidator liquidations;
+};
 
 exchange::exchange(const core::clock& clock, exchange_config config)
-    : clock_{clock}, config_{std::move(config)}, id_counter_{1'000'000'000ULL + mix(config_.seed) % 1'000'000'000ULL} {}
+    : parts_{std::make_unique<parts>(clock, std::move(config))} {}
 
-order_id exchange::next_id() { return static_cast<order_id>(id_counter_++); }
+exchange::~exchange() = default;
+exchange::exchange(exchange&&) noexcept = default;
+exchange& exchange::operator=(exchange&&) noexcept = default;
 
-void exchange::add_instrument(instrument spec) {
-    const core::symbol s = spec.symbol;
-    const auto interval = spec.funding_interval;
-    symbols_[s] = symbol_state{std::move(spec), std::nullopt, core::decimal{}, next_funding_time(now(), interval)};
-}
+void exchange::add_instrument(instrument spec) { parts_->markets.add(std::move(spec), parts_->ctx.now()); }
 
-void exchange::add_account(const account_config& config) {
-    accounts_.insert_or_assign(config.id, account{config, config_.settlement_asset});
-}
+void exchange::add_account(const account_config& config) { parts_->accounts.add(config); }
 
 const instrument* exchange::find_instrument(const core::symbol& s) const {
-    const auto* st = find_symbol(s);
+    const auto* st = parts_->markets.find(s);
     return st ? &st->spec : nullptr;
 }
 
 const instrument* exchange::find_instrument_by_venue_name(std::string_view venue_symbol) const {
-    for (const auto& [sym, st] : symbols_) {
-        if (st.spec.venue_name() == venue_symbol) {
-            return &st.spec;
-        }
-    }
-    return nullptr;
+    return parts_->markets.find_by_venue_name(venue_symbol);
 }
 
-const account* exchange::find_account(const account_id& id) const {
-    const auto it = accounts_.find(id);
-    return it == accounts_.end() ? nullptr : &it->second;
-}
-
-account* exchange::find_account_mut(const account_id& id) {
-    const auto it = accounts_.find(id);
-    return it == accounts_.end() ? nullptr : &it->second;
-}
-
-const exchange::symbol_state* exchange::find_symbol(const core::symbol& s) const {
-    const auto it = symbols_.find(s);
-    return it == symbols_.end() ? nullptr : &it->second;
-}
+const account* exchange::find_account(const account_id& id) const { return parts_->accounts.find(id); }
 
 void exchange::set_wallet_balance(const account_id& id, core::decimal amount) {
-    if (auto* acc = find_account_mut(id)) {
-        const core::decimal change = amount - acc->wallet_balance();
-        acc->set_wallet(acc->settlement_asset(), amount);
-        emit_balance(*acc, change, "DEPOSIT");
-    }
+    parts_->accounts.set_wallet_balance(id, amount);
 }
 
-void exchange::set_prices(const core::symbol& s, const market_prices& p) {
-    const auto it = symbols_.find(s);
-    if (it != symbols_.end()) {
-        it->second.prices = p;
-    }
-}
+void exchange::set_prices(const core::symbol& s, const market_prices& p) { (void)parts_->markets.set_prices(s, p); }
 
-bool exchange::apply_prices(const core::symbol& s, const market_prices& p, const tick_index* index) {
-    if (symbols_.find(s) == symbols_.end()) {
+bool exchange::apply_prices(const core::symbol& s, const market_prices& p, const std::vector<order_id>* resting,
+                            const std::vector<order_id>* conditionals) {
+    auto& x = *parts_;
+    if (!x.markets.set_prices(s, p)) {
         return false;
     }
-    set_prices(s, p);
-    if (index == nullptr) {
-        match_resting(s, resting_ids(s));
-        run_conditionals(s, conditional_ids(s));
+    if (resting != nullptr) {
+        x.orders.match_resting(s, *resting);
     } else {
-        static const std::vector<order_id> none;
-        const auto r = index->resting.find(s);
-        match_resting(s, r != index->resting.end() ? r->second : none);
-        const auto c = index->conditionals.find(s);
-        run_conditionals(s, c != index->conditionals.end() ? c->second : none);
+        x.orders.match_resting(s, x.orders.resting_ids(s));
     }
-    run_trading_stops(s);
+    if (conditionals != nullptr) {
+        x.conditionals.run(s, *conditionals);
+    } else {
+        x.conditionals.run(s, x.conditionals.open_ids(s));
+    }
+    x.stops.run(s);
     return true;
 }
 
 void exchange::on_price(const core::symbol& s, const market_prices& p) {
     if (apply_prices(s, p)) {
-        run_liquidations();
+        parts_->liquidations.run();
     }
 }
 
 void exchange::on_prices(const std::vector<std::pair<core::symbol, market_prices>>& moved) {
+    // The open limit orders and conditionals of every symbol from one pass over each book: a
+    // tick of many symbols looks them up here instead of scanning the books once per symbol.
     // Price events do not create limit orders or conditionals, so the index stays complete; the
     // ones a fill closes are skipped where they are used (is_open()).
-    tick_index index;
-    for (const auto& [id, o] : orders_) {
+    std::map<core::symbol, std::vector<order_id>> resting;
+    std::map<core::symbol, std::vector<order_id>> conditionals;
+    for (const auto& [id, o] : parts_->orders.all()) {
         if (o.is_open() && o.type == core::order_type::limit) {
-            index.resting[o.symbol].push_back(id);
+            resting[o.symbol].push_back(id);
         }
     }
-    for (const auto& [id, c] : conditionals_) {
+    for (const auto& [id, c] : parts_->conditionals.all()) {
         if (c.is_open()) {
-            index.conditionals[c.request.symbol].push_back(id);
+            conditionals[c.request.symbol].push_back(id);
         }
     }
+    static const std::vector<order_id> none;
     for (const auto& [s, p] : moved) {
-        (void)apply_prices(s, p, &index);
+        const auto r = resting.find(s);
+        const auto c = conditionals.find(s);
+        (void)apply_prices(s, p, r != resting.end() ? &r->second : &none,
+                           c != conditionals.end() ? &c->second : &none);
     }
-    run_liquidations();
+    parts_->liquidations.run();
 }
 
-const market_prices* exchange::prices(const core::symbol& s) const {
-    const auto* st = find_symbol(s);
-    return st && st->prices ? &*st->prices : nullptr;
-}
-
-core::decimal exchange::mark_of(const core::symbol& s, core::decimal fallback) const {
-    const auto* p = prices(s);
-    return p ? p->mark : fallback;
-}
+const market_prices* exchange::prices(const core::symbol& s) const { return parts_->markets.prices(s); }
 
 void exchange::set_funding_rate(const core::symbol& s, core::decimal rate) {
-    const auto it = symbols_.find(s);
-    if (it != symbols_.end()) {
-        it->second.funding_rate = rate;
-    }
+    parts_->markets.set_funding_rate(s, rate);
 }
 
-core::decimal exchange::funding_rate(const core::symbol& s) const {
-    const auto* st = find_symbol(s);
-    return st ? st->funding_rate : core::decimal{};
-}
+core::decimal exchange::funding_rate(const core::symbol& s) const { return parts_->markets.funding_rate(s); }
 
 std::optional<time_point> exchange::next_funding(const core::symbol& s) const {
-    const auto* st = find_symbol(s);
-    return st ? std::optional{st->next_funding} : std::nullopt;
+    return parts_->markets.next_funding(s);
 }
 
 void exchange::advance_to(time_point t) {
-    // Earliest funding time first across symbols, so a multi-interval jump settles in order.
-    for (;;) {
-        symbol_state* due = nullptr;
-        for (auto& [sym, st] : symbols_) {
-            if (st.next_funding <= t && (due == nullptr || st.next_funding < due->next_funding)) {
-                due = &st;
-            }
-        }
-        if (due == nullptr) {
-            return;
-        }
+    while (symbol_state* due = parts_->markets.next_due(t)) {
         const time_point at = due->next_funding;
-        settle_funding(*due, at);
+        parts_->accounts.settle_funding(*due, at);
         due->next_funding = at + std::chrono::duration_cast<time_point::duration>(due->spec.funding_interval);
-        run_liquidations();
+        parts_->liquidations.run();
     }
 }
 
 result<int> exchange::set_leverage(const account_id& a, const core::symbol& s, int leverage) {
-    auto* acc = find_account_mut(a);
-    if (acc == nullptr) {
-        return reject(reject_reason::unknown_account);
-    }
-    const auto* st = find_symbol(s);
-    if (st == nullptr) {
-        return reject(reject_reason::unknown_symbol);
-    }
-    if (leverage < 1 || leverage > st->spec.max_leverage) {
-        rejection r = reject(reject_reason::invalid_leverage);
-        r.submitted = core::decimal::from_int(leverage);
-        r.limit = core::decimal::from_int(st->spec.max_leverage);
-        r.field = "leverage";
-        return r;
-    }
-    if (config_.venue == venue::bybit && acc->leverage(s) == leverage) {
-        return reject(reject_reason::leverage_not_modified);
-    }
-    acc->set_leverage(s, leverage);
-    return leverage;
+    return parts_->accounts.set_leverage(a, s, leverage);
 }
 
 result<margin_mode> exchange::set_margin_mode(const account_id& a, const core::symbol& s, margin_mode m) {
-    auto* acc = find_account_mut(a);
-    if (acc == nullptr) {
-        return reject(reject_reason::unknown_account);
-    }
-    if (find_symbol(s) == nullptr) {
-        return reject(reject_reason::unknown_symbol);
-    }
-    if (acc->margin(s) == m) {
-        return reject(reject_reason::margin_mode_not_modified);
-    }
-    rejection blocked = reject(reject_reason::open_orders_exist);
-    blocked.field = "marginType";
-    if (!open_orders(a, s).empty() || !open_conditionals(a, s).empty()) {
-        return blocked;
-    }
-    if (const auto* p = acc->find_position(s); p && !p->is_flat()) {
-        blocked.reason = reject_reason::position_exists;
-        return blocked;
-    }
-    acc->set_margin(s, m);
-    return m;
+    return parts_->accounts.set_margin_mode(
+        a, s, m, [&] { return !open_orders(a, s).empty() || !open_conditionals(a, s).empty(); });
 }
 
 result<position_mode> exchange::set_position_mode(const account_id& a, position_mode m) {
-    auto* acc = find_account_mut(a);
-    if (acc == nullptr) {
+    return parts_->accounts.set_position_mode(
+        a, m, [&] { return !open_orders(a).empty() || !open_conditionals(a).empty(); });
+}
+
+std::optional<rejection> exchange::validate_order(const account_id& a, const order_request& r) const {
+    return parts_->validator.validate_order(a, r);
+}
+
+result<order> exchange::place_order(const account_id& a, const order_request& r) {
+    if (auto e = validate_order(a, r)) {
+        return *e;
+    }
+    const order& placed = parts_->orders.place(a, r);
+    parts_->liquidations.run();
+    return placed;
+}
+
+void exchange::fill_next_market_partially(core::decimal fraction) { parts_->orders.fill_next_market_partially(fraction); }
+
+std::optional<rejection> exchange::restore_position(const account_id& a, const core::symbol& s, core::side entry_side,
+                                                    core::decimal qty, core::decimal entry_price) {
+    return parts_->accounts.restore_position(a, s, entry_side, qty, entry_price);
+}
+
+result<order> exchange::cancel_order(const account_id& a, const core::symbol& s, const order_ref& ref) {
+    if (find_account(a) == nullptr) {
         return reject(reject_reason::unknown_account);
     }
-    if (acc->pos_mode() == m) {
-        return reject(reject_reason::position_mode_not_modified);
+    return parts_->orders.cancel(a, s, ref);
+}
+
+std::vector<order> exchange::cancel_all_orders(const account_id& a, const core::symbol& s) {
+    return parts_->orders.cancel_all(a, s);
+}
+
+std::optional<rejection> exchange::validate_conditional(const account_id& a, const conditional_request& r) const {
+    return parts_->validator.validate_conditional(a, r);
+}
+
+result<conditional_order> exchange::place_conditional(const account_id& a, const conditional_request& r) {
+    if (auto e = validate_conditional(a, r)) {
+        return *e;
     }
-    rejection blocked = reject(reject_reason::open_orders_exist);
-    blocked.field = "dualSidePosition";
-    if (!open_orders(a).empty() || !open_conditionals(a).empty()) {
-        return blocked;
+    return parts_->conditionals.place(a, r);
+}
+
+result<conditional_order> exchange::cancel_conditional(const account_id& a, const core::symbol& s,
+                                                       const order_ref& ref) {
+    if (find_account(a) == nullptr) {
+        return reject(reject_reason::unknown_account);
     }
-    for (const auto& [sym, p] : acc->positions()) {
-        if (!p.is_flat()) {
-            blocked.reason = reject_reason::position_exists;
-            return blocked;
-        }
-    }
-    acc->set_pos_mode(m);
-    return m;
+    return parts_->conditionals.cancel(a, s, ref);
+}
+
+std::vector<conditional_order> exchange::cancel_all_conditionals(const account_id& a, const core::symbol& s) {
+    return parts_->conditionals.cancel_all(a, s);
+}
+
+result<trading_stop> exchange::set_trading_stop(const account_id& a, const trading_stop_request& r) {
+    return parts_->stops.set(a, r);
 }
 
 const order* exchange::find_order(const account_id& a, const core::symbol& s, const order_ref& ref) const {
-    if (ref.id) {
-        const auto it = orders_.find(*ref.id);
-        if (it != orders_.end() && it->second.account == a && it->second.symbol == s) {
-            return &it->second;
-        }
-        return nullptr;
-    }
-    // The newest order with that client id wins: ids are unique among open orders only.
-    const order* found = nullptr;
-    for (const auto& [id, o] : orders_) {
-        if (o.account == a && o.symbol == s && !ref.client_id.empty() && o.client_id == ref.client_id) {
-            found = &o;
-        }
-    }
-    return found;
+    return parts_->orders.find(a, s, ref);
 }
 
 std::vector<order> exchange::open_orders(const account_id& a, std::optional<core::symbol> s) const {
-    std::vector<order> out;
-    for (const auto& [id, o] : orders_) {
-        if (o.account == a && o.is_open() && (!s || o.symbol == *s)) {
-            out.push_back(o);
-        }
-    }
-    return out;
+    return parts_->orders.open_orders(a, std::move(s));
 }
 
 const conditional_order* exchange::find_conditional(const account_id& a, const order_ref& ref) const {
-    if (ref.id) {
-        const auto it = conditionals_.find(*ref.id);
-        return it != conditionals_.end() && it->second.account == a ? &it->second : nullptr;
-    }
-    const conditional_order* found = nullptr;
-    for (const auto& [id, c] : conditionals_) {
-        if (c.account == a && !ref.client_id.empty() && c.request.client_id == ref.client_id) {
-            found = &c;
-        }
-    }
-    return found;
+    return parts_->conditionals.find(a, ref);
 }
 
 std::vector<conditional_order> exchange::open_conditionals(const account_id& a, std::optional<core::symbol> s) const {
-    std::vector<conditional_order> out;
-    for (const auto& [id, c] : conditionals_) {
-        if (c.account == a && c.is_open() && (!s || c.request.symbol == *s)) {
-            out.push_back(c);
-        }
-    }
-    return out;
+    return parts_->conditionals.open_conditionals(a, std::move(s));
 }
 
 std::optional<position_view> exchange::position(const account_id& a, const core::symbol& s) const {
-    const auto* acc = find_account(a);
-    if (acc == nullptr || find_symbol(s) == nullptr) {
-        return std::nullopt;
-    }
-    if (const auto* p = acc->find_position(s)) {
-        return view_of(*acc, *p);
-    }
-    return view_of(*acc, engine::position{s});
+    return parts_->margins.position(a, s);
 }
 
 std::optional<account_view> exchange::account_state(const account_id& a) const {
-    const auto* acc = find_account(a);
-    if (acc == nullptr) {
-        return std::nullopt;
-    }
-    account_view v;
-    v.id = acc->id();
-    v.asset = acc->settlement_asset();
-    v.wallet_balance = acc->wallet_balance();
-    v.pos_mode = acc->pos_mode();
-    const core::decimal cross_total = cross_backing(*acc);
-    for (const auto& [sym, p] : acc->positions()) {
-        if (p.is_flat()) {
-            continue;
-        }
-        position_view pv = view_of(*acc, p, cross_total);
-        v.unrealized_pnl += pv.unrealized_pnl;
-        v.position_initial_margin += pv.initial_margin;
-        v.maintenance_margin += pv.maintenance_margin;
-        v.positions.push_back(std::move(pv));
-    }
-    v.unrealized_pnl = money(v.unrealized_pnl);
-    v.margin_balance = money(v.wallet_balance + v.unrealized_pnl);
-    v.open_order_initial_margin = open_order_margin(*acc);
-    v.available_balance = available_balance(*acc);
-    return v;
+    return parts_->margins.account_state(a);
 }
 
 exchange_snapshot exchange::snapshot() const {
+    const auto& x = *parts_;
     exchange_snapshot snap;
-    snap.time = now();
-    for (const auto& [sym, st] : symbols_) {
+    snap.time = x.ctx.now();
+    for (const auto& [sym, st] : x.markets.all()) {
         snap.symbols.push_back(symbol_view{st.spec, st.prices.value_or(market_prices{}), st.funding_rate, st.next_funding});
     }
-    for (const auto& [id, acc] : accounts_) {
+    for (const auto& [id, acc] : x.accounts.all()) {
         if (auto v = account_state(id)) {
             snap.accounts.push_back(std::move(*v));
         }
     }
-    for (const auto& [id, o] : orders_) {
+    for (const auto& [id, o] : x.orders.all()) {
         if (o.is_open()) {
             snap.open_orders.push_back(o);
         }
     }
-    for (const auto& [id, c] : conditionals_) {
+    for (const auto& [id, c] : x.conditionals.all()) {
         if (c.is_open()) {
             snap.open_conditionals.push_back(c);
         }
@@ -355,29 +270,12 @@ exchange_snapshot exchange::snapshot() const {
     return snap;
 }
 
-core::decimal exchange::open_interest(const core::symbol& s) const {
-    core::decimal oi;
-    for (const auto& [id, acc] : accounts_) {
-        if (const auto* p = acc.find_position(s); p != nullptr && p->size().is_positive()) {
-            oi += p->size();
-        }
-    }
-    return oi;
-}
+core::decimal exchange::open_interest(const core::symbol& s) const { return parts_->accounts.open_interest(s); }
 
-std::vector<event> exchange::drain_events() { return std::exchange(events_, {}); }
+std::vector<event> exchange::drain_events() { return parts_->ctx.drain_events(); }
 
-void exchange::emit_position(const account& acc, const core::symbol& s, const std::string& reason) {
-    const auto* p = acc.find_position(s);
-    const engine::position flat{s};
-    const engine::position& pos = p ? *p : flat;
-    events_.emplace_back(position_event{now(), acc.id(), s, pos.size(), pos.entry_price(),
-                                        pos.unrealized_pnl(mark_of(s, pos.entry_price())), reason});
-}
+const std::vector<event>& exchange::pending_events() const noexcept { return parts_->ctx.pending_events(); }
 
-void exchange::emit_balance(const account& acc, core::decimal change, const std::string& reason) {
-    events_.emplace_back(
-        balance_event{now(), acc.id(), acc.settlement_asset(), acc.wallet_balance(), money(change), reason});
-}
+const exchange_config& exchange::config() const noexcept { return parts_->ctx.config(); }
 
 }  // namespace tradebot::sim::engine

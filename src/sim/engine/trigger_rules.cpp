@@ -18,6 +18,15 @@ rejection crossed(reject_reason r, core::decimal submitted, core::decimal curren
     return out;
 }
 
+// The placement rejection when `ok` is false: the submitted price on the wrong side of `current`.
+std::optional<rejection> unless(bool ok, reject_reason r, core::decimal submitted, core::decimal current,
+                                working_type watched, trigger_direction expected) {
+    if (ok) {
+        return std::nullopt;
+    }
+    return crossed(r, submitted, current, watched, expected);
+}
+
 }  // namespace
 
 trigger_direction direction_of(conditional_kind kind, core::side side) noexcept {
@@ -46,12 +55,9 @@ std::optional<rejection> check_trigger_placement(trigger_direction d, core::deci
 
 std::optional<rejection> check_trailing_activation(core::side side, core::decimal activation, core::decimal current,
                                                    working_type watched) {
-    const bool ok = side == core::side::sell ? activation > current : activation < current;
-    if (!ok) {
-        return crossed(reject_reason::would_trigger_immediately, activation, current, watched,
-                       side == core::side::sell ? trigger_direction::rising : trigger_direction::falling);
-    }
-    return std::nullopt;
+    const bool sell = side == core::side::sell;
+    return unless(sell ? activation > current : activation < current, reject_reason::would_trigger_immediately,
+                  activation, current, watched, sell ? trigger_direction::rising : trigger_direction::falling);
 }
 
 core::decimal trailing_trigger_price(core::side side, core::decimal extreme, core::decimal rate_percent) {
@@ -63,22 +69,16 @@ core::decimal trailing_trigger_price(core::side side, core::decimal extreme, cor
 
 std::optional<rejection> check_take_profit(core::position_side side, core::decimal tp, core::decimal base,
                                            working_type watched) {
-    const bool ok = side == core::position_side::long_ ? tp > base : tp < base;
-    if (!ok) {
-        return crossed(reject_reason::take_profit_wrong_side, tp, base, watched,
-                       side == core::position_side::long_ ? trigger_direction::rising : trigger_direction::falling);
-    }
-    return std::nullopt;
+    const bool is_long = side == core::position_side::long_;
+    return unless(is_long ? tp > base : tp < base, reject_reason::take_profit_wrong_side, tp, base, watched,
+                  is_long ? trigger_direction::rising : trigger_direction::falling);
 }
 
 std::optional<rejection> check_stop_loss(core::position_side side, core::decimal sl, core::decimal base,
                                          working_type watched) {
-    const bool ok = side == core::position_side::long_ ? sl < base : sl > base;
-    if (!ok) {
-        return crossed(reject_reason::stop_loss_wrong_side, sl, base, watched,
-                       side == core::position_side::long_ ? trigger_direction::falling : trigger_direction::rising);
-    }
-    return std::nullopt;
+    const bool is_long = side == core::position_side::long_;
+    return unless(is_long ? sl < base : sl > base, reject_reason::stop_loss_wrong_side, sl, base, watched,
+                  is_long ? trigger_direction::falling : trigger_direction::rising);
 }
 
 }  // namespace tradebot::sim::engine

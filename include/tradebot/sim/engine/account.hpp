@@ -50,6 +50,8 @@ public:
     position& position_for(const core::symbol& s);
     [[nodiscard]] const position* find_position(const core::symbol& s) const;
     [[nodiscard]] const std::map<core::symbol, position>& positions() const noexcept { return positions_; }
+    // The quantity a reduce-only order on `side` may still execute: up to the opposite position.
+    [[nodiscard]] core::decimal reducible(const core::symbol& s, core::side side) const;
     std::map<core::symbol, position>& positions() noexcept { return positions_; }
 
     trading_stop& trading_stop_for(const core::symbol& s) { return stops_[s]; }

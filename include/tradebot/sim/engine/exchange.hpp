@@ -1,7 +1,7 @@
 #pragma once
 
 #include <cstdint>
-#include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -12,6 +12,7 @@
 #include "tradebot/sim/engine/account.hpp"
 #include "tradebot/sim/engine/conditional_order.hpp"
 #include "tradebot/sim/engine/events.hpp"
+#include "tradebot/sim/engine/exchange_config.hpp"
 #include "tradebot/sim/engine/instrument.hpp"
 #include "tradebot/sim/engine/market_prices.hpp"
 #include "tradebot/sim/engine/order.hpp"
@@ -20,21 +21,6 @@
 #include "tradebot/sim/engine/trading_stop.hpp"
 
 namespace tradebot::sim::engine {
-
-struct exchange_config {
-    engine::venue venue = engine::venue::binance;
-    std::uint64_t seed = 1;  // order and trade ids derive from it
-    // Market orders fill at the best bid/ask moved against the taker by this many basis
-    // points, rounded to the tick against the taker.
-    core::decimal slippage_bps;
-    std::string settlement_asset = "USDT";
-};
-
-// Finds an order by venue id or by client id (Binance origClientOrderId, Bybit orderLinkId).
-struct order_ref {
-    std::optional<order_id> id;
-    std::string client_id;
-};
 
 // The exchange model shared by tradebot-sim, paper trading and the backtest. No I/O, no
 // wall clock: every timestamp comes from the injected clock, every id from the seed, so the
@@ -49,9 +35,18 @@ struct order_ref {
 // Resting orders match against bid/ask only, never against the last price. Reduce-only orders are truncated to the position size at fill time (both
 // Binance and Bybit shrink them rather than reject), and rejected when the position is flat
 // or on the same side. Every mutating call queues events; take them with drain_events().
+//
+// A facade: the work is done by parts with one job each (src/sim/engine: market_table,
+// account_book, order_book, margin_model, conditional_book, order_validator, trading_stops,
+// liquidator); this class wires them and runs a price tick through them in order.
 class exchange {
 public:
     exchange(const core::clock& clock, exchange_config config);
+    ~exchange();
+    exchange(exchange&&) noexcept;
+    exchange& operator=(exchange&&) noexcept;
+    exchange(const exchange&) = delete;
+    exchange& operator=(const exchange&) = delete;
 
     // --- set-up -------------------------------------------------------------------------
     void add_instrument(instrument spec);
@@ -118,92 +113,18 @@ public:
     [[nodiscard]] core::decimal open_interest(const core::symbol& s) const;
 
     std::vector<event> drain_events();
-    [[nodiscard]] const std::vector<event>& pending_events() const noexcept { return events_; }
-    [[nodiscard]] const exchange_config& config() const noexcept { return config_; }
+    [[nodiscard]] const std::vector<event>& pending_events() const noexcept;
+    [[nodiscard]] const exchange_config& config() const noexcept;
 
 private:
-    struct symbol_state {
-        instrument spec;
-        std::optional<market_prices> prices;
-        core::decimal funding_rate;
-        time_point next_funding{};
-    };
-
-    [[nodiscard]] time_point now() const { return clock_.now(); }
-    order_id next_id();
-    account* find_account_mut(const account_id& id);
-    [[nodiscard]] const symbol_state* find_symbol(const core::symbol& s) const;
-
-    // orders (exchange_orders.cpp)
-    [[nodiscard]] std::optional<rejection> check_client_id(const account_id& a, const std::string& id) const;
-    [[nodiscard]] std::optional<rejection> check_position_side(const account& acc,
-                                                               std::optional<core::position_side> side) const;
-    [[nodiscard]] std::optional<rejection> check_margin(const account& acc, const symbol_state& st, core::side side,
-                                                        core::decimal qty, core::decimal price) const;
-    [[nodiscard]] std::optional<rejection> check_reduce_only(const account& acc, const core::symbol& s,
-                                                             core::side side) const;
-    order& store_order(order o);
-    // Executes `qty` of the open order at `price`; updates position, wallet and the record.
-    void execute(order& o, core::decimal qty, core::decimal price, liquidity role);
-    // Runs a new market order (user, triggered or liquidation) to completion.
-    void run_market(order& o);
-    void finish(order& o, order_status status);
-    // The open limit orders of `s`, oldest first (time priority), and their matching.
-    [[nodiscard]] std::vector<order_id> resting_ids(const core::symbol& s) const;
-    void match_resting(const core::symbol& s, const std::vector<order_id>& ids);
-    [[nodiscard]] core::decimal market_fill_price(const symbol_state& st, core::side side) const;
-    [[nodiscard]] core::decimal open_order_margin(const account& acc) const;
-    [[nodiscard]] core::decimal available_balance(const account& acc) const;
-    [[nodiscard]] core::decimal mark_of(const core::symbol& s, core::decimal fallback) const;
-    void cancel_reduce_only_leftovers(const account& acc, const core::symbol& s);
-
-    // conditionals and position TP/SL (exchange_triggers.cpp)
-    [[nodiscard]] std::vector<order_id> conditional_ids(const core::symbol& s) const;
-    void run_conditionals(const core::symbol& s, const std::vector<order_id>& ids);
-    bool conditional_fires(conditional_order& c, const market_prices& p);
-    void fire_conditional(conditional_order& c);
-    void run_trading_stops(const core::symbol& s);
-    void close_position_market(account& acc, const core::symbol& s, order_origin origin,
-                               std::optional<order_id> parent);
-    void on_position_closed(account& acc, const core::symbol& s);
-
-    // The open limit orders and conditionals of every symbol, from one pass over each book: a
-    // tick of many symbols looks them up here instead of scanning the books once per symbol.
-    struct tick_index {
-        std::map<core::symbol, std::vector<order_id>> resting;
-        std::map<core::symbol, std::vector<order_id>> conditionals;
-    };
+    struct parts;
     // The symbol's new prices, then its fills and triggers; false for an unknown symbol.
-    bool apply_prices(const core::symbol& s, const market_prices& p, const tick_index* index = nullptr);
+    // `resting` and `conditionals`: the symbol's open ones when the caller has them at hand.
+    bool apply_prices(const core::symbol& s, const market_prices& p, const std::vector<order_id>* resting = nullptr,
+                      const std::vector<order_id>* conditionals = nullptr);
 
-    // risk (exchange_risk.cpp)
-    void settle_funding(symbol_state& st, time_point at);
-    void run_liquidations();
-    void liquidate(account& acc, const core::symbol& s, margin_mode mode);
-    // `cross_total`: cross_backing(acc), when the caller views every position of the account: it
-    // is the same for all of them (without it each view sums the account again: O(n^2) in all).
-    [[nodiscard]] position_view view_of(const account& acc, const engine::position& p,
-                                        std::optional<core::decimal> cross_total = std::nullopt) const;
-    [[nodiscard]] core::decimal liquidation_price(const account& acc, const engine::position& p,
-                                                  std::optional<core::decimal> cross_total = std::nullopt) const;
-    // What stands behind the cross positions: wallet - isolated margins + every cross position's
-    // uPnL - maintenance margin.
-    [[nodiscard]] core::decimal cross_backing(const account& acc) const;
-    // One cross position's part of cross_backing.
-    [[nodiscard]] core::decimal cross_part(const core::symbol& sym, const engine::position& q) const;
-
-    void emit_position(const account& acc, const core::symbol& s, const std::string& reason);
-    void emit_balance(const account& acc, core::decimal change, const std::string& reason);
-
-    const core::clock& clock_;
-    exchange_config config_;
-    std::uint64_t id_counter_;
-    std::map<core::symbol, symbol_state> symbols_;
-    std::map<account_id, account> accounts_;
-    std::map<order_id, order> orders_;
-    std::map<order_id, conditional_order> conditionals_;
-    std::vector<event> events_;
-    std::optional<core::decimal> next_market_fill_fraction_;
+    // On the heap so that the parts' references to each other survive a move of the facade.
+    std::unique_ptr<parts> parts_;
 };
 
 }  // namespace tradebot::sim::engine

@@ -1,23 +1,48 @@
-#include <algorithm>
+#include "sim/engine/trading_stops.hpp"
 
-#include "tradebot/sim/engine/exchange.hpp"
+#include <algorithm>
+#include <string>
+#include <utility>
+
+#include "sim/engine/order_validator.hpp"
 #include "tradebot/sim/engine/filters.hpp"
 #include "tradebot/sim/engine/trigger_rules.hpp"
 
 namespace tradebot::sim::engine {
 
-result<trading_stop> exchange::set_trading_stop(const account_id& a, const trading_stop_request& r) {
-    auto* acc = find_account_mut(a);
-    if (acc == nullptr) {
-        return reject(reject_reason::unknown_account);
+namespace {
+
+using leg_check = std::optional<rejection> (*)(core::position_side, core::decimal, core::decimal, working_type);
+
+// A TP or SL leg of the request: zero clears it, any other price must pass the price filter
+// and lie on the right side of the price it watches.
+std::optional<rejection> check_leg(const symbol_state& st, core::position_side side, core::decimal price,
+                                   working_type watched, leg_check check) {
+    if (price.is_zero()) {
+        return std::nullopt;
     }
-    const auto* st = find_symbol(r.symbol);
-    if (st == nullptr) {
-        return reject(reject_reason::unknown_symbol);
+    if (auto e = check_price_filter(st.spec, price)) {
+        return e;
     }
-    if (auto e = check_position_side(*acc, r.position_side)) {
+    return check(side, price, st.prices->by(watched), watched);
+}
+
+}  // namespace
+
+trading_stops::trading_stops(engine_context& ctx, const market_table& markets, account_book& accounts,
+                             order_book& orders)
+    : ctx_{ctx}, markets_{markets}, accounts_{accounts}, orders_{orders} {}
+
+result<trading_stop> trading_stops::set(const account_id& a, const trading_stop_request& r) {
+    const auto target = resolve_target(accounts_, markets_, a, r.symbol);
+    if (!target) {
+        return target.error();
+    }
+    const symbol_state* st = target->st;
+    if (auto e = check_position_side(*target->acc, r.position_side)) {
         return *e;
     }
+    account* acc = accounts_.find_mut(a);
     const auto* p = acc->find_position(r.symbol);
     if (p == nullptr || p->is_flat()) {
         return reject(reject_reason::zero_position);
@@ -35,24 +60,14 @@ result<trading_stop> exchange::set_trading_stop(const account_id& a, const tradi
         next.sl_trigger_by = *r.sl_trigger_by;
     }
     if (r.take_profit) {
-        if (!r.take_profit->is_zero()) {
-            if (auto e = check_price_filter(st->spec, *r.take_profit)) {
-                return *e;
-            }
-            if (auto e = check_take_profit(side, *r.take_profit, st->prices->by(next.tp_trigger_by), next.tp_trigger_by)) {
-                return *e;
-            }
+        if (auto e = check_leg(*st, side, *r.take_profit, next.tp_trigger_by, check_take_profit)) {
+            return *e;
         }
         next.take_profit = *r.take_profit;
     }
     if (r.stop_loss) {
-        if (!r.stop_loss->is_zero()) {
-            if (auto e = check_price_filter(st->spec, *r.stop_loss)) {
-                return *e;
-            }
-            if (auto e = check_stop_loss(side, *r.stop_loss, st->prices->by(next.sl_trigger_by), next.sl_trigger_by)) {
-                return *e;
-            }
+        if (auto e = check_leg(*st, side, *r.stop_loss, next.sl_trigger_by, check_stop_loss)) {
+            return *e;
         }
         next.stop_loss = *r.stop_loss;
     }
@@ -90,17 +105,17 @@ result<trading_stop> exchange::set_trading_stop(const account_id& a, const tradi
     } else {
         acc->trading_stop_for(r.symbol) = next;
     }
-    emit_position(*acc, r.symbol, "TRADING_STOP");
+    accounts_.emit_position(*acc, r.symbol, "TRADING_STOP");
     return next;
 }
 
-void exchange::run_trading_stops(const core::symbol& s) {
-    const auto& st = symbols_.at(s);
+void trading_stops::run(const core::symbol& s) {
+    const auto& st = markets_.at(s);
     if (!st.prices) {
         return;
     }
     const market_prices& p = *st.prices;
-    for (auto& [id, acc] : accounts_) {
+    for (auto& [id, acc] : accounts_.all()) {
         const auto* pos = acc.find_position(s);
         if (pos == nullptr || pos->is_flat() || acc.find_trading_stop(s) == nullptr) {
             continue;
@@ -138,10 +153,22 @@ void exchange::run_trading_stops(const core::symbol& s) {
         if (leg.empty()) {
             continue;
         }
-        const auto child = static_cast<order_id>(id_counter_);  // the id close_position_market takes
-        events_.emplace_back(trading_stop_event{now(), acc.id(), s, leg, level, child});
-        close_position_market(acc, s, order_origin::trading_stop, std::nullopt);
+        // The event names the closing order before it exists: the id it will take.
+        ctx_.emit(trading_stop_event{ctx_.now(), acc.id(), s, leg, level, ctx_.peek_id()});
+        close_position_market(acc, s);
     }
+}
+
+void trading_stops::close_position_market(account& acc, const core::symbol& s) {
+    const auto* p = acc.find_position(s);
+    if (p == nullptr || p->is_flat()) {
+        return;
+    }
+    order o = orders_.new_market(acc.id(), s, p->size().is_positive() ? core::side::sell : core::side::buy,
+                                 p->abs_size(), order_origin::trading_stop);
+    o.reduce_only = true;
+    o.close_position = true;
+    orders_.run_market(orders_.submit(std::move(o)));
 }
 
 }  // namespace tradebot::sim::engine
