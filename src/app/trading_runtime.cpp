@@ -45,6 +45,7 @@ trading_runtime::trading_runtime(asio::io_context& io, strand_type strand, const
       registry_{registry},
       router_{registry},
       metrics_{registry},
+      position_metrics_{strand_, router_, metrics_},
       positions_{database},
       journal_{database},
       audit_{database},

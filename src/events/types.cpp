@@ -39,4 +39,18 @@ std::string_view to_string(stream_status s) noexcept {
     return "unknown";
 }
 
+std::string_view to_string(position_event_kind k) noexcept {
+    switch (k) {
+        case position_event_kind::opened: return "position_opened";
+        case position_event_kind::open_unresolved: return "open_unresolved";
+        case position_event_kind::adopted: return "position_adopted";
+        case position_event_kind::stop_moved: return "stop_moved";
+        case position_event_kind::stop_restored: return "stop_restored";
+        case position_event_kind::trailing_handed_over: return "trailing_handed_over";
+        case position_event_kind::trailing_restored: return "trailing_restored";
+        case position_event_kind::closed: return "position_closed";
+    }
+    return "unknown";
+}
+
 }  // namespace tradebot::events

@@ -35,8 +35,8 @@ order_executor_options executor_options(const config::settings& s) {
 // The components in construction order: each refers only to those before it.
 struct position_manager::parts {
     parts(asio::any_io_executor strand, exchange::venue_client& venue, db::position_store& positions,
-          db::order_store& journal, db::audit_sink& audit, trading_metrics& metrics,
-          const config::settings& settings, const core::clock& clock)
+          db::order_store& journal, db::audit_sink& audit, events::topic<events::position_event>& lifecycle,
+          trading_metrics& metrics, const config::settings& settings, const core::clock& clock)
         : venue_{venue},
           positions_{positions},
           metrics_{metrics},
@@ -45,14 +45,14 @@ struct position_manager::parts {
           log_{logging::get("trading")},
           book_{venue.venue(), settings, metrics},
           tasks_{std::move(strand), clock, log_},
-          recorder_{book_, positions, journal, audit, metrics, clock, log_},
+          recorder_{book_, positions, journal, audit, lifecycle, clock, log_},
           orders_{venue, journal, executor_options(settings), log_},
           stops_{venue, journal, protection::stop_policy{settings.protection.stop_loss}, settings.app.mode, log_},
           opener_{venue, positions, orders_, stops_, settings, clock, log_},
           closer_{book_, recorder_, orders_, stops_, clock, log_},
           driver_{book_, recorder_, closer_, stops_, tasks_, metrics, settings, clock, log_},
           reports_{book_, recorder_, tasks_},
-          keeper_{venue, book_, recorder_, closer_, driver_, stops_, metrics, log_},
+          keeper_{venue, book_, recorder_, closer_, driver_, stops_, log_},
           sweeper_{venue, book_, log_},
           reconciler_{venue, book_, recorder_, keeper_, sweeper_, stops_, tasks_, settings, clock, log_} {}
 
@@ -80,7 +80,9 @@ position_manager::position_manager(asio::any_io_executor strand, exchange::venue
                                    db::position_store& positions, db::order_store& journal,
                                    db::audit_sink& audit, events::router& router, trading_metrics& metrics,
                                    const config::settings& settings, const core::clock& clock)
-    : parts_{std::make_unique<parts>(strand, venue, positions, journal, audit, metrics, settings, clock)} {
+    : parts_{std::make_unique<parts>(strand, venue, positions, journal, audit,
+                                     router.topic<events::position_event>(events::topic_name::position_event),
+                                     metrics, settings, clock)} {
     auto& p = *parts_;
     // Each venue's events only (the router posts nothing of the other venue to this strand), and
     // none acted on after stop().
@@ -204,10 +206,13 @@ void position_manager::opened(const entry_intent& intent, const open_result& r) 
     if (pos.entry_price.is_positive()) {
         p.book_.make_trailing(pos, std::nullopt);
     }
-    p.recorder_.audit(is_protected ? "position_opened" : "open_unresolved", pos, r.reason,
-                     {{"qty", r.quantity.to_string()},
-                      {"entry", r.entry_price.to_string()},
-                      {"stop", r.stop_price ? r.stop_price->to_string() : std::string{}}});
+    auto event = p.recorder_.event(
+        is_protected ? events::position_event_kind::opened : events::position_event_kind::open_unresolved, pos,
+        r.reason);
+    event.quantity = r.quantity;
+    event.entry_price = r.entry_price;
+    event.stop_price = r.stop_price;
+    p.recorder_.record(std::move(event));
     p.book_.track(std::move(pos));
     if (is_protected && r.stop && !r.stop->venue_id.empty()) {
         p.tasks_.spawn(p.keeper_.cancel_inherited(intent.symbol, r.position_id), "inherited stops");

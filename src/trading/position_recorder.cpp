@@ -4,7 +4,6 @@
 #include "tradebot/db/order_store.hpp"
 #include "tradebot/db/position_store.hpp"
 #include "tradebot/logging/structured.hpp"
-#include "tradebot/trading/trading_metrics.hpp"
 
 namespace tradebot::trading {
 
@@ -30,13 +29,14 @@ db::order_status journal_status(events::order_status s) {
 }  // namespace
 
 position_recorder::position_recorder(position_book& book, db::position_store& positions,
-                                     db::order_store& journal, db::audit_sink& audit, trading_metrics& metrics,
-                                     const core::clock& clock, std::shared_ptr<spdlog::logger> log)
+                                     db::order_store& journal, db::audit_sink& audit,
+                                     events::topic<events::position_event>& events, const core::clock& clock,
+                                     std::shared_ptr<spdlog::logger> log)
     : book_{book},
       positions_{positions},
       journal_{journal},
       audit_{audit},
-      metrics_{metrics},
+      events_{events},
       clock_{clock},
       log_{std::move(log)} {}
 
@@ -98,11 +98,10 @@ asio::awaitable<void> position_recorder::record_closed(live_position pos, std::o
         const auto diff = pos.side == core::position_side::long_ ? *exit_price - pos.entry_price
                                                                  : pos.entry_price - *exit_price;
         u.realized_pnl = diff * pos.quantity;
-        metrics_.realized_pnl(book_.venue(), std::stod(u.realized_pnl->to_string()));
     }
-    std::vector<std::pair<std::string, std::string>> data{
-        {"exit", u.exit_price ? u.exit_price->to_string() : std::string{}},
-        {"pnl", u.realized_pnl ? u.realized_pnl->to_string() : std::string{}}};
+    auto closed = event(events::position_event_kind::closed, pos, reason);
+    closed.exit_price = u.exit_price;
+    closed.realized_pnl = u.realized_pnl;
     auto saved = co_await positions_.transition(pos.id, pos.version, db::position_state::closed, std::move(u));
     if (!saved) {
         logging::error(log_, "cannot record the close", kv("position", pos.id), kv("error", saved.error().describe()));
@@ -111,8 +110,7 @@ asio::awaitable<void> position_recorder::record_closed(live_position pos, std::o
         // A position stop ends with its position, and no report names it.
         co_await end_stops(pos.id, db::order_status::expired, "ended with the position");
     }
-    metrics_.exit(book_.venue(), reason);
-    audit("position_closed", pos, reason, std::move(data));
+    record(std::move(closed));
     logging::info(log_, "position closed", kv("position", pos.id), kv("symbol", pos.symbol.str()),
                   kv("reason", reason), kv("exit", exit_price ? exit_price->to_string() : std::string{"unknown"}));
 }
@@ -147,17 +145,39 @@ asio::awaitable<void> position_recorder::journal_report(events::order_update u) 
     }
 }
 
-void position_recorder::audit(std::string_view type, const live_position& pos, std::string message,
-                              std::vector<std::pair<std::string, std::string>> data) {
-    db::event_record e;
-    e.ts = clock_.now();
-    e.type = std::string{type};
+events::position_event position_recorder::event(events::position_event_kind kind, const live_position& pos,
+                                                std::string reason) const {
+    events::position_event e;
+    e.exchange = book_.venue();
     e.position_id = pos.id;
-    e.symbol = pos.symbol.str();
-    e.exchange = std::string{core::to_string(book_.venue())};
-    e.message = std::move(message);
-    e.data = std::move(data);
-    audit_.append(std::move(e));
+    e.symbol = pos.symbol;
+    e.kind = kind;
+    e.reason = std::move(reason);
+    e.ts = clock_.now();
+    return e;
+}
+
+void position_recorder::record(events::position_event e) {
+    db::event_record row;
+    row.ts = e.ts;
+    row.type = std::string{events::to_string(e.kind)};
+    row.position_id = e.position_id;
+    row.symbol = e.symbol.str();
+    row.exchange = std::string{core::to_string(e.exchange)};
+    row.message = e.reason;
+    const auto put = [&row](const char* key, const std::optional<core::decimal>& value) {
+        if (value) {
+            row.data.emplace_back(key, value->to_string());
+        }
+    };
+    put("qty", e.quantity);
+    put("entry", e.entry_price);
+    put("stop", e.stop_price);
+    put("exit", e.exit_price);
+    put("pnl", e.realized_pnl);
+    put("callback_percent", e.callback_percent);
+    audit_.append(std::move(row));
+    events_.publish(e);
 }
 
 }  // namespace tradebot::trading

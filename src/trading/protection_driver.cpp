@@ -111,7 +111,9 @@ asio::awaitable<void> protection_driver::move_stop(core::symbol symbol, core::de
     }
     pos->trailing->confirm_move(trigger, clock_.now());
     pos->stop = moved.placed->stop;
-    recorder_.audit("stop_moved", *pos, "trailing", {{"stop", trigger.to_string()}});
+    auto moved_event = recorder_.event(events::position_event_kind::stop_moved, *pos, "trailing");
+    moved_event.stop_price = trigger;
+    recorder_.record(std::move(moved_event));
     logging::info(log_, "stop moved", kv("position", id), kv("symbol", symbol.str()), kv("stop", trigger.to_string()));
     co_await save_trailing(symbol);
 }
@@ -154,10 +156,12 @@ asio::awaitable<void> protection_driver::hand_over_trailing(core::symbol symbol,
     if (pos->trailing) {
         pos->trailing->reject_move();  // the fixed stop stays where it is: the venue trails now
     }
-    const auto callback = settings_.protection.trailing.callback_percent.to_string();
-    recorder_.audit("trailing_handed_over", *pos, "venue trailing stop", {{"callback_percent", callback}});
+    const auto callback = settings_.protection.trailing.callback_percent;
+    auto handed = recorder_.event(events::position_event_kind::trailing_handed_over, *pos, "venue trailing stop");
+    handed.callback_percent = callback;
+    recorder_.record(std::move(handed));
     logging::info(log_, "trailing handed over to the venue", kv("position", pos->id), kv("symbol", symbol.str()),
-                  kv("callback_percent", callback));
+                  kv("callback_percent", callback.to_string()));
     db::position_update u;
     u.trailing_activated = true;
     u.trailing_activated_at = clock_.now();

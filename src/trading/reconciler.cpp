@@ -230,8 +230,10 @@ asio::awaitable<void> reconciler::adopt(exchange::position_state vp) {
         co_return;
     }
     book_.make_trailing(*pos, std::nullopt);
-    recorder_.audit("position_adopted", *pos, "found on the venue, unknown to the database",
-                    {{"qty", vp.quantity.to_string()}});
+    auto adopted = recorder_.event(events::position_event_kind::adopted, *pos,
+                                   "found on the venue, unknown to the database");
+    adopted.quantity = vp.quantity;
+    recorder_.record(std::move(adopted));
     logging::warn(log_, "adopted a position found on the venue", kv("position", pos->id),
                   kv("symbol", vp.symbol.str()), kv("side", core::to_string(vp.side)),
                   kv("qty", vp.quantity.to_string()));

@@ -7,7 +7,6 @@
 #include "trading/protection_driver.hpp"
 #include "tradebot/logging/structured.hpp"
 #include "tradebot/trading/stop_loss_manager.hpp"
-#include "tradebot/trading/trading_metrics.hpp"
 
 namespace tradebot::trading {
 
@@ -55,14 +54,13 @@ bool has_trailing(const std::vector<exchange::stop_state>& stops, const core::sy
 
 stop_keeper::stop_keeper(exchange::venue_client& venue, position_book& book, position_recorder& recorder,
                          position_closer& closer, protection_driver& driver, stop_loss_manager& stops,
-                         trading_metrics& metrics, std::shared_ptr<spdlog::logger> log)
+                         std::shared_ptr<spdlog::logger> log)
     : venue_{venue},
       book_{book},
       recorder_{recorder},
       closer_{closer},
       driver_{driver},
       stops_{stops},
-      metrics_{metrics},
       log_{std::move(log)} {}
 
 asio::awaitable<void> stop_keeper::protect(core::symbol symbol, const std::vector<exchange::stop_state>& stops,
@@ -125,9 +123,10 @@ asio::awaitable<void> stop_keeper::restore(live_position& pos, std::optional<cor
         co_await closer_.close_live(symbol, core::order_purpose::exit, crossed ? "stop_crossed" : "stop_failed");
         co_return;
     }
-    metrics_.stop_restored(book_.venue());
     p->stop = restored.placed->stop;
-    recorder_.audit("stop_restored", *p, "stop missing on the venue", {{"stop", restored.placed->trigger.to_string()}});
+    auto event = recorder_.event(events::position_event_kind::stop_restored, *p, "stop missing on the venue");
+    event.stop_price = restored.placed->trigger;
+    recorder_.record(std::move(event));
     db::position_update u;
     u.stop_price = restored.placed->trigger;
     if (!p->stop->venue_id.empty()) {
@@ -161,7 +160,8 @@ asio::awaitable<void> stop_keeper::keep_venue_trailing(core::symbol symbol,
     }
     pos->busy = false;
     if (placed) {
-        recorder_.audit("trailing_restored", *pos, "venue trailing stop missing");
+        recorder_.record(recorder_.event(events::position_event_kind::trailing_restored, *pos,
+                                         "venue trailing stop missing"));
     }
 }
 

@@ -20,7 +20,6 @@ class position_closer;
 class position_recorder;
 class protection_driver;
 class stop_loss_manager;
-class trading_metrics;
 
 // Exactly one stop of ours per live position, as the venue lists them (DESIGN.md rule 3): the
 // recorded stop follows the venue's; a missing stop is restored (or the position closed if it
@@ -30,7 +29,7 @@ class stop_keeper {
 public:
     stop_keeper(exchange::venue_client& venue, position_book& book, position_recorder& recorder,
                 position_closer& closer, protection_driver& driver, stop_loss_manager& stops,
-                trading_metrics& metrics, std::shared_ptr<spdlog::logger> log);
+                std::shared_ptr<spdlog::logger> log);
 
     // `stops`: the venue's open stops of this pass. `venue_mark`: the mark of the pass's position
     // read; a restore's first attempt checks its stop against it instead of reading the mark again
@@ -59,7 +58,6 @@ private:
     position_closer& closer_;
     protection_driver& driver_;
     stop_loss_manager& stops_;
-    trading_metrics& metrics_;
     std::shared_ptr<spdlog::logger> log_;
 };
 

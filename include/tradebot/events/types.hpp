@@ -119,12 +119,35 @@ struct stream_state {
     time_point ts;
 };
 
-struct signal_received {
-    std::int64_t signal_id = 0;
+// A step in a position's life. The venue's trading core publishes each one once; whoever follows
+// positions subscribes: the audit trail (events table) today, alerts and reports next.
+enum class position_event_kind : std::uint8_t {
+    opened,                // protected: entry filled and its stop live
+    open_unresolved,       // the entry's outcome or its stop is not known yet: the reconciler follows up
+    adopted,               // found on the venue, unknown to the database
+    stop_moved,            // the trailing stop moved the venue stop
+    stop_restored,         // a stop missing on the venue was placed again
+    trailing_handed_over,  // the venue trails from here on (protection.trailing.venue_native)
+    trailing_restored,     // the venue's trailing stop, missing, was placed again
+    closed,
+};
+
+// "position_opened", "open_unresolved", "position_adopted", "stop_moved", ...: the audit type.
+[[nodiscard]] std::string_view to_string(position_event_kind k) noexcept;
+
+struct position_event {
     core::exchange_id exchange = core::exchange_id::binance;
+    std::int64_t position_id = 0;
     core::symbol symbol;
-    core::side side = core::side::buy;
-    time_point receive_ts;
+    position_event_kind kind = position_event_kind::opened;
+    std::string reason;  // why: the open's outcome, the close reason, what the reconciler found
+    std::optional<core::decimal> quantity;
+    std::optional<core::decimal> entry_price;
+    std::optional<core::decimal> stop_price;
+    std::optional<core::decimal> exit_price;
+    std::optional<core::decimal> realized_pnl;
+    std::optional<core::decimal> callback_percent;
+    time_point ts;
 };
 
 // The topic names the components agree on.
@@ -134,7 +157,7 @@ inline constexpr std::string_view order_update = "order_update";
 inline constexpr std::string_view position_update = "position_update";
 inline constexpr std::string_view balance_update = "balance_update";
 inline constexpr std::string_view stream_state = "stream_state";
-inline constexpr std::string_view signal_received = "signal_received";
+inline constexpr std::string_view position_event = "position_event";
 }  // namespace topic_name
 
 }  // namespace tradebot::events

@@ -6,7 +6,9 @@
 
 #include <chrono>
 #include <future>
+#include <map>
 #include <memory>
+#include <string>
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
@@ -19,6 +21,7 @@
 #include "tradebot/events/router.hpp"
 #include "tradebot/exchange/paper/client.hpp"
 #include "tradebot/trading/position_manager.hpp"
+#include "tradebot/trading/position_metrics.hpp"
 #include "tradebot/trading/trading_metrics.hpp"
 #include "tradebot_test/market_venue.hpp"
 #include "tradebot_test/memory_stores.hpp"
@@ -41,6 +44,10 @@ protected:
         paper_ = std::make_unique<ex::paper::client>(clock_, market_, ex::paper::paper_options{}, &router_);
         ASSERT_TRUE(run(paper_->load_instruments()));
         mark("60000.00"_d);
+        published_sub_ = router_.topic<events::position_event>(events::topic_name::position_event)
+                             .subscribe(io_.get_executor(), [this](const events::position_event& e) {
+                                 published_ += std::string{events::to_string(e.kind)} + " ";
+                             });
         manager_ = std::make_unique<position_manager>(io_.get_executor(), *paper_, positions_, journal_, audit_,
                                                       router_, metrics_, settings_, clock_);
         ASSERT_TRUE(run(manager_->start()));
@@ -101,6 +108,25 @@ protected:
         return run(manager_->open(i));
     }
 
+    // A metric's value by name and labels; -1 when there is no such series.
+    double metric(const std::string& name, const std::map<std::string, std::string>& labels) {
+        for (const auto& family : registry_.Collect()) {
+            if (family.name != name) {
+                continue;
+            }
+            for (const auto& m : family.metric) {
+                std::map<std::string, std::string> have;
+                for (const auto& l : m.label) {
+                    have[l.name] = l.value;
+                }
+                if (have == labels) {
+                    return family.type == prometheus::MetricType::Gauge ? m.gauge.value : m.counter.value;
+                }
+            }
+        }
+        return -1;
+    }
+
     std::vector<ex::stop_state> venue_stops() { return run(paper_->open_stops(btc)).value(); }
     bool venue_flat() { return run(paper_->positions(ex::request_priority::normal)).value().empty(); }
 
@@ -115,6 +141,9 @@ protected:
     test::memory_journal journal_;
     test::memory_positions positions_{journal_};
     test::memory_audit audit_;
+    position_metrics position_metrics_{io_.get_executor(), router_, metrics_};
+    std::string published_;  // the position events, in order
+    events::subscription published_sub_;
     std::unique_ptr<position_manager> manager_;
 };
 
@@ -141,6 +170,11 @@ TEST_F(lifecycle_test, open_protect_trail_and_the_venue_stop_closes_it_with_its_
     EXPECT_EQ(row.exit_price, "60599.90"_d);  // the stop's market sell at the bid, from the stream
     EXPECT_EQ(audit_.trail(r.position_id), "position_opened stop_moved position_closed ");
     EXPECT_TRUE(manager_->live().empty());
+    // Each step published once on the router; the metrics are its subscriber.
+    EXPECT_EQ(published_, "position_opened stop_moved position_closed ");
+    EXPECT_EQ(metric("tradebot_exits_total", {{"exchange", "binance"}, {"reason", "closed_on_venue"}}), 1);
+    EXPECT_DOUBLE_EQ(metric("tradebot_realized_pnl_usdt", {{"exchange", "binance"}}),
+                     std::stod(row.realized_pnl.value_or(core::decimal{}).to_string()));
 }
 
 TEST_F(lifecycle_test, an_aged_position_in_profit_is_closed_at_market_and_leaves_no_stop) {
@@ -166,6 +200,7 @@ TEST_F(lifecycle_test, the_periodic_pass_restores_a_stop_lost_on_the_venue_when_
     ASSERT_EQ(venue_stops().size(), 1U);
     EXPECT_EQ(positions_.row(r.position_id).state, db::position_state::protected_);
     EXPECT_EQ(audit_.trail(r.position_id), "position_opened stop_restored ");
+    EXPECT_EQ(metric("tradebot_stops_restored_total", {{"exchange", "binance"}}), 1);
 }
 
 TEST_F(lifecycle_test, a_stream_back_from_a_gap_refills_at_once_without_the_periodic_pass) {
