@@ -279,6 +279,14 @@ error transport_error(core::exchange_id venue, const boost::system::error_code& 
     return e;
 }
 
+error local_error(core::exchange_id venue, error_kind kind, std::string message) {
+    error e;
+    e.kind = kind;
+    e.venue = venue;
+    e.message = std::move(message);
+    return e;
+}
+
 error bad_response_error(core::exchange_id venue, unsigned http_status, std::string_view what) {
     error e;
     e.kind = k::bad_response;

@@ -312,6 +312,47 @@ inline std::optional<std::string_view> raw_key(od::raw_json_string k) noexcept {
     return std::string_view{begin, static_cast<std::size_t>(p - begin)};
 }
 
+// One member of an object on the hot path: its raw key and its value, not yet read.
+struct raw_member {
+    std::string_view key;
+    od::value value;
+    od::json_type type{};
+};
+
+// Walks `obj` for the hot paths of both codecs; scalars go to `on_scalar(key, scalar)`, nested
+// values to `on_nested(raw_member&)`, which returns false to give up. Every scalar is read, as
+// the generic pass does, so a bad atom is caught the same way. False: leave the frame to the
+// generic pass.
+template <class OnScalar, class OnNested>
+bool scan_members(od::object obj, OnScalar&& on_scalar, OnNested&& on_nested) {
+    for (auto member : obj) {
+        od::raw_json_string k;
+        if (member.key().get(k)) {
+            return false;
+        }
+        const auto key = raw_key(k);
+        if (!key) {
+            return false;
+        }
+        raw_member m{*key, {}, {}};
+        if (member.value().get(m.value) || m.value.type().get(m.type)) {
+            return false;
+        }
+        if (m.type == od::json_type::object || m.type == od::json_type::array) {
+            if (!on_nested(m)) {
+                return false;
+            }
+            continue;
+        }
+        scalar s;
+        if (read_scalar(m.value, m.type, s)) {
+            return false;
+        }
+        on_scalar(*key, s);
+    }
+    return true;
+}
+
 // Copies `frame` into `buffer` with simdjson's zeroed padding behind it, so the parser may read
 // past the end without touching foreign memory (frames from the socket have no padding).
 // True when nothing but whitespace follows the value just read (simdjson 3.0 has no

@@ -9,42 +9,31 @@ namespace {
 const prometheus::Histogram::BucketBoundaries latency_buckets{0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01,
                                                               0.025,  0.05,    0.1,    0.25,  0.5,    1.0,   2.5};
 
+template <class Builder>
+auto& family(Builder builder, prometheus::Registry& registry, const char* name, const char* help) {
+    return builder.Name(name).Help(help).Register(registry);
+}
+
 }  // namespace
 
 venue_metrics::venue_metrics(prometheus::Registry& registry, core::exchange_id venue)
     : venue_{core::to_string(venue)},
-      latency_{prometheus::BuildHistogram()
-                   .Name("tradebot_exchange_request_duration_seconds")
-                   .Help("REST round trip to the venue, request written to answer read, by endpoint.")
-                   .Register(registry)},
-      errors_{prometheus::BuildCounter()
-                  .Name("tradebot_exchange_errors_total")
-                  .Help("Failed venue requests by error kind and venue error code (0: none, e.g. transport).")
-                  .Register(registry)},
-      budget_used_{prometheus::BuildGauge()
-                       .Name("tradebot_exchange_rate_limit_used")
-                       .Help("Rate-limit budget used in the current window, as last reported by the venue.")
-                       .Register(registry)},
-      budget_limit_{prometheus::BuildGauge()
-                        .Name("tradebot_exchange_rate_limit_limit")
-                        .Help("Rate-limit budget per window.")
-                        .Register(registry)},
-      messages_{prometheus::BuildCounter()
-                    .Name("tradebot_exchange_stream_messages_total")
-                    .Help("WebSocket messages received, by stream.")
-                    .Register(registry)},
-      malformed_{prometheus::BuildCounter()
-                     .Name("tradebot_exchange_stream_malformed_total")
-                     .Help("WebSocket messages that could not be decoded (logged and dropped), by stream.")
-                     .Register(registry)},
-      reconnects_{prometheus::BuildCounter()
-                      .Name("tradebot_exchange_stream_reconnects_total")
-                      .Help("WebSocket reconnects, by stream.")
-                      .Register(registry)},
-      stream_state_{prometheus::BuildGauge()
-                        .Name("tradebot_exchange_stream_up")
-                        .Help("Stream state: 1 connected, 0 down, -1 stalled (open but silent).")
-                        .Register(registry)} {}
+      latency_{family(prometheus::BuildHistogram(), registry, "tradebot_exchange_request_duration_seconds",
+                      "REST round trip to the venue, request written to answer read, by endpoint.")},
+      errors_{family(prometheus::BuildCounter(), registry, "tradebot_exchange_errors_total",
+                     "Failed venue requests by error kind and venue error code (0: none, e.g. transport).")},
+      budget_used_{family(prometheus::BuildGauge(), registry, "tradebot_exchange_rate_limit_used",
+                          "Rate-limit budget used in the current window, as last reported by the venue.")},
+      budget_limit_{family(prometheus::BuildGauge(), registry, "tradebot_exchange_rate_limit_limit",
+                           "Rate-limit budget per window.")},
+      messages_{family(prometheus::BuildCounter(), registry, "tradebot_exchange_stream_messages_total",
+                       "WebSocket messages received, by stream.")},
+      malformed_{family(prometheus::BuildCounter(), registry, "tradebot_exchange_stream_malformed_total",
+                        "WebSocket messages that could not be decoded (logged and dropped), by stream.")},
+      reconnects_{family(prometheus::BuildCounter(), registry, "tradebot_exchange_stream_reconnects_total",
+                         "WebSocket reconnects, by stream.")},
+      stream_state_{family(prometheus::BuildGauge(), registry, "tradebot_exchange_stream_up",
+                           "Stream state: 1 connected, 0 down, -1 stalled (open but silent).")} {}
 
 void venue_metrics::request(std::string_view endpoint, std::chrono::nanoseconds elapsed) {
     auto it = latency_by_endpoint_.find(endpoint);
@@ -69,41 +58,30 @@ void venue_metrics::error(const exchange::error& e) {
 
 void venue_metrics::rate_limits(const std::vector<budget_state>& budgets) {
     for (const auto& b : budgets) {
-        gauge(budget_used_, used_by_budget_, "budget", b.name).Set(static_cast<double>(b.used));
-        gauge(budget_limit_, limit_by_budget_, "budget", b.name).Set(static_cast<double>(b.limit));
+        series(budget_used_, used_by_budget_, "budget", b.name).Set(static_cast<double>(b.used));
+        series(budget_limit_, limit_by_budget_, "budget", b.name).Set(static_cast<double>(b.limit));
     }
 }
 
 void venue_metrics::stream_message(std::string_view stream) {
-    counter(messages_, messages_by_stream_, "stream", stream).Increment();
+    series(messages_, messages_by_stream_, "stream", stream).Increment();
 }
 
 void venue_metrics::stream_malformed(std::string_view stream) {
-    counter(malformed_, malformed_by_stream_, "stream", stream).Increment();
+    series(malformed_, malformed_by_stream_, "stream", stream).Increment();
 }
 
 void venue_metrics::stream_reconnect(std::string_view stream) {
-    counter(reconnects_, reconnects_by_stream_, "stream", stream).Increment();
+    series(reconnects_, reconnects_by_stream_, "stream", stream).Increment();
 }
 
 void venue_metrics::stream_up(std::string_view stream, int state) {
-    gauge(stream_state_, state_by_stream_, "stream", stream).Set(state);
+    series(stream_state_, state_by_stream_, "stream", stream).Set(state);
 }
 
-prometheus::Counter& venue_metrics::counter(prometheus::Family<prometheus::Counter>& f,
-                                            std::map<std::string, prometheus::Counter*>& cache,
-                                            std::string_view label_name, std::string_view label) {
-    const std::string key{label};
-    auto it = cache.find(key);
-    if (it == cache.end()) {
-        it = cache.emplace(key, &f.Add({{"venue", venue_}, {std::string{label_name}, key}})).first;
-    }
-    return *it->second;
-}
-
-prometheus::Gauge& venue_metrics::gauge(prometheus::Family<prometheus::Gauge>& f,
-                                        std::map<std::string, prometheus::Gauge*>& cache,
-                                        std::string_view label_name, std::string_view label) {
+template <class Metric>
+Metric& venue_metrics::series(prometheus::Family<Metric>& f, std::map<std::string, Metric*>& cache,
+                              std::string_view label_name, std::string_view label) {
     const std::string key{label};
     auto it = cache.find(key);
     if (it == cache.end()) {

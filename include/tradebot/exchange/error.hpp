@@ -94,6 +94,8 @@ using result = boost::system::result<T, error>;
 // A transport failure from net::https_client: outcome_unknown (after send) or retryable (before).
 [[nodiscard]] error transport_error(core::exchange_id venue, const boost::system::error_code& ec);
 [[nodiscard]] error bad_response_error(core::exchange_id venue, unsigned http_status, std::string_view what);
+// Found before anything was sent (an unknown symbol, a request the venue would refuse).
+[[nodiscard]] error local_error(core::exchange_id venue, error_kind kind, std::string message);
 
 // "Retry-After: <seconds>" (the HTTP-date form is not used by either venue [U]); nullopt if absent
 // or malformed.

@@ -8,6 +8,11 @@
 
 namespace tradebot::exchange {
 
+// Both venues sign the query as it is sent, so every value in it is percent-encoded one way: RFC
+// 3986 unreserved characters pass, everything else is %XX (upper-case hex), as the official
+// Binance connector's encodeURIComponent does for the characters our values can contain (§A2).
+[[nodiscard]] std::string percent_encode(std::string_view text);
+
 // Binance (fapi) HMAC signature: HMAC-SHA256 over the exact bytes sent, the query string (without
 // '?') followed directly by the form body, with no '&' between them. The caller builds both
 // already percent-encoded and appends `&signature=<hex>` as the last query parameter.

@@ -37,10 +37,10 @@ public:
     void stream_up(std::string_view stream, int state);
 
 private:
-    prometheus::Counter& counter(prometheus::Family<prometheus::Counter>& f, std::map<std::string, prometheus::Counter*>& cache,
-                                 std::string_view label_name, std::string_view label);
-    prometheus::Gauge& gauge(prometheus::Family<prometheus::Gauge>& f, std::map<std::string, prometheus::Gauge*>& cache,
-                             std::string_view label_name, std::string_view label);
+    // The series of `f` for one label value, created on first use.
+    template <class Metric>
+    Metric& series(prometheus::Family<Metric>& f, std::map<std::string, Metric*>& cache, std::string_view label_name,
+                   std::string_view label);
 
     std::string venue_;
     prometheus::Family<prometheus::Histogram>& latency_;

@@ -19,11 +19,8 @@ result<std::string> client::venue_symbol(const core::symbol& s) const {
     if (const auto name = symbols_.to_venue(s)) {
         return std::string{*name};
     }
-    error e;
-    e.kind = error_kind::invalid_request;
-    e.venue = core::exchange_id::binance;
-    e.message = "symbol not loaded for binance: " + s.str();
-    return e;
+    return local_error(core::exchange_id::binance, error_kind::invalid_request,
+                       "symbol not loaded for binance: " + s.str());
 }
 
 venue_client::task<std::vector<instrument_rules>> client::load_instruments() {
@@ -55,30 +52,21 @@ venue_client::task<std::vector<mark_price_state>> client::mark_prices(request_pr
 }
 
 venue_client::task<std::vector<balance_state>> client::balances() {
-    rest_request r;
-    r.path = "/fapi/v2/balance";
-    r.endpoint = binance_endpoint::balance;
-    r.priority = request_priority::normal;
+    auto r = signed_get("/fapi/v2/balance", "", binance_endpoint::balance, request_priority::normal);
     auto v = co_await rest_.call(std::move(r));
     if (!v) co_return v.error();
     co_return parse_balances(*v);
 }
 
 venue_client::task<std::vector<position_state>> client::positions(request_priority priority) {
-    rest_request r;
-    r.path = "/fapi/v2/positionRisk";
-    r.endpoint = binance_endpoint::position_risk;
-    r.priority = priority;
+    auto r = signed_get("/fapi/v2/positionRisk", "", binance_endpoint::position_risk, priority);
     auto v = co_await rest_.call(std::move(r));
     if (!v) co_return v.error();
     co_return parse_positions(*v, symbols_);
 }
 
 venue_client::task<std::vector<order_state>> client::open_orders(std::optional<core::symbol> symbol) {
-    rest_request r;
-    r.path = "/fapi/v1/openOrders";
-    r.endpoint = binance_endpoint::open_orders_all;
-    r.priority = request_priority::background;
+    auto r = signed_get("/fapi/v1/openOrders", "", binance_endpoint::open_orders_all, request_priority::background);
     if (symbol) {
         auto name = venue_symbol(*symbol);
         if (!name) co_return name.error();
@@ -91,10 +79,8 @@ venue_client::task<std::vector<order_state>> client::open_orders(std::optional<c
 }
 
 venue_client::task<std::vector<stop_state>> client::open_stops(std::optional<core::symbol> symbol) {
-    rest_request r;
-    r.path = "/fapi/v1/openAlgoOrders";
-    r.endpoint = binance_endpoint::open_algo_orders_all;
-    r.priority = request_priority::normal;
+    auto r = signed_get("/fapi/v1/openAlgoOrders", "", binance_endpoint::open_algo_orders_all,
+                        request_priority::normal);
     query_builder q;
     q.add("algoType", "CONDITIONAL");
     if (symbol) {

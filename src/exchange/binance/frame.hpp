@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "exchange/json_scan.hpp"
+#include "exchange/staged_decode.hpp"
 #include "tradebot/exchange/binance/stream_codec.hpp"
 
 namespace tradebot::exchange::binance::detail {
@@ -35,10 +36,7 @@ struct frame {
     }
 };
 
-struct context {
-    const symbol_map& symbols;
-    time_point receive_ts;
-};
+using context = decode_context;
 
 // user_events.cpp
 decoded decode_order_trade_update(const frame& f, const context& c);

@@ -61,41 +61,15 @@ void keep(hot_fields& h, std::string_view key, const json::scalar& s) noexcept {
     }
 }
 
-// False: leave the frame to the generic pass.
+// The root, and "data" of a combined-stream wrapper; false: leave the frame to the generic pass.
 bool scan(od::object obj, hot_fields& h, bool in_wrapper) {
-    for (auto member : obj) {
-        od::raw_json_string k;
-        if (member.key().get(k)) {
-            return false;
-        }
-        const auto key = json::raw_key(k);
-        if (!key) {
-            return false;
-        }
-        od::value v;
-        if (member.value().get(v)) {
-            return false;
-        }
-        od::json_type t{};
-        if (v.type().get(t)) {
-            return false;
-        }
-        if (t == od::json_type::object || t == od::json_type::array) {
+    return json::scan_members(
+        obj, [&h](std::string_view key, const json::scalar& s) { keep(h, key, s); },
+        [&h, in_wrapper](json::raw_member& m) {
             od::object d;
-            if (in_wrapper || *key != "data" || t != od::json_type::object || v.get_object().get(d) ||
-                !scan(d, h, true)) {
-                return false;
-            }
-            continue;
-        }
-        // Every scalar is read, as the generic pass does, so a bad atom is caught the same way.
-        json::scalar s;
-        if (json::read_scalar(v, t, s)) {
-            return false;
-        }
-        keep(h, *key, s);
-    }
-    return true;
+            return !in_wrapper && m.key == "data" && m.type == od::json_type::object && !m.value.get_object().get(d) &&
+                   scan(d, h, true);
+        });
 }
 
 // The symbol the venue calls `name`; nullptr once `out` holds why there is none: a field `x`

@@ -13,6 +13,7 @@
 
 #include "exchange/binance/metrics_lock.hpp"
 #include "exchange/binance/stream_publish.hpp"
+#include "exchange/stream_session.hpp"
 #include "tradebot/logging/structured.hpp"
 #include "tradebot/net/ws_client.hpp"
 
@@ -65,18 +66,19 @@ struct market_stream::impl : std::enable_shared_from_this<impl> {
     impl(asio::io_context& io_, const symbol_map& symbols_, events::topic<events::mark_price>* marks_,
          events::topic<events::stream_state>* states_, const core::clock& clock_, venue_metrics* metrics_,
          std::shared_ptr<spdlog::logger> log_, market_stream_options options_)
-        : io{io_}, strand{asio::make_strand(io_)}, symbols{symbols_}, marks{marks_}, states{states_}, clock{clock_},
-          metrics{metrics_}, log{std::move(log_)}, options{std::move(options_)}, pace{strand} {}
+        : io{io_}, strand{asio::make_strand(io_)}, symbols{symbols_}, marks{marks_}, clock{clock_},
+          log{std::move(log_)}, options{std::move(options_)},
+          session{core::exchange_id::binance, options.name, clock_, states_, metrics_, detail::metrics_mutex()},
+          pace{strand} {}
 
     asio::io_context& io;
     asio::strand<asio::io_context::executor_type> strand;
     const symbol_map& symbols;
     events::topic<events::mark_price>* marks;
-    events::topic<events::stream_state>* states;
     const core::clock& clock;
-    venue_metrics* metrics;
     std::shared_ptr<spdlog::logger> log;
     market_stream_options options;
+    stream_session session;
     std::function<void(const book_ticker&)> book_handler;
 
     // strand only
@@ -93,17 +95,6 @@ struct market_stream::impl : std::enable_shared_from_this<impl> {
     std::set<std::string> wire;  // what the connection has once the queue is sent
     std::atomic<std::uint64_t> sent{0};
     std::atomic<std::uint64_t> connect_count{0};
-
-    void publish_state(events::stream_status s, std::string reason) {
-        if (states == nullptr) return;
-        events::stream_state st;
-        st.exchange = core::exchange_id::binance;
-        st.stream = options.name;
-        st.status = s;
-        st.reason = std::move(reason);
-        st.ts = clock.now();
-        states->publish(st);
-    }
 
     // Queues the commands that move the wire to `desired`.
     void reconcile() {
@@ -157,30 +148,16 @@ struct market_stream::impl : std::enable_shared_from_this<impl> {
     }
 
     void on_ws_state(net::ws_state s, const boost::system::error_code& reason) {
-        if (s == net::ws_state::connected) {
-            detail::with_metrics(metrics, [&](venue_metrics& m) { m.stream_up(options.name, 1); });
-            publish_state(events::stream_status::connected, {});
-            return;
-        }
-        if (s == net::ws_state::disconnected || s == net::ws_state::stalled || s == net::ws_state::stopped) {
+        if (is_down(s) || s == net::ws_state::stopped) {
             asio::post(strand, [w = weak_from_this()] {
                 if (auto self = w.lock()) self->connected = false;
             });
         }
-        if (s == net::ws_state::disconnected) {
-            detail::with_metrics(metrics, [&](venue_metrics& m) {
-                m.stream_up(options.name, 0);
-                m.stream_reconnect(options.name);
-            });
-            publish_state(events::stream_status::disconnected, reason.message());
-        } else if (s == net::ws_state::stalled) {
-            detail::with_metrics(metrics, [&](venue_metrics& m) { m.stream_up(options.name, -1); });
-            publish_state(events::stream_status::stalled, reason.message());
-        }
+        report_ws_state(session, s, reason);
     }
 
     void on_frame(stream_decoder& decoder, std::string_view frame) {
-        detail::with_metrics(metrics, [&](venue_metrics& m) { m.stream_message(options.name); });
+        session.count_message();
         auto d = decoder.decode(frame, clock.now());
         if (const auto* b = std::get_if<book_ticker>(&d)) {
             if (book_handler) {
@@ -196,22 +173,15 @@ struct market_stream::impl : std::enable_shared_from_this<impl> {
         }
         stream_sinks sinks{nullptr, nullptr, nullptr, marks};
         if (publish_decoded(d, sinks) == publish_outcome::malformed) {
-            detail::with_metrics(metrics, [&](venue_metrics& m) { m.stream_malformed(options.name); });
+            session.count_malformed();
             logging::warn(log, "binance market stream: malformed frame", kv("reason", std::get<malformed>(d).reason));
         }
     }
 
     void start() {
-        net::ws_client_options o;
-        o.url = options.ws_base + "/" + options.route + "/stream";
-        o.verify_peer = options.verify_peer;
-        o.ca_file = options.ca_file;
-        o.connect_timeout = options.connect_timeout;
-        o.idle_timeout = options.idle_timeout;
-        o.stall_timeout = options.stall_timeout;
-        o.backoff = options.backoff;
         auto decoder = std::make_shared<stream_decoder>(symbols);
-        ws = std::make_unique<net::ws_client>(io, o);
+        ws = std::make_unique<net::ws_client>(io,
+                                              ws_options(options, options.ws_base + "/" + options.route + "/stream"));
         ws->on_message([this, decoder](std::string_view f) { on_frame(*decoder, f); });
         ws->on_connected([this] { on_connected(); });
         ws->on_state([this](net::ws_state s, boost::system::error_code ec) { on_ws_state(s, ec); });

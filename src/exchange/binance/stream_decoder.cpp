@@ -5,6 +5,7 @@
 
 #include "exchange/binance/frame.hpp"
 #include "exchange/binance/hot_codec.hpp"
+#include "exchange/staged_decode.hpp"
 
 namespace tradebot::exchange::binance {
 namespace {
@@ -135,6 +136,22 @@ decoded decode_mark_price_array(const frame& f, const context& c) {
     return batch;
 }
 
+// The end both market events share: stamped with the receive time, malformed on a field error,
+// and known only under a loaded symbol.
+template <class Event>
+decoded finish(Event& t, const json::extractor& x, std::string_view name, const context& c, std::string_view event) {
+    t.receive_ts = c.receive_ts;
+    if (!x.ok()) {
+        return malformed{std::string{event} + ": " + x.error()};
+    }
+    const auto sym = c.symbols.to_internal(name);
+    if (!sym) {
+        return unknown_symbol{std::string{name}, std::string{event}};
+    }
+    t.symbol = *sym;
+    return std::move(t);
+}
+
 decoded decode_book_ticker(const frame& f, const context& c) {
     json::extractor x{f.top};
     book_ticker t;
@@ -146,16 +163,7 @@ decoded decode_book_ticker(const frame& f, const context& c) {
     t.ask_quantity = x.dec("A");
     t.exchange_ts = x.time("E");
     t.transaction_ts = x.opt_time("T").value_or(events::time_point{});
-    t.receive_ts = c.receive_ts;
-    if (!x.ok()) {
-        return malformed{"bookTicker: " + x.error()};
-    }
-    const auto sym = c.symbols.to_internal(name);
-    if (!sym) {
-        return unknown_symbol{std::string{name}, "bookTicker"};
-    }
-    t.symbol = *sym;
-    return t;
+    return finish(t, x, name, c, "bookTicker");
 }
 
 decoded decode_agg_trade(const frame& f, const context& c) {
@@ -168,16 +176,7 @@ decoded decode_agg_trade(const frame& f, const context& c) {
     t.buyer_is_maker = x.boolean("m");
     t.trade_ts = x.time("T");
     t.exchange_ts = x.time("E");
-    t.receive_ts = c.receive_ts;
-    if (!x.ok()) {
-        return malformed{"aggTrade: " + x.error()};
-    }
-    const auto sym = c.symbols.to_internal(name);
-    if (!sym) {
-        return unknown_symbol{std::string{name}, "aggTrade"};
-    }
-    t.symbol = *sym;
-    return t;
+    return finish(t, x, name, c, "aggTrade");
 }
 
 decoded decode_control(const frame& f) {
@@ -250,14 +249,36 @@ decoded dispatch(const frame& f, const context& c) {
     return ignored{std::string{event}};
 }
 
+// The generic pass: an object (plain or combined-stream wrapper) or an array (!markPrice@arr).
+const char* read_frame(od::document& doc, frame& parts) {
+    od::json_type t{};
+    if (const auto e = doc.type().get(t)) {
+        return simdjson::error_message(e);
+    }
+    simdjson::error_code err = simdjson::SUCCESS;
+    if (t == od::json_type::object) {
+        od::object obj;
+        err = doc.get_object().get(obj);
+        if (!err) {
+            err = read_root(obj, parts, false);
+        }
+    } else if (t == od::json_type::array) {
+        od::array arr;
+        err = doc.get_array().get(arr);
+        if (!err) {
+            parts.is_array = true;
+            err = read_items(arr, parts.array_items);
+        }
+    } else {
+        return "not a JSON object or array";
+    }
+    return err ? simdjson::error_message(err) : nullptr;
+}
+
 }  // namespace
 
-struct stream_decoder::state {
-    explicit state(const symbol_map& s) : symbols{&s} {}
-    const symbol_map* symbols;
-    od::parser parser;
-    std::string buffer;
-    frame parts;
+struct stream_decoder::state : decoder_scratch<frame> {
+    using decoder_scratch::decoder_scratch;
 };
 
 stream_decoder::stream_decoder(const symbol_map& symbols) : state_{std::make_unique<state>(symbols)} {}
@@ -266,60 +287,12 @@ stream_decoder::stream_decoder(stream_decoder&&) noexcept = default;
 stream_decoder& stream_decoder::operator=(stream_decoder&&) noexcept = default;
 
 decoded stream_decoder::decode(std::string_view text, time_point receive_ts) noexcept {
-    try {
-        auto& s = *state_;
-        const context ctx{*s.symbols, receive_ts};
-        decoded out;
-        if (detail::decode_fixed(text, ctx, out) || detail::decode_flat(text, ctx, out)) {
-            return out;
-        }
-        s.parts.clear();
-        const auto padded = json::pad(text, s.buffer);
-        od::document doc;
-        if (const auto e = s.parser.iterate(padded).get(doc)) {
-            return malformed{simdjson::error_message(e)};
-        }
-        if (detail::decode_hot(doc, ctx, out)) {
-            return out;
-        }
-        // The generic pass starts over (document::rewind() is not safe after every error the
-        // hot pass may stop at); only the rare frame types pay the second stage 1.
-        if (const auto e = s.parser.iterate(padded).get(doc)) {
-            return malformed{simdjson::error_message(e)};
-        }
-        od::json_type t{};
-        if (const auto e = doc.type().get(t)) {
-            return malformed{simdjson::error_message(e)};
-        }
-        simdjson::error_code err = simdjson::SUCCESS;
-        if (t == od::json_type::object) {
-            od::object obj;
-            err = doc.get_object().get(obj);
-            if (!err) {
-                err = read_root(obj, s.parts, false);
-            }
-        } else if (t == od::json_type::array) {
-            od::array arr;
-            err = doc.get_array().get(arr);
-            if (!err) {
-                s.parts.is_array = true;
-                err = read_items(arr, s.parts.array_items);
-            }
-        } else {
-            return malformed{"not a JSON object or array"};
-        }
-        if (err) {
-            return malformed{simdjson::error_message(err)};
-        }
-        if (!json::at_end(doc)) {
-            return malformed{"trailing content after the JSON value"};
-        }
-        return dispatch(s.parts, ctx);
-    } catch (const std::exception& ex) {
-        return malformed{ex.what()};
-    } catch (...) {
-        return malformed{"unexpected failure"};
-    }
+    const context ctx{*state_->symbols, receive_ts};
+    return decode_staged<decoded, malformed>(
+        text, *state_,
+        [&](decoded& out) { return detail::decode_fixed(text, ctx, out) || detail::decode_flat(text, ctx, out); },
+        [&](od::document& doc, decoded& out) { return detail::decode_hot(doc, ctx, out); }, read_frame,
+        [&](const frame& parts) { return dispatch(parts, ctx); });
 }
 
 decoded decode_message(std::string_view frame_text, const symbol_map& symbols, time_point receive_ts) noexcept {

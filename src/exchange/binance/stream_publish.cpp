@@ -3,6 +3,8 @@
 #include <type_traits>
 #include <variant>
 
+#include "exchange/stream_session.hpp"
+
 namespace tradebot::exchange::binance {
 
 publish_outcome publish_decoded(const decoded& d, const stream_sinks& sinks) {
@@ -40,6 +42,19 @@ publish_outcome publish_decoded(const decoded& d, const stream_sinks& sinks) {
             }
         },
         d);
+}
+
+void report_ws_state(const stream_session& session, net::ws_state s, const boost::system::error_code& reason) {
+    if (s == net::ws_state::connected) {
+        session.set_up(events::stream_status::connected);
+        session.publish_state(events::stream_status::connected, {});
+    } else if (is_down(s)) {
+        session.set_up(down_status(s));
+        if (s == net::ws_state::disconnected) {
+            session.count_reconnect();
+        }
+        session.publish_state(down_status(s), reason.message());
+    }
 }
 
 }  // namespace tradebot::exchange::binance

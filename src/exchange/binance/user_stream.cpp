@@ -16,6 +16,7 @@
 
 #include "exchange/binance/metrics_lock.hpp"
 #include "exchange/binance/stream_publish.hpp"
+#include "exchange/stream_session.hpp"
 #include "tradebot/exchange/binance/stream_codec.hpp"
 #include "tradebot/exchange/binance/wire.hpp"
 #include "tradebot/logging/structured.hpp"
@@ -31,7 +32,9 @@ struct user_stream::impl : std::enable_shared_from_this<impl> {
          const core::clock& clock_, venue_metrics* metrics_, std::shared_ptr<spdlog::logger> log_,
          user_stream_options options_)
         : io{io_}, strand{asio::make_strand(io_)}, rest{rest_}, symbols{symbols_}, topics{topics_}, clock{clock_},
-          metrics{metrics_}, log{std::move(log_)}, options{std::move(options_)}, wake{strand} {}
+          log{std::move(log_)}, options{std::move(options_)},
+          session{core::exchange_id::binance, options.name, clock_, topics_.states, metrics_, detail::metrics_mutex()},
+          wake{strand} {}
 
     asio::io_context& io;
     asio::strand<asio::io_context::executor_type> strand;
@@ -39,9 +42,9 @@ struct user_stream::impl : std::enable_shared_from_this<impl> {
     const symbol_map& symbols;
     user_stream_topics topics;
     const core::clock& clock;
-    venue_metrics* metrics;
     std::shared_ptr<spdlog::logger> log;
     user_stream_options options;
+    stream_session session;
 
     asio::steady_timer wake;  // strand only
     bool stopping = false;    // strand only
@@ -52,18 +55,6 @@ struct user_stream::impl : std::enable_shared_from_this<impl> {
     std::string key;
     std::atomic<std::uint64_t> created{0};
     std::atomic<std::uint64_t> keepalives{0};
-
-    void publish_state(events::stream_status s, std::string reason) {
-        if (topics.states != nullptr) {
-            events::stream_state st;
-            st.exchange = core::exchange_id::binance;
-            st.stream = options.name;
-            st.status = s;
-            st.reason = std::move(reason);
-            st.ts = clock.now();
-            topics.states->publish(st);
-        }
-    }
 
     // Wakes the run loop to replace the key and the connection.
     void request_renew() {
@@ -76,12 +67,12 @@ struct user_stream::impl : std::enable_shared_from_this<impl> {
     }
 
     void on_frame(stream_decoder& decoder, std::string_view frame) {
-        detail::with_metrics(metrics, [&](venue_metrics& m) { m.stream_message(options.name); });
+        session.count_message();
         auto d = decoder.decode(frame, clock.now());
         stream_sinks sinks{topics.orders, topics.positions, topics.balances, nullptr};
         const auto outcome = publish_decoded(d, sinks);
         if (outcome == publish_outcome::malformed) {
-            detail::with_metrics(metrics, [&](venue_metrics& m) { m.stream_malformed(options.name); });
+            session.count_malformed();
             logging::warn(log, "binance user stream: malformed frame", kv("reason", std::get<malformed>(d).reason));
         } else if (std::holds_alternative<listen_key_expired>(d)) {
             logging::warn(log, "binance listenKey expired; creating a new one");
@@ -89,52 +80,30 @@ struct user_stream::impl : std::enable_shared_from_this<impl> {
         }
     }
 
-    void on_ws_state(net::ws_state s, const boost::system::error_code& reason) {
-        switch (s) {
-        case net::ws_state::connected:
-            detail::with_metrics(metrics, [&](venue_metrics& m) { m.stream_up(options.name, 1); });
-            publish_state(events::stream_status::connected, {});
-            break;
-        case net::ws_state::disconnected:
-            detail::with_metrics(metrics, [&](venue_metrics& m) {
-                m.stream_up(options.name, 0);
-                m.stream_reconnect(options.name);
-            });
-            publish_state(events::stream_status::disconnected, reason.message());
-            break;
-        case net::ws_state::stalled:
-            detail::with_metrics(metrics, [&](venue_metrics& m) { m.stream_up(options.name, -1); });
-            publish_state(events::stream_status::stalled, reason.message());
-            break;
-        default: break;
-        }
-    }
-
     void connect(const std::string& listen_key) {
-        net::ws_client_options o;
-        o.url = options.ws_base + "/private/ws?listenKey=" + percent_encode(listen_key);
-        o.verify_peer = options.verify_peer;
-        o.ca_file = options.ca_file;
-        o.connect_timeout = options.connect_timeout;
-        o.idle_timeout = options.idle_timeout;
-        o.stall_timeout = options.stall_timeout;
-        o.backoff = options.backoff;
         ws.reset();  // the old connection's handlers end here
         // One decoder per connection, used only by that connection's handlers (codec contract).
         auto decoder = std::make_shared<stream_decoder>(symbols);
-        ws = std::make_unique<net::ws_client>(io, o);
+        ws = std::make_unique<net::ws_client>(
+            io, ws_options(options, options.ws_base + "/private/ws?listenKey=" + percent_encode(listen_key)));
         ws->on_message([this, decoder](std::string_view f) { on_frame(*decoder, f); });
-        ws->on_state([this](net::ws_state s, boost::system::error_code ec) { on_ws_state(s, ec); });
+        ws->on_state([this](net::ws_state s, boost::system::error_code ec) { report_ws_state(session, s, ec); });
         ws->start();
     }
 
-    asio::awaitable<result<std::string>> create_key() {
+    // The listenKey calls differ only in their method; they go before anything else (critical).
+    static rest_request listen_key_request(std::string method) {
         rest_request r;
-        r.method = "POST";
+        r.method = std::move(method);
         r.path = "/fapi/v1/listenKey";
         r.auth = security::api_key;
         r.endpoint = binance_endpoint::listen_key;
         r.priority = request_priority::critical;
+        return r;
+    }
+
+    asio::awaitable<result<std::string>> create_key() {
+        auto r = listen_key_request("POST");
         auto v = co_await rest.call(std::move(r));
         if (!v) co_return v.error();
         const auto* o = v->if_object();
@@ -146,12 +115,7 @@ struct user_stream::impl : std::enable_shared_from_this<impl> {
     }
 
     asio::awaitable<result<void>> keepalive() {
-        rest_request r;
-        r.method = "PUT";
-        r.path = "/fapi/v1/listenKey";
-        r.auth = security::api_key;
-        r.endpoint = binance_endpoint::listen_key;
-        r.priority = request_priority::critical;
+        auto r = listen_key_request("PUT");
         auto v = co_await rest.call(std::move(r));
         ++keepalives;
         if (!v) co_return v.error();

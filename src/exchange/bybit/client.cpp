@@ -6,14 +6,6 @@ namespace tradebot::exchange::bybit {
 
 namespace {
 
-error local_error(error_kind kind, std::string message) {
-    error e;
-    e.kind = kind;
-    e.venue = core::exchange_id::bybit;
-    e.message = std::move(message);
-    return e;
-}
-
 std::string with_cursor(std::string query, const std::string& cursor) {
     if (!cursor.empty()) {
         query += "&cursor=" + url_encode(cursor);
@@ -38,7 +30,19 @@ result<std::string> client::venue_name(const core::symbol& s) const {
     if (const auto name = symbols_.to_venue(s)) {
         return std::string{*name};
     }
-    return local_error(error_kind::invalid_request, "bybit: unknown symbol " + s.str() + " (load_instruments first)");
+    return local_error(venue(), error_kind::invalid_request,
+                       "bybit: unknown symbol " + s.str() + " (load_instruments first)");
+}
+
+result<std::string> client::list_query(std::string base, const std::optional<core::symbol>& symbol) const {
+    if (!symbol) {
+        return base + "&settleCoin=USDT";
+    }
+    auto name = venue_name(*symbol);
+    if (!name) {
+        return name.error();
+    }
+    return base + "&symbol=" + url_encode(*name);
 }
 
 venue_client::task<std::vector<instrument_rules>> client::load_instruments() {
@@ -105,21 +109,15 @@ venue_client::task<std::vector<balance_state>> client::balances() {
 
 venue_client::task<positions_page> client::all_positions(std::optional<core::symbol> symbol,
                                                          request_priority priority) {
-    std::string base = "category=linear&limit=200";
-    if (symbol) {
-        auto name = venue_name(*symbol);
-        if (!name) {
-            co_return name.error();
-        }
-        base += "&symbol=" + url_encode(*name);
-    } else {
-        base += "&settleCoin=USDT";
+    auto base = list_query("category=linear&limit=200", symbol);
+    if (!base) {
+        co_return base.error();
     }
     positions_page all;
     std::string cursor;
     for (int page_no = 0; page_no < max_pages; ++page_no) {
         std::string path = "/v5/position/list";
-        std::string query = with_cursor(base, cursor);
+        std::string query = with_cursor(*base, cursor);
         auto r = co_await rest_.get(std::move(path), std::move(query), true, priority);
         if (!r) {
             co_return r.error();
@@ -155,21 +153,15 @@ venue_client::task<std::vector<stop_state>> client::open_stops(std::optional<cor
 }
 
 venue_client::task<std::vector<order_state>> client::open_orders(std::optional<core::symbol> symbol) {
-    std::string base = "category=linear&limit=50";
-    if (symbol) {
-        auto name = venue_name(*symbol);
-        if (!name) {
-            co_return name.error();
-        }
-        base += "&symbol=" + url_encode(*name);
-    } else {
-        base += "&settleCoin=USDT";
+    auto base = list_query("category=linear&limit=50", symbol);
+    if (!base) {
+        co_return base.error();
     }
     std::vector<order_state> out;
     std::string cursor;
     for (int page_no = 0; page_no < max_pages; ++page_no) {
         std::string path = "/v5/order/realtime";
-        std::string query = with_cursor(base, cursor);
+        std::string query = with_cursor(*base, cursor);
         auto r = co_await rest_.get(std::move(path), std::move(query), true, request_priority::background);
         if (!r) {
             co_return r.error();

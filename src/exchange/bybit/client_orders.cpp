@@ -7,20 +7,26 @@ namespace tradebot::exchange::bybit {
 
 namespace {
 
-error local_error(error_kind kind, std::string message) {
-    error e;
-    e.kind = kind;
-    e.venue = core::exchange_id::bybit;
-    e.message = std::move(message);
-    return e;
-}
-
 // A mutation whose answer we could not read may still have happened.
 error as_mutation_error(error e) {
     if (e.kind == error_kind::bad_response) {
         e.kind = error_kind::unknown_outcome;
     }
     return e;
+}
+
+// Both placements end here: the venue's id for the order, or why there is none.
+venue_client::task<std::string> create_order(rest_client& rest, std::string body, request_priority priority) {
+    std::string path = "/v5/order/create";
+    auto r = co_await rest.post(std::move(path), std::move(body), priority, false);
+    if (!r) {
+        co_return as_mutation_error(r.error());
+    }
+    auto id = parse_order_id(*r);
+    if (!id) {
+        co_return as_mutation_error(id.error());
+    }
+    co_return std::move(*id);
 }
 
 }  // namespace
@@ -30,15 +36,10 @@ venue_client::task<order_ack> client::place_market_order(market_order_request re
     if (!name) {
         co_return name.error();
     }
-    std::string path = "/v5/order/create";
     std::string body = market_order_body(*name, request);
-    auto r = co_await rest_.post(std::move(path), std::move(body), priority, false);
-    if (!r) {
-        co_return as_mutation_error(r.error());
-    }
-    auto id = parse_order_id(*r);
+    auto id = co_await create_order(rest_, std::move(body), priority);
     if (!id) {
-        co_return as_mutation_error(id.error());
+        co_return id.error();
     }
     order_ack ack{*id, request.client_id, std::nullopt};
     if (options_.fetch_market_fill) {
@@ -57,15 +58,10 @@ venue_client::task<order_ack> client::place_limit_order(limit_order_request requ
     if (!name) {
         co_return name.error();
     }
-    std::string path = "/v5/order/create";
     std::string body = limit_order_body(*name, request);
-    auto r = co_await rest_.post(std::move(path), std::move(body), priority, false);
-    if (!r) {
-        co_return as_mutation_error(r.error());
-    }
-    auto id = parse_order_id(*r);
+    auto id = co_await create_order(rest_, std::move(body), priority);
     if (!id) {
-        co_return as_mutation_error(id.error());
+        co_return id.error();
     }
     co_return order_ack{*id, request.client_id, std::nullopt};
 }
@@ -95,7 +91,7 @@ venue_client::task<order_state> client::query_order(core::symbol symbol, core::c
             }
         }
     }
-    auto e = local_error(error_kind::unknown_order, "bybit: no order with orderLinkId " + link);
+    auto e = local_error(venue(), error_kind::unknown_order, "bybit: no order with orderLinkId " + link);
     co_return e;
 }
 
@@ -134,14 +130,15 @@ venue_client::task<stop_state> client::place_stop(stop_request request) {
     out.kind = request.kind;
     if (request.kind == stop_kind::fixed) {
         if (!request.trigger_price.is_positive()) {
-            co_return local_error(error_kind::invalid_request, "bybit: stop without a trigger price");
+            co_return local_error(venue(), error_kind::invalid_request, "bybit: stop without a trigger price");
         }
         p = fixed_stop_params(request.trigger_price);
         out.trigger_price = request.trigger_price;
     } else {
         const auto* r = rules(request.symbol);
         if (r == nullptr) {
-            co_return local_error(error_kind::invalid_request, "bybit: no instrument rules for " + request.symbol.str());
+            co_return local_error(venue(), error_kind::invalid_request,
+                                  "bybit: no instrument rules for " + request.symbol.str());
         }
         core::decimal reference;
         if (request.activation_price) {
@@ -154,7 +151,8 @@ venue_client::task<stop_state> client::place_stop(stop_request request) {
             reference = mark->mark_price;
         }
         if (!reference.is_positive() || !request.callback_pct.is_positive()) {
-            co_return local_error(error_kind::invalid_request, "bybit: trailing stop without percent or price");
+            co_return local_error(venue(), error_kind::invalid_request,
+                                  "bybit: trailing stop without percent or price");
         }
         p.trailing_stop = trailing_distance(reference, request.callback_pct, r->tick_size);
         p.active_price = request.activation_price;

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "exchange/json_scan.hpp"
+#include "exchange/staged_decode.hpp"
 #include "tradebot/exchange/bybit/stream_codec.hpp"
 
 namespace tradebot::exchange::bybit::detail {
@@ -38,10 +39,7 @@ struct frame {
     }
 };
 
-struct context {
-    const symbol_map& symbols;
-    time_point receive_ts;
-};
+using context = decode_context;
 
 // private_topics.cpp
 decoded decode_orders(const frame& f, const context& c);

@@ -7,9 +7,10 @@
 #include <vector>
 
 #include <boost/asio/io_context.hpp>
-#include <boost/asio/steady_timer.hpp>
 #include <boost/json.hpp>
 
+#include "exchange/bybit/ws_stream.hpp"
+#include "exchange/stream_session.hpp"
 #include "tradebot/logging/logger.hpp"
 #include "tradebot/logging/structured.hpp"
 
@@ -19,28 +20,19 @@ namespace {
 constexpr std::string_view stream_name = "public";
 }  // namespace
 
-struct public_stream::impl : std::enable_shared_from_this<impl> {
+struct public_stream::impl : ws_stream {
     impl(boost::asio::io_context& io, public_stream_options opts, const symbol_map& map, const core::clock& clk,
          events::router& router, venue_metrics* m)
-        : options{std::move(opts)},
+        : ws_stream{io, ws_options(opts, opts.ws_base + "/v5/public/linear"), opts.ping_interval},
+          options{std::move(opts)},
           symbol_names{map},
           clock{clk},
-          metrics{m},
           decoder{map},
           marks{router.topic<events::mark_price>(events::topic_name::mark_price,
                                                  events::policy::coalesce_by_key{events::by_venue_symbol{}})},
-          states{router.topic<events::stream_state>(events::topic_name::stream_state)},
-          ping_timer{io},
-          log{logging::get("exchange.bybit")} {
-        net::ws_client_options ws_opts;
-        ws_opts.url = options.ws_base + "/v5/public/linear";
-        ws_opts.ca_file = options.ca_file;
-        ws_opts.verify_peer = options.verify_peer;
-        ws_opts.idle_timeout = options.idle_timeout;
-        ws_opts.stall_timeout = options.stall_timeout;
-        ws_opts.backoff = options.backoff;
-        ws = std::make_unique<net::ws_client>(io, ws_opts);
-    }
+          session{core::exchange_id::bybit, std::string{stream_name}, clk,
+                  &router.topic<events::stream_state>(events::topic_name::stream_state), m, metrics_mutex},
+          log{logging::get("exchange.bybit")} {}
 
     void wire() {
         ws->on_connected([this] { resubscribe_all(); });
@@ -83,7 +75,7 @@ struct public_stream::impl : std::enable_shared_from_this<impl> {
             }
         }
         send_batches("subscribe", topics);
-        publish_state(events::stream_status::connected, {});
+        session.report(events::stream_status::connected, {});
     }
 
     void set_symbols(std::set<core::symbol> next) {
@@ -120,43 +112,9 @@ struct public_stream::impl : std::enable_shared_from_this<impl> {
         }
     }
 
-    void publish_state(events::stream_status st, std::string reason) {
-        events::stream_state e;
-        e.exchange = core::exchange_id::bybit;
-        e.stream = std::string{stream_name};
-        e.status = st;
-        e.reason = std::move(reason);
-        e.ts = clock.now();
-        states.publish(e);
-        if (metrics != nullptr) {
-            const std::lock_guard lock{metrics_mutex};
-            metrics->stream_up(stream_name, st == events::stream_status::connected ? 1
-                                            : st == events::stream_status::stalled ? -1
-                                                                                   : 0);
-        }
-    }
-
     void state_changed(net::ws_state s, boost::system::error_code ec) {
-        if (s == net::ws_state::disconnected || s == net::ws_state::stalled) {
-            if (metrics != nullptr) {
-                const std::lock_guard lock{metrics_mutex};
-                metrics->stream_reconnect(stream_name);
-            }
-            publish_state(s == net::ws_state::stalled ? events::stream_status::stalled
-                                                      : events::stream_status::disconnected,
-                          ec ? ec.message() : std::string{net::to_string(s)});
-        }
-    }
-
-    void count(bool bad) {
-        if (metrics == nullptr) {
-            return;
-        }
-        const std::lock_guard lock{metrics_mutex};
-        if (bad) {
-            metrics->stream_malformed(stream_name);
-        } else {
-            metrics->stream_message(stream_name);
+        if (is_down(s)) {
+            report_down(session, s, ec, true);
         }
     }
 
@@ -166,7 +124,7 @@ struct public_stream::impl : std::enable_shared_from_this<impl> {
             [&](auto& v) {
                 using T = std::decay_t<decltype(v)>;
                 if constexpr (std::is_same_v<T, ticker_update>) {
-                    count(false);
+                    session.count_message();
                     if (v.mark) {
                         marks.publish(*v.mark);
                         ++mark_count;
@@ -177,46 +135,28 @@ struct public_stream::impl : std::enable_shared_from_this<impl> {
                                       logging::kv("message", v.message));
                     }
                 } else if constexpr (std::is_same_v<T, delta_without_snapshot>) {
-                    count(false);
+                    session.count_message();
                 } else if constexpr (std::is_same_v<T, malformed>) {
-                    count(true);
+                    session.count_malformed();
                     logging::warn(log, "bybit public frame malformed", logging::kv("reason", v.reason));
                 }
             },
             result);
     }
 
-    void schedule_ping() {
-        ping_timer.expires_after(options.ping_interval);
-        ping_timer.async_wait([weak = weak_from_this()](boost::system::error_code ec) {
-            auto self = weak.lock();
-            if (ec || !self || self->stopped) {
-                return;
-            }
-            if (self->ws->state() == net::ws_state::connected) {
-                self->ws->send(R"({"req_id":"ping","op":"ping"})");
-            }
-            self->schedule_ping();
-        });
-    }
-
     public_stream_options options;
     const symbol_map& symbol_names;
     const core::clock& clock;
-    venue_metrics* metrics;
-    std::mutex metrics_mutex;
     stream_decoder decoder;  // ws strand only
     events::topic<events::mark_price>& marks;
-    events::topic<events::stream_state>& states;
-    boost::asio::steady_timer ping_timer;
+    std::mutex metrics_mutex;  // before session, which holds it
+    stream_session session;
     std::shared_ptr<spdlog::logger> log;
     mutable std::mutex mutex;  // guards desired
     std::set<core::symbol> desired;
     std::atomic<std::uint64_t> req_seq{0};
     std::atomic<std::uint64_t> subscribe_requests{0};
     std::atomic<std::uint64_t> mark_count{0};
-    std::atomic<bool> stopped{false};
-    std::unique_ptr<net::ws_client> ws;  // last: destroyed first
 };
 
 public_stream::public_stream(boost::asio::io_context& io, public_stream_options options, const symbol_map& symbols,
@@ -225,10 +165,7 @@ public_stream::public_stream(boost::asio::io_context& io, public_stream_options 
     impl_->wire();
 }
 
-public_stream::~public_stream() {
-    stop();
-    impl_->ws.reset();
-}
+public_stream::~public_stream() { impl_->close(); }
 
 void public_stream::set_symbols(std::set<core::symbol> symbols) { impl_->set_symbols(std::move(symbols)); }
 
@@ -237,21 +174,11 @@ std::set<core::symbol> public_stream::symbols() const {
     return impl_->desired;
 }
 
-void public_stream::start() {
-    impl_->ws->start();
-    impl_->schedule_ping();
-}
-
-void public_stream::stop() {
-    impl_->stopped = true;
-    impl_->ping_timer.cancel();
-    if (impl_->ws) {
-        impl_->ws->stop();
-    }
-}
+void public_stream::start() { impl_->start(); }
+void public_stream::stop() { impl_->stop(); }
 
 std::uint64_t public_stream::subscribe_requests() const noexcept { return impl_->subscribe_requests; }
 std::uint64_t public_stream::mark_prices() const noexcept { return impl_->mark_count; }
-net::ws_counters public_stream::counters() const noexcept { return impl_->ws->counters(); }
+net::ws_counters public_stream::counters() const noexcept { return impl_->counters(); }
 
 }  // namespace tradebot::exchange::bybit

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "exchange/bybit/json_fields.hpp"
+#include "tradebot/exchange/signing.hpp"
 
 namespace tradebot::exchange::bybit {
 
@@ -37,23 +38,7 @@ result<envelope> parse_envelope(unsigned http_status, std::string_view body) {
     return out;
 }
 
-std::string url_encode(std::string_view value) {
-    static constexpr char hex[] = "0123456789ABCDEF";
-    std::string out;
-    out.reserve(value.size());
-    for (const char c : value) {
-        const auto u = static_cast<unsigned char>(c);
-        if ((u >= 'A' && u <= 'Z') || (u >= 'a' && u <= 'z') || (u >= '0' && u <= '9') || u == '-' || u == '_' ||
-            u == '.' || u == '~') {
-            out.push_back(c);
-        } else {
-            out.push_back('%');
-            out.push_back(hex[u >> 4U]);
-            out.push_back(hex[u & 0xFU]);
-        }
-    }
-    return out;
-}
+std::string url_encode(std::string_view value) { return percent_encode(value); }
 
 std::string_view side_text(core::side s) noexcept { return s == core::side::buy ? "Buy" : "Sell"; }
 

@@ -5,6 +5,7 @@
 
 #include "exchange/bybit/frame.hpp"
 #include "exchange/bybit/ticker_codec.hpp"
+#include "exchange/staged_decode.hpp"
 
 namespace tradebot::exchange::bybit {
 namespace {
@@ -279,14 +280,22 @@ decoded dispatch(const frame& f, const context& c, ticker_book& book) {
     return ignored{std::string{topic}};
 }
 
+// The generic pass: Bybit frames are objects, with the payload in "data".
+const char* read_frame(od::document& doc, frame& parts) {
+    od::object obj;
+    if (const auto e = doc.get_object().get(obj)) {
+        return simdjson::error_message(e);
+    }
+    const auto err = json::read_object(obj, parts.top, [&parts](std::string_view key, od::value& v, od::json_type t) {
+        return key == "data" ? read_data(v, t, parts) : simdjson::SUCCESS;
+    });
+    return err ? simdjson::error_message(err) : nullptr;
+}
+
 }  // namespace
 
-struct stream_decoder::state {
-    explicit state(const symbol_map& s) : symbols{&s} {}
-    const symbol_map* symbols;
-    od::parser parser;
-    std::string buffer;
-    frame parts;
+struct stream_decoder::state : decoder_scratch<frame> {
+    using decoder_scratch::decoder_scratch;
     ticker_book book;
 };
 
@@ -298,47 +307,16 @@ stream_decoder& stream_decoder::operator=(stream_decoder&&) noexcept = default;
 ticker_book& stream_decoder::tickers() noexcept { return state_->book; }
 
 decoded stream_decoder::decode(std::string_view text, time_point receive_ts) noexcept {
-    try {
-        auto& s = *state_;
-        const context ctx{*s.symbols, receive_ts};
-        decoded out;
-        if (detail::decode_ticker_fixed(text, ctx, s.book, out) || detail::decode_ticker_flat(text, ctx, s.book, out)) {
-            return out;
-        }
-        s.parts.clear();
-        const auto padded = json::pad(text, s.buffer);
-        od::document doc;
-        if (const auto e = s.parser.iterate(padded).get(doc)) {
-            return malformed{simdjson::error_message(e)};
-        }
-        if (detail::decode_ticker_hot(doc, ctx, s.book, out)) {
-            return out;
-        }
-        // The generic pass starts over (document::rewind() is not safe after every error the
-        // hot pass may stop at); only the rare frame types pay the second stage 1.
-        if (const auto e = s.parser.iterate(padded).get(doc)) {
-            return malformed{simdjson::error_message(e)};
-        }
-        od::object obj;
-        if (const auto e = doc.get_object().get(obj)) {
-            return malformed{simdjson::error_message(e)};
-        }
-        auto& parts = s.parts;
-        const auto err = json::read_object(obj, parts.top, [&parts](std::string_view key, od::value& v, od::json_type t) {
-            return key == "data" ? read_data(v, t, parts) : simdjson::SUCCESS;
-        });
-        if (err) {
-            return malformed{simdjson::error_message(err)};
-        }
-        if (!json::at_end(doc)) {
-            return malformed{"trailing content after the JSON value"};
-        }
-        return dispatch(parts, ctx, s.book);
-    } catch (const std::exception& ex) {
-        return malformed{ex.what()};
-    } catch (...) {
-        return malformed{"unexpected failure"};
-    }
+    auto& s = *state_;
+    const context ctx{*s.symbols, receive_ts};
+    return decode_staged<decoded, malformed>(
+        text, s,
+        [&](decoded& out) {
+            return detail::decode_ticker_fixed(text, ctx, s.book, out) ||
+                   detail::decode_ticker_flat(text, ctx, s.book, out);
+        },
+        [&](od::document& doc, decoded& out) { return detail::decode_ticker_hot(doc, ctx, s.book, out); }, read_frame,
+        [&](const frame& parts) { return dispatch(parts, ctx, s.book); });
 }
 
 }  // namespace tradebot::exchange::bybit

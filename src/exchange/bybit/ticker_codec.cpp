@@ -104,44 +104,6 @@ struct ticker_fields {
     }
 };
 
-struct key_value {
-    std::string_view key;
-    od::value value;
-    od::json_type type{};
-};
-
-// Walks `obj`; scalars go to `on_scalar(key, scalar)`, nested values to `on_nested(key_value&)`.
-// False: leave the frame to the generic pass.
-template <class OnScalar, class OnNested>
-bool scan(od::object obj, OnScalar&& on_scalar, OnNested&& on_nested) {
-    for (auto member : obj) {
-        od::raw_json_string k;
-        if (member.key().get(k)) {
-            return false;
-        }
-        const auto key = json::raw_key(k);
-        if (!key) {
-            return false;
-        }
-        key_value kv{*key, {}, {}};
-        if (member.value().get(kv.value) || kv.value.type().get(kv.type)) {
-            return false;
-        }
-        if (kv.type == od::json_type::object || kv.type == od::json_type::array) {
-            if (!on_nested(kv)) {
-                return false;
-            }
-            continue;
-        }
-        json::scalar s;
-        if (json::read_scalar(kv.value, kv.type, s)) {
-            return false;
-        }
-        on_scalar(*key, s);
-    }
-    return true;
-}
-
 // The ticker from its collected members into `out`; false (before touching `book` or `out`) for
 // another topic.
 bool finish(const ticker_fields& f, const context& c, ticker_book& book, decoded& out) {
@@ -269,17 +231,17 @@ bool decode_ticker_hot(od::document& doc, const context& c, ticker_book& book, d
         return false;
     }
     ticker_fields f;
-    const bool scanned = scan(
+    const bool scanned = json::scan_members(
         root, [&f](std::string_view k, const json::scalar& s) { f.keep(k, s, false); },
-        [&f](key_value& kv) {
+        [&f](json::raw_member& kv) {
             od::object obj;
             if (f.data_seen || kv.key != "data" || kv.type != od::json_type::object || kv.value.get_object().get(obj)) {
                 return false;
             }
             f.data_seen = true;
-            return scan(
+            return json::scan_members(
                 obj, [&f](std::string_view k, const json::scalar& s) { f.keep(k, s, true); },
-                [](key_value&) { return false; });
+                [](json::raw_member&) { return false; });
         });
     return scanned && f.data_seen && json::at_end(doc) && finish(f, c, book, out);
 }

@@ -97,5 +97,11 @@ TEST(api_credentials, never_prints_key_or_secret) {
     EXPECT_TRUE(api_credentials{}.empty());
 }
 
+TEST(percent_encode, keeps_unreserved_characters_and_encodes_the_rest_upper_case) {
+    EXPECT_EQ(percent_encode("AZaz09-_.~"), "AZaz09-_.~");
+    EXPECT_EQ(percent_encode("a b&c=d/\xff"), "a%20b%26c%3Dd%2F%FF");
+    EXPECT_EQ(percent_encode(""), "");
+}
+
 }  // namespace
 }  // namespace tradebot::exchange

@@ -40,16 +40,28 @@ struct rest_request {
     bool idempotent = true;
 };
 
-// A public (security NONE) GET.
-[[nodiscard]] inline rest_request public_get(std::string path, std::string query, binance_endpoint endpoint,
-                                             request_priority priority) {
+// A GET; the reads differ only in these.
+[[nodiscard]] inline rest_request get_request(std::string path, std::string query, security auth,
+                                              binance_endpoint endpoint, request_priority priority) {
     rest_request r;
     r.path = std::move(path);
     r.query = std::move(query);
-    r.auth = security::none;
+    r.auth = auth;
     r.endpoint = endpoint;
     r.priority = priority;
     return r;
+}
+
+// A public (security NONE) GET.
+[[nodiscard]] inline rest_request public_get(std::string path, std::string query, binance_endpoint endpoint,
+                                             request_priority priority) {
+    return get_request(std::move(path), std::move(query), security::none, endpoint, priority);
+}
+
+// A signed (USER_DATA) GET.
+[[nodiscard]] inline rest_request signed_get(std::string path, std::string query, binance_endpoint endpoint,
+                                             request_priority priority) {
+    return get_request(std::move(path), std::move(query), security::signed_, endpoint, priority);
 }
 
 struct rest_options {

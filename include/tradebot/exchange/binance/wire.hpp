@@ -14,14 +14,14 @@
 
 #include "tradebot/core/decimal.hpp"
 #include "tradebot/core/types.hpp"
+#include "tradebot/exchange/signing.hpp"
 #include "tradebot/exchange/symbol_map.hpp"
 #include "tradebot/exchange/venue_client.hpp"
 
 namespace tradebot::exchange::binance {
 
-// RFC 3986 unreserved characters pass, everything else is %XX (upper-case hex), as the official
-// connector's encodeURIComponent does for the characters our values can contain (§A2).
-[[nodiscard]] std::string percent_encode(std::string_view text);
+// The query encoding both venues share (signing.hpp).
+using exchange::percent_encode;
 
 // Decimals go out exactly, in plain notation without trailing zeros ("0.010" -> "0.01"), so a
 // value on the venue's grid never carries more digits than its precision (§A4 -1111).

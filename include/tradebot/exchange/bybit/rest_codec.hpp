@@ -33,7 +33,7 @@ struct envelope {
 // bad_response (for a 2xx) or classified by its HTTP status alone.
 [[nodiscard]] result<envelope> parse_envelope(unsigned http_status, std::string_view body);
 
-// Percent-encodes a query value (RFC 3986 unreserved characters stay as they are).
+// Percent-encodes a query value: exchange::percent_encode (signing.hpp).
 [[nodiscard]] std::string url_encode(std::string_view value);
 
 // Venue spellings.
