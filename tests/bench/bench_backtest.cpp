@@ -2,7 +2,7 @@
 //
 // 200 positions on 200 symbols (even ones long, odd ones short) replay a deterministic random
 // walk of marks (seeded; generated into memory before timing, one mark per symbol per round,
-// 1 s of the manual clock per round). Per tick, what position_manager::on_mark does with the
+// 1 s of the manual clock per round). Per tick, what protection_driver::on_mark does with the
 // protection policies, with the venue's side played by the replay:
 //   - the mark crossed the live stop (long: mark <= stop; short: mark >= stop): the stop fired,
 //     the position is closed and a new one opened at the mark (so the work stays constant);
