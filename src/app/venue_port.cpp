@@ -92,13 +92,10 @@ asio::awaitable<trading::open_result> venue_port::open(trading::entry_intent int
         co_return r;
     }
     const auto venue = intent.exchange;
-    // The margin and the fee the entry takes, counted off the cached free balance until the
-    // venue's own figure (read in the background) replaces it: the next signal's risk check
-    // needs no round trip and does not see the margin this entry took as free.
-    const auto notional = exchange::instrument_rules::notional(intent.quantity, intent.reference_price);
-    const auto taken = trading::initial_margin(intent) +
-                       (notional * settings_.trading.commission_percent)
-                           .divide(core::decimal::from_int(100), 10, core::rounding::ceiling);
+    // Counted off the cached free balance until the venue's own figure (read in the background)
+    // replaces it: the next signal's risk check needs no round trip and does not see the margin
+    // this entry took as free.
+    const auto taken = trading::entry_cost(intent, settings_.trading.commission_percent);
     auto opened = co_await it->second.manager->open(std::move(intent));
     if (opened.kind == trading::open_result_kind::not_opened) {
         cache_.forget_balances(venue);  // failed somewhere on the way: read the truth

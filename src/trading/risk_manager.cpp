@@ -36,6 +36,11 @@ decimal initial_margin(const entry_intent& intent) {
     return notional.divide(decimal::from_int(std::max(1, intent.leverage)), money_scale, core::rounding::ceiling);
 }
 
+decimal entry_cost(const entry_intent& intent, decimal commission_percent) {
+    const decimal notional = exchange::instrument_rules::notional(intent.quantity, intent.reference_price);
+    return initial_margin(intent) + (notional * commission_percent).divide(decimal::from_int(100), 10, core::rounding::ceiling);
+}
+
 std::string_view to_string(risk_reason r) noexcept {
     switch (r) {
     case risk_reason::kill_switch:

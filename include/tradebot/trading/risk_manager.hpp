@@ -81,6 +81,10 @@ using sizing_result = boost::system::result<sized_quantity, rejection>;
 
 // What an entry takes from the free balance: notional / leverage, rounded up.
 [[nodiscard]] core::decimal initial_margin(const entry_intent& intent);
+// What an entry takes from the free balance once it is sent: its initial margin and its taker fee
+// (`commission_percent` of the notional), rounded up; counted off a cached balance until the
+// venue's own figure replaces it.
+[[nodiscard]] core::decimal entry_cost(const entry_intent& intent, core::decimal commission_percent);
 
 // The gate every entry passes (issue 6 "Risk"). Pure: the caller supplies the portfolio and the
 // kill-switch state; nothing here does I/O or reads a clock.

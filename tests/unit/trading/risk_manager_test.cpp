@@ -60,6 +60,15 @@ TEST_F(risk_check_test, an_ordinary_entry_passes) {
     EXPECT_TRUE(passes());
 }
 
+TEST_F(risk_check_test, an_entry_costs_its_margin_and_its_taker_fee_rounded_up) {
+    // 0.1 x 2000 = 200 notional: 20 margin at 10x, and 0.05 % of it (0.1) in fee.
+    EXPECT_EQ(initial_margin(intent_), "20"_d);
+    EXPECT_EQ(entry_cost(intent_, "0.05"_d), "20.1"_d);
+    intent_.quantity = "0.001"_d;
+    intent_.reference_price = "1999.99"_d;  // 1.99999 x 0.0333 % = 0.00066599667: up at 10 places
+    EXPECT_EQ(entry_cost(intent_, "0.0333"_d), initial_margin(intent_) + "0.0006659967"_d);
+}
+
 TEST_F(risk_check_test, the_kill_switch_blocks_everything_first) {
     book_.kill_switch = true;
     intent_.quantity = "0"_d;
