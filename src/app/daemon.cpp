@@ -34,6 +34,7 @@
 #include "tradebot/monitoring/health.hpp"
 #include "tradebot/monitoring/server.hpp"
 #include "tradebot/pipeline/signal_intake.hpp"
+#include "tradebot/pipeline/signal_metrics.hpp"
 #include "tradebot/pipeline/signal_processor.hpp"
 #include "tradebot/signals/external_source.hpp"
 
@@ -71,7 +72,8 @@ public:
           database_{database_options(s, instance_),
                     [this](db::connection_state st, std::string_view detail) { on_db_state(st, detail); }},
           trading_{io_, strand_, s, clock_, database_, registry_},
-          processor_{trading_.port(), trading_.metrics(), database_, s, clock_, instance_},
+          signal_metrics_{strand_, trading_.router(), trading_.metrics()},
+          processor_{trading_.port(), trading_.router(), trading_.metrics(), database_, s, clock_, instance_},
           intake_{strand_, [this](bool read_table) { return processor_.drain_immediate(read_table); },
                   [this](db::signal_row row) { return processor_.notified(std::move(row)); }, pipeline::signal_processor::batch_size,
                   registry_, s.database.poll_interval_ms},
@@ -283,6 +285,7 @@ private:
     std::string instance_;
     db::database database_;
     trading_runtime trading_;
+    pipeline::signal_metrics signal_metrics_;
     pipeline::signal_processor processor_;
     pipeline::signal_intake intake_;
     db::listener listener_;

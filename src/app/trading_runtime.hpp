@@ -63,6 +63,8 @@ public:
     // What the signal pipeline sees of the venues built here.
     [[nodiscard]] pipeline::trading_port& port() noexcept { return port_; }
     [[nodiscard]] trading::trading_metrics& metrics() noexcept { return metrics_; }
+    // The in-process event router: the venues' streams and the trading core publish on it.
+    [[nodiscard]] events::router& router() noexcept { return router_; }
 
 private:
     struct venue_parts;

@@ -29,9 +29,10 @@ std::string iso(core::clock::time_point t) {
 
 }  // namespace
 
-signal_processor::signal_processor(trading_port& trading, trading::trading_metrics& metrics, db::database& database,
-                                   const config::settings& settings, const core::clock& clock, std::string instance)
-    : metrics_{metrics},
+signal_processor::signal_processor(trading_port& trading, events::router& router, trading::trading_metrics& metrics,
+                                   db::database& database, const config::settings& settings, const core::clock& clock,
+                                   std::string instance)
+    : events_{router.topic<events::signal_event>(events::topic_name::signal_event)},
       settings_{settings},
       clock_{clock},
       instance_{std::move(instance)},
@@ -172,7 +173,7 @@ asio::awaitable<std::vector<signals::signal>> signal_processor::validate_rows(st
         } else if (judged.verdict == signals::window_verdict::too_old) {
             co_await mark(row.id, db::signal_status::expired, "expired", "too_old", judged.message);
         } else {
-            metrics_.signal("received", "valid");
+            publish(row.id, "received", "valid");
             out.push_back(std::move(*v));
         }
     }
@@ -211,7 +212,7 @@ asio::awaitable<void> signal_processor::decided(const signals::signal& s, const 
             co_await defer(s, d.reason, d.message);
             break;
         case verdict::elsewhere:
-            metrics_.signal("skipped", "taken_elsewhere");
+            publish(s.id, "skipped", "taken_elsewhere");
             deferred_.forget(s.id);
             logging::info(log_, "signal decided elsewhere", kv("id", s.id), kv("detail", d.message));
             break;
@@ -239,7 +240,7 @@ asio::awaitable<void> signal_processor::defer(const signals::signal& s, std::str
         co_await expire(d, "its window closed");
         co_return;
     }
-    metrics_.signal("deferred", reason);
+    publish(s.id, "deferred", reason, d.message);
     logging::info(log_, "signal deferred", kv("id", s.id), kv("reason", reason), kv("detail", d.message),
                   kv("attempt", d.attempts), kv("retry_in_s", pause->count()));
 }
@@ -273,7 +274,7 @@ asio::awaitable<void> signal_processor::mark(std::int64_t id, db::signal_status 
                                              std::string_view reason, std::string_view message,
                                              std::optional<std::int64_t> position) {
     deferred_.forget(id);
-    metrics_.signal(outcome, reason);
+    publish(id, outcome, reason, message, position);
     logging::info(log_, "signal decided", kv("id", id), kv("outcome", outcome), kv("reason", reason),
                   kv("detail", message));
     auto text = std::string{reason};
@@ -286,6 +287,18 @@ asio::awaitable<void> signal_processor::mark(std::int64_t id, db::signal_status 
     } else if (!*saved) {
         logging::info(log_, "signal outcome not recorded: decided or claimed by another", kv("id", id));
     }
+}
+
+void signal_processor::publish(std::int64_t id, std::string_view outcome, std::string_view reason,
+                               std::string_view detail, std::optional<std::int64_t> position) {
+    events::signal_event e;
+    e.signal_id = id;
+    e.outcome = outcome;
+    e.reason = reason;
+    e.detail = detail;
+    e.position_id = position;
+    e.ts = clock_.now();
+    events_.publish(e);
 }
 
 }  // namespace tradebot::pipeline

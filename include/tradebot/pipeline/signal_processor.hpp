@@ -13,6 +13,8 @@
 #include "tradebot/config/settings.hpp"
 #include "tradebot/core/clock.hpp"
 #include "tradebot/db/signal_repository.hpp"
+#include "tradebot/events/router.hpp"
+#include "tradebot/events/signal_event.hpp"
 #include "tradebot/pipeline/deferred_signals.hpp"
 #include "tradebot/pipeline/entry_decider.hpp"
 #include "tradebot/pipeline/trading_port.hpp"
@@ -38,8 +40,11 @@ namespace tradebot::pipeline {
 // Runs on the trading strand.
 class signal_processor final : private decision_sink {
 public:
-    signal_processor(trading_port& trading, trading::trading_metrics& metrics, db::database& database,
-                     const config::settings& settings, const core::clock& clock, std::string instance);
+    // Each row's outcome is published on `router`'s signal_event topic (pipeline::signal_metrics
+    // counts them).
+    signal_processor(trading_port& trading, events::router& router, trading::trading_metrics& metrics,
+                     db::database& database, const config::settings& settings, const core::clock& clock,
+                     std::string instance);
 
     // Rows claimed per read in immediate mode: a backlog is worked off in bounded steps.
     static constexpr std::size_t batch_size = 100;
@@ -80,8 +85,10 @@ private:
     boost::asio::awaitable<void> mark(std::int64_t id, db::signal_status status, std::string_view outcome,
                                       std::string_view reason, std::string_view message,
                                       std::optional<std::int64_t> position = std::nullopt);
+    void publish(std::int64_t id, std::string_view outcome, std::string_view reason, std::string_view detail = {},
+                 std::optional<std::int64_t> position = std::nullopt);
 
-    trading::trading_metrics& metrics_;
+    events::topic<events::signal_event>& events_;
     const config::settings& settings_;
     const core::clock& clock_;
     std::string instance_;
