@@ -66,15 +66,9 @@ const exchange::instrument_rules* position_book::rules(const core::symbol& s) co
 }
 
 void position_book::set_mark(const core::symbol& s, core::decimal price) {
-    marks_.insert_or_assign(s, price);
     if (auto* pos = find(s)) {
         pos->last_mark = price;
     }
-}
-
-std::optional<core::decimal> position_book::last_mark(const core::symbol& s) const {
-    const auto it = marks_.find(s);
-    return it == marks_.end() ? std::nullopt : std::optional{it->second};
 }
 
 std::optional<core::decimal> position_book::exit_fill(const core::symbol& s) const {

@@ -45,8 +45,8 @@ struct live_position {
 // The stop loss manager's view of a live position.
 [[nodiscard]] stop_target target_of(const live_position& pos);
 
-// One venue's positions: the live ones, the symbols being opened, the instruments, the last
-// marks and exit fills. Plain state on the trading strand, no I/O: every component of the venue
+// One venue's positions: the live ones, the symbols being opened, the instruments and the exit
+// fills. Plain state on the trading strand, no I/O: every component of the venue
 // reads and changes it there, and a coroutine that awaited finds its position again by symbol
 // (it may have been closed meanwhile).
 class position_book {
@@ -75,8 +75,8 @@ public:
     [[nodiscard]] const exchange::instrument_rules* rules(const core::symbol& s) const;
     [[nodiscard]] std::size_t instruments() const noexcept { return rules_.size(); }
 
+    // A mark of the venue: the live position of `s`, if any, keeps it as its last mark.
     void set_mark(const core::symbol& s, core::decimal price);
-    [[nodiscard]] std::optional<core::decimal> last_mark(const core::symbol& s) const;
 
     void set_exit_fill(const core::symbol& s, core::decimal price) { exit_fills_.insert_or_assign(s, price); }
     [[nodiscard]] std::optional<core::decimal> exit_fill(const core::symbol& s) const;
@@ -94,7 +94,6 @@ private:
     std::map<core::symbol, exchange::instrument_rules> rules_;
     std::map<core::symbol, live_position> live_;
     std::set<core::symbol> opening_;
-    std::map<core::symbol, core::decimal> marks_;
     std::map<core::symbol, core::decimal> exit_fills_;  // average price of the last closing fill
 };
 

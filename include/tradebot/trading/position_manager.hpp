@@ -68,7 +68,6 @@ public:
     [[nodiscard]] const std::set<core::symbol>& opening() const noexcept { return book().opening(); }
     [[nodiscard]] bool busy_with(const core::symbol& s) const { return book().busy_with(s); }
     [[nodiscard]] const exchange::instrument_rules* rules(const core::symbol& s) const { return book().rules(s); }
-    [[nodiscard]] std::optional<core::decimal> last_mark(const core::symbol& s) const { return book().last_mark(s); }
     // The symbols whose prices are wanted: the live positions' (the caller adds candidates).
     [[nodiscard]] std::set<core::symbol> watched_symbols() const { return book().watched_symbols(); }
 
