@@ -27,7 +27,6 @@ public:
     task_group(const task_group&) = delete;
     task_group& operator=(const task_group&) = delete;
 
-    [[nodiscard]] const boost::asio::any_io_executor& strand() const noexcept { return strand_; }
     // Runs `task` on the strand; `what` names it in the log if it throws.
     void spawn(boost::asio::awaitable<void> task, const char* what);
     // Waits `d`; false when the group was stopped (before or during the pause).

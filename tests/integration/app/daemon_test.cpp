@@ -1,5 +1,6 @@
 // The tradebot binary as an operator runs it: real process, real PostgreSQL, real HTTP.
 #include <csignal>
+#include <cstdint>
 #include <string>
 #include <thread>
 
@@ -102,24 +103,27 @@ protected:
         ASSERT_EQ(rc, 0) << out;
     }
 
-    // strategies.yaml for one wave at the current minute (its check window lasts 240 s), one entry
-    // per wave, no market filters, then `extra`. Returns the SQL of the candle that wave trades:
-    // the 15-minute candle that closed at or before its minute, from the test's own minute (the
-    // database's now() may already be a minute later).
-    std::string use_wave_now(const std::string& extra = {}) const {
-        const auto minutes = std::chrono::duration_cast<std::chrono::minutes>(
-                                 std::chrono::system_clock::now().time_since_epoch())
-                                 .count();
+    // strategies.yaml for one wave at `minutes` (since the epoch) with `lines` under `signals:`,
+    // no market filters, then `extra`. Returns the SQL of the candle that wave trades: the
+    // 15-minute candle that closed at or before its minute.
+    std::string use_wave_at(std::int64_t minutes, const std::string& lines, const std::string& extra = {}) const {
         tradebot::test::write_file(dir_.path() / "config" / "strategies.yaml",
                                    "signals:\n"
-                                   "  wave_minutes: [" + std::to_string(minutes % 60) + "]\n"
-                                   "  wave_check_interval_ms: 100\n"
-                                   "  max_trades_per_wave: 1\n"
+                                   "  wave_minutes: [" + std::to_string(minutes % 60) + "]\n" + lines +
                                    "  filters:\n"
                                    "    open_interest_enabled: false\n"
                                    "    volume_enabled: false\n"
                                    "    price_change_enabled: false\n" + extra);
         return "to_timestamp(" + std::to_string(minutes * 60 / 900 * 900 - 900) + ")";
+    }
+
+    // One wave at the current minute (its check window lasts 240 s), one entry per wave; the
+    // minute is the test's own (the database's now() may already be a minute later).
+    std::string use_wave_now(const std::string& extra = {}) const {
+        const auto minutes = std::chrono::duration_cast<std::chrono::minutes>(
+                                 std::chrono::system_clock::now().time_since_epoch())
+                                 .count();
+        return use_wave_at(minutes, "  wave_check_interval_ms: 100\n  max_trades_per_wave: 1\n", extra);
     }
 
     void migrate() const {
@@ -708,16 +712,8 @@ TEST_F(daemon_test, a_wave_missed_while_stopped_is_checked_at_start) {
     const auto now = std::chrono::system_clock::now();
     const auto now_minutes = std::chrono::duration_cast<std::chrono::minutes>(now.time_since_epoch()).count();
     const auto wave_minutes = now_minutes - 3;
-    tradebot::test::write_file(dir_.path() / "config" / "strategies.yaml",
-                               "signals:\n"
-                               "  wave_minutes: [" + std::to_string(wave_minutes % 60) + "]\n"
-                               "  wave_check_duration_seconds: 60\n"
-                               "  filters:\n"
-                               "    open_interest_enabled: false\n"
-                               "    volume_enabled: false\n"
-                               "    price_change_enabled: false\n");
+    const auto candle = use_wave_at(wave_minutes, "  wave_check_duration_seconds: 60\n");
     migrate();
-    const std::string candle = "to_timestamp(" + std::to_string(wave_minutes * 60 / 900 * 900 - 900) + ")";
     const auto [rc, out] = run_shell("psql -q '" + pg_url_ + "' -c \"INSERT INTO " + schema_ +
                                      ".signals (exchange, symbol, side, score_week, score_month, candle_time, "
                                      "received_at) VALUES ('binance', 'BTCUSDT', 'buy', 90, 90, " + candle +
