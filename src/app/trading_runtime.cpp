@@ -46,6 +46,7 @@ trading_runtime::trading_runtime(asio::io_context& io, strand_type strand, const
       router_{registry},
       metrics_{registry},
       position_metrics_{strand_, router_, metrics_},
+      account_metrics_{strand_, router_, metrics_},
       positions_{database},
       journal_{database},
       audit_{database},

@@ -22,6 +22,7 @@
 #include "tradebot/events/router.hpp"
 #include "tradebot/exchange/paper/client.hpp"
 #include "tradebot/trading/position_manager.hpp"
+#include "tradebot/trading/account_metrics.hpp"
 #include "tradebot/trading/position_metrics.hpp"
 #include "tradebot/trading/risk_manager.hpp"
 #include "tradebot/trading/trading_metrics.hpp"
@@ -85,6 +86,7 @@ private:
     events::router router_;
     trading::trading_metrics metrics_;
     trading::position_metrics position_metrics_;
+    trading::account_metrics account_metrics_;
     db::position_repository positions_;
     db::order_journal journal_;
     db::event_log audit_;

@@ -1,5 +1,6 @@
 #include "tradebot/trading/trading_metrics.hpp"
 
+#include <map>
 #include <string>
 
 #include <prometheus/counter.h>
@@ -48,6 +49,14 @@ trading_metrics::trading_metrics(prometheus::Registry& registry)
                .Name("tradebot_realized_pnl_usdt")
                .Help("Realized PnL of positions closed since start (USDT)")
                .Register(registry)},
+      wallet_{prometheus::BuildGauge()
+                  .Name("tradebot_wallet_balance")
+                  .Help("Wallet balance in the venue's last balance report, by asset")
+                  .Register(registry)},
+      available_{prometheus::BuildGauge()
+                     .Name("tradebot_available_balance")
+                     .Help("Available balance in the venue's last balance report that carried one, by asset")
+                     .Register(registry)},
       latency_{latency_histogram(registry, "tradebot_signal_to_order_seconds",
                                  "Time from a signal row being read to the entry order's answer")},
       to_sent_{latency_histogram(registry, "tradebot_signal_to_entry_sent_seconds",
@@ -86,6 +95,15 @@ void trading_metrics::stop_restored(core::exchange_id venue) { restored_.Add({{"
 
 void trading_metrics::realized_pnl(core::exchange_id venue, double delta) {
     pnl_.Add({{"exchange", label(venue)}}).Increment(delta);
+}
+
+void trading_metrics::balance(core::exchange_id venue, std::string_view asset, double wallet,
+                              std::optional<double> available) {
+    const std::map<std::string, std::string> labels{{"exchange", label(venue)}, {"asset", std::string{asset}}};
+    wallet_.Add(labels).Set(wallet);
+    if (available) {
+        available_.Add(labels).Set(*available);
+    }
 }
 
 void trading_metrics::signal_to_order(double seconds) { latency_.Observe(seconds); }

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <optional>
 #include <string_view>
 
 #include "tradebot/core/types.hpp"
@@ -23,6 +24,8 @@ namespace tradebot::trading {
 //   tradebot_stop_moves_total{exchange, result}  trailing moves confirmed / rejected
 //   tradebot_stops_restored_total{exchange}      stops found missing and placed again
 //   tradebot_realized_pnl_usdt{exchange}         realized PnL since start
+//   tradebot_wallet_balance{exchange, asset}     the venue's last wallet balance report
+//   tradebot_available_balance{exchange, asset}  its available balance, where the venue sends one
 //   tradebot_signal_to_order_seconds             signal row seen -> entry order answered
 //   tradebot_signal_to_entry_sent_seconds        wake-up (NOTIFY, poll, wave check) -> entry order
 //                                                handed to the venue client (issue 7's signal row)
@@ -41,6 +44,7 @@ public:
     void stop_move(core::exchange_id venue, bool confirmed);
     void stop_restored(core::exchange_id venue);
     void realized_pnl(core::exchange_id venue, double delta);
+    void balance(core::exchange_id venue, std::string_view asset, double wallet, std::optional<double> available);
     void signal_to_order(double seconds);
     void signal_to_entry_sent(double seconds);
     void signal_path(double read_seconds, double decide_seconds, double rows_seconds);
@@ -53,6 +57,8 @@ private:
     prometheus::Family<prometheus::Counter>& moves_;
     prometheus::Family<prometheus::Counter>& restored_;
     prometheus::Family<prometheus::Gauge>& pnl_;
+    prometheus::Family<prometheus::Gauge>& wallet_;
+    prometheus::Family<prometheus::Gauge>& available_;
     prometheus::Histogram& latency_;
     prometheus::Histogram& to_sent_;
     prometheus::Family<prometheus::Histogram>& path_;

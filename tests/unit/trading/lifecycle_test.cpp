@@ -21,6 +21,7 @@
 #include "tradebot/events/router.hpp"
 #include "tradebot/exchange/paper/client.hpp"
 #include "tradebot/trading/position_manager.hpp"
+#include "tradebot/trading/account_metrics.hpp"
 #include "tradebot/trading/position_metrics.hpp"
 #include "tradebot/trading/trading_metrics.hpp"
 #include "tradebot_test/market_venue.hpp"
@@ -142,6 +143,7 @@ protected:
     test::memory_positions positions_{journal_};
     test::memory_audit audit_;
     position_metrics position_metrics_{io_.get_executor(), router_, metrics_};
+    account_metrics account_metrics_{io_.get_executor(), router_, metrics_};
     std::string published_;  // the position events, in order
     events::subscription published_sub_;
     std::unique_ptr<position_manager> manager_;
@@ -175,6 +177,17 @@ TEST_F(lifecycle_test, open_protect_trail_and_the_venue_stop_closes_it_with_its_
     EXPECT_EQ(metric("tradebot_exits_total", {{"exchange", "binance"}, {"reason", "closed_on_venue"}}), 1);
     EXPECT_DOUBLE_EQ(metric("tradebot_realized_pnl_usdt", {{"exchange", "binance"}}),
                      std::stod(row.realized_pnl.value_or(core::decimal{}).to_string()));
+}
+
+TEST_F(lifecycle_test, the_venues_balance_reports_reach_the_balance_gauges) {
+    const auto r = open_long();  // the entry's fee moves the wallet: the venue reports it
+    ASSERT_EQ(r.kind, open_result_kind::protected_) << r.reason;
+    const auto balances = run(paper_->balances()).value();
+    ASSERT_EQ(balances.size(), 1U);
+    const std::map<std::string, std::string> usdt{{"exchange", "binance"}, {"asset", "USDT"}};
+    EXPECT_DOUBLE_EQ(metric("tradebot_wallet_balance", usdt), std::stod(balances.front().wallet_balance.to_string()));
+    EXPECT_DOUBLE_EQ(metric("tradebot_available_balance", usdt), std::stod(balances.front().available.to_string()));
+    EXPECT_LT(metric("tradebot_wallet_balance", usdt), 10000.0);  // below the starting wallet: the fee
 }
 
 TEST_F(lifecycle_test, an_aged_position_in_profit_is_closed_at_market_and_leaves_no_stop) {
