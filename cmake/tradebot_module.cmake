@@ -15,7 +15,7 @@ function(tradebot_module name)
 endfunction()
 
 # tradebot_test(<name> [LABEL unit|integration] DEPS ...) builds the *.cpp of the calling folder into
-# <label>_<name> and registers each GoogleTest case with CTest under that label.
+# <label>_<name> (linked with tests/support) and registers each GoogleTest case with CTest under that label.
 function(tradebot_test name)
   cmake_parse_arguments(arg "" "LABEL" "DEPS" ${ARGN})
   if(NOT arg_LABEL)
@@ -29,8 +29,8 @@ function(tradebot_test name)
   set(target ${arg_LABEL}_${name})
   add_executable(${target} ${srcs})
   target_include_directories(${target} PRIVATE ${PROJECT_SOURCE_DIR}/src ${PROJECT_SOURCE_DIR}/tests)
-  target_link_libraries(${target} PRIVATE ${arg_DEPS} GTest::gmock GTest::gtest_main tradebot_warnings)
-  target_compile_definitions(${target} PRIVATE
-    TRADEBOT_SOURCE_DIR="${PROJECT_SOURCE_DIR}" TRADEBOT_BINARY_DIR="${PROJECT_BINARY_DIR}")
+  target_link_libraries(${target} PRIVATE ${arg_DEPS} tradebot_test_support GTest::gtest_main)
+  # The test support library's precompiled header (tests/support/CMakeLists.txt): same flags.
+  target_precompile_headers(${target} REUSE_FROM tradebot_test_support)
   gtest_discover_tests(${target} PROPERTIES LABELS ${arg_LABEL} DISCOVERY_TIMEOUT 60)
 endfunction()

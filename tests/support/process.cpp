@@ -14,6 +14,7 @@
 #include <sstream>
 #include <stdexcept>
 #include <thread>
+#include "tradebot_test/env.hpp"
 
 namespace tradebot::test {
 namespace {
@@ -114,7 +115,7 @@ std::pair<int, std::string> run_shell(const std::string& command) {
 }
 
 std::filesystem::path built_binary(const std::string& relative) {
-    return std::filesystem::path{TRADEBOT_TEST_BINARY_DIR} / relative;
+    return binary_dir() / relative;
 }
 
 unsigned short free_port() {

@@ -2,6 +2,7 @@
 
 #include <fstream>
 #include <sstream>
+#include "tradebot_test/env.hpp"
 
 namespace tradebot::test {
 namespace {
@@ -15,7 +16,7 @@ int port_of(const std::string& json, const std::string& key) {
 
 std::filesystem::path scenario_path(const std::string& scenario) {
     if (scenario.find('/') != std::string::npos) return scenario;
-    return std::filesystem::path{TRADEBOT_TEST_SOURCE_DIR} / "config/sim" / (scenario + ".yaml");
+    return source_dir() / "config/sim" / (scenario + ".yaml");
 }
 
 }  // namespace

@@ -1,5 +1,6 @@
 // Bybit's suffix multiplier name (SHIB1000USDT) never leaves the adapter: internally 1000SHIBUSDT.
 #include "bybit_fixture.hpp"
+#include "tradebot_test/env.hpp"
 
 namespace tradebot::exchange::bybit::testing {
 namespace {
@@ -8,7 +9,7 @@ using namespace tradebot::core::literals;
 
 class bybit_shib_test : public bybit_sim_test {
 protected:
-    bybit_shib_test() : bybit_sim_test{std::string{TRADEBOT_SOURCE_DIR} + "/tests/integration/exchange_bybit/shib.yaml"} {}
+    bybit_shib_test() : bybit_sim_test{tradebot::test::source_dir().string() + "/tests/integration/exchange_bybit/shib.yaml"} {}
 };
 
 TEST_F(bybit_shib_test, MultiplierSymbolRoundTrips) {

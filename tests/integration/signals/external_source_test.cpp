@@ -19,6 +19,7 @@
 #include "tradebot/signals/external_source.hpp"
 #include "tradebot/signals/signal.hpp"
 #include "tradebot_test/pg_fixture.hpp"
+#include "tradebot_test/env.hpp"
 
 namespace tradebot::signals {
 namespace {
@@ -212,7 +213,7 @@ TEST_F(external_source_test, copies_the_original_rows_once) {
 
 // The example shipped (commented out) in config/strategies.yaml runs against the original's tables.
 TEST_F(external_source_test, the_shipped_example_query_works) {
-    std::ifstream in{std::filesystem::path{TRADEBOT_SOURCE_DIR} / "config" / "strategies.yaml"};
+    std::ifstream in{tradebot::test::source_dir() / "config" / "strategies.yaml"};
     std::string line;
     std::string query;
     bool inside = false;

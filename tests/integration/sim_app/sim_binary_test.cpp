@@ -23,7 +23,7 @@ namespace {
 std::filesystem::path sim_binary() { return tradebot::test::built_binary("src/bin/tradebot-sim"); }
 
 std::filesystem::path scenario(const std::string& name) {
-    return std::filesystem::path{TRADEBOT_SOURCE_DIR} / "config/sim" / (name + ".yaml");
+    return tradebot::test::source_dir() / "config/sim" / (name + ".yaml");
 }
 
 // The host's wall clock, the one the simulator stamps order arrivals with.

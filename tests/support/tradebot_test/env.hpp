@@ -26,6 +26,10 @@ private:
     std::filesystem::path path_;
 };
 
+// The source tree and the CMake build tree this test was built from.
+[[nodiscard]] std::filesystem::path source_dir();
+[[nodiscard]] std::filesystem::path binary_dir();
+
 // Writes `text` to `path`, creating parent directories.
 void write_file(const std::filesystem::path& path, const std::string& text);
 

@@ -7,6 +7,7 @@
 #include "config_test_util.hpp"
 #include "tradebot/config/dump.hpp"
 #include "tradebot/config/settings.hpp"
+#include "tradebot_test/env.hpp"
 
 namespace tradebot::config {
 namespace {
@@ -118,7 +119,7 @@ TEST(config_defaults, leverage_for_uses_the_exchange_override) {
 }
 
 TEST(config_defaults, shipped_files_load_without_errors_and_equal_the_defaults) {
-    const auto r = load(std::filesystem::path{TRADEBOT_SOURCE_DIR} / "config", {});
+    const auto r = load(tradebot::test::source_dir() / "config", {});
     ASSERT_TRUE(r.errors.empty()) << test::messages(r).front();
     ASSERT_TRUE(r.value.has_value());
     EXPECT_EQ(dump(*r.value), dump(settings{}));
@@ -132,14 +133,14 @@ TEST(config_defaults, shipped_env_example_is_identical_at_the_root_and_in_config
         text << in.rdbuf();
         return text.str();
     };
-    const std::filesystem::path root{TRADEBOT_SOURCE_DIR};
+    const std::filesystem::path root = tradebot::test::source_dir();
     const auto example = read(root / "config" / ".env.example");
     EXPECT_FALSE(example.empty());
     EXPECT_EQ(example, read(root / ".env.example"));
 }
 
 TEST(config_defaults, every_key_has_a_unique_environment_name_and_is_documented) {
-    std::ifstream in{std::filesystem::path{TRADEBOT_SOURCE_DIR} / "docs" / "CONFIG.md"};
+    std::ifstream in{tradebot::test::source_dir() / "docs" / "CONFIG.md"};
     std::stringstream text;
     text << in.rdbuf();
     const auto doc = text.str();

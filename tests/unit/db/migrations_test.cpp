@@ -8,6 +8,7 @@
 #include <gtest/gtest.h>
 
 #include "tradebot/db/errc.hpp"
+#include "tradebot_test/env.hpp"
 
 namespace tradebot::db {
 namespace {
@@ -22,7 +23,7 @@ std::string read(const std::filesystem::path& p) {
 TEST(Migrations, EmbeddedSetMatchesTheSqlFilesInOrder) {
     const auto set = embedded_migrations();
     ASSERT_FALSE(set.empty());
-    const std::filesystem::path dir = std::filesystem::path{TRADEBOT_SOURCE_DIR} / "src/db/migrations";
+    const std::filesystem::path dir = tradebot::test::source_dir() / "src/db/migrations";
     std::size_t files = 0;
     for (const auto& entry : std::filesystem::directory_iterator{dir}) {
         files += entry.path().extension() == ".sql" ? 1 : 0;

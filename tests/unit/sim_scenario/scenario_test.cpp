@@ -2,6 +2,7 @@
 
 #include "tradebot/sim/scenario/price_feed.hpp"
 #include "tradebot/sim/scenario/scenario.hpp"
+#include "tradebot_test/env.hpp"
 
 namespace tradebot::sim::scenario {
 namespace {
@@ -64,13 +65,13 @@ TEST(scenario_loader, errors_name_file_line_and_key) {
 
 TEST(scenario_loader, shipped_scenarios_load) {
     for (const auto* name : {"default", "flash-crash", "steps", "recorded", "many-symbols"}) {
-        const auto r = load_file(std::filesystem::path{TRADEBOT_SOURCE_DIR} / "config/sim" / (std::string{name} + ".yaml"));
+        const auto r = load_file(tradebot::test::source_dir() / "config/sim" / (std::string{name} + ".yaml"));
         ASSERT_TRUE(r.spec.has_value()) << r.error;
         EXPECT_EQ(r.spec->name, name);
     }
-    const auto many = load_file(std::filesystem::path{TRADEBOT_SOURCE_DIR} / "config/sim/many-symbols.yaml");
+    const auto many = load_file(tradebot::test::source_dir() / "config/sim/many-symbols.yaml");
     EXPECT_GE(many.spec->symbols.size(), 36U);
-    const auto rec = load_file(std::filesystem::path{TRADEBOT_SOURCE_DIR} / "config/sim/recorded.yaml");
+    const auto rec = load_file(tradebot::test::source_dir() / "config/sim/recorded.yaml");
     EXPECT_EQ(rec.spec->symbols[0].model.series.size(), 240U);
 }
 

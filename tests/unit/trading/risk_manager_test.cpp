@@ -4,6 +4,7 @@
 #include <set>
 
 #include <gtest/gtest.h>
+#include "tradebot_test/env.hpp"
 
 namespace tradebot::trading {
 namespace {
@@ -287,14 +288,14 @@ TEST(risk_reason_names, are_distinct) {
 
 TEST(kill_switch, file_presence_decides) {
     EXPECT_FALSE(kill_switch_active(""));
-    const std::filesystem::path file = std::filesystem::path{TRADEBOT_BINARY_DIR} / "risk_manager_test.kill";
+    const std::filesystem::path file = tradebot::test::binary_dir() / "risk_manager_test.kill";
     std::filesystem::remove(file);
     EXPECT_FALSE(kill_switch_active(file));
     std::ofstream{file} << "stop\n";
     EXPECT_TRUE(kill_switch_active(file));
     std::filesystem::remove(file);
     EXPECT_FALSE(kill_switch_active(file));
-    EXPECT_TRUE(kill_switch_active(TRADEBOT_BINARY_DIR));  // a directory counts as present too
+    EXPECT_TRUE(kill_switch_active(tradebot::test::binary_dir()));  // a directory counts as present too
 }
 
 }  // namespace
