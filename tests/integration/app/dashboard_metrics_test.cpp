@@ -73,6 +73,13 @@ TEST_F(dashboard_metrics_test, every_metric_the_dashboard_names_is_in_a_real_scr
     EXPECT_EQ(rc, 0) << out;
     EXPECT_NE(out.find("all "), std::string::npos) << out;
 
+    // The image's health check (docker/healthcheck.sh) against the same daemon.
+    const auto health = (source / "docker/healthcheck.sh").string() + " " + std::to_string(port_);
+    EXPECT_EQ(run_shell(health + " /health").first, 0);
+    const auto [nrc, not_found] = run_shell(health + " /no-such-path");
+    EXPECT_EQ(nrc, 1) << not_found;
+    EXPECT_NE(not_found.find("404"), std::string::npos) << not_found;
+
     // The check can fail: a name the daemon does not export is reported.
     tradebot::test::write_file(dir_.path() / "bogus.json", R"x({"expr":"rate(tradebot_no_such_metric_total[5m])"})x");
     const auto [brc, bad] = run_shell((source / "scripts/check-metric-names.sh").string() + " " + scrape.string() + " " +
