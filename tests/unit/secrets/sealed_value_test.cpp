@@ -36,7 +36,10 @@ TEST(sealed_value, round_trips_texts_of_every_length_and_byte) {
         const auto sealed = seal(key, text);
         ASSERT_TRUE(sealed) << sealed.error().message();
         EXPECT_TRUE(sealed->starts_with("enc:v1:"));
-        EXPECT_EQ(sealed->find(text.empty() ? std::string{"\x01"} : text), std::string::npos);
+        if (text.size() >= 16) {
+            // Shorter texts can occur in any base64 by chance.
+            EXPECT_EQ(sealed->find(text), std::string::npos);
+        }
         const auto opened = open(key, *sealed);
         ASSERT_TRUE(opened) << opened.error().message();
         EXPECT_EQ(*opened, text);
