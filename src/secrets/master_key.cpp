@@ -75,8 +75,9 @@ void throw_exception_from_error(const key_error& e, const boost::source_location
 }
 
 key_result<master_key> read_master_key_file(const std::filesystem::path& path) {
-    // O_NOFOLLOW and fstat on the open descriptor: the file checked is the file read.
-    const fd_guard file{::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW)};
+    // fstat on the open descriptor: the file checked is the file read. A symlink is followed (secret
+    // stores mount keys that way) and the file it leads to is what must be owner-only.
+    const fd_guard file{::open(path.c_str(), O_RDONLY | O_CLOEXEC)};
     if (file.fd < 0) {
         return fail(errc::key_file_unreadable, path.string() + " (" + std::strerror(errno) + ")");
     }

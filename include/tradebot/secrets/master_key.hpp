@@ -51,8 +51,9 @@ struct key_error {
 template <class T>
 using key_result = boost::system::result<T, key_error>;
 
-// A regular file owned by the effective user with no group or other permission bits (0600 or
-// 0400), holding the base64 key; anything else is refused before the file is read.
+// A regular file (a symlink is followed) owned by the effective user with no group or other
+// permission bits (0600 or 0400), holding the base64 key; anything else is refused before the
+// file is read.
 [[nodiscard]] key_result<master_key> read_master_key_file(const std::filesystem::path& path);
 
 // TRADEBOT_MASTER_KEY_FILE or TRADEBOT_MASTER_KEY from `env`; exactly one must be set.

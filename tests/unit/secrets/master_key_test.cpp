@@ -70,13 +70,17 @@ TEST(master_key, a_key_file_open_to_group_or_others_is_refused_before_it_is_read
     }
 }
 
-TEST(master_key, missing_symlinked_directory_and_garbage_files_are_refused) {
+TEST(master_key, missing_directory_and_garbage_files_are_refused_and_a_symlink_is_judged_by_its_target) {
     const tradebot::test::temp_dir dir;
     EXPECT_EQ(read_master_key_file(dir.path() / "absent").error().code, make_error_code(errc::key_file_unreadable));
     EXPECT_EQ(read_master_key_file(dir.path()).error().code, make_error_code(errc::key_file_unreadable));
     const auto real = write_key(dir, "real", key_text, fs::perms::owner_read | fs::perms::owner_write);
     fs::create_symlink(real, dir.path() / "link");
-    EXPECT_EQ(read_master_key_file(dir.path() / "link").error().code, make_error_code(errc::key_file_unreadable));
+    EXPECT_EQ(read_master_key_file(dir.path() / "link")->to_base64(), key_text);
+    const auto open_to_all = write_key(dir, "open", key_text, fs::perms::owner_all | fs::perms::others_read);
+    fs::create_symlink(open_to_all, dir.path() / "link-to-open");
+    EXPECT_EQ(read_master_key_file(dir.path() / "link-to-open").error().code,
+              make_error_code(errc::key_file_permissions));
     const auto garbage = write_key(dir, "garbage", "hello", fs::perms::owner_read | fs::perms::owner_write);
     EXPECT_EQ(read_master_key_file(garbage).error().code, make_error_code(errc::bad_master_key));
 }
