@@ -37,7 +37,8 @@ std::string usage_text() {
         << "  tradebot run [--mode production|test] [--config DIR]  run the daemon\n"
         << "  tradebot check [--config DIR] [--json]                validate the configuration and reach PostgreSQL\n"
         << "  tradebot db migrate [--config DIR]                    apply pending database migrations and exit\n"
-        << "  tradebot --check-instances [--config DIR]             is another instance running? (exit 1 if so)\n\n"
+        << "  tradebot --check-instances [--config DIR]             is another instance running? (exit 1 if so)\n"
+        << "  tradebot keys generate|encrypt|decrypt|rotate ...     secrets at rest ('tradebot keys --help')\n\n"
         << global_options() << "\n"
         << "The daemon stops on SIGINT/SIGTERM: it takes no new work, lets in-flight work finish within\n"
         << "app.shutdown_deadline_seconds, flushes the database writer and exits. Open positions stay open\n"
@@ -48,6 +49,14 @@ std::string usage_text() {
 
 cli_result parse_command_line(const std::vector<std::string>& args) {
     cli_result result;
+    if (!args.empty() && args.front() == "keys") {
+        // `keys` has options of its own (--key-file, ...): run_keys parses everything after the word.
+        command_line cl;
+        cl.cmd = command::keys;
+        cl.keys_args.assign(args.begin() + 1, args.end());
+        result.value = cl;
+        return result;
+    }
     try {
         po::options_description opts = global_options();
         po::options_description hidden;

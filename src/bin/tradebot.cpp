@@ -7,6 +7,7 @@
 #include "tradebot/app/cli.hpp"
 #include "tradebot/app/commands.hpp"
 #include "tradebot/app/daemon.hpp"
+#include "tradebot/app/keys_command.hpp"
 #include "tradebot/config/loader.hpp"
 #include "tradebot/logging/logger.hpp"
 #include "app/option_mapping.hpp"
@@ -26,6 +27,10 @@ int dispatch(const tradebot::app::command_line& cl) {
         return 0;
     }
     auto env = tradebot::config::process_environment();
+    if (cl.cmd == command::keys) {
+        // Before the configuration is loaded: it may not load without the key this command manages.
+        return tradebot::app::run_keys(cl.keys_args, env, std::cin, std::cout, std::cerr);
+    }
     if (cl.mode) {
         // Through the loader, so that --mode production gets the same checks (API keys present)
         // as app.mode: production in the file; the command line wins over both.

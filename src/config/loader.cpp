@@ -5,6 +5,7 @@
 #include "config/dotenv.hpp"
 #include "config/raw_value.hpp"
 #include "config/schema.hpp"
+#include "config/sealed_values.hpp"
 #include "config/validate.hpp"
 #include "config/yaml_reader.hpp"
 #include "core/text.hpp"
@@ -131,6 +132,7 @@ load_result load(const std::filesystem::path& config_dir, const std::map<std::st
         (void)detail::read_yaml_file(config_dir / optional_file, merged_env, values, sink);
     }
     detail::apply_environment(merged_env, origins, values, sink);
+    detail::open_sealed_values(values, merged_env, origins, sink);
 
     settings s;
     for (const auto& f : detail::fields()) {

@@ -9,13 +9,15 @@
 
 namespace tradebot::app {
 
-enum class command : std::uint8_t { run, check, db_migrate, check_instances, help, version };
+enum class command : std::uint8_t { run, check, db_migrate, check_instances, help, version, keys };
 
 struct command_line {
     command cmd = command::run;
     std::optional<core::mode> mode;  // overrides app.mode of the config when given
     std::filesystem::path config_dir = "config";
     bool json = false;
+    // command::keys only: the words after "keys", parsed by run_keys (keys_command.hpp).
+    std::vector<std::string> keys_args;
 };
 
 struct cli_result {

@@ -1,0 +1,210 @@
+// Rule 9: no secret in logs, metrics, health or status answers, database rows or command output.
+// A production session on tradebot-sim with distinctive keys on both venues, the database URL's
+// password and the master key, at trace level (more than debug): open, trail, stop out, restart,
+// then every command the binary offers, including their --json forms and their failures. All
+// that text is searched for each secret.
+#include <csignal>
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include <gtest/gtest.h>
+
+#include "session_fixture.hpp"
+
+using namespace std::chrono_literals;
+using tradebot::test::run_shell;
+namespace fs = std::filesystem;
+
+namespace {
+
+// Distinctive enough that a hit cannot be a coincidence; each venue has its own account.
+const std::string binance_key = "LeakCanaryBinanceKey7f3a9c2e51d8";
+const std::string binance_secret = "LeakCanaryBinanceSecret4e8a2f6c0d1b";
+const std::string bybit_key = "LeakCanaryBybitKey93b1c7d5e2f4";
+const std::string bybit_secret = "LeakCanaryBybitSecret6a0e8c4b2d9f";
+const std::string db_password = "LeakCanaryDbPassword5c7e1a3f";
+
+std::string read_file(const fs::path& p) {
+    std::ifstream in{p, std::ios::binary};
+    std::ostringstream s;
+    s << in.rdbuf();
+    return s.str();
+}
+
+class secret_leak_test : public tradebot::test::session_test {
+protected:
+    // Everything a session leaves for people and machines to read, by where it came from.
+    std::vector<std::pair<std::string, std::string>> artifacts_;
+
+    void keep(const std::string& where, const std::string& text) { artifacts_.emplace_back(where, text); }
+
+    // Runs a tradebot command line (after the binary), keeps its combined output, returns its exit code.
+    int command(const std::string& args, const std::string& stdin_text = {}) {
+        const auto input = dir_.path() / "stdin.txt";
+        tradebot::test::write_file(input, stdin_text);
+        const auto [rc, out] = run_shell(bin() + " " + args + " < " + input.string() + " 2>&1");
+        keep("tradebot " + args + " (exit " + std::to_string(rc) + ")", out);
+        return rc;
+    }
+
+    std::string sealed(const std::string& plain) {
+        const auto input = dir_.path() / "plain.txt";
+        tradebot::test::write_file(input, plain);
+        const auto [rc, out] = run_shell(bin() + " keys encrypt --key-file " + key_file_.string() + " < " + input.string());
+        EXPECT_EQ(rc, 0) << out;
+        return out.substr(0, out.find('\n'));
+    }
+
+    fs::path key_file_ = dir_.path() / "master.key";
+};
+
+TEST_F(secret_leak_test, no_secret_reaches_logs_metrics_health_rows_or_command_output) {
+    // The venue accounts.
+    for (const auto& [key, secret] : {std::pair{binance_key, binance_secret}, std::pair{bybit_key, bybit_secret}}) {
+        const auto [rc, out] = sim_.control(sim_.binance_port(), "POST", "/sim/account",
+                                            R"({"api_key":")" + key + R"(","api_secret":")" + secret +
+                                                R"(","balance":"10000"})");
+        ASSERT_EQ(rc, 200) << out;
+    }
+    // Binance's keys and the database URL encrypted in the files, Bybit's plain in .env: both
+    // ways a secret arrives. The test cluster trusts local connections, so any password works.
+    const auto [grc, gen] = run_shell(bin() + " keys generate --key-file " + key_file_.string());
+    ASSERT_EQ(grc, 0) << gen;
+    const std::string master_key = read_file(key_file_).substr(0, 44);
+    const auto at = pg_url_.find('@');
+    ASSERT_NE(at, std::string::npos) << pg_url_;
+    const auto url_with_password = std::string{pg_url_}.insert(at, ":" + db_password);
+    write_exchanges("    api_key: " + sealed(binance_key) + "\n    api_secret: " + sealed(binance_secret) + "\n");
+    write_main(sealed(url_with_password), "logging:\n  level: trace\n  file: " + (dir_.path() / "tradebot.log").string() + "\n");
+    write_immediate_strategy();
+    tradebot::test::write_file(config_dir() / ".env",
+                               "TRADEBOT_MASTER_KEY_FILE=" + key_file_.string() + "\n"
+                               "TRADEBOT_EXCHANGES_BYBIT_API_KEY=" + bybit_key + "\n"
+                               "TRADEBOT_EXCHANGES_BYBIT_API_SECRET=" + bybit_secret + "\n");
+
+    // A trading session: open on both venues, trail, stop out on one, restart, reconcile.
+    auto bot = start("bot", "production");
+    ASSERT_TRUE(wait_ready(*bot)) << bot->output();
+    insert_signals({"'binance', 'BTCUSDT', 'buy', 80, 80", "'bybit', 'ETHUSDT', 'sell', 80, 80",
+                    "'binance', 'NOSUCHUSDT', 'buy', 80, 80"});
+    ASSERT_TRUE(wait_count(*bot, "msg=\"position protected\"", 0, 2, 15s)) << bot->output();
+    const auto protected_at = bot->output().size();
+    move_price("BTCUSDT", "2.5");
+    move_price("ETHUSDT", "-2.5");
+    // Both positions are 2.5 % in profit, past the 1.5 % activation: each stop trails.
+    ASSERT_TRUE(wait_count(*bot, "msg=\"stop moved\"", protected_at, 2, 10s)) << bot->output();
+    move_price("BTCUSDT", "-2");
+    ASSERT_TRUE(wait_count(*bot, "msg=\"position closed\"", protected_at, 1, 15s)) << bot->output();
+
+    for (const char* path : {"/metrics", "/health", "/ready", "/status", "/nothing-here"}) {
+        const auto [rc, out] = get(path);
+        keep(std::string{"GET "} + path, out);
+    }
+    // Every command while the daemon runs (the read-only ones and the lock checks).
+    command("--help");
+    command("--version");
+    command("--check-instances --config " + config_dir().string());
+    command("--check-instances --json --config " + config_dir().string());
+    command("check --config " + config_dir().string());
+    command("check --json --config " + config_dir().string());
+    command("db migrate --config " + config_dir().string());
+    command("keys --help");
+    command("keys encrypt --key-file " + key_file_.string(), "not-a-secret");
+    command("keys decrypt --key-file " + key_file_.string(), sealed("also-not-a-secret"));
+    command("keys decrypt --json --key-file " + key_file_.string(), sealed("also-not-a-secret"));
+    command("keys bogus");
+    command("no-such-command --config " + config_dir().string());
+
+    bot->send_signal(SIGTERM);
+    ASSERT_TRUE(bot->wait_exit(10s).has_value()) << bot->output();
+    auto again = start("again", "production");
+    ASSERT_TRUE(wait_ready(*again)) << again->output();
+    const auto [src, status] = get("/status");
+    keep("GET /status after restart", status);
+    const auto [mrc, metrics] = get("/metrics");
+    keep("GET /metrics after restart", metrics);
+    again->send_signal(SIGTERM);
+    ASSERT_TRUE(again->wait_exit(10s).has_value()) << again->output();
+    keep("daemon output", bot->output());
+    keep("daemon output after restart", again->output());
+    keep("daemon log file", read_file(dir_.path() / "tradebot.log"));
+
+    // Without the daemon: commands that act themselves, and failures, which print the most context.
+    command("check --json --config " + config_dir().string());
+    command("keys rotate --json --key-file " + key_file_.string() + " --new-key-file " + key_file_.string() +
+            " --config " + config_dir().string());
+    const auto wrong_key = dir_.path() / "wrong.key";
+    ASSERT_EQ(run_shell(bin() + " keys generate --key-file " + wrong_key.string()).first, 0);
+    {
+        const auto [rc, out] = run_shell("TRADEBOT_MASTER_KEY_FILE=" + wrong_key.string() + " " + bin() +
+                                         " check --config " + config_dir().string() + " 2>&1");
+        EXPECT_EQ(rc, 2) << out;
+        EXPECT_NE(out.find("exchanges.binance.api_key: cannot use the encrypted value"), std::string::npos) << out;
+        keep("check with the wrong master key", out);
+    }
+    {
+        const auto [rc, out] = run_shell("TRADEBOT_MASTER_KEY_FILE=" + wrong_key.string() + " " + bin() +
+                                         " --mode production --config " + config_dir().string() + " 2>&1");
+        EXPECT_EQ(rc, 2) << out;
+        keep("daemon start with the wrong master key", out);
+    }
+    {
+        // A database that refuses the connection: the error names the server, not the password.
+        tradebot::test::write_file(config_dir() / "tradebot.yaml",
+                                   read_file(config_dir() / "tradebot.yaml") + "# unreachable below\n");
+        const auto [rc, out] = run_shell("TRADEBOT_DATABASE_URL='postgresql://bot:" + db_password +
+                                         "@127.0.0.1:1/fox' " + bin() + " check --json --config " +
+                                         config_dir().string() + " 2>&1");
+        EXPECT_EQ(rc, 1) << out;
+        keep("check --json against an unreachable database", out);
+    }
+
+    // Every table of the schema, every row.
+    const auto [drc, dump] = run_shell("pg_dump --data-only --schema=" + schema_ + " '" + pg_url_ + "'");
+    ASSERT_EQ(drc, 0) << dump;
+    keep("pg_dump of " + schema_, dump);
+    const auto [trc, tables] = run_shell("psql -tA '" + pg_url_ + "' -c \"SELECT count(*) FROM information_schema.tables "
+                                         "WHERE table_schema = '" + schema_ + "'\"");
+    ASSERT_GE(std::atoi(tables.c_str()), 6) << tables;
+
+    // The session did what it should, so there was something to leak.
+    const auto& daemon_log = bot->output();
+    // Trace is set; the daemon's most detailed lines today are at debug (the NOTIFY payloads).
+    EXPECT_NE(daemon_log.find("level=debug"), std::string::npos) << "the run did not log at debug level";
+    EXPECT_NE(dump.find("BTCUSDT"), std::string::npos) << dump;
+    EXPECT_NE(dump.find("ETHUSDT"), std::string::npos) << dump;
+    EXPECT_NE(metrics.find("tradebot_up"), std::string::npos);
+
+    // Every command the binary's help names was run above; a new one must be added here.
+    const auto [hrc, help] = run_shell(bin() + " --help");
+    const std::set<std::string> covered{"[--mode", "run", "check", "db", "--check-instances", "keys"};
+    std::istringstream lines{help};
+    for (std::string line; std::getline(lines, line);) {
+        if (line.starts_with("  tradebot ")) {
+            const auto word = line.substr(11, line.find(' ', 11) - 11);
+            EXPECT_TRUE(covered.contains(word)) << "'tradebot " << word << "' is not exercised by this test: add it";
+        }
+    }
+
+    // The search itself works: the .env file does hold Bybit's secret.
+    ASSERT_NE(read_file(config_dir() / ".env").find(bybit_secret), std::string::npos);
+    const std::vector<std::pair<std::string, std::string>> secrets{
+        {"binance api_key", binance_key}, {"binance api_secret", binance_secret}, {"bybit api_key", bybit_key},
+        {"bybit api_secret", bybit_secret}, {"database password", db_password}, {"master key", master_key}};
+    for (const auto& [where, text] : artifacts_) {
+        EXPECT_FALSE(text.empty()) << where << " printed nothing";
+        for (const auto& [name, secret] : secrets) {
+            // The whole value and its first 16 characters, in case a log truncates it.
+            for (const auto& needle : {secret, secret.substr(0, 16)}) {
+                const auto hit = text.find(needle);
+                EXPECT_EQ(hit, std::string::npos)
+                    << "the " << name << " appears in " << where << ": ..."
+                    << text.substr(hit == std::string::npos ? 0 : (hit > 80 ? hit - 80 : 0), 200) << "...";
+            }
+        }
+    }
+}
+
+}  // namespace
