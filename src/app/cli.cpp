@@ -21,6 +21,51 @@ po::options_description global_options() {
     return opts;
 }
 
+po::options_description operator_options() {
+    po::options_description opts{"Operator command options"};
+    opts.add_options()
+        ("yes,y", "do not ask for confirmation (required when stdin is not a terminal)")
+        ("all", "close: every open position")
+        ("exchange", po::value<std::string>(), "binance | bybit: act on this venue only")
+        ("apply", "sync: apply the differences (default: print them only)")
+        ("clean", "orders zombies: cancel them (default: list only)")
+        ("cancel", "orders duplicates: cancel them (default: list only)")
+        ("older-than", po::value<int>(), "cleanup: retention in days (default 30)")
+        ("timeout", po::value<int>(), "shutdown: seconds to wait for the exit (default 30)");
+    return opts;
+}
+
+// The operator's commands, by their words; the second element says whether a further word (the
+// symbol of close) is taken.
+std::optional<std::pair<command, bool>> operator_command(const std::vector<std::string>& words) {
+    if (words.empty()) {
+        return std::nullopt;
+    }
+    const auto& w = words.front();
+    if (w == "close") {
+        return std::pair{command::close, true};
+    }
+    if (w == "protect" && words.size() == 1) {
+        return std::pair{command::protect, false};
+    }
+    if (w == "sync" && words.size() == 1) {
+        return std::pair{command::sync, false};
+    }
+    if (w == "cleanup" && words.size() == 1) {
+        return std::pair{command::cleanup, false};
+    }
+    if (w == "shutdown" && words.size() == 1) {
+        return std::pair{command::shutdown, false};
+    }
+    if (w == "orders" && words.size() == 2 && words[1] == "zombies") {
+        return std::pair{command::orders_zombies, false};
+    }
+    if (w == "orders" && words.size() == 2 && words[1] == "duplicates") {
+        return std::pair{command::orders_duplicates, false};
+    }
+    return std::nullopt;
+}
+
 }  // namespace
 
 std::string_view version_string() noexcept { return TRADEBOT_VERSION; }
@@ -30,7 +75,7 @@ std::string usage_text() {
     out << "tradebot " << version_string() << " - signal-driven futures trading daemon (Binance USD-M, Bybit V5)\n"
         << "Reads signals from PostgreSQL, opens positions under risk limits, protects each with an\n"
         << "exchange-side stop at once, trails it, closes aged positions and reconciles with the venues;\n"
-        << "--mode test trades on paper against the real market data. The backtest and the operator\n"
+        << "--mode test trades on paper against the real market data. The backtest and some operator\n"
         << "subcommands are not in this build yet (docs/FEATURES.md).\n\n"
         << "Usage:\n"
         << "  tradebot [--mode production|test] [--config DIR]      run the daemon (same as 'run')\n"
@@ -38,8 +83,21 @@ std::string usage_text() {
         << "  tradebot check [--config DIR] [--json]                validate the configuration and reach PostgreSQL\n"
         << "  tradebot db migrate [--config DIR]                    apply pending database migrations and exit\n"
         << "  tradebot --check-instances [--config DIR]             is another instance running? (exit 1 if so)\n"
-        << "  tradebot keys generate|encrypt|decrypt|rotate ...     secrets at rest ('tradebot keys --help')\n\n"
+        << "  tradebot keys generate|encrypt|decrypt|rotate ...     secrets at rest ('tradebot keys --help')\n"
+        << "  tradebot close SYMBOL | --all [--exchange NAME] [--yes]  emergency close at market (reason manual_close)\n"
+        << "  tradebot protect [--exchange NAME]                    ensure one live stop on every open position\n"
+        << "  tradebot sync [--apply] [--exchange NAME] [--yes]     venue -> database: print the diff, apply with --apply\n"
+        << "  tradebot orders zombies [--clean] [--yes]             orders/stops of ours without a position\n"
+        << "  tradebot orders duplicates [--cancel] [--yes]         second stops of a live position\n"
+        << "  tradebot cleanup [--older-than DAYS] [--yes]          delete old events, signals and finished orders\n"
+        << "  tradebot shutdown [--timeout S]                       stop the running instance and wait for it\n\n"
         << global_options() << "\n"
+        << operator_options() << "\n"
+        << "Mutating commands never race a running daemon: when one runs they ask it to act through its\n"
+        << "control endpoint (control.port, bearer control.token); when none runs they take the instance\n"
+        << "lock and act themselves. Every action is written to the events table. Operator exit codes:\n"
+        << "0 done, 1 failed or partly done, 2 usage/config error, 3 not confirmed, 4 the running daemon\n"
+        << "could not be asked (control endpoint off, unreachable, or the token refused). See docs/OPERATIONS.md.\n\n"
         << "The daemon stops on SIGINT/SIGTERM: it takes no new work, lets in-flight work finish within\n"
         << "app.shutdown_deadline_seconds, flushes the database writer and exits. Open positions stay open\n"
         << "under their exchange-side stops. Exit codes: 0 ok, 1 runtime failure or instance already\n"
@@ -62,7 +120,7 @@ cli_result parse_command_line(const std::vector<std::string>& args) {
         po::options_description hidden;
         hidden.add_options()("words", po::value<std::vector<std::string>>(), "");
         po::options_description all;
-        all.add(opts).add(hidden);
+        all.add(opts).add(operator_options()).add(hidden);
         po::positional_options_description positional;
         positional.add("words", -1);
 
@@ -93,12 +151,52 @@ cli_result parse_command_line(const std::vector<std::string>& args) {
             cl.cmd = command::check;
         } else if (words == std::vector<std::string>{"db", "migrate"}) {
             cl.cmd = command::db_migrate;
+        } else if (const auto op = operator_command(words)) {
+            cl.cmd = op->first;
+            if (words.size() > 2 || (words.size() == 2 && !op->second && words.front() != "orders")) {
+                result.error = "unexpected argument '" + words.back() + "'";
+                return result;
+            }
+            if (op->second && words.size() == 2) {
+                cl.op.symbol = words[1];
+            }
         } else {
             std::string joined;
             for (const auto& w : words) {
                 joined += (joined.empty() ? "" : " ") + w;
             }
             result.error = "unknown command '" + joined + "'";
+            return result;
+        }
+        auto& o = cl.op;
+        o.yes = vm.count("yes") > 0;
+        o.all = vm.count("all") > 0;
+        o.apply = vm.count("apply") > 0;
+        o.clean = vm.count("clean") > 0;
+        o.cancel = vm.count("cancel") > 0;
+        if (vm.count("exchange") > 0) {
+            o.exchange = vm["exchange"].as<std::string>();
+            if (!core::parse_exchange(*o.exchange)) {
+                result.error = "--exchange must be 'binance' or 'bybit', not '" + *o.exchange + "'";
+                return result;
+            }
+        }
+        if (vm.count("older-than") > 0) {
+            o.older_than_days = vm["older-than"].as<int>();
+            if (*o.older_than_days < 1) {
+                result.error = "--older-than must be at least 1 (days)";
+                return result;
+            }
+        }
+        if (vm.count("timeout") > 0) {
+            o.timeout_seconds = vm["timeout"].as<int>();
+            if (*o.timeout_seconds < 1) {
+                result.error = "--timeout must be at least 1 (seconds)";
+                return result;
+            }
+        }
+        if (cl.cmd == command::close && o.all == o.symbol.has_value()) {
+            result.error = "close takes a SYMBOL or --all (not both)";
             return result;
         }
         if (!words.empty() && (cl.cmd == command::help || cl.cmd == command::version || cl.cmd == command::check_instances)) {

@@ -18,18 +18,22 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <boost/json.hpp>
 #include <prometheus/counter.h>
 #include <prometheus/registry.h>
 
+#include "app/operator_service.hpp"
 #include "app/option_mapping.hpp"
 #include "app/trading_runtime.hpp"
 #include "tradebot/app/cli.hpp"
 #include "tradebot/app/process_lock.hpp"
+#include "tradebot/control/server.hpp"
 #include "tradebot/core/clock.hpp"
 #include "tradebot/net/backoff.hpp"
 #include "tradebot/db/database.hpp"
 #include "tradebot/db/listener.hpp"
 #include "tradebot/logging/logger.hpp"
+#include "tradebot/logging/secret.hpp"
 #include "tradebot/logging/structured.hpp"
 #include "tradebot/monitoring/health.hpp"
 #include "tradebot/monitoring/server.hpp"
@@ -83,6 +87,14 @@ public:
           signals_{io_, SIGINT, SIGTERM},
           retry_timer_{strand_},
           deadline_{io_} {
+        if (s.control.enabled && !s.control.token.empty()) {
+            control::server_options co;
+            co.address = s.control.bind;
+            co.port = static_cast<std::uint16_t>(s.control.port);
+            co.token = s.control.token;
+            control_ = std::make_unique<control::server>(
+                io_, std::move(co), [this](net::http_request r) { return on_control(std::move(r)); });
+        }
         if (s.signals.external.enabled) {
             external_db_ = std::make_unique<db::database>(external_database_options(s));
             external_ = std::make_unique<signals::external_source>(asio::make_strand(io_), s.signals.external,
@@ -99,6 +111,18 @@ public:
             logging::error(log_, "cannot start the HTTP server", kv("bind", settings_.http.bind),
                            kv("port", settings_.http.port), kv("error", ec.message()));
             return 1;
+        }
+        if (control_) {
+            if (const auto ec = control_->start()) {
+                logging::error(log_, "cannot start the control endpoint", kv("bind", settings_.control.bind),
+                               kv("port", settings_.control.port), kv("error", ec.message()));
+                return 1;
+            }
+            const auto cep = control_->local_endpoint();
+            logging::info(log_, "control endpoint listening", kv("address", cep.address), kv("port", cep.port));
+        } else {
+            logging::info(log_, "control endpoint off (control.enabled false or control.token empty): "
+                                "operator commands cannot act while this instance runs");
         }
         const auto ep = http_.local_endpoint();
         logging::info(log_, "tradebot started", kv("version", version_string()),
@@ -188,6 +212,47 @@ private:
         update_readiness();
     }
 
+    // An operator command from the control endpoint (token already checked): it runs on the
+    // trading strand, after the start-up reconciliation and never during a shutdown.
+    asio::awaitable<net::http_response> on_control(net::http_request request) {
+        const auto json_answer = [](unsigned status, const boost::json::object& body) {
+            return net::http_response{.status = status,
+                                      .content_type = "application/json",
+                                      .body = boost::json::serialize(body) + "\n",
+                                      .headers = {}};
+        };
+        if (request.path() != "/v1/command") {
+            co_return json_answer(404, boost::json::object{{"ok", false}, {"error", "unknown path"}});
+        }
+        if (request.method != "POST") {
+            auto refused = json_answer(405, boost::json::object{{"ok", false}, {"error", "POST only"}});
+            refused.headers.emplace_back("Allow", "POST");
+            co_return refused;
+        }
+        operator_request op;
+        std::string error;
+        if (!from_json(request.body, op, error)) {
+            co_return json_answer(400, boost::json::object{{"ok", false}, {"error", error}});
+        }
+        // Named first: no temporaries inside a co_await expression (GCC 12, ARCHITECTURE.md §8).
+        auto task = run_operator(std::move(op));
+        auto done = co_await asio::co_spawn(strand_, std::move(task), asio::use_awaitable);
+        const bool refused = done.contains("not_ready");
+        co_return json_answer(refused ? 503 : 200, done);
+    }
+
+    asio::awaitable<boost::json::object> run_operator(operator_request op) {
+        if (stopping_ || !trading_ready_) {
+            boost::json::object refused{{"action", op.action}, {"via", "daemon"}, {"ok", false}, {"not_ready", true},
+                                        {"error", stopping_ ? "the daemon is shutting down"
+                                                            : "the daemon has not finished its start-up reconciliation"}};
+            co_return refused;
+        }
+        std::string via = "daemon";
+        auto done = co_await perform(trading_, std::move(op), std::move(via));
+        co_return done;
+    }
+
     void on_db_state(db::connection_state st, std::string_view detail) {
         // Runs on the DB thread; health is thread-safe.
         health_.set("db",
@@ -231,6 +296,9 @@ private:
             processor_.stop();
             trading_.stop();
             http_.stop();
+            if (control_) {
+                control_->stop();
+            }
             signals_.cancel();
             retry_timer_.cancel();
             deadline_.expires_after(settings_.app.shutdown_deadline_seconds);
@@ -280,6 +348,7 @@ private:
     prometheus::Registry registry_;
     monitoring::health health_;
     monitoring::server http_;
+    std::unique_ptr<control::server> control_;  // null while control.token is empty
     // Names this process's claims on signals and its database sessions (application_name), so
     // that a later start can tell a claim of a stopped instance from one of a running instance.
     std::string instance_;
@@ -318,6 +387,10 @@ int run_daemon(const config::settings& settings) {
             return 1;
         }
         lock.emplace(std::move(*acquired));
+    }
+    if (!settings.control.token.empty()) {
+        // Redacted from every log line, should anything ever print it.
+        logging::register_secret(settings.control.token);
     }
     daemon d{settings};
     return d.run();

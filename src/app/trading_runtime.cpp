@@ -114,6 +114,37 @@ asio::awaitable<bool> trading_runtime::start() {
     co_return all;
 }
 
+asio::awaitable<bool> trading_runtime::prepare() {
+    positions_.reserve_ids_ahead();
+    bool all = true;
+    for (auto& [id, v] : venues_) {
+        if (v->paper && !v->paper_restored) {
+            v->paper_restored = co_await restore_paper(*v);
+        }
+        const bool loaded = co_await v->manager->prepare();
+        if (!loaded) {
+            all = false;
+            continue;
+        }
+        // Streams for the marks (the paper venue fills on them) and the venue's own reports.
+        v->stack->set_symbols(v->manager->watched_symbols());
+        v->stack->start();
+    }
+    if (all && !flushing_) {
+        flushing_ = true;
+        asio::co_spawn(strand_, flush_audit(), [this](const std::exception_ptr&) { flushing_ = false; });
+    }
+    co_return all;
+}
+
+std::vector<trading_runtime::venue_handle> trading_runtime::venues() {
+    std::vector<venue_handle> out;
+    for (auto& [id, v] : venues_) {
+        out.push_back(venue_handle{id, v->manager.get(), &v->trading_client()});
+    }
+    return out;
+}
+
 asio::awaitable<bool> trading_runtime::start_venues(const std::vector<venue_parts*>& todo, std::size_t from,
                                                     std::size_t to) {
     if (to - from == 1) {

@@ -57,6 +57,10 @@ public:
     // Loads and reconciles every venue not started yet (rule 5), then starts its streams; true
     // when all agree. Call again after false: venues already started are left alone.
     [[nodiscard]] boost::asio::awaitable<bool> start();
+    // An operator command without a daemon: loads every venue's instruments and live rows (the
+    // paper venue gets its positions back) and starts the streams, without a reconcile pass or any
+    // periodic work; the command decides what to reconcile. True when every venue loaded.
+    [[nodiscard]] boost::asio::awaitable<bool> prepare();
     void stop();
     // True once stop() was called and every manager finished its work.
     [[nodiscard]] bool idle() const;
@@ -66,6 +70,17 @@ public:
     [[nodiscard]] trading::trading_metrics& metrics() noexcept { return metrics_; }
     // The in-process event router: the venues' streams and the trading core publish on it.
     [[nodiscard]] events::router& router() noexcept { return router_; }
+
+    // One built venue as the operator's commands reach it (on the trading strand only).
+    struct venue_handle {
+        core::exchange_id id = core::exchange_id::binance;
+        trading::position_manager* manager = nullptr;
+        exchange::venue_client* client = nullptr;
+    };
+    [[nodiscard]] std::vector<venue_handle> venues();
+    [[nodiscard]] db::event_log& audit() noexcept { return audit_; }
+    [[nodiscard]] db::position_repository& positions() noexcept { return positions_; }
+    [[nodiscard]] const config::settings& settings() const noexcept { return settings_; }
 
 private:
     struct venue_parts;

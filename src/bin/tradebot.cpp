@@ -10,6 +10,7 @@
 #include "tradebot/app/keys_command.hpp"
 #include "tradebot/config/loader.hpp"
 #include "tradebot/logging/logger.hpp"
+#include "app/commands/operator_commands.hpp"
 #include "app/option_mapping.hpp"
 
 namespace {
@@ -61,6 +62,27 @@ int dispatch(const tradebot::app::command_line& cl) {
         break;
     case command::db_migrate:
         code = tradebot::app::run_db_migrate(settings, std::cout);
+        break;
+    case command::close:
+        code = tradebot::app::commands::run_close(settings, cl, std::cout, std::cerr);
+        break;
+    case command::protect:
+        code = tradebot::app::commands::run_protect(settings, cl, std::cout, std::cerr);
+        break;
+    case command::sync:
+        code = tradebot::app::commands::run_sync(settings, cl, std::cout, std::cerr);
+        break;
+    case command::orders_zombies:
+        code = tradebot::app::commands::run_orders_zombies(settings, cl, std::cout, std::cerr);
+        break;
+    case command::orders_duplicates:
+        code = tradebot::app::commands::run_orders_duplicates(settings, cl, std::cout, std::cerr);
+        break;
+    case command::cleanup:
+        code = tradebot::app::commands::run_cleanup(settings, cl, std::cout, std::cerr);
+        break;
+    case command::shutdown:
+        code = tradebot::app::commands::run_shutdown(settings, cl, std::cout, std::cerr);
         break;
     default:
         code = tradebot::app::run_daemon(settings);

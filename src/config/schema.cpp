@@ -69,6 +69,11 @@ std::vector<field> build_fields() {
     f.push_back(int_field(TB_KEY(http.max_connections), 1, 100000));
     f.push_back(int_field(TB_KEY(http.max_connections_per_client), 1, 100000));
 
+    f.push_back(bool_field(TB_KEY(control.enabled)));
+    f.push_back(text_field(TB_KEY(control.bind)));
+    f.push_back(int_field(TB_KEY(control.port), 1, 65535));
+    f.push_back(text_field(TB_KEY(control.token), secrecy::whole));
+
     f.push_back(enum_field(TB_KEY(logging.level), parse_log_level, level_name,
                            "trace, debug, info, warn, error, critical, off"));
     f.push_back(enum_field(TB_KEY(logging.format), parse_log_format, [](log_format v) { return to_string(v); },

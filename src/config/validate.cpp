@@ -151,6 +151,12 @@ void resolve_and_validate(settings& s, const std::map<std::string, raw_value>& v
                        std::to_string(s.database.reconnect_backoff_max_ms.count()) + ")",
                    {"database.reconnect_backoff_max_ms"});
     }
+    if (s.control.enabled && s.control.bind.empty()) {
+        check.fail("control.bind", "must not be empty");
+    }
+    if (s.control.enabled && s.http.enabled && s.control.port == s.http.port && s.control.bind == s.http.bind) {
+        check.fail("control.port", "must differ from http.port (" + std::to_string(s.http.port) + ")", {"http.port"});
+    }
     if (s.http.bind.empty()) {
         check.fail("http.bind", "must not be empty");
     }

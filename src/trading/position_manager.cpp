@@ -2,6 +2,7 @@
 
 #include <utility>
 
+#include "trading/operator_desk.hpp"
 #include "trading/order_report_handler.hpp"
 #include "trading/position_closer.hpp"
 #include "trading/position_recorder.hpp"
@@ -54,7 +55,8 @@ struct position_manager::parts {
           reports_{book_, recorder_, tasks_},
           keeper_{venue, book_, recorder_, closer_, driver_, stops_, log_},
           sweeper_{venue, book_, log_},
-          reconciler_{venue, book_, recorder_, keeper_, sweeper_, stops_, tasks_, settings, clock, log_} {}
+          reconciler_{venue, book_, recorder_, keeper_, sweeper_, stops_, tasks_, settings, clock, log_},
+          desk_{venue, book_, closer_, stops_, reconciler_, tasks_, log_} {}
 
     exchange::venue_client& venue_;
     db::position_store& positions_;
@@ -74,6 +76,7 @@ struct position_manager::parts {
     stop_keeper keeper_;
     zombie_sweeper sweeper_;
     reconciler reconciler_;
+    operator_desk desk_;
 };
 
 position_manager::position_manager(asio::any_io_executor strand, exchange::venue_client& venue,
@@ -119,7 +122,7 @@ core::exchange_id position_manager::venue() const noexcept { return parts_->book
 
 const position_book& position_manager::book() const noexcept { return parts_->book_; }
 
-bool position_manager::idle() const noexcept { return parts_->tasks_.idle(); }
+bool position_manager::idle() const noexcept { return parts_->tasks_.idle() && parts_->desk_.idle(); }
 
 asio::awaitable<bool> position_manager::start() {
     // Named results, not `if (!co_await ...)`: GCC 12 (ARCHITECTURE.md §8).
@@ -130,6 +133,11 @@ asio::awaitable<bool> position_manager::start() {
     co_await parts_->reconciler_.start_up();
     parts_->tasks_.spawn(parts_->reconciler_.run_periodic(), "reconcile");
     co_return true;
+}
+
+asio::awaitable<bool> position_manager::prepare() {
+    const bool loaded = co_await load();
+    co_return loaded;
 }
 
 asio::awaitable<bool> position_manager::load() {
@@ -230,5 +238,30 @@ asio::awaitable<bool> position_manager::close(core::symbol symbol, std::string r
 }
 
 asio::awaitable<void> position_manager::reconcile() { co_await parts_->reconciler_.reconcile(); }
+
+asio::awaitable<close_report> position_manager::operator_close(core::symbol symbol) {
+    auto report = co_await parts_->desk_.close(std::move(symbol));
+    co_return report;
+}
+
+asio::awaitable<std::vector<protect_report>> position_manager::operator_protect() {
+    auto report = co_await parts_->desk_.protect();
+    co_return report;
+}
+
+asio::awaitable<stray_report> position_manager::operator_zombies(bool clean) {
+    auto report = co_await parts_->desk_.zombies(clean);
+    co_return report;
+}
+
+asio::awaitable<stray_report> position_manager::operator_duplicates(bool cancel) {
+    auto report = co_await parts_->desk_.duplicates(cancel);
+    co_return report;
+}
+
+asio::awaitable<bool> position_manager::pause(std::chrono::steady_clock::duration d) {
+    const bool awake = co_await parts_->tasks_.pause(d);
+    co_return awake;
+}
 
 }  // namespace tradebot::trading

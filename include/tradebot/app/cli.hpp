@@ -9,7 +9,37 @@
 
 namespace tradebot::app {
 
-enum class command : std::uint8_t { run, check, db_migrate, check_instances, help, version, keys };
+enum class command : std::uint8_t {
+    run,
+    check,
+    db_migrate,
+    check_instances,
+    help,
+    version,
+    // The operator's mutating commands (src/app/commands/): through the running daemon's control
+    // endpoint, or under the instance lock when none runs.
+    close,
+    protect,
+    sync,
+    orders_zombies,
+    orders_duplicates,
+    cleanup,
+    shutdown,
+    keys
+};
+
+// Arguments of the operator's commands; each command reads the ones it takes.
+struct operator_arguments {
+    std::optional<std::string> symbol;    // close SYMBOL
+    std::optional<std::string> exchange;  // --exchange binance|bybit
+    bool all = false;                     // close --all
+    bool yes = false;                     // --yes: no confirmation prompt
+    bool apply = false;                   // sync --apply
+    bool clean = false;                   // orders zombies --clean
+    bool cancel = false;                  // orders duplicates --cancel
+    std::optional<int> older_than_days;   // cleanup --older-than DAYS
+    std::optional<int> timeout_seconds;   // shutdown --timeout S
+};
 
 struct command_line {
     command cmd = command::run;
@@ -18,6 +48,7 @@ struct command_line {
     bool json = false;
     // command::keys only: the words after "keys", parsed by run_keys (keys_command.hpp).
     std::vector<std::string> keys_args;
+    operator_arguments op;
 };
 
 struct cli_result {

@@ -86,6 +86,16 @@ struct http_settings {
     bool operator==(const http_settings&) const = default;
 };
 
+// The operator's control endpoint: mutating commands (tradebot close, protect, sync, ...) ask a
+// running daemon to act through it instead of racing it. Off while the token is empty.
+struct control_settings {
+    bool enabled = true;
+    std::string bind = "127.0.0.1";  // loopback: commands come from the same host
+    int port = 8081;
+    std::string token;  // secret; the bearer token every request must carry
+    bool operator==(const control_settings&) const = default;
+};
+
 struct logging_settings {
     log_level level = log_level::info;
     log_format format = log_format::kv;
@@ -280,6 +290,7 @@ struct settings {
     app_settings app;
     database_settings database;
     http_settings http;
+    control_settings control;
     logging_settings logging;
     exchanges_settings exchanges;
     signals_settings signals;

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <chrono>
 #include <map>
 #include <memory>
 #include <optional>
@@ -15,6 +16,7 @@
 #include "tradebot/events/types.hpp"
 #include "tradebot/exchange/venue_client.hpp"
 #include "tradebot/trading/entry_intent.hpp"
+#include "tradebot/trading/operator_checks.hpp"
 #include "tradebot/trading/position_book.hpp"
 #include "tradebot/trading/trading_metrics.hpp"
 
@@ -50,6 +52,9 @@ public:
     // reconciles every trading.reconcile_interval_seconds. Completes (true) when the venue and
     // the database agree, i.e. when this venue may report ready.
     [[nodiscard]] boost::asio::awaitable<bool> start();
+    // Loads the instruments and the live rows only: no reconcile pass, no periodic work. For an
+    // operator command run without a daemon, which decides itself what to reconcile.
+    [[nodiscard]] boost::asio::awaitable<bool> prepare();
     // No new work starts; running tasks finish (the io_context must run until idle() before the
     // manager is destroyed: its coroutines refer to it).
     void stop();
@@ -61,6 +66,15 @@ public:
     [[nodiscard]] boost::asio::awaitable<bool> close(core::symbol symbol, std::string reason);
     // One reconcile pass; safe to call at any time.
     [[nodiscard]] boost::asio::awaitable<void> reconcile();
+
+    // The operator's commands (operator_desk): emergency close of one symbol (reason
+    // manual_close), a protect pass, zombie orders and duplicate stops (listed, or cancelled).
+    [[nodiscard]] boost::asio::awaitable<close_report> operator_close(core::symbol symbol);
+    [[nodiscard]] boost::asio::awaitable<std::vector<protect_report>> operator_protect();
+    [[nodiscard]] boost::asio::awaitable<stray_report> operator_zombies(bool clean);
+    [[nodiscard]] boost::asio::awaitable<stray_report> operator_duplicates(bool cancel);
+    // Waits on the manager's clock; false once it is stopped.
+    [[nodiscard]] boost::asio::awaitable<bool> pause(std::chrono::steady_clock::duration d);
 
     [[nodiscard]] core::exchange_id venue() const noexcept;
     [[nodiscard]] const position_book& book() const noexcept;

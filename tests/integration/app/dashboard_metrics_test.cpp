@@ -67,7 +67,7 @@ TEST_F(dashboard_metrics_test, every_metric_the_dashboard_names_is_in_a_real_scr
     const auto scrape = dir_.path() / "metrics.txt";
     const auto [src, saved] = run_shell("curl -sf -o " + scrape.string() + " http://127.0.0.1:" + std::to_string(port_) + "/metrics");
     ASSERT_EQ(src, 0) << saved;
-    const std::filesystem::path source{TRADEBOT_SOURCE_DIR};
+    const auto source = tradebot::test::source_dir();
     const auto [rc, out] = run_shell((source / "scripts/check-metric-names.sh").string() + " " + scrape.string() + " " +
                                      (source / "docker/grafana/dashboards/tradebot.json").string());
     EXPECT_EQ(rc, 0) << out;

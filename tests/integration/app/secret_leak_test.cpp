@@ -25,6 +25,7 @@ const std::string binance_secret = "LeakCanaryBinanceSecret4e8a2f6c0d1b";
 const std::string bybit_key = "LeakCanaryBybitKey93b1c7d5e2f4";
 const std::string bybit_secret = "LeakCanaryBybitSecret6a0e8c4b2d9f";
 const std::string db_password = "LeakCanaryDbPassword5c7e1a3f";
+const std::string control_token = "LeakCanaryControlToken2b6d8f0a4c";
 
 std::string read_file(const fs::path& p) {
     std::ifstream in{p, std::ios::binary};
@@ -77,7 +78,12 @@ TEST_F(secret_leak_test, no_secret_reaches_logs_metrics_health_rows_or_command_o
     ASSERT_NE(at, std::string::npos) << pg_url_;
     const auto url_with_password = std::string{pg_url_}.insert(at, ":" + db_password);
     write_exchanges("    api_key: " + sealed(binance_key) + "\n    api_secret: " + sealed(binance_secret) + "\n");
-    write_main(sealed(url_with_password), "logging:\n  level: trace\n  file: " + (dir_.path() / "tradebot.log").string() + "\n");
+    // The operator commands reach the running daemon through its control endpoint, whose token is
+    // sealed in the file too.
+    const auto control_port = tradebot::test::free_port();
+    write_main(sealed(url_with_password), "logging:\n  level: trace\n  file: " + (dir_.path() / "tradebot.log").string() +
+                                              "\ncontrol:\n  port: " + std::to_string(control_port) +
+                                              "\n  token: " + sealed(control_token) + "\n");
     write_immediate_strategy();
     tradebot::test::write_file(config_dir() / ".env",
                                "TRADEBOT_MASTER_KEY_FILE=" + key_file_.string() + "\n"
@@ -116,8 +122,17 @@ TEST_F(secret_leak_test, no_secret_reaches_logs_metrics_health_rows_or_command_o
     command("keys decrypt --json --key-file " + key_file_.string(), sealed("also-not-a-secret"));
     command("keys bogus");
     command("no-such-command --config " + config_dir().string());
-
-    bot->send_signal(SIGTERM);
+    const auto cfg = " --config " + config_dir().string();
+    for (const char* json : {"", " --json"}) {
+        EXPECT_EQ(command(std::string{"protect"} + json + cfg), 0);
+        EXPECT_EQ(command(std::string{"sync"} + json + cfg), 0);
+        EXPECT_EQ(command(std::string{"orders zombies"} + json + cfg), 0);
+        EXPECT_EQ(command(std::string{"orders duplicates"} + json + cfg), 0);
+    }
+    command("close NOSUCHUSDT --yes --json" + cfg);
+    EXPECT_EQ(command("close --all --yes --json" + cfg), 0);
+    command("cleanup --yes --json" + cfg);
+    EXPECT_EQ(command("shutdown --json --timeout 15" + cfg), 0);
     ASSERT_TRUE(bot->wait_exit(10s).has_value()) << bot->output();
     auto again = start("again", "production");
     ASSERT_TRUE(wait_ready(*again)) << again->output();
@@ -133,6 +148,9 @@ TEST_F(secret_leak_test, no_secret_reaches_logs_metrics_health_rows_or_command_o
 
     // Without the daemon: commands that act themselves, and failures, which print the most context.
     command("check --json --config " + config_dir().string());
+    command("sync --json" + cfg);
+    command("protect --json" + cfg);
+    command("shutdown --json" + cfg);
     command("keys rotate --json --key-file " + key_file_.string() + " --new-key-file " + key_file_.string() +
             " --config " + config_dir().string());
     const auto wrong_key = dir_.path() / "wrong.key";
@@ -179,7 +197,8 @@ TEST_F(secret_leak_test, no_secret_reaches_logs_metrics_health_rows_or_command_o
 
     // Every command the binary's help names was run above; a new one must be added here.
     const auto [hrc, help] = run_shell(bin() + " --help");
-    const std::set<std::string> covered{"[--mode", "run", "check", "db", "--check-instances", "keys"};
+    const std::set<std::string> covered{"[--mode", "run",     "check",  "db",      "--check-instances", "keys", "close",
+                                        "protect", "sync", "orders", "cleanup", "shutdown"};
     std::istringstream lines{help};
     for (std::string line; std::getline(lines, line);) {
         if (line.starts_with("  tradebot ")) {
@@ -192,7 +211,8 @@ TEST_F(secret_leak_test, no_secret_reaches_logs_metrics_health_rows_or_command_o
     ASSERT_NE(read_file(config_dir() / ".env").find(bybit_secret), std::string::npos);
     const std::vector<std::pair<std::string, std::string>> secrets{
         {"binance api_key", binance_key}, {"binance api_secret", binance_secret}, {"bybit api_key", bybit_key},
-        {"bybit api_secret", bybit_secret}, {"database password", db_password}, {"master key", master_key}};
+        {"bybit api_secret", bybit_secret}, {"database password", db_password}, {"master key", master_key},
+        {"control token", control_token}};
     for (const auto& [where, text] : artifacts_) {
         EXPECT_FALSE(text.empty()) << where << " printed nothing";
         for (const auto& [name, secret] : secrets) {
