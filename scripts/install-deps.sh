@@ -8,7 +8,7 @@ packages=(
   libboost1.81-all-dev libssl-dev libpqxx-dev libpq-dev libsimdjson-dev libyaml-cpp-dev
   libspdlog-dev libfmt-dev prometheus-cpp-dev googletest libgtest-dev libgmock-dev libbenchmark-dev
   postgresql-15 postgresql-client-15 prometheus curl openssl procps iproute2
-  docker-compose jq
+  docker-compose jq chromium libpng-dev
 )
 
 missing=()

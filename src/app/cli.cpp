@@ -31,7 +31,11 @@ po::options_description operator_options() {
         ("clean", "orders zombies: cancel them (default: list only)")
         ("cancel", "orders duplicates: cancel them (default: list only)")
         ("older-than", po::value<int>(), "cleanup: retention in days (default 30)")
-        ("timeout", po::value<int>(), "shutdown: seconds to wait for the exit (default 30)");
+        ("timeout", po::value<int>(), "shutdown: seconds to wait for the exit (default 30)")
+        ("since", po::value<std::string>(), "report: closes from DATE (YYYY-MM-DD or ...THH:MM:SSZ, UTC)")
+        ("until", po::value<std::string>(), "report: closes up to DATE (a date: to the end of that day)")
+        ("format", po::value<std::string>(), "report: text | json | csv | html (default text; json with --json)")
+        ("output", po::value<std::string>(), "report: write to FILE instead of stdout");
     return opts;
 }
 
@@ -53,6 +57,9 @@ std::optional<std::pair<command, bool>> operator_command(const std::vector<std::
     }
     if (w == "cleanup" && words.size() == 1) {
         return std::pair{command::cleanup, false};
+    }
+    if (w == "report" && words.size() == 1) {
+        return std::pair{command::report, false};
     }
     if (w == "shutdown" && words.size() == 1) {
         return std::pair{command::shutdown, false};
@@ -90,7 +97,9 @@ std::string usage_text() {
         << "  tradebot orders zombies [--clean] [--yes]             orders/stops of ours without a position\n"
         << "  tradebot orders duplicates [--cancel] [--yes]         second stops of a live position\n"
         << "  tradebot cleanup [--older-than DAYS] [--yes]          delete old events, signals and finished orders\n"
-        << "  tradebot shutdown [--timeout S]                       stop the running instance and wait for it\n\n"
+        << "  tradebot shutdown [--timeout S]                       stop the running instance and wait for it\n"
+        << "  tradebot report [--since DATE] [--until DATE] [--exchange NAME] [--format text|json|csv|html]\n"
+        << "                  [--output FILE]                       PnL, fees, win rate, drawdown of closed positions\n\n"
         << global_options() << "\n"
         << operator_options() << "\n"
         << "Mutating commands never race a running daemon: when one runs they ask it to act through its\n"
@@ -195,6 +204,11 @@ cli_result parse_command_line(const std::vector<std::string>& args) {
                 return result;
             }
         }
+        const auto text_option = [&vm](const char* name) {
+            return vm.count(name) > 0 ? std::optional<std::string>{vm[name].as<std::string>()} : std::nullopt;
+        };
+        cl.report = report_arguments{text_option("since"), text_option("until"), text_option("format"),
+                                     text_option("output")};
         if (cl.cmd == command::close && o.all == o.symbol.has_value()) {
             result.error = "close takes a SYMBOL or --all (not both)";
             return result;

@@ -50,7 +50,8 @@ trading_runtime::trading_runtime(asio::io_context& io, strand_type strand, const
       positions_{database},
       journal_{database},
       audit_{database},
-      port_{strand_, settings, clock, positions_},
+      trades_{database},
+      port_{strand_, settings, clock, positions_, trades_},
       symbols_timer_{strand_},
       audit_timer_{strand_} {}
 
@@ -79,7 +80,7 @@ std::optional<std::string> trading_runtime::build() {
             v->paper_feed = marks.subscribe(strand_, [client](const events::mark_price& m) { client->on_mark_price(m); });
         }
         v->manager = std::make_unique<trading::position_manager>(strand_, v->trading_client(), positions_, journal_,
-                                                                 audit_, router_, metrics_, settings_, clock_);
+                                                                 audit_, trades_, router_, metrics_, settings_, clock_);
         port_.add(id, venue_port::built_venue{&v->trading_client(), v->manager.get()});
         venues_.emplace(id, std::move(v));
     }

@@ -19,6 +19,7 @@
 #include "tradebot/db/event_log.hpp"
 #include "tradebot/db/order_journal.hpp"
 #include "tradebot/db/position_repository.hpp"
+#include "tradebot/db/trade_repository.hpp"
 #include "tradebot/events/router.hpp"
 #include "tradebot/exchange/paper/client.hpp"
 #include "tradebot/trading/position_manager.hpp"
@@ -105,6 +106,7 @@ private:
     db::position_repository positions_;
     db::order_journal journal_;
     db::event_log audit_;
+    db::trade_repository trades_;
     std::map<core::exchange_id, std::unique_ptr<venue_parts>> venues_;
     venue_port port_;
     boost::asio::steady_timer symbols_timer_;

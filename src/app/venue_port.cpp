@@ -27,10 +27,11 @@ exchange::error not_enabled(core::exchange_id id) {
 }  // namespace
 
 venue_port::venue_port(strand_type strand, const config::settings& settings, const core::clock& clock,
-                       db::position_repository& positions)
+                       db::position_repository& positions, db::trade_repository& trades)
     : strand_{std::move(strand)},
       settings_{settings},
       positions_{positions},
+      trades_{trades},
       cache_{clock, settings.trading.mark_cache_ms, settings.trading.account_cache_ms},
       marks_timer_{strand_} {}
 
@@ -60,7 +61,8 @@ void venue_port::stop() {
 }
 
 asio::awaitable<db::result<core::decimal>> venue_port::realized_pnl_since(core::clock::time_point since) {
-    co_return co_await positions_.realized_pnl_since(since, settings_.app.mode);
+    // From the fills (trades), so the daily loss limit counts fees and survives a restart.
+    co_return co_await trades_.realized_pnl_since(since, settings_.app.mode);
 }
 
 asio::awaitable<void> venue_port::refresh_marks() {

@@ -12,6 +12,7 @@
 #include "tradebot/config/settings.hpp"
 #include "tradebot/core/clock.hpp"
 #include "tradebot/db/position_repository.hpp"
+#include "tradebot/db/trade_repository.hpp"
 #include "tradebot/events/router.hpp"
 #include "tradebot/pipeline/trading_port.hpp"
 #include "tradebot/trading/position_manager.hpp"
@@ -34,7 +35,7 @@ public:
     };
 
     venue_port(strand_type strand, const config::settings& settings, const core::clock& clock,
-               db::position_repository& positions);
+               db::position_repository& positions, db::trade_repository& trades);
 
     void add(core::exchange_id id, built_venue v);
     // Streamed marks go into the cache from now on.
@@ -56,7 +57,9 @@ public:
         core::exchange_id venue) override;
     [[nodiscard]] boost::asio::awaitable<db::result<core::decimal>> realized_pnl_since(
         core::clock::time_point since) override;
-    [[nodiscard]] std::uint64_t pnl_generation() const override { return positions_.pnl_generation(); }
+    [[nodiscard]] std::uint64_t pnl_generation() const override {
+        return positions_.pnl_generation() + trades_.pnl_generation();
+    }
     [[nodiscard]] const exchange::instrument_rules* rules(core::exchange_id venue, const core::symbol& s) const override;
     [[nodiscard]] std::vector<trading::position_exposure> exposures() const override;
     void open_keys(signals::key_set& out) const override;
@@ -74,6 +77,7 @@ private:
     strand_type strand_;
     const config::settings& settings_;
     db::position_repository& positions_;
+    db::trade_repository& trades_;
     std::map<core::exchange_id, built_venue> venues_;
     venue_cache cache_;
     events::subscription cache_marks_;

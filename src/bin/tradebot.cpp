@@ -11,6 +11,7 @@
 #include "tradebot/config/loader.hpp"
 #include "tradebot/logging/logger.hpp"
 #include "app/commands/operator_commands.hpp"
+#include "app/commands/report.hpp"
 #include "app/option_mapping.hpp"
 
 namespace {
@@ -83,6 +84,9 @@ int dispatch(const tradebot::app::command_line& cl) {
         break;
     case command::shutdown:
         code = tradebot::app::commands::run_shutdown(settings, cl, std::cout, std::cerr);
+        break;
+    case command::report:
+        code = tradebot::app::commands::run_report(settings, cl, std::cout, std::cerr);
         break;
     default:
         code = tradebot::app::run_daemon(settings);

@@ -25,17 +25,40 @@ boost::asio::awaitable<result<bool>> trade_repository::insert_fill(trade_record 
             t.is_maker ? std::optional<std::string>{*t.is_maker ? "true" : "false"} : std::nullopt;
         const auto r = tx.exec_params(
             "INSERT INTO trades (order_id, position_id, exchange, symbol, mode, exchange_trade_id, side, qty, price, "
-            "fee, fee_asset, realized_pnl, is_maker, ts) VALUES ($1::bigint, $2::bigint, $3, $4, $5, $6, $7, "
+            "fee, fee_asset, realized_pnl, is_maker, ts) VALUES (coalesce($1::bigint, (SELECT id FROM orders WHERE "
+            "client_order_id = $15)), $2::bigint, $3, $4, $5, $6, $7, "
             "$8::numeric, $9::numeric, $10::numeric, $11, $12::numeric, $13::boolean, " +
                 detail::ts_param(14) +
                 ") ON CONFLICT (exchange, mode, symbol, exchange_trade_id) DO NOTHING RETURNING id",
             detail::c_or_null(order), detail::c_or_null(position), std::string{core::to_string(t.exchange)},
             t.symbol.str(), std::string{core::to_string(t.mode)}, t.exchange_trade_id,
             std::string{core::to_string(t.side)}, t.quantity.to_string(), t.price.to_string(), t.fee.to_string(),
-            detail::c_or_null(t.fee_asset), detail::c_or_null(pnl), detail::c_or_null(maker), detail::to_micros(t.ts));
+            detail::c_or_null(t.fee_asset), detail::c_or_null(pnl), detail::c_or_null(maker), detail::to_micros(t.ts),
+            detail::c_or_null(t.client_order_id));
         return !r.empty();
     };
-    co_return co_await transact(db_, std::move(job));
+    // Bumped before and after: a PnL read that overlaps this write is not taken as current.
+    ++pnl_generation_;
+    auto r = co_await transact(db_, std::move(job));
+    ++pnl_generation_;
+    co_return r;
+}
+
+boost::asio::awaitable<result<core::decimal>> trade_repository::realized_pnl_since(time_point since, core::mode mode) {
+    auto job = [since, mode_text = std::string{core::to_string(mode)}](pqxx::transaction_base& tx) {
+        const auto from = detail::ts_literal(since);
+        // Fees in another asset (BNB on Binance) are not USDT and are left out rather than guessed.
+        const auto r = tx.exec_params(
+            "SELECT (coalesce((SELECT sum(coalesce(realized_pnl, 0) - CASE WHEN fee_asset IS NULL OR "
+            "fee_asset = 'USDT' THEN fee ELSE 0 END) FROM trades WHERE mode = $1 AND ts >= " + from +
+                "), 0) + coalesce((SELECT sum(p.realized_pnl) FROM positions p WHERE p.mode = $1 AND p.closed_at >= " +
+                from +
+                " AND NOT EXISTS (SELECT 1 FROM trades t WHERE t.position_id = p.id AND t.side = CASE p.side WHEN "
+                "'long' THEN 'sell' ELSE 'buy' END)), 0))::text",
+            mode_text);
+        return detail::decimal_of(r[0][0]);
+    };
+    co_return co_await execute(db_, std::move(job));
 }
 
 boost::asio::awaitable<result<std::vector<trade_record>>> trade_repository::for_position(std::int64_t position_id) {

@@ -2,6 +2,7 @@
 
 #include <utility>
 
+#include "trading/fill_recorder.hpp"
 #include "trading/operator_desk.hpp"
 #include "trading/order_report_handler.hpp"
 #include "trading/position_closer.hpp"
@@ -36,8 +37,8 @@ order_executor_options executor_options(const config::settings& s) {
 // The components in construction order: each refers only to those before it.
 struct position_manager::parts {
     parts(asio::any_io_executor strand, exchange::venue_client& venue, db::position_store& positions,
-          db::order_store& journal, db::audit_sink& audit, events::topic<events::position_event>& lifecycle,
-          trading_metrics& metrics, const config::settings& settings, const core::clock& clock)
+          db::order_store& journal, db::audit_sink& audit, db::trade_store& trades,
+          events::topic<events::position_event>& lifecycle, trading_metrics& metrics, const config::settings& settings, const core::clock& clock)
         : venue_{venue},
           positions_{positions},
           metrics_{metrics},
@@ -53,6 +54,7 @@ struct position_manager::parts {
           closer_{book_, recorder_, orders_, stops_, clock, log_},
           driver_{book_, recorder_, closer_, stops_, tasks_, metrics, settings, clock, log_},
           reports_{book_, recorder_, tasks_},
+          fills_{book_, trades, settings.app.mode, tasks_, log_},
           keeper_{venue, book_, recorder_, closer_, driver_, stops_, log_},
           sweeper_{venue, book_, log_},
           reconciler_{venue, book_, recorder_, keeper_, sweeper_, stops_, tasks_, settings, clock, log_},
@@ -73,6 +75,7 @@ struct position_manager::parts {
     position_closer closer_;
     protection_driver driver_;
     order_report_handler reports_;
+    fill_recorder fills_;
     stop_keeper keeper_;
     zombie_sweeper sweeper_;
     reconciler reconciler_;
@@ -81,9 +84,10 @@ struct position_manager::parts {
 
 position_manager::position_manager(asio::any_io_executor strand, exchange::venue_client& venue,
                                    db::position_store& positions, db::order_store& journal,
-                                   db::audit_sink& audit, events::router& router, trading_metrics& metrics,
-                                   const config::settings& settings, const core::clock& clock)
-    : parts_{std::make_unique<parts>(strand, venue, positions, journal, audit,
+                                   db::audit_sink& audit, db::trade_store& trades, events::router& router,
+                                   trading_metrics& metrics, const config::settings& settings,
+                                   const core::clock& clock)
+    : parts_{std::make_unique<parts>(strand, venue, positions, journal, audit, trades,
                                      router.topic<events::position_event>(events::topic_name::position_event),
                                      metrics, settings, clock)} {
     auto& p = *parts_;
@@ -107,7 +111,10 @@ position_manager::position_manager(asio::any_io_executor strand, exchange::venue
                             p.driver_.on_mark(m.symbol, m.price);
                         });
     orders_sub_ = follow(router.topic<events::order_update>(events::topic_name::order_update),
-                         [&p](const events::order_update& u) { p.reports_.on_order(u); });
+                         [&p](const events::order_update& u) {
+                             p.reports_.on_order(u);
+                             p.fills_.on_order(u);
+                         });
     positions_sub_ = follow(router.topic<events::position_update>(events::topic_name::position_update),
                             [&p](const events::position_update& u) { p.reconciler_.on_position(u); });
     streams_sub_ = follow(router.topic<events::stream_state>(events::topic_name::stream_state),

@@ -25,7 +25,8 @@ enum class command : std::uint8_t {
     orders_duplicates,
     cleanup,
     shutdown,
-    keys
+    keys,
+    report  // read only: trade history and performance (src/app/commands/report.cpp)
 };
 
 // Arguments of the operator's commands; each command reads the ones it takes.
@@ -41,6 +42,14 @@ struct operator_arguments {
     std::optional<int> timeout_seconds;   // shutdown --timeout S
 };
 
+// Arguments of `report`; --exchange is operator_arguments::exchange.
+struct report_arguments {
+    std::optional<std::string> since;   // YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ (UTC)
+    std::optional<std::string> until;   // a date counts to the end of that day
+    std::optional<std::string> format;  // text | json | csv | html
+    std::optional<std::string> output;  // write to this file instead of stdout
+};
+
 struct command_line {
     command cmd = command::run;
     std::optional<core::mode> mode;  // overrides app.mode of the config when given
@@ -49,6 +58,7 @@ struct command_line {
     // command::keys only: the words after "keys", parsed by run_keys (keys_command.hpp).
     std::vector<std::string> keys_args;
     operator_arguments op;
+    report_arguments report;
 };
 
 struct cli_result {

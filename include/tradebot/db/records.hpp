@@ -156,6 +156,8 @@ struct trade_record {
     std::optional<core::decimal> realized_pnl;
     std::optional<bool> is_maker;
     time_point ts{};
+    // Write only: when order_id is unset, the journal row with this client id (if any) gives it.
+    std::optional<std::string> client_order_id;
 };
 
 // events.severity.

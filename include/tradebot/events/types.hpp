@@ -80,6 +80,7 @@ struct order_update {
     core::decimal fee;  // of the last fill, in fee_asset
     std::string fee_asset;
     core::decimal realized_pnl;  // of the last fill
+    std::string trade_id;        // the venue's id of the last fill; empty when it names none
     std::string reject_reason;
     time_point exchange_ts;
     time_point receive_ts;

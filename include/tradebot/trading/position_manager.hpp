@@ -24,6 +24,7 @@ namespace tradebot::db {
 class position_store;
 class order_store;
 class audit_sink;
+class trade_store;
 }  // namespace tradebot::db
 
 namespace tradebot::trading {
@@ -34,6 +35,7 @@ namespace tradebot::trading {
 //   position_opener      the atomic open (entry, fill, stop) of a decided entry
 //   protection_driver    mark -> trailing / aged decisions -> stop moves and exits
 //   order_report_handler order reports -> journal rows, exit fills
+//   fill_recorder        every fill -> a trades row (realized PnL, fees)
 //   reconciler           start-up and periodic passes, stream-gap refills, flat reports,
 //                        adoption, with stop_keeper (one stop per position) and zombie_sweeper
 // All of them run on the venue's trading strand and share the book there without locks; a
@@ -42,7 +44,7 @@ class position_manager {
 public:
     position_manager(boost::asio::any_io_executor strand, exchange::venue_client& venue,
                      db::position_store& positions, db::order_store& journal, db::audit_sink& audit,
-                     events::router& router, trading_metrics& metrics, const config::settings& settings,
+                     db::trade_store& trades, events::router& router, trading_metrics& metrics, const config::settings& settings,
                      const core::clock& clock);
     ~position_manager();
     position_manager(const position_manager&) = delete;

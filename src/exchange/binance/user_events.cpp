@@ -120,6 +120,9 @@ decoded decode_order_trade_update(const frame& f, const context& c) {
     u.fee = x.dec_or_zero("n");
     u.fee_asset = std::string{x.opt_str("N")};
     u.realized_pnl = x.dec_or_zero("rp");
+    if (const auto trade = x.opt_int64("t"); trade && *trade != 0) {
+        u.trade_id = std::to_string(*trade);
+    }
     if (const auto er = x.opt_str("er"); !er.empty() && er != "0") {
         u.reject_reason = expiry_reason(er);
     }

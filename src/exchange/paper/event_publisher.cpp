@@ -61,6 +61,7 @@ public:
             u.last_fill_price = e.price;
             u.fee = e.fee;
             u.realized_pnl = e.realized_pnl;
+            u.trade_id = std::to_string(e.trade_id);
             sinks_.orders->publish(u);
         }
         finish_parent(e.record, e.time);

@@ -132,6 +132,15 @@ TEST_F(secret_leak_test, no_secret_reaches_logs_metrics_health_rows_or_command_o
     command("close NOSUCHUSDT --yes --json" + cfg);
     EXPECT_EQ(command("close --all --yes --json" + cfg), 0);
     command("cleanup --yes --json" + cfg);
+    // The report reads the trade history beside the running daemon (no lock), in every form.
+    for (const char* form : {"text", "json", "csv", "html"}) {
+        EXPECT_EQ(command(std::string{"report --format "} + form + cfg), 0);
+    }
+    EXPECT_EQ(command("report --json --since 2020-01-01 --until 2099-12-31 --exchange binance" + cfg), 0);
+    const auto report_file = dir_.path() / "report.html";
+    EXPECT_EQ(command("report --format html --output " + report_file.string() + cfg), 0);
+    keep("report.html", read_file(report_file));
+    EXPECT_EQ(command("report --format pdf" + cfg), 2);
     EXPECT_EQ(command("shutdown --json --timeout 15" + cfg), 0);
     ASSERT_TRUE(bot->wait_exit(10s).has_value()) << bot->output();
     auto again = start("again", "production");
@@ -198,7 +207,7 @@ TEST_F(secret_leak_test, no_secret_reaches_logs_metrics_health_rows_or_command_o
     // Every command the binary's help names was run above; a new one must be added here.
     const auto [hrc, help] = run_shell(bin() + " --help");
     const std::set<std::string> covered{"[--mode", "run",     "check",  "db",      "--check-instances", "keys", "close",
-                                        "protect", "sync", "orders", "cleanup", "shutdown"};
+                                        "protect", "sync", "orders", "cleanup", "shutdown", "report"};
     std::istringstream lines{help};
     for (std::string line; std::getline(lines, line);) {
         if (line.starts_with("  tradebot ")) {

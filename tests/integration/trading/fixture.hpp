@@ -29,6 +29,7 @@
 #include "tradebot/db/event_log.hpp"
 #include "tradebot/db/order_journal.hpp"
 #include "tradebot/db/position_repository.hpp"
+#include "tradebot/db/trade_repository.hpp"
 #include "tradebot/events/router.hpp"
 #include "tradebot/exchange/paper/client.hpp"
 #include "tradebot/trading/position_manager.hpp"
@@ -205,6 +206,7 @@ protected:
         positions_ = std::make_unique<db::position_repository>(*db_);
         journal_ = std::make_unique<db::order_journal>(*db_);
         audit_ = std::make_unique<db::event_log>(*db_);
+        trades_ = std::make_unique<db::trade_repository>(*db_);
         ASSERT_TRUE(await(paper_->load_instruments()));
         mark(btc, "60000.00"_d);
         mark(eth, "3000.00"_d);
@@ -275,7 +277,7 @@ protected:
     void make_manager() {
         stop_manager();
         manager_ = std::make_unique<position_manager>(io_.get_executor(), *faulty_, *positions_, *journal_, *audit_,
-                                                      router_, metrics_, settings_, clock_);
+                                                      *trades_, router_, metrics_, settings_, clock_);
     }
 
     // Starts the manager; the start-up's second read (of a position absent from the first) comes
@@ -427,6 +429,7 @@ protected:
     std::unique_ptr<db::position_repository> positions_;
     std::unique_ptr<db::order_journal> journal_;
     std::unique_ptr<db::event_log> audit_;
+    std::unique_ptr<db::trade_repository> trades_;
     std::unique_ptr<position_manager> manager_;
 };
 

@@ -67,7 +67,7 @@ TEST_F(trading_test, the_database_refuses_a_second_live_row_for_the_symbol) {
     ASSERT_EQ(await(manager_->open(intent(btc, core::position_side::long_, "0.010"_d))).kind,
               open_result_kind::protected_);
     position_manager other{io_.get_executor(), *faulty_, *positions_, *journal_, *audit_,
-                           router_, metrics_, settings_, clock_};
+                           *trades_, router_, metrics_, settings_, clock_};
     ASSERT_TRUE(await(other.start()));
     const auto r = await(other.open(intent(btc, core::position_side::long_, "0.010"_d)));
     EXPECT_EQ(r.kind, open_result_kind::already_live);

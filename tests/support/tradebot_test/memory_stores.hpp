@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <array>
 #include <cstdint>
+#include <iterator>
 #include <map>
 #include <optional>
 #include <string>
@@ -23,6 +24,7 @@
 #include "tradebot/db/audit_sink.hpp"
 #include "tradebot/db/order_store.hpp"
 #include "tradebot/db/position_store.hpp"
+#include "tradebot/db/trade_store.hpp"
 
 namespace tradebot::test {
 
@@ -258,6 +260,33 @@ public:
                 out += e.type + " ";
             }
         }
+        return out;
+    }
+};
+
+// Fills, one per natural key (exchange, mode, symbol, exchange_trade_id), as trades keeps them.
+class memory_trades final : public db::trade_store {
+public:
+    std::vector<db::trade_record> fills;
+
+    boost::asio::awaitable<db::result<bool>> insert_fill(db::trade_record t) override {
+        co_await round_trip();
+        for (const auto& f : fills) {
+            if (f.exchange == t.exchange && f.mode == t.mode && f.symbol == t.symbol &&
+                f.exchange_trade_id == t.exchange_trade_id) {
+                co_return false;
+            }
+        }
+        t.id = static_cast<std::int64_t>(fills.size()) + 1;
+        fills.push_back(std::move(t));
+        co_return true;
+    }
+
+    // The fills of a position, in arrival order.
+    [[nodiscard]] std::vector<db::trade_record> of(std::int64_t position_id) const {
+        std::vector<db::trade_record> out;
+        std::copy_if(fills.begin(), fills.end(), std::back_inserter(out),
+                     [position_id](const db::trade_record& f) { return f.position_id == position_id; });
         return out;
     }
 };

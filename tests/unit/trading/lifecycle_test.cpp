@@ -50,7 +50,7 @@ protected:
                                  published_ += std::string{events::to_string(e.kind)} + " ";
                              });
         manager_ = std::make_unique<position_manager>(io_.get_executor(), *paper_, positions_, journal_, audit_,
-                                                      router_, metrics_, settings_, clock_);
+                                                      trades_, router_, metrics_, settings_, clock_);
         ASSERT_TRUE(run(manager_->start()));
     }
 
@@ -142,6 +142,7 @@ protected:
     test::memory_journal journal_;
     test::memory_positions positions_{journal_};
     test::memory_audit audit_;
+    test::memory_trades trades_;
     position_metrics position_metrics_{io_.get_executor(), router_, metrics_};
     account_metrics account_metrics_{io_.get_executor(), router_, metrics_};
     std::string published_;  // the position events, in order
@@ -241,8 +242,8 @@ TEST_F(lifecycle_test, a_restart_finds_the_position_and_its_trailing_state_in_th
     manager_->stop();
     settle();
     ASSERT_TRUE(manager_->idle());
-    manager_ = std::make_unique<position_manager>(io_.get_executor(), *paper_, positions_, journal_, audit_, router_,
-                                                  metrics_, settings_, clock_);
+    manager_ = std::make_unique<position_manager>(io_.get_executor(), *paper_, positions_, journal_, audit_, trades_,
+                                                  router_, metrics_, settings_, clock_);
     ASSERT_TRUE(run(manager_->start()));
     ASSERT_EQ(manager_->live().size(), 1U);
     const auto& pos = manager_->live().at(btc);
