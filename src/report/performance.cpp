@@ -84,14 +84,14 @@ std::tm utc_tm(time_point t) {
 
 std::string utc_day(time_point t) {
     const auto tm = utc_tm(t);
-    char buf[16];
+    char buf[80];
     std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
     return buf;
 }
 
 std::string utc_time(time_point t) {
     const auto tm = utc_tm(t);
-    char buf[32];
+    char buf[80];
     std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02dZ", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
                   tm.tm_hour, tm.tm_min, tm.tm_sec);
     return buf;
@@ -99,7 +99,7 @@ std::string utc_time(time_point t) {
 
 std::string duration_text(std::chrono::seconds d) {
     const auto s = d.count();
-    char buf[32];
+    char buf[80];
     if (s < 60) {
         std::snprintf(buf, sizeof buf, "%llds", static_cast<long long>(s));
     } else if (s < 3600) {

@@ -16,7 +16,10 @@ constexpr double top = 14;
 constexpr double bottom = 28;
 
 std::string fmt(double v) {
-    char buf[32];
+    if (v > -0.005 && v < 0.005) {
+        v = 0;  // never "-0.00"
+    }
+    char buf[400];
     std::snprintf(buf, sizeof buf, "%.2f", v);
     return buf;
 }
@@ -90,6 +93,10 @@ std::string line_chart(const std::vector<chart_point>& points, const char* colou
     out << open_svg(name);
     out << "<line x1=\"" << left << "\" y1=\"" << fmt(py(0)) << "\" x2=\"" << width - right << "\" y2=\"" << fmt(py(0))
         << "\" stroke=\"#9ca3af\" stroke-dasharray=\"4 3\"/>";
+    if (lo < 0 && hi > 0) {
+        out << "<text x=\"" << left - 6 << "\" y=\"" << fmt(py(0) + 4) << "\" text-anchor=\"end\" font-size=\"11\" "
+            << "fill=\"#6b7280\">0</text>";
+    }
     out << "<text x=\"" << left - 6 << "\" y=\"" << fmt(py(hi) + 4) << "\" text-anchor=\"end\" font-size=\"11\" "
         << "fill=\"#374151\">" << fmt(hi) << "</text>";
     out << "<text x=\"" << left - 6 << "\" y=\"" << fmt(py(lo) + 4) << "\" text-anchor=\"end\" font-size=\"11\" "

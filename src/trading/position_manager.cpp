@@ -115,6 +115,8 @@ position_manager::position_manager(asio::any_io_executor strand, exchange::venue
                              p.reports_.on_order(u);
                              p.fills_.on_order(u);
                          });
+    fills_sub_ = follow(router.topic<events::order_update>(events::topic_name::fill),
+                        [&p](const events::order_update& u) { p.fills_.on_order(u); });
     positions_sub_ = follow(router.topic<events::position_update>(events::topic_name::position_update),
                             [&p](const events::position_update& u) { p.reconciler_.on_position(u); });
     streams_sub_ = follow(router.topic<events::stream_state>(events::topic_name::stream_state),

@@ -159,6 +159,9 @@ inline constexpr std::string_view position_update = "position_update";
 inline constexpr std::string_view balance_update = "balance_update";
 inline constexpr std::string_view stream_state = "stream_state";
 inline constexpr std::string_view position_event = "position_event";
+// Fills a venue reports apart from its order reports (Bybit's execution topic), as order_update
+// values with only the identity and the last_fill_* / fee / realized_pnl / trade_id fields set.
+inline constexpr std::string_view fill = "fill";
 }  // namespace topic_name
 
 }  // namespace tradebot::events

@@ -98,6 +98,7 @@ private:
     std::unique_ptr<parts> parts_;
     events::subscription marks_sub_;
     events::subscription orders_sub_;
+    events::subscription fills_sub_;
     events::subscription positions_sub_;
     events::subscription streams_sub_;
 };

@@ -30,6 +30,7 @@ struct private_stream::impl : ws_stream {
           clock{clk},
           decoder{symbols},
           orders{router.topic<events::order_update>(events::topic_name::order_update)},
+          fills{router.topic<events::order_update>(events::topic_name::fill)},
           positions{router.topic<events::position_update>(events::topic_name::position_update)},
           balances{router.topic<events::balance_update>(events::topic_name::balance_update)},
           session{core::exchange_id::bybit, std::string{stream_name}, clk,
@@ -81,6 +82,7 @@ struct private_stream::impl : ws_stream {
                     for (const auto& b : v.items) balances.publish(b);
                 } else if constexpr (std::is_same_v<T, execution_batch>) {
                     session.count_message();
+                    for (const auto& x : v.items) publish_fill(x);
                     std::function<void(const execution&)> h;
                     {
                         const std::lock_guard lock{handler_mutex};
@@ -95,6 +97,30 @@ struct private_stream::impl : ws_stream {
                 }
             },
             result);
+    }
+
+    // A trade execution (not a funding settlement) as a fill for the trades table.
+    void publish_fill(const execution& x) {
+        if (x.exec_type != "Trade" && x.exec_type != "BustTrade" && x.exec_type != "AdlTrade") {
+            return;
+        }
+        events::order_update u;
+        u.exchange = core::exchange_id::bybit;
+        u.symbol = x.symbol;
+        u.client_order_id = x.client_order_id;
+        u.exchange_order_id = x.order_id;
+        u.side = x.side;
+        u.status = x.leaves_quantity.is_positive() ? events::order_status::partially_filled
+                                                   : events::order_status::filled;
+        u.last_fill_quantity = x.quantity;
+        u.last_fill_price = x.price;
+        u.fee = x.fee;
+        u.fee_asset = x.fee_currency;
+        u.realized_pnl = x.exec_pnl;
+        u.trade_id = x.exec_id;
+        u.exchange_ts = x.exchange_ts;
+        u.receive_ts = x.receive_ts;
+        fills.publish(u);
     }
 
     void on_op(const op_response& r) {
@@ -123,6 +149,7 @@ struct private_stream::impl : ws_stream {
     const core::clock& clock;
     stream_decoder decoder;  // ws strand only
     events::topic<events::order_update>& orders;
+    events::topic<events::order_update>& fills;
     events::topic<events::position_update>& positions;
     events::topic<events::balance_update>& balances;
     std::mutex metrics_mutex;  // before session, which holds it
