@@ -40,7 +40,7 @@ std::string render_text(const performance& p, const render_options& o) {
     out << "net PnL:           " << t.net_pnl.normalized().to_string() << " USDT\n";
     out << "gross PnL:         " << t.gross_pnl.normalized().to_string() << " USDT\n";
     out << "fees:              " << t.fees.normalized().to_string() << " USDT\n";
-    out << "win rate:          " << text_or_na(t.win_rate_percent()) << " %\n";
+    out << "win rate:          " << (t.win_rate_percent() ? t.win_rate_percent()->to_string() + " %" : "n/a") << "\n";
     out << "profit factor:     " << text_or_na(t.profit_factor()) << "\n";
     out << "average win:       " << text_or_na(t.average_win()) << "\n";
     out << "average loss:      " << text_or_na(t.average_loss()) << "\n";

@@ -173,6 +173,10 @@ TEST_F(lifecycle_test, open_protect_trail_and_the_venue_stop_closes_it_with_its_
     EXPECT_EQ(row.exit_price, "60599.90"_d);  // the stop's market sell at the bid, from the stream
     EXPECT_EQ(audit_.trail(r.position_id), "position_opened stop_moved position_closed ");
     EXPECT_TRUE(manager_->live().empty());
+    // The entry and the stop's market sell are trades rows of the position.
+    ASSERT_EQ(trades_.of(r.position_id).size(), 2U);
+    EXPECT_EQ(trades_.of(r.position_id)[1].price, "60599.90"_d);
+    EXPECT_EQ(trades_.of(r.position_id)[1].realized_pnl, row.realized_pnl);
     // Each step published once on the router; the metrics are its subscriber.
     EXPECT_EQ(published_, "position_opened stop_moved position_closed ");
     EXPECT_EQ(metric("tradebot_exits_total", {{"exchange", "binance"}, {"reason", "closed_on_venue"}}), 1);
@@ -202,6 +206,17 @@ TEST_F(lifecycle_test, an_aged_position_in_profit_is_closed_at_market_and_leaves
     EXPECT_TRUE(venue_flat());
     EXPECT_TRUE(venue_stops().empty());
     EXPECT_EQ(journal_.of(r.position_id, core::order_purpose::aged_exit).size(), 1U);
+    // Both fills are trades rows of the position: the entry, and the bot's own close with its PnL.
+    const auto fills = trades_.of(r.position_id);
+    ASSERT_EQ(fills.size(), 2U);
+    EXPECT_EQ(fills[0].side, core::side::buy);
+    EXPECT_EQ(fills[0].price, *row.entry_price);
+    EXPECT_TRUE(fills[0].fee.is_positive());
+    EXPECT_EQ(fills[1].side, core::side::sell);
+    EXPECT_EQ(fills[1].price, *row.exit_price);
+    EXPECT_EQ(fills[1].realized_pnl, (*row.exit_price - *row.entry_price) * row.quantity);
+    EXPECT_EQ(fills[1].client_order_id,
+              (core::client_order_id{r.position_id, core::order_purpose::aged_exit, 0, true}.str()));
 }
 
 TEST_F(lifecycle_test, the_periodic_pass_restores_a_stop_lost_on_the_venue_when_its_interval_passes) {
