@@ -134,13 +134,24 @@ TEST_F(secret_leak_test, no_secret_reaches_logs_metrics_health_rows_or_command_o
     command("cleanup --yes --json" + cfg);
     // The report reads the trade history beside the running daemon (no lock), in every form.
     for (const char* form : {"text", "json", "csv", "html"}) {
-        EXPECT_EQ(command(std::string{"report --format "} + form + cfg), 0);
+        EXPECT_EQ(command(std::string{"report --mode production --format "} + form + cfg), 0);
     }
     EXPECT_EQ(command("report --json --since 2020-01-01 --until 2099-12-31 --exchange binance" + cfg), 0);
     const auto report_file = dir_.path() / "report.html";
-    EXPECT_EQ(command("report --format html --output " + report_file.string() + cfg), 0);
+    EXPECT_EQ(command("report --mode production --format html --output " + report_file.string() + cfg), 0);
     keep("report.html", read_file(report_file));
     EXPECT_EQ(command("report --format pdf" + cfg), 2);
+    {
+        // The session's closes on both venues are in the history, each with the fees its fills
+        // paid (trades rows: Binance order reports, Bybit executions).
+        const auto [rc, out] = run_shell(bin() + " report --json --mode production" + cfg + " 2>/dev/null");
+        EXPECT_EQ(rc, 0) << out;
+        EXPECT_EQ(out.find("\"total\":{\"positions\":0,"), std::string::npos) << out;
+        EXPECT_NE(out.find("\"total\":{\"positions\":"), std::string::npos) << out;
+        EXPECT_NE(out.find("\"binance\":{\"positions\":"), std::string::npos) << out;
+        EXPECT_NE(out.find("\"bybit\":{\"positions\":"), std::string::npos) << out;
+        EXPECT_EQ(out.find("\"fees\":\"0\""), std::string::npos) << out;
+    }
     EXPECT_EQ(command("shutdown --json --timeout 15" + cfg), 0);
     ASSERT_TRUE(bot->wait_exit(10s).has_value()) << bot->output();
     auto again = start("again", "production");
