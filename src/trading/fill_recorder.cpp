@@ -38,7 +38,8 @@ std::optional<db::trade_record> fill_recorder::row_of(const events::order_update
         t.fee_asset = u.fee_asset;
     }
     t.realized_pnl = u.realized_pnl;
-    t.ts = u.exchange_ts;
+    // The venue's time of the fill decides its day (the daily loss limit); our receipt if it gave none.
+    t.ts = u.exchange_ts != events::time_point{} ? u.exchange_ts : u.receive_ts;
     if (const auto ours = core::client_order_id::parse(u.client_order_id)) {
         t.position_id = ours->position_id;
         t.client_order_id = u.client_order_id;
