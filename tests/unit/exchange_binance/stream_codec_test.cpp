@@ -163,6 +163,7 @@ TEST_F(binance_codec, order_trade_update_maps_every_field) {
     EXPECT_EQ(u.fee, "0"_d);
     EXPECT_EQ(u.fee_asset, "USDT");
     EXPECT_EQ(u.realized_pnl, "0"_d);
+    EXPECT_EQ(u.trade_id, "");  // "t":0: no fill
     EXPECT_EQ(u.reject_reason, "");
     EXPECT_EQ(u.exchange_ts, ms(1568879465651));
     EXPECT_EQ(u.receive_ts, rx);
@@ -170,7 +171,7 @@ TEST_F(binance_codec, order_trade_update_maps_every_field) {
 
 TEST_F(binance_codec, order_trade_update_fill_of_a_stop_with_expiry_reason) {
     const auto u = expect<events::order_update>(decoder.decode(
-        R"({"e":"ORDER_TRADE_UPDATE","E":10,"T":9,"o":{"s":"1000SHIBUSDT","c":"tb-1-sl","S":"BUY","o":"STOP_MARKET","q":"100","p":"0","ap":"0.012400","sp":"0.012399","X":"EXPIRED","i":77,"l":"40","z":"60","L":"0.012401","N":"USDT","n":"0.00019","R":true,"rp":"-1.25","er":"9"}})",
+        R"({"e":"ORDER_TRADE_UPDATE","E":10,"T":9,"o":{"s":"1000SHIBUSDT","c":"tb-1-sl","S":"BUY","o":"STOP_MARKET","q":"100","p":"0","ap":"0.012400","sp":"0.012399","X":"EXPIRED","i":77,"l":"40","z":"60","L":"0.012401","N":"USDT","n":"0.00019","R":true,"rp":"-1.25","t":4242,"er":"9"}})",
         rx));
     EXPECT_EQ(u.symbol, core::symbol::from_string("1000SHIBUSDT"));
     EXPECT_EQ(u.type, core::order_type::stop_market);
@@ -184,6 +185,7 @@ TEST_F(binance_codec, order_trade_update_fill_of_a_stop_with_expiry_reason) {
     EXPECT_EQ(u.last_fill_price, "0.012401"_d);
     EXPECT_EQ(u.fee, "0.00019"_d);
     EXPECT_EQ(u.realized_pnl, "-1.25"_d);
+    EXPECT_EQ(u.trade_id, "4242");  // the trades row's key
     EXPECT_EQ(u.reject_reason, "expiry_reason=9:market_remainder");
 }
 
