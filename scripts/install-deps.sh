@@ -8,8 +8,13 @@ packages=(
   libboost1.81-all-dev libssl-dev libpqxx-dev libpq-dev libsimdjson-dev libyaml-cpp-dev
   libspdlog-dev libfmt-dev prometheus-cpp-dev googletest libgtest-dev libgmock-dev libbenchmark-dev
   postgresql-15 postgresql-client-15 prometheus curl openssl procps iproute2
-  docker-compose jq chromium libpng-dev
+  docker-compose jq libpng-dev
 )
+# The HTML report's browser test (tests/integration/report) renders it in headless chromium; an
+# image that only builds the binaries (docker/Dockerfile) sets INSTALL_DEPS_NO_BROWSER=1.
+if [ "${INSTALL_DEPS_NO_BROWSER:-0}" != 1 ]; then
+  packages+=(chromium)
+fi
 
 missing=()
 for p in "${packages[@]}"; do
