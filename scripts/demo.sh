@@ -146,6 +146,9 @@ sql -c "SELECT id, exchange, symbol, side, state, entry_price AS entry, stop_pri
                trailing_activated AS trailing, exit_price AS exit, close_reason, round(realized_pnl, 4) AS pnl
         FROM trading_bot.positions ORDER BY id"
 sql -c "SELECT purpose, status, count(*) FROM trading_bot.orders GROUP BY purpose, status ORDER BY purpose, status"
+echo "--- tradebot report (the closed positions' performance; read only, beside the daemon)"
+"$bin" report --mode test --config config
+"$bin" report --mode test --config config --format html --output /tmp/tradebot-demo-report.html
 echo "--- GET /metrics (trading)"
 curl -s "http://127.0.0.1:$port/metrics" >"$work/metrics.txt"
 grep -E '^tradebot_(signals_total|positions_open|entries_total|exits_total|stop_moves_total|realized_pnl)' \
