@@ -75,8 +75,8 @@ std::string usage_text() {
     out << "tradebot " << version_string() << " - signal-driven futures trading daemon (Binance USD-M, Bybit V5)\n"
         << "Reads signals from PostgreSQL, opens positions under risk limits, protects each with an\n"
         << "exchange-side stop at once, trails it, closes aged positions and reconciles with the venues;\n"
-        << "--mode test trades on paper against the real market data. The backtest and some operator\n"
-        << "subcommands are not in this build yet (docs/FEATURES.md).\n\n"
+        << "--mode test trades on paper against the real market data; 'backtest' replays history through\n"
+        << "the same code (docs/BACKTEST.md).\n\n"
         << "Usage:\n"
         << "  tradebot [--mode production|test] [--config DIR]      run the daemon (same as 'run')\n"
         << "  tradebot run [--mode production|test] [--config DIR]  run the daemon\n"
@@ -90,7 +90,8 @@ std::string usage_text() {
         << "  tradebot orders zombies [--clean] [--yes]             orders/stops of ours without a position\n"
         << "  tradebot orders duplicates [--cancel] [--yes]         second stops of a live position\n"
         << "  tradebot cleanup [--older-than DAYS] [--yes]          delete old events, signals and finished orders\n"
-        << "  tradebot shutdown [--timeout S]                       stop the running instance and wait for it\n\n"
+        << "  tradebot shutdown [--timeout S]                       stop the running instance and wait for it\n"
+        << "  tradebot backtest --klines PATH --signals FILE ...    replay history ('tradebot backtest --help')\n\n"
         << global_options() << "\n"
         << operator_options() << "\n"
         << "Mutating commands never race a running daemon: when one runs they ask it to act through its\n"
@@ -112,6 +113,13 @@ cli_result parse_command_line(const std::vector<std::string>& args) {
         command_line cl;
         cl.cmd = command::keys;
         cl.keys_args.assign(args.begin() + 1, args.end());
+        result.value = cl;
+        return result;
+    }
+    if (!args.empty() && args.front() == "backtest") {
+        command_line cl;
+        cl.cmd = command::backtest;
+        cl.backtest_args.assign(args.begin() + 1, args.end());
         result.value = cl;
         return result;
     }

@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "tradebot/app/backtest_command.hpp"
 #include "tradebot/app/cli.hpp"
 #include "tradebot/app/commands.hpp"
 #include "tradebot/app/daemon.hpp"
@@ -31,6 +32,9 @@ int dispatch(const tradebot::app::command_line& cl) {
     if (cl.cmd == command::keys) {
         // Before the configuration is loaded: it may not load without the key this command manages.
         return tradebot::app::run_keys(cl.keys_args, env, std::cin, std::cout, std::cerr);
+    }
+    if (cl.cmd == command::backtest) {
+        return tradebot::app::run_backtest(cl.backtest_args, env, std::cout, std::cerr);
     }
     if (cl.mode) {
         // Through the loader, so that --mode production gets the same checks (API keys present)

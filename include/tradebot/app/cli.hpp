@@ -25,7 +25,8 @@ enum class command : std::uint8_t {
     orders_duplicates,
     cleanup,
     shutdown,
-    keys
+    keys,
+    backtest
 };
 
 // Arguments of the operator's commands; each command reads the ones it takes.
@@ -49,6 +50,8 @@ struct command_line {
     // command::keys only: the words after "keys", parsed by run_keys (keys_command.hpp).
     std::vector<std::string> keys_args;
     operator_arguments op;
+    // command::backtest only: the words after "backtest", parsed by run_backtest.
+    std::vector<std::string> backtest_args;
 };
 
 struct cli_result {
