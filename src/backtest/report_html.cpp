@@ -52,16 +52,16 @@ std::string chart(const std::string& title, const std::vector<std::pair<std::int
     const double span = std::max(1.0, static_cast<double>(pts.back().first) - x0);
     std::string d;
     for (std::size_t i = 0; i < pts.size(); ++i) {
-        const double x = 50 + (static_cast<double>(pts[i].first) - x0) / span * (chart_w - 60);
+        const double x = 80 + (static_cast<double>(pts[i].first) - x0) / span * (chart_w - 90);
         const double y = 10 + (hi - pts[i].second) / (hi - lo) * (chart_h - 30);
         d += fmt::format("{}{:.1f},{:.1f}", i == 0 ? "M" : " L", x, y);
     }
     std::string o = fmt::format("<h2>{}</h2>\n<svg class=\"chart\" viewBox=\"0 0 {} {}\" width=\"{}\" height=\"{}\">\n",
                                 html(title), chart_w, chart_h, chart_w, chart_h);
-    o += fmt::format("<rect x=\"50\" y=\"10\" width=\"{}\" height=\"{}\" class=\"frame\"/>\n", chart_w - 60, chart_h - 30);
-    o += fmt::format("<text x=\"45\" y=\"16\" class=\"axis\" text-anchor=\"end\">{:.2f}</text>\n", hi);
-    o += fmt::format("<text x=\"45\" y=\"{}\" class=\"axis\" text-anchor=\"end\">{:.2f}</text>\n", chart_h - 20, lo);
-    o += fmt::format("<text x=\"50\" y=\"{}\" class=\"axis\">{}</text>\n", chart_h - 4, iso_time(pts.front().first));
+    o += fmt::format("<rect x=\"80\" y=\"10\" width=\"{}\" height=\"{}\" class=\"frame\"/>\n", chart_w - 90, chart_h - 30);
+    o += fmt::format("<text x=\"75\" y=\"16\" class=\"axis\" text-anchor=\"end\">{:.2f}</text>\n", hi);
+    o += fmt::format("<text x=\"75\" y=\"{}\" class=\"axis\" text-anchor=\"end\">{:.2f}</text>\n", chart_h - 20, lo);
+    o += fmt::format("<text x=\"80\" y=\"{}\" class=\"axis\">{}</text>\n", chart_h - 4, iso_time(pts.front().first));
     o += fmt::format("<text x=\"{}\" y=\"{}\" class=\"axis\" text-anchor=\"end\">{}</text>\n", chart_w - 10, chart_h - 4,
                      iso_time(pts.back().first));
     o += fmt::format("<path class=\"{}\" d=\"{}\"/>\n</svg>\n", css_class, d);

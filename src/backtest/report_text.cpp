@@ -84,11 +84,12 @@ std::string to_json(const run_result& r, const statistics& s) {
         const auto& t = r.trades[i];
         o += fmt::format(
             "{}\n    {{\"position\": {}, \"signal\": {}, \"exchange\": {}, \"symbol\": {}, \"side\": {}, "
-            "\"entry_time\": {}, \"entry_price\": {}, \"exit_time\": {}, \"exit_price\": {}, \"quantity\": {}, "
+            "\"entry_time\": {}, \"entry_price\": {}, \"exit_time\": {}, \"exit_price\": {}, \"last_stop\": {}, \"quantity\": {}, "
             "\"fee\": {}, \"gross_pnl\": {}, \"net_pnl\": {}, \"exit_reason\": {}, \"core_reason\": {}}}",
             i ? "," : "", t.position_id, t.signal_id ? std::to_string(*t.signal_id) : "null",
             q(core::to_string(t.exchange)), q(t.symbol.str()), q(side(t.side)), q(iso_time(t.entry_ms)),
-            num(t.entry_price), q(iso_time(t.exit_ms)), num(t.exit_price), num(t.quantity), num(t.fees),
+            num(t.entry_price), q(iso_time(t.exit_ms)), num(t.exit_price),
+            t.last_stop ? num(*t.last_stop) : std::string{"null"}, num(t.quantity), num(t.fees),
             num(t.gross_pnl), num(t.net_pnl), q(t.exit_reason), q(t.core_reason));
     }
     o += r.trades.empty() ? "],\n" : "\n  ],\n";

@@ -411,6 +411,7 @@ private:
             t.exit_price = *row.exit_price;
             t.quantity = row.quantity;
             t.fees = f.fees;
+            t.last_stop = row.stop_price;
             t.gross_pnl = money(row.realized_pnl.value_or(decimal{}));
             t.net_pnl = t.gross_pnl - t.fees;
             t.core_reason = row.close_reason.value_or("unknown");

@@ -46,6 +46,7 @@ struct trade {
     core::decimal entry_price;
     core::decimal exit_price;
     core::decimal quantity;
+    std::optional<core::decimal> last_stop;  // the protective stop's last trigger price
     core::decimal fees;       // entry and exit fills, USDT
     core::decimal gross_pnl;  // (exit - entry) x qty, signed for the side
     core::decimal net_pnl;    // gross - fees

@@ -153,6 +153,28 @@ TEST_F(secret_leak_test, no_secret_reaches_logs_metrics_health_rows_or_command_o
     command("shutdown --json" + cfg);
     command("keys rotate --json --key-file " + key_file_.string() + " --new-key-file " + key_file_.string() +
             " --config " + config_dir().string());
+    {
+        // A backtest with this configuration, at trace level: its output and every report it writes.
+        const auto data = dir_.path() / "backtest";
+        fs::create_directories(data / "klines");
+        std::string bars = "open_time,open,high,low,close,volume,close_time,quote_volume\n";
+        for (int m = 0; m < 180; ++m) {
+            const long long t = 1740960000000LL + m * 60000LL;
+            const int p = 60000 + (m < 50 ? 0 : (m - 50) * 20);
+            bars += std::to_string(t) + "," + std::to_string(p) + "," + std::to_string(p + 10) + "," +
+                    std::to_string(p - 10) + "," + std::to_string(p) + ",10," + std::to_string(t + 59999) + ",600000\n";
+        }
+        tradebot::test::write_file(data / "klines" / "BTCUSDT-1m-2025-03.csv", bars);
+        tradebot::test::write_file(data / "signals.csv", "timestamp,exchange,symbol,side,score_week,score_month\n"
+                                                         "2025-03-03T00:30:00Z,binance,BTCUSDT,BUY,80,80\n");
+        EXPECT_EQ(command("backtest --quiet --log-level trace --klines " + (data / "klines").string() + " --signals " +
+                          (data / "signals.csv").string() + " --out " + (data / "out").string() + cfg),
+                  0);
+        for (const char* file : {"backtest.json", "backtest-trades.csv", "backtest.html"}) {
+            keep(std::string{"backtest report "} + file, read_file(data / "out" / file));
+        }
+        EXPECT_NE(read_file(data / "out" / "backtest-trades.csv").find("BTCUSDT"), std::string::npos);
+    }
     const auto wrong_key = dir_.path() / "wrong.key";
     ASSERT_EQ(run_shell(bin() + " keys generate --key-file " + wrong_key.string()).first, 0);
     {
@@ -198,7 +220,7 @@ TEST_F(secret_leak_test, no_secret_reaches_logs_metrics_health_rows_or_command_o
     // Every command the binary's help names was run above; a new one must be added here.
     const auto [hrc, help] = run_shell(bin() + " --help");
     const std::set<std::string> covered{"[--mode", "run",     "check",  "db",      "--check-instances", "keys", "close",
-                                        "protect", "sync", "orders", "cleanup", "shutdown"};
+                                        "protect", "sync", "orders", "cleanup", "shutdown", "backtest"};
     std::istringstream lines{help};
     for (std::string line; std::getline(lines, line);) {
         if (line.starts_with("  tradebot ")) {

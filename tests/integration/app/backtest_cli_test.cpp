@@ -1,0 +1,112 @@
+// `tradebot backtest` as people run it: the real binary on the sample data the repository's
+// generator writes, with the repository's config/.
+#include <filesystem>
+#include <fstream>
+#include <regex>
+#include <sstream>
+
+#include <gtest/gtest.h>
+
+#include "tradebot_test/env.hpp"
+#include "tradebot_test/process.hpp"
+
+namespace {
+
+namespace fs = std::filesystem;
+using tradebot::test::run_shell;
+
+std::string read_file(const fs::path& p) {
+    std::ifstream in{p, std::ios::binary};
+    std::ostringstream s;
+    s << in.rdbuf();
+    return s.str();
+}
+
+class backtest_cli : public ::testing::Test {
+protected:
+    void SetUp() override {
+        const auto [rc, out] = run_shell("python3 " + (tradebot::test::source_dir() / "scripts/gen-sample-data.py").string() +
+                                         " --days 2 --symbols 3 --out " + data().string() + " 2>&1");
+        ASSERT_EQ(rc, 0) << out;
+    }
+
+    fs::path data() const { return dir_.path() / "data"; }
+    std::string bin() const { return tradebot::test::built_binary("src/bin/tradebot").string(); }
+    std::string backtest(const std::string& out_dir, const std::string& extra = {}) const {
+        return bin() + " backtest --klines " + (data() / "klines").string() + " --signals " +
+               (data() / "signals.csv").string() + " --config " + (tradebot::test::source_dir() / "config").string() +
+               " --out " + (dir_.path() / out_dir).string() + extra;
+    }
+
+    tradebot::test::temp_dir dir_;
+};
+
+TEST_F(backtest_cli, runs_on_the_sample_data_and_writes_matching_reports) {
+    // In a subshell: run_shell() adds 2>&1, which would win over a redirect of the command's own.
+    const auto [rc, out] = run_shell("(" + backtest("out", " 2>" + (dir_.path() / "stderr.txt").string()) + ")");
+    ASSERT_EQ(rc, 0) << out << read_file(dir_.path() / "stderr.txt");
+    EXPECT_NE(out.find("intrabar worst"), std::string::npos) << out;
+    EXPECT_NE(out.find("report: " + fs::absolute(dir_.path() / "out" / "backtest.html").string()), std::string::npos) << out;
+    // The progress line, one per 10 % when stderr is not a terminal, ending at 100 %.
+    const auto err = read_file(dir_.path() / "stderr.txt");
+    EXPECT_NE(err.find("backtest: 2880/2880 minutes (100 %)"), std::string::npos) << err;
+
+    const auto json = read_file(dir_.path() / "out" / "backtest.json");
+    const auto csv = read_file(dir_.path() / "out" / "backtest-trades.csv");
+    const auto html = read_file(dir_.path() / "out" / "backtest.html");
+    const std::regex trades_field{"\"trades\": ([0-9]+),"};
+    std::smatch m;
+    ASSERT_TRUE(std::regex_search(json, m, trades_field)) << json.substr(0, 2000);
+    const auto trades = std::stoi(m[1]);
+    EXPECT_GT(trades, 5) << "the sample should trade";
+    EXPECT_EQ(std::count(csv.begin(), csv.end(), '\n'), trades + 1);
+    const std::regex row{"<tr class=\"trade\">"};
+    EXPECT_EQ(std::distance(std::sregex_iterator(html.begin(), html.end(), row), std::sregex_iterator()), trades);
+    EXPECT_NE(out.find("trades " + std::to_string(trades) + " "), std::string::npos) << out;
+
+    // Again, with the same inputs: byte-identical JSON.
+    const auto [rc2, out2] = run_shell(backtest("again", " --quiet 2>&1"));
+    ASSERT_EQ(rc2, 0) << out2;
+    EXPECT_EQ(read_file(dir_.path() / "again" / "backtest.json"), json);
+}
+
+TEST_F(backtest_cli, set_overrides_and_the_intrabar_choice_reach_the_run) {
+    // No trailing: no trailing_stop exit; the intrabar order is the one asked for.
+    const auto [rc, out] =
+        run_shell(backtest("out", " --quiet --intrabar optimistic --set protection.trailing.enabled=false 2>&1"));
+    ASSERT_EQ(rc, 0) << out;
+    const auto json = read_file(dir_.path() / "out" / "backtest.json");
+    EXPECT_NE(json.find("\"intrabar\": \"optimistic\""), std::string::npos);
+    EXPECT_EQ(json.find("\"exit_reason\": \"trailing_stop\""), std::string::npos);
+    EXPECT_NE(json.find("\"exit_reason\": \"stop_loss\""), std::string::npos);
+}
+
+TEST_F(backtest_cli, bad_input_and_usage_errors_exit_2_with_a_message) {
+    const auto bad = dir_.path() / "bad.csv";
+    tradebot::test::write_file(bad, "timestamp,exchange,symbol,side,score_week,score_month\n"
+                                    "2025-03-03T01:00:00Z,binance,NOSUCHUSDT,BUY,1,1\n");
+    {
+        const auto [rc, out] = run_shell(bin() + " backtest --klines " + (data() / "klines").string() + " --signals " +
+                                         bad.string() + " --config " + (tradebot::test::source_dir() / "config").string() +
+                                         " 2>&1");
+        EXPECT_EQ(rc, 2);
+        EXPECT_NE(out.find(bad.string() + ":2: no price data for NOSUCHUSDT"), std::string::npos) << out;
+    }
+    {
+        const auto [rc, out] = run_shell(backtest("out", " --set no.such.key=1 2>&1"));
+        EXPECT_EQ(rc, 2);
+        EXPECT_NE(out.find("--set 'no.such.key=1'"), std::string::npos) << out;
+    }
+    {
+        const auto [rc, out] = run_shell(backtest("out", " --intrabar sideways 2>&1"));
+        EXPECT_EQ(rc, 2);
+        EXPECT_NE(out.find("--intrabar must be worst, optimistic or ohlc"), std::string::npos) << out;
+    }
+    {
+        const auto [rc, out] = run_shell(bin() + " backtest --help");
+        EXPECT_EQ(rc, 0);
+        EXPECT_NE(out.find("--klines"), std::string::npos) << out;
+    }
+}
+
+}  // namespace
