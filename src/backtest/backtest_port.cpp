@@ -63,13 +63,7 @@ asio::awaitable<db::result<core::decimal>> backtest_port::realized_pnl_since(cor
     co_return sum;
 }
 
-std::uint64_t backtest_port::pnl_generation() const {
-    std::uint64_t closed = 0;
-    for (const auto& [id, row] : positions_.rows) {
-        closed += row.state == db::position_state::closed ? 1 : 0;
-    }
-    return closed;
-}
+std::uint64_t backtest_port::pnl_generation() const { return positions_.ended(); }
 
 const exchange::instrument_rules* backtest_port::rules(core::exchange_id id, const core::symbol& s) const {
     const auto* v = find(id);

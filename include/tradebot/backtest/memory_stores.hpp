@@ -13,7 +13,9 @@
 #include <cstdint>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
+#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -44,18 +46,18 @@ public:
         o.attempt = attempt;
         o.status = db::order_status::pending;
         o.client_order_id = cid.str();
+        by_client_.insert_or_assign(o.client_order_id, o.id);
+        auto& next = next_attempt_[{o.position_id.value_or(0), o.purpose}];
+        next = std::max(next, attempt + 1);
+        by_position_[o.position_id.value_or(0)].push_back(o.id);
         rows.insert_or_assign(o.id, o);
         return journaled{o.id, cid};
     }
 
     boost::asio::awaitable<db::result<journaled>> insert_next_attempt(db::order_record o) override {
         co_await round_trip();
-        int attempt = 0;
-        for (const auto& [_, r] : rows) {
-            if (r.position_id == o.position_id && r.purpose == o.purpose) {
-                attempt = std::max(attempt, r.attempt + 1);
-            }
-        }
+        const auto it = next_attempt_.find({o.position_id.value_or(0), o.purpose});
+        const int attempt = it == next_attempt_.end() ? 0 : it->second;
         co_return insert(std::move(o), attempt);
     }
 
@@ -70,11 +72,10 @@ public:
     boost::asio::awaitable<db::result<std::optional<venue_result>>> update_from_venue(std::string client_order_id,
                                                                                       db::order_update u) override {
         co_await round_trip();
-        for (auto& [_, r] : rows) {
-            if (r.client_order_id == client_order_id) {
-                const bool applied = advance(r, u);
-                co_return std::optional{venue_result{r, applied}};
-            }
+        if (const auto id = by_client_.find(client_order_id); id != by_client_.end()) {
+            auto& r = rows.at(id->second);
+            const bool applied = advance(r, u);
+            co_return std::optional{venue_result{r, applied}};
         }
         co_return std::optional<venue_result>{};
     }
@@ -86,9 +87,14 @@ public:
             co_return db::error{db::errc::invalid_argument, "end_open_stops needs a terminal status"};
         }
         int ended = 0;
-        for (auto& [id, r] : rows) {
+        const auto of_position = by_position_.find(position_id);
+        if (of_position == by_position_.end()) {
+            co_return ended;
+        }
+        for (const auto id : of_position->second) {
+            auto& r = rows.at(id);
             const bool stop = r.purpose == core::order_purpose::stop || r.purpose == core::order_purpose::trailing;
-            if (r.position_id == position_id && stop && id != keep.value_or(0) && rank(r.status) < 5) {
+            if (stop && id != keep.value_or(0) && rank(r.status) < 5) {
                 r.status = status;
                 if (!r.error_message) {
                     r.error_message = why;
@@ -102,9 +108,11 @@ public:
     // The rows of a position with `purpose`, in insertion order.
     [[nodiscard]] std::vector<db::order_record> of(std::int64_t position_id, core::order_purpose purpose) const {
         std::vector<db::order_record> out;
-        for (const auto& [_, r] : rows) {
-            if (r.position_id == position_id && r.purpose == purpose) {
-                out.push_back(r);
+        if (const auto ids = by_position_.find(position_id); ids != by_position_.end()) {
+            for (const auto id : ids->second) {
+                if (const auto& r = rows.at(id); r.purpose == purpose) {
+                    out.push_back(r);
+                }
             }
         }
         return out;
@@ -138,6 +146,10 @@ private:
     }
 
     std::int64_t next_id_ = 1;
+    // Indexes over `rows`, so that a long backtest's every report is not a scan of all orders.
+    std::map<std::string, std::int64_t> by_client_;
+    std::map<std::pair<std::int64_t, core::order_purpose>, int> next_attempt_;
+    std::map<std::int64_t, std::vector<std::int64_t>> by_position_;  // row ids in insertion order
 };
 
 class memory_positions final : public db::position_store {
@@ -194,15 +206,15 @@ public:
     }
 
     [[nodiscard]] const db::position_record& row(std::int64_t id) const { return rows.at(id); }
+    // How many rows were closed or failed so far: changes whenever the realized PnL may have.
+    [[nodiscard]] std::uint64_t ended() const noexcept { return ended_; }
 
 private:
     static bool live(db::position_state s) { return s != db::position_state::closed && s != db::position_state::failed; }
 
     db::result<std::int64_t> create(const db::new_position& p) {
-        for (const auto& [_, r] : rows) {
-            if (r.exchange == p.exchange && r.symbol == p.symbol && r.mode == p.mode && live(r.state)) {
-                return db::error{db::errc::already_live, "a live position holds " + p.symbol.str()};
-            }
+        if (live_.contains({p.exchange, p.symbol, p.mode})) {
+            return db::error{db::errc::already_live, "a live position holds " + p.symbol.str()};
         }
         db::position_record r;
         r.id = next_id_++;
@@ -214,10 +226,15 @@ private:
         r.signal_id = p.signal_id;
         r.leverage = p.leverage;
         rows.insert_or_assign(r.id, r);
+        live_.insert({p.exchange, p.symbol, p.mode});
         return r.id;
     }
 
-    static void apply(db::position_record& r, db::position_state state, const db::position_update& u) {
+    void apply(db::position_record& r, db::position_state state, const db::position_update& u) {
+        if (live(r.state) && !live(state)) {
+            live_.erase({r.exchange, r.symbol, r.mode});
+            ++ended_;
+        }
         r.state = state;
         ++r.version;
         const auto set = [](auto& field, const auto& value) {
@@ -244,6 +261,8 @@ private:
 
     memory_journal& journal_;
     std::int64_t next_id_ = 1;
+    std::set<std::tuple<core::exchange_id, core::symbol, core::mode>> live_;  // the live rows' keys
+    std::uint64_t ended_ = 0;
 };
 
 class memory_audit final : public db::audit_sink {
