@@ -70,6 +70,38 @@ TEST_F(backtest_cli, runs_on_the_sample_data_and_writes_matching_reports) {
     EXPECT_EQ(read_file(dir_.path() / "again" / "backtest.json"), json);
 }
 
+TEST_F(backtest_cli, the_html_report_renders_in_a_headless_browser) {
+    const auto [which_rc, chromium] = run_shell("command -v chromium");
+    if (which_rc != 0) {
+        GTEST_SKIP() << "Debian's chromium is not installed";
+    }
+    const auto [rc, out] = run_shell(backtest("out", " --quiet"));
+    ASSERT_EQ(rc, 0) << out;
+    const auto json = read_file(dir_.path() / "out" / "backtest.json");
+    std::smatch m;
+    ASSERT_TRUE(std::regex_search(json, m, std::regex{"\"trades\": ([0-9]+),"}));
+    const auto trades = std::stoi(m[1]);
+    ASSERT_GT(trades, 0);
+    // The page as the browser built it from disk (file://, no server, nothing else loaded).
+    const auto page = "file://" + (dir_.path() / "out" / "backtest.html").string();
+    const auto browser = "chromium --headless --no-sandbox --disable-gpu --user-data-dir=" +
+                         (dir_.path() / "chromium").string() + " --window-size=1100,2000 ";
+    const auto [drc, dom] = run_shell(browser + "--dump-dom " + page + " 2>/dev/null");
+    ASSERT_EQ(drc, 0) << dom;
+    const std::regex row{"<tr class=\"trade\">"};
+    EXPECT_EQ(std::distance(std::sregex_iterator(dom.begin(), dom.end(), row), std::sregex_iterator()), trades);
+    for (const char* curve : {"equity", "drawdown"}) {
+        const std::regex path{std::string{"<path class=\""} + curve + "\" d=\"M[0-9.]+,[0-9.]+( L[0-9.]+,[0-9.]+){100,}\""};
+        EXPECT_TRUE(std::regex_search(dom, path)) << curve << " curve missing or empty";
+    }
+    const auto shot = dir_.path() / "report.png";
+    const auto [src, sout] = run_shell(browser + "--screenshot=" + shot.string() + " " + page);
+    ASSERT_EQ(src, 0) << sout;
+    ASSERT_TRUE(fs::exists(shot)) << sout;
+    // A page of tables and two curves; a blank page compresses to a few KB.
+    EXPECT_GT(fs::file_size(shot), 30'000U);
+}
+
 TEST_F(backtest_cli, set_overrides_and_the_intrabar_choice_reach_the_run) {
     // No trailing: no trailing_stop exit; the intrabar order is the one asked for.
     const auto [rc, out] =
