@@ -130,6 +130,9 @@ td:first-child,th:first-child{text-align:left}
     row("Profit factor", s.profit_factor ? fmt::format("{:.2f}", *s.profit_factor) : "n/a (no losing trade)");
     row("Max drawdown (USDT)", num(s.max_drawdown) + " (" + num(s.max_drawdown_percent) + " %)");
     row("Average holding time", duration(s.average_holding_ms));
+    const auto ratio = [](const std::optional<double>& v) { return v ? fmt::format("{:.2f}", *v) : std::string{"n/a"}; };
+    row("Sharpe / Sortino (daily, annualized)", ratio(s.sharpe) + " / " + ratio(s.sortino));
+    row("Exposure (minutes with a position)", fmt::format("{:.1f} %", s.exposure * 100));
     o += "</table>\n";
     o += chart("Equity (USDT)", eq, "equity");
     o += chart("Drawdown (USDT)", dd, "drawdown");

@@ -66,6 +66,9 @@ std::string to_json(const run_result& r, const statistics& s) {
     o += fmt::format("    \"max_drawdown\": {},\n    \"max_drawdown_percent\": {},\n", num(s.max_drawdown),
                      num(s.max_drawdown_percent));
     o += fmt::format("    \"average_holding_seconds\": {},\n", s.average_holding_ms / 1000);
+    const auto ratio = [](const std::optional<double>& v) { return v ? fmt::format("{:.4f}", *v) : std::string{"null"}; };
+    o += fmt::format("    \"sharpe\": {},\n    \"sortino\": {},\n    \"exposure\": {:.4f},\n", ratio(s.sharpe),
+                     ratio(s.sortino), s.exposure);
     o += fmt::format("    \"by_exit_reason\": {},\n", groups(s.by_reason));
     o += fmt::format("    \"by_symbol\": {},\n", groups(s.by_symbol));
     o += fmt::format("    \"by_exchange\": {},\n", groups(s.by_exchange));
@@ -125,7 +128,9 @@ std::string summary_text(const run_result& r, const statistics& s) {
                      s.profit_factor ? fmt::format("{:.2f}", *s.profit_factor) : "n/a");
     o += fmt::format("net PnL {} USDT  fees {} USDT  max drawdown {} USDT ({} %)\n", num(s.net_pnl), num(s.fees),
                      num(s.max_drawdown), num(s.max_drawdown_percent));
-    o += fmt::format("equity {} -> {} USDT\n", num(r.starting_equity), num(r.final_equity));
+    o += fmt::format("equity {} -> {} USDT  Sharpe {}  Sortino {}  exposure {:.1f} %\n", num(r.starting_equity),
+                     num(r.final_equity), s.sharpe ? fmt::format("{:.2f}", *s.sharpe) : "n/a",
+                     s.sortino ? fmt::format("{:.2f}", *s.sortino) : "n/a", s.exposure * 100);
     return o;
 }
 

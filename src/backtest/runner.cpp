@@ -285,6 +285,9 @@ private:
             settle();
         }
         result_.equity.push_back({t, equity()});
+        if (std::any_of(venues_.begin(), venues_.end(), [](const auto& v) { return !v->manager->live().empty(); })) {
+            ++result_.exposed_minutes;
+        }
     }
 
     decimal equity() const {

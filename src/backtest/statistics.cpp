@@ -1,4 +1,5 @@
 #include <algorithm>
+#include <cmath>
 
 #include <fmt/chrono.h>
 #include <fmt/format.h>
@@ -53,6 +54,36 @@ statistics summarize(const run_result& r) {
                 s.max_drawdown_percent = (dd * decimal::from_int(100)).divide(peak, 2, core::rounding::half_even);
             }
         }
+    }
+    // Daily returns: each UTC day's last equity against the previous day's (the start for the first).
+    constexpr std::int64_t day_ms = 86'400'000;
+    std::vector<double> returns;
+    double previous = std::stod(r.starting_equity.to_string());
+    for (std::size_t i = 0; i < r.equity.size(); ++i) {
+        const bool last_of_day = i + 1 == r.equity.size() || r.equity[i + 1].ms / day_ms != r.equity[i].ms / day_ms;
+        if (!last_of_day) continue;
+        const double e = std::stod(r.equity[i].equity.to_string());
+        if (previous > 0) returns.push_back(e / previous - 1);
+        previous = e;
+    }
+    if (returns.size() >= 2) {
+        double mean = 0;
+        for (const double x : returns) mean += x;
+        mean /= static_cast<double>(returns.size());
+        double var = 0;
+        double down = 0;
+        for (const double x : returns) {
+            var += (x - mean) * (x - mean);
+            down += std::min(x, 0.0) * std::min(x, 0.0);
+        }
+        const double sd = std::sqrt(var / static_cast<double>(returns.size() - 1));
+        const double dd = std::sqrt(down / static_cast<double>(returns.size()));
+        const double year = std::sqrt(365.0);
+        if (sd > 0) s.sharpe = mean / sd * year;
+        if (dd > 0) s.sortino = mean / dd * year;
+    }
+    if (r.minutes > 0) {
+        s.exposure = static_cast<double>(r.exposed_minutes) / static_cast<double>(r.minutes);
     }
     for (const auto& o : r.signals) {
         ++s.signal_outcomes[o.outcome];

@@ -32,6 +32,12 @@ struct statistics {
     std::optional<double> profit_factor;  // gross profit / |gross loss|; none without losses
     double win_rate = 0;                  // wins / trades, 0..1
     std::int64_t average_holding_ms = 0;
+    // From the daily (UTC) returns of the equity at each day's last minute, annualized with
+    // sqrt(365) (crypto trades every day), risk-free rate 0; none with fewer than two days or
+    // without variation (Sortino: without a losing day).
+    std::optional<double> sharpe;
+    std::optional<double> sortino;
+    double exposure = 0;  // share of the minutes with a position open, 0..1
     std::map<std::string, group_result> by_reason;
     std::map<std::string, group_result> by_symbol;    // "binance:BTCUSDT"
     std::map<std::string, group_result> by_exchange;

@@ -74,6 +74,7 @@ struct run_result {
     std::int64_t first_ms = 0;
     std::int64_t last_ms = 0;
     std::size_t minutes = 0;
+    std::size_t exposed_minutes = 0;  // minutes that closed with at least one position open
     std::size_t symbols = 0;
     core::decimal starting_equity;
     core::decimal final_equity;

@@ -55,6 +55,26 @@ TEST(backtest_report, statistics_come_from_the_trades_and_the_equity_curve) {
     EXPECT_EQ(s.other, "0"_d);
 }
 
+TEST(backtest_report, sharpe_sortino_and_exposure_come_from_daily_equity_and_minutes) {
+    run_result r;
+    r.starting_equity = "1000"_d;
+    r.minutes = 4 * 1440;
+    r.exposed_minutes = 1440;
+    constexpr int day = 1440;
+    // Each day's last minute counts: 1010, 1000, 1020 (the 1500 earlier on day 1 does not).
+    r.equity = {{at(0), "1001"_d}, {at(day - 1), "1010"_d}, {at(day), "1500"_d}, {at(2 * day - 1), "1000"_d},
+                {at(3 * day - 1), "1020"_d}};
+    const auto s = summarize(r);
+    // Returns 1 %, -0.990099 %, 2 %: mean / sample deviation x sqrt(365), and mean / downside
+    // deviation (over all days, target 0) x sqrt(365).
+    ASSERT_TRUE(s.sharpe && s.sortino);
+    EXPECT_NEAR(*s.sharpe, 8.4091, 1e-4);
+    EXPECT_NEAR(*s.sortino, 22.3914, 1e-4);
+    EXPECT_DOUBLE_EQ(s.exposure, 0.25);
+    r.equity.resize(2);  // one day: no ratio
+    EXPECT_FALSE(summarize(r).sharpe);
+}
+
 TEST(backtest_report, html_has_a_row_per_trade_two_charts_and_the_intrabar_order) {
     const auto r = two_trades();
     const auto html = to_html(r, summarize(r));
