@@ -5,14 +5,17 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <optional>
 #include <ostream>
 #include <sstream>
+#include <thread>
 
 #include <boost/program_options.hpp>
 #include <fmt/format.h>
 
 #include "app/option_mapping.hpp"
+#include "tradebot/backtest/grid.hpp"
 #include "tradebot/backtest/report.hpp"
 #include "tradebot/backtest/runner.hpp"
 #include "tradebot/config/loader.hpp"
@@ -43,8 +46,29 @@ po::options_description backtest_options() {
         ("maker-fee", po::value<std::string>()->default_value("0.0002"), "maker fee rate")
         ("taker-fee", po::value<std::string>(), "taker fee rate (default: trading.commission_percent / 100)")
         ("log-level", po::value<std::string>()->default_value("warn"), "the trading core's log on stderr: info shows every decision")
+        ("grid", po::value<std::vector<std::string>>(), "KEY=V1,V2,...: sweep (repeatable); every combination is a cell")
+        ("jobs", po::value<unsigned>(), "sweep: cells run at once (default: the CPU cores)")
         ("quiet", "no progress line");
     return o;
+}
+
+bool known_key(const std::string& key) {
+    static const auto known = config::known_keys();
+    return std::find(known.begin(), known.end(), key) != known.end();
+}
+
+// The configuration with `overrides` (environment names) over the files; errors printed.
+std::optional<config::settings> load_settings(const std::string& dir, const std::map<std::string, std::string>& overrides,
+                                              const std::string& what, std::ostream& err) {
+    auto loaded = config::load(dir, overrides);
+    if (!loaded.value) {
+        for (const auto& e : loaded.errors) {
+            err << e.to_string() << '\n';
+        }
+        err << "tradebot backtest: " << what << " has " << loaded.errors.size() << " configuration error(s)\n";
+        return std::nullopt;
+    }
+    return std::move(loaded.value);
 }
 
 bool write_file(const fs::path& p, const std::string& text, std::ostream& err) {
@@ -73,6 +97,7 @@ std::string backtest_usage() {
     std::ostringstream o;
     o << "Usage: tradebot backtest --klines PATH --signals FILE [--config DIR] [--set KEY=VALUE ...]\n"
       << "                         [--intrabar worst|optimistic|ohlc] [--out DIR]\n"
+      << "                         [--grid KEY=V1,V2,... ...] [--jobs N]   a sweep: grid.json/csv/html\n"
       << "Replays history through the trading core that trades live (docs/BACKTEST.md).\n\n"
       << backtest_options();
     return o.str();
@@ -103,11 +128,10 @@ int run_backtest(const std::vector<std::string>& args, const std::map<std::strin
     }
     auto overrides = env;
     if (vm.count("set") > 0) {
-        const auto known = config::known_keys();
         for (const auto& kv : vm["set"].as<std::vector<std::string>>()) {
             const auto eq = kv.find('=');
             const auto key = kv.substr(0, eq);
-            if (eq == std::string::npos || std::find(known.begin(), known.end(), key) == known.end()) {
+            if (eq == std::string::npos || !known_key(key)) {
                 err << "tradebot backtest: --set '" << kv << "': expected KEY=VALUE with a known key\n";
                 return exit_usage;
             }
@@ -115,15 +139,23 @@ int run_backtest(const std::vector<std::string>& args, const std::map<std::strin
         }
     }
     overrides[config::env_name("app.mode")] = "test";
-    const auto loaded = config::load(vm["config"].as<std::string>(), overrides);
-    if (!loaded.value) {
-        for (const auto& e : loaded.errors) {
-            err << e.to_string() << '\n';
+    std::vector<backtest::grid_axis> axes;
+    if (vm.count("grid") > 0) {
+        for (const auto& text : vm["grid"].as<std::vector<std::string>>()) {
+            auto axis = backtest::parse_grid_axis(text);
+            if (!axis || !known_key(axis->key)) {
+                err << "tradebot backtest: --grid '" << text << "': expected KEY=V1,V2,... with a known key\n";
+                return exit_usage;
+            }
+            axes.push_back(std::move(*axis));
         }
-        err << "tradebot backtest: configuration has " << loaded.errors.size() << " error(s)\n";
+    }
+    const auto config_dir = vm["config"].as<std::string>();
+    const auto loaded = load_settings(config_dir, overrides, "the configuration", err);
+    if (!loaded) {
         return exit_usage;
     }
-    const auto& settings = *loaded.value;
+    const auto& settings = *loaded;
     backtest::run_options options;
     options.order = *order;
     const auto balance = rate(vm, "balance", err);
@@ -170,6 +202,58 @@ int run_backtest(const std::vector<std::string>& args, const std::map<std::strin
             err << fmt::format("{}backtest: {}/{} minutes ({} %)", tty ? "\r" : "", done, total, pct)
                 << (tty && done != total ? "" : "\n") << std::flush;
         };
+    }
+    if (!axes.empty()) {
+        const auto cells = backtest::grid_cells(axes);
+        std::vector<config::settings> cell_settings;
+        for (const auto& cell : cells) {
+            auto o = overrides;
+            std::string name;
+            for (const auto& [k, v] : cell) {
+                o[config::env_name(k)] = v;
+                name += (name.empty() ? "" : " ") + k + "=" + v;
+            }
+            auto s = load_settings(config_dir, o, "sweep cell " + name, err);
+            if (!s) {
+                logging::shutdown();
+                return exit_usage;
+            }
+            cell_settings.push_back(std::move(*s));
+        }
+        const auto jobs = vm.count("jobs") > 0 ? vm["jobs"].as<unsigned>() : std::max(1U, std::thread::hardware_concurrency());
+        std::function<void(std::size_t, std::size_t)> progress;
+        if (vm.count("quiet") == 0) {
+            progress = [&err](std::size_t done, std::size_t total) {
+                err << fmt::format("backtest sweep: {}/{} cells\n", done, total) << std::flush;
+            };
+        }
+        auto cell_options = options;
+        cell_options.progress = nullptr;
+        const auto results =
+            backtest::run_grid(cell_settings, cells, *prices.value, *signals.value, cell_options, jobs, progress);
+        logging::shutdown();
+        const fs::path dir = vm["out"].as<std::string>();
+        std::error_code ec;
+        fs::create_directories(dir, ec);
+        const auto html_path = dir / "grid.html";
+        if (!write_file(dir / "grid.json", backtest::grid_json(axes, results, options.order), err) ||
+            !write_file(dir / "grid.csv", backtest::grid_csv(axes, results), err) ||
+            !write_file(html_path, backtest::grid_html(axes, results, options.order), err)) {
+            return exit_failed;
+        }
+        const auto rank = backtest::grid_ranking(results);
+        out << "sweep: " << results.size() << " cells on " << std::min<std::size_t>(jobs, results.size())
+            << " threads, intrabar " << backtest::to_string(options.order) << "; best first:\n";
+        for (std::size_t r = 0; r < std::min<std::size_t>(5, rank.size()); ++r) {
+            const auto& c = results[rank[r]];
+            std::string name;
+            for (const auto& [k, v] : c.params) name += (name.empty() ? "" : " ") + k + "=" + v;
+            out << fmt::format("  {}. {}: net PnL {} USDT, {} trades, max drawdown {} USDT\n", r + 1, name,
+                               c.stats.net_pnl.normalized().to_string(), c.stats.trades,
+                               c.stats.max_drawdown.normalized().to_string());
+        }
+        out << "report: " << fs::absolute(html_path).string() << '\n';
+        return 0;
     }
     const auto result = backtest::run(settings, *prices.value, *signals.value, options);
     logging::shutdown();

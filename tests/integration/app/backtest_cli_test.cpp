@@ -113,6 +113,38 @@ TEST_F(backtest_cli, set_overrides_and_the_intrabar_choice_reach_the_run) {
     EXPECT_NE(json.find("\"exit_reason\": \"stop_loss\""), std::string::npos);
 }
 
+TEST_F(backtest_cli, a_sweep_gives_the_same_cells_on_any_number_of_threads_as_single_runs) {
+    const std::string grid = " --quiet --grid protection.stop_loss.percent=1,3 --grid protection.trailing.callback_percent=0.3,0.8";
+    const auto [rc, out] = run_shell(backtest("two", grid + " --jobs 2"));
+    ASSERT_EQ(rc, 0) << out;
+    EXPECT_NE(out.find("sweep: 4 cells on 2 threads"), std::string::npos) << out;
+    const auto [rc1, out1] = run_shell(backtest("one", grid + " --jobs 1"));
+    ASSERT_EQ(rc1, 0) << out1;
+    const auto json = read_file(dir_.path() / "two" / "grid.json");
+    EXPECT_EQ(read_file(dir_.path() / "one" / "grid.json"), json);
+    // Cell 3 (stop 3 %, callback 0.8 %) is the same backtest as a single run with those overrides.
+    const auto [src, sout] = run_shell(backtest("single", " --quiet --set protection.stop_loss.percent=3 --set "
+                                                          "protection.trailing.callback_percent=0.8"));
+    ASSERT_EQ(src, 0) << sout;
+    std::smatch single;
+    const auto single_json = read_file(dir_.path() / "single" / "backtest.json");
+    ASSERT_TRUE(std::regex_search(single_json, single, std::regex{"\"net_pnl\": (-?[0-9.]+),\n"}));
+    EXPECT_NE(json.find("{\"cell\": 3, \"params\": {\"protection.stop_loss.percent\": \"3\", "
+                        "\"protection.trailing.callback_percent\": \"0.8\"}"),
+              std::string::npos)
+        << json;
+    const auto cell3 = json.substr(json.find("{\"cell\": 3,"));
+    EXPECT_NE(cell3.find("\"net_pnl\": " + single[1].str() + ","), std::string::npos) << cell3 << single[1];
+    const auto html = read_file(dir_.path() / "two" / "grid.html");
+    const std::regex rect{"<rect class=\"cell\""};
+    EXPECT_EQ(std::distance(std::sregex_iterator(html.begin(), html.end(), rect), std::sregex_iterator()), 4);
+    const auto csv = read_file(dir_.path() / "two" / "grid.csv");
+    EXPECT_EQ(std::count(csv.begin(), csv.end(), '\n'), 5);
+    const auto [brc, bout] = run_shell(backtest("bad", " --grid protection.stop_loss.percent=1, 2>&1"));
+    EXPECT_EQ(brc, 2);
+    EXPECT_NE(bout.find("--grid 'protection.stop_loss.percent=1,'"), std::string::npos) << bout;
+}
+
 TEST_F(backtest_cli, bad_input_and_usage_errors_exit_2_with_a_message) {
     const auto bad = dir_.path() / "bad.csv";
     tradebot::test::write_file(bad, "timestamp,exchange,symbol,side,score_week,score_month\n"
