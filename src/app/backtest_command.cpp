@@ -45,6 +45,7 @@ po::options_description backtest_options() {
         ("slippage-bps", po::value<std::string>()->default_value("0"), "market orders and stops fill this much worse")
         ("maker-fee", po::value<std::string>()->default_value("0.0002"), "maker fee rate")
         ("taker-fee", po::value<std::string>(), "taker fee rate (default: trading.commission_percent / 100)")
+        ("funding-rate", po::value<std::string>()->default_value("0"), "funding rate every 8 h, all symbols (longs pay a positive one)")
         ("log-level", po::value<std::string>()->default_value("warn"), "the trading core's log on stderr: info shows every decision")
         ("grid", po::value<std::vector<std::string>>(), "KEY=V1,V2,...: sweep (repeatable); every combination is a cell")
         ("jobs", po::value<unsigned>(), "sweep: cells run at once (default: the CPU cores)")
@@ -167,6 +168,13 @@ int run_backtest(const std::vector<std::string>& args, const std::map<std::strin
     options.starting_balance = *balance;
     options.slippage_bps = *slippage;
     options.maker_fee_rate = *maker;
+    const auto funding_text = vm["funding-rate"].as<std::string>();
+    const auto funding = core::decimal::parse(funding_text);
+    if (!funding) {
+        err << "tradebot backtest: --funding-rate must be a decimal, not '" << funding_text << "'\n";
+        return exit_usage;
+    }
+    options.funding_rate = *funding;
     if (vm.count("taker-fee") > 0) {
         const auto taker = rate(vm, "taker-fee", err);
         if (!taker) return exit_usage;

@@ -74,7 +74,6 @@ config::settings adapted(config::settings s, std::vector<std::string>& notes) {
         notes.emplace_back("kill switch file ignored: it belongs to the live daemon");
     }
     notes.emplace_back("instruments derived from the price data (tick = finest price step, min notional 5 USDT)");
-    notes.emplace_back("funding not modelled per trade: no funding rates in klines (rate 0)");
     return s;
 }
 
@@ -227,6 +226,14 @@ private:
             clock_.advance(std::chrono::seconds{1});
             settle();
         }
+        // The engine knows the instruments now (the managers loaded them).
+        for (auto& v : venues_) {
+            for (const auto& [symbol, series] : prices_) v->paper.set_funding_rate(symbol, options_.funding_rate);
+        }
+        result_.notes.push_back(options_.funding_rate.is_zero()
+                                    ? std::string{"no funding: klines carry no funding rates (--funding-rate sets one)"}
+                                    : "funding at a constant rate of " + options_.funding_rate.normalized().to_string() +
+                                          " every 8 h on every symbol, in the equity (other equity change), not per trade");
     }
 
     // Runs every handler that is ready. A decision still running then may be waiting for a hop

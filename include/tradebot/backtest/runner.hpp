@@ -30,6 +30,9 @@ struct run_options {
     core::decimal slippage_bps;                                         // market orders and stops
     core::decimal maker_fee_rate = core::decimal::from_string("0.0002");
     core::decimal taker_fee_rate = core::decimal::from_string("0.0005");
+    // Funding rate of every symbol, settled by the engine at each funding time (00/08/16 UTC) on
+    // the open positions at the mark then (longs pay a positive rate). Zero: no funding.
+    core::decimal funding_rate;
     // Called every few thousand bars and at the end: (minutes replayed, minutes in total).
     std::function<void(std::size_t, std::size_t)> progress;
 };

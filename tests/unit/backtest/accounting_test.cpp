@@ -1,4 +1,6 @@
 // The backtest's accounting against a scenario computed by hand: entry, trailing move, stop-out.
+#include <algorithm>
+
 #include <gtest/gtest.h>
 
 #include "scenario.hpp"
@@ -80,6 +82,66 @@ TEST(backtest_accounting, a_stop_out_without_trailing_loses_the_stop_distance_an
     EXPECT_EQ(t.exit_reason, "stop_loss");
     EXPECT_EQ(t.last_stop, "98.01"_d);
     EXPECT_EQ(r.final_equity, "9993.763"_d);
+}
+
+}  // namespace
+}  // namespace tradebot::backtest::test
+
+namespace tradebot::backtest::test {
+namespace {
+
+using namespace core::literals;
+
+TEST(backtest_accounting, an_aged_position_is_closed_at_the_configured_hour) {
+    // Long at 100.01 from 00:20; the price then sits at 100.50, in profit but below the trailing
+    // activation (1.5 %). protection.aged.max_age_hours = 3: the first mark at or after 03:20:00
+    // closes it, at the bid 100.49.
+    std::vector<bar> tail;
+    for (int m = 21; m < 20 + 4 * 60; ++m) tail.push_back(make_bar(m, "100.50", "100.50", "100.50", "100.50"));
+    const auto prices = flat_then(-60, 21, tail);
+    const auto signals = signals_from("1,2025-01-01T00:00:00Z,binance,TESTUSDT,BUY,50,50\n", prices);
+    const auto r = run(config::settings{}, prices, signals, run_options{});
+    ASSERT_EQ(r.trades.size(), 1U);
+    const auto& t = r.trades.front();
+    EXPECT_EQ(t.exit_ms, at(20 + 3 * 60));
+    EXPECT_EQ(t.exit_reason.rfind("aged", 0), 0U) << t.exit_reason;
+    EXPECT_EQ(t.exit_price, "100.49"_d);
+    EXPECT_EQ(t.gross_pnl, "0.96"_d);  // (100.49 - 100.01) x 2
+}
+
+}  // namespace
+}  // namespace tradebot::backtest::test
+
+namespace tradebot::backtest::test {
+namespace {
+
+using namespace core::literals;
+
+TEST(backtest_accounting, funding_is_charged_at_each_funding_time_on_the_open_position) {
+    // Long 2.00 at 100.01 from 00:20, aged exits off, the price at 100.50 until 16:30; funding
+    // 0.0001 every 8 h: at 08:00 and at 16:00 the long pays 2 x 100.50 x 0.0001 = 0.0201 each
+    // (nothing at 00:00: no position yet). Closed after the last bar at its close's bid 100.49.
+    std::vector<bar> tail;
+    for (int m = 21; m < 16 * 60 + 30; ++m) tail.push_back(make_bar(m, "100.50", "100.50", "100.50", "100.50"));
+    const auto prices = flat_then(-60, 21, tail);
+    const auto signals = signals_from("1,2025-01-01T00:00:00Z,binance,TESTUSDT,BUY,50,50\n", prices);
+    config::settings settings;
+    settings.protection.aged.enabled = false;
+    run_options o;
+    o.funding_rate = "0.0001"_d;
+    const auto r = run(settings, prices, signals, o);
+    ASSERT_EQ(r.trades.size(), 1U);
+    EXPECT_EQ(r.trades.front().exit_reason, "backtest_end");
+    EXPECT_EQ(r.trades.front().net_pnl, "0.7595"_d);  // 0.96 - 0.10001 - 2 x 100.49 x 0.0005 (0.10049)
+    const auto s = summarize(r);
+    EXPECT_EQ(s.other, "-0.0402"_d) << s.other.to_string();
+    EXPECT_EQ(r.final_equity, "10000.7193"_d) << r.final_equity.to_string();  // 10000 + 0.7595 - 0.0402
+    // The equity drops by the payment at the first mark of 08:00, not before.
+    const auto before = std::find_if(r.equity.begin(), r.equity.end(), [](const auto& p) { return p.ms == at(8 * 60 - 1); });
+    const auto after = std::find_if(r.equity.begin(), r.equity.end(), [](const auto& p) { return p.ms == at(8 * 60); });
+    ASSERT_NE(before, r.equity.end());
+    ASSERT_NE(after, r.equity.end());
+    EXPECT_EQ(before->equity - after->equity, "0.0201"_d);
 }
 
 }  // namespace
