@@ -36,6 +36,7 @@ po::options_description backtest_options() {
     o.add_options()
         ("help,h", "show this help")
         ("klines", po::value<std::string>(), "1-minute klines: a CSV file or a directory of them (Binance dump layout)")
+        ("mark-klines", po::value<std::string>(), "mark-price klines (file or directory): the marks replayed; --klines then give volume and instruments")
         ("signals", po::value<std::string>(), "signals CSV (timestamp,exchange,symbol,side,score_week,score_month,...)")
         ("config", po::value<std::string>()->default_value("config"), "directory holding tradebot.yaml")
         ("set", po::value<std::vector<std::string>>(), "KEY=VALUE: override a configuration key (repeatable)")
@@ -194,6 +195,31 @@ int run_backtest(const std::vector<std::string>& args, const std::map<std::strin
         err << "tradebot backtest: " << prices.error << '\n';
         logging::shutdown();
         return exit_usage;
+    }
+    std::optional<backtest::price_history> marks;
+    if (vm.count("mark-klines") > 0) {
+        auto m = backtest::load_klines(vm["mark-klines"].as<std::string>());
+        if (!m.value) {
+            err << "tradebot backtest: " << m.error << '\n';
+            logging::shutdown();
+            return exit_usage;
+        }
+        for (const auto& [symbol, series] : *m.value) {
+            if (!prices.value->contains(symbol)) {
+                err << "tradebot backtest: --mark-klines has " << symbol.str() << ", --klines has not\n";
+                logging::shutdown();
+                return exit_usage;
+            }
+        }
+        for (const auto& [symbol, series] : *prices.value) {
+            if (!m.value->contains(symbol)) {
+                err << "tradebot backtest: --klines has " << symbol.str() << ", --mark-klines has not\n";
+                logging::shutdown();
+                return exit_usage;
+            }
+        }
+        marks = std::move(m.value);
+        options.marks = &*marks;
     }
     const auto signals = backtest::load_signals(vm["signals"].as<std::string>(), *prices.value);
     if (!signals.value) {

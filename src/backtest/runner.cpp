@@ -101,9 +101,10 @@ public:
            const run_options& options)
         : settings_{adapted(settings, result_.notes)},
           prices_{prices},
+          path_{options.marks != nullptr ? *options.marks : prices},
           signals_{signals},
           options_{options},
-          clock_{at_ms(first_minute(prices)) - std::chrono::minutes{2}},
+          clock_{at_ms(first_minute(path_)) - std::chrono::minutes{2}},
           port_{settings_, positions_},
           decider_{port_, *this, metrics_, settings_, clock_, "backtest"},
           schedule_{signals::wave_schedule::from_settings(settings_.signals, settings_.signals.immediate)},
@@ -124,7 +125,7 @@ public:
         build();
         start();
         std::set<std::int64_t> minutes;
-        for (const auto& [s, series] : prices_) {
+        for (const auto& [s, series] : path_) {
             for (const auto& b : series.bars) minutes.insert(b.open_ms);
         }
         result_.order = options_.order;
@@ -276,7 +277,7 @@ private:
 
     void minute(std::int64_t t) {
         std::vector<std::pair<const core::symbol*, const bar*>> bars;
-        for (const auto& [s, series] : prices_) {
+        for (const auto& [s, series] : path_) {
             if (const auto* b = series.at(t)) bars.emplace_back(&s, b);
         }
         advance_to(at_ms(t));
@@ -437,6 +438,7 @@ private:
     run_result result_;
     config::settings settings_;
     const price_history& prices_;
+    const price_history& path_;  // the marks replayed: the mark-price klines, else the klines
     const std::vector<signal_line>& signals_;
     const run_options& options_;
     core::manual_clock clock_;

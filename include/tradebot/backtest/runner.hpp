@@ -33,6 +33,10 @@ struct run_options {
     // Funding rate of every symbol, settled by the engine at each funding time (00/08/16 UTC) on
     // the open positions at the mark then (longs pay a positive rate). Zero: no funding.
     core::decimal funding_rate;
+    // Mark-price klines (Binance's markPriceKlines dumps): when given, these are the marks replayed
+    // (what fills, stops and the trading core see) and `prices` serve only the instruments and
+    // the filters' market stats (volume). Same symbols in both.
+    const price_history* marks = nullptr;
     // Called every few thousand bars and at the end: (minutes replayed, minutes in total).
     std::function<void(std::size_t, std::size_t)> progress;
 };

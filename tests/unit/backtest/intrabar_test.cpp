@@ -67,5 +67,23 @@ TEST(backtest_intrabar, ohlc_goes_to_the_high_first_whatever_the_position) {
     EXPECT_EQ(short_trade.exit_ms, at(21) + 15'000);
 }
 
+TEST(backtest_marks, mark_price_klines_are_the_path_and_klines_only_give_volume) {
+    // The klines stay at 100.00; the mark-price klines fall to 97.00 at 00:23: the stop (98.01)
+    // fires on the mark and fills at 96.99. Without the marks nothing but the end closes it.
+    const auto klines = flat_then(-60, 30, {});
+    const auto marks = flat_then(-60, 23, {make_bar(23, "100.00", "100.00", "97.00", "97.00"),
+                                           make_bar(24, "97.00", "97.00", "97.00", "97.00")});
+    const auto signals = signals_from("1,2025-01-01T00:00:00Z,binance,TESTUSDT,BUY,50,50\n", klines);
+    run_options o;
+    o.marks = &marks;
+    const auto with_marks = run(config::settings{}, klines, signals, o);
+    ASSERT_EQ(with_marks.trades.size(), 1U);
+    EXPECT_EQ(with_marks.trades.front().exit_reason, "stop_loss");
+    EXPECT_EQ(with_marks.trades.front().exit_price, "96.99"_d);
+    const auto without = run(config::settings{}, klines, signals, run_options{});
+    ASSERT_EQ(without.trades.size(), 1U);
+    EXPECT_EQ(without.trades.front().exit_reason, "backtest_end");
+}
+
 }  // namespace
 }  // namespace tradebot::backtest::test
