@@ -15,6 +15,7 @@
 
 #include "backtest/backtest_port.hpp"
 #include "backtest/market_data.hpp"
+#include "backtest/replay_model.hpp"
 #include "tradebot/backtest/memory_stores.hpp"
 #include "tradebot/events/router.hpp"
 #include "tradebot/exchange/paper/client.hpp"
@@ -29,22 +30,6 @@ namespace tradebot::backtest {
 namespace asio = boost::asio;
 using core::decimal;
 using time_point = core::clock::time_point;
-
-std::string_view to_string(intrabar i) noexcept {
-    switch (i) {
-        case intrabar::worst: return "worst";
-        case intrabar::optimistic: return "optimistic";
-        case intrabar::ohlc: return "ohlc";
-    }
-    return "worst";
-}
-
-std::optional<intrabar> parse_intrabar(std::string_view text) noexcept {
-    for (const auto i : {intrabar::worst, intrabar::optimistic, intrabar::ohlc}) {
-        if (text == to_string(i)) return i;
-    }
-    return std::nullopt;
-}
 
 namespace {
 
@@ -61,45 +46,11 @@ std::int64_t ms_of(time_point t) {
     return std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
 }
 
-// The backtest's copy of the settings: what cannot work without the live world is turned off,
-// and said so in the report.
-config::settings adapted(config::settings s, std::vector<std::string>& notes) {
-    s.app.mode = core::mode::test;
-    if (s.signals.filters.open_interest_enabled) {
-        s.signals.filters.open_interest_enabled = false;
-        notes.emplace_back("open-interest filter not applied: klines carry no open interest");
-    }
-    if (!s.risk.kill_switch_file.empty()) {
-        s.risk.kill_switch_file.clear();
-        notes.emplace_back("kill switch file ignored: it belongs to the live daemon");
-    }
-    notes.emplace_back("instruments derived from the price data (tick = finest price step, min notional 5 USDT)");
-    return s;
-}
-
-std::array<decimal, 4> bar_path(const bar& b, intrabar order, std::optional<core::position_side> side) {
-    bool low_first = false;
-    const bool bullish = b.close >= b.open;
-    switch (order) {
-        case intrabar::ohlc: low_first = false; break;
-        case intrabar::worst: low_first = side ? *side == core::position_side::long_ : bullish; break;
-        case intrabar::optimistic: low_first = side ? *side == core::position_side::short_ : bullish; break;
-    }
-    return low_first ? std::array{b.open, b.low, b.high, b.close} : std::array{b.open, b.high, b.low, b.close};
-}
-
-// The trading core records a close by the venue's own stop as closed_on_venue (it learns of it from
-// the position going flat); the report names the stop: trailed or not.
-std::string exit_reason(const std::string& core_reason, bool trailing_activated) {
-    if (core_reason != "closed_on_venue") return core_reason;
-    return trailing_activated ? "trailing_stop" : "stop_loss";
-}
-
 class replay final : private pipeline::decision_sink {
 public:
     replay(const config::settings& settings, const price_history& prices, const std::vector<signal_line>& signals,
            const run_options& options)
-        : settings_{adapted(settings, result_.notes)},
+        : settings_{model::adapted(settings, result_.notes)},
           prices_{prices},
           path_{options.marks != nullptr ? *options.marks : prices},
           signals_{signals},
@@ -286,7 +237,7 @@ private:
         decide(at_ms(t));
         std::vector<std::array<decimal, 4>> paths;
         paths.reserve(bars.size());
-        for (const auto& [s, b] : bars) paths.push_back(bar_path(*b, options_.order, side_of(*s)));
+        for (const auto& [s, b] : bars) paths.push_back(model::bar_path(*b, options_.order, side_of(*s)));
         for (std::size_t k = 1; k < 4; ++k) {
             advance_to(at_ms(t) + point_step * static_cast<int>(k));
             for (std::size_t i = 0; i < bars.size(); ++i) feed(*bars[i].first, paths[i][k]);
@@ -334,6 +285,11 @@ private:
         std::vector<signals::signal> batch;
         for (auto it = pending_.begin(); it != pending_.end();) {
             auto v = signals::validate(signals_[it->second].raw);
+            if (!v) {  // load_signals() refused these already; kept honest if that ever changes
+                outcome(it->first, "rejected", std::string{signals::to_string(v.error().reason)}, v.error().message);
+                it = pending_.erase(it);
+                continue;
+            }
             const auto judged = window_.judge(*v, now);
             if (judged.verdict == signals::window_verdict::too_old) {
                 outcome(it->first, "expired", "too_old", judged.message);
@@ -426,7 +382,7 @@ private:
             t.gross_pnl = money(row.realized_pnl.value_or(decimal{}));
             t.net_pnl = t.gross_pnl - t.fees;
             t.core_reason = row.close_reason.value_or("unknown");
-            t.exit_reason = exit_reason(t.core_reason, row.trailing_activated);
+            t.exit_reason = model::exit_reason(t.core_reason, row.trailing_activated);
             result_.trades.push_back(std::move(t));
         }
         for (auto& [id, o] : outcomes_) result_.signals.push_back(std::move(o));
