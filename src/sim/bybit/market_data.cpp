@@ -9,8 +9,6 @@ namespace tradebot::sim::bybit {
 
 namespace {
 
-constexpr std::int64_t minute_ms = 60'000;
-
 outcome unknown_symbol() {
     const auto e = engine::to_bybit_error(engine::reject(engine::reject_reason::unknown_symbol));
     return fail(e.ret_code, e.message);
