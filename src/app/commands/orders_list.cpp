@@ -45,7 +45,7 @@ asio::awaitable<open_on_venue> read_open(exchange::venue_client& c) {
 }
 
 json::value opt(const std::optional<core::decimal>& d) {
-    return d ? json::value{d->to_string()} : json::value{nullptr};
+    return d ? json::value(d->to_string()) : json::value(nullptr);
 }
 
 void render_orders(const json::object& a, std::ostream& out) {
@@ -80,7 +80,9 @@ void render_orders(const json::object& a, std::ostream& out) {
         venue_cells.push_back({field(o, "exchange"), field(o, "symbol"), field(o, "kind"), field(o, "side"),
                                field(o, "type"), field(o, "qty"), field(o, "price") + "/" + field(o, "trigger"),
                                field(o, "client_id"), field(o, "venue_id"),
-                               truth(o, "in_journal") ? "journal " + field(o, "journal_status") : "NOT IN JOURNAL"});
+                               field(o, "kind") == "position_stop" ? "the position's own stop"
+                               : truth(o, "in_journal")         ? "journal " + field(o, "journal_status")
+                                                                : "NOT IN JOURNAL"});
     }
     if (!venue_cells.empty()) {
         print_table(out,
@@ -170,7 +172,7 @@ int run_orders_list(const config::settings& s, const command_line& cl, std::ostr
                         {"side", core::to_string(core::exit_side(st.position))},
                         {"type", st.kind == exchange::stop_kind::trailing ? "trailing_stop_market" : "stop_market"},
                         {"qty", "position"}, {"price", nullptr}, {"trigger", opt(st.trigger_price)},
-                        {"client_id", st.client_id ? json::value{st.client_id->str()} : json::value{nullptr}},
+                        {"client_id", st.client_id ? json::value(st.client_id->str()) : json::value(nullptr)},
                         {"venue_id", st.venue_id}});
                 }
             }
@@ -205,7 +207,7 @@ int run_orders_list(const config::settings& s, const command_line& cl, std::ostr
                 const auto* c = row.if_contains("client_id");
                 const auto k = c != nullptr && c->is_string() ? known.find(std::string{c->as_string()}) : known.end();
                 row["in_journal"] = k != known.end() || row.at("kind") == "position_stop";
-                row["journal_status"] = k != known.end() ? json::value{k->second} : json::value{nullptr};
+                row["journal_status"] = k != known.end() ? json::value(k->second) : json::value(nullptr);
             }
         }
         answer["open"] = std::move(open);
@@ -213,7 +215,7 @@ int run_orders_list(const config::settings& s, const command_line& cl, std::ostr
     answer["orders"] = std::move(*journal);
     json::array error_list;
     for (const auto& e : errors) {
-        error_list.push_back(json::value{e});
+        error_list.push_back(json::value(e));
     }
     answer["errors"] = std::move(error_list);
     answer["ok"] = errors.empty();

@@ -28,7 +28,7 @@ namespace json = boost::json;
 namespace {
 
 json::value text_or_null(const std::optional<core::decimal>& d) {
-    return d ? json::value{d->to_string()} : json::value{nullptr};
+    return d ? json::value(d->to_string()) : json::value(nullptr);
 }
 
 // One venue's view, read once.
@@ -184,14 +184,14 @@ int run_positions(const config::settings& s, const command_line& cl, std::ostrea
             row["mark"] = text_or_null(mark);
             if (!paper) {
                 const auto stop = venue_stop(view, r.symbol, r.side);
-                row["venue_stop"] = stop ? json::value{*stop} : json::value{nullptr};
+                row["venue_stop"] = stop ? json::value(*stop) : json::value(nullptr);
             }
             if (r.opened_at) {
                 const auto age = std::chrono::duration_cast<std::chrono::seconds>(now - *r.opened_at);
                 row["opened_at"] = iso_time(*r.opened_at);
                 row["age_seconds"] = age.count();
                 const auto& a = s.protection.aged;
-                row["aged_exit_at"] = a.enabled ? json::value{iso_time(*r.opened_at + a.max_age_hours)} : json::value{nullptr};
+                row["aged_exit_at"] = a.enabled ? json::value(iso_time(*r.opened_at + a.max_age_hours)) : json::value(nullptr);
                 if (a.enabled && r.entry_price) {
                     const auto t = aged.target_at(r.side, *r.entry_price, *r.opened_at, now);
                     row["aged_phase"] = protection::to_string(t.phase);
@@ -264,7 +264,7 @@ int run_positions(const config::settings& s, const command_line& cl, std::ostrea
     answer["mismatches"] = mismatches;
     json::array error_list;
     for (const auto& e : errors) {
-        error_list.push_back(json::value{e});
+        error_list.push_back(json::value(e));
     }
     answer["errors"] = std::move(error_list);
     answer["ok"] = errors.empty();

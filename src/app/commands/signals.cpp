@@ -58,7 +58,7 @@ int run_waves(const config::settings& s, const command_line& cl, std::ostream& o
     json::array next;
     if (!schedule.immediate()) {
         const auto current = schedule.current_wave(now);
-        a["current"] = current ? json::value{wave_json(*current)} : json::value{nullptr};
+        a["current"] = current ? json::value(wave_json(*current)) : json::value(nullptr);
         auto from = now;
         for (int i = 0; i < waves_listed; ++i) {
             const auto w = schedule.next_wave(from);
@@ -217,7 +217,7 @@ int run_check(const config::settings& s, const command_line& cl, std::ostream& o
         }
     }
     json::object a{{"action", "signals check"}, {"now", iso_time(now)}, {"immediate", schedule.immediate()}};
-    a["wave"] = wave ? json::value{wave_json(*wave)} : json::value{nullptr};
+    a["wave"] = wave ? json::value(wave_json(*wave)) : json::value(nullptr);
     // The rows the wave reads (those of its candle and later); immediate mode: the window's.
     const auto since = wave ? wave->candle_open : now - s.signals.max_wave_age_minutes;
     auto loaded = rs.run(load_rows(rs.database(), since));
@@ -382,7 +382,7 @@ int run_check(const config::settings& s, const command_line& cl, std::ostream& o
     }
     json::array venue_errors;
     for (const auto& [id, e] : st.venue_errors) {
-        venue_errors.push_back(json::value{std::string{core::to_string(id)} + ": " + e});
+        venue_errors.push_back(json::value(std::string{core::to_string(id)} + ": " + e));
     }
     a["exchanges"] = std::move(exchanges);
     a["later"] = std::move(later);
