@@ -360,3 +360,34 @@ TEST_F(read_commands_test, positions_all_lists_closed_rows_and_a_database_failur
         EXPECT_NE(out.find("database"), std::string::npos) << cmd << "\n" << out;
     }
 }
+
+TEST_F(read_commands_test, test_mode_shows_the_paper_book_with_live_marks_and_says_where_the_open_orders_are) {
+    const auto [src, sed] = run_shell("sed -i 's/  mode: production/  mode: test/' " +
+                                      (dir_.path() / "config" / "tradebot.yaml").string());
+    ASSERT_EQ(src, 0) << sed;
+    auto bot = start_daemon("bot");
+    ASSERT_TRUE(wait_ready(*bot)) << bot->output();
+    insert_signals({"'binance', 'BTCUSDT', 'buy', 80, 80", "'bybit', 'ETHUSDT', 'sell', 80, 80"});
+    for (int i = 0; i < 150 && sql("SELECT count(*) FROM positions WHERE state = 'protected'") != "2\n"; ++i) {
+        bot->wait_exit(100ms);
+    }
+    ASSERT_EQ(sql("SELECT count(*) FROM positions WHERE state = 'protected' AND mode = 'test'"), "2\n") << bot->output();
+    auto a = json_of("positions", 0);
+    EXPECT_EQ(a.at("mode").as_string(), "test");
+    ASSERT_EQ(a.at("positions").as_array().size(), 2U) << a;
+    for (const auto& p : a.at("positions").as_array()) {
+        EXPECT_TRUE(p.at("mark").is_string()) << p;  // the market data's mark (here the simulator's)
+        EXPECT_TRUE(p.at("unrealized_pnl").is_string()) << p;
+        EXPECT_TRUE(p.at("mismatch").as_array().empty()) << p;
+        EXPECT_FALSE(p.as_object().contains("venue_qty")) << p;
+    }
+    auto [rc, out] = tradebot("positions");
+    EXPECT_EQ(rc, 0) << out;
+    EXPECT_NE(out.find("paper: the venue is the book"), std::string::npos) << out;
+    a = json_of("orders --open", 0);
+    EXPECT_TRUE(a.at("open").as_array().empty()) << a;
+    EXPECT_NE(std::string{a.at("open_note").as_string()}.find("paper venue"), std::string::npos) << a;
+    EXPECT_EQ(a.at("orders").as_array().size(), 4U) << a;
+    bot->send_signal(SIGTERM);
+    ASSERT_TRUE(bot->wait_exit(10s).has_value());
+}
