@@ -108,9 +108,10 @@ int run_positions(const config::settings& s, const command_line& cl, std::ostrea
     db::position_repository repo{rs.database()};
     auto live = rs.run(load_live(repo, s.app.mode));
     if (!live) {
-        err << "tradebot: database: " << live.error().describe() << '\n';
+        const auto e = database_failure(live.error().describe());
+        err << "tradebot: " << e << '\n';
         answer["ok"] = false;
-        answer["error"] = "database: " + live.error().describe();
+        answer["error"] = e;
         if (cl.json) {
             out << json::serialize(answer) << '\n';
         }
@@ -120,7 +121,13 @@ int run_positions(const config::settings& s, const command_line& cl, std::ostrea
     const protection::aged_policy aged{s.protection.aged, s.trading.commission_percent};
     json::array list;
     int mismatches = 0;
-    auto& venues = rs.open_venues(cl.op.exchange);
+    if (cl.op.exchange && !s.exchange(*core::parse_exchange(*cl.op.exchange)).enabled) {
+        err << "tradebot: exchange " << *cl.op.exchange << " is not enabled in this configuration\n";
+        return exit_usage;
+    }
+    // Test mode reads the venues for marks only: without a row there is nothing to price.
+    std::vector<read_session::venue> none;
+    auto& venues = paper && live->empty() ? none : rs.open_venues(cl.op.exchange);
     for (auto& v : venues) {
         venue_view view;
         if (v.client != nullptr && v.error.empty()) {
@@ -222,10 +229,6 @@ int run_positions(const config::settings& s, const command_line& cl, std::ostrea
             marks_of(d.symbol, row);
             list.push_back(std::move(row));
         }
-    }
-    if (cl.op.exchange && venues.empty()) {
-        err << "tradebot: exchange " << *cl.op.exchange << " is not enabled in this configuration\n";
-        return exit_usage;
     }
     if (cl.op.age) {
         std::stable_sort(list.begin(), list.end(), [](const json::value& a, const json::value& b) {

@@ -92,7 +92,7 @@ std::optional<json::array> read_session::query_rows(std::string sql, std::vector
     };
     auto text = run(body(database_, std::move(job)));
     if (!text) {
-        error = "database: " + text.error().describe();
+        error = database_failure(text.error().describe());
         return std::nullopt;
     }
     boost::system::error_code ec;
@@ -102,6 +102,12 @@ std::optional<json::array> read_session::query_rows(std::string sql, std::vector
         return std::nullopt;
     }
     return std::move(parsed.as_array());
+}
+
+std::string database_failure(const std::string& detail) {
+    // undefined_table: a read command never migrates, so a fresh schema is empty.
+    const bool no_tables = detail.find("42P01") != std::string::npos;
+    return "database: " + detail + (no_tables ? " (no tables in the schema yet: run 'tradebot db migrate')" : "");
 }
 
 std::pair<std::string, std::string> since_sql(const std::string& text) {

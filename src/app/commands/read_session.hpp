@@ -1,6 +1,8 @@
 #pragma once
 
 #include <chrono>
+#include <exception>
+#include <stdexcept>
 #include <iosfwd>
 #include <memory>
 #include <optional>
@@ -55,18 +57,24 @@ public:
 
     // Runs `a` to completion and returns its value (a venue client may keep timers: the loop is
     // stopped when `a` is done rather than left to run dry).
+    // An exception out of `a` (none is expected: reads answer errors) is rethrown here, to main.
     template <class T>
     T run(boost::asio::awaitable<T> a) {
         std::optional<T> value;
+        std::exception_ptr failure;
         io_.restart();
-        boost::asio::co_spawn(io_, std::move(a), [this, &value](const std::exception_ptr& e, T v) {
+        boost::asio::co_spawn(io_, std::move(a), [this, &value, &failure](const std::exception_ptr& e, T v) {
+            failure = e;
             if (!e) {
                 value = std::move(v);
             }
             io_.stop();
         });
         io_.run();
-        return value ? std::move(*value) : T{};
+        if (failure || !value) {
+            std::rethrow_exception(failure ? failure : std::make_exception_ptr(std::runtime_error{"read interrupted"}));
+        }
+        return std::move(*value);
     }
 
     // A read-only query whose one row and column is JSON (json_agg of the rows): the rows as JSON
@@ -89,6 +97,9 @@ private:
 // --since as SQL: the expression (with the placeholder `$S`, to be numbered by the caller) and the
 // parameter's value: "24h" -> {"now() - $S::interval", "24 hours"}, a date -> {"$S::timestamptz", date}.
 [[nodiscard]] std::pair<std::string, std::string> since_sql(const std::string& text);
+
+// "database: <detail>", with the fix when the schema has no tables yet.
+[[nodiscard]] std::string database_failure(const std::string& detail);
 
 // 2026-01-31T12:00:00Z
 [[nodiscard]] std::string iso_time(core::clock::time_point t);

@@ -218,12 +218,13 @@ int run_check(const config::settings& s, const command_line& cl, std::ostream& o
     }
     json::object a{{"action", "signals check"}, {"now", iso_time(now)}, {"immediate", schedule.immediate()}};
     a["wave"] = wave ? json::value(wave_json(*wave)) : json::value(nullptr);
+    a["wave_open"] = wave && wave->at <= now;  // its window is open: the daemon is deciding its rows now
     // The rows the wave reads (those of its candle and later); immediate mode: the window's.
     const auto since = wave ? wave->candle_open : now - s.signals.max_wave_age_minutes;
     auto loaded = rs.run(load_rows(rs.database(), since));
     auto live = rs.run(load_live(rs.database(), s.app.mode));
     if (!loaded || !live) {
-        const auto e = "database: " + (loaded ? live.error().describe() : loaded.error().describe());
+        const auto e = database_failure(loaded ? live.error().describe() : loaded.error().describe());
         a["ok"] = false;
         a["error"] = e;
         err << "tradebot: " << e << '\n';
@@ -395,7 +396,7 @@ int run_check(const config::settings& s, const command_line& cl, std::ostream& o
         out << json::serialize(a) << '\n';
     } else {
         if (wave) {
-            out << "next wave " << iso_time(wave->at) << " trades the candle " << iso_time(wave->candle_open)
+            out << (wave->at <= now ? "wave open now: " : "next wave ") << iso_time(wave->at) << " trades the candle " << iso_time(wave->candle_open)
                 << " (window until " << iso_time(wave->window_end) << ")\n";
         } else {
             out << "immediate mode: each signal is decided as it arrives; pending rows of the last "
