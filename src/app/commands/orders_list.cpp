@@ -54,17 +54,42 @@ void render_orders(const json::object& a, std::ostream& out) {
     std::vector<std::vector<std::string>> cells;
     for (const auto& r : journal) {
         const auto& o = r.as_object();
-        cells.push_back({field(o, "id"), field(o, "position_id"), field(o, "exchange"), field(o, "symbol"),
-                         field(o, "purpose"), field(o, "side"), field(o, "type"), field(o, "qty"),
-                         field(o, "price") + "/" + field(o, "stop_price"), field(o, "status"),
-                         field(o, "filled_qty") + "@" + field(o, "avg_price"), field(o, "client_order_id"),
-                         field(o, "created_at"), field(o, "error_message")});
+        cells.push_back(
+            {field(o, "id"),
+             field(o, "position_id"),
+             field(o, "exchange"),
+             field(o, "symbol"),
+             field(o, "purpose"),
+             field(o, "side"),
+             field(o, "type"),
+             field(o, "qty"),
+             field(o, "price") + "/" + field(o, "stop_price"),
+             field(o, "status"),
+             field(o, "filled_qty") + "@" + field(o, "avg_price"),
+             field(o, "client_order_id"),
+             field(o, "created_at"),
+             field(o, "error_message")}
+        );
     }
     if (!cells.empty()) {
-        print_table(out,
-                    {"ID", "POSITION", "EXCHANGE", "SYMBOL", "PURPOSE", "SIDE", "TYPE", "QTY", "PRICE/STOP", "STATUS",
-                     "FILLED", "CLIENT ID", "CREATED", "ERROR"},
-                    cells);
+        print_table(
+            out,
+            {"ID",
+             "POSITION",
+             "EXCHANGE",
+             "SYMBOL",
+             "PURPOSE",
+             "SIDE",
+             "TYPE",
+             "QTY",
+             "PRICE/STOP",
+             "STATUS",
+             "FILLED",
+             "CLIENT ID",
+             "CREATED",
+             "ERROR"},
+            cells
+        );
     }
     const auto* open = a.if_contains("open");
     if (open == nullptr || !open->is_array()) {
@@ -77,18 +102,27 @@ void render_orders(const json::object& a, std::ostream& out) {
     std::vector<std::vector<std::string>> venue_cells;
     for (const auto& r : open->as_array()) {
         const auto& o = r.as_object();
-        venue_cells.push_back({field(o, "exchange"), field(o, "symbol"), field(o, "kind"), field(o, "side"),
-                               field(o, "type"), field(o, "qty"), field(o, "price") + "/" + field(o, "trigger"),
-                               field(o, "client_id"), field(o, "venue_id"),
-                               field(o, "kind") == "position_stop" ? "the position's own stop"
-                               : truth(o, "in_journal")         ? "journal " + field(o, "journal_status")
-                                                                : "NOT IN JOURNAL"});
+        venue_cells.push_back(
+            {field(o, "exchange"),
+             field(o, "symbol"),
+             field(o, "kind"),
+             field(o, "side"),
+             field(o, "type"),
+             field(o, "qty"),
+             field(o, "price") + "/" + field(o, "trigger"),
+             field(o, "client_id"),
+             field(o, "venue_id"),
+             field(o, "kind") == "position_stop" ? "the position's own stop"
+             : truth(o, "in_journal")            ? "journal " + field(o, "journal_status")
+                                                 : "NOT IN JOURNAL"}
+        );
     }
     if (!venue_cells.empty()) {
-        print_table(out,
-                    {"EXCHANGE", "SYMBOL", "KIND", "SIDE", "TYPE", "QTY", "PRICE/TRIGGER", "CLIENT ID", "VENUE ID",
-                     "CHECK"},
-                    venue_cells);
+        print_table(
+            out,
+            {"EXCHANGE", "SYMBOL", "KIND", "SIDE", "TYPE", "QTY", "PRICE/TRIGGER", "CLIENT ID", "VENUE ID", "CHECK"},
+            venue_cells
+        );
     }
 }
 
@@ -104,11 +138,14 @@ int run_orders_list(const config::settings& s, const command_line& cl, std::ostr
         params.push_back(std::move(v));
         return "$" + std::to_string(params.size());
     };
-    std::string sql = std::string{"SELECT id, position_id, exchange, symbol, purpose, side, type, qty::text AS qty, "
-                                  "price::text AS price, stop_price::text AS stop_price, reduce_only, status, "
-                                  "filled_qty::text AS filled_qty, avg_price::text AS avg_price, client_order_id, "
-                                  "venue_order_id, algo_id, error_code, error_message, to_char(created_at AT TIME ZONE "
-                                  "'UTC', "} + utc_format + ") AS created_at FROM orders WHERE mode = $1";
+    std::string sql =
+        std::string{
+            "SELECT id, position_id, exchange, symbol, purpose, side, type, qty::text AS qty, "
+            "price::text AS price, stop_price::text AS stop_price, reduce_only, status, "
+            "filled_qty::text AS filled_qty, avg_price::text AS avg_price, client_order_id, "
+            "venue_order_id, algo_id, error_code, error_message, to_char(created_at AT TIME ZONE "
+            "'UTC', "} +
+        utc_format + ") AS created_at FROM orders WHERE mode = $1";
     if (cl.op.position_id) {
         sql += " AND position_id = " + param(std::to_string(*cl.op.position_id));
     }
@@ -155,11 +192,17 @@ int run_orders_list(const config::settings& s, const command_line& cl, std::ostr
                     if (!o.client_id) {
                         continue;  // somebody else's
                     }
-                    open.push_back(json::object{{"exchange", name}, {"symbol", o.symbol.str()}, {"kind", "order"},
-                                                {"side", core::to_string(o.side)}, {"type", core::to_string(o.type)},
-                                                {"qty", o.quantity.to_string()}, {"price", opt(o.price)},
-                                                {"trigger", nullptr}, {"client_id", o.raw_client_id},
-                                                {"venue_id", o.venue_order_id}});
+                    open.push_back(json::object{
+                        {"exchange", name},
+                        {"symbol", o.symbol.str()},
+                        {"kind", "order"},
+                        {"side", core::to_string(o.side)},
+                        {"type", core::to_string(o.type)},
+                        {"qty", o.quantity.to_string()},
+                        {"price", opt(o.price)},
+                        {"trigger", nullptr},
+                        {"client_id", o.raw_client_id},
+                        {"venue_id", o.venue_order_id}});
                 }
                 for (const auto& st : found.stops) {
                     // A Bybit position stop has no id of its own: it is the position's.
@@ -167,11 +210,14 @@ int run_orders_list(const config::settings& s, const command_line& cl, std::ostr
                         continue;
                     }
                     open.push_back(json::object{
-                        {"exchange", name}, {"symbol", st.symbol.str()},
+                        {"exchange", name},
+                        {"symbol", st.symbol.str()},
                         {"kind", st.client_id ? "stop" : "position_stop"},
                         {"side", core::to_string(core::exit_side(st.position))},
                         {"type", st.kind == exchange::stop_kind::trailing ? "trailing_stop_market" : "stop_market"},
-                        {"qty", "position"}, {"price", nullptr}, {"trigger", opt(st.trigger_price)},
+                        {"qty", "position"},
+                        {"price", nullptr},
+                        {"trigger", opt(st.trigger_price)},
                         {"client_id", st.client_id ? json::value(st.client_id->str()) : json::value(nullptr)},
                         {"venue_id", st.venue_id}});
                 }
@@ -193,12 +239,15 @@ int run_orders_list(const config::settings& s, const command_line& cl, std::ostr
                 std::string lookup_error;
                 auto found = rs.query_rows(
                     "SELECT client_order_id, status FROM orders WHERE client_order_id = ANY(string_to_array($1, ','))",
-                    {ids}, lookup_error);
+                    {ids},
+                    lookup_error
+                );
                 if (!found) {
                     errors.push_back(lookup_error);
                 } else {
                     for (const auto& r : *found) {
-                        known[std::string{r.at("client_order_id").as_string()}] = std::string{r.at("status").as_string()};
+                        known[std::string{r.at("client_order_id").as_string()}] =
+                            std::string{r.at("status").as_string()};
                     }
                 }
             }

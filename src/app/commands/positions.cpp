@@ -11,14 +11,15 @@
 
 #include <boost/json.hpp>
 
+#include "tradebot/db/position_repository.hpp"
+#include "tradebot/protection/aged_policy.hpp"
+#include "tradebot/trading/operator_checks.hpp"
+
 #include "app/commands/operator_command.hpp"
 #include "app/commands/operator_commands.hpp"
 #include "app/commands/read_commands.hpp"
 #include "app/commands/read_session.hpp"
 #include "app/commands/render.hpp"
-#include "tradebot/db/position_repository.hpp"
-#include "tradebot/protection/aged_policy.hpp"
-#include "tradebot/trading/operator_checks.hpp"
 
 namespace tradebot::app::commands {
 
@@ -185,7 +186,8 @@ int run_positions(const config::settings& s, const command_line& cl, std::ostrea
                 row["unrealized_pnl"] = held->unrealized_pnl.to_string();
             } else if (paper && mark && r.entry_price) {
                 // The paper venue holds exactly the row (restored from it): its PnL at the mark.
-                const auto move = r.side == core::position_side::long_ ? *mark - *r.entry_price : *r.entry_price - *mark;
+                const auto move =
+                    r.side == core::position_side::long_ ? *mark - *r.entry_price : *r.entry_price - *mark;
                 row["unrealized_pnl"] = move.multiply(r.quantity, 8, core::rounding::half_up).to_string();
             }
             row["mark"] = text_or_null(mark);
@@ -198,7 +200,8 @@ int run_positions(const config::settings& s, const command_line& cl, std::ostrea
                 row["opened_at"] = iso_time(*r.opened_at);
                 row["age_seconds"] = age.count();
                 const auto& a = s.protection.aged;
-                row["aged_exit_at"] = a.enabled ? json::value(iso_time(*r.opened_at + a.max_age_hours)) : json::value(nullptr);
+                row["aged_exit_at"] =
+                    a.enabled ? json::value(iso_time(*r.opened_at + a.max_age_hours)) : json::value(nullptr);
                 if (a.enabled && r.entry_price) {
                     const auto t = aged.target_at(r.side, *r.entry_price, *r.opened_at, now);
                     row["aged_phase"] = protection::to_string(t.phase);
@@ -242,11 +245,13 @@ int run_positions(const config::settings& s, const command_line& cl, std::ostrea
         auto [since_expr, since_value] = since_sql(cl.op.since.value_or("24h"));
         std::vector<std::string> params{std::string{core::to_string(s.app.mode)}, since_value};
         std::string sql =
-            "SELECT id, exchange, symbol, side, state, qty::text AS qty, entry_price::text AS entry, exit_price::text AS "
+            "SELECT id, exchange, symbol, side, state, qty::text AS qty, entry_price::text AS entry, exit_price::text "
+            "AS "
             "exit, close_reason, realized_pnl::text AS realized_pnl, fees::text AS fees, to_char(opened_at AT TIME "
             "ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') AS opened_at, to_char(closed_at AT TIME ZONE 'UTC', "
             "'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') AS closed_at FROM positions WHERE mode = $1 AND state IN ('closed', "
-            "'failed') AND closed_at >= " + since_expr;
+            "'failed') AND closed_at >= " +
+            since_expr;
         sql.replace(sql.find("$S"), 2, "$2");
         if (cl.op.exchange) {
             params.push_back(*cl.op.exchange);
@@ -293,13 +298,19 @@ void render_positions(const json::object& a, bool by_age, bool paper, std::ostre
     for (const auto& r : list) {
         const auto& p = r.as_object();
         const auto* age = p.if_contains("age_seconds");
-        std::vector<std::string> row{field(p, "exchange"), field(p, "symbol"), field(p, "id"), field(p, "state"),
-                                     field(p, "side"), field(p, "qty") + "/" + field(p, "venue_qty"),
-                                     field(p, "entry"), field(p, "mark"),
-                                     field(p, "stop") + "/" + field(p, "venue_stop"),
-                                     truth(p, "trailing") ? "on@" + field(p, "trailing_peak") : "off",
-                                     age != nullptr ? age_text(std::chrono::seconds{age->as_int64()}) : "-",
-                                     field(p, "unrealized_pnl")};
+        std::vector<std::string> row{
+            field(p, "exchange"),
+            field(p, "symbol"),
+            field(p, "id"),
+            field(p, "state"),
+            field(p, "side"),
+            field(p, "qty") + "/" + field(p, "venue_qty"),
+            field(p, "entry"),
+            field(p, "mark"),
+            field(p, "stop") + "/" + field(p, "venue_stop"),
+            truth(p, "trailing") ? "on@" + field(p, "trailing_peak") : "off",
+            age != nullptr ? age_text(std::chrono::seconds{age->as_int64()}) : "-",
+            field(p, "unrealized_pnl")};
         if (by_age) {
             row.push_back(field(p, "aged_exit_at"));
             row.push_back(field(p, "aged_phase"));
@@ -307,8 +318,19 @@ void render_positions(const json::object& a, bool by_age, bool paper, std::ostre
         row.push_back(mismatch_text(p));
         cells.push_back(std::move(row));
     }
-    std::vector<std::string> header{"EXCHANGE", "SYMBOL", "ID", "STATE", "SIDE", "QTY db/venue", "ENTRY", "MARK",
-                                    "STOP db/venue", "TRAILING", "AGE", "UPNL"};
+    std::vector<std::string> header{
+        "EXCHANGE",
+        "SYMBOL",
+        "ID",
+        "STATE",
+        "SIDE",
+        "QTY db/venue",
+        "ENTRY",
+        "MARK",
+        "STOP db/venue",
+        "TRAILING",
+        "AGE",
+        "UPNL"};
     if (by_age) {
         header.push_back("AGED EXIT AT");
         header.push_back("AGED PHASE");
@@ -330,13 +352,26 @@ void render_positions(const json::object& a, bool by_age, bool paper, std::ostre
         std::vector<std::vector<std::string>> done;
         for (const auto& r : closed->as_array()) {
             const auto& p = r.as_object();
-            done.push_back({field(p, "exchange"), field(p, "symbol"), field(p, "id"), field(p, "state"), field(p, "side"),
-                            field(p, "qty"), field(p, "entry"), field(p, "exit"), field(p, "realized_pnl"),
-                            field(p, "close_reason"), field(p, "closed_at")});
+            done.push_back(
+                {field(p, "exchange"),
+                 field(p, "symbol"),
+                 field(p, "id"),
+                 field(p, "state"),
+                 field(p, "side"),
+                 field(p, "qty"),
+                 field(p, "entry"),
+                 field(p, "exit"),
+                 field(p, "realized_pnl"),
+                 field(p, "close_reason"),
+                 field(p, "closed_at")}
+            );
         }
         if (!done.empty()) {
-            print_table(out, {"EXCHANGE", "SYMBOL", "ID", "STATE", "SIDE", "QTY", "ENTRY", "EXIT", "PNL", "REASON", "CLOSED AT"},
-                        done);
+            print_table(
+                out,
+                {"EXCHANGE", "SYMBOL", "ID", "STATE", "SIDE", "QTY", "ENTRY", "EXIT", "PNL", "REASON", "CLOSED AT"},
+                done
+            );
         }
     }
 }

@@ -6,12 +6,14 @@
 #include <ostream>
 
 #include <boost/json.hpp>
+
 #include <pqxx/pqxx>
 #include <prometheus/registry.h>
 
+#include "tradebot/events/router.hpp"
+
 #include "app/option_mapping.hpp"
 #include "app/venue_stack.hpp"
-#include "tradebot/events/router.hpp"
 
 namespace tradebot::app::commands {
 
@@ -79,8 +81,9 @@ std::vector<read_session::venue>& read_session::open_venues(const std::optional<
     return venues_;
 }
 
-std::optional<json::array> read_session::query_rows(std::string sql, std::vector<std::string> params,
-                                                    std::string& error) {
+std::optional<json::array> read_session::query_rows(
+    std::string sql, std::vector<std::string> params, std::string& error
+) {
     auto job = [sql = "SELECT coalesce(json_agg(r), '[]'::json)::text FROM (" + sql + ") r",
                 params = std::move(params)](pqxx::connection_base& conn) {
         pqxx::read_transaction tx{conn};
@@ -147,8 +150,9 @@ std::string age_text(std::chrono::seconds age) {
     return (negative ? "-" : "") + std::string{buf};
 }
 
-void print_table(std::ostream& out, const std::vector<std::string>& header,
-                 const std::vector<std::vector<std::string>>& rows) {
+void print_table(
+    std::ostream& out, const std::vector<std::string>& header, const std::vector<std::vector<std::string>>& rows
+) {
     std::vector<std::size_t> width(header.size());
     for (std::size_t i = 0; i < header.size(); ++i) {
         width[i] = header[i].size();

@@ -2,10 +2,10 @@
 
 #include <chrono>
 #include <exception>
-#include <stdexcept>
 #include <iosfwd>
 #include <memory>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -106,7 +106,8 @@ private:
 // 2h05m, 3d04h, 45s
 [[nodiscard]] std::string age_text(std::chrono::seconds age);
 // Columns padded to their widest cell, two spaces apart.
-void print_table(std::ostream& out, const std::vector<std::string>& header,
-                 const std::vector<std::vector<std::string>>& rows);
+void print_table(
+    std::ostream& out, const std::vector<std::string>& header, const std::vector<std::vector<std::string>>& rows
+);
 
 }  // namespace tradebot::app::commands

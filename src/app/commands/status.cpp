@@ -5,9 +5,10 @@
 
 #include <boost/json.hpp>
 
+#include "tradebot/app/process_lock.hpp"
+
 #include "app/commands/operator_command.hpp"
 #include "app/commands/read_commands.hpp"
-#include "tradebot/app/process_lock.hpp"
 
 namespace tradebot::app::commands {
 
@@ -22,12 +23,13 @@ void pretty(const json::value& v, int indent, std::ostream& out) {
     const std::string pad(static_cast<std::size_t>(indent) * 2, ' ');
     if (v.is_object()) {
         for (const auto& [k, x] : v.as_object()) {
-            if (x.is_structured() && !(x.is_array() && x.as_array().empty()) && !(x.is_object() && x.as_object().empty())) {
+            if (x.is_structured() && !(x.is_array() && x.as_array().empty()) &&
+                !(x.is_object() && x.as_object().empty())) {
                 out << pad << std::string_view{k} << ":\n";
                 pretty(x, indent + 1, out);
             } else {
-                out << pad << std::string_view{k} << ": " << (x.is_string() ? std::string{x.as_string()} : json::serialize(x))
-                    << '\n';
+                out << pad << std::string_view{k} << ": "
+                    << (x.is_string() ? std::string{x.as_string()} : json::serialize(x)) << '\n';
             }
         }
     } else if (v.is_array()) {
@@ -67,7 +69,8 @@ int run_status(const config::settings& s, const command_line& cl, std::ostream& 
             << (!reply.error.empty() ? reply.error : "HTTP " + std::to_string(reply.status) + " without a JSON object")
             << '\n';
         if (cl.json) {
-            out << json::serialize(json::object{{"action", "status"}, {"ok", false}, {"running", true}, {"pid", *holder}})
+            out << json::serialize(json::object{
+                       {"action", "status"}, {"ok", false}, {"running", true}, {"pid", *holder}})
                 << '\n';
         }
         return exit_no_control;

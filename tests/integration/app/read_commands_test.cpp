@@ -6,6 +6,7 @@
 #include <string>
 
 #include <boost/json.hpp>
+
 #include <gtest/gtest.h>
 
 #include "tradebot_test/env.hpp"
@@ -27,43 +28,68 @@ protected:
         port_ = tradebot::test::free_port();
         std::string why;
         ASSERT_TRUE(sim_.started(&why)) << why;
-        auto venue = [this](const char* name, const std::string& rest, const std::string& ws, const char* pub,
-                            const char* market, const char* priv) {
+        auto venue = [this](
+                         const char* name,
+                         const std::string& rest,
+                         const std::string& ws,
+                         const char* pub,
+                         const char* market,
+                         const char* priv
+                     ) {
             return std::string{"  "} + name + ":\n    api_key: " + tradebot::test::sim_process::api_key +
                    "\n    api_secret: " + tradebot::test::sim_process::api_secret +
                    "\n    endpoint: custom\n    rest_url: " + rest + "\n    ws_public_url: " + ws + pub +
                    "\n    ws_market_url: " + ws + market + "\n    ws_private_url: " + ws + priv +
                    "\n    ca_file: " + sim_.cert().string() + "\n";
         };
-        tradebot::test::write_file(dir_.path() / "config" / "exchanges.yaml",
-                                   "exchanges:\n" +
-                                       venue("binance", sim_.binance_url(), sim_.binance_ws_url(), "/public", "/market",
-                                             "/private") +
-                                       venue("bybit", sim_.bybit_url(), sim_.bybit_ws_url(), "/v5/public/linear",
-                                             "/v5/public/linear", "/v5/private"));
-        tradebot::test::write_file(dir_.path() / "config" / "tradebot.yaml",
-                                   "app:\n"
-                                   "  mode: production\n"
-                                   "  pid_file: " + (dir_.path() / "tradebot.pid").string() + "\n"
-                                   "  shutdown_deadline_seconds: 5\n"
-                                   "database:\n"
-                                   "  url: " + pg_url_ + "\n"
-                                   "  schema: " + schema_ + "\n"
-                                   "  poll_interval_ms: 200\n"
-                                   "http:\n"
-                                   "  port: " + std::to_string(port_) + "\n"
-                                   "logging:\n"
-                                   "  file: ''\n");
-        tradebot::test::write_file(dir_.path() / "config" / "strategies.yaml",
-                                   "signals:\n"
-                                   "  immediate: true\n"
-                                   "  filters:\n"
-                                   "    open_interest_enabled: false\n"
-                                   "    volume_enabled: false\n"
-                                   "    price_change_enabled: false\n"
-                                   "protection:\n"
-                                   "  aged:\n"
-                                   "    max_age_hours: 5\n");
+        tradebot::test::write_file(
+            dir_.path() / "config" / "exchanges.yaml",
+            "exchanges:\n" +
+                venue("binance", sim_.binance_url(), sim_.binance_ws_url(), "/public", "/market", "/private") +
+                venue(
+                    "bybit",
+                    sim_.bybit_url(),
+                    sim_.bybit_ws_url(),
+                    "/v5/public/linear",
+                    "/v5/public/linear",
+                    "/v5/private"
+                )
+        );
+        tradebot::test::write_file(
+            dir_.path() / "config" / "tradebot.yaml",
+            "app:\n"
+            "  mode: production\n"
+            "  pid_file: " +
+                (dir_.path() / "tradebot.pid").string() +
+                "\n"
+                "  shutdown_deadline_seconds: 5\n"
+                "database:\n"
+                "  url: " +
+                pg_url_ +
+                "\n"
+                "  schema: " +
+                schema_ +
+                "\n"
+                "  poll_interval_ms: 200\n"
+                "http:\n"
+                "  port: " +
+                std::to_string(port_) +
+                "\n"
+                "logging:\n"
+                "  file: ''\n"
+        );
+        tradebot::test::write_file(
+            dir_.path() / "config" / "strategies.yaml",
+            "signals:\n"
+            "  immediate: true\n"
+            "  filters:\n"
+            "    open_interest_enabled: false\n"
+            "    volume_enabled: false\n"
+            "    price_change_enabled: false\n"
+            "protection:\n"
+            "  aged:\n"
+            "    max_age_hours: 5\n"
+        );
     }
 
     void TearDown() override {
@@ -73,9 +99,11 @@ protected:
     }
 
     std::unique_ptr<child_process> start_daemon(const std::string& name) {
-        return std::make_unique<child_process>(tradebot::test::built_binary("src/bin/tradebot"),
-                                               std::vector<std::string>{"--config", (dir_.path() / "config").string()},
-                                               dir_.path() / (name + ".log"));
+        return std::make_unique<child_process>(
+            tradebot::test::built_binary("src/bin/tradebot"),
+            std::vector<std::string>{"--config", (dir_.path() / "config").string()},
+            dir_.path() / (name + ".log")
+        );
     }
 
     bool wait_ready(child_process& p) const {
@@ -94,15 +122,18 @@ protected:
 
     // `tradebot <args> --config DIR`, stdin not a terminal; stdout and stderr together.
     std::pair<int, std::string> tradebot(const std::string& args) const {
-        return run_shell(tradebot::test::built_binary("src/bin/tradebot").string() + " " + args + " --config " +
-                         (dir_.path() / "config").string() + " </dev/null");
+        return run_shell(
+            tradebot::test::built_binary("src/bin/tradebot").string() + " " + args + " --config " +
+            (dir_.path() / "config").string() + " </dev/null"
+        );
     }
 
     // The command's --json answer: its one stdout line (stderr kept apart).
     boost::json::object json_of(const std::string& args, int expected_rc) const {
-        const auto [rc, out] = run_shell(tradebot::test::built_binary("src/bin/tradebot").string() + " " + args +
-                                         " --json --config " + (dir_.path() / "config").string() +
-                                         " </dev/null 2>/dev/null");
+        const auto [rc, out] = run_shell(
+            tradebot::test::built_binary("src/bin/tradebot").string() + " " + args + " --json --config " +
+            (dir_.path() / "config").string() + " </dev/null 2>/dev/null"
+        );
         EXPECT_EQ(rc, expected_rc) << args << "\n" << out;
         boost::system::error_code ec;
         auto v = boost::json::parse(out, ec);
@@ -111,8 +142,8 @@ protected:
     }
 
     std::string sql(const std::string& query) const {
-        const auto [rc, out] = run_shell("PGOPTIONS='-c search_path=" + schema_ + "' psql -qtA '" + pg_url_ +
-                                         "' -c \"" + query + "\"");
+        const auto [rc, out] =
+            run_shell("PGOPTIONS='-c search_path=" + schema_ + "' psql -qtA '" + pg_url_ + "' -c \"" + query + "\"");
         EXPECT_EQ(rc, 0) << out;
         return out;
     }
@@ -128,19 +159,24 @@ protected:
 
     // Every row of the tables a read command could write, as one text (compared before and after).
     std::string table_state() const {
-        return sql("SELECT (SELECT count(*) FROM events) || ' ' || (SELECT coalesce(max(updated_at)::text, '-') FROM "
-                   "positions) || ' ' || (SELECT coalesce(max(updated_at)::text, '-') FROM orders) || ' ' || (SELECT "
-                   "count(*) FROM signals WHERE claimed_by IS NOT NULL OR status <> 'new')");
+        return sql(
+            "SELECT (SELECT count(*) FROM events) || ' ' || (SELECT coalesce(max(updated_at)::text, '-') FROM "
+            "positions) || ' ' || (SELECT coalesce(max(updated_at)::text, '-') FROM orders) || ' ' || (SELECT "
+            "count(*) FROM signals WHERE claimed_by IS NOT NULL OR status <> 'new')"
+        );
     }
 
     // A signed Binance REST request on the simulator's account (as any client sends it).
-    std::pair<int, std::string> binance_signed(const std::string& method, const std::string& path,
-                                               const std::string& params) const {
+    std::pair<int, std::string> binance_signed(
+        const std::string& method, const std::string& path, const std::string& params
+    ) const {
         const std::string query = params + "&timestamp=$(date +%s%3N)";
-        return run_shell("q=\"" + query + "\"; sig=$(printf '%s' \"$q\" | openssl dgst -sha256 -hmac " +
-                         std::string{tradebot::test::sim_process::api_secret} + " | sed 's/^.* //'); curl -sf --cacert " +
-                         sim_.cert().string() + " -H 'X-MBX-APIKEY: " + tradebot::test::sim_process::api_key +
-                         "' -X " + method + " \"" + sim_.binance_url() + path + "?$q&signature=$sig\"");
+        return run_shell(
+            "q=\"" + query + "\"; sig=$(printf '%s' \"$q\" | openssl dgst -sha256 -hmac " +
+            std::string{tradebot::test::sim_process::api_secret} + " | sed 's/^.* //'); curl -sf --cacert " +
+            sim_.cert().string() + " -H 'X-MBX-APIKEY: " + tradebot::test::sim_process::api_key + "' -X " + method +
+            " \"" + sim_.binance_url() + path + "?$q&signature=$sig\""
+        );
     }
 
     tradebot::test::sim_process sim_;
@@ -190,8 +226,9 @@ TEST_F(read_commands_test, positions_orders_signals_and_status_read_the_book_and
     EXPECT_EQ(btc->at("venue_side").as_string(), "long");
     EXPECT_EQ(boost::json::serialize(btc->at("qty")), boost::json::serialize(btc->at("venue_qty"))) << a;
     // The same price, each as its source spells it (the venue drops trailing zeros).
-    EXPECT_EQ(std::stod(std::string{btc->at("venue_stop").as_string()}), std::stod(std::string{btc->at("stop").as_string()}))
-        << a;
+    EXPECT_EQ(
+        std::stod(std::string{btc->at("venue_stop").as_string()}), std::stod(std::string{btc->at("stop").as_string()})
+    ) << a;
     EXPECT_TRUE(btc->at("mark").is_string()) << a;
     EXPECT_TRUE(btc->at("unrealized_pnl").is_string()) << a;
     EXPECT_FALSE(btc->at("trailing").as_bool());
@@ -205,9 +242,11 @@ TEST_F(read_commands_test, positions_orders_signals_and_status_read_the_book_and
     // --exchange and --age: one venue; the aged-exit time is opened_at + protection.aged.max_age_hours.
     a = json_of("positions --exchange bybit --age", 0);
     ASSERT_EQ(a.at("positions").as_array().size(), 1U) << a;
-    EXPECT_EQ(sql("SELECT to_char((opened_at + interval '5 hours') AT TIME ZONE 'UTC', "
-                  "'YYYY-MM-DD\\\"T\\\"HH24:MI:SS\\\"Z\\\"') FROM positions WHERE symbol = 'ETHUSDT'"),
-              std::string{a.at("positions").at(0).at("aged_exit_at").as_string()} + "\n");
+    EXPECT_EQ(
+        sql("SELECT to_char((opened_at + interval '5 hours') AT TIME ZONE 'UTC', "
+            "'YYYY-MM-DD\\\"T\\\"HH24:MI:SS\\\"Z\\\"') FROM positions WHERE symbol = 'ETHUSDT'"),
+        std::string{a.at("positions").at(0).at("aged_exit_at").as_string()} + "\n"
+    );
     EXPECT_EQ(a.at("positions").at(0).at("aged_phase").as_string(), "none");
     auto [rc, out] = tradebot("positions --age");
     EXPECT_EQ(rc, 0) << out;
@@ -229,7 +268,8 @@ TEST_F(read_commands_test, positions_orders_signals_and_status_read_the_book_and
     bool binance_stop = false;
     for (const auto& o : a.at("open").as_array()) {
         EXPECT_TRUE(o.at("in_journal").as_bool()) << o;
-        binance_stop = binance_stop || (o.at("exchange").as_string() == "binance" && o.at("kind").as_string() == "stop");
+        binance_stop =
+            binance_stop || (o.at("exchange").as_string() == "binance" && o.at("kind").as_string() == "stop");
     }
     EXPECT_TRUE(binance_stop) << a;
     std::tie(rc, out) = tradebot("orders --open");
@@ -268,9 +308,11 @@ TEST_F(read_commands_test, positions_orders_signals_and_status_read_the_book_and
 
     // The venue changes behind the book: the BTCUSDT position doubles on the simulator.
     const auto qty = sql("SELECT qty FROM positions WHERE symbol = 'BTCUSDT'");
-    const auto [orc, order] = binance_signed("POST", "/fapi/v1/order",
-                                             "symbol=BTCUSDT&side=BUY&type=MARKET&quantity=" +
-                                                 qty.substr(0, qty.size() - 1) + "&newOrderRespType=RESULT");
+    const auto [orc, order] = binance_signed(
+        "POST",
+        "/fapi/v1/order",
+        "symbol=BTCUSDT&side=BUY&type=MARKET&quantity=" + qty.substr(0, qty.size() - 1) + "&newOrderRespType=RESULT"
+    );
     ASSERT_EQ(orc, 0) << order;
     a = json_of("positions", 5);
     EXPECT_EQ(a.at("mismatches").as_int64(), 1) << a;
@@ -285,8 +327,11 @@ TEST_F(read_commands_test, positions_orders_signals_and_status_read_the_book_and
     EXPECT_NE(out.find("binance BTCUSDT quantity_differs: db"), std::string::npos) << out;
 
     // signals check: what the next decision would take and why the others are skipped.
-    insert_signals({"'binance', 'BTCUSDT', 'buy', 90, 90", "'binance', 'SOLUSDT', 'buy', 70, 70",
-                    "'binance', 'ETHUSDT', 'NO_TRADE', 70, 70"});
+    insert_signals(
+        {"'binance', 'BTCUSDT', 'buy', 90, 90",
+         "'binance', 'SOLUSDT', 'buy', 70, 70",
+         "'binance', 'ETHUSDT', 'NO_TRADE', 70, 70"}
+    );
     a = json_of("signals check", 0);
     ASSERT_EQ(a.at("exchanges").as_array().size(), 1U) << a;
     const auto& binance = a.at("exchanges").at(0).as_object();
@@ -331,8 +376,10 @@ TEST_F(read_commands_test, positions_all_lists_closed_rows_and_a_database_failur
     EXPECT_NE(out.find("trailing_stop"), std::string::npos) << out;
 
     // Waves: the next ones at the configured minutes, each trading the candle closed before it.
-    const auto [src, sed] = run_shell("sed -i 's/immediate: true/immediate: false\\n  wave_minutes: [7, 37]/' " +
-                                      (dir_.path() / "config" / "strategies.yaml").string());
+    const auto [src, sed] = run_shell(
+        "sed -i 's/immediate: true/immediate: false\\n  wave_minutes: [7, 37]/' " +
+        (dir_.path() / "config" / "strategies.yaml").string()
+    );
     ASSERT_EQ(src, 0) << sed;
     a = json_of("signals waves", 0);
     EXPECT_FALSE(a.at("immediate").as_bool()) << a;
@@ -350,10 +397,14 @@ TEST_F(read_commands_test, positions_all_lists_closed_rows_and_a_database_failur
     EXPECT_TRUE(wave_at.substr(13, 6) == ":07:00" || wave_at.substr(13, 6) == ":37:00") << a;
     EXPECT_TRUE(a.at("exchanges").as_array().empty()) << a;
 
-    tradebot::test::write_file(dir_.path() / "config" / "tradebot.yaml",
-                               run_shell("sed 's#url: .*#url: postgresql://nobody@127.0.0.1:1/none#' " +
-                                         (dir_.path() / "config" / "tradebot.yaml").string())
-                                   .second);
+    tradebot::test::write_file(
+        dir_.path() / "config" / "tradebot.yaml",
+        run_shell(
+            "sed 's#url: .*#url: postgresql://nobody@127.0.0.1:1/none#' " +
+            (dir_.path() / "config" / "tradebot.yaml").string()
+        )
+            .second
+    );
     for (const char* cmd : {"positions", "orders", "signals check", "signals query"}) {
         std::tie(rc, out) = tradebot(cmd);
         EXPECT_EQ(rc, 1) << cmd << "\n" << out;
@@ -362,8 +413,8 @@ TEST_F(read_commands_test, positions_all_lists_closed_rows_and_a_database_failur
 }
 
 TEST_F(read_commands_test, test_mode_shows_the_paper_book_with_live_marks_and_says_where_the_open_orders_are) {
-    const auto [src, sed] = run_shell("sed -i 's/  mode: production/  mode: test/' " +
-                                      (dir_.path() / "config" / "tradebot.yaml").string());
+    const auto [src, sed] =
+        run_shell("sed -i 's/  mode: production/  mode: test/' " + (dir_.path() / "config" / "tradebot.yaml").string());
     ASSERT_EQ(src, 0) << sed;
     auto bot = start_daemon("bot");
     ASSERT_TRUE(wait_ready(*bot)) << bot->output();
@@ -371,7 +422,8 @@ TEST_F(read_commands_test, test_mode_shows_the_paper_book_with_live_marks_and_sa
     for (int i = 0; i < 150 && sql("SELECT count(*) FROM positions WHERE state = 'protected'") != "2\n"; ++i) {
         bot->wait_exit(100ms);
     }
-    ASSERT_EQ(sql("SELECT count(*) FROM positions WHERE state = 'protected' AND mode = 'test'"), "2\n") << bot->output();
+    ASSERT_EQ(sql("SELECT count(*) FROM positions WHERE state = 'protected' AND mode = 'test'"), "2\n")
+        << bot->output();
     auto a = json_of("positions", 0);
     EXPECT_EQ(a.at("mode").as_string(), "test");
     ASSERT_EQ(a.at("positions").as_array().size(), 2U) << a;

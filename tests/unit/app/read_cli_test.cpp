@@ -6,7 +6,9 @@
 using namespace tradebot::app;
 
 namespace {
-cli_result parse(std::vector<std::string> args) { return parse_command_line(args); }
+cli_result parse(std::vector<std::string> args) {
+    return parse_command_line(args);
+}
 }  // namespace
 
 TEST(read_cli, positions_and_its_flags) {
@@ -24,8 +26,9 @@ TEST(read_cli, positions_and_its_flags) {
     EXPECT_FALSE(r.value->op.all);
     EXPECT_FALSE(r.value->op.exchange.has_value());
     EXPECT_EQ(parse({"positions", "BTCUSDT"}).error, "unknown command 'positions BTCUSDT'");
-    EXPECT_EQ(parse({"positions", "--exchange", "kraken"}).error,
-              "--exchange must be 'binance' or 'bybit', not 'kraken'");
+    EXPECT_EQ(
+        parse({"positions", "--exchange", "kraken"}).error, "--exchange must be 'binance' or 'bybit', not 'kraken'"
+    );
 }
 
 TEST(read_cli, orders_lists_and_keeps_its_mutating_subcommands) {
@@ -53,12 +56,18 @@ TEST(read_cli, signals_subcommands_default_to_check) {
     for (const char* ok : {"30m", "24h", "7d", "2026-01-31", "2026-01-31 12:00:05", "2026-01-31T12:00Z"}) {
         EXPECT_TRUE(parse({"signals", "query", "--since", ok}).value.has_value()) << ok;
     }
-    EXPECT_EQ(parse({"signals", "query", "--since", "yesterday"}).error,
-              "--since must be like 30m, 24h, 7d or 2026-01-31[T12:00], not 'yesterday'");
-    EXPECT_EQ(parse({"signals", "query", "--since", "1h; DROP TABLE signals"}).error,
-              "--since must be like 30m, 24h, 7d or 2026-01-31[T12:00], not '1h; DROP TABLE signals'");
-    EXPECT_EQ(parse({"signals", "query", "--status", "maybe"}).error,
-              "--status must be new, taken, skipped, rejected, failed or expired, not 'maybe'");
+    EXPECT_EQ(
+        parse({"signals", "query", "--since", "yesterday"}).error,
+        "--since must be like 30m, 24h, 7d or 2026-01-31[T12:00], not 'yesterday'"
+    );
+    EXPECT_EQ(
+        parse({"signals", "query", "--since", "1h; DROP TABLE signals"}).error,
+        "--since must be like 30m, 24h, 7d or 2026-01-31[T12:00], not '1h; DROP TABLE signals'"
+    );
+    EXPECT_EQ(
+        parse({"signals", "query", "--status", "maybe"}).error,
+        "--status must be new, taken, skipped, rejected, failed or expired, not 'maybe'"
+    );
     EXPECT_EQ(parse({"signals", "explain"}).error, "unknown command 'signals explain'");
     EXPECT_EQ(parse({"signals", "check", "now"}).error, "unknown command 'signals check now'");
 }
@@ -70,8 +79,11 @@ TEST(read_cli, status_takes_no_argument) {
 
 TEST(read_cli, the_help_names_every_read_command_and_its_exit_codes) {
     const auto help = usage_text();
-    for (const char* line : {"tradebot positions [", "tradebot orders [--open]", "tradebot signals [check|query|waves]",
-                             "tradebot status ["}) {
+    for (const char* line :
+         {"tradebot positions [",
+          "tradebot orders [--open]",
+          "tradebot signals [check|query|waves]",
+          "tradebot status ["}) {
         EXPECT_NE(help.find(line), std::string::npos) << line;
     }
     EXPECT_NE(help.find("5 positions: a row disagrees with its venue"), std::string::npos);

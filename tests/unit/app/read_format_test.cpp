@@ -11,7 +11,9 @@ TEST(read_format, since_becomes_an_interval_or_a_timestamp_parameter) {
     EXPECT_EQ(since_sql("30m"), (std::pair<std::string, std::string>{"now() - $S::interval", "30 minutes"}));
     EXPECT_EQ(since_sql("24h"), (std::pair<std::string, std::string>{"now() - $S::interval", "24 hours"}));
     EXPECT_EQ(since_sql("7d"), (std::pair<std::string, std::string>{"now() - $S::interval", "7 days"}));
-    EXPECT_EQ(since_sql("2026-01-31T12:00"), (std::pair<std::string, std::string>{"$S::timestamptz", "2026-01-31T12:00"}));
+    EXPECT_EQ(
+        since_sql("2026-01-31T12:00"), (std::pair<std::string, std::string>{"$S::timestamptz", "2026-01-31T12:00"})
+    );
 }
 
 TEST(read_format, ages_and_times) {
