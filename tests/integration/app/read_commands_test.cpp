@@ -397,6 +397,44 @@ TEST_F(read_commands_test, positions_all_lists_closed_rows_and_a_database_failur
     EXPECT_TRUE(wave_at.substr(13, 6) == ":07:00" || wave_at.substr(13, 6) == ":37:00") << a;
     EXPECT_TRUE(a.at("exchanges").as_array().empty()) << a;
 
+    // A wave every minute: one is always open, trading the candle before the current one. A row of
+    // that candle is taken by it, a row of the current candle waits for a later wave.
+    std::string minutes;
+    for (int m = 0; m < 60; ++m) {
+        minutes += (m == 0 ? "" : ", ") + std::to_string(m);
+    }
+    std::tie(rc, out) = run_shell(
+        "sed -i 's/wave_minutes: \\[7, 37\\]/wave_minutes: [" + minutes + "]/' " +
+        (dir_.path() / "config" / "strategies.yaml").string()
+    );
+    ASSERT_EQ(rc, 0) << out;
+    bool checked = false;
+    for (int attempt = 0; attempt < 2 && !checked; ++attempt) {
+        sql("DELETE FROM signals");
+        const auto candle = std::string{json_of("signals check", 0).at("wave").at("candle_open").as_string()};
+        sql("INSERT INTO signals (exchange, symbol, side, score_week, score_month, candle_time) VALUES "
+            "('binance', 'BTCUSDT', 'buy', 60, 60, '" +
+            candle +
+            "'), ('binance', 'ETHUSDT', 'buy', 90, 90, "
+            "date_trunc('hour', now()) + floor(extract(minute from now()) / 15) * interval '15 min')");
+        a = json_of("signals check", 0);
+        if (a.at("wave").at("candle_open").as_string() != candle) {
+            continue;  // a 15-minute boundary passed in between: the next wave trades another candle
+        }
+        EXPECT_TRUE(a.at("wave_open").as_bool()) << a;
+        ASSERT_EQ(a.at("exchanges").as_array().size(), 1U) << a;
+        const auto& chosen = a.at("exchanges").at(0).at("selected").as_array();
+        ASSERT_EQ(chosen.size(), 1U) << a;
+        EXPECT_EQ(chosen.at(0).at("symbol").as_string(), "BTCUSDT") << a;
+        ASSERT_EQ(a.at("later").as_array().size(), 1U) << a;
+        EXPECT_EQ(a.at("later").at(0).at("symbol").as_string(), "ETHUSDT") << a;
+        std::tie(rc, out) = tradebot("signals check");
+        EXPECT_NE(out.find("wave open now: "), std::string::npos) << out;
+        EXPECT_NE(out.find("belongs to a later wave"), std::string::npos) << out;
+        checked = true;
+    }
+    EXPECT_TRUE(checked) << "two 15-minute boundaries within seconds";
+
     tradebot::test::write_file(
         dir_.path() / "config" / "tradebot.yaml",
         run_shell(
