@@ -2,6 +2,8 @@
 
 #include <utility>
 
+#include "tradebot/exchange/leverage_cap.hpp"
+
 namespace tradebot::exchange::bybit {
 
 namespace {
@@ -195,6 +197,12 @@ venue_client::task<void> client::set_leverage(core::symbol symbol, int leverage)
     auto name = venue_name(symbol);
     if (!name) {
         co_return name.error();
+    }
+    // leverageFilter.maxLeverage from instruments-info, read by load_instruments.
+    if (const auto* r = rules(symbol)) {
+        if (auto cap = check_leverage_cap(venue(), symbol, leverage, r->max_leverage); !cap) {
+            co_return cap.error();
+        }
     }
     std::string path = "/v5/position/set-leverage";
     std::string body = set_leverage_body(*name, leverage);
