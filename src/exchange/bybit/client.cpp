@@ -3,6 +3,8 @@
 #include <utility>
 
 #include "tradebot/exchange/leverage_cap.hpp"
+#include "tradebot/logging/logger.hpp"
+#include "tradebot/logging/structured.hpp"
 
 namespace tradebot::exchange::bybit {
 
@@ -201,6 +203,9 @@ venue_client::task<void> client::set_leverage(core::symbol symbol, int leverage)
     // leverageFilter.maxLeverage from instruments-info, read by load_instruments.
     if (const auto* r = rules(symbol)) {
         if (auto cap = check_leverage_cap(venue(), symbol, leverage, r->max_leverage); !cap) {
+            logging::warn(logging::get("exchange.bybit"), "leverage refused before sending", logging::kv("venue", "bybit"),
+                          logging::kv("symbol", symbol.str()), logging::kv("leverage", leverage),
+                          logging::kv("max_leverage", r->max_leverage.normalized().to_string()));
             co_return cap.error();
         }
     }
