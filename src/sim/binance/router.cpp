@@ -60,6 +60,7 @@ const std::array routes{
     route{"POST", "/fapi/v1/countdownCancelAll", sec::signed_, w10, false, countdown_cancel_all},
     route{"GET", "/fapi/v1/userTrades", sec::signed_, w5, false, user_trades},
     route{"POST", "/fapi/v1/leverage", sec::signed_, w1, false, set_leverage},
+    route{"GET", "/fapi/v1/leverageBracket", sec::signed_, w1, false, leverage_bracket},
     route{"POST", "/fapi/v1/marginType", sec::signed_, w1, false, set_margin_type},
     route{"GET", "/fapi/v1/positionSide/dual", sec::signed_, w30, false, get_dual},
     route{"POST", "/fapi/v1/positionSide/dual", sec::signed_, w1, false, set_dual},
