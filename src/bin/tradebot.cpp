@@ -12,6 +12,7 @@
 #include "tradebot/config/loader.hpp"
 #include "tradebot/logging/logger.hpp"
 #include "app/commands/operator_commands.hpp"
+#include "app/commands/read_commands.hpp"
 #include "app/option_mapping.hpp"
 
 namespace {
@@ -87,6 +88,20 @@ int dispatch(const tradebot::app::command_line& cl) {
         break;
     case command::shutdown:
         code = tradebot::app::commands::run_shutdown(settings, cl, std::cout, std::cerr);
+        break;
+    case command::positions:
+        code = tradebot::app::commands::run_positions(settings, cl, std::cout, std::cerr);
+        break;
+    case command::orders:
+        code = tradebot::app::commands::run_orders_list(settings, cl, std::cout, std::cerr);
+        break;
+    case command::signals_check:
+    case command::signals_query:
+    case command::signals_waves:
+        code = tradebot::app::commands::run_signals(settings, cl, std::cout, std::cerr);
+        break;
+    case command::status:
+        code = tradebot::app::commands::run_status(settings, cl, std::cout, std::cerr);
         break;
     default:
         code = tradebot::app::run_daemon(settings);

@@ -26,6 +26,14 @@ enum class command : std::uint8_t {
     cleanup,
     shutdown,
     keys,
+    // The operator's read-only commands: no lock, no write (src/app/commands/).
+    positions,
+    orders,
+    signals_check,
+    signals_query,
+    signals_waves,
+    status,
+    // Replays history through the live trading code (src/backtest/).
     backtest
 };
 
@@ -40,6 +48,11 @@ struct operator_arguments {
     bool cancel = false;                  // orders duplicates --cancel
     std::optional<int> older_than_days;   // cleanup --older-than DAYS
     std::optional<int> timeout_seconds;   // shutdown --timeout S
+    bool age = false;                     // positions --age
+    bool open = false;                    // orders --open
+    std::optional<std::int64_t> position_id;  // orders --position ID
+    std::optional<std::string> since;     // signals query / orders / positions --all: --since 24h|DATE
+    std::optional<std::string> status;    // signals query --status STATUS
 };
 
 struct command_line {

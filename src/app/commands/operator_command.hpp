@@ -50,6 +50,10 @@ struct control_reply {
                                          const std::string& path, const std::string& body,
                                          std::chrono::seconds timeout);
 
+// GETs `path` from an HTTP server on host:port (the daemon's /status); no token.
+[[nodiscard]] control_reply get_http(const std::string& host, int port, const std::string& path,
+                                     std::chrono::seconds timeout);
+
 // The address a client reaches the endpoint on: a wildcard bind is reached on loopback.
 [[nodiscard]] std::string control_host(const config::settings& s);
 

@@ -129,6 +129,15 @@ TEST_F(secret_leak_test, no_secret_reaches_logs_metrics_health_rows_or_command_o
         EXPECT_EQ(command(std::string{"orders zombies"} + json + cfg), 0);
         EXPECT_EQ(command(std::string{"orders duplicates"} + json + cfg), 0);
     }
+    for (const char* json : {"", " --json"}) {
+        // The read-only commands: positions may say 5 (a row disagrees), which is no leak either.
+        command(std::string{"positions --age --all"} + json + cfg);
+        EXPECT_EQ(command(std::string{"orders --open"} + json + cfg), 0);
+        EXPECT_EQ(command(std::string{"signals check"} + json + cfg), 0);
+        EXPECT_EQ(command(std::string{"signals query"} + json + cfg), 0);
+        EXPECT_EQ(command(std::string{"signals waves"} + json + cfg), 0);
+        EXPECT_EQ(command(std::string{"status"} + json + cfg), 0);
+    }
     command("close NOSUCHUSDT --yes --json" + cfg);
     EXPECT_EQ(command("close --all --yes --json" + cfg), 0);
     command("cleanup --yes --json" + cfg);
@@ -151,6 +160,8 @@ TEST_F(secret_leak_test, no_secret_reaches_logs_metrics_health_rows_or_command_o
     command("sync --json" + cfg);
     command("protect --json" + cfg);
     command("shutdown --json" + cfg);
+    command("status --json" + cfg);
+    command("positions --json" + cfg);
     command("keys rotate --json --key-file " + key_file_.string() + " --new-key-file " + key_file_.string() +
             " --config " + config_dir().string());
     {
@@ -220,7 +231,8 @@ TEST_F(secret_leak_test, no_secret_reaches_logs_metrics_health_rows_or_command_o
     // Every command the binary's help names was run above; a new one must be added here.
     const auto [hrc, help] = run_shell(bin() + " --help");
     const std::set<std::string> covered{"[--mode", "run",     "check",  "db",      "--check-instances", "keys", "close",
-                                        "protect", "sync", "orders", "cleanup", "shutdown", "backtest"};
+                                        "protect", "sync", "orders", "cleanup", "shutdown", "positions", "signals", "status",
+                                        "backtest"};
     std::istringstream lines{help};
     for (std::string line; std::getline(lines, line);) {
         if (line.starts_with("  tradebot ")) {
