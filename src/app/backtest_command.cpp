@@ -14,6 +14,7 @@
 #include <boost/program_options.hpp>
 #include <fmt/format.h>
 
+#include "app/exit_codes.hpp"
 #include "app/option_mapping.hpp"
 #include "tradebot/backtest/grid.hpp"
 #include "tradebot/backtest/report.hpp"
@@ -27,9 +28,6 @@ namespace po = boost::program_options;
 namespace fs = std::filesystem;
 
 namespace {
-
-constexpr int exit_failed = 1;
-constexpr int exit_usage = 2;
 
 po::options_description backtest_options() {
     po::options_description o{"backtest options"};

@@ -3,36 +3,12 @@
 
 #include <fmt/format.h>
 
+#include "backtest/format.hpp"
 #include "tradebot/backtest/grid.hpp"
 
 namespace tradebot::backtest {
 
 namespace {
-
-std::string num(core::decimal d) { return d.normalized().to_string(); }
-
-std::string esc_json(std::string_view s) {
-    std::string out;
-    for (const char c : s) {
-        if (c == '"' || c == '\\') out += '\\';
-        if (static_cast<unsigned char>(c) >= 0x20) out += c;
-    }
-    return out;
-}
-
-std::string esc_html(std::string_view s) {
-    std::string out;
-    for (const char c : s) {
-        switch (c) {
-            case '<': out += "&lt;"; break;
-            case '>': out += "&gt;"; break;
-            case '&': out += "&amp;"; break;
-            case '"': out += "&quot;"; break;
-            default: out += c;
-        }
-    }
-    return out;
-}
 
 std::string ratio(const std::optional<double>& v) { return v ? fmt::format("{:.4f}", *v) : std::string{"null"}; }
 
@@ -53,9 +29,9 @@ std::string colour(double v, double lo, double hi) {
 std::string grid_json(const std::vector<grid_axis>& axes, const std::vector<grid_cell_result>& cells, intrabar order) {
     std::string o = fmt::format("{{\n  \"intrabar\": \"{}\",\n  \"axes\": [", to_string(order));
     for (std::size_t i = 0; i < axes.size(); ++i) {
-        o += fmt::format("{}{{\"key\": \"{}\", \"values\": [", i ? ", " : "", esc_json(axes[i].key));
+        o += fmt::format("{}{{\"key\": \"{}\", \"values\": [", i ? ", " : "", json_escape(axes[i].key));
         for (std::size_t j = 0; j < axes[i].values.size(); ++j) {
-            o += fmt::format("{}\"{}\"", j ? ", " : "", esc_json(axes[i].values[j]));
+            o += fmt::format("{}\"{}\"", j ? ", " : "", json_escape(axes[i].values[j]));
         }
         o += "]}";
     }
@@ -68,7 +44,7 @@ std::string grid_json(const std::vector<grid_axis>& axes, const std::vector<grid
         const auto& s = c.stats;
         o += fmt::format("{}\n    {{\"cell\": {}, \"params\": {{", i ? "," : "", i);
         for (std::size_t j = 0; j < c.params.size(); ++j) {
-            o += fmt::format("{}\"{}\": \"{}\"", j ? ", " : "", esc_json(c.params[j].first), esc_json(c.params[j].second));
+            o += fmt::format("{}\"{}\": \"{}\"", j ? ", " : "", json_escape(c.params[j].first), json_escape(c.params[j].second));
         }
         o += fmt::format(
             "}}, \"trades\": {}, \"win_rate\": {:.4f}, \"profit_factor\": {}, \"net_pnl\": {}, \"fees\": {}, "
@@ -135,16 +111,16 @@ th{background:#f0f0f0}
         const auto h = top + ch * static_cast<int>(ay.values.size()) + 20;
         o += fmt::format("<h2>Net PnL heat map</h2>\n<svg class=\"heat\" viewBox=\"0 0 {} {}\" width=\"{}\" height=\"{}\">\n",
                          w, h, w, h);
-        o += fmt::format("<text x=\"{}\" y=\"16\">{} &rarr;</text>\n", left, esc_html(ax.key));
-        o += fmt::format("<text x=\"4\" y=\"36\">{} &darr;</text>\n", esc_html(ay.key));
+        o += fmt::format("<text x=\"{}\" y=\"16\">{} &rarr;</text>\n", left, html_escape(ax.key));
+        o += fmt::format("<text x=\"4\" y=\"36\">{} &darr;</text>\n", html_escape(ay.key));
         for (std::size_t x = 0; x < ax.values.size(); ++x) {
             o += fmt::format("<text x=\"{}\" y=\"{}\" text-anchor=\"middle\">{}</text>\n",
-                             left + static_cast<int>(x) * cw + cw / 2, top - 4, esc_html(ax.values[x]));
+                             left + static_cast<int>(x) * cw + cw / 2, top - 4, html_escape(ax.values[x]));
         }
         for (std::size_t y = 0; y < ay.values.size(); ++y) {
             const int py = top + static_cast<int>(y) * ch;
             o += fmt::format("<text x=\"{}\" y=\"{}\" text-anchor=\"end\">{}</text>\n", left - 6, py + ch / 2 + 4,
-                             esc_html(ay.values[y]));
+                             html_escape(ay.values[y]));
             for (std::size_t x = 0; x < ax.values.size(); ++x) {
                 const auto it = best.find({ax.values[x], ay.values[y]});
                 if (it == best.end()) continue;
@@ -159,7 +135,7 @@ th{background:#f0f0f0}
         o += "</svg>\n";
     }
     o += "<h2>Ranking (net PnL)</h2>\n<table id=\"ranking\"><tr><th>Rank</th>";
-    for (const auto& a : axes) o += "<th>" + esc_html(a.key) + "</th>";
+    for (const auto& a : axes) o += "<th>" + html_escape(a.key) + "</th>";
     o += "<th>Trades</th><th>Win rate</th><th>Profit factor</th><th>Net PnL</th><th>Fees</th><th>Max drawdown</th>"
          "<th>Sharpe</th></tr>\n";
     const auto rank = grid_ranking(cells);
@@ -167,7 +143,7 @@ th{background:#f0f0f0}
         const auto& c = cells[rank[r]];
         const auto& s = c.stats;
         o += fmt::format("<tr class=\"cell\"><td>{}</td>", r + 1);
-        for (const auto& p : c.params) o += "<td>" + esc_html(p.second) + "</td>";
+        for (const auto& p : c.params) o += "<td>" + html_escape(p.second) + "</td>";
         o += fmt::format("<td>{}</td><td>{:.1f} %</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n",
                          s.trades, s.win_rate * 100, s.profit_factor ? fmt::format("{:.2f}", *s.profit_factor) : "n/a",
                          num(s.net_pnl), num(s.fees), num(s.max_drawdown),

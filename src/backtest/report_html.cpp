@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "backtest/format.hpp"
 #include "tradebot/backtest/report.hpp"
 
 namespace tradebot::backtest {
@@ -12,21 +13,6 @@ constexpr std::size_t max_chart_points = 1200;  // the page stays small for a ye
 constexpr double chart_w = 960;
 constexpr double chart_h = 220;
 
-std::string html(std::string_view s) {
-    std::string out;
-    for (const char c : s) {
-        switch (c) {
-            case '<': out += "&lt;"; break;
-            case '>': out += "&gt;"; break;
-            case '&': out += "&amp;"; break;
-            case '"': out += "&quot;"; break;
-            default: out += c;
-        }
-    }
-    return out;
-}
-
-std::string num(core::decimal d) { return d.normalized().to_string(); }
 double dbl(core::decimal d) { return std::stod(d.to_string()); }  // drawing only
 
 std::string duration(std::int64_t ms) {
@@ -57,7 +43,7 @@ std::string chart(const std::string& title, const std::vector<std::pair<std::int
         d += fmt::format("{}{:.1f},{:.1f}", i == 0 ? "M" : " L", x, y);
     }
     std::string o = fmt::format("<h2>{}</h2>\n<svg class=\"chart\" viewBox=\"0 0 {} {}\" width=\"{}\" height=\"{}\">\n",
-                                html(title), chart_w, chart_h, chart_w, chart_h);
+                                html_escape(title), chart_w, chart_h, chart_w, chart_h);
     o += fmt::format("<rect x=\"80\" y=\"10\" width=\"{}\" height=\"{}\" class=\"frame\"/>\n", chart_w - 90, chart_h - 30);
     o += fmt::format("<text x=\"75\" y=\"16\" class=\"axis\" text-anchor=\"end\">{:.2f}</text>\n", hi);
     o += fmt::format("<text x=\"75\" y=\"{}\" class=\"axis\" text-anchor=\"end\">{:.2f}</text>\n", chart_h - 20, lo);
@@ -71,9 +57,9 @@ std::string chart(const std::string& title, const std::vector<std::pair<std::int
 std::string group_table(const std::string& title, const std::string& key, const std::map<std::string, group_result>& g) {
     std::string o = fmt::format("<h2>{}</h2>\n<table class=\"groups\"><tr><th>{}</th><th>Trades</th><th>Wins</th>"
                                 "<th>Net PnL</th></tr>\n",
-                                html(title), html(key));
+                                html_escape(title), html_escape(key));
     for (const auto& [k, v] : g) {
-        o += fmt::format("<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n", html(k), v.trades, v.wins,
+        o += fmt::format("<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n", html_escape(k), v.trades, v.wins,
                          num(v.net_pnl));
     }
     return o + "</table>\n";
@@ -118,7 +104,7 @@ td:first-child,th:first-child{text-align:left}
                      iso_time(r.first_ms), iso_time(r.last_ms), r.symbols, r.minutes, to_string(r.order));
     o += "<h2>Statistics</h2>\n<table id=\"stats\">\n";
     const auto row = [&](std::string_view k, const std::string& v) {
-        o += fmt::format("<tr><th>{}</th><td>{}</td></tr>\n", k, html(v));
+        o += fmt::format("<tr><th>{}</th><td>{}</td></tr>\n", k, html_escape(v));
     };
     row("Net PnL (trades, USDT)", num(s.net_pnl));
     row("Gross PnL (USDT)", num(s.gross_pnl));
@@ -141,7 +127,7 @@ td:first-child,th:first-child{text-align:left}
     o += group_table("Per exchange", "Exchange", s.by_exchange);
     o += "<h2>Signals</h2>\n<table id=\"signals\"><tr><th>Outcome</th><th>Signals</th></tr>\n";
     for (const auto& [k, v] : s.signal_outcomes) {
-        o += fmt::format("<tr><td>{}</td><td>{}</td></tr>\n", html(k), v);
+        o += fmt::format("<tr><td>{}</td><td>{}</td></tr>\n", html_escape(k), v);
     }
     o += "</table>\n<h2>Trades</h2>\n<table id=\"trades\"><thead><tr><th>#</th><th>Exchange</th><th>Symbol</th>"
          "<th>Side</th><th>Entry time</th><th>Entry</th><th>Exit time</th><th>Exit</th><th>Qty</th><th>Fee</th>"
@@ -153,12 +139,12 @@ td:first-child,th:first-child{text-align:left}
             t.position_id, core::to_string(t.exchange), t.symbol.str(),
             t.side == core::position_side::long_ ? "long" : "short", iso_time(t.entry_ms), num(t.entry_price),
             iso_time(t.exit_ms), num(t.exit_price), num(t.quantity), num(t.fees),
-            t.net_pnl.is_positive() ? "win" : "loss", num(t.net_pnl), html(t.exit_reason));
+            t.net_pnl.is_positive() ? "win" : "loss", num(t.net_pnl), html_escape(t.exit_reason));
     }
     o += "</tbody></table>\n<h2>How this differs from live trading</h2>\n<ul>\n";
     o += fmt::format("<li>Each 1-minute bar is four marks 15 s apart; intrabar order: {}.</li>\n", to_string(r.order));
     for (const auto& n : r.notes) {
-        o += "<li>" + html(n) + "</li>\n";
+        o += "<li>" + html_escape(n) + "</li>\n";
     }
     o += "</ul>\n</body></html>\n";
     return o;

@@ -1,29 +1,13 @@
 #include <fmt/format.h>
 
+#include "backtest/format.hpp"
 #include "tradebot/backtest/report.hpp"
 
 namespace tradebot::backtest {
 
 namespace {
 
-// JSON string body: quotes, backslashes and control characters escaped.
-std::string esc(std::string_view s) {
-    std::string out;
-    for (const char c : s) {
-        if (c == '"' || c == '\\') {
-            out += '\\';
-            out += c;
-        } else if (static_cast<unsigned char>(c) < 0x20) {
-            out += fmt::format("\\u{:04x}", static_cast<int>(c));
-        } else {
-            out += c;
-        }
-    }
-    return out;
-}
-
-std::string q(std::string_view s) { return "\"" + esc(s) + "\""; }
-std::string num(core::decimal d) { return d.normalized().to_string(); }
+std::string q(std::string_view s) { return "\"" + json_escape(s) + "\""; }
 std::string side(core::position_side s) { return s == core::position_side::long_ ? "long" : "short"; }
 
 std::string groups(const std::map<std::string, group_result>& g) {

@@ -7,6 +7,7 @@
 
 #include <boost/json/object.hpp>
 
+#include "app/exit_codes.hpp"
 #include "app/operator_service.hpp"
 #include "tradebot/app/cli.hpp"
 #include "tradebot/config/settings.hpp"
@@ -17,9 +18,9 @@
 namespace tradebot::app::commands {
 
 // Operator exit codes (docs/OPERATIONS.md).
-inline constexpr int exit_ok = 0;
-inline constexpr int exit_failed = 1;        // the action failed or was done only in part
-inline constexpr int exit_usage = 2;         // usage or configuration error
+using app::exit_failed;
+using app::exit_ok;
+using app::exit_usage;
 inline constexpr int exit_not_confirmed = 3;  // declined, or no TTY and no --yes
 inline constexpr int exit_no_control = 4;    // a daemon runs but could not be asked
 
