@@ -12,6 +12,21 @@ function(tradebot_module name)
   if(arg_PCH)
     target_precompile_headers(tradebot_${name} PRIVATE ${arg_PCH})
   endif()
+  tradebot_unity(tradebot_${name})
+endfunction()
+
+# tradebot_unity(<target>) compiles the target as unity batches when TRADEBOT_UNITY_BUILD is on.
+# Every file of a module must then be able to share a translation unit with its neighbours: names
+# in anonymous namespaces are unique within the module (a clash is a compile error, never silent).
+function(tradebot_unity target)
+  if(TRADEBOT_UNITY_BUILD)
+    set_target_properties(${target} PROPERTIES UNITY_BUILD ON UNITY_BUILD_BATCH_SIZE ${TRADEBOT_UNITY_BATCH_SIZE})
+    # GCC warns for a type that holds an anonymous-namespace type when it is defined in an
+    # included file, which is what every source is inside a unity file.
+    if(CMAKE_CXX_COMPILER_ID STREQUAL "GNU")
+      target_compile_options(${target} PRIVATE -Wno-subobject-linkage)
+    endif()
+  endif()
 endfunction()
 
 # tradebot_test(<name> [LABEL unit|integration] DEPS ...) builds the *.cpp of the calling folder into
@@ -32,5 +47,6 @@ function(tradebot_test name)
   target_link_libraries(${target} PRIVATE ${arg_DEPS} tradebot_test_support GTest::gtest_main)
   # The test support library's precompiled header (tests/support/CMakeLists.txt): same flags.
   target_precompile_headers(${target} REUSE_FROM tradebot_test_support)
+  tradebot_unity(${target})
   gtest_discover_tests(${target} PROPERTIES LABELS ${arg_LABEL} DISCOVERY_TIMEOUT 60)
 endfunction()

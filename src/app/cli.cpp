@@ -1,5 +1,7 @@
 #include "tradebot/app/cli.hpp"
 
+#include <regex>
+#include <set>
 #include <sstream>
 
 #include <boost/program_options.hpp>
@@ -32,11 +34,35 @@ po::options_description operator_options() {
         ("cancel", "orders duplicates: cancel them (default: list only)")
         ("older-than", po::value<int>(), "cleanup: retention in days (default 30)")
         ("timeout", po::value<int>(), "shutdown: seconds to wait for the exit (default 30)")
-        ("since", po::value<std::string>(), "report: closes from DATE (YYYY-MM-DD or ...THH:MM:SSZ, UTC)")
+        ("age", "positions: sort by age, show the aged-exit times")
+        ("open", "orders: also the venue's open orders and stops of ours")
+        ("position", po::value<std::int64_t>(), "orders: of this position id only")
+        ("since", po::value<std::string>(), "signals query, orders, positions --all: 30m | 24h | 7d | YYYY-MM-DD[THH:MM] (default 24h); report: YYYY-MM-DD[THH:MM:SSZ] (UTC)")
+        ("status", po::value<std::string>(), "signals query: new | taken | skipped | rejected | failed | expired")
         ("until", po::value<std::string>(), "report: closes up to DATE (a date: to the end of that day)")
         ("format", po::value<std::string>(), "report: text | json | csv | html (default text; json with --json)")
         ("output", po::value<std::string>(), "report: write to FILE instead of stdout");
     return opts;
+}
+
+// The read-only commands, by their words (`signals` alone is `signals check`).
+std::optional<std::pair<command, bool>> read_command(const std::vector<std::string>& words) {
+    const auto& w = words.front();
+    const auto sub = words.size() == 2 ? words[1] : std::string{};
+    if (words.size() == 1 && (w == "positions" || w == "orders" || w == "status")) {
+        return std::pair{w == "positions" ? command::positions : w == "orders" ? command::orders : command::status, false};
+    }
+    if (w == "signals" && (words.size() == 1 || sub == "check" || sub == "query" || sub == "waves")) {
+        return std::pair{sub == "query" ? command::signals_query : sub == "waves" ? command::signals_waves : command::signals_check,
+                         false};
+    }
+    return std::nullopt;
+}
+
+// 30m | 24h | 7d, or a date with an optional time (ISO 8601).
+bool valid_since(const std::string& v) {
+    static const std::regex form{R"(\d+[mhd]|\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2})?)?(Z|[+-]\d{2}(:?\d{2})?)?)"};
+    return std::regex_match(v, form);
 }
 
 // The operator's commands, by their words; the second element says whether a further word (the
@@ -70,7 +96,7 @@ std::optional<std::pair<command, bool>> operator_command(const std::vector<std::
     if (w == "orders" && words.size() == 2 && words[1] == "duplicates") {
         return std::pair{command::orders_duplicates, false};
     }
-    return std::nullopt;
+    return read_command(words);
 }
 
 }  // namespace
@@ -82,8 +108,8 @@ std::string usage_text() {
     out << "tradebot " << version_string() << " - signal-driven futures trading daemon (Binance USD-M, Bybit V5)\n"
         << "Reads signals from PostgreSQL, opens positions under risk limits, protects each with an\n"
         << "exchange-side stop at once, trails it, closes aged positions and reconciles with the venues;\n"
-        << "--mode test trades on paper against the real market data. The backtest and some operator\n"
-        << "subcommands are not in this build yet (docs/FEATURES.md).\n\n"
+        << "--mode test trades on paper against the real market data; 'backtest' replays history through\n"
+        << "the same code (docs/BACKTEST.md).\n\n"
         << "Usage:\n"
         << "  tradebot [--mode production|test] [--config DIR]      run the daemon (same as 'run')\n"
         << "  tradebot run [--mode production|test] [--config DIR]  run the daemon\n"
@@ -98,6 +124,11 @@ std::string usage_text() {
         << "  tradebot orders duplicates [--cancel] [--yes]         second stops of a live position\n"
         << "  tradebot cleanup [--older-than DAYS] [--yes]          delete old events, signals and finished orders\n"
         << "  tradebot shutdown [--timeout S]                       stop the running instance and wait for it\n"
+        << "  tradebot positions [--exchange NAME] [--age] [--all] [--json]  the book joined with the venue's view\n"
+        << "  tradebot orders [--open] [--position ID] [--exchange NAME] [--json]  the order journal (and the venue's)\n"
+        << "  tradebot signals [check|query|waves] [--since T] [--status S] [--json]  next wave, signal rows, wave times\n"
+        << "  tradebot status [--json]                              the running instance's /status\n"
+        << "  tradebot backtest --klines PATH --signals FILE ...    replay history ('tradebot backtest --help')\n"
         << "  tradebot report [--since DATE] [--until DATE] [--exchange NAME] [--format text|json|csv|html]\n"
         << "                  [--output FILE]                       PnL, fees, win rate, drawdown of closed positions\n\n"
         << global_options() << "\n"
@@ -106,7 +137,10 @@ std::string usage_text() {
         << "control endpoint (control.port, bearer control.token); when none runs they take the instance\n"
         << "lock and act themselves. Every action is written to the events table. Operator exit codes:\n"
         << "0 done, 1 failed or partly done, 2 usage/config error, 3 not confirmed, 4 the running daemon\n"
-        << "could not be asked (control endpoint off, unreachable, or the token refused). See docs/OPERATIONS.md.\n\n"
+        << "could not be asked (control endpoint off, unreachable, or the token refused). See docs/OPERATIONS.md.\n"
+        << "Read commands (positions, orders, signals, status) never take the lock and never write: exit 0\n"
+        << "read, 1 a source (database, venue) could not be read, 2 usage/config error, 4 status: no instance\n"
+        << "runs or it did not answer, 5 positions: a row disagrees with its venue.\n\n"
         << "The daemon stops on SIGINT/SIGTERM: it takes no new work, lets in-flight work finish within\n"
         << "app.shutdown_deadline_seconds, flushes the database writer and exits. Open positions stay open\n"
         << "under their exchange-side stops. Exit codes: 0 ok, 1 runtime failure or instance already\n"
@@ -121,6 +155,13 @@ cli_result parse_command_line(const std::vector<std::string>& args) {
         command_line cl;
         cl.cmd = command::keys;
         cl.keys_args.assign(args.begin() + 1, args.end());
+        result.value = cl;
+        return result;
+    }
+    if (!args.empty() && args.front() == "backtest") {
+        command_line cl;
+        cl.cmd = command::backtest;
+        cl.backtest_args.assign(args.begin() + 1, args.end());
         result.value = cl;
         return result;
     }
@@ -162,7 +203,7 @@ cli_result parse_command_line(const std::vector<std::string>& args) {
             cl.cmd = command::db_migrate;
         } else if (const auto op = operator_command(words)) {
             cl.cmd = op->first;
-            if (words.size() > 2 || (words.size() == 2 && !op->second && words.front() != "orders")) {
+            if (words.size() > 2 || (words.size() == 2 && !op->second && words.front() != "orders" && words.front() != "signals")) {
                 result.error = "unexpected argument '" + words.back() + "'";
                 return result;
             }
@@ -204,11 +245,24 @@ cli_result parse_command_line(const std::vector<std::string>& args) {
                 return result;
             }
         }
+        o.age = vm.count("age") > 0;
+        o.open = vm.count("open") > 0;
+        if (vm.count("position") > 0) {
+            o.position_id = vm["position"].as<std::int64_t>();
+        }
+        if (vm.count("since") > 0 && !valid_since(*(o.since = vm["since"].as<std::string>()))) {
+            result.error = "--since must be like 30m, 24h, 7d or 2026-01-31[T12:00], not '" + *o.since + "'";
+            return result;
+        }
+        static const std::set<std::string> statuses{"new", "taken", "skipped", "rejected", "failed", "expired"};
+        if (vm.count("status") > 0 && !statuses.contains(*(o.status = vm["status"].as<std::string>()))) {
+            result.error = "--status must be new, taken, skipped, rejected, failed or expired, not '" + *o.status + "'";
+            return result;
+        }
         const auto text_option = [&vm](const char* name) {
             return vm.count(name) > 0 ? std::optional<std::string>{vm[name].as<std::string>()} : std::nullopt;
         };
-        cl.report = report_arguments{text_option("since"), text_option("until"), text_option("format"),
-                                     text_option("output")};
+        cl.report = report_arguments{o.since, text_option("until"), text_option("format"), text_option("output")};
         if (cl.cmd == command::close && o.all == o.symbol.has_value()) {
             result.error = "close takes a SYMBOL or --all (not both)";
             return result;

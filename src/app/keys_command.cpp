@@ -14,6 +14,7 @@
 #include <boost/program_options.hpp>
 #include <openssl/crypto.h>
 
+#include "app/exit_codes.hpp"
 #include "tradebot/secrets/sealed_value.hpp"
 
 namespace tradebot::app {
@@ -21,9 +22,6 @@ namespace po = boost::program_options;
 namespace fs = std::filesystem;
 
 namespace {
-
-constexpr int exit_failed = 1;
-constexpr int exit_usage = 2;
 
 struct keys_options {
     std::string action;

@@ -45,7 +45,7 @@ std::optional<core::symbol> parse_symbol(std::string text) {
 }
 
 json::value price(const std::optional<core::decimal>& d) {
-    return d ? json::value{d->to_string()} : json::value{nullptr};
+    return d ? json::value(d->to_string()) : json::value(nullptr);
 }
 
 json::object stray_json(core::exchange_id venue, const trading::stray_order& o) {
@@ -69,7 +69,7 @@ json::object diff_json(core::exchange_id venue, const trading::sync_difference& 
     j["exchange"] = core::to_string(venue);
     j["symbol"] = d.symbol.str();
     j["kind"] = d.kind;
-    j["position_id"] = d.position_id ? json::value{*d.position_id} : json::value{nullptr};
+    j["position_id"] = d.position_id ? json::value(*d.position_id) : json::value(nullptr);
     j["db"] = d.db_value;
     j["venue"] = d.venue_value;
     j["action"] = d.action;
@@ -123,7 +123,7 @@ public:
                 json::object j;
                 j["exchange"] = core::to_string(r.exchange);
                 j["symbol"] = r.symbol.str();
-                j["position_id"] = r.position_id ? json::value{*r.position_id} : json::value{nullptr};
+                j["position_id"] = r.position_id ? json::value(*r.position_id) : json::value(nullptr);
                 j["closed"] = r.closed;
                 j["flat_on_venue"] = r.flat_on_venue;
                 j["orders_cancelled"] = r.orders_cancelled;

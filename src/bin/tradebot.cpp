@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "tradebot/app/backtest_command.hpp"
 #include "tradebot/app/cli.hpp"
 #include "tradebot/app/commands.hpp"
 #include "tradebot/app/daemon.hpp"
@@ -11,6 +12,7 @@
 #include "tradebot/config/loader.hpp"
 #include "tradebot/logging/logger.hpp"
 #include "app/commands/operator_commands.hpp"
+#include "app/commands/read_commands.hpp"
 #include "app/commands/report.hpp"
 #include "app/option_mapping.hpp"
 
@@ -32,6 +34,9 @@ int dispatch(const tradebot::app::command_line& cl) {
     if (cl.cmd == command::keys) {
         // Before the configuration is loaded: it may not load without the key this command manages.
         return tradebot::app::run_keys(cl.keys_args, env, std::cin, std::cout, std::cerr);
+    }
+    if (cl.cmd == command::backtest) {
+        return tradebot::app::run_backtest(cl.backtest_args, env, std::cout, std::cerr);
     }
     if (cl.mode) {
         // Through the loader, so that --mode production gets the same checks (API keys present)
@@ -84,6 +89,20 @@ int dispatch(const tradebot::app::command_line& cl) {
         break;
     case command::shutdown:
         code = tradebot::app::commands::run_shutdown(settings, cl, std::cout, std::cerr);
+        break;
+    case command::positions:
+        code = tradebot::app::commands::run_positions(settings, cl, std::cout, std::cerr);
+        break;
+    case command::orders:
+        code = tradebot::app::commands::run_orders_list(settings, cl, std::cout, std::cerr);
+        break;
+    case command::signals_check:
+    case command::signals_query:
+    case command::signals_waves:
+        code = tradebot::app::commands::run_signals(settings, cl, std::cout, std::cerr);
+        break;
+    case command::status:
+        code = tradebot::app::commands::run_status(settings, cl, std::cout, std::cerr);
         break;
     case command::report:
         code = tradebot::app::commands::run_report(settings, cl, std::cout, std::cerr);

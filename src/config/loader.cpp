@@ -1,5 +1,7 @@
 #include "tradebot/config/loader.hpp"
 
+#include <unistd.h>  // environ (glibc declares it under _GNU_SOURCE, which g++ defines)
+
 #include <array>
 
 #include "config/dotenv.hpp"
@@ -9,8 +11,6 @@
 #include "config/validate.hpp"
 #include "config/yaml_reader.hpp"
 #include "core/text.hpp"
-
-extern char** environ;  // NOLINT: POSIX, declared by no standard header
 
 namespace tradebot::config {
 

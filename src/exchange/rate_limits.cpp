@@ -136,6 +136,8 @@ request_cost binance_cost(binance_endpoint e) noexcept {
         case binance_endpoint::klines: return c.add(weight, 1);  // limit [1,100)
         // [U] /openInterest is not in the reference; the venue's page says 1.
         case binance_endpoint::open_interest: return c.add(weight, 1);
+        // [U] /leverageBracket is not in the reference; the venue's page says 1 with or without symbol.
+        case binance_endpoint::leverage_bracket: return c.add(weight, 1);
     }
     return c.add(weight, 1);
 }

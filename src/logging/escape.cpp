@@ -5,8 +5,6 @@ namespace {
 
 constexpr char hex_digits[] = "0123456789abcdef";
 
-void append(spdlog::memory_buf_t& out, std::string_view text) { out.append(text.data(), text.data() + text.size()); }
-
 void append_hex_byte(spdlog::memory_buf_t& out, std::string_view prefix, unsigned char c) {
     append(out, prefix);
     out.push_back(hex_digits[c >> 4U]);

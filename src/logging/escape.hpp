@@ -7,6 +7,8 @@
 
 namespace tradebot::logging {
 
+inline void append(spdlog::memory_buf_t& out, std::string_view text) { out.append(text.data(), text.data() + text.size()); }
+
 // Length of the well-formed UTF-8 sequence starting at text[pos], or 0 if it is not one
 // (overlong forms, surrogates and code points above U+10FFFF are rejected).
 [[nodiscard]] std::size_t utf8_sequence_length(std::string_view text, std::size_t pos) noexcept;

@@ -13,14 +13,14 @@ namespace tradebot::logging {
 namespace {
 
 // Copy-on-write so that the writer thread takes a snapshot without holding the lock while masking.
-struct registry {
+struct secret_registry {
     std::mutex mutex;
     std::shared_ptr<const std::vector<std::string>> values = std::make_shared<const std::vector<std::string>>();
     std::atomic<bool> any{false};
 };
 
-registry& secrets() {
-    static registry r;
+secret_registry& secrets() {
+    static secret_registry r;
     return r;
 }
 

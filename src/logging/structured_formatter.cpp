@@ -14,8 +14,6 @@
 namespace tradebot::logging {
 namespace {
 
-void append(spdlog::memory_buf_t& out, std::string_view text) { out.append(text.data(), text.data() + text.size()); }
-
 void append_timestamp(spdlog::memory_buf_t& out, spdlog::log_clock::time_point tp) {
     using namespace std::chrono;
     const auto ms = floor<milliseconds>(tp);

@@ -26,6 +26,7 @@
 #include "tcp_connect.hpp"
 #include "tls_util.hpp"
 #include "url_parts.hpp"
+#include "tradebot/net/use_nothrow.hpp"
 
 namespace tradebot::net {
 namespace {
@@ -38,7 +39,6 @@ using tcp = asio::ip::tcp;
 using steady = std::chrono::steady_clock;
 using boost::system::error_code;
 
-constexpr auto use_nothrow = asio::as_tuple(asio::use_awaitable);
 
 struct connection {
     connection(const asio::strand<asio::io_context::executor_type>& ex, ssl::context& ctx) : stream{ex, ctx} {}

@@ -10,6 +10,7 @@
 #include <boost/beast/core/error.hpp>
 
 #include "tradebot/net/client_errc.hpp"
+#include "tradebot/net/use_nothrow.hpp"
 
 namespace tradebot::net {
 
@@ -19,7 +20,6 @@ using boost::system::error_code;
 
 asio::awaitable<error_code> connect_tcp(boost::beast::tcp_stream& stream, const url_parts& origin,
                                         std::chrono::steady_clock::time_point deadline) {
-    constexpr auto use_nothrow = asio::as_tuple(asio::use_awaitable);
     if (deadline <= std::chrono::steady_clock::now()) {
         co_return make_error_code(client_errc::timeout_before_send);
     }

@@ -25,6 +25,7 @@
 #include "tcp_connect.hpp"
 #include "tls_util.hpp"
 #include "url_parts.hpp"
+#include "tradebot/net/use_nothrow.hpp"
 
 namespace tradebot::net {
 namespace {
@@ -38,7 +39,6 @@ using steady = std::chrono::steady_clock;
 using boost::system::error_code;
 using strand_type = asio::strand<asio::io_context::executor_type>;
 
-constexpr auto use_nothrow = asio::as_tuple(asio::use_awaitable);
 
 using plain_ws = websocket::stream<beast::tcp_stream>;
 using tls_ws = websocket::stream<beast::ssl_stream<beast::tcp_stream>>;

@@ -35,6 +35,9 @@ asio::awaitable<trading::portfolio> portfolio_reader::read() {
 }
 
 asio::awaitable<bool> portfolio_reader::kill_switch() {
+    if (settings_.risk.kill_switch_file.empty()) {
+        co_return false;  // no file to look at: no hop to the file thread (the backtest stays deterministic)
+    }
     // The file is looked at once a second at most: the hop to the file thread and back costs
     // more than the rest of a signal's decision, and a second is soon enough to stop entries.
     const auto now = clock_.steady_now();

@@ -10,7 +10,7 @@ namespace {
 
 using detail::trim;
 
-validation check(const raw_signal& raw) {
+validation check_external(const raw_signal& raw) {
     signal out;
     const auto source = trim(raw.source);
     if (source.empty())
@@ -28,8 +28,8 @@ validation check(const raw_signal& raw) {
 }  // namespace
 
 validation validate_external(const raw_signal& raw) noexcept {
-    // As validate(): only allocation can throw past check(), and a row is small.
-    return check(raw);
+    // As validate(): only allocation can throw past check_external(), and a row is small.
+    return check_external(raw);
 }
 
 }  // namespace tradebot::signals

@@ -17,17 +17,13 @@
 #include "tradebot/logging/logger.hpp"
 #include "tradebot/logging/structured.hpp"
 #include "tradebot/signals/external_signal.hpp"
+#include "tradebot/signals/timestamp.hpp"
 
 namespace tradebot::signals {
 namespace asio = boost::asio;
 using logging::kv;
 
 namespace {
-
-std::string iso(time_point t) {
-    const auto us = std::chrono::time_point_cast<std::chrono::microseconds>(t);
-    return fmt::format("{:%Y-%m-%dT%H:%M:%S}Z", std::chrono::sys_time<std::chrono::microseconds>{us.time_since_epoch()});
-}
 
 raw_signal to_raw(const db::external_signal_row& row, const std::string& source) {
     raw_signal raw;
@@ -108,7 +104,7 @@ void external_source::start() {
             return;
         }
         logging::info(log_, "external signal source started", kv("source", settings_.source),
-                      kv("poll_interval_ms", settings_.poll_interval_ms.count()), kv("since", iso(watermark())));
+                      kv("poll_interval_ms", settings_.poll_interval_ms.count()), kv("since", format_timestamp(watermark())));
         asio::co_spawn(strand_, run(), [this](const std::exception_ptr& e) {
             polling_ = false;
             if (e) {
@@ -192,10 +188,10 @@ asio::awaitable<external_source::poll_result> external_source::poll_once() {
     const bool full = out.read >= static_cast<std::size_t>(settings_.max_rows);
     if (full && newest <= since) {
         logging::error(log_, "external signal query returns more rows for one candle than max_rows; raise it",
-                       kv("candle", iso(since)), kv("max_rows", settings_.max_rows));
+                       kv("candle", format_timestamp(since)), kv("max_rows", settings_.max_rows));
     } else if (full) {
         logging::warn(log_, "external signal query hit max_rows, reading on from its last candle",
-                      kv("max_rows", settings_.max_rows), kv("candle", iso(newest)));
+                      kv("max_rows", settings_.max_rows), kv("candle", format_timestamp(newest)));
     }
     resume_exact_ = full;
     newest_ = newest;
@@ -210,10 +206,10 @@ asio::awaitable<external_source::poll_result> external_source::poll_once() {
     }
     if (out.inserted > 0 || out.rejected > 0) {
         logging::info(log_, "external signals copied", kv("source", settings_.source), kv("read", out.read),
-                      kv("inserted", out.inserted), kv("rejected", out.rejected), kv("since", iso(since)),
-                      kv("next_since", iso(watermark())));
+                      kv("inserted", out.inserted), kv("rejected", out.rejected), kv("since", format_timestamp(since)),
+                      kv("next_since", format_timestamp(watermark())));
     } else {
-        logging::debug(log_, "external signals polled", kv("read", out.read), kv("since", iso(since)));
+        logging::debug(log_, "external signals polled", kv("read", out.read), kv("since", format_timestamp(since)));
     }
     co_return out;
 }

@@ -29,7 +29,7 @@ using detail::trim;
 
 constexpr auto candle_period = std::chrono::minutes{15};
 
-std::string quoted(std::string_view text) {
+std::string in_quotes(std::string_view text) {
     // Bounded: a producer's junk must not blow up the status_reason column or the log line.
     constexpr std::size_t max_quote = 64;
     std::string out = "'";
@@ -71,7 +71,7 @@ std::optional<reject> parse_score(const std::optional<std::string>& text, std::s
         return fail(reject_reason::missing_score, std::string{field} + " is missing");
     const auto value = core::decimal::parse(trim(*text));
     if (!value) {
-        return fail(reject_reason::bad_score, std::string{field} + " is not a decimal number: " + quoted(*text));
+        return fail(reject_reason::bad_score, std::string{field} + " is not a decimal number: " + in_quotes(*text));
     }
     out = *value;
     return std::nullopt;
@@ -89,7 +89,7 @@ std::optional<reject> check_trade_fields(const Row& raw, signal& out) {
     const auto venue = parse_venue(trim(raw.exchange));
     if (!venue) {
         return fail(
-            reject_reason::bad_exchange, "exchange " + quoted(raw.exchange) + " is not binance or bybit (or 1 / 2)"
+            reject_reason::bad_exchange, "exchange " + in_quotes(raw.exchange) + " is not binance or bybit (or 1 / 2)"
         );
     }
     out.exchange = *venue;
@@ -98,14 +98,14 @@ std::optional<reject> check_trade_fields(const Row& raw, signal& out) {
     if (!sym) {
         return fail(
             reject_reason::bad_symbol,
-            "symbol " + quoted(raw.symbol) + " is not BASEQUOTE, BASE/QUOTE or BASE/QUOTE:SETTLE"
+            "symbol " + in_quotes(raw.symbol) + " is not BASEQUOTE, BASE/QUOTE or BASE/QUOTE:SETTLE"
         );
     }
     out.symbol = *sym;
 
     const auto action = parse_action(trim(raw.side));
     if (!action) {
-        return fail(reject_reason::bad_side, "side " + quoted(raw.side) + " is not BUY, SELL, LONG or SHORT");
+        return fail(reject_reason::bad_side, "side " + in_quotes(raw.side) + " is not BUY, SELL, LONG or SHORT");
     }
     out.side = *action;
 
@@ -120,7 +120,7 @@ std::optional<reject> check_trade_fields(const Row& raw, signal& out) {
     } catch (const std::exception&) {
         return fail(
             reject_reason::bad_score,
-            "score_week " + quoted(*raw.score_week) + " and score_month " + quoted(*raw.score_month) +
+            "score_week " + in_quotes(*raw.score_week) + " and score_month " + in_quotes(*raw.score_month) +
                 " are out of range"
         );
     }
@@ -138,14 +138,14 @@ std::optional<reject> check_producer_fields(const raw_signal& raw, signal& out) 
         return fail(reject_reason::missing_candle_time, "candle_time is missing");
     const auto candle = parse_timestamp(*raw.candle_time);
     if (!candle) {
-        return fail(reject_reason::bad_candle_time, "candle_time " + quoted(*raw.candle_time) + " is not a timestamp");
+        return fail(reject_reason::bad_candle_time, "candle_time " + in_quotes(*raw.candle_time) + " is not a timestamp");
     }
     if (!on_candle_boundary(*candle)) {
         // A wave matches candle open times exactly; an off-grid time would never match and the
         // signal would be silently lost.
         return fail(
             reject_reason::bad_candle_time,
-            "candle_time " + quoted(*raw.candle_time) + " is not the open of a 15-minute candle"
+            "candle_time " + in_quotes(*raw.candle_time) + " is not the open of a 15-minute candle"
         );
     }
     out.candle_time = *candle;
@@ -153,7 +153,7 @@ std::optional<reject> check_producer_fields(const raw_signal& raw, signal& out) 
     if (raw.wave_time) {
         const auto wave = parse_timestamp(*raw.wave_time);
         if (!wave) {
-            return fail(reject_reason::bad_wave_time, "wave_time " + quoted(*raw.wave_time) + " is not a timestamp");
+            return fail(reject_reason::bad_wave_time, "wave_time " + in_quotes(*raw.wave_time) + " is not a timestamp");
         }
         out.wave_time = *wave;
     }
@@ -189,7 +189,7 @@ validation check(const raw_signal& raw) {
 
     const auto received = parse_timestamp(raw.received_at);
     if (!received) {
-        return fail(reject_reason::bad_received_at, "received_at " + quoted(raw.received_at) + " is not a timestamp");
+        return fail(reject_reason::bad_received_at, "received_at " + in_quotes(raw.received_at) + " is not a timestamp");
     }
     out.received_at = *received;
     return out;
@@ -199,11 +199,6 @@ validation check(const raw_signal& raw) {
 bool in_timestamp_range(time_point t) noexcept {
     using namespace std::chrono;
     return t >= sys_days{year{1970} / January / 1} && t < sys_days{year{2201} / January / 1};
-}
-
-std::string iso(time_point t) {
-    const auto us = std::chrono::time_point_cast<std::chrono::microseconds>(t);
-    return fmt::format("{:%Y-%m-%dT%H:%M:%S}Z", std::chrono::sys_time<std::chrono::microseconds>{us.time_since_epoch()});
 }
 
 validation check_row(const db::signal_row& row) {
@@ -217,20 +212,20 @@ validation check_row(const db::signal_row& row) {
     if (!row.candle_time)
         return fail(reject_reason::missing_candle_time, "candle_time is missing");
     if (!in_timestamp_range(*row.candle_time))
-        return fail(reject_reason::bad_candle_time, "candle_time " + quoted(iso(*row.candle_time)) + " is out of range");
+        return fail(reject_reason::bad_candle_time, "candle_time " + in_quotes(format_timestamp(*row.candle_time)) + " is out of range");
     if (!on_candle_boundary(*row.candle_time)) {
         return fail(
             reject_reason::bad_candle_time,
-            "candle_time " + quoted(iso(*row.candle_time)) + " is not the open of a 15-minute candle"
+            "candle_time " + in_quotes(format_timestamp(*row.candle_time)) + " is not the open of a 15-minute candle"
         );
     }
     out.candle_time = *row.candle_time;
     if (row.wave_time && !in_timestamp_range(*row.wave_time))
-        return fail(reject_reason::bad_wave_time, "wave_time " + quoted(iso(*row.wave_time)) + " is out of range");
+        return fail(reject_reason::bad_wave_time, "wave_time " + in_quotes(format_timestamp(*row.wave_time)) + " is out of range");
     out.wave_time = row.wave_time;
     if (!in_timestamp_range(row.received_at)) {
         return fail(
-            reject_reason::bad_received_at, "received_at " + quoted(iso(row.received_at)) + " is out of range"
+            reject_reason::bad_received_at, "received_at " + in_quotes(format_timestamp(row.received_at)) + " is out of range"
         );
     }
     out.received_at = row.received_at;

@@ -3,6 +3,9 @@
 #include <chrono>
 #include <cstdint>
 
+#include <fmt/chrono.h>
+#include <fmt/format.h>
+
 namespace tradebot::signals {
 namespace {
 
@@ -123,6 +126,11 @@ std::optional<time_point> parse_timestamp(std::string_view text) noexcept {
     const auto local = std::chrono::duration_cast<std::chrono::nanoseconds>(days) + std::chrono::hours{hour} +
                        std::chrono::minutes{minute} + std::chrono::seconds{second} + std::chrono::nanoseconds{nanos};
     return time_point{local - std::chrono::seconds{offset}};
+}
+
+std::string format_timestamp(time_point t) {
+    const auto us = std::chrono::time_point_cast<std::chrono::microseconds>(t);
+    return fmt::format("{:%Y-%m-%dT%H:%M:%S}Z", std::chrono::sys_time<std::chrono::microseconds>{us.time_since_epoch()});
 }
 
 }  // namespace tradebot::signals

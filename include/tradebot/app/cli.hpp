@@ -26,7 +26,17 @@ enum class command : std::uint8_t {
     cleanup,
     shutdown,
     keys,
-    report  // read only: trade history and performance (src/app/commands/report.cpp)
+    // The operator's read-only commands: no lock, no write (src/app/commands/).
+    positions,
+    orders,
+    signals_check,
+    signals_query,
+    signals_waves,
+    status,
+    // Replays history through the live trading code (src/backtest/).
+    backtest,
+    // Read only: trade history and performance (src/app/commands/report.cpp).
+    report
 };
 
 // Arguments of the operator's commands; each command reads the ones it takes.
@@ -40,6 +50,11 @@ struct operator_arguments {
     bool cancel = false;                  // orders duplicates --cancel
     std::optional<int> older_than_days;   // cleanup --older-than DAYS
     std::optional<int> timeout_seconds;   // shutdown --timeout S
+    bool age = false;                     // positions --age
+    bool open = false;                    // orders --open
+    std::optional<std::int64_t> position_id;  // orders --position ID
+    std::optional<std::string> since;     // signals query / orders / positions --all: --since 24h|DATE
+    std::optional<std::string> status;    // signals query --status STATUS
 };
 
 // Arguments of `report`; --exchange is operator_arguments::exchange.
@@ -58,6 +73,8 @@ struct command_line {
     // command::keys only: the words after "keys", parsed by run_keys (keys_command.hpp).
     std::vector<std::string> keys_args;
     operator_arguments op;
+    // command::backtest only: the words after "backtest", parsed by run_backtest.
+    std::vector<std::string> backtest_args;
     report_arguments report;
 };
 

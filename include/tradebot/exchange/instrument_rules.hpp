@@ -84,7 +84,9 @@ struct instrument_rules {
     core::decimal band_down;
     int price_precision = -1;     // Binance pricePrecision / Bybit priceScale; -1: unknown
     int quantity_precision = -1;  // Binance quantityPrecision; -1: unknown (Bybit has none)
-    core::decimal max_leverage;   // Bybit leverageFilter.maxLeverage; Binance leverageBracket
+    // Bybit leverageFilter.maxLeverage; 0 (unknown) for Binance, whose exchangeInfo has none: its
+    // client reads the leverage brackets per symbol (binance::client::leverage_brackets).
+    core::decimal max_leverage;
     // Base-asset units per unit of quantity: 1000 for 1000SHIBUSDT / SHIB1000USDT, 1 otherwise.
     // Prices and quantities stay in the venue's units; this only converts for reporting.
     std::int64_t contract_multiplier = 1;

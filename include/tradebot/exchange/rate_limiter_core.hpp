@@ -77,6 +77,7 @@ enum class binance_endpoint : std::uint8_t {
     algo_order_new, algo_order_query, algo_order_cancel, open_algo_orders, open_algo_orders_all, all_algo_orders,
     leverage, margin_type, position_mode_get, position_mode_set, listen_key, income,
     open_interest, klines,  // klines: limit < 100
+    leverage_bracket,
 };
 [[nodiscard]] request_cost binance_cost(binance_endpoint e) noexcept;
 // Bybit: the endpoint's own budget first (if the path is in §B3's table), then "ip_5s".

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <optional>
+#include <string>
 #include <string_view>
 
 #include "tradebot/core/clock.hpp"
@@ -17,5 +18,8 @@ using time_point = core::clock::time_point;
 // Years outside 1970..2200 are refused (the nanosecond time_point would overflow further out).
 // Anything else (dates that do not exist, "infinity", trailing junk) gives nullopt.
 [[nodiscard]] std::optional<time_point> parse_timestamp(std::string_view text) noexcept;
+
+// ISO 8601 in UTC to the microsecond, as PostgreSQL keeps a timestamptz: "2026-01-01T00:45:00.123456Z".
+[[nodiscard]] std::string format_timestamp(time_point t);
 
 }  // namespace tradebot::signals

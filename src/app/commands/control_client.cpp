@@ -1,4 +1,5 @@
-// The client side of the control endpoint: one POST per command, on a private io_context.
+// The client side of the control endpoint: one POST per command, on a private io_context; and one
+// GET of the daemon's own HTTP server (tradebot status).
 #include <chrono>
 #include <string>
 
@@ -21,8 +22,8 @@ namespace http = beast::http;
 
 namespace {
 
-asio::awaitable<void> exchange(std::string host, int port, std::string token, std::string path, std::string body,
-                               std::chrono::seconds timeout, control_reply& reply) {
+asio::awaitable<void> exchange(http::verb verb, std::string host, int port, std::string token, std::string path,
+                               std::string body, std::chrono::seconds timeout, control_reply& reply) {
     auto executor = co_await asio::this_coro::executor;
     asio::ip::tcp::resolver resolver{executor};
     const auto service = std::to_string(port);  // named: no temporaries in a co_await (GCC 12)
@@ -38,12 +39,16 @@ asio::awaitable<void> exchange(std::string host, int port, std::string token, st
         reply.error = "cannot connect to " + host + ":" + std::to_string(port) + ": " + cec.message();
         co_return;
     }
-    http::request<http::string_body> request{http::verb::post, path, 11};
+    http::request<http::string_body> request{verb, path, 11};
     request.set(http::field::host, host);
-    request.set(http::field::authorization, "Bearer " + token);
-    request.set(http::field::content_type, "application/json");
-    request.body() = std::move(body);
-    request.prepare_payload();
+    if (!token.empty()) {
+        request.set(http::field::authorization, "Bearer " + token);
+    }
+    if (verb == http::verb::post) {
+        request.set(http::field::content_type, "application/json");
+        request.body() = std::move(body);
+        request.prepare_payload();
+    }
     stream.expires_after(timeout);
     auto [wec, written] = co_await http::async_write(stream, request, asio::as_tuple(asio::use_awaitable));
     if (wec) {
@@ -64,6 +69,23 @@ asio::awaitable<void> exchange(std::string host, int port, std::string token, st
     stream.socket().shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
 }
 
+control_reply request_http(http::verb verb, const std::string& host, int port, const std::string& token,
+                           const std::string& path, const std::string& body, std::chrono::seconds timeout) {
+    control_reply reply;
+    asio::io_context io;
+    asio::co_spawn(io, exchange(verb, host, port, token, path, body, timeout, reply), [&reply](const std::exception_ptr& e) {
+        if (e) {
+            try {
+                std::rethrow_exception(e);
+            } catch (const std::exception& ex) {
+                reply.error = ex.what();
+            }
+        }
+    });
+    io.run();
+    return reply;
+}
+
 }  // namespace
 
 std::string control_host(const config::settings& s) {
@@ -78,19 +100,11 @@ std::string control_host(const config::settings& s) {
 
 control_reply post_control(const std::string& host, int port, const std::string& token, const std::string& path,
                            const std::string& body, std::chrono::seconds timeout) {
-    control_reply reply;
-    asio::io_context io;
-    asio::co_spawn(io, exchange(host, port, token, path, body, timeout, reply), [&reply](const std::exception_ptr& e) {
-        if (e) {
-            try {
-                std::rethrow_exception(e);
-            } catch (const std::exception& ex) {
-                reply.error = ex.what();
-            }
-        }
-    });
-    io.run();
-    return reply;
+    return request_http(http::verb::post, host, port, token, path, body, timeout);
+}
+
+control_reply get_http(const std::string& host, int port, const std::string& path, std::chrono::seconds timeout) {
+    return request_http(http::verb::get, host, port, {}, path, {}, timeout);
 }
 
 }  // namespace tradebot::app::commands

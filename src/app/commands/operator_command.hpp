@@ -7,6 +7,7 @@
 
 #include <boost/json/object.hpp>
 
+#include "app/exit_codes.hpp"
 #include "app/operator_service.hpp"
 #include "tradebot/app/cli.hpp"
 #include "tradebot/config/settings.hpp"
@@ -17,9 +18,9 @@
 namespace tradebot::app::commands {
 
 // Operator exit codes (docs/OPERATIONS.md).
-inline constexpr int exit_ok = 0;
-inline constexpr int exit_failed = 1;        // the action failed or was done only in part
-inline constexpr int exit_usage = 2;         // usage or configuration error
+using app::exit_failed;
+using app::exit_ok;
+using app::exit_usage;
 inline constexpr int exit_not_confirmed = 3;  // declined, or no TTY and no --yes
 inline constexpr int exit_no_control = 4;    // a daemon runs but could not be asked
 
@@ -49,6 +50,10 @@ struct control_reply {
 [[nodiscard]] control_reply post_control(const std::string& host, int port, const std::string& token,
                                          const std::string& path, const std::string& body,
                                          std::chrono::seconds timeout);
+
+// GETs `path` from an HTTP server on host:port (the daemon's /status); no token.
+[[nodiscard]] control_reply get_http(const std::string& host, int port, const std::string& path,
+                                     std::chrono::seconds timeout);
 
 // The address a client reaches the endpoint on: a wildcard bind is reached on loopback.
 [[nodiscard]] std::string control_host(const config::settings& s);

@@ -103,9 +103,40 @@ venue_client::task<void> client::setting(rest_request request) {
     co_return result<void>{};
 }
 
+venue_client::task<symbol_brackets> client::leverage_brackets(core::symbol symbol) {
+    if (const auto it = brackets_.find(symbol); it != brackets_.end()) {
+        co_return it->second;
+    }
+    auto name = venue_symbol(symbol);
+    if (!name) co_return name.error();
+    auto r = signed_get("/fapi/v1/leverageBracket", query_builder{}.add("symbol", *name).str(),
+                        binance_endpoint::leverage_bracket, request_priority::normal);
+    auto v = co_await rest_.call(std::move(r));
+    if (!v) co_return v.error();
+    auto rows = parse_leverage_brackets(*v, symbols_);
+    if (!rows) co_return rows.error();
+    symbol_brackets found{symbol, {}};
+    for (auto& row : *rows) {
+        if (row.symbol == symbol) found = std::move(row);
+    }
+    logging::info(log_, "binance leverage brackets read", kv("symbol", symbol.str()),
+                  kv("brackets", static_cast<std::int64_t>(found.brackets.size())),
+                  kv("max_leverage", found.max_leverage()));
+    brackets_.insert_or_assign(symbol, found);
+    co_return found;
+}
+
 venue_client::task<void> client::set_leverage(core::symbol symbol, int leverage) {
     auto name = venue_symbol(symbol);
     if (!name) co_return name.error();
+    auto brackets = co_await leverage_brackets(symbol);
+    if (!brackets) co_return brackets.error();
+    const int max = brackets->max_leverage();
+    if (auto cap = check_leverage_cap(venue(), symbol, leverage, core::decimal::from_int(max)); !cap) {
+        logging::warn(log_, "leverage refused before sending", kv("venue", "binance"), kv("symbol", symbol.str()),
+                      kv("leverage", leverage), kv("max_leverage", max));
+        co_return cap.error();
+    }
     rest_request r;
     r.method = "POST";
     r.path = "/fapi/v1/leverage";

@@ -61,6 +61,18 @@ inline std::optional<core::decimal> get_dec(const boost::json::object& o, std::s
     return std::nullopt;
 }
 
+// A decimal sent as a JSON number (leverageBracket's maintMarginRatio 0.0065): a double is read
+// back through its shortest round-trip text, which is the text the venue sent for any number of
+// at most 15 significant digits.
+inline std::optional<core::decimal> get_number_dec(const boost::json::object& o, std::string_view key) noexcept {
+    const auto* v = o.if_contains(key);
+    if (v == nullptr || !v->is_double()) return get_dec(o, key);
+    char buf[32];
+    const auto r = std::to_chars(buf, buf + sizeof buf, v->as_double());
+    if (r.ec != std::errc{}) return std::nullopt;
+    return core::decimal::parse(std::string_view{buf, static_cast<std::size_t>(r.ptr - buf)});
+}
+
 inline bool get_bool(const boost::json::object& o, std::string_view key, bool fallback = false) noexcept {
     const auto* v = o.if_contains(key);
     if (v == nullptr) return fallback;

@@ -1,5 +1,7 @@
 // Parsing of the Binance REST answers into the venue_client result types (§A5-§A8).
 
+#include <algorithm>
+
 #include <boost/json.hpp>
 
 #include "exchange/binance/json_get.hpp"
@@ -12,6 +14,7 @@ using detail::get_bool;
 using detail::get_dec;
 using detail::get_id;
 using detail::get_int;
+using detail::get_number_dec;
 using detail::get_str;
 
 namespace {
@@ -303,6 +306,65 @@ result<std::vector<balance_state>> parse_balances(const json::value& v) {
         b.available = *available;
         b.unrealized_pnl = dec_or_zero(*o, "crossUnPnl");
         out.push_back(std::move(b));
+    }
+    return out;
+}
+
+}  // namespace tradebot::exchange::binance
+
+namespace tradebot::exchange::binance {
+
+namespace {
+
+result<symbol_brackets> parse_symbol_brackets(const json::object& o, const core::symbol& symbol) {
+    symbol_brackets out;
+    out.symbol = symbol;
+    const auto* list = o.if_contains("brackets");
+    if (list == nullptr || !list->is_array() || list->as_array().empty()) {
+        return bad("leverageBracket row without brackets");
+    }
+    for (const auto& item : list->as_array()) {
+        const auto* b = item.if_object();
+        if (b == nullptr) return bad("leverage bracket is not an object");
+        const auto lev = get_int(*b, "initialLeverage");
+        if (!lev || *lev < 1) return bad("leverage bracket without initialLeverage");
+        leverage_bracket x;
+        x.bracket = static_cast<int>(get_int(*b, "bracket").value_or(static_cast<std::int64_t>(out.brackets.size()) + 1));
+        x.initial_leverage = static_cast<int>(*lev);
+        x.notional_floor = get_number_dec(*b, "notionalFloor").value_or(core::decimal{});
+        x.notional_cap = get_number_dec(*b, "notionalCap").value_or(core::decimal{});
+        x.maint_margin_ratio = get_number_dec(*b, "maintMarginRatio").value_or(core::decimal{});
+        x.cum = get_number_dec(*b, "cum").value_or(core::decimal{});
+        out.brackets.push_back(x);
+    }
+    // Bracket 1 (the highest leverage) first, whatever order the answer had.
+    std::sort(out.brackets.begin(), out.brackets.end(),
+              [](const leverage_bracket& a, const leverage_bracket& b) { return a.bracket < b.bracket; });
+    return out;
+}
+
+}  // namespace
+
+result<std::vector<symbol_brackets>> parse_leverage_brackets(const json::value& v, const symbol_map& symbols) {
+    std::vector<const json::object*> rows;
+    if (const auto* one = v.if_object()) {
+        rows.push_back(one);
+    } else if (const auto* all = v.if_array()) {
+        for (const auto& item : *all) {
+            const auto* o = item.if_object();
+            if (o == nullptr) return bad("leverageBracket row is not an object");
+            rows.push_back(o);
+        }
+    } else {
+        return bad("leverageBracket is neither an object nor an array");
+    }
+    std::vector<symbol_brackets> out;
+    for (const auto* o : rows) {
+        const auto sym = internal_symbol(*o, symbols);
+        if (!sym) continue;
+        auto row = parse_symbol_brackets(*o, *sym);
+        if (!row) return row.error();
+        out.push_back(std::move(*row));
     }
     return out;
 }

@@ -2,6 +2,10 @@
 
 #include <utility>
 
+#include "tradebot/exchange/leverage_cap.hpp"
+#include "tradebot/logging/logger.hpp"
+#include "tradebot/logging/structured.hpp"
+
 namespace tradebot::exchange::bybit {
 
 namespace {
@@ -195,6 +199,15 @@ venue_client::task<void> client::set_leverage(core::symbol symbol, int leverage)
     auto name = venue_name(symbol);
     if (!name) {
         co_return name.error();
+    }
+    // leverageFilter.maxLeverage from instruments-info, read by load_instruments.
+    if (const auto* r = rules(symbol)) {
+        if (auto cap = check_leverage_cap(venue(), symbol, leverage, r->max_leverage); !cap) {
+            logging::warn(logging::get("exchange.bybit"), "leverage refused before sending", logging::kv("venue", "bybit"),
+                          logging::kv("symbol", symbol.str()), logging::kv("leverage", leverage),
+                          logging::kv("max_leverage", r->max_leverage.normalized().to_string()));
+            co_return cap.error();
+        }
     }
     std::string path = "/v5/position/set-leverage";
     std::string body = set_leverage_body(*name, leverage);

@@ -17,7 +17,7 @@
 namespace tradebot::exchange::bybit {
 
 namespace {
-constexpr std::string_view stream_name = "private";
+constexpr std::string_view private_stream_name = "private";
 }  // namespace
 
 struct private_stream::impl : ws_stream {
@@ -33,7 +33,7 @@ struct private_stream::impl : ws_stream {
           fills{router.topic<events::order_update>(events::topic_name::fill)},
           positions{router.topic<events::position_update>(events::topic_name::position_update)},
           balances{router.topic<events::balance_update>(events::topic_name::balance_update)},
-          session{core::exchange_id::bybit, std::string{stream_name}, clk,
+          session{core::exchange_id::bybit, std::string{private_stream_name}, clk,
                   &router.topic<events::stream_state>(events::topic_name::stream_state), m, metrics_mutex},
           log{logging::get("exchange.bybit")} {}
 

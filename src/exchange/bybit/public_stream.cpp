@@ -17,7 +17,7 @@
 namespace tradebot::exchange::bybit {
 
 namespace {
-constexpr std::string_view stream_name = "public";
+constexpr std::string_view public_stream_name = "public";
 }  // namespace
 
 struct public_stream::impl : ws_stream {
@@ -30,7 +30,7 @@ struct public_stream::impl : ws_stream {
           decoder{map},
           marks{router.topic<events::mark_price>(events::topic_name::mark_price,
                                                  events::policy::coalesce_by_key{events::by_venue_symbol{}})},
-          session{core::exchange_id::bybit, std::string{stream_name}, clk,
+          session{core::exchange_id::bybit, std::string{public_stream_name}, clk,
                   &router.topic<events::stream_state>(events::topic_name::stream_state), m, metrics_mutex},
           log{logging::get("exchange.bybit")} {}
 

@@ -19,7 +19,7 @@ namespace {
 
 constexpr auto venue = core::exchange_id::bybit;
 
-error malformed(std::string_view what) { return bad_response_error(venue, 200, what); }
+error malformed_reply(std::string_view what) { return bad_response_error(venue, 200, what); }
 
 const bj::array* result_list(const envelope& e) {
     const auto* o = e.result.if_object();
@@ -52,7 +52,7 @@ core::order_type order_type_of(const bj::object& o) {
 result<instruments_page> parse_instruments(const envelope& e, symbol_map& symbols) {
     const auto* list = result_list(e);
     if (list == nullptr) {
-        return malformed("instruments-info without result.list");
+        return malformed_reply("instruments-info without result.list");
     }
     instruments_page page;
     page.next_cursor = cursor_of(e);
@@ -115,13 +115,13 @@ result<instruments_page> parse_instruments(const envelope& e, symbol_map& symbol
 result<mark_price_state> parse_mark_price(const envelope& e, const symbol_map& symbols) {
     const auto* list = result_list(e);
     if (list == nullptr || list->empty() || !list->front().is_object()) {
-        return malformed("tickers without result.list[0]");
+        return malformed_reply("tickers without result.list[0]");
     }
     const auto& o = list->front().get_object();
     const auto sym = symbols.to_internal(text(o, "symbol"));
     const auto mark = dec(o, "markPrice");
     if (!sym || !mark) {
-        return malformed("tickers item without known symbol or markPrice");
+        return malformed_reply("tickers item without known symbol or markPrice");
     }
     return mark_price_state{*sym, *mark, e.time_ms};
 }
@@ -129,13 +129,13 @@ result<mark_price_state> parse_mark_price(const envelope& e, const symbol_map& s
 result<std::vector<mark_price_state>> parse_mark_prices(const envelope& e, const symbol_map& symbols) {
     const auto* list = result_list(e);
     if (list == nullptr) {
-        return malformed("tickers without result.list");
+        return malformed_reply("tickers without result.list");
     }
     std::vector<mark_price_state> out;
     out.reserve(list->size());
     for (const auto& item : *list) {
         if (!item.is_object()) {
-            return malformed("tickers item is not an object");
+            return malformed_reply("tickers item is not an object");
         }
         const auto& o = item.get_object();
         const auto sym = symbols.to_internal(text(o, "symbol"));
@@ -151,12 +151,12 @@ result<std::vector<mark_price_state>> parse_mark_prices(const envelope& e, const
 result<core::decimal> parse_open_interest_value(const envelope& e, const symbol_map& symbols) {
     const auto* list = result_list(e);
     if (list == nullptr || list->empty() || !list->front().is_object()) {
-        return malformed("tickers without result.list[0]");
+        return malformed_reply("tickers without result.list[0]");
     }
     const auto& o = list->front().get_object();
     const auto value = dec(o, "openInterestValue");
     if (!symbols.to_internal(text(o, "symbol")) || !value || value->is_negative()) {
-        return malformed("tickers item without known symbol or openInterestValue");
+        return malformed_reply("tickers item without known symbol or openInterestValue");
     }
     return *value;
 }
@@ -164,12 +164,12 @@ result<core::decimal> parse_open_interest_value(const envelope& e, const symbol_
 result<std::optional<kline_row>> parse_kline_at(const envelope& e, std::int64_t start_ms) {
     const auto* list = result_list(e);
     if (list == nullptr) {
-        return malformed("kline without result.list");
+        return malformed_reply("kline without result.list");
     }
     for (const auto& item : *list) {
         const auto* row = item.if_array();
         if (row == nullptr || row->size() < 7) {
-            return malformed("kline row is not an array of 7");
+            return malformed_reply("kline row is not an array of 7");
         }
         const auto field = [&](std::size_t i) -> std::string_view {
             const auto& f = (*row)[i];
@@ -179,7 +179,7 @@ result<std::optional<kline_row>> parse_kline_at(const envelope& e, std::int64_t 
         const auto t = field(0);
         if (const auto [p, ec] = std::from_chars(t.data(), t.data() + t.size(), at);
             ec != std::errc{} || p != t.data() + t.size() || t.empty()) {
-            return malformed("kline row without startTime");
+            return malformed_reply("kline row without startTime");
         }
         if (at != start_ms) {
             continue;
@@ -188,7 +188,7 @@ result<std::optional<kline_row>> parse_kline_at(const envelope& e, std::int64_t 
         const auto close = core::decimal::parse(field(4));
         const auto turnover = core::decimal::parse(field(6));
         if (!open || !close || !turnover) {
-            return malformed("kline row without open/close/turnover");
+            return malformed_reply("kline row without open/close/turnover");
         }
         return std::optional<kline_row>{kline_row{at, *open, *close, *turnover}};
     }
@@ -198,14 +198,14 @@ result<std::optional<kline_row>> parse_kline_at(const envelope& e, std::int64_t 
 result<orders_page> parse_orders(const envelope& e, const symbol_map& symbols) {
     const auto* list = result_list(e);
     if (list == nullptr) {
-        return malformed("order list without result.list");
+        return malformed_reply("order list without result.list");
     }
     orders_page page;
     page.next_cursor = cursor_of(e);
     for (const auto& v : *list) {
         const auto* o = v.if_object();
         if (o == nullptr) {
-            return malformed("order row is not an object");
+            return malformed_reply("order row is not an object");
         }
         const auto sym = symbols.to_internal(text(*o, "symbol"));
         if (!sym) {
@@ -214,7 +214,7 @@ result<orders_page> parse_orders(const envelope& e, const symbol_map& symbols) {
         const auto status = parse_order_status(text(*o, "orderStatus"));
         const auto qty = dec(*o, "qty");
         if (!status || !qty) {
-            return malformed("order row without orderStatus/qty");
+            return malformed_reply("order row without orderStatus/qty");
         }
         order_state s;
         s.symbol = *sym;
@@ -242,18 +242,18 @@ result<orders_page> parse_orders(const envelope& e, const symbol_map& symbols) {
 result<positions_page> parse_positions(const envelope& e, const symbol_map& symbols) {
     const auto* list = result_list(e);
     if (list == nullptr) {
-        return malformed("position list without result.list");
+        return malformed_reply("position list without result.list");
     }
     positions_page page;
     page.next_cursor = cursor_of(e);
     for (const auto& v : *list) {
         const auto* o = v.if_object();
         if (o == nullptr) {
-            return malformed("position row is not an object");
+            return malformed_reply("position row is not an object");
         }
         const auto size = dec(*o, "size");
         if (!size) {
-            return malformed("position row without size");
+            return malformed_reply("position row without size");
         }
         const auto side = text(*o, "side");
         if (size->is_zero() || side.empty()) {
@@ -265,7 +265,7 @@ result<positions_page> parse_positions(const envelope& e, const symbol_map& symb
         }
         const auto entry = dec(*o, "avgPrice");
         if (!entry) {
-            return malformed("position row without avgPrice");
+            return malformed_reply("position row without avgPrice");
         }
         position_state p;
         p.symbol = *sym;
@@ -309,23 +309,23 @@ result<positions_page> parse_positions(const envelope& e, const symbol_map& symb
 result<std::vector<balance_state>> parse_wallet(const envelope& e) {
     const auto* list = result_list(e);
     if (list == nullptr) {
-        return malformed("wallet-balance without result.list");
+        return malformed_reply("wallet-balance without result.list");
     }
     std::vector<balance_state> out;
     for (const auto& acc : *list) {
         const auto* ao = acc.if_object();
         const auto* coins = ao != nullptr ? array(*ao, "coin") : nullptr;
         if (coins == nullptr) {
-            return malformed("wallet-balance account without coin[]");
+            return malformed_reply("wallet-balance account without coin[]");
         }
         for (const auto& c : *coins) {
             const auto* co = c.if_object();
             if (co == nullptr) {
-                return malformed("wallet-balance coin is not an object");
+                return malformed_reply("wallet-balance coin is not an object");
             }
             const auto wallet = dec(*co, "walletBalance");
             if (!wallet) {
-                return malformed("wallet-balance coin without walletBalance");
+                return malformed_reply("wallet-balance coin without walletBalance");
             }
             balance_state b;
             b.asset = std::string{text(*co, "coin")};
@@ -344,7 +344,7 @@ result<std::string> parse_order_id(const envelope& e) {
     const auto* o = e.result.if_object();
     const auto id = o != nullptr ? text(*o, "orderId") : std::string_view{};
     if (id.empty()) {
-        return malformed("order answer without orderId");
+        return malformed_reply("order answer without orderId");
     }
     return std::string{id};
 }

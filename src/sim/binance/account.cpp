@@ -2,6 +2,7 @@
 #include <map>
 
 #include "sim/binance/context.hpp"
+#include "tradebot/sim/engine/leverage_bracket.hpp"
 #include "tradebot/sim/engine/venue_errors.hpp"
 
 namespace tradebot::sim::binance {
@@ -60,9 +61,9 @@ std::vector<row> rows_of(const context& ctx, const std::string& account, bool hi
     return out;
 }
 
-std::string max_notional(int leverage) {
-    // [U] one bracket: the notional cap shrinks with leverage like Binance's first BTC brackets.
-    return std::to_string(leverage <= 20 ? 5'000'000 : leverage <= 50 ? 1'000'000 : 300'000);
+// The cap of the leverage brackets (GET /fapi/v1/leverageBracket) at this leverage.
+std::string max_notional(const engine::instrument& spec, int leverage) {
+    return engine::max_notional_at(spec, leverage).normalized().to_string();
 }
 
 }  // namespace
@@ -96,7 +97,7 @@ wire::reply set_leverage(context& ctx, call& c) {
                  {{"e", "ACCOUNT_CONFIG_UPDATE"}, {"E", ctx.now_ms()}, {"T", ctx.now_ms()},
                   {"ac", {{"s", spec->venue_name()}, {"l", r.value()}}}});
     return json_reply(200, boost::json::object{
-                               {"leverage", r.value()}, {"maxNotionalValue", max_notional(r.value())}, {"symbol", spec->venue_name()}});
+                               {"leverage", r.value()}, {"maxNotionalValue", max_notional(*spec, r.value())}, {"symbol", spec->venue_name()}});
 }
 
 wire::reply set_margin_type(context& ctx, call& c) {
@@ -225,7 +226,7 @@ wire::reply account_common(context& ctx, call& c, bool v3) {
             j["isolated"] = p.mode == engine::margin_mode::isolated;
             j["entryPrice"] = px(r.spec, p.entry_price);
             j["breakEvenPrice"] = px(r.spec, p.entry_price);
-            j["maxNotional"] = max_notional(p.leverage);
+            j["maxNotional"] = max_notional(*r.spec, p.leverage);
             j["bidNotional"] = "0";
             j["askNotional"] = "0";
         }
@@ -305,7 +306,7 @@ wire::reply position_risk(context& ctx, call& c, bool v3) {
             j["askNotional"] = "0";
         } else {
             j["leverage"] = std::to_string(p.leverage);
-            j["maxNotionalValue"] = max_notional(p.leverage);
+            j["maxNotionalValue"] = max_notional(*r.spec, p.leverage);
             j["marginType"] = std::string{margin_type_name(p.mode)};
             j["isAutoAddMargin"] = "false";
         }

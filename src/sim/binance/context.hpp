@@ -160,6 +160,7 @@ wire::reply account_v3(context&, call&);
 wire::reply balance(context&, call&);
 wire::reply position_risk_v2(context&, call&);
 wire::reply position_risk_v3(context&, call&);
+wire::reply leverage_bracket(context&, call&);  // leverage_brackets.cpp
 
 wire::reply algo_new(context&, call&);
 wire::reply algo_cancel(context&, call&);

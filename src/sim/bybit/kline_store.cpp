@@ -6,8 +6,6 @@ namespace tradebot::sim::bybit {
 
 namespace {
 
-constexpr std::int64_t minute_ms = 60'000;
-
 std::int64_t minute_of(std::int64_t ms) { return ms - (((ms % minute_ms) + minute_ms) % minute_ms); }
 
 }  // namespace

@@ -11,6 +11,8 @@
 
 namespace tradebot::sim::bybit {
 
+inline constexpr std::int64_t minute_ms = 60'000;
+
 struct candle {
     std::int64_t start_ms = 0;
     core::decimal open;

@@ -3,13 +3,12 @@
 #include <chrono>
 
 #include "sim/bybit/handlers.hpp"
+#include "tradebot/sim/engine/leverage_bracket.hpp"
 #include "tradebot/sim/engine/venue_errors.hpp"
 
 namespace tradebot::sim::bybit {
 
 namespace {
-
-constexpr std::int64_t minute_ms = 60'000;
 
 outcome unknown_symbol() {
     const auto e = engine::to_bybit_error(engine::reject(engine::reject_reason::unknown_symbol));
@@ -35,7 +34,7 @@ json::object instrument_json(const context& ctx, const engine::instrument& i) {
     o["deliveryFeeRate"] = "";
     o["priceScale"] = std::to_string(i.tick_size.normalized().scale());
     o["leverageFilter"] = json::object{
-        {"minLeverage", "1"}, {"maxLeverage", std::to_string(i.max_leverage) + ".00"}, {"leverageStep", "0.01"}};
+        {"minLeverage", "1"}, {"maxLeverage", std::to_string(engine::max_leverage_of(i)) + ".00"}, {"leverageStep", "0.01"}};
     o["priceFilter"] = json::object{{"minPrice", px(i, i.min_price)},
                                     {"maxPrice", px(i, i.max_price)},
                                     {"tickSize", i.tick_size.normalized().to_string()}};

@@ -20,7 +20,7 @@ struct route {
     handler_fn fn;
 };
 
-const std::array<route, 18> routes{{
+const std::array<route, 20> routes{{
     {"GET", "/v5/market/time", false, market_time},
     {"GET", "/v5/market/instruments-info", false, instruments_info},
     {"GET", "/v5/market/tickers", false, tickers},
@@ -39,6 +39,8 @@ const std::array<route, 18> routes{{
     {"POST", "/v5/position/trading-stop", true, trading_stop},
     {"GET", "/v5/account/wallet-balance", true, wallet_balance},
     {"POST", "/v5/account/set-margin-mode", true, set_margin_mode},
+    {"GET", "/v5/account/info", true, account_info},
+    {"GET", "/v5/user/query-api", true, query_api},
 }};
 
 // The text Bybit sends for a retCode (exchange-apis §B4), for reject_next faults without one.

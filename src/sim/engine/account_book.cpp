@@ -1,6 +1,7 @@
 #include "sim/engine/account_book.hpp"
 
 #include "sim/engine/money.hpp"
+#include "tradebot/sim/engine/leverage_bracket.hpp"
 
 namespace tradebot::sim::engine {
 
@@ -59,10 +60,12 @@ result<int> account_book::set_leverage(const account_id& a, const core::symbol& 
     if (st == nullptr) {
         return reject(reject_reason::unknown_symbol);
     }
-    if (leverage < 1 || leverage > st->spec.max_leverage) {
+    // The first leverage bracket's initial leverage is the cap (Binance -4028 above it).
+    const int max_leverage = max_leverage_of(st->spec);
+    if (leverage < 1 || leverage > max_leverage) {
         rejection r = reject(reject_reason::invalid_leverage);
         r.submitted = core::decimal::from_int(leverage);
-        r.limit = core::decimal::from_int(st->spec.max_leverage);
+        r.limit = core::decimal::from_int(max_leverage);
         r.field = "leverage";
         return r;
     }

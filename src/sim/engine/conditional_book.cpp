@@ -26,6 +26,7 @@ conditional_order& conditional_book::place(const account_id& a, const conditiona
     }
     c.created = c.updated = ctx_.now();
     auto& stored = conditionals_.insert_or_assign(c.id, std::move(c)).first->second;
+    maybe_open_.insert(stored.id);
     ctx_.emit(conditional_event{ctx_.now(), stored});
     return stored;
 }
@@ -85,7 +86,19 @@ bool conditional_book::fires(conditional_order& c, const market_prices& p) {
 }
 
 std::vector<order_id> conditional_book::open_ids(const core::symbol& s) const {
-    return ids_where(conditionals_, [&](const conditional_order& c) { return c.request.symbol == s && c.is_open(); });
+    std::vector<order_id> ids;
+    for (auto it = maybe_open_.begin(); it != maybe_open_.end();) {
+        const auto& c = conditionals_.at(*it);
+        if (!c.is_open()) {
+            it = maybe_open_.erase(it);  // triggered, cancelled or expired: final
+            continue;
+        }
+        if (c.request.symbol == s) {
+            ids.push_back(*it);
+        }
+        ++it;
+    }
+    return ids;
 }
 
 void conditional_book::run(const core::symbol& s, const std::vector<order_id>& ids) {

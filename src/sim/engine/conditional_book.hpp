@@ -1,6 +1,7 @@
 #pragma once
 
 #include <map>
+#include <set>
 #include <optional>
 #include <string>
 #include <vector>
@@ -55,6 +56,8 @@ private:
     order_book& orders_;
     const margin_model& margins_;
     std::map<order_id, conditional_order> conditionals_;
+    // As order_book's: the conditionals that may still be open.
+    mutable std::set<order_id> maybe_open_;
 };
 
 }  // namespace tradebot::sim::engine

@@ -69,6 +69,7 @@ order order_book::new_market(const account_id& a, const core::symbol& s, core::s
 order& order_book::submit(order o) {
     const order_id id = o.id;
     order& stored = orders_.insert_or_assign(id, std::move(o)).first->second;
+    maybe_open_.insert(id);
     ctx_.emit(order_event{ctx_.now(), stored});
     return stored;
 }
@@ -160,8 +161,19 @@ void order_book::finish(order& o, order_status status) {
 }
 
 std::vector<order_id> order_book::resting_ids(const core::symbol& s) const {
-    return ids_where(orders_,
-                     [&](const order& o) { return o.symbol == s && o.is_open() && o.type == core::order_type::limit; });
+    std::vector<order_id> ids;
+    for (auto it = maybe_open_.begin(); it != maybe_open_.end();) {
+        const auto& o = orders_.at(*it);
+        if (!o.is_open()) {
+            it = maybe_open_.erase(it);  // closed for good: an order never reopens
+            continue;
+        }
+        if (o.symbol == s && o.type == core::order_type::limit) {
+            ids.push_back(*it);
+        }
+        ++it;
+    }
+    return ids;
 }
 
 void order_book::match_resting(const core::symbol& s, const std::vector<order_id>& ids) {

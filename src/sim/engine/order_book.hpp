@@ -2,6 +2,7 @@
 
 #include <functional>
 #include <map>
+#include <set>
 #include <optional>
 #include <string>
 #include <vector>
@@ -72,6 +73,9 @@ private:
     account_book& accounts_;
     position_closed_hook position_closed_;
     std::map<order_id, order> orders_;
+    // The ids of the orders that may still be open (every order enters at submit; a scan drops
+    // those it finds closed): a price tick looks at these, not at every order ever placed.
+    mutable std::set<order_id> maybe_open_;
     std::optional<core::decimal> next_market_fill_fraction_;
 };
 

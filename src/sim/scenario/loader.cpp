@@ -8,6 +8,7 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include "tradebot/sim/engine/leverage_bracket.hpp"
 #include "tradebot/sim/scenario/scenario.hpp"
 
 namespace tradebot::sim::scenario {
@@ -80,8 +81,47 @@ private:
     std::filesystem::path origin_;
 };
 
+// leverage_brackets: [{initial_leverage, notional_cap, maint_margin_ratio?}, ...], highest leverage
+// first. Each floor is the cap before it; a missing ratio is maintenance_margin_rate, filled in by
+// finish_brackets once every key of the symbol is read.
+std::vector<engine::leverage_bracket> read_brackets(const reader& r, const YAML::Node& v) {
+    if (!v.IsSequence() || v.size() == 0) r.fail(v, "leverage_brackets", "expected a non-empty list");
+    std::vector<engine::leverage_bracket> out;
+    for (const auto& b : v) {
+        r.expect_map(b, "leverage_brackets[]", {"initial_leverage", "notional_cap", "maint_margin_ratio"});
+        if (!b["initial_leverage"] || !b["notional_cap"]) {
+            r.fail(b, "leverage_brackets[]", "needs initial_leverage and notional_cap");
+        }
+        engine::leverage_bracket x;
+        x.initial_leverage = static_cast<int>(r.integer(b["initial_leverage"], "initial_leverage", 1, 200));
+        x.notional_cap = r.dec(b["notional_cap"], "notional_cap");
+        x.notional_floor = out.empty() ? core::decimal{} : out.back().notional_cap;
+        x.maint_margin_ratio = b["maint_margin_ratio"] ? r.dec(b["maint_margin_ratio"], "maint_margin_ratio")
+                                                       : core::decimal::from_int(-1);
+        if (b["maint_margin_ratio"] && x.maint_margin_ratio.is_negative()) {
+            r.fail(b["maint_margin_ratio"], "maint_margin_ratio", "must not be negative");
+        }
+        if (!out.empty() && x.initial_leverage >= out.back().initial_leverage) {
+            r.fail(b["initial_leverage"], "initial_leverage", "must be below the bracket before it");
+        }
+        if (x.notional_cap <= x.notional_floor) r.fail(b["notional_cap"], "notional_cap", "must grow from bracket to bracket");
+        out.push_back(x);
+    }
+    return out;
+}
+
+void finish_brackets(engine::instrument& ins) {
+    if (ins.leverage_brackets.empty()) return;
+    for (auto& b : ins.leverage_brackets) {
+        if (b.maint_margin_ratio.is_negative()) b.maint_margin_ratio = ins.maintenance_margin_rate;
+    }
+    engine::number_brackets(ins.leverage_brackets);
+    ins.max_leverage = ins.leverage_brackets.front().initial_leverage;
+}
+
 void read_instrument_field(const reader& r, const std::string& key, const YAML::Node& v, engine::instrument& ins) {
-    if (key == "venue_symbol") ins.venue_symbol = r.text(v, key);
+    if (key == "leverage_brackets") ins.leverage_brackets = read_brackets(r, v);
+    else if (key == "venue_symbol") ins.venue_symbol = r.text(v, key);
     else if (key == "base_asset") ins.base_asset = r.text(v, key);
     else if (key == "quote_asset") ins.quote_asset = r.text(v, key);
     else if (key == "tick_size") ins.tick_size = r.dec(v, key);
@@ -102,11 +142,11 @@ void read_instrument_field(const reader& r, const std::string& key, const YAML::
     else if (key == "max_open_orders") ins.max_open_orders = static_cast<int>(r.integer(v, key, 1, 10'000));
 }
 
-constexpr std::array<std::string_view, 19> instrument_keys = {
+constexpr std::array<std::string_view, 20> instrument_keys = {
     "venue_symbol", "base_asset", "quote_asset", "tick_size", "min_price", "max_price", "step_size",
     "min_qty", "max_qty", "market_max_qty", "min_notional", "multiplier_up", "multiplier_down",
     "max_leverage", "price_precision", "qty_precision", "maintenance_margin_rate", "funding_interval_h",
-    "max_open_orders"};
+    "max_open_orders", "leverage_brackets"};
 
 bool is_instrument_key(std::string_view key) {
     for (const auto k : instrument_keys) {
@@ -217,6 +257,7 @@ symbol_spec read_symbol(const reader& r, const YAML::Node& n, const YAML::Node& 
             else if (key != "symbol") read_model_field(r, key, kv.second, s);
         }
     }
+    finish_brackets(s.instrument);
     if (!s.start_price.is_positive()) r.fail(n["price"], "price", "must be positive");
     if (!s.instrument.tick_size.is_positive()) r.fail(n, "tick_size", "must be positive");
     if (!s.instrument.step_size.is_positive()) r.fail(n, "step_size", "must be positive");

@@ -18,6 +18,7 @@
 #include "sim/server/listener_state.hpp"
 #include "sim/server/ws_session.hpp"
 #include "tradebot/net/http_session.hpp"
+#include "tradebot/net/use_nothrow.hpp"
 
 namespace tradebot::sim::server {
 
@@ -28,7 +29,7 @@ using boost::system::error_code;
 
 namespace {
 
-constexpr auto use_nothrow = asio::as_tuple(asio::use_awaitable);
+using net::use_nothrow;
 
 wire::reply plain_reply(unsigned status, std::string body) {
     return {.response = {.status = status, .content_type = "text/plain; charset=utf-8", .body = std::move(body),

@@ -2,6 +2,7 @@
 // the venue's streams are stalled the session reads nothing from the socket, so Beast answers
 // no ping (it answers them from inside read), and the writer drops every outgoing frame.
 #include "sim/server/ws_session.hpp"
+#include "tradebot/net/use_nothrow.hpp"
 
 #include <chrono>
 #include <exception>
@@ -30,7 +31,7 @@ using boost::system::error_code;
 
 namespace {
 
-constexpr auto use_nothrow = asio::as_tuple(asio::use_awaitable);
+using net::use_nothrow;
 
 // A pass-through layer under the WebSocket stream whose reads wait while `stalled()` holds:
 // before reading, and again before handing over bytes that arrived (a read is nearly always

@@ -129,6 +129,15 @@ TEST_F(secret_leak_test, no_secret_reaches_logs_metrics_health_rows_or_command_o
         EXPECT_EQ(command(std::string{"orders zombies"} + json + cfg), 0);
         EXPECT_EQ(command(std::string{"orders duplicates"} + json + cfg), 0);
     }
+    for (const char* json : {"", " --json"}) {
+        // The read-only commands: positions may say 5 (a row disagrees), which is no leak either.
+        command(std::string{"positions --age --all"} + json + cfg);
+        EXPECT_EQ(command(std::string{"orders --open"} + json + cfg), 0);
+        EXPECT_EQ(command(std::string{"signals check"} + json + cfg), 0);
+        EXPECT_EQ(command(std::string{"signals query"} + json + cfg), 0);
+        EXPECT_EQ(command(std::string{"signals waves"} + json + cfg), 0);
+        EXPECT_EQ(command(std::string{"status"} + json + cfg), 0);
+    }
     command("close NOSUCHUSDT --yes --json" + cfg);
     EXPECT_EQ(command("close --all --yes --json" + cfg), 0);
     command("cleanup --yes --json" + cfg);
@@ -171,8 +180,32 @@ TEST_F(secret_leak_test, no_secret_reaches_logs_metrics_health_rows_or_command_o
     command("sync --json" + cfg);
     command("protect --json" + cfg);
     command("shutdown --json" + cfg);
+    command("status --json" + cfg);
+    command("positions --json" + cfg);
     command("keys rotate --json --key-file " + key_file_.string() + " --new-key-file " + key_file_.string() +
             " --config " + config_dir().string());
+    {
+        // A backtest with this configuration, at trace level: its output and every report it writes.
+        const auto data = dir_.path() / "backtest";
+        fs::create_directories(data / "klines");
+        std::string bars = "open_time,open,high,low,close,volume,close_time,quote_volume\n";
+        for (int m = 0; m < 180; ++m) {
+            const long long t = 1740960000000LL + m * 60000LL;
+            const int p = 60000 + (m < 50 ? 0 : (m - 50) * 20);
+            bars += std::to_string(t) + "," + std::to_string(p) + "," + std::to_string(p + 10) + "," +
+                    std::to_string(p - 10) + "," + std::to_string(p) + ",10," + std::to_string(t + 59999) + ",600000\n";
+        }
+        tradebot::test::write_file(data / "klines" / "BTCUSDT-1m-2025-03.csv", bars);
+        tradebot::test::write_file(data / "signals.csv", "timestamp,exchange,symbol,side,score_week,score_month\n"
+                                                         "2025-03-03T00:30:00Z,binance,BTCUSDT,BUY,80,80\n");
+        EXPECT_EQ(command("backtest --quiet --log-level trace --klines " + (data / "klines").string() + " --signals " +
+                          (data / "signals.csv").string() + " --out " + (data / "out").string() + cfg),
+                  0);
+        for (const char* file : {"backtest.json", "backtest-trades.csv", "backtest.html"}) {
+            keep(std::string{"backtest report "} + file, read_file(data / "out" / file));
+        }
+        EXPECT_NE(read_file(data / "out" / "backtest-trades.csv").find("BTCUSDT"), std::string::npos);
+    }
     const auto wrong_key = dir_.path() / "wrong.key";
     ASSERT_EQ(run_shell(bin() + " keys generate --key-file " + wrong_key.string()).first, 0);
     {
@@ -218,7 +251,8 @@ TEST_F(secret_leak_test, no_secret_reaches_logs_metrics_health_rows_or_command_o
     // Every command the binary's help names was run above; a new one must be added here.
     const auto [hrc, help] = run_shell(bin() + " --help");
     const std::set<std::string> covered{"[--mode", "run",     "check",  "db",      "--check-instances", "keys", "close",
-                                        "protect", "sync", "orders", "cleanup", "shutdown", "report"};
+                                        "protect", "sync", "orders", "cleanup", "shutdown", "positions", "signals", "status",
+                                        "backtest", "report"};
     std::istringstream lines{help};
     for (std::string line; std::getline(lines, line);) {
         if (line.starts_with("  tradebot ")) {

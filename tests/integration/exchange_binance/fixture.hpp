@@ -30,6 +30,9 @@ using namespace std::chrono_literals;
 
 class binance_sim_test : public ::testing::Test {
 protected:
+    // `scenario`: as tradebot::test::sim_process takes it (a config/sim name or a YAML path).
+    explicit binance_sim_test(const std::string& scenario = "default") : sim_{scenario} {}
+
     void SetUp() override {
         std::string why;
         ASSERT_TRUE(sim_.started(&why)) << why;

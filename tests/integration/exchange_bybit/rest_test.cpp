@@ -56,6 +56,32 @@ TEST_F(bybit_sim_test, SettingsAreIdempotent) {
     EXPECT_TRUE(cross.has_value()) << cross.error().describe();
 }
 
+// The request-duration histogram is labelled by path: its count is the number of calls sent.
+std::uint64_t sent_to(prometheus::Registry& registry, std::string_view path) {
+    for (const auto& family : registry.Collect()) {
+        if (family.name != "tradebot_exchange_request_duration_seconds") continue;
+        for (const auto& m : family.metric) {
+            for (const auto& l : m.label) {
+                if (l.name == "endpoint" && l.value == path) return m.histogram.sample_count;
+            }
+        }
+    }
+    return 0;
+}
+
+TEST_F(bybit_sim_test, LeverageAboveMaxLeverageIsRefusedBeforeSending) {
+    load();  // instruments-info: ETHUSDT leverageFilter.maxLeverage 100.00 in the default scenario
+    auto refused = run(venue_->set_leverage(sym("ETHUSDT"), 101));
+    ASSERT_FALSE(refused.has_value());
+    EXPECT_EQ(refused.error().kind, error_kind::invalid_request);
+    EXPECT_EQ(refused.error().http_status, 0u);
+    EXPECT_EQ(refused.error().message, "leverage 101 above the venue's maximum 100 for ETHUSDT (not sent)");
+    EXPECT_EQ(sent_to(registry_, "/v5/position/set-leverage"), 0u);
+    auto top = run(venue_->set_leverage(sym("ETHUSDT"), 100));
+    EXPECT_TRUE(top.has_value()) << top.error().describe();
+    EXPECT_EQ(sent_to(registry_, "/v5/position/set-leverage"), 1u);
+}
+
 TEST_F(bybit_sim_test, PlaceQueryCancelLimitOrder) {
     load();
     limit_order_request req;

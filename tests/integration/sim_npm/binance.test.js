@@ -1,6 +1,6 @@
 // The npm `binance` package (tiagosiebler/binance) against tradebot-sim, unchanged apart from the
-// base URLs and keys: market data, leverage, market order, Algo stop, cancel, positions, balances
-// and the user data stream.
+// base URLs and keys: market data, leverage brackets, leverage, market order, Algo stop, cancel,
+// positions, balances and the user data stream.
 'use strict';
 const test = require('node:test');
 const assert = require('node:assert/strict');
@@ -37,6 +37,22 @@ test('binance signed errors come back as the venue sends them', async () => {
   await assert.rejects(wrong.getBalanceV3(), (e) => e.code === -1022);
   await assert.rejects(client.submitNewOrder({ symbol, side: 'BUY', type: 'MARKET', quantity: 0.0001 }),
     (e) => e.code === -4003 || e.code === -1111 || e.code === -4164, 'a quantity below the step is refused');
+});
+
+test('binance leverage brackets, and the venue refusing a leverage above bracket 1', async () => {
+  const one = await client.getNotionalAndLeverageBrackets({ symbol });
+  const row = Array.isArray(one) ? one[0] : one;
+  assert.equal(row.symbol, symbol);
+  // default.yaml gives BTCUSDT max_leverage 125 and no brackets: the derived 125x / 50x / 20x tiers.
+  assert.deepEqual(row.brackets.map((b) => b.initialLeverage), [125, 50, 20]);
+  assert.equal(row.brackets[0].bracket, 1);
+  assert.equal(Number(row.brackets[0].notionalFloor), 0);
+  assert.equal(Number(row.brackets[1].notionalFloor), Number(row.brackets[0].notionalCap));
+  const all = await client.getNotionalAndLeverageBrackets();
+  assert.ok(Array.isArray(all), 'without a symbol: every symbol');
+  const eth = all.find((r) => r.symbol === 'ETHUSDT');
+  assert.equal(eth.brackets[0].initialLeverage, 100);
+  await assert.rejects(client.setLeverage({ symbol, leverage: 126 }), (e) => e.code === -4028);
 });
 
 test('binance leverage, market order, algo stop, user stream, cancel, close', async () => {

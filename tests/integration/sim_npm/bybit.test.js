@@ -1,6 +1,6 @@
 // The npm `bybit-api` package (tiagosiebler/bybit-api) against tradebot-sim, unchanged apart from
-// the base URLs and keys: market data, leverage, market order, trading-stop, cancel, positions,
-// wallet and the private stream.
+// the base URLs and keys: market data, API key and account info, leverage, market order,
+// trading-stop, cancel, positions, wallet and the private stream.
 'use strict';
 const test = require('node:test');
 const assert = require('node:assert/strict');
@@ -35,6 +35,20 @@ test('bybit errors are HTTP 200 with retCode', async () => {
   const wrong = new RestClientV5({ key: 'sim-api-key', secret: 'wrong', baseUrl });
   const res = await wrong.getWalletBalance({ accountType: 'UNIFIED' });
   assert.equal(res.retCode, 10004);
+});
+
+// What ccxt asks before its first private call to learn the account type.
+test('bybit api key information and account info', async () => {
+  const key = ok(await client.getQueryApiKey());
+  assert.equal(key.apiKey, 'sim-api-key');
+  assert.equal(key.readOnly, 0);
+  assert.equal(key.secret, '');
+  assert.equal(key.uta, 1);
+  assert.deepEqual(key.permissions.ContractTrade, ['Order', 'Position']);
+  const info = ok(await client.getAccountInfo());
+  assert.equal(info.marginMode, 'REGULAR_MARGIN');
+  assert.equal(info.unifiedMarginStatus, 6);
+  assert.ok(Math.abs(Number(info.updatedTime) - Date.now()) < 5000);
 });
 
 test('bybit leverage, market order, trading-stop, private stream, cancel', async () => {

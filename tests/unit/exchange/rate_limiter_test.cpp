@@ -15,7 +15,7 @@ namespace asio = boost::asio;
 using namespace std::chrono_literals;
 using p = request_priority;
 
-rate_limits_config small() {
+rate_limits_config small_limits() {
     rate_limits_config c;
     c.venue = core::exchange_id::binance;
     c.budgets = {budget_config{"weight_1m", 10, 60s}};
@@ -45,7 +45,7 @@ void spawn(asio::io_context& io, rate_limiter& l, std::int32_t weight, p priorit
 TEST(rate_limiter, grants_at_once_when_the_budget_allows) {
     asio::io_context io;
     core::manual_clock clock;
-    rate_limiter l{io.get_executor(), clock, small()};
+    rate_limiter l{io.get_executor(), clock, small_limits()};
     std::vector<std::string> done;
     spawn(io, l, 3, p::normal, "a", done);
     spawn(io, l, 2, p::background, "b", done);
@@ -58,7 +58,7 @@ TEST(rate_limiter, grants_at_once_when_the_budget_allows) {
 TEST(rate_limiter, waiters_are_served_by_priority_when_budget_returns) {
     asio::io_context io;
     core::manual_clock clock;
-    rate_limiter l{io.get_executor(), clock, small()};
+    rate_limiter l{io.get_executor(), clock, small_limits()};
     std::vector<std::string> done;
     spawn(io, l, 10, p::critical, "fill", done);
     run(io);
@@ -81,7 +81,7 @@ TEST(rate_limiter, waiters_are_served_by_priority_when_budget_returns) {
 TEST(rate_limiter, critical_requests_pass_a_waiting_background_request) {
     asio::io_context io;
     core::manual_clock clock;
-    rate_limiter l{io.get_executor(), clock, small()};
+    rate_limiter l{io.get_executor(), clock, small_limits()};
     std::vector<std::string> done;
     spawn(io, l, 6, p::normal, "six", done);
     run(io);
@@ -96,7 +96,7 @@ TEST(rate_limiter, critical_requests_pass_a_waiting_background_request) {
 TEST(rate_limiter, a_later_request_of_the_same_priority_does_not_overtake) {
     asio::io_context io;
     core::manual_clock clock;
-    rate_limiter l{io.get_executor(), clock, small()};
+    rate_limiter l{io.get_executor(), clock, small_limits()};
     std::vector<std::string> done;
     spawn(io, l, 7, p::normal, "seven", done);
     run(io);

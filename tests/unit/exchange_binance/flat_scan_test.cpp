@@ -101,7 +101,7 @@ protected:
     std::string buffer;
 };
 
-const std::vector<std::string> frames{
+const std::vector<std::string> sample_frames{
     R"({"e":"markPriceUpdate","E":1562305380000,"s":"BTCUSDT","p":"11794.15000000","i":"11784.62659091","P":"11784.25641265","r":"0.00038167","T":1562306400000})",
     R"({"stream":"btcusdt@markPrice@1s","data":{"e":"markPriceUpdate","E":1562305380000,"s":"BTCUSDT","p":"11794.15000000","i":"11784.62659091","P":"11784.25641265","r":"0.00038167","T":1562306400000}})",
     R"({"data":{"e":"markPriceUpdate","E":1562305380000,"s":"BTCUSDT","p":"1.5"},"stream":"btcusdt@markPrice"})",
@@ -119,16 +119,16 @@ const std::vector<std::string> frames{
 const std::string mutation_alphabet = std::string{" \t\"\\{}[]:,-+.0123456789eEtrufalsn"} + "\x80\x01x";
 
 TEST_F(flat_scan_test, takes_the_hot_frames_and_decodes_them_as_the_simdjson_path_does) {
-    EXPECT_TRUE(agrees(frames[0]));
-    EXPECT_TRUE(agrees(frames[1]));
-    EXPECT_TRUE(agrees(frames[2]));
-    EXPECT_TRUE(agrees(frames[3]));
-    EXPECT_TRUE(agrees(frames[4]));
-    EXPECT_FALSE(agrees(frames[5]));  // an array member: the simdjson path
-    EXPECT_TRUE(agrees(frames[6]));   // first occurrence wins, number price is malformed on both
-    EXPECT_TRUE(agrees(frames[7]));
-    EXPECT_FALSE(agrees(frames[8]));  // not a hot event: nullopt on both, then the generic pass
-    const auto mark = run(&detail::decode_flat, frames[1]);
+    EXPECT_TRUE(agrees(sample_frames[0]));
+    EXPECT_TRUE(agrees(sample_frames[1]));
+    EXPECT_TRUE(agrees(sample_frames[2]));
+    EXPECT_TRUE(agrees(sample_frames[3]));
+    EXPECT_TRUE(agrees(sample_frames[4]));
+    EXPECT_FALSE(agrees(sample_frames[5]));  // an array member: the simdjson path
+    EXPECT_TRUE(agrees(sample_frames[6]));   // first occurrence wins, number price is malformed on both
+    EXPECT_TRUE(agrees(sample_frames[7]));
+    EXPECT_FALSE(agrees(sample_frames[8]));  // not a hot event: nullopt on both, then the generic pass
+    const auto mark = run(&detail::decode_flat, sample_frames[1]);
     ASSERT_TRUE(mark);
     EXPECT_EQ(summary(mark), "mark BTCUSDT 11794.15000000 11784.62659091 1562305380000000000");
 }
@@ -155,7 +155,7 @@ TEST_F(flat_scan_test, declines_escapes_non_ascii_nesting_and_trailing_bytes) {
 
 TEST_F(flat_scan_test, every_one_byte_mutation_is_declined_or_decoded_alike) {
     // Both outcomes must be exercised: many mutants still decode, many are left to simdjson.
-    EXPECT_TRUE(test::some_but_not_all_taken(frames, mutation_alphabet, 20, [this](const std::string& text) {
+    EXPECT_TRUE(test::some_but_not_all_taken(sample_frames, mutation_alphabet, 20, [this](const std::string& text) {
         return agrees(text);
     }));
 }
@@ -163,10 +163,10 @@ TEST_F(flat_scan_test, every_one_byte_mutation_is_declined_or_decoded_alike) {
 TEST_F(flat_scan_test, the_venue_layouts_take_exactly_the_frames_laid_out_as_sent) {
     // The reference's layouts, with and without the combined stream's wrapper, with and without
     // markPrice's "ap" (tradebot-sim sends it).
-    EXPECT_TRUE(agrees(frames[0], &detail::decode_fixed));
-    EXPECT_TRUE(agrees(frames[1], &detail::decode_fixed));
-    EXPECT_TRUE(agrees(frames[3], &detail::decode_fixed));
-    EXPECT_TRUE(agrees(frames[4], &detail::decode_fixed));
+    EXPECT_TRUE(agrees(sample_frames[0], &detail::decode_fixed));
+    EXPECT_TRUE(agrees(sample_frames[1], &detail::decode_fixed));
+    EXPECT_TRUE(agrees(sample_frames[3], &detail::decode_fixed));
+    EXPECT_TRUE(agrees(sample_frames[4], &detail::decode_fixed));
     EXPECT_TRUE(agrees(
         R"({"stream":"btcusdt@markPrice@1s","data":{"e":"markPriceUpdate","E":1767225600000,"s":"BTCUSDT","p":"0.04518498","ap":"0.04518428","i":"0.04518728","P":"0.04518718","r":"-0.00017232","T":1767254400000}})",
         &detail::decode_fixed
@@ -176,7 +176,7 @@ TEST_F(flat_scan_test, the_venue_layouts_take_exactly_the_frames_laid_out_as_sen
     ));  // unknown symbol: reported the same way
     // Anything else is left to flat_scan, which takes these.
     for (const std::string& text : {
-             std::string{frames[2]},  // another member order
+             std::string{sample_frames[2]},  // another member order
              std::string{R"({"e":"bookTicker","u":400900217,"E":1568014460893,"T":1568014460891,"s":"BNBUSDT","b":"25.35","B":"31.2","a":"25.36","A":"40.6","x":1})"},
              std::string{R"({"e":"bookTicker", "u":400900217,"E":1568014460893,"T":1568014460891,"s":"BNBUSDT","b":"25.35","B":"31.2","a":"25.36","A":"40.6"})"},
              std::string{R"({"e":"bookTicker","u":400900217,"E":1568014460893,"T":1568014460891,"s":"BNBUSDT","b":"25.35","B":"31.2","a":"25.36","A":"4e1"})"},
@@ -190,7 +190,7 @@ TEST_F(flat_scan_test, the_venue_layouts_take_exactly_the_frames_laid_out_as_sen
 }
 
 TEST_F(flat_scan_test, a_time_no_time_point_can_hold_is_malformed_on_every_path) {
-    // frames[0] with one byte inserted, as the mutation test made it: 11562305380000 ms is past
+    // sample_frames[0] with one byte inserted, as the mutation test made it: 11562305380000 ms is past
     // 2262, where nanoseconds since the epoch overflow 64 bits (undefined behaviour, found by UBSan).
     const std::string mutant =
         R"({"e":"markPriceUpdate","E":11562305380000,"s":"BTCUSDT","p":"11794.15000000","i":"11784.62659091","P":"11784.25641265","r":"0.00038167","T":1562306400000})";
@@ -211,7 +211,7 @@ TEST_F(flat_scan_test, a_time_no_time_point_can_hold_is_malformed_on_every_path)
 }
 
 TEST_F(flat_scan_test, every_one_byte_mutation_of_a_venue_layout_is_declined_or_decoded_alike) {
-    EXPECT_TRUE(test::some_but_not_all_taken(frames, mutation_alphabet, 50, [this](const std::string& text) {
+    EXPECT_TRUE(test::some_but_not_all_taken(sample_frames, mutation_alphabet, 50, [this](const std::string& text) {
         return agrees(text, &detail::decode_fixed);
     }));
 }

@@ -11,7 +11,7 @@ namespace {
 using namespace tradebot::core::literals;
 using namespace std::chrono_literals;
 
-const time_point rx{std::chrono::milliseconds{1'767'225'600'000}};
+const time_point received_at{std::chrono::milliseconds{1'767'225'600'000}};
 time_point ms(std::int64_t v) { return time_point{std::chrono::milliseconds{v}}; }
 
 symbol_map make_symbols() {
@@ -62,26 +62,26 @@ protected:
 };
 
 TEST_F(binance_codec, mark_price_maps_every_field) {
-    const auto m = expect<events::mark_price>(decoder.decode(mark_price_frame, rx));
+    const auto m = expect<events::mark_price>(decoder.decode(mark_price_frame, received_at));
     EXPECT_EQ(m.exchange, core::exchange_id::binance);
     EXPECT_EQ(m.symbol, core::symbol::from_string("BTCUSDT"));
     EXPECT_EQ(m.price, "11794.15"_d);
     EXPECT_EQ(m.index_price, "11784.62659091"_d);
     EXPECT_EQ(m.exchange_ts, ms(1562305380000));
-    EXPECT_EQ(m.receive_ts, rx);
+    EXPECT_EQ(m.receive_ts, received_at);
 }
 
 TEST_F(binance_codec, combined_stream_wrapper_in_either_key_order) {
     const std::string wrapped = R"({"stream":"btcusdt@markPrice@1s","data":)" + std::string{mark_price_frame} + "}";
-    EXPECT_EQ(expect<events::mark_price>(decoder.decode(wrapped, rx)).price, "11794.15"_d);
+    EXPECT_EQ(expect<events::mark_price>(decoder.decode(wrapped, received_at)).price, "11794.15"_d);
     const std::string data_first = R"({"data":)" + std::string{mark_price_frame} + R"(,"stream":"btcusdt@markPrice@1s"})";
-    EXPECT_EQ(expect<events::mark_price>(decoder.decode(data_first, rx)).price, "11794.15"_d);
+    EXPECT_EQ(expect<events::mark_price>(decoder.decode(data_first, received_at)).price, "11794.15"_d);
 }
 
 TEST_F(binance_codec, mark_price_array_lists_unknown_symbols) {
     const auto b = expect<mark_price_batch>(decoder.decode(
         R"([{"e":"markPriceUpdate","E":1,"s":"BTCUSDT","p":"1.5","i":""},{"e":"markPriceUpdate","E":2,"s":"XYZUSDT","p":"2"}])",
-        rx));
+        received_at));
     ASSERT_EQ(b.prices.size(), 1U);
     EXPECT_EQ(b.prices[0].price, "1.5"_d);
     EXPECT_FALSE(b.prices[0].index_price);  // "" is no value
@@ -91,17 +91,17 @@ TEST_F(binance_codec, mark_price_array_lists_unknown_symbols) {
 
 TEST_F(binance_codec, multiplier_symbol_and_unknown_symbol) {
     const auto m = expect<events::mark_price>(
-        decoder.decode(R"({"e":"markPriceUpdate","E":5,"s":"1000SHIBUSDT","p":"0.012345","i":"0.0123"})", rx));
+        decoder.decode(R"({"e":"markPriceUpdate","E":5,"s":"1000SHIBUSDT","p":"0.012345","i":"0.0123"})", received_at));
     EXPECT_EQ(m.symbol, core::symbol::from_string("1000SHIBUSDT"));
     EXPECT_EQ(m.price, "0.012345"_d);
     const auto u = expect<unknown_symbol>(
-        decoder.decode(R"({"e":"markPriceUpdate","E":5,"s":"SHIB1000USDT","p":"0.012345"})", rx));
+        decoder.decode(R"({"e":"markPriceUpdate","E":5,"s":"SHIB1000USDT","p":"0.012345"})", received_at));
     EXPECT_EQ(u.venue_name, "SHIB1000USDT");
     EXPECT_EQ(u.event, "markPriceUpdate");
 }
 
 TEST_F(binance_codec, book_ticker) {
-    const auto t = expect<book_ticker>(decoder.decode(book_ticker_frame, rx));
+    const auto t = expect<book_ticker>(decoder.decode(book_ticker_frame, received_at));
     EXPECT_EQ(t.symbol, core::symbol::from_string("BNBUSDT"));
     EXPECT_EQ(t.update_id, 400900217U);
     EXPECT_EQ(t.bid_price, "25.3519"_d);
@@ -110,11 +110,11 @@ TEST_F(binance_codec, book_ticker) {
     EXPECT_EQ(t.ask_quantity, "40.66"_d);
     EXPECT_EQ(t.exchange_ts, ms(1568014460893));
     EXPECT_EQ(t.transaction_ts, ms(1568014460891));
-    EXPECT_EQ(t.receive_ts, rx);
+    EXPECT_EQ(t.receive_ts, received_at);
 }
 
 TEST_F(binance_codec, agg_trade) {
-    const auto t = expect<agg_trade>(decoder.decode(agg_trade_frame, rx));
+    const auto t = expect<agg_trade>(decoder.decode(agg_trade_frame, received_at));
     EXPECT_EQ(t.symbol, core::symbol::from_string("BTCUSDT"));
     EXPECT_EQ(t.agg_trade_id, 5933014U);
     EXPECT_EQ(t.price, "0.001"_d);
@@ -125,26 +125,26 @@ TEST_F(binance_codec, agg_trade) {
 }
 
 TEST_F(binance_codec, control_replies) {
-    const auto ack = expect<command_result>(decoder.decode(R"({"result":null,"id":312})", rx));
+    const auto ack = expect<command_result>(decoder.decode(R"({"result":null,"id":312})", received_at));
     EXPECT_EQ(ack.id, 312U);
     EXPECT_TRUE(ack.streams.empty());
     EXPECT_FALSE(ack.flag);
-    const auto list = expect<command_result>(decoder.decode(R"({"result":["btcusdt@aggTrade"],"id":3})", rx));
+    const auto list = expect<command_result>(decoder.decode(R"({"result":["btcusdt@aggTrade"],"id":3})", received_at));
     ASSERT_EQ(list.streams.size(), 1U);
     EXPECT_EQ(list.streams[0], "btcusdt@aggTrade");
-    EXPECT_EQ(expect<command_result>(decoder.decode(R"({"result":true,"id":2})", rx)).flag, true);
+    EXPECT_EQ(expect<command_result>(decoder.decode(R"({"result":true,"id":2})", received_at)).flag, true);
     const auto err = expect<command_error>(
-        decoder.decode(R"({"code":2,"msg":"Invalid request: request ID must be an unsigned integer"})", rx));
+        decoder.decode(R"({"code":2,"msg":"Invalid request: request ID must be an unsigned integer"})", received_at));
     EXPECT_EQ(err.code, 2);
     EXPECT_EQ(err.message, "Invalid request: request ID must be an unsigned integer");
     EXPECT_FALSE(err.id);
-    const auto err2 = expect<command_error>(decoder.decode(R"({"code":0,"msg":"Unknown property","id":7})", rx));
+    const auto err2 = expect<command_error>(decoder.decode(R"({"code":0,"msg":"Unknown property","id":7})", received_at));
     EXPECT_EQ(err2.id, 7U);
     EXPECT_EQ(err2.code, 0);
 }
 
 TEST_F(binance_codec, order_trade_update_maps_every_field) {
-    const auto u = expect<events::order_update>(decoder.decode(order_frame, rx));
+    const auto u = expect<events::order_update>(decoder.decode(order_frame, received_at));
     EXPECT_EQ(u.exchange, core::exchange_id::binance);
     EXPECT_EQ(u.symbol, core::symbol::from_string("BTCUSDT"));
     EXPECT_EQ(u.client_order_id, "TEST");
@@ -166,13 +166,13 @@ TEST_F(binance_codec, order_trade_update_maps_every_field) {
     EXPECT_EQ(u.trade_id, "");  // "t":0: no fill
     EXPECT_EQ(u.reject_reason, "");
     EXPECT_EQ(u.exchange_ts, ms(1568879465651));
-    EXPECT_EQ(u.receive_ts, rx);
+    EXPECT_EQ(u.receive_ts, received_at);
 }
 
 TEST_F(binance_codec, order_trade_update_fill_of_a_stop_with_expiry_reason) {
     const auto u = expect<events::order_update>(decoder.decode(
         R"({"e":"ORDER_TRADE_UPDATE","E":10,"T":9,"o":{"s":"1000SHIBUSDT","c":"tb-1-sl","S":"BUY","o":"STOP_MARKET","q":"100","p":"0","ap":"0.012400","sp":"0.012399","X":"EXPIRED","i":77,"l":"40","z":"60","L":"0.012401","N":"USDT","n":"0.00019","R":true,"rp":"-1.25","t":4242,"er":"9"}})",
-        rx));
+        received_at));
     EXPECT_EQ(u.symbol, core::symbol::from_string("1000SHIBUSDT"));
     EXPECT_EQ(u.type, core::order_type::stop_market);
     EXPECT_EQ(u.status, events::order_status::expired);
@@ -190,7 +190,7 @@ TEST_F(binance_codec, order_trade_update_fill_of_a_stop_with_expiry_reason) {
 }
 
 TEST_F(binance_codec, account_update_balances_and_positions) {
-    const auto a = expect<account_update>(decoder.decode(account_frame, rx));
+    const auto a = expect<account_update>(decoder.decode(account_frame, received_at));
     EXPECT_EQ(a.reason, "ORDER");
     EXPECT_EQ(a.exchange_ts, ms(1564745798939));
     ASSERT_EQ(a.balances.size(), 1U);
@@ -208,13 +208,13 @@ TEST_F(binance_codec, account_update_balances_and_positions) {
     EXPECT_EQ(p.unrealized_pnl, "2850.212"_d);
     EXPECT_FALSE(p.mark_price);
     EXPECT_FALSE(p.leverage);
-    EXPECT_EQ(p.receive_ts, rx);
+    EXPECT_EQ(p.receive_ts, received_at);
 }
 
 TEST_F(binance_codec, one_way_position_side_is_the_sign_and_unknown_symbols_are_listed) {
     const auto a = expect<account_update>(decoder.decode(
         R"({"e":"ACCOUNT_UPDATE","E":1,"a":{"m":"FUNDING_FEE","B":[],"P":[{"s":"BTCUSDT","pa":"-0.5","ep":"60000.10","up":"-1","ps":"BOTH"},{"s":"BNBUSDT","pa":"0","ep":"0","up":"0","ps":"BOTH"},{"s":"NEWUSDT","pa":"1","ep":"1","up":"0","ps":"BOTH"}]}})",
-        rx));
+        received_at));
     ASSERT_EQ(a.positions.size(), 2U);
     EXPECT_EQ(a.positions[0].side, core::position_side::short_);
     EXPECT_EQ(a.positions[0].quantity, "0.5"_d);
@@ -225,7 +225,7 @@ TEST_F(binance_codec, one_way_position_side_is_the_sign_and_unknown_symbols_are_
 }
 
 TEST_F(binance_codec, algo_update_uses_algo_ids) {
-    const auto a = expect<algo_update>(decoder.decode(algo_frame, rx));
+    const auto a = expect<algo_update>(decoder.decode(algo_frame, received_at));
     EXPECT_EQ(a.algo_id, "2148719");
     EXPECT_EQ(a.client_algo_id, "Q5xaq5EGKgXXa0fD7fs0Ip");
     EXPECT_EQ(a.algo_status, "CANCELED");
@@ -252,7 +252,7 @@ TEST_F(binance_codec, algo_statuses) {
         const std::string frame = R"({"e":"ALGO_UPDATE","T":1,"E":2,"o":{"caid":"tb-9","aid":5,"at":"CONDITIONAL","o":"STOP_MARKET","s":"BTCUSDT","S":"SELL","q":"0","X":")" +
                                   std::string{status} + R"(","ai":"881","aq":")" + std::string{aq} +
                                   R"(","ap":"59000.5","tp":"59000","p":"0","R":true,"tt":1750515742000}})";
-        return expect<algo_update>(decoder.decode(frame, rx));
+        return expect<algo_update>(decoder.decode(frame, received_at));
     };
     EXPECT_EQ(with("NEW", "0").order.status, events::order_status::untriggered);
     EXPECT_EQ(with("TRIGGERING", "0").order.status, events::order_status::triggered);
@@ -268,23 +268,23 @@ TEST_F(binance_codec, algo_statuses) {
     EXPECT_EQ(with("REJECTED", "0").order.status, events::order_status::rejected);
     EXPECT_EQ(with("EXPIRED", "0").order.status, events::order_status::expired);
     EXPECT_TRUE(std::holds_alternative<malformed>(decoder.decode(
-        R"({"e":"ALGO_UPDATE","E":2,"o":{"aid":5,"o":"STOP_MARKET","s":"BTCUSDT","S":"SELL","q":"0","X":"WAT"}})", rx)));
+        R"({"e":"ALGO_UPDATE","E":2,"o":{"aid":5,"o":"STOP_MARKET","s":"BTCUSDT","S":"SELL","q":"0","X":"WAT"}})", received_at)));
 }
 
 TEST_F(binance_codec, listen_key_expired_accepts_string_and_number_time) {
-    const auto a = expect<listen_key_expired>(decoder.decode(listen_key_frame, rx));
+    const auto a = expect<listen_key_expired>(decoder.decode(listen_key_frame, received_at));
     EXPECT_EQ(a.listen_key, "abc");
     EXPECT_EQ(a.exchange_ts, ms(1736996475556));
     const auto b = expect<listen_key_expired>(
-        decoder.decode(R"({"e":"listenKeyExpired","E":1736996475556,"listenKey":"abc"})", rx));
+        decoder.decode(R"({"e":"listenKeyExpired","E":1736996475556,"listenKey":"abc"})", received_at));
     EXPECT_EQ(b.exchange_ts, ms(1736996475556));
 }
 
 TEST_F(binance_codec, other_events_are_ignored_and_unknown_fields_skipped) {
-    EXPECT_EQ(expect<ignored>(decoder.decode(R"({"e":"MARGIN_CALL","E":1,"p":[]})", rx)).event, "MARGIN_CALL");
-    EXPECT_EQ(expect<ignored>(decoder.decode(R"({"hello":"world"})", rx)).event, "");
+    EXPECT_EQ(expect<ignored>(decoder.decode(R"({"e":"MARGIN_CALL","E":1,"p":[]})", received_at)).event, "MARGIN_CALL");
+    EXPECT_EQ(expect<ignored>(decoder.decode(R"({"hello":"world"})", received_at)).event, "");
     const auto m = expect<events::mark_price>(decoder.decode(
-        R"({"e":"markPriceUpdate","st":1,"ap":"1.0","E":1,"x":{"deep":[1,{"a":[]}]},"s":"BTCUSDT","p":"1.0"})", rx));
+        R"({"e":"markPriceUpdate","st":1,"ap":"1.0","E":1,"x":{"deep":[1,{"a":[]}]},"s":"BTCUSDT","p":"1.0"})", received_at));
     EXPECT_EQ(m.price, "1"_d);
     EXPECT_FALSE(m.index_price);
 }
@@ -314,11 +314,11 @@ TEST_F(binance_codec, malformed_inputs) {
         R"({"e":"bookTicker"} trailing)",
     };
     for (const auto text : bad) {
-        const auto d = decoder.decode(text, rx);
+        const auto d = decoder.decode(text, received_at);
         EXPECT_TRUE(std::holds_alternative<malformed>(d)) << text << " gave index " << d.index();
     }
     // Still usable afterwards.
-    EXPECT_EQ(expect<events::mark_price>(decoder.decode(mark_price_frame, rx)).price, "11794.15"_d);
+    EXPECT_EQ(expect<events::mark_price>(decoder.decode(mark_price_frame, received_at)).price, "11794.15"_d);
 }
 
 // A copy of `text` with its first `from` replaced by `to`.
@@ -344,7 +344,7 @@ TEST_F(binance_codec, times_no_time_point_can_hold_are_malformed) {
         replaced(listen_key_frame, R"("E":"1736996475556")", R"("E":"11736996475556")"),
     };
     for (const auto& text : frames) {
-        const auto d = decoder.decode(text, rx);
+        const auto d = decoder.decode(text, received_at);
         const auto* m = std::get_if<malformed>(&d);
         ASSERT_NE(m, nullptr) << text << " gave index " << d.index();
         EXPECT_NE(m->reason.find("time out of range"), std::string::npos) << m->reason;
@@ -357,16 +357,16 @@ TEST_F(binance_codec, every_truncation_of_every_payload_is_safe) {
     std::size_t malformed_count = 0;
     for (const auto p : payloads) {
         for (std::size_t n = 0; n < p.size(); ++n) {
-            const auto d = decoder.decode(p.substr(0, n), rx);
+            const auto d = decoder.decode(p.substr(0, n), received_at);
             malformed_count += std::holds_alternative<malformed>(d) ? 1 : 0;
             // Flip one byte too: still a decoded value, never a crash.
             std::string flipped{p};
             flipped[n] = static_cast<char>(flipped[n] ^ 0x5A);
-            (void)decoder.decode(flipped, rx);
+            (void)decoder.decode(flipped, received_at);
         }
     }
     EXPECT_GT(malformed_count, 0U);
-    EXPECT_EQ(expect<account_update>(decoder.decode(account_frame, rx)).positions.size(), 1U);
+    EXPECT_EQ(expect<account_update>(decoder.decode(account_frame, received_at)).positions.size(), 1U);
 }
 
 TEST(binance_stream_name, lower_cases_the_symbol_only) {
@@ -376,7 +376,7 @@ TEST(binance_stream_name, lower_cases_the_symbol_only) {
 
 TEST(binance_decode_message, one_shot_form) {
     const auto symbols = make_symbols();
-    const auto d = decode_message(mark_price_frame, symbols, rx);
+    const auto d = decode_message(mark_price_frame, symbols, received_at);
     ASSERT_TRUE(std::holds_alternative<events::mark_price>(d));
 }
 

@@ -10,7 +10,7 @@ namespace {
 
 using namespace tradebot::core::literals;
 
-const time_point rx{std::chrono::milliseconds{1'767'225'600'000}};
+const time_point received_at{std::chrono::milliseconds{1'767'225'600'000}};
 time_point ms(std::int64_t v) { return time_point{std::chrono::milliseconds{v}}; }
 
 symbol_map make_symbols() {
@@ -54,7 +54,7 @@ protected:
 };
 
 TEST_F(bybit_codec, ticker_snapshot_then_delta_merges) {
-    const auto s = expect<ticker_update>(decoder.decode(snapshot_frame, rx));
+    const auto s = expect<ticker_update>(decoder.decode(snapshot_frame, received_at));
     EXPECT_TRUE(s.snapshot);
     EXPECT_EQ(s.state.symbol, core::symbol::from_string("BTCUSDT"));
     EXPECT_EQ(s.state.last_price, "60000.10"_d);
@@ -74,9 +74,9 @@ TEST_F(bybit_codec, ticker_snapshot_then_delta_merges) {
     EXPECT_EQ(s.mark->price, "60001.20"_d);
     EXPECT_EQ(s.mark->index_price, "60002.30"_d);
     EXPECT_EQ(s.mark->exchange_ts, ms(1760325052630));
-    EXPECT_EQ(s.mark->receive_ts, rx);
+    EXPECT_EQ(s.mark->receive_ts, received_at);
 
-    const auto d = expect<ticker_update>(decoder.decode(delta_frame, rx));
+    const auto d = expect<ticker_update>(decoder.decode(delta_frame, received_at));
     EXPECT_FALSE(d.snapshot);
     EXPECT_EQ(d.state.mark_price, "60010"_d);       // changed
     EXPECT_EQ(d.state.index_price, "60002.30"_d);   // absent: kept
@@ -91,7 +91,7 @@ TEST_F(bybit_codec, ticker_snapshot_then_delta_merges) {
 
     // A delta without mark/index fields merges but emits no mark price.
     const auto quiet = expect<ticker_update>(decoder.decode(
-        R"({"topic":"tickers.BTCUSDT","type":"delta","data":{"symbol":"BTCUSDT","volume24h":"21"},"cs":1,"ts":1760325052830})", rx));
+        R"({"topic":"tickers.BTCUSDT","type":"delta","data":{"symbol":"BTCUSDT","volume24h":"21"},"cs":1,"ts":1760325052830})", received_at));
     EXPECT_FALSE(quiet.mark);
     EXPECT_EQ(quiet.state.volume_24h, "21"_d);
     EXPECT_EQ(quiet.state.mark_price, "60010"_d);
@@ -99,19 +99,19 @@ TEST_F(bybit_codec, ticker_snapshot_then_delta_merges) {
 }
 
 TEST_F(bybit_codec, delta_without_snapshot_is_reported_not_applied) {
-    const auto d = expect<delta_without_snapshot>(decoder.decode(delta_frame, rx));
+    const auto d = expect<delta_without_snapshot>(decoder.decode(delta_frame, received_at));
     EXPECT_EQ(d.symbol, core::symbol::from_string("BTCUSDT"));
     EXPECT_EQ(d.topic, "tickers.BTCUSDT");
     EXPECT_EQ(decoder.tickers().size(), 0U);
-    (void)decoder.decode(snapshot_frame, rx);
+    (void)decoder.decode(snapshot_frame, received_at);
     decoder.tickers().clear();  // reconnect
-    EXPECT_TRUE(std::holds_alternative<delta_without_snapshot>(decoder.decode(delta_frame, rx)));
+    EXPECT_TRUE(std::holds_alternative<delta_without_snapshot>(decoder.decode(delta_frame, received_at)));
 }
 
 TEST_F(bybit_codec, a_new_snapshot_replaces_the_state) {
-    (void)decoder.decode(snapshot_frame, rx);
+    (void)decoder.decode(snapshot_frame, received_at);
     const auto s = expect<ticker_update>(decoder.decode(
-        R"({"topic":"tickers.BTCUSDT","type":"snapshot","data":{"symbol":"BTCUSDT","markPrice":"1.5"},"cs":2,"ts":3})", rx));
+        R"({"topic":"tickers.BTCUSDT","type":"snapshot","data":{"symbol":"BTCUSDT","markPrice":"1.5"},"cs":2,"ts":3})", received_at));
     EXPECT_EQ(s.state.mark_price, "1.5"_d);
     EXPECT_FALSE(s.state.last_price);
     EXPECT_FALSE(s.state.index_price);
@@ -120,13 +120,13 @@ TEST_F(bybit_codec, a_new_snapshot_replaces_the_state) {
 
 TEST_F(bybit_codec, ticker_of_unknown_symbol) {
     const auto u = expect<unknown_symbol>(decoder.decode(
-        R"({"topic":"tickers.1000SHIBUSDT","type":"snapshot","data":{"symbol":"1000SHIBUSDT","markPrice":"1"},"ts":1})", rx));
+        R"({"topic":"tickers.1000SHIBUSDT","type":"snapshot","data":{"symbol":"1000SHIBUSDT","markPrice":"1"},"ts":1})", received_at));
     EXPECT_EQ(u.venue_name, "1000SHIBUSDT");
     EXPECT_EQ(u.topic, "tickers.1000SHIBUSDT");
 }
 
 TEST_F(bybit_codec, orderbook_level_one_with_multiplier_symbol) {
-    const auto b = expect<book_top>(decoder.decode(orderbook_frame, rx));
+    const auto b = expect<book_top>(decoder.decode(orderbook_frame, received_at));
     EXPECT_EQ(b.symbol, core::symbol::from_string("1000SHIBUSDT"));
     EXPECT_EQ(b.bid_price, "0.012345"_d);
     EXPECT_EQ(b.bid_size, "1000"_d);
@@ -136,13 +136,13 @@ TEST_F(bybit_codec, orderbook_level_one_with_multiplier_symbol) {
     EXPECT_EQ(b.seq, 66544703342U);
     EXPECT_EQ(b.exchange_ts, ms(1672304484978));
     const auto empty = expect<book_top>(decoder.decode(
-        R"({"topic":"orderbook.1.BTCUSDT","ts":5,"type":"snapshot","data":{"s":"BTCUSDT","b":[],"a":[["1","2"]],"u":1,"seq":2}})", rx));
+        R"({"topic":"orderbook.1.BTCUSDT","ts":5,"type":"snapshot","data":{"s":"BTCUSDT","b":[],"a":[["1","2"]],"u":1,"seq":2}})", received_at));
     EXPECT_FALSE(empty.bid_price);
     EXPECT_EQ(empty.ask_price, "1"_d);
 }
 
 TEST_F(bybit_codec, public_trades) {
-    const auto t = expect<trade_batch>(decoder.decode(trade_frame, rx));
+    const auto t = expect<trade_batch>(decoder.decode(trade_frame, received_at));
     ASSERT_EQ(t.items.size(), 1U);
     EXPECT_EQ(t.items[0].symbol, core::symbol::from_string("BTCUSDT"));
     EXPECT_EQ(t.items[0].trade_id, "20f43950-d8dd-5b31-9112-a178eb6023af");
@@ -154,7 +154,7 @@ TEST_F(bybit_codec, public_trades) {
 }
 
 TEST_F(bybit_codec, order_topic) {
-    const auto b = expect<order_batch>(decoder.decode(order_frame, rx));
+    const auto b = expect<order_batch>(decoder.decode(order_frame, received_at));
     ASSERT_EQ(b.items.size(), 1U);  // the spot item is skipped
     EXPECT_TRUE(b.unknown_symbols.empty());
     const auto& u = b.items[0];
@@ -175,13 +175,13 @@ TEST_F(bybit_codec, order_topic) {
     EXPECT_EQ(u.fee, "0"_d);
     EXPECT_EQ(u.reject_reason, "");
     EXPECT_EQ(u.exchange_ts, ms(1672364262457));
-    EXPECT_EQ(u.receive_ts, rx);
+    EXPECT_EQ(u.receive_ts, received_at);
 }
 
 TEST_F(bybit_codec, conditional_order_and_empty_avg_price) {
     const auto b = expect<order_batch>(decoder.decode(
         R"({"topic":"order.linear","creationTime":1,"data":[{"category":"linear","symbol":"BTCUSDT","orderId":"1","orderLinkId":"","side":"Sell","orderType":"Market","stopOrderType":"StopLoss","orderStatus":"Untriggered","price":"0","qty":"0","avgPrice":"","cumExecQty":"0","triggerPrice":"58000.5","reduceOnly":true,"rejectReason":"EC_OrigClOrdIDDoesNotExist","updatedTime":"7"},{"category":"linear","symbol":"ETHUSDT","orderId":"2","side":"Buy","orderType":"Limit","orderStatus":"New","qty":"1","updatedTime":"8"},{"category":"linear","symbol":"BTCUSDT","orderId":"3","side":"Buy","orderType":"Limit","orderStatus":"Sleeping","qty":"1","updatedTime":"8"}]})",
-        rx));
+        received_at));
     ASSERT_EQ(b.items.size(), 1U);
     const auto& u = b.items[0];
     EXPECT_EQ(u.type, core::order_type::stop_market);
@@ -197,7 +197,7 @@ TEST_F(bybit_codec, conditional_order_and_empty_avg_price) {
 }
 
 TEST_F(bybit_codec, execution_topic) {
-    const auto b = expect<execution_batch>(decoder.decode(execution_frame, rx));
+    const auto b = expect<execution_batch>(decoder.decode(execution_frame, received_at));
     ASSERT_EQ(b.items.size(), 1U);
     const auto& e = b.items[0];
     EXPECT_EQ(e.symbol, core::symbol::from_string("BTCUSDT"));
@@ -219,7 +219,7 @@ TEST_F(bybit_codec, execution_topic) {
 }
 
 TEST_F(bybit_codec, position_topic) {
-    const auto b = expect<position_batch>(decoder.decode(position_frame, rx));
+    const auto b = expect<position_batch>(decoder.decode(position_frame, received_at));
     ASSERT_EQ(b.items.size(), 1U);
     const auto& p = b.items[0];
     EXPECT_EQ(p.exchange, core::exchange_id::bybit);
@@ -232,7 +232,7 @@ TEST_F(bybit_codec, position_topic) {
     EXPECT_EQ(p.leverage, 10U);
     EXPECT_EQ(p.exchange_ts, ms(1697673600012));
     const auto flat = expect<position_batch>(decoder.decode(
-        R"({"topic":"position","creationTime":1,"data":[{"category":"linear","symbol":"BTCUSDT","side":"","size":"0","entryPrice":"0","leverage":"12.5","markPrice":"","unrealisedPnl":"","updatedTime":"2"}]})", rx));
+        R"({"topic":"position","creationTime":1,"data":[{"category":"linear","symbol":"BTCUSDT","side":"","size":"0","entryPrice":"0","leverage":"12.5","markPrice":"","unrealisedPnl":"","updatedTime":"2"}]})", received_at));
     ASSERT_EQ(flat.items.size(), 1U);
     EXPECT_EQ(flat.items[0].quantity, "0"_d);
     EXPECT_FALSE(flat.items[0].mark_price);
@@ -241,7 +241,7 @@ TEST_F(bybit_codec, position_topic) {
 }
 
 TEST_F(bybit_codec, wallet_topic) {
-    const auto b = expect<balance_batch>(decoder.decode(wallet_frame, rx));
+    const auto b = expect<balance_batch>(decoder.decode(wallet_frame, received_at));
     ASSERT_EQ(b.items.size(), 2U);
     EXPECT_EQ(b.items[0].exchange, core::exchange_id::bybit);
     EXPECT_EQ(b.items[0].asset, "USDT");
@@ -254,33 +254,33 @@ TEST_F(bybit_codec, wallet_topic) {
 
 TEST_F(bybit_codec, op_responses) {
     const auto sub = expect<op_response>(decoder.decode(
-        R"({"success":true,"ret_msg":"","conn_id":"465772b1-4c0a","req_id":"","op":"subscribe"})", rx));
+        R"({"success":true,"ret_msg":"","conn_id":"465772b1-4c0a","req_id":"","op":"subscribe"})", received_at));
     EXPECT_EQ(sub.op, "subscribe");
     EXPECT_TRUE(sub.success);
     EXPECT_EQ(sub.conn_id, "465772b1-4c0a");
     const auto bad = expect<op_response>(decoder.decode(
-        R"({"success":false,"ret_msg":"error:handler not found,topic:tickers.NOPEUSDT","conn_id":"x","req_id":"","op":"subscribe"})", rx));
+        R"({"success":false,"ret_msg":"error:handler not found,topic:tickers.NOPEUSDT","conn_id":"x","req_id":"","op":"subscribe"})", received_at));
     EXPECT_FALSE(bad.success);
     EXPECT_EQ(bad.message, "error:handler not found,topic:tickers.NOPEUSDT");
     const auto auth = expect<op_response>(
-        decoder.decode(R"({"success":false,"ret_msg":"Invalid signature","op":"auth","conn_id":"c"})", rx));
+        decoder.decode(R"({"success":false,"ret_msg":"Invalid signature","op":"auth","conn_id":"c"})", received_at));
     EXPECT_EQ(auth.op, "auth");
     EXPECT_FALSE(auth.success);
     const auto pong = expect<op_response>(decoder.decode(
-        R"({"req_id":"test","op":"pong","args":["1675418560633"],"conn_id":"cfcb4ocsvfriu23r3er0-1b"})", rx));
+        R"({"req_id":"test","op":"pong","args":["1675418560633"],"conn_id":"cfcb4ocsvfriu23r3er0-1b"})", received_at));
     EXPECT_EQ(pong.op, "pong");
     EXPECT_TRUE(pong.success);
     EXPECT_EQ(pong.req_id, "test");
     const auto trade_auth = expect<op_response>(
-        decoder.decode(R"({"retCode":10004,"retMsg":"invalid sign","op":"auth","connId":"z"})", rx));
+        decoder.decode(R"({"retCode":10004,"retMsg":"invalid sign","op":"auth","connId":"z"})", received_at));
     EXPECT_FALSE(trade_auth.success);
     EXPECT_EQ(trade_auth.message, "invalid sign");
     EXPECT_EQ(trade_auth.conn_id, "z");
 }
 
 TEST_F(bybit_codec, ignored_and_malformed) {
-    EXPECT_EQ(expect<ignored>(decoder.decode(R"({"topic":"kline.5.BTCUSDT","data":[]})", rx)).topic, "kline.5.BTCUSDT");
-    EXPECT_EQ(expect<ignored>(decoder.decode(R"({"topic":"greeks","data":[]})", rx)).topic, "greeks");
+    EXPECT_EQ(expect<ignored>(decoder.decode(R"({"topic":"kline.5.BTCUSDT","data":[]})", received_at)).topic, "kline.5.BTCUSDT");
+    EXPECT_EQ(expect<ignored>(decoder.decode(R"({"topic":"greeks","data":[]})", received_at)).topic, "greeks");
     const std::string_view bad[] = {
         "", "[]", "{", "null",
         R"({"topic":"tickers.BTCUSDT","type":"snapshot","data":[],"ts":1})",
@@ -296,7 +296,7 @@ TEST_F(bybit_codec, ignored_and_malformed) {
         R"({"topic":"tickers.BTCUSDT"} x)",
     };
     for (const auto text : bad) {
-        const auto d = decoder.decode(text, rx);
+        const auto d = decoder.decode(text, received_at);
         EXPECT_TRUE(std::holds_alternative<malformed>(d)) << text << " gave index " << d.index();
     }
 }
@@ -318,28 +318,28 @@ TEST_F(bybit_codec, times_no_time_point_can_hold_are_refused) {
         replaced(wallet_frame, R"("creationTime":1700034722104)", R"("creationTime":11700034722104)"),
     };
     for (const auto& text : whole) {
-        const auto d = decoder.decode(text, rx);
+        const auto d = decoder.decode(text, received_at);
         const auto* m = std::get_if<malformed>(&d);
         ASSERT_NE(m, nullptr) << text << " gave index " << d.index();
         EXPECT_NE(m->reason.find("time out of range"), std::string::npos) << m->reason;
     }
     const auto trades = expect<trade_batch>(
-        decoder.decode(replaced(trade_frame, R"("T":1672304486865)", R"("T":11672304486865)"), rx));
+        decoder.decode(replaced(trade_frame, R"("T":1672304486865)", R"("T":11672304486865)"), received_at));
     EXPECT_TRUE(trades.items.empty());
     ASSERT_EQ(trades.rejected.size(), 1U);
     EXPECT_EQ(trades.rejected[0], "publicTrade: field 'T': time out of range");
     const auto orders = expect<order_batch>(decoder.decode(
-        replaced(order_frame, R"("updatedTime":"1672364262457")", R"("updatedTime":"11672364262457")"), rx));
+        replaced(order_frame, R"("updatedTime":"1672364262457")", R"("updatedTime":"11672364262457")"), received_at));
     EXPECT_TRUE(orders.items.empty());
     ASSERT_EQ(orders.rejected.size(), 1U);
     EXPECT_EQ(orders.rejected[0], "order: field 'updatedTime': time out of range");
     const auto fills = expect<execution_batch>(decoder.decode(
-        replaced(execution_frame, R"("execTime":"1672364174443")", R"("execTime":"-11672364174443")"), rx));
+        replaced(execution_frame, R"("execTime":"1672364174443")", R"("execTime":"-11672364174443")"), received_at));
     EXPECT_TRUE(fills.items.empty());
     ASSERT_EQ(fills.rejected.size(), 1U);
     EXPECT_EQ(fills.rejected[0], "execution: field 'execTime': time out of range");
     const auto positions = expect<position_batch>(decoder.decode(
-        replaced(position_frame, R"("updatedTime":"1697673600012")", R"("updatedTime":"11697673600012")"), rx));
+        replaced(position_frame, R"("updatedTime":"1697673600012")", R"("updatedTime":"11697673600012")"), received_at));
     EXPECT_TRUE(positions.items.empty());
     ASSERT_EQ(positions.rejected.size(), 1U);
     EXPECT_EQ(positions.rejected[0], "position: field 'updatedTime': time out of range");
@@ -351,14 +351,14 @@ TEST_F(bybit_codec, every_truncation_of_every_payload_is_safe) {
     std::size_t malformed_count = 0;
     for (const auto p : payloads) {
         for (std::size_t n = 0; n < p.size(); ++n) {
-            malformed_count += std::holds_alternative<malformed>(decoder.decode(p.substr(0, n), rx)) ? 1 : 0;
+            malformed_count += std::holds_alternative<malformed>(decoder.decode(p.substr(0, n), received_at)) ? 1 : 0;
             std::string flipped{p};
             flipped[n] = static_cast<char>(flipped[n] ^ 0x5A);
-            (void)decoder.decode(flipped, rx);
+            (void)decoder.decode(flipped, received_at);
         }
     }
     EXPECT_GT(malformed_count, 0U);
-    EXPECT_EQ(expect<balance_batch>(decoder.decode(wallet_frame, rx)).items.size(), 2U);
+    EXPECT_EQ(expect<balance_batch>(decoder.decode(wallet_frame, received_at)).items.size(), 2U);
 }
 
 }  // namespace

@@ -86,25 +86,25 @@ TEST(filter_chain_halves, check_is_the_instrument_half_then_the_market_half) {
     config::settings settings;
     settings.risk.max_positions = 2;
     const filter_chain chain{settings};
-    const instrument_key eth{core::exchange_id::binance, core::symbol::from_string("ETHUSDT")};
+    const instrument_key eth_key{core::exchange_id::binance, core::symbol::from_string("ETHUSDT")};
     exchange::instrument_rules rules;
-    rules.symbol = eth.symbol;
+    rules.symbol = eth_key.symbol;
     rules.step_size = "0.001"_d;
     rules.min_qty = "0.001"_d;
     rules.min_notional = "20"_d;
     const auto s = test::make_signal(1, core::exchange_id::binance, "ETHUSDT", "1", "1", utc(0));
 
     market_snapshot snap;
-    snap.instruments[eth] = rules;
-    snap.market[eth].price = "2000"_d;
+    snap.instruments[eth_key] = rules;
+    snap.market[eth_key].price = "2000"_d;
     // Without the market numbers: the first half passes, the second names the missing datum.
     EXPECT_FALSE(chain.check_instrument(s, snap));
     ASSERT_TRUE(chain.check_market_and_slots(s, snap));
     EXPECT_EQ(chain.check(s, snap)->reason, skip_reason::no_market_data);
 
-    snap.market[eth].open_interest_usdt = "5000000"_d;
-    snap.market[eth].volume_1h_usdt = "100000"_d;
-    snap.market[eth].price_change_5min_percent = "0"_d;
+    snap.market[eth_key].open_interest_usdt = "5000000"_d;
+    snap.market[eth_key].volume_1h_usdt = "100000"_d;
+    snap.market[eth_key].price_change_5min_percent = "0"_d;
     EXPECT_FALSE(chain.check(s, snap));
     EXPECT_FALSE(chain.check_positions(s, snap));
 
@@ -112,7 +112,7 @@ TEST(filter_chain_halves, check_is_the_instrument_half_then_the_market_half) {
     snap.open_positions.insert({core::exchange_id::bybit, core::symbol::from_string("BTCUSDT")});
     snap.open_positions.insert({core::exchange_id::bybit, core::symbol::from_string("SOLUSDT")});
     EXPECT_EQ(chain.check_positions(s, snap)->reason, skip_reason::max_positions);
-    snap.open_positions.insert(eth);
+    snap.open_positions.insert(eth_key);
     EXPECT_EQ(chain.check_positions(s, snap)->reason, skip_reason::already_open);
     EXPECT_EQ(chain.check(s, snap)->reason, skip_reason::already_open);
 }

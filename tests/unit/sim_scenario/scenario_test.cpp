@@ -63,6 +63,44 @@ TEST(scenario_loader, errors_name_file_line_and_key) {
               "test.yaml:3:5: symbol: listed twice");
 }
 
+TEST(scenario_loader, leverage_brackets_set_floors_cum_and_the_maximum) {
+    const auto s = load(R"(
+symbols:
+  - symbol: BTCUSDT
+    price: "60000"
+    max_leverage: 125
+    maintenance_margin_rate: "0.004"
+    leverage_brackets:
+      - {initial_leverage: 75, notional_cap: "10000"}
+      - {initial_leverage: 50, notional_cap: "50000", maint_margin_ratio: "0.01"}
+)");
+    const auto& i = s.symbols.at(0).instrument;
+    ASSERT_EQ(i.leverage_brackets.size(), 2U);
+    EXPECT_EQ(i.max_leverage, 75);  // the first bracket wins over max_leverage
+    EXPECT_EQ(i.leverage_brackets[0].bracket, 1);
+    EXPECT_EQ(i.leverage_brackets[0].maint_margin_ratio, "0.004"_d);  // maintenance_margin_rate
+    EXPECT_EQ(i.leverage_brackets[1].bracket, 2);
+    EXPECT_EQ(i.leverage_brackets[1].notional_floor, "10000"_d);
+    EXPECT_EQ(i.leverage_brackets[1].cum, "60"_d);  // 10000 x (0.01 - 0.004)
+}
+
+TEST(scenario_loader, leverage_brackets_must_step_down_in_leverage_and_up_in_notional) {
+    EXPECT_NE(error_of(R"(
+symbols:
+  - {symbol: BTCUSDT, price: "1", leverage_brackets: [{initial_leverage: 20, notional_cap: "10"},
+                                                     {initial_leverage: 20, notional_cap: "20"}]}
+)").find("initial_leverage: must be below the bracket before it"), std::string::npos);
+    EXPECT_NE(error_of(R"(
+symbols:
+  - {symbol: BTCUSDT, price: "1", leverage_brackets: [{initial_leverage: 20, notional_cap: "10"},
+                                                     {initial_leverage: 10, notional_cap: "10"}]}
+)").find("notional_cap: must grow"), std::string::npos);
+    EXPECT_NE(error_of(R"(
+symbols:
+  - {symbol: BTCUSDT, price: "1", leverage_brackets: []}
+)").find("leverage_brackets: expected a non-empty list"), std::string::npos);
+}
+
 TEST(scenario_loader, shipped_scenarios_load) {
     for (const auto* name : {"default", "flash-crash", "steps", "recorded", "many-symbols"}) {
         const auto r = load_file(tradebot::test::source_dir() / "config/sim" / (std::string{name} + ".yaml"));

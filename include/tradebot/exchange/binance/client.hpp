@@ -3,6 +3,7 @@
 #include <memory>
 #include <optional>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "tradebot/exchange/binance/rest_client.hpp"
@@ -28,7 +29,12 @@ namespace tradebot::exchange::binance {
 // Endpoints: exchangeInfo, time, premiumIndex, /fapi/v2/balance, /fapi/v2/positionRisk (v2
 // because it carries leverage and marginType; v3 does not, §A8), openOrders, openAlgoOrders,
 // leverage, marginType, positionSide/dual, order (POST/GET/DELETE, newOrderRespType=RESULT),
-// algoOrder (POST/DELETE).
+// algoOrder (POST/DELETE), leverageBracket.
+//
+// set_leverage() first reads the symbol's leverage brackets (once per symbol, cached for the
+// client's life) and refuses a leverage above bracket 1's initialLeverage without sending it
+// (check_leverage_cap: refused, never clamped). The cache, like the rest of the client, is used from
+// the trading strand only.
 class client final : public venue_client {
 public:
     client(rest_client& rest, symbol_map& symbols, std::shared_ptr<spdlog::logger> log);
@@ -60,6 +66,10 @@ public:
     task<stop_state> amend_stop(stop_state current, stop_request request) override;
     task<void> cancel_stop(stop_state stop) override;
 
+    // The symbol's brackets: GET /fapi/v1/leverageBracket?symbol= (weight 1) the first time, the
+    // cache afterwards. Empty brackets when the venue lists none for the symbol (cap unknown).
+    task<symbol_brackets> leverage_brackets(core::symbol symbol);
+
 private:
     [[nodiscard]] result<std::string> venue_symbol(const core::symbol& s) const;
     task<order_ack> place_order(std::string query, core::client_order_id client_id, request_priority priority);
@@ -70,6 +80,7 @@ private:
     rest_client& rest_;
     symbol_map& symbols_;
     std::shared_ptr<spdlog::logger> log_;
+    std::unordered_map<core::symbol, symbol_brackets> brackets_;
 };
 
 }  // namespace tradebot::exchange::binance

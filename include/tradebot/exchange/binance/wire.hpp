@@ -14,6 +14,7 @@
 
 #include "tradebot/core/decimal.hpp"
 #include "tradebot/core/types.hpp"
+#include "tradebot/exchange/leverage_cap.hpp"
 #include "tradebot/exchange/signing.hpp"
 #include "tradebot/exchange/symbol_map.hpp"
 #include "tradebot/exchange/venue_client.hpp"
@@ -104,5 +105,11 @@ struct kline_row {
 [[nodiscard]] result<std::vector<position_state>> parse_positions(const boost::json::value& v,
                                                                   const symbol_map& symbols);
 [[nodiscard]] result<std::vector<balance_state>> parse_balances(const boost::json::value& v);
+// GET /fapi/v1/leverageBracket: an array of {symbol, notionalCoef?, brackets} without `symbol`, the
+// bare object with it (the official docs' shape [U]: the reference does not describe it); both
+// are accepted. The bracket fields are JSON numbers and are read exactly. Symbols the map does not
+// know are left out; a row without brackets, or a bracket without initialLeverage, is bad_response.
+[[nodiscard]] result<std::vector<symbol_brackets>> parse_leverage_brackets(const boost::json::value& v,
+                                                                           const symbol_map& symbols);
 
 }  // namespace tradebot::exchange::binance

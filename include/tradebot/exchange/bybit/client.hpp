@@ -39,6 +39,8 @@ struct client_options {
 //   orders behind a position's trading-stop are not listed: they are open_stops().
 // - open_stops(): one stop_state per position with a stopLoss or trailingStop (trailing when
 //   trailingStop is set; its callback_pct is read back from the distance), venue_id empty.
+// - set_leverage(): a leverage above the instrument's leverageFilter.maxLeverage is refused
+//   without a request (check_leverage_cap), never clamped.
 // - the protective stop is the position's own trading-stop (tpslMode Full, slTriggerBy
 //   MarkPrice): amend_stop is the same single call as place_stop (atomic, no gap), cancel_stop
 //   sends "0"; client ids are not used.

@@ -3,11 +3,23 @@
 #include <chrono>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "tradebot/core/decimal.hpp"
 #include "tradebot/core/symbol.hpp"
 
 namespace tradebot::sim::engine {
+
+// One notional tier of a Binance symbol (GET /fapi/v1/leverageBracket): positions up to
+// notional_cap may use at most initial_leverage.
+struct leverage_bracket {
+    int bracket = 1;
+    int initial_leverage = 1;
+    core::decimal notional_floor;
+    core::decimal notional_cap;
+    core::decimal maint_margin_ratio;
+    core::decimal cum;
+};
 
 // One tradable contract with the venue's filters. A zero bound disables that rule, as on
 // Binance (PRICE_FILTER fields set to 0 are not checked).
@@ -29,6 +41,9 @@ struct instrument {
     core::decimal multiplier_up;
     core::decimal multiplier_down;
     int max_leverage = 125;
+    // Empty: derived from max_leverage (leverage_bracket.hpp). Otherwise the first bracket's
+    // initial_leverage is the maximum and max_leverage is ignored.
+    std::vector<leverage_bracket> leverage_brackets;
     // pricePrecision / quantityPrecision: the most decimals a request may carry (-1111).
     std::optional<int> price_precision;
     std::optional<int> qty_precision;

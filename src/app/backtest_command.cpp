@@ -1,0 +1,307 @@
+#include "tradebot/app/backtest_command.hpp"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <optional>
+#include <ostream>
+#include <sstream>
+#include <thread>
+
+#include <boost/program_options.hpp>
+#include <fmt/format.h>
+
+#include "app/exit_codes.hpp"
+#include "app/option_mapping.hpp"
+#include "tradebot/backtest/grid.hpp"
+#include "tradebot/backtest/report.hpp"
+#include "tradebot/backtest/runner.hpp"
+#include "tradebot/config/loader.hpp"
+#include "tradebot/logging/logger.hpp"
+
+namespace tradebot::app {
+
+namespace po = boost::program_options;
+namespace fs = std::filesystem;
+
+namespace {
+
+po::options_description backtest_options() {
+    po::options_description o{"backtest options"};
+    o.add_options()
+        ("help,h", "show this help")
+        ("klines", po::value<std::string>(), "1-minute klines: a CSV file or a directory of them (Binance dump layout)")
+        ("mark-klines", po::value<std::string>(), "mark-price klines (file or directory): the marks replayed; --klines then give volume and instruments")
+        ("signals", po::value<std::string>(), "signals CSV (timestamp,exchange,symbol,side,score_week,score_month,...)")
+        ("config", po::value<std::string>()->default_value("config"), "directory holding tradebot.yaml")
+        ("set", po::value<std::vector<std::string>>(), "KEY=VALUE: override a configuration key (repeatable)")
+        ("intrabar", po::value<std::string>()->default_value("worst"), "worst | optimistic | ohlc")
+        ("out", po::value<std::string>()->default_value("backtest-out"), "directory for the JSON, CSV and HTML reports")
+        ("balance", po::value<std::string>()->default_value("10000"), "starting balance per venue, USDT")
+        ("slippage-bps", po::value<std::string>()->default_value("0"), "market orders and stops fill this much worse")
+        ("maker-fee", po::value<std::string>()->default_value("0.0002"), "maker fee rate")
+        ("taker-fee", po::value<std::string>(), "taker fee rate (default: trading.commission_percent / 100)")
+        ("funding-rate", po::value<std::string>()->default_value("0"), "funding rate every 8 h, all symbols (longs pay a positive one)")
+        ("log-level", po::value<std::string>()->default_value("warn"), "the trading core's log on stderr: info shows every decision")
+        ("grid", po::value<std::vector<std::string>>(), "KEY=V1,V2,...: sweep (repeatable); every combination is a cell")
+        ("jobs", po::value<unsigned>(), "sweep: cells run at once (default: the CPU cores)")
+        ("quiet", "no progress line");
+    return o;
+}
+
+bool known_key(const std::string& key) {
+    static const auto known = config::known_keys();
+    return std::find(known.begin(), known.end(), key) != known.end();
+}
+
+// The configuration with `overrides` (environment names) over the files; errors printed.
+std::optional<config::settings> load_settings(const std::string& dir, const std::map<std::string, std::string>& overrides,
+                                              const std::string& what, std::ostream& err) {
+    auto loaded = config::load(dir, overrides);
+    if (!loaded.value) {
+        for (const auto& e : loaded.errors) {
+            err << e.to_string() << '\n';
+        }
+        err << "tradebot backtest: " << what << " has " << loaded.errors.size() << " configuration error(s)\n";
+        return std::nullopt;
+    }
+    return std::move(loaded.value);
+}
+
+bool write_file(const fs::path& p, const std::string& text, std::ostream& err) {
+    std::ofstream f{p, std::ios::binary | std::ios::trunc};
+    f << text;
+    if (!f.flush()) {
+        err << "tradebot backtest: cannot write " << p.string() << '\n';
+        return false;
+    }
+    return true;
+}
+
+std::optional<core::decimal> rate(const po::variables_map& vm, const char* name, std::ostream& err) {
+    const auto text = vm[name].as<std::string>();
+    auto d = core::decimal::parse(text);
+    if (!d || d->is_negative()) {
+        err << "tradebot backtest: --" << name << " must be a non-negative decimal, not '" << text << "'\n";
+        return std::nullopt;
+    }
+    return d;
+}
+
+}  // namespace
+
+std::string backtest_usage() {
+    std::ostringstream o;
+    o << "Usage: tradebot backtest --klines PATH --signals FILE [--config DIR] [--set KEY=VALUE ...]\n"
+      << "                         [--intrabar worst|optimistic|ohlc] [--out DIR]\n"
+      << "                         [--grid KEY=V1,V2,... ...] [--jobs N]   a sweep: grid.json/csv/html\n"
+      << "Replays history through the trading core that trades live (docs/BACKTEST.md).\n\n"
+      << backtest_options();
+    return o.str();
+}
+
+int run_backtest(const std::vector<std::string>& args, const std::map<std::string, std::string>& env,
+                 std::ostream& out, std::ostream& err) {
+    po::variables_map vm;
+    try {
+        po::store(po::command_line_parser(args).options(backtest_options()).run(), vm);
+        po::notify(vm);
+    } catch (const po::error& e) {
+        err << "tradebot backtest: " << e.what() << "\nTry 'tradebot backtest --help'.\n";
+        return exit_usage;
+    }
+    if (vm.count("help") > 0) {
+        out << backtest_usage();
+        return 0;
+    }
+    if (vm.count("klines") == 0 || vm.count("signals") == 0) {
+        err << "tradebot backtest: --klines and --signals are required\nTry 'tradebot backtest --help'.\n";
+        return exit_usage;
+    }
+    const auto order = backtest::parse_intrabar(vm["intrabar"].as<std::string>());
+    if (!order) {
+        err << "tradebot backtest: --intrabar must be worst, optimistic or ohlc\n";
+        return exit_usage;
+    }
+    auto overrides = env;
+    if (vm.count("set") > 0) {
+        for (const auto& kv : vm["set"].as<std::vector<std::string>>()) {
+            const auto eq = kv.find('=');
+            const auto key = kv.substr(0, eq);
+            if (eq == std::string::npos || !known_key(key)) {
+                err << "tradebot backtest: --set '" << kv << "': expected KEY=VALUE with a known key\n";
+                return exit_usage;
+            }
+            overrides[config::env_name(key)] = kv.substr(eq + 1);
+        }
+    }
+    overrides[config::env_name("app.mode")] = "test";
+    std::vector<backtest::grid_axis> axes;
+    if (vm.count("grid") > 0) {
+        for (const auto& text : vm["grid"].as<std::vector<std::string>>()) {
+            auto axis = backtest::parse_grid_axis(text);
+            if (!axis || !known_key(axis->key)) {
+                err << "tradebot backtest: --grid '" << text << "': expected KEY=V1,V2,... with a known key\n";
+                return exit_usage;
+            }
+            axes.push_back(std::move(*axis));
+        }
+    }
+    const auto config_dir = vm["config"].as<std::string>();
+    const auto loaded = load_settings(config_dir, overrides, "the configuration", err);
+    if (!loaded) {
+        return exit_usage;
+    }
+    const auto& settings = *loaded;
+    backtest::run_options options;
+    options.order = *order;
+    const auto balance = rate(vm, "balance", err);
+    const auto slippage = rate(vm, "slippage-bps", err);
+    const auto maker = rate(vm, "maker-fee", err);
+    if (!balance || !slippage || !maker) {
+        return exit_usage;
+    }
+    options.starting_balance = *balance;
+    options.slippage_bps = *slippage;
+    options.maker_fee_rate = *maker;
+    const auto funding_text = vm["funding-rate"].as<std::string>();
+    const auto funding = core::decimal::parse(funding_text);
+    if (!funding) {
+        err << "tradebot backtest: --funding-rate must be a decimal, not '" << funding_text << "'\n";
+        return exit_usage;
+    }
+    options.funding_rate = *funding;
+    if (vm.count("taker-fee") > 0) {
+        const auto taker = rate(vm, "taker-fee", err);
+        if (!taker) return exit_usage;
+        options.taker_fee_rate = *taker;
+    } else {
+        options.taker_fee_rate = settings.trading.commission_percent.divide(core::decimal::from_int(100), 8,
+                                                                            core::rounding::half_even);
+    }
+
+    auto log_options = logging_options(settings);
+    log_options.file.clear();
+    log_options.level = vm["log-level"].as<std::string>();
+    logging::init(log_options);
+
+    const auto prices = backtest::load_klines(vm["klines"].as<std::string>());
+    if (!prices.value) {
+        err << "tradebot backtest: " << prices.error << '\n';
+        logging::shutdown();
+        return exit_usage;
+    }
+    std::optional<backtest::price_history> marks;
+    if (vm.count("mark-klines") > 0) {
+        auto m = backtest::load_klines(vm["mark-klines"].as<std::string>());
+        if (!m.value) {
+            err << "tradebot backtest: " << m.error << '\n';
+            logging::shutdown();
+            return exit_usage;
+        }
+        for (const auto& [symbol, series] : *m.value) {
+            if (!prices.value->contains(symbol)) {
+                err << "tradebot backtest: --mark-klines has " << symbol.str() << ", --klines has not\n";
+                logging::shutdown();
+                return exit_usage;
+            }
+        }
+        for (const auto& [symbol, series] : *prices.value) {
+            if (!m.value->contains(symbol)) {
+                err << "tradebot backtest: --klines has " << symbol.str() << ", --mark-klines has not\n";
+                logging::shutdown();
+                return exit_usage;
+            }
+        }
+        marks = std::move(m.value);
+        options.marks = &*marks;
+    }
+    const auto signals = backtest::load_signals(vm["signals"].as<std::string>(), *prices.value);
+    if (!signals.value) {
+        err << "tradebot backtest: " << signals.error << '\n';
+        logging::shutdown();
+        return exit_usage;
+    }
+    if (vm.count("quiet") == 0) {
+        const bool tty = isatty(STDERR_FILENO) != 0;
+        options.progress = [&err, tty, last = std::size_t{0}](std::size_t done, std::size_t total) mutable {
+            const auto pct = total == 0 ? 100 : done * 100 / total;
+            if (!tty && pct < last + 10 && done != total) return;  // a log gets a line per 10 %
+            last = pct;
+            err << fmt::format("{}backtest: {}/{} minutes ({} %)", tty ? "\r" : "", done, total, pct)
+                << (tty && done != total ? "" : "\n") << std::flush;
+        };
+    }
+    if (!axes.empty()) {
+        const auto cells = backtest::grid_cells(axes);
+        std::vector<config::settings> cell_settings;
+        for (const auto& cell : cells) {
+            auto o = overrides;
+            std::string name;
+            for (const auto& [k, v] : cell) {
+                o[config::env_name(k)] = v;
+                name += (name.empty() ? "" : " ") + k + "=" + v;
+            }
+            auto s = load_settings(config_dir, o, "sweep cell " + name, err);
+            if (!s) {
+                logging::shutdown();
+                return exit_usage;
+            }
+            cell_settings.push_back(std::move(*s));
+        }
+        const auto jobs = vm.count("jobs") > 0 ? vm["jobs"].as<unsigned>() : std::max(1U, std::thread::hardware_concurrency());
+        std::function<void(std::size_t, std::size_t)> progress;
+        if (vm.count("quiet") == 0) {
+            progress = [&err](std::size_t done, std::size_t total) {
+                err << fmt::format("backtest sweep: {}/{} cells\n", done, total) << std::flush;
+            };
+        }
+        auto cell_options = options;
+        cell_options.progress = nullptr;
+        const auto results =
+            backtest::run_grid(cell_settings, cells, *prices.value, *signals.value, cell_options, jobs, progress);
+        logging::shutdown();
+        const fs::path dir = vm["out"].as<std::string>();
+        std::error_code ec;
+        fs::create_directories(dir, ec);
+        const auto html_path = dir / "grid.html";
+        if (!write_file(dir / "grid.json", backtest::grid_json(axes, results, options.order), err) ||
+            !write_file(dir / "grid.csv", backtest::grid_csv(axes, results), err) ||
+            !write_file(html_path, backtest::grid_html(axes, results, options.order), err)) {
+            return exit_failed;
+        }
+        const auto rank = backtest::grid_ranking(results);
+        out << "sweep: " << results.size() << " cells on " << std::min<std::size_t>(jobs, results.size())
+            << " threads, intrabar " << backtest::to_string(options.order) << "; best first:\n";
+        for (std::size_t r = 0; r < std::min<std::size_t>(5, rank.size()); ++r) {
+            const auto& c = results[rank[r]];
+            std::string name;
+            for (const auto& [k, v] : c.params) name += (name.empty() ? "" : " ") + k + "=" + v;
+            out << fmt::format("  {}. {}: net PnL {} USDT, {} trades, max drawdown {} USDT\n", r + 1, name,
+                               c.stats.net_pnl.normalized().to_string(), c.stats.trades,
+                               c.stats.max_drawdown.normalized().to_string());
+        }
+        out << "report: " << fs::absolute(html_path).string() << '\n';
+        return 0;
+    }
+    const auto result = backtest::run(settings, *prices.value, *signals.value, options);
+    logging::shutdown();
+    const auto stats = backtest::summarize(result);
+    const fs::path dir = vm["out"].as<std::string>();
+    std::error_code ec;
+    fs::create_directories(dir, ec);
+    const auto html_path = dir / "backtest.html";
+    if (!write_file(dir / "backtest.json", backtest::to_json(result, stats), err) ||
+        !write_file(dir / "backtest-trades.csv", backtest::trades_csv(result), err) ||
+        !write_file(html_path, backtest::to_html(result, stats), err)) {
+        return exit_failed;
+    }
+    out << backtest::summary_text(result, stats);
+    out << "report: " << fs::absolute(html_path).string() << '\n';
+    return 0;
+}
+
+}  // namespace tradebot::app

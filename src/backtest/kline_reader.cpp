@@ -1,0 +1,205 @@
+#include <algorithm>
+#include <charconv>
+#include <fstream>
+
+#include "backtest/csv.hpp"
+#include "tradebot/backtest/price_history.hpp"
+
+namespace tradebot::backtest {
+
+namespace {
+
+constexpr std::int64_t minute_ms = 60'000;
+// Open times above this are microseconds (the dumps switched units in 2025).
+constexpr std::int64_t max_ms = 100'000'000'000'000;
+
+std::string where(const std::filesystem::path& file, int line) { return file.string() + ":" + std::to_string(line) + ": "; }
+
+std::optional<std::int64_t> integer(const std::string& s) {
+    std::int64_t v = 0;
+    const auto* end = s.data() + s.size();
+    const auto r = std::from_chars(s.data(), end, v);
+    if (r.ec != std::errc{} || r.ptr != end) {
+        return std::nullopt;
+    }
+    return v;
+}
+
+// Column positions: the dump's order unless a header names them.
+struct columns {
+    std::size_t open_time = 0, open = 1, high = 2, low = 3, close = 4, volume = 5;
+    std::optional<std::size_t> quote_volume = 7;
+    std::size_t needed = 6;
+};
+
+std::optional<std::string> from_header(const std::vector<std::string>& names, columns& c) {
+    const auto find = [&](std::string_view n) -> std::optional<std::size_t> {
+        for (std::size_t i = 0; i < names.size(); ++i) {
+            if (csv::lower(names[i]) == n) return i;
+        }
+        return std::nullopt;
+    };
+    std::size_t needed = 0;
+    for (auto [name, slot] : {std::pair{"open_time", &c.open_time}, {"open", &c.open}, {"high", &c.high},
+                              {"low", &c.low}, {"close", &c.close}, {"volume", &c.volume}}) {
+        const auto at = find(name);
+        if (!at) {
+            return std::string{"missing column '"} + name + "'";
+        }
+        *slot = *at;
+        needed = std::max(needed, *at + 1);
+    }
+    c.quote_volume = find("quote_volume");
+    c.needed = needed;
+    return std::nullopt;
+}
+
+}  // namespace
+
+const bar* kline_series::at(std::int64_t open_ms) const {
+    const auto it = std::lower_bound(bars.begin(), bars.end(), open_ms,
+                                     [](const bar& b, std::int64_t t) { return b.open_ms < t; });
+    return it != bars.end() && it->open_ms == open_ms ? &*it : nullptr;
+}
+
+std::pair<const bar*, const bar*> kline_series::range(std::int64_t from_ms, std::int64_t to_ms) const {
+    const auto cmp = [](const bar& b, std::int64_t t) { return b.open_ms < t; };
+    const auto b = std::lower_bound(bars.begin(), bars.end(), from_ms, cmp);
+    const auto e = std::lower_bound(b, bars.end(), to_ms, cmp);
+    return {bars.data() + (b - bars.begin()), bars.data() + (e - bars.begin())};
+}
+
+loaded<kline_series> read_kline_file(const std::filesystem::path& file, const core::symbol& symbol) {
+    loaded<kline_series> out;
+    std::ifstream in{file};
+    if (!in) {
+        out.error = file.string() + ": cannot open";
+        return out;
+    }
+    kline_series series;
+    series.symbol = symbol;
+    columns c;
+    std::string text;
+    int line = 0;
+    while (std::getline(in, text)) {
+        ++line;
+        const auto trimmed = csv::chomp(text);
+        if (trimmed.empty()) {
+            continue;
+        }
+        const auto f = csv::split(trimmed);
+        if (line == 1 && !integer(f[0])) {
+            if (auto bad = from_header(f, c)) {
+                out.error = where(file, line) + *bad;
+                return out;
+            }
+            continue;
+        }
+        if (f.size() < c.needed) {
+            out.error = where(file, line) + "expected at least " + std::to_string(c.needed) + " columns, got " +
+                        std::to_string(f.size());
+            return out;
+        }
+        auto t = integer(f[c.open_time]);
+        if (!t || *t <= 0) {
+            out.error = where(file, line) + "open_time '" + f[c.open_time] + "' is not a positive integer";
+            return out;
+        }
+        if (*t > max_ms) {
+            *t /= 1000;
+        }
+        if (*t % minute_ms != 0) {
+            out.error = where(file, line) + "open_time " + f[c.open_time] + " is not on a minute";
+            return out;
+        }
+        bar b;
+        b.open_ms = *t;
+        for (auto [idx, slot, name] : {std::tuple{c.open, &b.open, "open"}, {c.high, &b.high, "high"},
+                                       {c.low, &b.low, "low"}, {c.close, &b.close, "close"}}) {
+            const auto v = core::decimal::parse(f[idx]);
+            if (!v || !v->is_positive()) {
+                out.error = where(file, line) + std::string{name} + " '" + f[idx] + "' is not a positive decimal";
+                return out;
+            }
+            *slot = v->normalized();
+        }
+        if (b.high < std::max(b.open, b.close) || b.low > std::min(b.open, b.close)) {
+            out.error = where(file, line) + "high/low do not contain open and close";
+            return out;
+        }
+        std::optional<core::decimal> qv;
+        if (c.quote_volume && *c.quote_volume < f.size()) {
+            qv = core::decimal::parse(f[*c.quote_volume]);
+        }
+        if (!qv) {
+            const auto v = core::decimal::parse(f[c.volume]);
+            if (!v || v->is_negative()) {
+                out.error = where(file, line) + "volume '" + f[c.volume] + "' is not a decimal";
+                return out;
+            }
+            qv = v->multiply(b.close, 4, core::rounding::half_even);
+        }
+        b.quote_volume = qv->rescale(std::min(qv->scale(), 4), core::rounding::half_even);
+        if (!series.bars.empty() && b.open_ms <= series.bars.back().open_ms) {
+            out.error = where(file, line) + (b.open_ms == series.bars.back().open_ms ? "repeated" : "unsorted") +
+                        " open_time " + std::to_string(b.open_ms);
+            return out;
+        }
+        series.bars.push_back(b);
+    }
+    out.value = std::move(series);
+    return out;
+}
+
+loaded<price_history> load_klines(const std::filesystem::path& path) {
+    loaded<price_history> out;
+    std::error_code ec;
+    std::vector<std::filesystem::path> files;
+    if (std::filesystem::is_directory(path, ec)) {
+        for (const auto& e : std::filesystem::directory_iterator{path, ec}) {
+            if (e.is_regular_file() && e.path().extension() == ".csv") {
+                files.push_back(e.path());
+            }
+        }
+        std::sort(files.begin(), files.end());  // months in order for the dumps' names
+        if (files.empty()) {
+            out.error = path.string() + ": no *.csv files";
+            return out;
+        }
+    } else if (std::filesystem::is_regular_file(path, ec)) {
+        files.push_back(path);
+    } else {
+        out.error = path.string() + ": no such file or directory";
+        return out;
+    }
+    price_history all;
+    for (const auto& file : files) {
+        const auto stem = file.stem().string();
+        const auto name = stem.substr(0, stem.find('-'));
+        const auto symbol = core::symbol::parse(name);
+        if (!symbol) {
+            out.error = file.string() + ": file name does not start with a symbol (e.g. BTCUSDT-1m-2024-01.csv)";
+            return out;
+        }
+        auto one = read_kline_file(file, *symbol);
+        if (!one.value) {
+            out.error = std::move(one.error);
+            return out;
+        }
+        if (one.value->bars.empty()) {
+            out.error = file.string() + ": no bars";
+            return out;
+        }
+        auto& series = all[*symbol];
+        series.symbol = *symbol;
+        if (!series.bars.empty() && one.value->bars.front().open_ms <= series.bars.back().open_ms) {
+            out.error = file.string() + ":1: overlaps or precedes the previous file of " + symbol->str();
+            return out;
+        }
+        series.bars.insert(series.bars.end(), one.value->bars.begin(), one.value->bars.end());
+    }
+    out.value = std::move(all);
+    return out;
+}
+
+}  // namespace tradebot::backtest

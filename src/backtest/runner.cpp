@@ -1,0 +1,441 @@
+#include "tradebot/backtest/runner.hpp"
+
+#include <algorithm>
+#include <array>
+#include <map>
+#include <memory>
+#include <set>
+#include <utility>
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/strand.hpp>
+#include <prometheus/registry.h>
+
+#include "backtest/backtest_port.hpp"
+#include "backtest/market_data.hpp"
+#include "backtest/replay_model.hpp"
+#include "tradebot/backtest/memory_stores.hpp"
+#include "tradebot/events/router.hpp"
+#include "tradebot/exchange/paper/client.hpp"
+#include "tradebot/pipeline/entry_decider.hpp"
+#include "tradebot/signals/signal_window.hpp"
+#include "tradebot/signals/wave_schedule.hpp"
+#include "tradebot/trading/position_manager.hpp"
+#include "tradebot/trading/trading_metrics.hpp"
+
+namespace tradebot::backtest {
+
+namespace asio = boost::asio;
+using core::decimal;
+using time_point = core::clock::time_point;
+
+namespace {
+
+constexpr auto point_step = std::chrono::seconds{15};
+constexpr auto hop_wait = std::chrono::milliseconds{50};
+constexpr std::size_t progress_every = 1440;  // minutes: one simulated day
+const sim::engine::account_id paper_account = "paper";  // the paper venue's one account
+
+// Sums of many fills stay far from the decimal's 18-digit limit at 8 places.
+decimal money(decimal d) { return d.scale() > 8 ? d.rescale(8, core::rounding::half_even) : d; }
+
+time_point at_ms(std::int64_t ms) { return time_point{std::chrono::milliseconds{ms}}; }
+std::int64_t ms_of(time_point t) {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
+}
+
+class replay final : private pipeline::decision_sink {
+public:
+    replay(const config::settings& settings, const price_history& prices, const std::vector<signal_line>& signals,
+           const run_options& options)
+        : settings_{model::adapted(settings, result_.notes)},
+          prices_{prices},
+          path_{options.marks != nullptr ? *options.marks : prices},
+          signals_{signals},
+          options_{options},
+          clock_{at_ms(first_minute(path_)) - std::chrono::minutes{2}},
+          port_{settings_, positions_},
+          decider_{port_, *this, metrics_, settings_, clock_, "backtest"},
+          schedule_{signals::wave_schedule::from_settings(settings_.signals, settings_.signals.immediate)},
+          window_{settings_.signals.max_wave_age_minutes} {
+        for (std::size_t i = 0; i < signals_.size(); ++i) {
+            by_time_.push_back(i);
+            line_of_[signals_[i].raw.id] = signals_[i].line;
+        }
+        std::stable_sort(by_time_.begin(), by_time_.end(),
+                         [&](std::size_t a, std::size_t b) { return signals_[a].visible_at < signals_[b].visible_at; });
+    }
+
+    ~replay() override = default;
+    replay(const replay&) = delete;
+    replay& operator=(const replay&) = delete;
+
+    run_result run() {
+        build();
+        start();
+        std::set<std::int64_t> minutes;
+        for (const auto& [s, series] : path_) {
+            for (const auto& b : series.bars) minutes.insert(b.open_ms);
+        }
+        result_.order = options_.order;
+        result_.symbols = prices_.size();
+        result_.minutes = minutes.size();
+        result_.first_ms = minutes.empty() ? 0 : *minutes.begin();
+        result_.last_ms = minutes.empty() ? 0 : *minutes.rbegin();
+        result_.starting_equity = equity();
+        std::size_t done = 0;
+        for (const auto t : minutes) {
+            minute(t);
+            if (++done % progress_every == 0 && options_.progress) options_.progress(done, minutes.size());
+        }
+        finish();
+        if (options_.progress && done % progress_every != 0) options_.progress(done, minutes.size());
+        result_.final_equity = equity();
+        collect();
+        return std::move(result_);
+    }
+
+private:
+    struct venue_parts {
+        venue_parts(core::exchange_id id, const price_history& prices, const core::clock& clock,
+                    exchange::paper::paper_options po, events::router& router)
+            : data{id, prices, clock}, paper{clock, data, std::move(po), &router} {}
+        market_data data;
+        exchange::paper::client paper;
+        std::unique_ptr<trading::position_manager> manager;
+        events::subscription paper_feed;
+    };
+
+    static std::int64_t first_minute(const price_history& prices) {
+        std::int64_t first = 0;
+        for (const auto& [s, series] : prices) {
+            if (!series.bars.empty() && (first == 0 || series.bars.front().open_ms < first)) {
+                first = series.bars.front().open_ms;
+            }
+        }
+        return first;
+    }
+
+    // The venues the signals name that the configuration enables (binance if none is named).
+    void build() {
+        std::set<core::exchange_id> wanted;
+        for (const auto& s : signals_) {
+            if (const auto id = core::parse_exchange(s.raw.exchange)) wanted.insert(*id);
+        }
+        if (wanted.empty()) wanted.insert(core::exchange_id::binance);
+        auto& marks = marks_topic();
+        for (const auto id : wanted) {
+            if (!settings_.exchange(id).enabled) {
+                result_.notes.push_back(std::string{core::to_string(id)} + " is not enabled: its signals are skipped");
+                continue;
+            }
+            exchange::paper::paper_options po;
+            po.starting_balance = options_.starting_balance;
+            po.slippage_bps = options_.slippage_bps;
+            po.maker_fee_rate = options_.maker_fee_rate;
+            po.taker_fee_rate = options_.taker_fee_rate;
+            auto v = std::make_unique<venue_parts>(id, prices_, clock_, po, router_);
+            // As trading_runtime wires paper mode: the paper venue fills and triggers on the marks
+            // before the trading core sees them.
+            auto* paper = &v->paper;
+            v->paper_feed = marks.subscribe(strand_, [paper](const events::mark_price& m) { paper->on_mark_price(m); });
+            v->manager = std::make_unique<trading::position_manager>(strand_, v->paper, positions_, journal_, audit_, trades_,
+                                                                     router_, metrics_, settings_, clock_);
+            port_.add(id, backtest_port::venue{&v->paper, v->manager.get()});
+            venues_.push_back(std::move(v));
+        }
+        fills_ = router_.topic<events::order_update>(events::topic_name::order_update)
+                     .subscribe(strand_, [this](const events::order_update& u) {
+                         if (u.last_fill_quantity.is_positive()) {
+                             auto& f = open_fills_[{u.exchange, u.symbol}];
+                             f.fees += money(u.fee);
+                             ++f.count;
+                             f.last_ms = ms_of(u.exchange_ts);
+                         }
+                     });
+        lifecycle_ = router_.topic<events::position_event>(events::topic_name::position_event)
+                         .subscribe(strand_, [this](const events::position_event& e) {
+                             if (e.kind == events::position_event_kind::closed) {
+                                 closed_fills_[e.position_id] = std::exchange(open_fills_[{e.exchange, e.symbol}], {});
+                             }
+                         });
+    }
+
+    events::topic<events::mark_price>& marks_topic() {
+        return router_.topic<events::mark_price>(events::topic_name::mark_price,
+                                                 events::policy::coalesce_by_key{events::by_venue_symbol{}});
+    }
+
+    void start() {
+        int started = 0;
+        for (auto& v : venues_) {
+            asio::co_spawn(strand_, v->manager->start(), [&started](const std::exception_ptr&, bool) { ++started; });
+        }
+        settle();
+        for (int i = 0; i < 60 && started < static_cast<int>(venues_.size()); ++i) {
+            clock_.advance(std::chrono::seconds{1});
+            settle();
+        }
+        // The engine knows the instruments now (the managers loaded them).
+        for (auto& v : venues_) {
+            for (const auto& [symbol, series] : prices_) v->paper.set_funding_rate(symbol, options_.funding_rate);
+        }
+        result_.notes.push_back(options_.funding_rate.is_zero()
+                                    ? std::string{"no funding: klines carry no funding rates (--funding-rate sets one)"}
+                                    : "funding at a constant rate of " + options_.funding_rate.normalized().to_string() +
+                                          " every 8 h on every symbol, in the equity (other equity change), not per trade");
+    }
+
+    // Runs every handler that is ready. A decision still running then may be waiting for a hop
+    // to another thread (a file check): that is waited for, up to hop_wait each time; a decision
+    // waiting on the manual clock goes on when the replay moves it.
+    void settle() {
+        for (;;) {
+            io_.restart();
+            if (io_.poll() > 0) continue;
+            if (!deciding_ || io_.run_one_for(hop_wait) == 0) break;
+        }
+    }
+
+    void advance_to(time_point t) {
+        if (t > clock_.now()) clock_.advance(t - clock_.now());
+        settle();
+    }
+
+    void feed(const core::symbol& s, decimal price) {
+        const auto now = clock_.now();
+        for (auto& v : venues_) {
+            v->data.set_mark(s, price);
+            events::mark_price m;
+            m.exchange = v->paper.venue();
+            m.symbol = s;
+            m.price = price;
+            m.exchange_ts = now;
+            m.receive_ts = now;
+            marks_topic().publish(m);
+        }
+    }
+
+    std::optional<core::position_side> side_of(const core::symbol& s) const {
+        for (const auto& v : venues_) {
+            const auto& live = v->manager->live();
+            if (const auto it = live.find(s); it != live.end()) return it->second.side;
+        }
+        return std::nullopt;
+    }
+
+    void minute(std::int64_t t) {
+        std::vector<std::pair<const core::symbol*, const bar*>> bars;
+        for (const auto& [s, series] : path_) {
+            if (const auto* b = series.at(t)) bars.emplace_back(&s, b);
+        }
+        advance_to(at_ms(t));
+        for (const auto& [s, b] : bars) feed(*s, b->open);
+        settle();
+        decide(at_ms(t));
+        std::vector<std::array<decimal, 4>> paths;
+        paths.reserve(bars.size());
+        for (const auto& [s, b] : bars) paths.push_back(model::bar_path(*b, options_.order, side_of(*s)));
+        for (std::size_t k = 1; k < 4; ++k) {
+            advance_to(at_ms(t) + point_step * static_cast<int>(k));
+            for (std::size_t i = 0; i < bars.size(); ++i) feed(*bars[i].first, paths[i][k]);
+            settle();
+        }
+        result_.equity.push_back({t, equity()});
+        if (std::any_of(venues_.begin(), venues_.end(), [](const auto& v) { return !v->manager->live().empty(); })) {
+            ++result_.exposed_minutes;
+        }
+    }
+
+    decimal equity() const {
+        decimal sum;
+        for (const auto& v : venues_) {
+            if (const auto a = v->paper.engine().account_state(paper_account)) sum += money(a->margin_balance);
+        }
+        return sum;
+    }
+
+    // The signals a wave (or, immediate, the minute) reads, decided by the live entry_decider.
+    void decide(time_point now) {
+        while (next_ < by_time_.size() && signals_[by_time_[next_]].visible_at <= now) {
+            pending_.insert({signals_[by_time_[next_]].raw.id, by_time_[next_]});
+            ++next_;
+        }
+        if (deciding_ || pending_.empty()) return;
+        std::optional<signals::wave> w;
+        if (!schedule_.immediate()) {
+            w = schedule_.current_wave(now);
+            if (!w) return;
+            if (!wave_ || wave_->at != w->at) {
+                wave_ = w;
+                state_ = pipeline::wave_state{};
+                // load_new_since(candle_open) never reads an older row again: live, it expires.
+                for (auto it = pending_.begin(); it != pending_.end();) {
+                    if (signals_[it->second].visible_at < w->candle_open) {
+                        outcome(it->first, "expired", "too_old", "no wave read it before its window passed");
+                        it = pending_.erase(it);
+                    } else {
+                        ++it;
+                    }
+                }
+            }
+        }
+        std::vector<signals::signal> batch;
+        for (auto it = pending_.begin(); it != pending_.end();) {
+            auto v = signals::validate(signals_[it->second].raw);
+            if (!v) {  // load_signals() refused these already; kept honest if that ever changes
+                outcome(it->first, "rejected", std::string{signals::to_string(v.error().reason)}, v.error().message);
+                it = pending_.erase(it);
+                continue;
+            }
+            const auto judged = window_.judge(*v, now);
+            if (judged.verdict == signals::window_verdict::too_old) {
+                outcome(it->first, "expired", "too_old", judged.message);
+                it = pending_.erase(it);
+            } else if (judged.verdict == signals::window_verdict::future) {
+                ++it;  // not yet: a later check reads it
+            } else {
+                batch.push_back(std::move(*v));
+                ++it;
+            }
+        }
+        if (batch.empty()) return;
+        deciding_ = true;
+        asio::co_spawn(strand_, decider_.decide(std::move(batch), w, state_),
+                       [this](const std::exception_ptr&) { deciding_ = false; });
+        settle();
+    }
+
+    asio::awaitable<bool> claim(const signals::signal& s) override { co_return pending_.contains(s.id); }
+
+    asio::awaitable<void> decided(const signals::signal& s, const pipeline::decision& d) override {
+        switch (d.kind) {
+            case pipeline::verdict::deferred:
+                co_return;  // stays pending: the next check decides it again, as live
+            case pipeline::verdict::taken: outcome(s.id, "taken", d.reason, d.message); break;
+            case pipeline::verdict::failed: outcome(s.id, "failed", d.reason, d.message); break;
+            case pipeline::verdict::skipped:
+            case pipeline::verdict::elsewhere: outcome(s.id, "skipped", d.reason, d.message); break;
+        }
+        pending_.erase(s.id);
+        co_return;
+    }
+
+    void outcome(std::int64_t id, std::string what, std::string reason, std::string detail) {
+        outcomes_[id] = signal_outcome{id, line_of_[id], std::move(what), std::move(reason), std::move(detail)};
+    }
+
+    // After the last bar: open positions are closed at market, the trading core stopped.
+    void finish() {
+        for (auto& v : venues_) {
+            for (const auto& [symbol, pos] : v->manager->live()) {
+                asio::co_spawn(strand_, v->manager->close(symbol, "backtest_end"), asio::detached);
+            }
+        }
+        settle();
+        const auto any_live = [&] {
+            return std::any_of(venues_.begin(), venues_.end(), [](const auto& v) { return !v->manager->live().empty(); });
+        };
+        for (int i = 0; i < 60 && any_live(); ++i) {
+            clock_.advance(std::chrono::seconds{1});
+            settle();
+        }
+        if (any_live()) result_.notes.emplace_back("some positions could not be closed at the end; see the trades");
+        for (auto& v : venues_) v->manager->stop();
+        const auto idle = [&] {
+            return !deciding_ && std::all_of(venues_.begin(), venues_.end(), [](const auto& v) { return v->manager->idle(); });
+        };
+        for (int i = 0; i < 600 && !idle(); ++i) {
+            clock_.advance(std::chrono::seconds{1});
+            settle();
+        }
+        for (auto& [id, idx] : pending_) {
+            outcome(id, "expired", "not_decided", "no wave decided it before the price data ended");
+        }
+        for (std::size_t i = next_; i < by_time_.size(); ++i) {
+            outcome(signals_[by_time_[i]].raw.id, "expired", "not_decided", "visible after the last bar");
+        }
+    }
+
+    void collect() {
+        for (const auto& [id, row] : positions_.rows) {
+            if (row.state != db::position_state::closed || !row.entry_price || !row.exit_price || !row.opened_at) {
+                continue;
+            }
+            trade t;
+            t.position_id = id;
+            t.signal_id = row.signal_id;
+            t.exchange = row.exchange;
+            t.symbol = row.symbol;
+            t.side = row.side;
+            t.entry_ms = ms_of(*row.opened_at);
+            const auto& f = closed_fills_[id];
+            // The exit fill's time: the core records a venue-side close only after its second read.
+            t.exit_ms = f.count >= 2 ? f.last_ms : row.closed_at ? ms_of(*row.closed_at) : t.entry_ms;
+            t.entry_price = *row.entry_price;
+            t.exit_price = *row.exit_price;
+            t.quantity = row.quantity;
+            t.fees = f.fees;
+            t.last_stop = row.stop_price;
+            t.gross_pnl = money(row.realized_pnl.value_or(decimal{}));
+            t.net_pnl = t.gross_pnl - t.fees;
+            t.core_reason = row.close_reason.value_or("unknown");
+            t.exit_reason = model::exit_reason(t.core_reason, row.trailing_activated);
+            result_.trades.push_back(std::move(t));
+        }
+        for (auto& [id, o] : outcomes_) result_.signals.push_back(std::move(o));
+    }
+
+    // Declared first: destroyed last, after everything that holds its executor.
+    asio::io_context io_;
+    asio::strand<asio::io_context::executor_type> strand_{asio::make_strand(io_)};
+    run_result result_;
+    config::settings settings_;
+    const price_history& prices_;
+    const price_history& path_;  // the marks replayed: the mark-price klines, else the klines
+    const std::vector<signal_line>& signals_;
+    const run_options& options_;
+    core::manual_clock clock_;
+    prometheus::Registry registry_;
+    events::router router_{registry_};
+    trading::trading_metrics metrics_{registry_};
+    memory_journal journal_;
+    memory_positions positions_{journal_};
+    memory_audit audit_;
+    memory_trades trades_;
+    backtest_port port_;
+    pipeline::entry_decider decider_;
+    signals::wave_schedule schedule_;
+    signals::signal_window window_;
+    std::vector<std::unique_ptr<venue_parts>> venues_;
+    events::subscription fills_;
+    events::subscription lifecycle_;
+    // The fills of a symbol's position: the entry, then the exit(s); a close ends the set.
+    struct fills {
+        decimal fees;
+        int count = 0;
+        std::int64_t last_ms = 0;
+    };
+    std::map<std::pair<core::exchange_id, core::symbol>, fills> open_fills_;
+    std::map<std::int64_t, fills> closed_fills_;
+    std::vector<std::size_t> by_time_;  // signal indexes by visible_at
+    std::size_t next_ = 0;              // by_time_[next_] is the first not yet visible
+    std::map<std::int64_t, std::size_t> pending_;  // visible, undecided: id -> index
+    std::map<std::int64_t, int> line_of_;
+    std::map<std::int64_t, signal_outcome> outcomes_;
+    std::optional<signals::wave> wave_;
+    pipeline::wave_state state_;
+    bool deciding_ = false;
+};
+
+}  // namespace
+
+run_result run(const config::settings& settings, const price_history& prices, const std::vector<signal_line>& signals,
+               const run_options& options) {
+    replay r{settings, prices, signals, options};
+    return r.run();
+}
+
+}  // namespace tradebot::backtest

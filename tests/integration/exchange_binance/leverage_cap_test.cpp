@@ -1,0 +1,91 @@
+// The adapter reads a symbol's leverage brackets from the real tradebot-sim once and refuses a
+// leverage above bracket 1 before anything is sent (docs/RELIABILITY.md #49).
+
+#include <prometheus/collectable.h>
+
+#include "fixture.hpp"
+
+namespace tradebot::exchange::binance::test {
+
+namespace {
+
+using namespace core::literals;
+
+class binance_bracket_test : public binance_sim_test {
+protected:
+    binance_bracket_test()
+        : binance_sim_test{tradebot::test::source_dir().string() + "/tests/integration/exchange_binance/brackets.yaml"} {}
+
+    // REST calls the adapter made to `path` (its request-duration histogram, labelled by path).
+    std::uint64_t requests_to(std::string_view path) {
+        for (const auto& family : registry_.Collect()) {
+            if (family.name != "tradebot_exchange_request_duration_seconds") continue;
+            for (const auto& m : family.metric) {
+                for (const auto& l : m.label) {
+                    if (l.name == "endpoint" && l.value == path) return m.histogram.sample_count;
+                }
+            }
+        }
+        return 0;
+    }
+
+    static core::symbol eth() { return core::symbol::from_string("ETHUSDT"); }
+};
+
+}  // namespace
+
+TEST_F(binance_bracket_test, brackets_are_read_once_with_exact_numbers) {
+    const auto b = run(client_->leverage_brackets(eth()));
+    ASSERT_TRUE(b) << b.error().describe();
+    EXPECT_EQ(b->symbol, eth());
+    ASSERT_EQ(b->brackets.size(), 3u);
+    EXPECT_EQ(b->max_leverage(), 50);
+    EXPECT_EQ(b->brackets[0].bracket, 1);
+    EXPECT_EQ(b->brackets[0].notional_cap, "5000"_d);
+    EXPECT_EQ(b->brackets[0].maint_margin_ratio, "0.0065"_d);
+    EXPECT_EQ(b->brackets[1].notional_floor, "5000"_d);
+    EXPECT_EQ(b->brackets[2].initial_leverage, 10);
+    EXPECT_EQ(b->brackets[2].maint_margin_ratio, "0.025"_d);
+    // cum(3) = 5000 x (0.01 - 0.0065) + 25000 x (0.025 - 0.01) = 17.5 + 375
+    EXPECT_EQ(b->brackets[2].cum, "392.5"_d);
+    EXPECT_EQ(requests_to("/fapi/v1/leverageBracket"), 1u);
+    ASSERT_TRUE(run(client_->leverage_brackets(eth())));
+    ASSERT_TRUE(run(client_->set_leverage(eth(), 20)));
+    EXPECT_EQ(requests_to("/fapi/v1/leverageBracket"), 1u);  // cached
+}
+
+TEST_F(binance_bracket_test, leverage_above_the_first_bracket_is_refused_before_sending) {
+    const auto refused = run(client_->set_leverage(eth(), 51));
+    ASSERT_FALSE(refused);
+    EXPECT_EQ(refused.error().kind, error_kind::invalid_request);
+    EXPECT_EQ(refused.error().http_status, 0u);  // no answer: nothing was sent
+    EXPECT_EQ(refused.error().venue_code, 0);
+    EXPECT_NE(refused.error().message.find("leverage 51 above the venue's maximum 50 for ETHUSDT"), std::string::npos)
+        << refused.error().message;
+    EXPECT_EQ(requests_to("/fapi/v1/leverage"), 0u);
+    EXPECT_EQ(requests_to("/fapi/v1/leverageBracket"), 1u);
+
+    ASSERT_TRUE(run(client_->set_leverage(eth(), 50)));
+    EXPECT_EQ(requests_to("/fapi/v1/leverage"), 1u);
+    // BTC has no configured brackets: the simulator derives 125x from max_leverage.
+    ASSERT_TRUE(run(client_->set_leverage(btc(), 125)));
+    const auto btc_refused = run(client_->set_leverage(btc(), 126));
+    ASSERT_FALSE(btc_refused);
+    EXPECT_EQ(btc_refused.error().venue_code, 0);
+    EXPECT_EQ(requests_to("/fapi/v1/leverage"), 2u);
+}
+
+TEST_F(binance_bracket_test, the_venue_itself_refuses_above_the_first_bracket) {
+    // Without the adapter's check the simulator answers as Binance does: -4028.
+    rest_request r;
+    r.method = "POST";
+    r.path = "/fapi/v1/leverage";
+    r.query = query_builder{}.add("symbol", "ETHUSDT").add("leverage", 51).str();
+    r.endpoint = binance_endpoint::leverage;
+    const auto v = run(rest_->call(std::move(r)));
+    ASSERT_FALSE(v);
+    EXPECT_EQ(v.error().venue_code, -4028);
+    EXPECT_EQ(v.error().message, "Leverage 51 is not valid");
+}
+
+}  // namespace tradebot::exchange::binance::test

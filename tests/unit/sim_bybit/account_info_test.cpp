@@ -1,0 +1,57 @@
+#include "fixture.hpp"
+
+namespace tradebot::sim::bybit::test {
+
+TEST_F(bybit_test, query_api_describes_the_calling_key_as_a_unified_trading_account) {
+    const auto r = get("/v5/user/query-api", "");
+    ASSERT_EQ(code(r), 0);
+    const auto& o = r.at("result").as_object();
+    EXPECT_EQ(str(o.at("apiKey")), "key-1");
+    EXPECT_EQ(o.at("readOnly").as_int64(), 0);
+    EXPECT_EQ(str(o.at("secret")), "");  // never the secret
+    EXPECT_EQ(o.at("uta").as_int64(), 1);
+    EXPECT_EQ(o.at("unified").as_int64(), 0);
+    const auto& trade = o.at("permissions").as_object().at("ContractTrade").as_array();
+    ASSERT_EQ(trade.size(), 2U);
+    EXPECT_EQ(str(trade[0]), "Order");
+    EXPECT_EQ(str(trade[1]), "Position");
+    EXPECT_TRUE(o.at("userID").is_int64());
+    EXPECT_TRUE(o.at("isMaster").as_bool());
+}
+
+TEST_F(bybit_test, account_info_reports_the_margin_mode_set_on_the_account) {
+    auto r = get("/v5/account/info", "");
+    ASSERT_EQ(code(r), 0);
+    EXPECT_EQ(str(r.at("result").at("marginMode")), "REGULAR_MARGIN");
+    EXPECT_EQ(r.at("result").at("unifiedMarginStatus").as_int64(), 6);
+    EXPECT_EQ(str(r.at("result").at("dcpStatus")), "OFF");
+    EXPECT_EQ(str(r.at("result").at("spotHedgingStatus")), "OFF");
+    EXPECT_EQ(str(r.at("result").at("updatedTime")), std::to_string(clock_.server_now_ms()));
+    ASSERT_EQ(code(post("/v5/account/set-margin-mode", R"({"setMarginMode":"ISOLATED_MARGIN"})")), 0);
+    EXPECT_EQ(str(get("/v5/account/info", "").at("result").at("marginMode")), "ISOLATED_MARGIN");
+}
+
+TEST_F(bybit_test, account_endpoints_need_a_signature_and_a_get) {
+    net::http_request unsigned_call;
+    unsigned_call.method = "GET";
+    unsigned_call.target = "/v5/account/info";
+    EXPECT_NE(code(parse(venue_.handle(unsigned_call))), 0);
+    EXPECT_EQ(code(get("/v5/user/query-api", "")), 0);
+    EXPECT_EQ(code(post("/v5/user/query-api", "{}")), 10017);  // GET only
+}
+
+TEST_F(bybit_test, instruments_info_max_leverage_is_the_first_bracket) {
+    auto spec = btc_spec();
+    spec.symbol = core::symbol::from_string("ETHUSDT");
+    spec.base_asset = "ETH";
+    spec.leverage_brackets = {{1, 40, {}, "10000"_d, "0.01"_d, {}}};
+    venue_.exchange().add_instrument(spec);
+    const auto r = get_public("/v5/market/instruments-info?category=linear&symbol=ETHUSDT");
+    EXPECT_EQ(str(list(r).at(0).at("leverageFilter").at("maxLeverage")), "40.00");
+    venue_.on_price(spec.symbol, prices_at("3000"_d));
+    const auto refused = post("/v5/position/set-leverage",
+                              R"({"category":"linear","symbol":"ETHUSDT","buyLeverage":"41","sellLeverage":"41"})");
+    EXPECT_EQ(code(refused), 10001);
+}
+
+}  // namespace tradebot::sim::bybit::test
