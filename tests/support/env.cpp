@@ -40,6 +40,13 @@ void write_file(const std::filesystem::path& path, const std::string& text) {
     }
 }
 
+std::string read_file(const std::filesystem::path& path) {
+    std::ifstream in{path, std::ios::binary};
+    std::ostringstream s;
+    s << in.rdbuf();
+    return s.str();
+}
+
 }  // namespace tradebot::test
 
 namespace tradebot::test {

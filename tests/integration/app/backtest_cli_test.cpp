@@ -13,14 +13,8 @@
 namespace {
 
 namespace fs = std::filesystem;
+using tradebot::test::read_file;
 using tradebot::test::run_shell;
-
-std::string read_file(const fs::path& p) {
-    std::ifstream in{p, std::ios::binary};
-    std::ostringstream s;
-    s << in.rdbuf();
-    return s.str();
-}
 
 class backtest_cli : public ::testing::Test {
 protected:

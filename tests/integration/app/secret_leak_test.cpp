@@ -14,6 +14,7 @@
 #include "session_fixture.hpp"
 
 using namespace std::chrono_literals;
+using tradebot::test::read_file;
 using tradebot::test::run_shell;
 namespace fs = std::filesystem;
 
@@ -26,13 +27,6 @@ const std::string bybit_key = "LeakCanaryBybitKey93b1c7d5e2f4";
 const std::string bybit_secret = "LeakCanaryBybitSecret6a0e8c4b2d9f";
 const std::string db_password = "LeakCanaryDbPassword5c7e1a3f";
 const std::string control_token = "LeakCanaryControlToken2b6d8f0a4c";
-
-std::string read_file(const fs::path& p) {
-    std::ifstream in{p, std::ios::binary};
-    std::ostringstream s;
-    s << in.rdbuf();
-    return s.str();
-}
 
 class secret_leak_test : public tradebot::test::session_test {
 protected:

@@ -32,6 +32,8 @@ private:
 
 // Writes `text` to `path`, creating parent directories.
 void write_file(const std::filesystem::path& path, const std::string& text);
+// The whole file; empty when it cannot be read.
+[[nodiscard]] std::string read_file(const std::filesystem::path& path);
 
 }  // namespace tradebot::test
 
