@@ -9,9 +9,9 @@ namespace {
 using namespace core::literals;
 using namespace std::chrono_literals;
 
-constexpr auto day0 = time_point{std::chrono::seconds{1767225600}};  // 2026-01-01T00:00:00Z
+constexpr auto render_day0 = time_point{std::chrono::seconds{1767225600}};  // 2026-01-01T00:00:00Z
 
-performance sample() {
+performance sample_performance() {
     closed_position a;
     a.id = 7;
     a.exchange = core::exchange_id::binance;
@@ -19,8 +19,8 @@ performance sample() {
     a.quantity = "0.010"_d;
     a.entry_price = "60000"_d;
     a.exit_price = "61000.5"_d;
-    a.opened_at = day0;
-    a.closed_at = day0 + 1h;
+    a.opened_at = render_day0;
+    a.closed_at = render_day0 + 1h;
     a.gross_pnl = "10.005"_d;
     a.fees = "0.4826"_d;
     a.close_reason = "trailing_stop";
@@ -30,14 +30,14 @@ performance sample() {
     b.exchange = core::exchange_id::bybit;
     b.side = core::position_side::short_;
     b.opened_at.reset();
-    b.closed_at = day0 + 25h;
+    b.closed_at = render_day0 + 25h;
     b.gross_pnl = "-3"_d;
     b.fees = "0.1"_d;
     b.close_reason = "=cmd(), \"quoted\" <b>";
-    return compute({a, b}, day0, day0 + 48h);
+    return compute({a, b}, render_day0, render_day0 + 48h);
 }
 
-render_options options() { return render_options{"test", day0 + 49h}; }
+render_options options() { return render_options{"test", render_day0 + 49h}; }
 
 TEST(report_render, formats_parse) {
     EXPECT_EQ(parse_format("html"), format::html);
@@ -46,7 +46,7 @@ TEST(report_render, formats_parse) {
 }
 
 TEST(report_render, csv_has_one_row_per_position_and_neutralises_formulas) {
-    const auto csv = render_csv(sample());
+    const auto csv = render_csv(sample_performance());
     EXPECT_EQ(csv.substr(0, csv.find("\r\n")),
               "position_id,exchange,symbol,side,quantity,entry_price,exit_price,opened_at,closed_at,holding_seconds,"
               "close_reason,gross_pnl,fees,net_pnl,equity,drawdown");
@@ -61,7 +61,7 @@ TEST(report_render, csv_has_one_row_per_position_and_neutralises_formulas) {
 }
 
 TEST(report_render, json_keeps_decimals_as_text) {
-    const auto v = boost::json::parse(render_json(sample(), options()));
+    const auto v = boost::json::parse(render_json(sample_performance(), options()));
     const auto& o = v.as_object();
     EXPECT_EQ(o.at("mode").as_string(), "test");
     EXPECT_EQ(o.at("since").as_string(), "2026-01-01T00:00:00Z");
@@ -75,7 +75,7 @@ TEST(report_render, json_keeps_decimals_as_text) {
 }
 
 TEST(report_render, text_summary) {
-    const auto t = render_text(sample(), options());
+    const auto t = render_text(sample_performance(), options());
     EXPECT_NE(t.find("net PnL:           6.4224 USDT"), std::string::npos) << t;
     EXPECT_NE(t.find("win rate:          50.00 %"), std::string::npos) << t;
     EXPECT_NE(t.find("max drawdown:      3.1 USDT"), std::string::npos) << t;
@@ -83,7 +83,7 @@ TEST(report_render, text_summary) {
 }
 
 TEST(report_render, html_is_self_contained_and_escaped) {
-    const auto h = render_html(sample(), options());
+    const auto h = render_html(sample_performance(), options());
     EXPECT_EQ(h.rfind("<!DOCTYPE html>", 0), 0U);
     EXPECT_NE(h.find("<svg"), std::string::npos);
     EXPECT_NE(h.find("<polyline"), std::string::npos);
