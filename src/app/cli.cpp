@@ -113,6 +113,7 @@ std::string usage_text() {
         << "Usage:\n"
         << "  tradebot [--mode production|test] [--config DIR]      run the daemon (same as 'run')\n"
         << "  tradebot run [--mode production|test] [--config DIR]  run the daemon\n"
+        << "  tradebot run --exchange binance|bybit ...             run the daemon on that venue alone\n"
         << "  tradebot check [--config DIR] [--json]                validate the configuration and reach PostgreSQL\n"
         << "  tradebot db migrate [--config DIR]                    apply pending database migrations and exit\n"
         << "  tradebot --check-instances [--config DIR]             is another instance running? (exit 1 if so)\n"

@@ -43,12 +43,25 @@ int dispatch(const tradebot::app::command_line& cl) {
         // as app.mode: production in the file; the command line wins over both.
         env[tradebot::config::env_name("app.mode")] = std::string{tradebot::core::to_string(*cl.mode)};
     }
+    if (cl.cmd == command::run && cl.op.exchange) {
+        // `run --exchange NAME` trades that venue alone (the original's run_bot_bybit.py): the other
+        // is disabled through the loader, so its API keys are not required either.
+        for (const char* venue : {"binance", "bybit"}) {
+            if (*cl.op.exchange != venue) {
+                env[tradebot::config::env_name(std::string{"exchanges."} + venue + ".enabled")] = "false";
+            }
+        }
+    }
     auto loaded = tradebot::config::load(cl.config_dir, env);
     if (!loaded.value) {
         for (const auto& e : loaded.errors) {
             std::cerr << e.to_string() << '\n';
         }
         std::cerr << "tradebot: configuration has " << loaded.errors.size() << " error(s); nothing was started\n";
+        if (cl.cmd == command::run && cl.op.exchange) {
+            std::cerr << "tradebot: run --exchange " << *cl.op.exchange << " trades that venue alone (the other is disabled"
+                      << " for this run), so exchanges." << *cl.op.exchange << " must be enabled and complete\n";
+        }
         return exit_usage;
     }
     const auto& settings = *loaded.value;
