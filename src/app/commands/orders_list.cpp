@@ -262,21 +262,8 @@ int run_orders_list(const config::settings& s, const command_line& cl, std::ostr
         answer["open"] = std::move(open);
     }
     answer["orders"] = std::move(*journal);
-    json::array error_list;
-    for (const auto& e : errors) {
-        error_list.push_back(json::value(e));
-    }
-    answer["errors"] = std::move(error_list);
-    answer["ok"] = errors.empty();
-    if (cl.json) {
-        out << json::serialize(answer) << '\n';
-    } else {
-        render_orders(answer, out);
-        for (const auto& e : errors) {
-            err << "tradebot: " << e << '\n';
-        }
-    }
-    return errors.empty() ? exit_ok : exit_read_partial;
+    const bool ok = finish_read(answer, errors, cl.json, [&out](const json::object& a) { render_orders(a, out); }, out, err);
+    return ok ? exit_ok : exit_read_partial;
 }
 
 }  // namespace tradebot::app::commands

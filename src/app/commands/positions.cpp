@@ -270,21 +270,8 @@ int run_positions(const config::settings& s, const command_line& cl, std::ostrea
         answer["closed"] = std::move(closed);
     }
     answer["mismatches"] = mismatches;
-    json::array error_list;
-    for (const auto& e : errors) {
-        error_list.push_back(json::value(e));
-    }
-    answer["errors"] = std::move(error_list);
-    answer["ok"] = errors.empty();
-    if (cl.json) {
-        out << json::serialize(answer) << '\n';
-    } else {
-        render_positions(answer, cl.op.age, paper, out);
-        for (const auto& e : errors) {
-            err << "tradebot: " << e << '\n';
-        }
-    }
-    if (!errors.empty()) {
+    const auto render = [&](const json::object& a) { render_positions(a, cl.op.age, paper, out); };
+    if (!finish_read(answer, errors, cl.json, render, out, err)) {
         return exit_read_partial;
     }
     return mismatches > 0 ? exit_mismatch : exit_ok;

@@ -131,6 +131,25 @@ std::string iso_time(core::clock::time_point t) {
     return std::string{buf, n};
 }
 
+bool finish_read(boost::json::object& answer, const std::vector<std::string>& errors, bool json,
+                 const std::function<void(const boost::json::object&)>& render, std::ostream& out, std::ostream& err) {
+    boost::json::array error_list;
+    for (const auto& e : errors) {
+        error_list.push_back(boost::json::value(e));
+    }
+    answer["errors"] = std::move(error_list);
+    answer["ok"] = errors.empty();
+    if (json) {
+        out << boost::json::serialize(answer) << '\n';
+    } else {
+        render(answer);
+        for (const auto& e : errors) {
+            err << "tradebot: " << e << '\n';
+        }
+    }
+    return errors.empty();
+}
+
 std::string age_text(std::chrono::seconds age) {
     const bool negative = age.count() < 0;
     auto s = negative ? -age.count() : age.count();

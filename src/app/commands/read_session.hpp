@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <exception>
+#include <functional>
 #include <iosfwd>
 #include <memory>
 #include <optional>
@@ -105,6 +106,10 @@ private:
 [[nodiscard]] std::string iso_time(core::clock::time_point t);
 // 2h05m, 3d04h, 45s
 [[nodiscard]] std::string age_text(std::chrono::seconds age);
+// Ends a read command: sets answer["errors"] and answer["ok"], then prints the answer as is with
+// --json, or through `render` followed by one line per error on `err`. True when nothing failed.
+bool finish_read(boost::json::object& answer, const std::vector<std::string>& errors, bool json,
+                 const std::function<void(const boost::json::object&)>& render, std::ostream& out, std::ostream& err);
 // Columns padded to their widest cell, two spaces apart.
 void print_table(
     std::ostream& out, const std::vector<std::string>& header, const std::vector<std::vector<std::string>>& rows
