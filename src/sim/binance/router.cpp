@@ -35,7 +35,7 @@ int w_klines(const call& c) {
     const int l = limit_of(c, 500);
     return l < 100 ? 1 : l < 500 ? 2 : l <= 1000 ? 5 : 10;
 }
-int w10(const call&) { return 10; }  // countdownCancelAll [U]
+int w10(const call&) { return 10; }  // countdownCancelAll [U], capital/config/getall
 
 using sec = security;
 const std::array routes{
@@ -75,6 +75,9 @@ const std::array routes{
     route{"GET", "/fapi/v1/algoOrder", sec::signed_, w1, false, algo_query},
     route{"GET", "/fapi/v1/openAlgoOrders", sec::signed_, w_open_orders, false, algo_open_orders},
     route{"DELETE", "/fapi/v1/algoOpenOrders", sec::signed_, w1, false, algo_cancel_all},
+    // The wallet API lives on the spot host; the simulator serves every host on one port [U].
+    route{"GET", "/sapi/v1/capital/config/getall", sec::signed_, w10, false, capital_config_getall},
+    route{"GET", "/sapi/v1/margin/allPairs", sec::api_key, w1, false, margin_all_pairs},
     route{"POST", "/fapi/v1/listenKey", sec::api_key, w1, false, listen_key_new},
     route{"PUT", "/fapi/v1/listenKey", sec::api_key, w1, false, listen_key_keepalive},
     route{"DELETE", "/fapi/v1/listenKey", sec::api_key, w1, false, listen_key_close},

@@ -39,6 +39,8 @@ outcome wallet_balance(context& ctx, const request& r);
 // account_info.cpp: the key's and the account's settings (ccxt's first private calls)
 outcome query_api(context& ctx, const request& r);
 outcome account_info(context& ctx, const request& r);
+// coin_info.cpp: the coins ccxt loads before its markets
+outcome coin_info(context& ctx, const request& r);
 
 // Resolves a request's symbol against the venue's names; nullptr when unknown.
 const engine::instrument* instrument_of(const context& ctx, std::string_view venue_symbol);

@@ -20,7 +20,7 @@ struct route {
     handler_fn fn;
 };
 
-const std::array<route, 20> routes{{
+const std::array<route, 21> routes{{
     {"GET", "/v5/market/time", false, market_time},
     {"GET", "/v5/market/instruments-info", false, instruments_info},
     {"GET", "/v5/market/tickers", false, tickers},
@@ -41,6 +41,7 @@ const std::array<route, 20> routes{{
     {"POST", "/v5/account/set-margin-mode", true, set_margin_mode},
     {"GET", "/v5/account/info", true, account_info},
     {"GET", "/v5/user/query-api", true, query_api},
+    {"GET", "/v5/asset/coin/query-info", true, coin_info},
 }};
 
 // The text Bybit sends for a retCode (exchange-apis §B4), for reject_next faults without one.
