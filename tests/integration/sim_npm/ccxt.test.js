@@ -1,0 +1,173 @@
+// ccxt (pinned in package.json) against tradebot-sim, unchanged apart from the base URLs and the
+// scenario's keys: every URL ccxt knows for the venue keeps its path and gets the simulator's host.
+// Covers loading markets (with ccxt's currency loading on), market data, OHLCV, funding, balance, leverage and
+// margin mode, market/limit/reduce-only orders, a stop-loss (Binance algo order, Bybit conditional
+// order), open/trigger order queries, cancels, positions, my trades and ccxt's error classes.
+'use strict';
+const test = require('node:test');
+const assert = require('node:assert/strict');
+const ccxt = require('ccxt');
+const { control } = require('./sim_control');
+
+const keys = { apiKey: 'sim-api-key', secret: 'sim-api-secret' };
+
+// Only the scheme/host/port of each of ccxt's URLs changes; Bybit's '{hostname}' template too.
+function pointAtSim(exchange, port) {
+  for (const [name, url] of Object.entries(exchange.urls.api)) {
+    const path = new URL(url.replace('{hostname}', 'bybit.com')).pathname;
+    exchange.urls.api[name] = `https://127.0.0.1:${port}${path === '/' ? '' : path}`;
+  }
+  return exchange;
+}
+
+async function rejectsWith(promise, errorClass, codeText) {
+  await assert.rejects(promise, (e) => {
+    assert.ok(e instanceof errorClass, `${e.constructor.name}: ${e.message}`);
+    if (codeText) assert.match(e.message, new RegExp(`"(code|retCode)":${codeText}[,}]`));
+    return true;
+  });
+}
+
+// The venue code the simulator sent, and the class ccxt raises for it: where ccxt chooses the
+// table by host (Binance), also the class its venue table gives that code on the real host.
+async function venueError(ex, promise, expected) {
+  await rejectsWith(promise, expected.cls, expected.code);
+  if (expected.venueTable) {
+    const [table, cls] = expected.venueTable;
+    assert.equal(ex.exceptions[table].exact[expected.code], cls, `ccxt's ${table} table maps ${expected.code}`);
+  }
+}
+
+// The same session on both venues; `venue` carries what differs (symbol, prices, venue codes).
+async function session(t, ex, venue) {
+  const { port, symbol, id, price, limitPrice, stopPrice } = venue;
+  await control(port, 'POST', '/sim/price', { symbol: id, price: String(price) });
+
+  await t.test('loadMarkets with currencies', async () => {
+    const markets = await ex.loadMarkets();
+    const m = markets[symbol];
+    assert.ok(m, `${symbol} listed`);
+    assert.equal(m.id, id);
+    assert.equal(m.swap, true);
+    assert.equal(m.linear, true);
+    assert.equal(m.settle, 'USDT');
+    assert.ok(ex.currencies.USDT, 'USDT among the currencies');
+    assert.ok(Object.values(markets).every((x) => x.swap && x.linear), 'only linear swaps');
+  });
+
+  await t.test('market data', async () => {
+    const ticker = await ex.fetchTicker(symbol);
+    assert.equal(ticker.last, price);
+    const tickers = await ex.fetchTickers([symbol]);
+    assert.equal(tickers[symbol].last, price);
+    const book = await ex.fetchOrderBook(symbol, 5);
+    assert.ok(book.bids.length > 0 && book.asks.length > 0);
+    assert.ok(book.bids[0][0] < book.asks[0][0]);
+    const funding = await ex.fetchFundingRate(symbol);
+    assert.equal(funding.symbol, symbol);
+    assert.equal(funding.markPrice, price);
+    assert.equal(typeof funding.fundingRate, 'number');
+    assert.ok(funding.fundingTimestamp > Date.now() - 60000, 'next funding time');
+  });
+
+  await t.test('balance, leverage, margin mode', async () => {
+    const balance = await ex.fetchBalance();
+    assert.ok(balance.USDT.total > 0, 'a USDT wallet');
+    assert.ok(balance.USDT.free <= balance.USDT.total);
+    await ex.setLeverage(5, symbol);
+    await ex.setMarginMode('isolated', symbol);
+    await ex.setMarginMode('cross', symbol);
+  });
+
+  await t.test('orders, stop-loss, positions, trades', async () => {
+    await ex.cancelAllOrders(symbol);
+    const entry = await ex.createOrder(symbol, 'market', 'buy', 0.01);
+    assert.ok(entry.id, 'an order id');
+    let positions = (await ex.fetchPositions([symbol])).filter((p) => p.contracts > 0);
+    assert.equal(positions.length, 1);
+    assert.equal(positions[0].side, 'long');
+    assert.equal(positions[0].contracts, 0.01);
+    assert.equal(positions[0].symbol, symbol);
+
+    const limit = await ex.createOrder(symbol, 'limit', 'buy', 0.01, limitPrice);
+    let open = await ex.fetchOpenOrders(symbol);
+    assert.deepEqual(open.map((o) => o.id), [limit.id]);
+    assert.equal(open[0].price, limitPrice);
+    assert.equal(open[0].type, 'limit');
+
+    const stop = await ex.createOrder(symbol, 'market', 'sell', 0.01, undefined,
+      { stopLossPrice: stopPrice, reduceOnly: true });
+    const triggers = await ex.fetchOpenOrders(symbol, undefined, undefined, { trigger: true });
+    const listed = triggers.find((o) => o.id === stop.id);
+    assert.ok(listed, 'the stop is among the open trigger orders');
+    assert.equal(listed.triggerPrice, stopPrice);
+    assert.equal(listed.side, 'sell');
+    await ex.cancelOrder(stop.id, symbol, { trigger: true });
+    const afterCancel = await ex.fetchOpenOrders(symbol, undefined, undefined, { trigger: true });
+    assert.ok(!afterCancel.some((o) => o.id === stop.id), 'the stop is gone');
+
+    await ex.cancelOrder(limit.id, symbol);
+    await rejectsWith(ex.cancelOrder(limit.id, symbol), ccxt.OrderNotFound);
+    await ex.createOrder(symbol, 'limit', 'buy', 0.01, limitPrice);
+    await ex.createOrder(symbol, 'limit', 'buy', 0.02, limitPrice);
+    assert.equal((await ex.fetchOpenOrders(symbol)).length, 2);
+    await ex.cancelAllOrders(symbol);
+    assert.equal((await ex.fetchOpenOrders(symbol)).length, 0);
+
+    // Reduce-only cannot open the other side: more than the position closes it only.
+    const close = await ex.createOrder(symbol, 'market', 'sell', 0.01, undefined, { reduceOnly: true });
+    assert.ok(close.id);
+    positions = (await ex.fetchPositions([symbol])).filter((p) => p.contracts > 0);
+    assert.equal(positions.length, 0, 'flat after the reduce-only close');
+
+    const trades = await ex.fetchMyTrades(symbol);
+    const mine = trades.filter((tr) => tr.order === entry.id || tr.order === close.id);
+    assert.equal(mine.length, 2, 'the entry and the close');
+    assert.deepEqual(mine.map((tr) => tr.side).sort(), ['buy', 'sell']);
+    for (const tr of mine) {
+      assert.equal(tr.amount, 0.01);
+      assert.ok(tr.fee && tr.fee.cost > 0 && tr.fee.currency === 'USDT', 'a USDT fee');
+    }
+  });
+
+  await t.test('OHLCV from the trades', async () => {
+    // The simulator builds candles from its fills; the session above traded 0.02 this minute.
+    const candles = await ex.fetchOHLCV(symbol, '1m', undefined, 5);
+    assert.ok(candles.length >= 1, 'at least the current minute');
+    for (const c of candles) {
+      assert.equal(c.length, 6);
+      assert.ok(c[2] >= c[1] && c[2] >= c[4] && c[3] <= c[1] && c[3] <= c[4], 'high/low bound open/close');
+    }
+    assert.ok(candles.at(-1)[5] >= 0.02, 'the last candle holds the session\'s volume');
+  });
+
+  await t.test('venue errors map to ccxt error classes', async () => {
+    await rejectsWith(ex.cancelOrder('123456789', symbol), ccxt.OrderNotFound);
+    await venueError(ex, ex.createOrder(symbol, 'market', 'buy', 100), venue.insufficient);
+    await venueError(ex, ex.createOrder(symbol, 'market', 'sell', 0.01, undefined, { reduceOnly: true }),
+      venue.reduceOnly);
+  });
+}
+
+test('ccxt binanceusdm', async (t) => {
+  const port = Number(process.env.SIM_BINANCE_PORT);
+  const ex = pointAtSim(new ccxt.binanceusdm(keys), port);
+  await session(t, ex, {
+    port, symbol: 'BTC/USDT:USDT', id: 'BTCUSDT', price: 60000, limitPrice: 50000, stopPrice: 50000,
+    // ccxt picks its linear (fapi) error table by the URL's host (https://fapi.binance.com/): at any
+    // other host only its generic table applies, which has no entry for these codes, so the class
+    // raised here is ExchangeError; the linear table gives the class a real-host user would see.
+    insufficient: { cls: ccxt.ExchangeError, code: '-2019', venueTable: ['linear', ccxt.InsufficientFunds] },
+    reduceOnly: { cls: ccxt.ExchangeError, code: '-2022', venueTable: ['linear', ccxt.InvalidOrder] },
+  });
+});
+
+test('ccxt bybit', async (t) => {
+  const port = Number(process.env.SIM_BYBIT_PORT);
+  const ex = pointAtSim(new ccxt.bybit(keys), port);
+  await session(t, ex, {
+    port, symbol: 'ETH/USDT:USDT', id: 'ETHUSDT', price: 3000, limitPrice: 2500, stopPrice: 2500,
+    insufficient: { cls: ccxt.InsufficientFunds, code: '110007' },
+    reduceOnly: { cls: ccxt.InvalidOrder, code: '110017' },
+  });
+});
