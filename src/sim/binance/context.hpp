@@ -58,6 +58,16 @@ struct trade_record {
     engine::fill_event fill;
 };
 
+// One row of GET /fapi/v1/income: the wallet changes the simulator makes (§A8).
+struct income_record {
+    core::symbol symbol;
+    std::string type;  // COMMISSION, REALIZED_PNL, FUNDING_FEE
+    core::decimal amount;
+    std::int64_t time_ms = 0;
+    std::int64_t tran_id = 0;
+    std::int64_t trade_id = 0;  // 0 = none
+};
+
 // Everything the venue knows beyond the engine: keys, listen keys, peers, windows, history.
 struct context {
     context(wire::sim_clock& c, engine::exchange_config cfg) : clock{c}, ex{c, std::move(cfg)} {}
@@ -73,6 +83,8 @@ struct context {
     std::map<core::symbol, std::deque<kline>> klines;
     std::map<engine::account_id, std::map<engine::order_id, engine::order>> orders;  // history
     std::map<engine::account_id, std::deque<trade_record>> trades;
+    std::map<engine::account_id, std::deque<income_record>> income;
+    std::int64_t income_tran_id = 9'689'322'392;
     std::map<std::pair<engine::account_id, core::symbol>, time_point> position_opened;
     std::map<core::symbol, core::decimal> last_trade_price;
     std::map<std::pair<engine::account_id, core::symbol>, time_point> countdowns;  // countdownCancelAll
@@ -150,6 +162,9 @@ wire::reply all_orders(context&, call&);
 wire::reply cancel_all_open(context&, call&);
 wire::reply countdown_cancel_all(context&, call&);
 wire::reply user_trades(context&, call&);
+wire::reply income_history(context&, call&);  // income.cpp
+// Records the income rows a fill or a funding settlement makes (user_stream.cpp's drain).
+void record_income(context& ctx, const engine::event& ev);
 
 wire::reply set_leverage(context&, call&);
 wire::reply set_margin_type(context&, call&);

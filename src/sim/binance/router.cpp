@@ -59,6 +59,7 @@ const std::array routes{
     route{"DELETE", "/fapi/v1/allOpenOrders", sec::signed_, w1, false, cancel_all_open},
     route{"POST", "/fapi/v1/countdownCancelAll", sec::signed_, w10, false, countdown_cancel_all},
     route{"GET", "/fapi/v1/userTrades", sec::signed_, w5, false, user_trades},
+    route{"GET", "/fapi/v1/income", sec::signed_, w30, false, income_history},
     route{"POST", "/fapi/v1/leverage", sec::signed_, w1, false, set_leverage},
     route{"GET", "/fapi/v1/leverageBracket", sec::signed_, w1, false, leverage_bracket},
     route{"POST", "/fapi/v1/marginType", sec::signed_, w1, false, set_margin_type},

@@ -13,6 +13,7 @@ outcome instruments_info(context& ctx, const request& r);
 outcome tickers(context& ctx, const request& r);
 outcome kline(context& ctx, const request& r);
 outcome orderbook(context& ctx, const request& r);
+outcome open_interest(context& ctx, const request& r);  // open_interest.cpp
 // The JSON of one ticker (REST list item and WS tickers data).
 json::object ticker_json(const context& ctx, const engine::instrument& spec);
 
