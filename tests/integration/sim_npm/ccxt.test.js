@@ -1,8 +1,10 @@
 // ccxt (pinned in package.json) against tradebot-sim, unchanged apart from the base URLs and the
 // scenario's keys: every URL ccxt knows for the venue keeps its path and gets the simulator's host.
-// Covers loading markets (with ccxt's currency loading on), market data, OHLCV, funding, balance, leverage and
-// margin mode, market/limit/reduce-only orders, a stop-loss (Binance algo order, Bybit conditional
-// order), open/trigger order queries, cancels, positions, my trades and ccxt's error classes.
+// Covers loading markets (with ccxt's currency loading on), market data, open interest, OHLCV,
+// funding, balance, leverage and margin mode, market/limit/reduce-only orders, stop-loss,
+// take-profit and trailing stop (Binance algo orders, Bybit conditional orders / trading-stop),
+// open/trigger/closed/cancelled order queries, cancels, positions, my trades, Binance income as the
+// ledger, a Bybit amend, and the error classes ccxt raises for venue errors.
 'use strict';
 const test = require('node:test');
 const assert = require('node:assert/strict');
@@ -68,6 +70,9 @@ async function session(t, ex, venue) {
     assert.equal(funding.markPrice, price);
     assert.equal(typeof funding.fundingRate, 'number');
     assert.ok(funding.fundingTimestamp > Date.now() - 60000, 'next funding time');
+    const oi = await ex.fetchOpenInterest(symbol);
+    assert.equal(oi.symbol, symbol);
+    assert.equal(typeof oi.openInterestAmount, 'number');
   });
 
   await t.test('balance, leverage, margin mode', async () => {
@@ -106,6 +111,16 @@ async function session(t, ex, venue) {
     const afterCancel = await ex.fetchOpenOrders(symbol, undefined, undefined, { trigger: true });
     assert.ok(!afterCancel.some((o) => o.id === stop.id), 'the stop is gone');
 
+    // Take-profit and trailing stop, both reduce-only sells on the long; cancelled together.
+    const tp = await ex.createOrder(symbol, 'market', 'sell', 0.01, undefined,
+      { takeProfitPrice: venue.takeProfitPrice, reduceOnly: true });
+    const trailing = await ex.createOrder(symbol, 'market', 'sell', 0.01, undefined, venue.trailing);
+    const armed = await ex.fetchOpenOrders(symbol, undefined, undefined, { trigger: true });
+    assert.ok(armed.some((o) => o.id === tp.id && o.triggerPrice === venue.takeProfitPrice), 'the take-profit');
+    await venue.checkTrailing(trailing, armed, ex, symbol);
+    await ex.cancelAllOrders(symbol, { trigger: true });
+    assert.equal((await ex.fetchOpenOrders(symbol, undefined, undefined, { trigger: true })).length, 0);
+
     await ex.cancelOrder(limit.id, symbol);
     await rejectsWith(ex.cancelOrder(limit.id, symbol), ccxt.OrderNotFound);
     await ex.createOrder(symbol, 'limit', 'buy', 0.01, limitPrice);
@@ -120,6 +135,11 @@ async function session(t, ex, venue) {
     positions = (await ex.fetchPositions([symbol])).filter((p) => p.contracts > 0);
     assert.equal(positions.length, 0, 'flat after the reduce-only close');
 
+    const closed = await ex.fetchClosedOrders(symbol);
+    assert.ok(closed.some((o) => o.id === entry.id && o.status === 'closed' && o.filled === 0.01), 'the entry, filled');
+    const canceled = await ex.fetchCanceledOrders(symbol);
+    assert.ok(canceled.some((o) => o.id === limit.id && o.status === 'canceled'), 'the cancelled limit');
+
     const trades = await ex.fetchMyTrades(symbol);
     const mine = trades.filter((tr) => tr.order === entry.id || tr.order === close.id);
     assert.equal(mine.length, 2, 'the entry and the close');
@@ -129,6 +149,8 @@ async function session(t, ex, venue) {
       assert.ok(tr.fee && tr.fee.cost > 0 && tr.fee.currency === 'USDT', 'a USDT fee');
     }
   });
+
+  if (venue.extra) await t.test(venue.extra.name, () => venue.extra.run(ex, symbol));
 
   await t.test('OHLCV from the trades', async () => {
     // The simulator builds candles from its fills; the session above traded 0.02 this minute.
@@ -154,6 +176,26 @@ test('ccxt binanceusdm', async (t) => {
   const ex = pointAtSim(new ccxt.binanceusdm(keys), port);
   await session(t, ex, {
     port, symbol: 'BTC/USDT:USDT', id: 'BTCUSDT', price: 60000, limitPrice: 50000, stopPrice: 50000,
+    takeProfitPrice: 70000,
+    // An algo TRAILING_STOP_MARKET with a 1 % callback (ccxt's trailingPercent is callbackRate).
+    trailing: { trailingPercent: 1, reduceOnly: true },
+    checkTrailing: (order, armed) => {
+      const o = armed.find((x) => x.id === order.id);
+      assert.ok(o, 'the trailing stop is an open trigger order');
+      assert.equal(o.info.orderType, 'TRAILING_STOP_MARKET');
+      assert.equal(o.info.callbackRate, '1');
+    },
+    extra: {
+      name: 'income as the ledger',
+      run: async (ex, symbol) => {
+        // GET /fapi/v1/income: each fill's commission and each close's realized PnL.
+        const ledger = await ex.fetchLedger('USDT');
+        const kinds = new Set(ledger.map((e) => e.info.incomeType));
+        assert.ok(kinds.has('COMMISSION') && kinds.has('REALIZED_PNL'), [...kinds].join(','));
+        for (const e of ledger) assert.equal(e.currency, 'USDT');
+        assert.ok(Array.isArray(await ex.fetchFundingHistory(symbol)));
+      },
+    },
     // ccxt picks its linear (fapi) error table by the URL's host (https://fapi.binance.com/): at any
     // other host only its generic table applies, which has no entry for these codes, so the class
     // raised here is ExchangeError; the linear table gives the class a real-host user would see.
@@ -167,6 +209,27 @@ test('ccxt bybit', async (t) => {
   const ex = pointAtSim(new ccxt.bybit(keys), port);
   await session(t, ex, {
     port, symbol: 'ETH/USDT:USDT', id: 'ETHUSDT', price: 3000, limitPrice: 2500, stopPrice: 2500,
+    takeProfitPrice: 3600,
+    // ccxt sends a trailing amount as the position's trading-stop trailingStop (a price distance);
+    // it does not fill in tpslMode or positionIdx, which the venue requires (§B7): the caller passes them.
+    trailing: { trailingAmount: 30, trailingTriggerPrice: 3030, tpslMode: 'Full', positionIdx: 0 },
+    checkTrailing: async (order, armed, ex, symbol) => {
+      // A position attribute, not an order the simulator lists [U]; it goes when the position closes.
+      const [position] = (await ex.fetchPositions([symbol])).filter((p) => p.contracts > 0);
+      assert.equal(Number(position.info.trailingStop), 30);
+    },
+    extra: {
+      name: 'amend a resting order',
+      run: async (ex, symbol) => {
+        const o = await ex.createOrder(symbol, 'limit', 'buy', 0.01, 2500);
+        await ex.editOrder(o.id, symbol, 'limit', 'buy', 0.02, 2510);
+        const [open] = await ex.fetchOpenOrders(symbol);
+        assert.equal(open.id, o.id);
+        assert.equal(open.amount, 0.02);
+        assert.equal(open.price, 2510);
+        await ex.cancelOrder(o.id, symbol);
+      },
+    },
     insufficient: { cls: ccxt.InsufficientFunds, code: '110007' },
     reduceOnly: { cls: ccxt.InvalidOrder, code: '110017' },
   });
