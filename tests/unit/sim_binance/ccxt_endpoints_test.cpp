@@ -1,0 +1,76 @@
+#include "fixture.hpp"
+
+namespace tradebot::sim::binance::test {
+
+// What ccxt's binanceusdm asks beyond the adapter's endpoints: the wallet coins and margin pairs it
+// loads before its markets, the income history and the algo endpoints with a symbol.
+
+TEST_F(binance_test, capital_config_lists_the_coins_with_the_futures_wallet_as_the_settlement_coin) {
+    const auto r = signed_req("GET", "/sapi/v1/capital/config/getall", "");
+    ASSERT_EQ(r.status, 200u) << r.raw.response.body;
+    const auto& coins = r.body.as_array();
+    ASSERT_EQ(coins.size(), 2u);  // BTC, USDT
+    const auto& btc_coin = coins[0].as_object();
+    const auto& usdt = coins[1].as_object();
+    EXPECT_EQ(btc_coin.at("coin").as_string(), "BTC");
+    EXPECT_EQ(btc_coin.at("free").as_string(), "0");
+    EXPECT_EQ(usdt.at("coin").as_string(), "USDT");
+    EXPECT_EQ(usdt.at("free").as_string(), "10000.00000000");
+    EXPECT_FALSE(usdt.at("withdrawAllEnable").as_bool());
+    EXPECT_TRUE(usdt.at("networkList").as_array().empty());
+    EXPECT_EQ(signed_req("GET", "/sapi/v1/capital/config/getall", "", "nobody").code(), -2015);
+    EXPECT_EQ(signed_req("GET", "/sapi/v1/capital/config/getall", "coin=USDT").code(), -1103);
+}
+
+TEST_F(binance_test, margin_pairs_are_empty_without_a_spot_margin_market) {
+    const auto r = signed_req("GET", "/sapi/v1/margin/allPairs", "");
+    ASSERT_EQ(r.status, 200u);
+    EXPECT_TRUE(r.body.as_array().empty());
+    EXPECT_EQ(signed_req("GET", "/sapi/v1/margin/allPairs", "symbol=BTCUSDT").code(), -1121);
+}
+
+TEST_F(binance_test, income_lists_commissions_and_realized_pnl_oldest_first) {
+    EXPECT_TRUE(signed_req("GET", "/fapi/v1/income", "").body.as_array().empty());
+    signed_req("POST", "/fapi/v1/order", "symbol=BTCUSDT&side=BUY&type=MARKET&quantity=0.100");
+    venue_.exchange().set_prices(btc, at("51000"_d));
+    signed_req("POST", "/fapi/v1/order", "symbol=BTCUSDT&side=SELL&type=MARKET&quantity=0.100&reduceOnly=true");
+    const auto all = signed_req("GET", "/fapi/v1/income", "symbol=BTCUSDT");
+    ASSERT_EQ(all.status, 200u) << all.raw.response.body;
+    const auto& rows = all.body.as_array();
+    ASSERT_EQ(rows.size(), 3u);  // commission, realized PnL + commission of the close
+    const auto& first = rows[0].as_object();
+    EXPECT_EQ(first.at("incomeType").as_string(), "COMMISSION");
+    EXPECT_EQ(first.at("info").as_string(), "COMMISSION");
+    EXPECT_EQ(first.at("asset").as_string(), "USDT");
+    EXPECT_TRUE(first.at("income").as_string().starts_with("-"));
+    EXPECT_FALSE(first.at("tradeId").as_string().empty());
+    const auto& pnl = rows[1].as_object();
+    EXPECT_EQ(pnl.at("incomeType").as_string(), "REALIZED_PNL");
+    // Bought at the ask 50000.1, sold at the bid 50999.9: 0.1 x 999.8.
+    EXPECT_EQ(pnl.at("income").as_string(), "99.98000000");
+    EXPECT_LT(rows[0].as_object().at("tranId").as_int64(), pnl.at("tranId").as_int64());
+
+    EXPECT_EQ(signed_req("GET", "/fapi/v1/income", "incomeType=COMMISSION").body.as_array().size(), 2u);
+    const auto page2 = signed_req("GET", "/fapi/v1/income", "limit=2&page=2").body.as_array();
+    ASSERT_EQ(page2.size(), 1u);
+    EXPECT_EQ(page2[0].as_object().at("incomeType").as_string(), "COMMISSION");
+    const auto later = std::to_string(clock_.server_now_ms() + 1);
+    EXPECT_TRUE(signed_req("GET", "/fapi/v1/income", "startTime=" + later).body.as_array().empty());
+    EXPECT_EQ(signed_req("GET", "/fapi/v1/income", "limit=1001").code(), -1130);
+    EXPECT_EQ(signed_req("GET", "/fapi/v1/income", "symbol=NOPEUSDT").code(), -1121);
+}
+
+TEST_F(binance_test, algo_query_and_cancel_take_the_symbol_ccxt_sends) {
+    signed_req("POST", "/fapi/v1/order", "symbol=BTCUSDT&side=BUY&type=MARKET&quantity=0.100");
+    const auto placed = signed_req("POST", "/fapi/v1/algoOrder",
+                                   "algoType=CONDITIONAL&symbol=BTCUSDT&side=SELL&type=STOP_MARKET&triggerPrice=49000"
+                                   "&closePosition=true&clientAlgoId=sl-9");
+    ASSERT_EQ(placed.status, 200u) << placed.raw.response.body;
+    EXPECT_EQ(signed_req("GET", "/fapi/v1/algoOrder", "symbol=BTCUSDT&clientAlgoId=sl-9").status, 200u);
+    EXPECT_EQ(signed_req("GET", "/fapi/v1/algoOrder", "symbol=ETHUSDT&clientAlgoId=sl-9").code(), -2013);
+    EXPECT_EQ(signed_req("DELETE", "/fapi/v1/algoOrder", "symbol=ETHUSDT&clientAlgoId=sl-9").code(), -2011);
+    const auto c = signed_req("DELETE", "/fapi/v1/algoOrder", "symbol=BTCUSDT&clientAlgoId=sl-9");
+    EXPECT_EQ(c.str("code"), "200");
+}
+
+}  // namespace tradebot::sim::binance::test

@@ -1,0 +1,58 @@
+#include "fixture.hpp"
+
+namespace tradebot::sim::bybit::test {
+
+// What ccxt's bybit asks beyond the adapter's endpoints: coins and the other categories' instruments
+// in loadMarkets, and the open-interest history.
+
+TEST_F(bybit_test, other_categories_answer_an_empty_instrument_list) {
+    for (const std::string c : {"spot", "inverse", "option"}) {
+        const auto r = get_public("/v5/market/instruments-info?category=" + c);
+        ASSERT_EQ(code(r), 0) << c;
+        EXPECT_EQ(str(r.at("result").at("category")), c);
+        EXPECT_TRUE(list(r).empty()) << c;
+    }
+    EXPECT_EQ(code(get_public("/v5/market/instruments-info?category=futures")), 10001);
+    EXPECT_EQ(code(get_public("/v5/market/instruments-info")), 10001);
+}
+
+TEST_F(bybit_test, a_status_other_than_trading_lists_no_instrument) {
+    EXPECT_TRUE(list(get_public("/v5/market/instruments-info?category=linear&status=PreLaunch")).empty());
+    EXPECT_EQ(list(get_public("/v5/market/instruments-info?category=linear&status=Trading")).size(), 1U);
+}
+
+TEST_F(bybit_test, coin_info_lists_the_scenario_coins_without_chains) {
+    const auto r = get("/v5/asset/coin/query-info", "");
+    ASSERT_EQ(code(r), 0);
+    const auto& rows = r.at("result").at("rows").as_array();
+    ASSERT_EQ(rows.size(), 2U);  // BTC, USDT
+    EXPECT_EQ(str(rows[0].at("coin")), "BTC");
+    EXPECT_EQ(str(rows[1].at("coin")), "USDT");
+    EXPECT_TRUE(rows[1].at("chains").as_array().empty());
+    const auto one = get("/v5/asset/coin/query-info", "coin=USDT");
+    EXPECT_EQ(one.at("result").at("rows").as_array().size(), 1U);
+    net::http_request unsigned_call;
+    unsigned_call.method = "GET";
+    unsigned_call.target = "/v5/asset/coin/query-info";
+    EXPECT_NE(code(parse(venue_.handle(unsigned_call))), 0);
+}
+
+TEST_F(bybit_test, open_interest_is_the_current_figure_at_the_interval_start) {
+    ASSERT_EQ(code(post("/v5/order/create",
+                        R"({"category":"linear","symbol":"BTCUSDT","side":"Buy","orderType":"Market","qty":"0.5"})")),
+              0);
+    const auto r = get_public("/v5/market/open-interest?category=linear&symbol=BTCUSDT&intervalTime=1h");
+    ASSERT_EQ(code(r), 0);
+    EXPECT_EQ(str(r.at("result").at("symbol")), "BTCUSDT");
+    const auto rows = list(r);
+    ASSERT_EQ(rows.size(), 1U);
+    const auto& row = rows.at(0);
+    EXPECT_EQ(str(row.at("openInterest")), "0.500");
+    const auto now = clock_.server_now_ms();
+    EXPECT_EQ(str(row.at("timestamp")), std::to_string(now - now % 3'600'000));
+    EXPECT_EQ(code(get_public("/v5/market/open-interest?category=linear&symbol=BTCUSDT&intervalTime=2h")), 10001);
+    EXPECT_EQ(code(get_public("/v5/market/open-interest?category=linear&symbol=BTCUSDT")), 10001);
+    EXPECT_NE(code(get_public("/v5/market/open-interest?category=linear&symbol=NOPEUSDT&intervalTime=1h")), 0);
+}
+
+}  // namespace tradebot::sim::bybit::test
