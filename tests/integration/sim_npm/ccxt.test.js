@@ -186,8 +186,12 @@ test('ccxt binanceusdm', async (t) => {
       assert.equal(o.info.callbackRate, '1');
     },
     extra: {
-      name: 'income as the ledger',
+      name: 'leverage tiers, and income as the ledger',
       run: async (ex, symbol) => {
+        // GET /fapi/v1/leverageBracket: default.yaml derives BTCUSDT's 125x / 50x / 20x tiers.
+        const tiers = (await ex.fetchLeverageTiers([symbol]))[symbol];
+        assert.deepEqual(tiers.map((x) => x.maxLeverage), [125, 50, 20]);
+        assert.equal(tiers[1].minNotional, tiers[0].maxNotional);
         // GET /fapi/v1/income: each fill's commission and each close's realized PnL.
         const ledger = await ex.fetchLedger('USDT');
         const kinds = new Set(ledger.map((e) => e.info.incomeType));
