@@ -178,6 +178,8 @@ wire::reply position_risk_v3(context&, call&);
 wire::reply leverage_bracket(context&, call&);  // leverage_brackets.cpp
 wire::reply capital_config_getall(context&, call&);  // sapi.cpp: what ccxt loads before markets
 wire::reply margin_all_pairs(context&, call&);       // sapi.cpp
+wire::reply symbol_config(context&, call&);          // symbol_config.cpp
+wire::reply commission_rate(context&, call&);        // symbol_config.cpp
 
 wire::reply algo_new(context&, call&);
 wire::reply algo_cancel(context&, call&);

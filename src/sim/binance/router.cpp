@@ -22,6 +22,7 @@ int w1(const call&) { return 1; }
 int w0(const call&) { return 0; }
 int w5(const call&) { return 5; }
 int w30(const call&) { return 30; }
+int w20(const call&) { return 20; }  // commissionRate [U]
 int w_price(const call& c) { return has_symbol(c) ? 1 : 2; }
 int w_book(const call& c) { return has_symbol(c) ? 2 : 5; }          // [U]
 int w_premium(const call& c) { return has_symbol(c) ? 1 : 10; }
@@ -62,6 +63,8 @@ const std::array routes{
     route{"GET", "/fapi/v1/income", sec::signed_, w30, false, income_history},
     route{"POST", "/fapi/v1/leverage", sec::signed_, w1, false, set_leverage},
     route{"GET", "/fapi/v1/leverageBracket", sec::signed_, w1, false, leverage_bracket},
+    route{"GET", "/fapi/v1/symbolConfig", sec::signed_, w5, false, symbol_config},
+    route{"GET", "/fapi/v1/commissionRate", sec::signed_, w20, false, commission_rate},
     route{"POST", "/fapi/v1/marginType", sec::signed_, w1, false, set_margin_type},
     route{"GET", "/fapi/v1/positionSide/dual", sec::signed_, w30, false, get_dual},
     route{"POST", "/fapi/v1/positionSide/dual", sec::signed_, w1, false, set_dual},

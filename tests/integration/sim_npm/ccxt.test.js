@@ -186,8 +186,18 @@ test('ccxt binanceusdm', async (t) => {
       assert.equal(o.info.callbackRate, '1');
     },
     extra: {
-      name: 'leverage tiers, and income as the ledger',
+      name: 'leverage tiers, symbol configuration, trading fee, and income as the ledger',
       run: async (ex, symbol) => {
+        // GET /fapi/v1/symbolConfig after the session's setLeverage(5) and setMarginMode('cross').
+        const leverage = await ex.fetchLeverage(symbol);
+        assert.equal(leverage.longLeverage, 5);
+        assert.equal(leverage.marginMode, 'cross');
+        await ex.setMarginMode('isolated', symbol);
+        assert.equal((await ex.fetchMarginMode(symbol)).marginMode, 'isolated');
+        await ex.setMarginMode('cross', symbol);
+        const fee = await ex.fetchTradingFee(symbol);  // GET /fapi/v1/commissionRate
+        assert.equal(fee.maker, 0.0002);
+        assert.equal(fee.taker, 0.0005);
         // GET /fapi/v1/leverageBracket: default.yaml derives BTCUSDT's 125x / 50x / 20x tiers.
         const tiers = (await ex.fetchLeverageTiers([symbol]))[symbol];
         assert.deepEqual(tiers.map((x) => x.maxLeverage), [125, 50, 20]);

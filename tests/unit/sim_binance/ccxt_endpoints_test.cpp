@@ -73,4 +73,27 @@ TEST_F(binance_test, algo_query_and_cancel_take_the_symbol_ccxt_sends) {
     EXPECT_EQ(c.str("code"), "200");
 }
 
+TEST_F(binance_test, symbol_config_reports_leverage_and_margin_type_per_symbol) {
+    ASSERT_EQ(signed_req("POST", "/fapi/v1/leverage", "symbol=BTCUSDT&leverage=20").status, 200u);
+    ASSERT_EQ(signed_req("POST", "/fapi/v1/marginType", "symbol=BTCUSDT&marginType=ISOLATED").status, 200u);
+    const auto r = signed_req("GET", "/fapi/v1/symbolConfig", "symbol=BTCUSDT");
+    ASSERT_EQ(r.status, 200u) << r.raw.response.body;
+    const auto& row = r.body.as_array().at(0).as_object();
+    EXPECT_EQ(row.at("symbol").as_string(), "BTCUSDT");
+    EXPECT_EQ(row.at("marginType").as_string(), "ISOLATED");
+    EXPECT_EQ(row.at("isAutoAddMargin").as_string(), "false");
+    EXPECT_EQ(row.at("leverage").as_int64(), 20);
+    EXPECT_TRUE(row.at("maxNotionalValue").is_string());
+    EXPECT_EQ(signed_req("GET", "/fapi/v1/symbolConfig", "").body.as_array().size(), 1u);
+    EXPECT_EQ(signed_req("GET", "/fapi/v1/symbolConfig", "symbol=NOPEUSDT").code(), -1121);
+}
+
+TEST_F(binance_test, commission_rate_is_the_accounts_maker_and_taker_rate) {
+    const auto r = signed_req("GET", "/fapi/v1/commissionRate", "symbol=BTCUSDT");
+    ASSERT_EQ(r.status, 200u) << r.raw.response.body;
+    EXPECT_EQ(r.str("makerCommissionRate"), "0.0002");
+    EXPECT_EQ(r.str("takerCommissionRate"), "0.0005");
+    EXPECT_EQ(signed_req("GET", "/fapi/v1/commissionRate", "").code(), -1102);
+}
+
 }  // namespace tradebot::sim::binance::test
