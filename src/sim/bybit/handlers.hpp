@@ -14,6 +14,8 @@ outcome tickers(context& ctx, const request& r);
 outcome kline(context& ctx, const request& r);
 outcome orderbook(context& ctx, const request& r);
 outcome open_interest(context& ctx, const request& r);  // open_interest.cpp
+outcome risk_limit(context& ctx, const request& r);     // risk_limit.cpp
+outcome fee_rate(context& ctx, const request& r);       // fee_rate.cpp (private)
 // The JSON of one ticker (REST list item and WS tickers data).
 json::object ticker_json(const context& ctx, const engine::instrument& spec);
 

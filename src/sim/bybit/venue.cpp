@@ -20,13 +20,15 @@ struct route {
     handler_fn fn;
 };
 
-const std::array<route, 22> routes{{
+const std::array<route, 24> routes{{
     {"GET", "/v5/market/time", false, market_time},
     {"GET", "/v5/market/instruments-info", false, instruments_info},
     {"GET", "/v5/market/tickers", false, tickers},
     {"GET", "/v5/market/kline", false, kline},
     {"GET", "/v5/market/orderbook", false, orderbook},
     {"GET", "/v5/market/open-interest", false, open_interest},
+    {"GET", "/v5/market/risk-limit", false, risk_limit},
+    {"GET", "/v5/account/fee-rate", true, fee_rate},
     {"POST", "/v5/order/create", true, order_create},
     {"POST", "/v5/order/amend", true, order_amend},
     {"POST", "/v5/order/cancel", true, order_cancel},

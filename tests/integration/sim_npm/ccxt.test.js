@@ -84,6 +84,19 @@ async function session(t, ex, venue) {
     await ex.setMarginMode('cross', symbol);
   });
 
+  await t.test('leverage tiers and trading fee', async () => {
+    // Binance leverageBracket, Bybit risk-limit: default.yaml derives the tiers from max_leverage.
+    const tiers = (await ex.fetchLeverageTiers([symbol]))[symbol];
+    assert.deepEqual(tiers.map((x) => x.maxLeverage), venue.tiers);
+    assert.equal(tiers[0].minNotional, 0);
+    assert.equal(tiers[1].minNotional, tiers[0].maxNotional);
+    for (const x of tiers) assert.equal(x.maintenanceMarginRate, 0.004);  // default.yaml's derived tiers
+    // Binance commissionRate, Bybit account/fee-rate: the scenario account's rates.
+    const fee = await ex.fetchTradingFee(symbol);
+    assert.equal(fee.maker, 0.0002);
+    assert.equal(fee.taker, 0.0005);
+  });
+
   await t.test('orders, stop-loss, positions, trades', async () => {
     await ex.cancelAllOrders(symbol);
     const entry = await ex.createOrder(symbol, 'market', 'buy', 0.01);
@@ -176,7 +189,7 @@ test('ccxt binanceusdm', async (t) => {
   const ex = pointAtSim(new ccxt.binanceusdm(keys), port);
   await session(t, ex, {
     port, symbol: 'BTC/USDT:USDT', id: 'BTCUSDT', price: 60000, limitPrice: 50000, stopPrice: 50000,
-    takeProfitPrice: 70000,
+    takeProfitPrice: 70000, tiers: [125, 50, 20],
     // An algo TRAILING_STOP_MARKET with a 1 % callback (ccxt's trailingPercent is callbackRate).
     trailing: { trailingPercent: 1, reduceOnly: true },
     checkTrailing: (order, armed) => {
@@ -186,7 +199,7 @@ test('ccxt binanceusdm', async (t) => {
       assert.equal(o.info.callbackRate, '1');
     },
     extra: {
-      name: 'leverage tiers, symbol configuration, trading fee, and income as the ledger',
+      name: 'symbol configuration, and income as the ledger',
       run: async (ex, symbol) => {
         // GET /fapi/v1/symbolConfig after the session's setLeverage(5) and setMarginMode('cross').
         const leverage = await ex.fetchLeverage(symbol);
@@ -195,13 +208,7 @@ test('ccxt binanceusdm', async (t) => {
         await ex.setMarginMode('isolated', symbol);
         assert.equal((await ex.fetchMarginMode(symbol)).marginMode, 'isolated');
         await ex.setMarginMode('cross', symbol);
-        const fee = await ex.fetchTradingFee(symbol);  // GET /fapi/v1/commissionRate
-        assert.equal(fee.maker, 0.0002);
-        assert.equal(fee.taker, 0.0005);
-        // GET /fapi/v1/leverageBracket: default.yaml derives BTCUSDT's 125x / 50x / 20x tiers.
-        const tiers = (await ex.fetchLeverageTiers([symbol]))[symbol];
-        assert.deepEqual(tiers.map((x) => x.maxLeverage), [125, 50, 20]);
-        assert.equal(tiers[1].minNotional, tiers[0].maxNotional);
+
         // GET /fapi/v1/income: each fill's commission and each close's realized PnL.
         const ledger = await ex.fetchLedger('USDT');
         const kinds = new Set(ledger.map((e) => e.info.incomeType));
@@ -223,7 +230,7 @@ test('ccxt bybit', async (t) => {
   const ex = pointAtSim(new ccxt.bybit(keys), port);
   await session(t, ex, {
     port, symbol: 'ETH/USDT:USDT', id: 'ETHUSDT', price: 3000, limitPrice: 2500, stopPrice: 2500,
-    takeProfitPrice: 3600,
+    takeProfitPrice: 3600, tiers: [100, 50, 20],
     // ccxt sends a trailing amount as the position's trading-stop trailingStop (a price distance);
     // it does not fill in tpslMode or positionIdx, which the venue requires (§B7): the caller passes them.
     trailing: { trailingAmount: 30, trailingTriggerPrice: 3030, tpslMode: 'Full', positionIdx: 0 },

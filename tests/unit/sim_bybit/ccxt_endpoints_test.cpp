@@ -55,4 +55,34 @@ TEST_F(bybit_test, open_interest_is_the_current_figure_at_the_interval_start) {
     EXPECT_NE(code(get_public("/v5/market/open-interest?category=linear&symbol=NOPEUSDT&intervalTime=1h")), 0);
 }
 
+TEST_F(bybit_test, risk_limit_lists_the_leverage_brackets_as_tiers) {
+    const auto r = get_public("/v5/market/risk-limit?category=linear&symbol=BTCUSDT");
+    ASSERT_EQ(code(r), 0);
+    const auto tiers = list(r);
+    ASSERT_EQ(tiers.size(), 3U);  // max_leverage 125 derives 125x / 50x / 20x
+    EXPECT_EQ(tiers[0].at("id").as_int64(), 1);
+    EXPECT_EQ(tiers[0].at("isLowestRisk").as_int64(), 1);
+    EXPECT_EQ(str(tiers[0].at("maxLeverage")), "125.00");
+    EXPECT_EQ(str(tiers[0].at("initialMargin")), "0.008");
+    EXPECT_EQ(str(tiers[1].at("maxLeverage")), "50.00");
+    EXPECT_EQ(tiers[1].at("isLowestRisk").as_int64(), 0);
+    EXPECT_EQ(list(get_public("/v5/market/risk-limit?category=linear")).size(), 3U);
+    EXPECT_EQ(code(get_public("/v5/market/risk-limit?category=linear&symbol=NOPEUSDT")), 10001);
+    EXPECT_EQ(code(get_public("/v5/market/risk-limit?category=spot&symbol=BTCUSDT")), 10001);
+}
+
+TEST_F(bybit_test, fee_rate_is_the_accounts_maker_and_taker_rate) {
+    const auto r = get("/v5/account/fee-rate", "category=linear&symbol=BTCUSDT");
+    ASSERT_EQ(code(r), 0);
+    const auto rows = list(r);
+    ASSERT_EQ(rows.size(), 1U);
+    EXPECT_EQ(str(rows[0].at("symbol")), "BTCUSDT");
+    EXPECT_EQ(str(rows[0].at("makerFeeRate")), "0.0002");
+    EXPECT_EQ(str(rows[0].at("takerFeeRate")), "0.0005");
+    net::http_request unsigned_call;
+    unsigned_call.method = "GET";
+    unsigned_call.target = "/v5/account/fee-rate?category=linear";
+    EXPECT_NE(code(parse(venue_.handle(unsigned_call))), 0);
+}
+
 }  // namespace tradebot::sim::bybit::test
