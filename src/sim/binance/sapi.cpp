@@ -46,10 +46,6 @@ wire::reply capital_config_getall(context& ctx, call& c) {
     return json_reply(200, out);
 }
 
-}  // namespace tradebot::sim::binance
-
-namespace tradebot::sim::binance {
-
 // GET /sapi/v1/margin/allPairs ("Get All Cross Margin Pairs", MARKET_DATA): ccxt's binanceusdm asks
 // it beside the coins. The simulator has no spot margin market, so it lists no pairs; `symbol`
 // naming any pair is then unknown [U] (official docs' shape: an array of {id, symbol, base, quote,
