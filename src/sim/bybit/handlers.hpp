@@ -16,6 +16,7 @@ outcome orderbook(context& ctx, const request& r);
 outcome open_interest(context& ctx, const request& r);  // open_interest.cpp
 outcome risk_limit(context& ctx, const request& r);     // risk_limit.cpp
 outcome fee_rate(context& ctx, const request& r);       // fee_rate.cpp (private)
+outcome closed_pnl(context& ctx, const request& r);     // closed_pnl.cpp (private)
 // The JSON of one ticker (REST list item and WS tickers data).
 json::object ticker_json(const context& ctx, const engine::instrument& spec);
 

@@ -20,7 +20,7 @@ struct route {
     handler_fn fn;
 };
 
-const std::array<route, 24> routes{{
+const std::array<route, 25> routes{{
     {"GET", "/v5/market/time", false, market_time},
     {"GET", "/v5/market/instruments-info", false, instruments_info},
     {"GET", "/v5/market/tickers", false, tickers},
@@ -37,6 +37,7 @@ const std::array<route, 24> routes{{
     {"GET", "/v5/order/history", true, order_history},
     {"GET", "/v5/execution/list", true, execution_list},
     {"GET", "/v5/position/list", true, position_list},
+    {"GET", "/v5/position/closed-pnl", true, closed_pnl},
     {"POST", "/v5/position/set-leverage", true, set_leverage},
     {"POST", "/v5/position/switch-mode", true, switch_mode},
     {"POST", "/v5/position/trading-stop", true, trading_stop},

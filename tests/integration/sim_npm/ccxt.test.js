@@ -145,6 +145,7 @@ async function session(t, ex, venue) {
     // Reduce-only cannot open the other side: more than the position closes it only.
     const close = await ex.createOrder(symbol, 'market', 'sell', 0.01, undefined, { reduceOnly: true });
     assert.ok(close.id);
+    venue.closeId = close.id;
     positions = (await ex.fetchPositions([symbol])).filter((p) => p.contracts > 0);
     assert.equal(positions.length, 0, 'flat after the reduce-only close');
 
@@ -225,10 +226,12 @@ test('ccxt binanceusdm', async (t) => {
   });
 });
 
+const bybitVenue = {};
+
 test('ccxt bybit', async (t) => {
   const port = Number(process.env.SIM_BYBIT_PORT);
   const ex = pointAtSim(new ccxt.bybit(keys), port);
-  await session(t, ex, {
+  await session(t, ex, Object.assign(bybitVenue, {
     port, symbol: 'ETH/USDT:USDT', id: 'ETHUSDT', price: 3000, limitPrice: 2500, stopPrice: 2500,
     takeProfitPrice: 3600, tiers: [100, 50, 20],
     // ccxt sends a trailing amount as the position's trading-stop trailingStop (a price distance);
@@ -240,8 +243,19 @@ test('ccxt bybit', async (t) => {
       assert.equal(Number(position.info.trailingStop), 30);
     },
     extra: {
-      name: 'amend a resting order',
+      name: 'closed PnL, and amend a resting order',
       run: async (ex, symbol) => {
+        // GET /v5/position/closed-pnl: the session's reduce-only close, net of both fees.
+        const history = await ex.fetchPositionsHistory([symbol]);
+        const row = history.find((p) => p.info.orderId === bybitVenue.closeId);
+        assert.ok(row, 'the close is in the closed PnL');
+        assert.equal(row.side, 'long');
+        assert.equal(row.contracts, 0.01);
+        const i = row.info;
+        const net = Number(i.cumExitValue) - Number(i.cumEntryValue) - Number(i.openFee) - Number(i.closeFee);
+        assert.ok(Math.abs(row.realizedPnl - net) < 1e-8, `${row.realizedPnl} = ${net}`);
+        assert.ok(Number(i.openFee) > 0 && Number(i.closeFee) > 0);
+
         const o = await ex.createOrder(symbol, 'limit', 'buy', 0.01, 2500);
         await ex.editOrder(o.id, symbol, 'limit', 'buy', 0.02, 2510);
         const [open] = await ex.fetchOpenOrders(symbol);
@@ -253,5 +267,5 @@ test('ccxt bybit', async (t) => {
     },
     insufficient: { cls: ccxt.InsufficientFunds, code: '110007' },
     reduceOnly: { cls: ccxt.InvalidOrder, code: '110017' },
-  });
+  }));
 });

@@ -85,4 +85,38 @@ TEST_F(bybit_test, fee_rate_is_the_accounts_maker_and_taker_rate) {
     EXPECT_NE(code(parse(venue_.handle(unsigned_call))), 0);
 }
 
+TEST_F(bybit_test, closed_pnl_is_one_row_per_closing_order_net_of_both_fees) {
+    const auto market = [this](std::string side, std::string qty, bool reduce) {
+        return code(post("/v5/order/create", R"({"category":"linear","symbol":"BTCUSDT","side":")" + side +
+                                                 R"(","orderType":"Market","qty":")" + qty + R"(","reduceOnly":)" +
+                                                 (reduce ? "true" : "false") + "}"));
+    };
+    ASSERT_EQ(market("Buy", "0.2", false), 0);  // opens at the ask 60000.1
+    EXPECT_TRUE(list(get("/v5/position/closed-pnl", "category=linear")).empty());
+    venue_.exchange().set_prices(btc, prices_at("61000"_d));
+    ASSERT_EQ(market("Sell", "0.1", true), 0);  // closes half at the bid 60999.9
+    const auto r = get("/v5/position/closed-pnl", "category=linear&symbol=BTCUSDT");
+    ASSERT_EQ(code(r), 0);
+    const auto rows = list(r);
+    ASSERT_EQ(rows.size(), 1U);
+    const auto& row = rows[0];
+    EXPECT_EQ(str(row.at("side")), "Sell");
+    EXPECT_EQ(str(row.at("closedSize")), "0.100");
+    EXPECT_EQ(str(row.at("avgEntryPrice")), "60000.1");
+    EXPECT_EQ(str(row.at("avgExitPrice")), "60999.9");
+    // Half of the opening fee (0.2 x 60000.1 x 0.0005 / 2) and the whole closing fee.
+    EXPECT_EQ(str(row.at("openFee")), "3.000005");
+    EXPECT_EQ(str(row.at("closeFee")), "3.049995");
+    // 0.1 x 999.8 - 3.000005 - 3.049995 = 93.93.
+    EXPECT_EQ(str(row.at("closedPnl")), "93.93");
+    EXPECT_EQ(str(row.at("fillCount")), "1");
+    ASSERT_EQ(market("Sell", "0.1", true), 0);
+    const auto both = list(get("/v5/position/closed-pnl", "category=linear"));
+    ASSERT_EQ(both.size(), 2U);
+    EXPECT_EQ(str(both[0].at("openFee")), "3.000005");  // the rest of the opening fee, newest first
+    EXPECT_EQ(list(get("/v5/position/closed-pnl", "category=linear&limit=1")).size(), 1U);
+    EXPECT_EQ(code(get("/v5/position/closed-pnl", "category=linear&limit=101")), 10001);
+    EXPECT_EQ(code(get("/v5/position/closed-pnl", "category=spot")), 10001);
+}
+
 }  // namespace tradebot::sim::bybit::test
