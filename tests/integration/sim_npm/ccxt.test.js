@@ -1,10 +1,11 @@
 // ccxt (pinned in package.json) against tradebot-sim, unchanged apart from the base URLs and the
 // scenario's keys: every URL ccxt knows for the venue keeps its path and gets the simulator's host.
 // Covers loading markets (with ccxt's currency loading on), market data, open interest, OHLCV,
-// funding, balance, leverage and margin mode, market/limit/reduce-only orders, stop-loss,
-// take-profit and trailing stop (Binance algo orders, Bybit conditional orders / trading-stop),
-// open/trigger/closed/cancelled order queries, cancels, positions, my trades, Binance income as the
-// ledger, a Bybit amend, and the error classes ccxt raises for venue errors.
+// funding, balance, leverage and margin mode, leverage tiers, trading fees, market/limit/reduce-only
+// orders, stop-loss, take-profit and trailing stop (Binance algo orders, Bybit conditional orders /
+// trading-stop), open/trigger/closed/cancelled order queries, cancels, positions, my trades, Binance
+// symbol configuration and income as the ledger, Bybit closed PnL and an amend, and the error
+// classes ccxt raises for venue errors.
 'use strict';
 const test = require('node:test');
 const assert = require('node:assert/strict');
@@ -53,7 +54,9 @@ async function session(t, ex, venue) {
     assert.equal(m.swap, true);
     assert.equal(m.linear, true);
     assert.equal(m.settle, 'USDT');
-    assert.ok(ex.currencies.USDT, 'USDT among the currencies');
+    // From the venue's coin list (Binance capital/config/getall, Bybit asset/coin/query-info), not
+    // derived from the markets: the raw coin row is the currency's info.
+    assert.equal(ex.currencies.USDT?.info?.coin, 'USDT', 'USDT from the coin list');
     assert.ok(Object.values(markets).every((x) => x.swap && x.linear), 'only linear swaps');
   });
 
