@@ -96,4 +96,23 @@ TEST_F(binance_test, commission_rate_is_the_accounts_maker_and_taker_rate) {
     EXPECT_EQ(signed_req("GET", "/fapi/v1/commissionRate", "").code(), -1102);
 }
 
+TEST_F(binance_test, a_funding_settlement_is_a_funding_fee_income_row) {
+    signed_req("POST", "/fapi/v1/order", "symbol=BTCUSDT&side=BUY&type=MARKET&quantity=0.100");
+    venue_.exchange().set_funding_rate(btc, "0.0001"_d);
+    const auto next = venue_.exchange().next_funding(btc);
+    ASSERT_TRUE(next.has_value());
+    clock_.advance(*next - clock_.now() + std::chrono::seconds{1});
+    venue_.tick();
+    const auto r = signed_req("GET", "/fapi/v1/income", "incomeType=FUNDING_FEE");
+    ASSERT_EQ(r.status, 200u) << r.raw.response.body;
+    const auto& rows = r.body.as_array();
+    ASSERT_EQ(rows.size(), 1u);
+    const auto& row = rows[0].as_object();
+    EXPECT_EQ(row.at("symbol").as_string(), "BTCUSDT");
+    EXPECT_EQ(row.at("tradeId").as_string(), "");
+    EXPECT_EQ(row.at("time").as_int64(), engine::to_ms(*next));
+    // A long pays: 0.1 x mark 50000 x 0.0001.
+    EXPECT_EQ(row.at("income").as_string(), "-0.50000000");
+}
+
 }  // namespace tradebot::sim::binance::test
