@@ -58,6 +58,13 @@ struct trade_record {
     engine::fill_event fill;
 };
 
+// One settled funding of a symbol (GET /fapi/v1/fundingRate).
+struct funding_record {
+    time_point time{};
+    core::decimal rate;
+    core::decimal mark;
+};
+
 // One row of GET /fapi/v1/income: the wallet changes the simulator makes (§A8).
 struct income_record {
     core::symbol symbol;
@@ -84,6 +91,7 @@ struct context {
     std::map<engine::account_id, std::map<engine::order_id, engine::order>> orders;  // history
     std::map<engine::account_id, std::deque<trade_record>> trades;
     std::map<engine::account_id, std::deque<income_record>> income;
+    std::map<core::symbol, std::deque<funding_record>> fundings;
     std::int64_t income_tran_id = 9'689'322'392;
     std::map<std::pair<engine::account_id, core::symbol>, time_point> position_opened;
     std::map<core::symbol, core::decimal> last_trade_price;
@@ -163,6 +171,9 @@ wire::reply cancel_all_open(context&, call&);
 wire::reply countdown_cancel_all(context&, call&);
 wire::reply user_trades(context&, call&);
 wire::reply income_history(context&, call&);  // income.cpp
+wire::reply md_funding_rate(context&, call&);  // funding_history.cpp
+// Settles funding up to `now`, recording each symbol's settlements for md_funding_rate.
+void settle_funding(context& ctx, time_point now);
 // Records the income rows a fill or a funding settlement makes (user_stream.cpp's drain).
 void record_income(context& ctx, const engine::event& ev);
 

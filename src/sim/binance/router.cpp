@@ -50,6 +50,7 @@ const std::array routes{
     route{"GET", "/fapi/v1/ticker/24hr", sec::none, w_24hr, false, md_ticker_24hr},
     route{"GET", "/fapi/v1/klines", sec::none, w_klines, false, md_klines},
     route{"GET", "/fapi/v1/openInterest", sec::none, w1, false, md_open_interest},
+    route{"GET", "/fapi/v1/fundingRate", sec::none, w1, false, md_funding_rate},  // [U] weight: 500/5min/IP shared
     route{"GET", "/fapi/v1/depth", sec::none, w_depth, false, md_depth},
     route{"POST", "/fapi/v1/order", sec::signed_, w0, true, order_new},
     route{"DELETE", "/fapi/v1/order", sec::signed_, w1, false, order_cancel},

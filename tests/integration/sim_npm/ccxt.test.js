@@ -4,8 +4,8 @@
 // funding, balance, leverage and margin mode, leverage tiers, trading fees, market/limit/reduce-only
 // orders, stop-loss, take-profit and trailing stop (Binance algo orders, Bybit conditional orders /
 // trading-stop), open/trigger/closed/cancelled order queries, cancels, positions, my trades, Binance
-// symbol configuration and income as the ledger, Bybit closed PnL and an amend, and the error
-// classes ccxt raises for venue errors.
+// symbol configuration, income as the ledger and funding rate history, Bybit closed PnL and an
+// amend, and the error classes ccxt raises for venue errors.
 'use strict';
 const test = require('node:test');
 const assert = require('node:assert/strict');
@@ -271,4 +271,21 @@ test('ccxt bybit', async (t) => {
     insufficient: { cls: ccxt.InsufficientFunds, code: '110007' },
     reduceOnly: { cls: ccxt.InvalidOrder, code: '110017' },
   }));
+});
+
+// Last, because it moves the simulator's clock past a funding time: signed calls would then carry
+// timestamps outside the receive window, public ones still work.
+test('ccxt binanceusdm funding rate history after a settlement', async () => {
+  const port = Number(process.env.SIM_BINANCE_PORT);
+  const ex = pointAtSim(new ccxt.binanceusdm(keys), port);
+  const symbol = 'BTC/USDT:USDT';
+  const next = (await ex.fetchFundingRate(symbol)).fundingTimestamp;
+  const before = await ex.fetchFundingRateHistory(symbol);
+  await control(port, 'POST', '/sim/advance', { ms: next - Date.now() + 1000 });
+  const after = await ex.fetchFundingRateHistory(symbol);
+  assert.equal(after.length, before.length + 1, 'one settlement more');
+  const last = after.at(-1);
+  assert.equal(last.symbol, symbol);
+  assert.equal(last.timestamp, next);
+  assert.equal(typeof last.fundingRate, 'number');
 });

@@ -115,4 +115,30 @@ TEST_F(binance_test, a_funding_settlement_is_a_funding_fee_income_row) {
     EXPECT_EQ(row.at("income").as_string(), "-0.50000000");
 }
 
+TEST_F(binance_test, funding_rate_history_lists_each_settlement_with_its_rate) {
+    EXPECT_TRUE(public_req("/fapi/v1/fundingRate?symbol=BTCUSDT").body.as_array().empty());
+    venue_.exchange().set_funding_rate(btc, "0.0001"_d);
+    const auto first = *venue_.exchange().next_funding(btc);
+    clock_.advance(first - clock_.now() + std::chrono::seconds{1});
+    venue_.tick();
+    venue_.exchange().set_funding_rate(btc, "-0.0002"_d);
+    const auto second = *venue_.exchange().next_funding(btc);
+    clock_.advance(second - clock_.now() + std::chrono::seconds{1});
+    venue_.tick();
+    const auto r = public_req("/fapi/v1/fundingRate?symbol=BTCUSDT");
+    ASSERT_EQ(r.status, 200u) << r.raw.response.body;
+    const auto& rows = r.body.as_array();
+    ASSERT_EQ(rows.size(), 2u);
+    EXPECT_EQ(rows[0].as_object().at("fundingTime").as_int64(), engine::to_ms(first));
+    EXPECT_EQ(rows[0].as_object().at("fundingRate").as_string(), "0.00010000");
+    EXPECT_EQ(rows[0].as_object().at("markPrice").as_string(), "50000.0");
+    EXPECT_EQ(rows[1].as_object().at("fundingRate").as_string(), "-0.00020000");
+    const auto newest = public_req("/fapi/v1/fundingRate?symbol=BTCUSDT&limit=1").body.as_array();
+    ASSERT_EQ(newest.size(), 1u);
+    EXPECT_EQ(newest[0].as_object().at("fundingTime").as_int64(), engine::to_ms(second));
+    const auto from_second = "/fapi/v1/fundingRate?startTime=" + std::to_string(engine::to_ms(second));
+    EXPECT_EQ(public_req(from_second).body.as_array().size(), 1u);
+    EXPECT_EQ(public_req("/fapi/v1/fundingRate?limit=0").code(), -1130);
+}
+
 }  // namespace tradebot::sim::binance::test
