@@ -12,6 +12,7 @@ constexpr std::size_t fundings_kept = 1000;
 
 void settle_funding(context& ctx, time_point now) {
     // Step through the due funding times in order so each settlement is seen with its own rate.
+    std::optional<time_point> settled;
     for (;;) {
         std::optional<time_point> due;
         for (const auto& sv : ctx.ex.snapshot().symbols) {
@@ -20,9 +21,10 @@ void settle_funding(context& ctx, time_point now) {
                 due = next;
             }
         }
-        if (!due) {
-            break;
+        if (!due || (settled && *due <= *settled)) {
+            break;  // nothing due, or the engine did not move past it (never loop on the event loop)
         }
+        settled = due;
         for (const auto& sv : ctx.ex.snapshot().symbols) {
             if (ctx.ex.next_funding(sv.spec.symbol) != due) {
                 continue;
