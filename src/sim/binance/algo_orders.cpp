@@ -7,6 +7,17 @@ namespace tradebot::sim::binance {
 
 namespace {
 
+// [U] The docs list only algoId/clientAlgoId for GET/DELETE algoOrder, but ccxt 4.5 also sends the
+// symbol and works against the venue: the simulator accepts it, and a symbol other than the order's
+// finds nothing.
+bool symbol_matches(const context& ctx, const call& c, const engine::conditional_order& o) {
+    if (!param(c, "symbol")) {
+        return true;
+    }
+    const auto s = symbol_param(ctx, c, nullptr);
+    return s && *s == o.request.symbol;
+}
+
 std::optional<wire::reply> bool_param(const call& c, std::string_view name, bool& out) {
     if (const auto v = param(c, name)) {
         if (*v != "true" && *v != "false") {
@@ -111,7 +122,7 @@ wire::reply algo_new(context& ctx, call& c) {
 }
 
 wire::reply algo_cancel(context& ctx, call& c) {
-    if (auto e = check_params(c, {"algoId", "clientAlgoId"})) {
+    if (auto e = check_params(c, {"algoId", "clientAlgoId", "symbol"})) {
         return *e;
     }
     engine::order_ref ref;
@@ -119,7 +130,7 @@ wire::reply algo_cancel(context& ctx, call& c) {
         return *e;
     }
     const auto* found = ctx.ex.find_conditional(c.account, ref);
-    if (found == nullptr || !found->is_open()) {
+    if (found == nullptr || !found->is_open() || !symbol_matches(ctx, c, *found)) {
         return error_reply(400, -2011, "Unknown order sent.");
     }
     const std::int64_t id = found->id;
@@ -133,7 +144,7 @@ wire::reply algo_cancel(context& ctx, call& c) {
 }
 
 wire::reply algo_query(context& ctx, call& c) {
-    if (auto e = check_params(c, {"algoId", "clientAlgoId"})) {
+    if (auto e = check_params(c, {"algoId", "clientAlgoId", "symbol"})) {
         return *e;
     }
     engine::order_ref ref;
@@ -141,7 +152,7 @@ wire::reply algo_query(context& ctx, call& c) {
         return *e;
     }
     const auto* found = ctx.ex.find_conditional(c.account, ref);
-    if (found == nullptr) {
+    if (found == nullptr || !symbol_matches(ctx, c, *found)) {
         return error_reply(400, -2013, "Order does not exist.");
     }
     return json_reply(200, algo_json(ctx, *found, true));

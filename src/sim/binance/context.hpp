@@ -58,6 +58,23 @@ struct trade_record {
     engine::fill_event fill;
 };
 
+// One settled funding of a symbol (GET /fapi/v1/fundingRate).
+struct funding_record {
+    time_point time{};
+    core::decimal rate;
+    core::decimal mark;
+};
+
+// One row of GET /fapi/v1/income: the wallet changes the simulator makes (§A8).
+struct income_record {
+    core::symbol symbol;
+    std::string type;  // COMMISSION, REALIZED_PNL, FUNDING_FEE
+    core::decimal amount;
+    std::int64_t time_ms = 0;
+    std::int64_t tran_id = 0;
+    std::int64_t trade_id = 0;  // 0 = none
+};
+
 // Everything the venue knows beyond the engine: keys, listen keys, peers, windows, history.
 struct context {
     context(wire::sim_clock& c, engine::exchange_config cfg) : clock{c}, ex{c, std::move(cfg)} {}
@@ -73,6 +90,9 @@ struct context {
     std::map<core::symbol, std::deque<kline>> klines;
     std::map<engine::account_id, std::map<engine::order_id, engine::order>> orders;  // history
     std::map<engine::account_id, std::deque<trade_record>> trades;
+    std::map<engine::account_id, std::deque<income_record>> income;
+    std::map<core::symbol, std::deque<funding_record>> fundings;
+    std::int64_t income_tran_id = 9'689'322'392;
     std::map<std::pair<engine::account_id, core::symbol>, time_point> position_opened;
     std::map<core::symbol, core::decimal> last_trade_price;
     std::map<std::pair<engine::account_id, core::symbol>, time_point> countdowns;  // countdownCancelAll
@@ -150,6 +170,12 @@ wire::reply all_orders(context&, call&);
 wire::reply cancel_all_open(context&, call&);
 wire::reply countdown_cancel_all(context&, call&);
 wire::reply user_trades(context&, call&);
+wire::reply income_history(context&, call&);  // income.cpp
+wire::reply md_funding_rate(context&, call&);  // funding_history.cpp
+// Settles funding up to `now`, recording each symbol's settlements for md_funding_rate.
+void settle_funding(context& ctx, time_point now);
+// Records the income rows a fill or a funding settlement makes (user_stream.cpp's drain).
+void record_income(context& ctx, const engine::event& ev);
 
 wire::reply set_leverage(context&, call&);
 wire::reply set_margin_type(context&, call&);
@@ -161,6 +187,10 @@ wire::reply balance(context&, call&);
 wire::reply position_risk_v2(context&, call&);
 wire::reply position_risk_v3(context&, call&);
 wire::reply leverage_bracket(context&, call&);  // leverage_brackets.cpp
+wire::reply capital_config_getall(context&, call&);  // sapi.cpp: what ccxt loads before markets
+wire::reply margin_all_pairs(context&, call&);       // sapi.cpp
+wire::reply symbol_config(context&, call&);          // symbol_config.cpp
+wire::reply commission_rate(context&, call&);        // symbol_config.cpp
 
 wire::reply algo_new(context&, call&);
 wire::reply algo_cancel(context&, call&);

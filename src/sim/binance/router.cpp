@@ -22,6 +22,7 @@ int w1(const call&) { return 1; }
 int w0(const call&) { return 0; }
 int w5(const call&) { return 5; }
 int w30(const call&) { return 30; }
+int w20(const call&) { return 20; }  // commissionRate [U]
 int w_price(const call& c) { return has_symbol(c) ? 1 : 2; }
 int w_book(const call& c) { return has_symbol(c) ? 2 : 5; }          // [U]
 int w_premium(const call& c) { return has_symbol(c) ? 1 : 10; }
@@ -35,7 +36,7 @@ int w_klines(const call& c) {
     const int l = limit_of(c, 500);
     return l < 100 ? 1 : l < 500 ? 2 : l <= 1000 ? 5 : 10;
 }
-int w10(const call&) { return 10; }  // countdownCancelAll [U]
+int w10(const call&) { return 10; }  // countdownCancelAll [U], capital/config/getall
 
 using sec = security;
 const std::array routes{
@@ -49,6 +50,7 @@ const std::array routes{
     route{"GET", "/fapi/v1/ticker/24hr", sec::none, w_24hr, false, md_ticker_24hr},
     route{"GET", "/fapi/v1/klines", sec::none, w_klines, false, md_klines},
     route{"GET", "/fapi/v1/openInterest", sec::none, w1, false, md_open_interest},
+    route{"GET", "/fapi/v1/fundingRate", sec::none, w1, false, md_funding_rate},  // [U] weight: 500/5min/IP shared
     route{"GET", "/fapi/v1/depth", sec::none, w_depth, false, md_depth},
     route{"POST", "/fapi/v1/order", sec::signed_, w0, true, order_new},
     route{"DELETE", "/fapi/v1/order", sec::signed_, w1, false, order_cancel},
@@ -59,8 +61,11 @@ const std::array routes{
     route{"DELETE", "/fapi/v1/allOpenOrders", sec::signed_, w1, false, cancel_all_open},
     route{"POST", "/fapi/v1/countdownCancelAll", sec::signed_, w10, false, countdown_cancel_all},
     route{"GET", "/fapi/v1/userTrades", sec::signed_, w5, false, user_trades},
+    route{"GET", "/fapi/v1/income", sec::signed_, w30, false, income_history},
     route{"POST", "/fapi/v1/leverage", sec::signed_, w1, false, set_leverage},
     route{"GET", "/fapi/v1/leverageBracket", sec::signed_, w1, false, leverage_bracket},
+    route{"GET", "/fapi/v1/symbolConfig", sec::signed_, w5, false, symbol_config},
+    route{"GET", "/fapi/v1/commissionRate", sec::signed_, w20, false, commission_rate},
     route{"POST", "/fapi/v1/marginType", sec::signed_, w1, false, set_margin_type},
     route{"GET", "/fapi/v1/positionSide/dual", sec::signed_, w30, false, get_dual},
     route{"POST", "/fapi/v1/positionSide/dual", sec::signed_, w1, false, set_dual},
@@ -75,6 +80,9 @@ const std::array routes{
     route{"GET", "/fapi/v1/algoOrder", sec::signed_, w1, false, algo_query},
     route{"GET", "/fapi/v1/openAlgoOrders", sec::signed_, w_open_orders, false, algo_open_orders},
     route{"DELETE", "/fapi/v1/algoOpenOrders", sec::signed_, w1, false, algo_cancel_all},
+    // The wallet API lives on the spot host; the simulator serves every host on one port [U].
+    route{"GET", "/sapi/v1/capital/config/getall", sec::signed_, w10, false, capital_config_getall},
+    route{"GET", "/sapi/v1/margin/allPairs", sec::api_key, w1, false, margin_all_pairs},
     route{"POST", "/fapi/v1/listenKey", sec::api_key, w1, false, listen_key_new},
     route{"PUT", "/fapi/v1/listenKey", sec::api_key, w1, false, listen_key_keepalive},
     route{"DELETE", "/fapi/v1/listenKey", sec::api_key, w1, false, listen_key_close},

@@ -187,6 +187,7 @@ void publish_user(context& ctx, const engine::account_id& account, const std::st
 void drain(context& ctx) {
     std::optional<pending_account_update> pending;
     for (const auto& ev : ctx.ex.drain_events()) {
+        record_income(ctx, ev);
         if (const auto* o = std::get_if<engine::order_event>(&ev)) {
             flush(ctx, pending);
             remember_order(ctx, o->record);

@@ -140,7 +140,7 @@ void venue::on_prices(const std::vector<std::pair<core::symbol, engine::market_p
 }
 
 void venue::tick() {
-    ctx_->ex.advance_to(ctx_->clock.now());
+    settle_funding(*ctx_, ctx_->clock.now());
     run_countdowns(*ctx_);
     drain(*ctx_);
     expire_listen_keys(*ctx_);

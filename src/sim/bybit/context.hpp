@@ -36,6 +36,13 @@ struct execution_record {
     engine::fill_event fill;
     core::decimal mark_price;
     std::int64_t seq = 0;
+    core::decimal open_fee;  // the opening fees of the part this fill closed (closed-pnl openFee)
+};
+
+// The opening fees an open position still carries, taken pro rata as it is closed.
+struct open_fee_pool {
+    core::decimal size;
+    core::decimal fee;
 };
 
 // Amend is cancel + replace in the engine (it has no amend); the venue keeps the client-facing
@@ -77,6 +84,7 @@ struct context {
     std::map<engine::order_id, std::string> tpsl_leg;  // trading-stop child order -> leg
     // TP/SL attached on create to an order that has not filled yet: applied at its first fill.
     std::map<engine::order_id, engine::trading_stop_request> pending_tpsl;
+    std::map<std::pair<engine::account_id, core::symbol>, open_fee_pool> open_fees;
 
     // When each non-flat position was opened (position_visibility_delay).
     std::map<std::pair<engine::account_id, core::symbol>, engine::time_point> position_opened;

@@ -8,6 +8,32 @@ namespace tradebot::sim::bybit {
 namespace {
 
 constexpr std::size_t max_executions = 10'000;
+constexpr int fee_scale = 8;
+
+core::decimal pro_rata(core::decimal amount, core::decimal part, core::decimal whole) {
+    return whole.is_positive() ? (amount * part).divide(whole, fee_scale, core::rounding::half_even) : core::decimal{};
+}
+
+// Moves the fill's opening fee into the position's pool and returns the pool's share of the part
+// it closed: Bybit's closed PnL subtracts the opening as well as the closing fees.
+core::decimal take_open_fee(context& ctx, const engine::fill_event& e) {
+    auto& pool = ctx.open_fees[{e.record.account, e.record.symbol}];
+    core::decimal taken;
+    if (e.closed_qty.is_positive()) {
+        taken = pro_rata(pool.fee, e.closed_qty, pool.size);
+        pool.fee -= taken;
+        pool.size -= e.closed_qty;
+    }
+    const core::decimal opened = e.qty - e.closed_qty;
+    if (opened.is_positive()) {
+        pool.size += opened;
+        pool.fee += pro_rata(e.fee, opened, e.qty);
+    }
+    if (!pool.size.is_positive()) {
+        pool = {};
+    }
+    return taken;
+}
 
 void on_event(context& ctx, const engine::event& ev) {
     std::visit(
@@ -22,7 +48,7 @@ void on_event(context& ctx, const engine::event& ev) {
             } else if constexpr (std::is_same_v<T, engine::fill_event>) {
                 ctx.orders[e.record.id] = e.record;
                 const auto* p = ctx.ex.prices(e.record.symbol);
-                execution_record rec{e, p ? p->mark : e.price, ++ctx.exec_seq};
+                execution_record rec{e, p ? p->mark : e.price, ++ctx.exec_seq, take_open_fee(ctx, e)};
                 ctx.executions.push_back(rec);
                 while (ctx.executions.size() > max_executions) {
                     ctx.executions.pop_front();

@@ -13,6 +13,10 @@ outcome instruments_info(context& ctx, const request& r);
 outcome tickers(context& ctx, const request& r);
 outcome kline(context& ctx, const request& r);
 outcome orderbook(context& ctx, const request& r);
+outcome open_interest(context& ctx, const request& r);  // open_interest.cpp
+outcome risk_limit(context& ctx, const request& r);     // risk_limit.cpp
+outcome fee_rate(context& ctx, const request& r);       // fee_rate.cpp (private)
+outcome closed_pnl(context& ctx, const request& r);     // closed_pnl.cpp (private)
 // The JSON of one ticker (REST list item and WS tickers data).
 json::object ticker_json(const context& ctx, const engine::instrument& spec);
 
@@ -39,6 +43,8 @@ outcome wallet_balance(context& ctx, const request& r);
 // account_info.cpp: the key's and the account's settings (ccxt's first private calls)
 outcome query_api(context& ctx, const request& r);
 outcome account_info(context& ctx, const request& r);
+// coin_info.cpp: the coins ccxt loads before its markets
+outcome coin_info(context& ctx, const request& r);
 
 // Resolves a request's symbol against the venue's names; nullptr when unknown.
 const engine::instrument* instrument_of(const context& ctx, std::string_view venue_symbol);

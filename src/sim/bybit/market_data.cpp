@@ -90,10 +90,25 @@ outcome market_time(context& ctx, const request&) {
 }
 
 outcome instruments_info(context& ctx, const request& r) {
+    // The scenario lists linear perpetuals only; asked for another valid category the venue would
+    // answer an empty list, as it does for a category without instruments (ccxt's loadMarkets asks
+    // spot, inverse and option too). [U] the official docs' shape: category, list, nextPageCursor.
+    if (const auto c = r.text("category"); c && (*c == "spot" || *c == "inverse" || *c == "option")) {
+        outcome none;
+        none.result = json::object{{"category", std::string{*c}}, {"list", json::array{}}, {"nextPageCursor", ""}};
+        return none;
+    }
     if (auto e = check_category(r)) {
         return *e;
     }
     json::array list;
+    // Every simulated instrument is Trading: a filter on another status (ccxt asks PreLaunch) finds none.
+    const auto status = r.text("status");
+    if (status && *status != "Trading") {
+        outcome none;
+        none.result = json::object{{"category", "linear"}, {"list", std::move(list)}, {"nextPageCursor", ""}};
+        return none;
+    }
     if (const auto s = r.text("symbol")) {
         if (const auto* i = instrument_of(ctx, *s)) {
             list.push_back(instrument_json(ctx, *i));

@@ -17,7 +17,7 @@ struct group_limit {
 };
 
 // exchange-apis §B3, default per-UID limits for linear.
-constexpr std::array<group_limit, 15> limits{{
+constexpr std::array<group_limit, 16> limits{{
     {"/v5/order/create", "order/create", 10},
     {"/v5/order/amend", "order/amend", 10},
     {"/v5/order/cancel", "order/cancel", 10},
@@ -26,6 +26,7 @@ constexpr std::array<group_limit, 15> limits{{
     {"/v5/order/history", "order/history", 50},
     {"/v5/execution/list", "execution/list", 50},
     {"/v5/position/list", "position/list", 50},
+    {"/v5/position/closed-pnl", "position/closed-pnl", 50},
     {"/v5/account/wallet-balance", "account/wallet-balance", 50},
     {"/v5/position/set-leverage", "position/set-leverage", 10},
     {"/v5/position/switch-mode", "position/switch-mode", 10},

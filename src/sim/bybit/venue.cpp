@@ -20,12 +20,15 @@ struct route {
     handler_fn fn;
 };
 
-const std::array<route, 20> routes{{
+const std::array<route, 25> routes{{
     {"GET", "/v5/market/time", false, market_time},
     {"GET", "/v5/market/instruments-info", false, instruments_info},
     {"GET", "/v5/market/tickers", false, tickers},
     {"GET", "/v5/market/kline", false, kline},
     {"GET", "/v5/market/orderbook", false, orderbook},
+    {"GET", "/v5/market/open-interest", false, open_interest},
+    {"GET", "/v5/market/risk-limit", false, risk_limit},
+    {"GET", "/v5/account/fee-rate", true, fee_rate},
     {"POST", "/v5/order/create", true, order_create},
     {"POST", "/v5/order/amend", true, order_amend},
     {"POST", "/v5/order/cancel", true, order_cancel},
@@ -34,6 +37,7 @@ const std::array<route, 20> routes{{
     {"GET", "/v5/order/history", true, order_history},
     {"GET", "/v5/execution/list", true, execution_list},
     {"GET", "/v5/position/list", true, position_list},
+    {"GET", "/v5/position/closed-pnl", true, closed_pnl},
     {"POST", "/v5/position/set-leverage", true, set_leverage},
     {"POST", "/v5/position/switch-mode", true, switch_mode},
     {"POST", "/v5/position/trading-stop", true, trading_stop},
@@ -41,6 +45,7 @@ const std::array<route, 20> routes{{
     {"POST", "/v5/account/set-margin-mode", true, set_margin_mode},
     {"GET", "/v5/account/info", true, account_info},
     {"GET", "/v5/user/query-api", true, query_api},
+    {"GET", "/v5/asset/coin/query-info", true, coin_info},
 }};
 
 // The text Bybit sends for a retCode (exchange-apis §B4), for reject_next faults without one.

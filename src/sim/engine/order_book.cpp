@@ -126,6 +126,7 @@ void order_book::execute(order& o, core::decimal qty, core::decimal price, liqui
     auto& acc = accounts_.at(o.account);
     engine::position& pos = acc.position_for(o.symbol);
     const bool isolated = acc.margin(o.symbol) == margin_mode::isolated;
+    const core::decimal entry_before = pos.entry_price();
     const auto effect = pos.apply_fill(o.side, qty, price);
     if (isolated && effect.opened_qty.is_positive()) {
         const core::decimal added = (effect.opened_qty * price)
@@ -146,7 +147,8 @@ void order_book::execute(order& o, core::decimal qty, core::decimal price, liqui
     o.status = o.remaining().is_positive() ? order_status::partially_filled : order_status::filled;
     o.updated = ctx_.now();
 
-    ctx_.emit(fill_event{ctx_.now(), o, ctx_.next_id(), qty, price, fee, effect.realized_pnl, role});
+    ctx_.emit(fill_event{ctx_.now(), o, ctx_.next_id(), qty, price, fee, effect.realized_pnl, role, effect.closed_qty,
+                         effect.closed_qty.is_positive() ? entry_before : core::decimal{}});
     accounts_.emit_balance(acc, change, "ORDER");
     accounts_.emit_position(acc, o.symbol, "ORDER");
     if (pos.is_flat() && position_closed_) {

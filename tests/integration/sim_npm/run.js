@@ -12,8 +12,7 @@ if (!simBinary || !sourceDir) {
   console.error('usage: node run.js <tradebot-sim> <source dir>');
   process.exit(2);
 }
-if (!fs.existsSync(path.join(__dirname, 'node_modules', 'binance')) ||
-    !fs.existsSync(path.join(__dirname, 'node_modules', 'bybit-api'))) {
+if (!['binance', 'bybit-api', 'ccxt'].every((p) => fs.existsSync(path.join(__dirname, 'node_modules', p)))) {
   console.error(`npm packages missing: run "npm ci" in ${__dirname} (scripts/test.sh does)`);
   process.exit(1);
 }
@@ -60,6 +59,7 @@ const deadline = Date.now() + 15000;
     SIM_BYBIT_PORT: String(ports.bybit),
   };
   const result = spawnSync(process.execPath, ['--test', '--test-force-exit', '--test-reporter=spec', '--test-concurrency=1',
-    path.join(__dirname, 'binance.test.js'), path.join(__dirname, 'bybit.test.js')], { env, stdio: 'inherit' });
+    path.join(__dirname, 'binance.test.js'), path.join(__dirname, 'bybit.test.js'), path.join(__dirname, 'ccxt.test.js')],
+    { env, stdio: 'inherit' });
   finish(result.status === null ? 1 : result.status);
 })();

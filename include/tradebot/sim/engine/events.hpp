@@ -30,6 +30,8 @@ struct fill_event {  // one execution: TRADE / Bybit execution
     core::decimal fee;
     core::decimal realized_pnl;
     liquidity role = liquidity::taker;
+    core::decimal closed_qty;     // the part of qty that reduced the position (Bybit closed-pnl)
+    core::decimal closed_entry;   // the position's entry price for that part
     friend bool operator==(const fill_event&, const fill_event&) = default;
 };
 
