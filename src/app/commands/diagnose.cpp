@@ -267,7 +267,7 @@ void stop_findings(read_session& rs, bool database_up, finding_report& report) {
 
 void zombie_findings(const config::settings& s, std::optional<int> holder, const database_state& db,
                      finding_report& report) {
-    operator_request request{"zombies", json::object{{"clean", false}}};
+    operator_request request{"zombies", json::object{{"clean", false}, {"no_audit", true}}};
     json::object answer;
     if (holder) {
         if (!s.control.enabled || s.control.token.empty()) {

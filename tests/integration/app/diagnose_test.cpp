@@ -60,7 +60,8 @@ protected:
     [[nodiscard]] std::string bin() const { return tradebot::test::built_binary("src/bin/tradebot").string(); }
 
     boost::json::object json_of(const std::string& args, int expected_rc) const {
-        const auto [rc, out] = run_shell(bin() + " " + args + " --json" + cfg() + " </dev/null 2>/dev/null");
+        // The log (stderr) apart: run_shell merges it into stdout otherwise.
+        const auto [rc, out] = run_shell("(" + bin() + " " + args + " --json" + cfg() + " </dev/null 2>/dev/null)");
         EXPECT_EQ(rc, expected_rc) << args << "\n" << out;
         boost::system::error_code ec;
         auto v = boost::json::parse(out, ec);
@@ -238,7 +239,7 @@ TEST_F(diagnose_test, diagnose_reads_streams_and_rate_limits_of_the_running_daem
     ASSERT_TRUE(ready) << bot->output();
     boost::json::object report;
     for (int i = 0; i < 50; ++i) {  // the streams connect just after /ready
-        const auto [rc, out] = run_shell(bin() + " diagnose --json" + cfg() + " </dev/null 2>/dev/null");
+        const auto [rc, out] = run_shell("(" + bin() + " diagnose --json" + cfg() + " </dev/null 2>/dev/null)");
         boost::system::error_code ec;
         auto v = boost::json::parse(out, ec);
         ASSERT_FALSE(ec) << out;
