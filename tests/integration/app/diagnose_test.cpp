@@ -264,3 +264,19 @@ TEST_F(diagnose_test, diagnose_reads_streams_and_rate_limits_of_the_running_daem
     bot->send_signal(SIGTERM);
     EXPECT_TRUE(bot->wait_exit(10s).has_value());
 }
+
+TEST_F(diagnose_test, diagnose_lists_a_zombie_order_and_never_cancels_it) {
+    migrate();
+    // A resting order with a client id of ours on a symbol without a position.
+    const auto [orc, order] = binance_signed(
+        "POST", "/fapi/v1/order",
+        "symbol=ETHUSDT&side=BUY&type=LIMIT&timeInForce=GTC&quantity=0.05&price=1000&newClientOrderId=tbp-990-en-0");
+    ASSERT_EQ(orc, 0) << order;
+    const auto report = json_of("diagnose", 1);
+    EXPECT_EQ(status_of(report, "orders", "zombies"), "warn") << boost::json::serialize(report);
+    EXPECT_EQ(problems(report), "orders zombies=warn: 1 order(s)/stop(s) of ours without a position: binance ETHUSDT order\n");
+    const auto [rc, open] = binance_signed("GET", "/fapi/v1/openOrders", "symbol=ETHUSDT");
+    ASSERT_EQ(rc, 0) << open;
+    EXPECT_NE(open.find("tbp-990-en-0"), std::string::npos) << "diagnose cancelled the zombie: " << open;
+    EXPECT_EQ(sql("SELECT count(*) FROM events"), "0\n");
+}
