@@ -49,6 +49,9 @@ po::options_description operator_options() {
 std::optional<std::pair<command, bool>> read_command(const std::vector<std::string>& words) {
     const auto& w = words.front();
     const auto sub = words.size() == 2 ? words[1] : std::string{};
+    if (words.size() == 1 && w == "diagnose") {
+        return std::pair{command::diagnose, false};
+    }
     if (words.size() == 1 && (w == "positions" || w == "orders" || w == "status")) {
         return std::pair{w == "positions" ? command::positions : w == "orders" ? command::orders : command::status, false};
     }
@@ -114,7 +117,7 @@ std::string usage_text() {
         << "  tradebot [--mode production|test] [--config DIR]      run the daemon (same as 'run')\n"
         << "  tradebot run [--mode production|test] [--config DIR]  run the daemon\n"
         << "  tradebot run --exchange binance|bybit ...             run the daemon on that venue alone\n"
-        << "  tradebot check [--config DIR] [--json]                validate the configuration and reach PostgreSQL\n"
+        << "  tradebot check [--config DIR] [--json]                pre-start check: config, DB, venues' clock, keys, mode, streams\n"
         << "  tradebot db migrate [--config DIR]                    apply pending database migrations and exit\n"
         << "  tradebot --check-instances [--config DIR]             is another instance running? (exit 1 if so)\n"
         << "  tradebot keys generate|encrypt|decrypt|rotate ...     secrets at rest ('tradebot keys --help')\n"
@@ -129,6 +132,7 @@ std::string usage_text() {
         << "  tradebot orders [--open] [--position ID] [--exchange NAME] [--json]  the order journal (and the venue's)\n"
         << "  tradebot signals [check|query|waves] [--since T] [--status S] [--json]  next wave, signal rows, wave times\n"
         << "  tradebot status [--json]                              the running instance's /status\n"
+        << "  tradebot diagnose [--json]                            one health report (exit 1 when it finds something)\n"
         << "  tradebot backtest --klines PATH --signals FILE ...    replay history ('tradebot backtest --help')\n"
         << "  tradebot report [--since DATE] [--until DATE] [--exchange NAME] [--format text|json|csv|html]\n"
         << "                  [--output FILE]                       PnL, fees, win rate, drawdown of closed positions\n\n"
@@ -141,7 +145,8 @@ std::string usage_text() {
         << "could not be asked (control endpoint off, unreachable, or the token refused). See docs/OPERATIONS.md.\n"
         << "Read commands (positions, orders, signals, status) never take the lock and never write: exit 0\n"
         << "read, 1 a source (database, venue) could not be read, 2 usage/config error, 4 status: no instance\n"
-        << "runs or it did not answer, 5 positions: a row disagrees with its venue.\n\n"
+        << "runs or it did not answer, 5 positions: a row disagrees with its venue. 'check' exits 1 when a check\n"
+        << "failed (warnings keep 0); 'diagnose' (read only) exits 1 when it found anything to look at.\n\n"
         << "The daemon stops on SIGINT/SIGTERM: it takes no new work, lets in-flight work finish within\n"
         << "app.shutdown_deadline_seconds, flushes the database writer and exits. Open positions stay open\n"
         << "under their exchange-side stops. Exit codes: 0 ok, 1 runtime failure or instance already\n"

@@ -358,6 +358,12 @@ asio::awaitable<json::object> perform(trading_runtime& runtime, operator_request
         }
     }
     const bool ok = out["ok"].as_bool();
+    // `tradebot diagnose` asks for a listing that changes nothing and must write nothing.
+    const bool listing = (a == "zombies" && !flag(request.args, "clean")) ||
+                         (a == "duplicates" && !flag(request.args, "cancel"));
+    if (listing && flag(request.args, "no_audit")) {
+        co_return out;
+    }
     db::event_record e;
     e.type = "operator_command";
     e.severity = ok ? db::event_severity::warning : db::event_severity::error;

@@ -117,6 +117,9 @@ int dispatch(const tradebot::app::command_line& cl) {
     case command::status:
         code = tradebot::app::commands::run_status(settings, cl, std::cout, std::cerr);
         break;
+    case command::diagnose:
+        code = tradebot::app::commands::run_diagnose(settings, cl, std::cout, std::cerr);
+        break;
     case command::report:
         code = tradebot::app::commands::run_report(settings, cl, std::cout, std::cerr);
         break;

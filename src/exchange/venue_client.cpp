@@ -10,4 +10,12 @@ std::optional<core::decimal> change_percent(core::decimal open, core::decimal cl
     return ((close - open) * core::decimal::from_int(100)).divide(open, 4, core::rounding::half_even);
 }
 
+venue_client::task<account_setup_state> venue_client::account_setup() {
+    error e;
+    e.kind = error_kind::invalid_request;
+    e.venue = venue();
+    e.message = "account setup is not readable on this venue";
+    co_return e;
+}
+
 }  // namespace tradebot::exchange

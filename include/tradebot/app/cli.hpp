@@ -36,7 +36,9 @@ enum class command : std::uint8_t {
     // Replays history through the live trading code (src/backtest/).
     backtest,
     // Read only: trade history and performance (src/app/commands/report.cpp).
-    report
+    report,
+    // Read only: one health report (src/app/commands/diagnose.cpp).
+    diagnose
 };
 
 // Arguments of the operator's commands; each command reads the ones it takes.

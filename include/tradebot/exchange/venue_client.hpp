@@ -178,6 +178,14 @@ struct stop_state {
     std::int64_t updated_ms = 0;
 };
 
+// What a pre-start check asks about the key and the account (tradebot check).
+struct account_setup_state {
+    bool can_trade = false;  // Binance /fapi/v2/account canTrade; Bybit query-api readOnly == 0
+    // Binance GET /fapi/v1/positionSide/dual; Bybit: a listed position with positionIdx 1/2.
+    // nullopt when the venue cannot tell (Bybit with no position, whose mode has no GET).
+    std::optional<bool> hedge_mode;
+};
+
 // ---- The interface --------------------------------------------------------------------------
 
 // What the trading core needs from a derivatives venue: Binance USDⓈ-M and Bybit V5 linear
@@ -232,6 +240,9 @@ public:
     // One-way position mode for the account (Binance dualSidePosition=false; Bybit switch-mode 0
     // by coin USDT). Fails while positions or orders exist in the other mode.
     virtual task<void> set_one_way_mode() = 0;
+    // Read only: the key's trade permission and the position mode. Venues without the notion
+    // (the paper venue) answer invalid_request.
+    virtual task<account_setup_state> account_setup();
 
     // -- orders. The client order id is derived from durable state by the caller, so that after
     // unknown_outcome the same id finds the order (ARCHITECTURE.md §4).

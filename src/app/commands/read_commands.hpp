@@ -26,6 +26,8 @@ namespace tradebot::app::commands {
     const config::settings& s, const command_line& cl, std::ostream& out, std::ostream& err
 );
 [[nodiscard]] int run_status(const config::settings& s, const command_line& cl, std::ostream& out, std::ostream& err);
+// One health report (diagnose.cpp): 0 all ok, 1 a warning or a failure.
+[[nodiscard]] int run_diagnose(const config::settings& s, const command_line& cl, std::ostream& out, std::ostream& err);
 
 // The wave schedule of the configuration, and one wave as JSON {at, candle_open, window_end}.
 [[nodiscard]] signals::wave_schedule schedule_of(const config::settings& s);

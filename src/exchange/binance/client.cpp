@@ -165,4 +165,22 @@ venue_client::task<void> client::set_one_way_mode() {
     co_return co_await setting(std::move(r));
 }
 
+venue_client::task<account_setup_state> client::account_setup() {
+    auto account_request = signed_get("/fapi/v2/account", "", binance_endpoint::account, request_priority::background);
+    auto account = co_await rest_.call(std::move(account_request));
+    if (!account) co_return account.error();
+    auto dual_request =
+        signed_get("/fapi/v1/positionSide/dual", "", binance_endpoint::position_mode_get, request_priority::background);
+    auto dual = co_await rest_.call(std::move(dual_request));
+    if (!dual) co_return dual.error();
+    const auto* a = account->if_object();
+    const auto* d = dual->if_object();
+    const auto* can_trade = a != nullptr ? a->if_contains("canTrade") : nullptr;
+    const auto* hedge = d != nullptr ? d->if_contains("dualSidePosition") : nullptr;
+    if (can_trade == nullptr || !can_trade->is_bool() || hedge == nullptr || !hedge->is_bool()) {
+        co_return bad_response_error(venue(), 200, "account canTrade or dualSidePosition missing");
+    }
+    co_return account_setup_state{can_trade->as_bool(), hedge->as_bool()};
+}
+
 }  // namespace tradebot::exchange::binance

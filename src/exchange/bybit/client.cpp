@@ -226,4 +226,33 @@ venue_client::task<void> client::set_one_way_mode() {
     co_return co_await settings_call(std::move(path), std::move(body));
 }
 
+venue_client::task<account_setup_state> client::account_setup() {
+    std::string key_path = "/v5/user/query-api";
+    auto key = co_await rest_.get(std::move(key_path), std::string{}, true, request_priority::background);
+    if (!key) co_return key.error();
+    // The first page of positions is enough: one position with positionIdx 1 or 2 means hedge mode.
+    std::string positions_path = "/v5/position/list";
+    auto listed = co_await rest_.get(std::move(positions_path), "category=linear&settleCoin=USDT&limit=200", true,
+                                     request_priority::background);
+    if (!listed) co_return listed.error();
+    const auto* k = key->result.if_object();
+    const auto* read_only = k != nullptr ? k->if_contains("readOnly") : nullptr;
+    if (read_only == nullptr || !read_only->is_number()) {
+        co_return bad_response_error(venue(), 200, "query-api readOnly missing");
+    }
+    account_setup_state state;
+    state.can_trade = read_only->to_number<std::int64_t>() == 0;
+    const auto* p = listed->result.if_object();
+    const auto* list = p != nullptr ? p->if_contains("list") : nullptr;
+    if (list != nullptr && list->is_array()) {
+        for (const auto& row : list->as_array()) {
+            const auto* idx = row.is_object() ? row.as_object().if_contains("positionIdx") : nullptr;
+            if (idx != nullptr && idx->is_number()) {
+                state.hedge_mode = state.hedge_mode.value_or(false) || idx->to_number<std::int64_t>() != 0;
+            }
+        }
+    }
+    co_return state;
+}
+
 }  // namespace tradebot::exchange::bybit

@@ -128,6 +128,7 @@ TEST_F(secret_leak_test, no_secret_reaches_logs_metrics_health_rows_or_command_o
         command(std::string{"positions --age --all"} + json + cfg);
         EXPECT_EQ(command(std::string{"orders --open"} + json + cfg), 0);
         EXPECT_EQ(command(std::string{"signals check"} + json + cfg), 0);
+        command(std::string{"diagnose"} + json + cfg);
         EXPECT_EQ(command(std::string{"signals query"} + json + cfg), 0);
         EXPECT_EQ(command(std::string{"signals waves"} + json + cfg), 0);
         EXPECT_EQ(command(std::string{"status"} + json + cfg), 0);
@@ -176,6 +177,7 @@ TEST_F(secret_leak_test, no_secret_reaches_logs_metrics_health_rows_or_command_o
     command("shutdown --json" + cfg);
     command("status --json" + cfg);
     command("positions --json" + cfg);
+    command("diagnose --json" + cfg);
     command("keys rotate --json --key-file " + key_file_.string() + " --new-key-file " + key_file_.string() +
             " --config " + config_dir().string());
     {
@@ -246,7 +248,7 @@ TEST_F(secret_leak_test, no_secret_reaches_logs_metrics_health_rows_or_command_o
     const auto [hrc, help] = run_shell(bin() + " --help");
     const std::set<std::string> covered{"[--mode", "run",     "check",  "db",      "--check-instances", "keys", "close",
                                         "protect", "sync", "orders", "cleanup", "shutdown", "positions", "signals", "status",
-                                        "backtest", "report"};
+                                        "backtest", "report", "diagnose"};
     std::istringstream lines{help};
     for (std::string line; std::getline(lines, line);) {
         if (line.starts_with("  tradebot ")) {

@@ -94,6 +94,14 @@ TEST_F(binance_sim_test, settings_are_idempotent) {
     EXPECT_EQ(bad.error().kind, error_kind::invalid_request);
 }
 
+TEST_F(binance_sim_test, account_setup_reads_can_trade_and_the_position_mode) {
+    ASSERT_TRUE(run(client_->set_one_way_mode()));
+    const auto setup = run(client_->account_setup());
+    ASSERT_TRUE(setup) << setup.error().describe();
+    EXPECT_TRUE(setup->can_trade);
+    EXPECT_EQ(setup->hedge_mode, std::optional<bool>{false});
+}
+
 TEST_F(binance_sim_test, limit_order_place_query_cancel) {
     limit_order_request r;
     r.symbol = btc();

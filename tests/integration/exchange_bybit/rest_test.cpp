@@ -56,6 +56,23 @@ TEST_F(bybit_sim_test, SettingsAreIdempotent) {
     EXPECT_TRUE(cross.has_value()) << cross.error().describe();
 }
 
+TEST_F(bybit_sim_test, AccountSetupReadsTheKeysPermissionAndTheModeOfAPosition) {
+    load();
+    auto flat = run(venue_->account_setup());
+    ASSERT_TRUE(flat.has_value()) << flat.error().describe();
+    EXPECT_TRUE(flat->can_trade);                   // query-api readOnly 0
+    EXPECT_FALSE(flat->hedge_mode.has_value());     // no position: Bybit cannot tell
+    market_order_request req;
+    req.symbol = sym("BTCUSDT");
+    req.side = core::side::buy;
+    req.quantity = "0.010"_d;
+    req.client_id = id(230);
+    ASSERT_TRUE(run(venue_->place_market_order(req, request_priority::normal)).has_value());
+    auto open = run(venue_->account_setup());
+    ASSERT_TRUE(open.has_value()) << open.error().describe();
+    EXPECT_EQ(open->hedge_mode, std::optional<bool>{false});  // positionIdx 0: one-way
+}
+
 // The request-duration histogram is labelled by path: its count is the number of calls sent.
 std::uint64_t sent_to(prometheus::Registry& registry, std::string_view path) {
     for (const auto& family : registry.Collect()) {

@@ -88,3 +88,11 @@ TEST(read_cli, the_help_names_every_read_command_and_its_exit_codes) {
     }
     EXPECT_NE(help.find("5 positions: a row disagrees with its venue"), std::string::npos);
 }
+
+TEST(read_cli, diagnose_takes_json_and_no_further_word) {
+    auto r = parse_read({"diagnose", "--json"});
+    ASSERT_TRUE(r.value) << r.error;
+    EXPECT_EQ(r.value->cmd, command::diagnose);
+    EXPECT_TRUE(r.value->json);
+    EXPECT_FALSE(parse_read({"diagnose", "now"}).value.has_value());
+}

@@ -1,0 +1,210 @@
+#include "app/commands/venue_checks.hpp"
+
+#include <cstdlib>
+
+#include "tradebot/exchange/binance/client.hpp"
+#include "tradebot/net/endpoint_probe.hpp"
+
+namespace tradebot::app::commands {
+
+namespace asio = boost::asio;
+
+namespace {
+
+constexpr std::chrono::milliseconds probe_timeout{5000};
+constexpr std::int64_t skew_ok_ms = 1000;
+
+struct skew_sample {
+    std::string error;
+    std::int64_t skew_ms = 0;
+};
+
+asio::awaitable<skew_sample> measure_skew(exchange::venue_client& c, const core::clock& clock) {
+    const auto before = clock.now_ms();
+    auto server = co_await c.server_time();
+    const auto after = clock.now_ms();
+    if (!server) {
+        co_return skew_sample{server.error().describe(), 0};
+    }
+    // The venue read its clock about half way through the round trip.
+    co_return skew_sample{{}, *server - (before + (after - before) / 2)};
+}
+
+asio::awaitable<exchange::result<exchange::account_setup_state>> read_setup(exchange::venue_client& c) {
+    auto r = co_await c.account_setup();
+    co_return r;
+}
+
+asio::awaitable<exchange::result<exchange::symbol_brackets>> read_brackets(exchange::binance::client& c,
+                                                                          core::symbol symbol) {
+    auto r = co_await c.leverage_brackets(symbol);
+    co_return r;
+}
+
+asio::awaitable<boost::system::error_code> probe_url(std::string url, std::string ca_file) {
+    auto ec = co_await net::probe_endpoint(std::move(url), std::move(ca_file), probe_timeout);
+    co_return ec;
+}
+
+bool paper_mode_of(const read_session& rs) { return rs.settings().app.mode == core::mode::test; }
+
+std::string venue_name(core::exchange_id id) { return std::string{core::to_string(id)}; }
+
+}  // namespace
+
+void rest_findings(read_session& rs, finding_report& report) {
+    for (auto& v : rs.open_venues(std::nullopt)) {
+        if (v.client == nullptr || !v.error.empty()) {
+            report.add(venue_name(v.id), "rest", finding_status::fail, v.error,
+                       "check exchanges." + venue_name(v.id) + ".rest_url, the network and the venue's status page");
+        } else {
+            report.add(venue_name(v.id), "rest", finding_status::ok,
+                       std::to_string(v.instruments.size()) + " instruments loaded");
+        }
+    }
+}
+
+void clock_findings(read_session& rs, finding_report& report) {
+    for (auto& v : rs.open_venues(std::nullopt)) {
+        if (v.client == nullptr) {
+            continue;
+        }
+        const auto sample = rs.run(measure_skew(*v.client, rs.clock()));
+        const auto name = venue_name(v.id);
+        if (!sample.error.empty()) {
+            report.add(name, "clock_skew", finding_status::fail, "server time unavailable: " + sample.error,
+                       "check exchanges." + name + ".rest_url and the network");
+            continue;
+        }
+        const auto window = rs.settings().exchange(v.id).recv_window_ms.count();
+        const auto abs_skew = std::llabs(sample.skew_ms);
+        const auto status = abs_skew <= skew_ok_ms      ? finding_status::ok
+                            : abs_skew <= window / 2    ? finding_status::warn
+                                                        : finding_status::fail;
+        report.add(name, "clock_skew", status,
+                   "venue clock " + std::string{sample.skew_ms >= 0 ? "+" : ""} + std::to_string(sample.skew_ms) +
+                       " ms from ours (recv_window " + std::to_string(window) + " ms)",
+                   "synchronise the host clock (chrony or systemd-timesyncd: 'timedatectl set-ntp true')");
+    }
+}
+
+void account_findings(read_session& rs, finding_report& report) {
+    for (auto& v : rs.open_venues(std::nullopt)) {
+        const auto name = venue_name(v.id);
+        if (paper_mode_of(rs)) {
+            report.add(name, "api_key", finding_status::skipped, "skipped: paper mode (no key is used)");
+            report.add(name, "position_mode", finding_status::skipped, "skipped: paper mode (no account is used)");
+            continue;
+        }
+        if (v.client == nullptr) {
+            continue;
+        }
+        const auto setup = rs.run(read_setup(*v.client));
+        if (!setup) {
+            const bool auth = setup.error().kind == exchange::error_kind::auth;
+            report.add(name, "api_key", finding_status::fail, "signed read failed: " + setup.error().describe(),
+                       auth ? "check exchanges." + name + ".api_key/api_secret, the key's IP whitelist and that it is "
+                                  "not expired"
+                            : "check the venue's status and the network, then run the check again");
+            continue;
+        }
+        if (setup->can_trade) {
+            report.add(name, "api_key", finding_status::ok, "signed read works, the key may trade");
+        } else {
+            report.add(name, "api_key", finding_status::fail, "the key is read-only (no trade permission)",
+                       "enable futures/contract trading on the key in the venue's API management, or create one "
+                       "that has it");
+        }
+        if (!setup->hedge_mode) {
+            report.add(name, "position_mode", finding_status::ok,
+                       "no open position tells the mode; the daemon sets one-way mode at start");
+        } else if (*setup->hedge_mode) {
+            report.add(name, "position_mode", finding_status::fail, "the account is in hedge (dual-side) mode",
+                       "switch to one-way mode (close positions and orders first); the daemon trades one-way only");
+        } else {
+            report.add(name, "position_mode", finding_status::ok, "one-way mode");
+        }
+    }
+}
+
+void leverage_findings(read_session& rs, const std::map<core::exchange_id, std::vector<core::symbol>>& symbols,
+                       finding_report& report) {
+    for (auto& v : rs.open_venues(std::nullopt)) {
+        const auto name = venue_name(v.id);
+        if (v.client == nullptr || !v.error.empty()) {
+            continue;
+        }
+        const int leverage = rs.settings().leverage_for(v.id);
+        auto* binance = dynamic_cast<exchange::binance::client*>(v.client);
+        if (binance != nullptr && paper_mode_of(rs)) {
+            report.add(name, "leverage", finding_status::skipped,
+                       "skipped: paper mode (Binance leverage brackets are a signed read)");
+            continue;
+        }
+        const auto it = symbols.find(v.id);
+        std::string over;
+        std::string errors;
+        int checked = 0;
+        for (const auto& sym : it == symbols.end() ? std::vector<core::symbol>{} : it->second) {
+            core::decimal cap;
+            if (binance != nullptr) {
+                const auto b = rs.run(read_brackets(*binance, sym));
+                if (!b) {
+                    errors += (errors.empty() ? "" : "; ") + sym.str() + ": " + b.error().describe();
+                    continue;
+                }
+                cap = core::decimal::from_int(b->max_leverage());
+            } else {
+                for (const auto& rules : v.instruments) {
+                    if (rules.symbol == sym) {
+                        cap = rules.max_leverage;
+                    }
+                }
+            }
+            ++checked;
+            if (cap.is_positive() && cap < core::decimal::from_int(leverage)) {
+                over += (over.empty() ? "" : ", ") + sym.str() + " max " + cap.to_string() + "x";
+            }
+        }
+        const auto lev = std::to_string(leverage) + "x";
+        if (!errors.empty()) {
+            report.add(name, "leverage", finding_status::fail, "leverage caps unreadable: " + errors,
+                       "check the key and the venue's status");
+        } else if (!over.empty()) {
+            report.add(name, "leverage", finding_status::warn, "configured " + lev + " is above the cap of " + over,
+                       "lower trading.leverage (or exchanges." + name +
+                           ".leverage): entries on these symbols are refused, never clamped");
+        } else if (checked == 0) {
+            report.add(name, "leverage", finding_status::skipped, "no symbol to check (no recent signal or position)");
+        } else {
+            report.add(name, "leverage", finding_status::ok,
+                       "configured " + lev + " within the cap of " + std::to_string(checked) + " symbol(s)");
+        }
+    }
+}
+
+void stream_findings(read_session& rs, finding_report& report) {
+    for (auto& v : rs.open_venues(std::nullopt)) {
+        const auto& es = rs.settings().exchange(v.id);
+        std::vector<std::pair<std::string, std::string>> urls{{"ws_public_url", es.ws_public_url},
+                                                              {"ws_market_url", es.ws_market_url}};
+        if (!paper_mode_of(rs)) {
+            urls.emplace_back("ws_private_url", es.ws_private_url);
+        }
+        for (const auto& [key, url] : urls) {
+            if (url.empty()) {
+                continue;
+            }
+            const auto ec = rs.run(probe_url(url, es.ca_file.string()));
+            const auto name = venue_name(v.id);
+            if (ec) {
+                report.add(name, "stream " + key, finding_status::fail, url + " not reachable: " + ec.message(),
+                           "check exchanges." + name + "." + key + ", DNS, the firewall (outbound 443) and ca_file");
+            } else {
+                report.add(name, "stream " + key, finding_status::ok, url + " reachable (TCP and TLS)");
+            }
+        }
+    }
+}
+
+}  // namespace tradebot::app::commands

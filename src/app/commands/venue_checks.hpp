@@ -1,0 +1,33 @@
+#pragma once
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "app/commands/findings.hpp"
+#include "app/commands/read_session.hpp"
+
+// The venue side of `check` and `diagnose`, over the read commands' venue clients. Each adds one
+// finding per venue (and per endpoint for the streams) to the report; none writes anything.
+namespace tradebot::app::commands {
+
+// The venues read_session could not open (client or instruments): a failed "rest" finding each.
+void rest_findings(read_session& rs, finding_report& report);
+
+// Venue time against ours: ok within 1 s, warn up to half of recv_window (the adapters correct
+// an offset by their time sync, but requests near the window's edge get refused), fail beyond.
+void clock_findings(read_session& rs, finding_report& report);
+
+// The key answers a signed read and may trade, and the account is in one-way position mode.
+// Paper mode: both skipped (no key is used).
+void account_findings(read_session& rs, finding_report& report);
+
+// trading.leverage (or the venue's override) against the venue's cap for `symbols` of each venue
+// (Bybit instruments' maxLeverage; Binance leverage brackets, signed: skipped in paper mode).
+void leverage_findings(read_session& rs, const std::map<core::exchange_id, std::vector<core::symbol>>& symbols,
+                       finding_report& report);
+
+// TCP and TLS to every configured WebSocket URL the mode uses (the private one in production only).
+void stream_findings(read_session& rs, finding_report& report);
+
+}  // namespace tradebot::app::commands

@@ -1,0 +1,282 @@
+// tradebot check (the pre-start check) and tradebot diagnose as an operator runs them: the real
+// binary against tradebot-sim (production mode on the simulator's account) and PostgreSQL. A
+// healthy setup passes; a fault armed on the simulator (clock skew, hedge mode, a position without
+// a stop) makes exactly the right finding fail; diagnose writes nothing.
+#include <csignal>
+#include <filesystem>
+#include <string>
+#include <thread>
+
+#include <boost/json.hpp>
+
+#include <gtest/gtest.h>
+
+#include "tradebot_test/env.hpp"
+#include "tradebot_test/process.hpp"
+#include "tradebot_test/sim_process.hpp"
+
+using namespace std::chrono_literals;
+using tradebot::test::child_process;
+using tradebot::test::run_shell;
+
+namespace {
+
+class diagnose_test : public ::testing::Test {
+protected:
+    void SetUp() override {
+        TRADEBOT_REQUIRE_PG(url);
+        pg_url_ = url;
+        schema_ = "tb_diag_" + std::to_string(::getpid()) + "_" + std::to_string(counter_++);
+        port_ = tradebot::test::free_port();
+        std::string why;
+        ASSERT_TRUE(sim_.started(&why)) << why;
+        auto venue = [this](const char* name, const std::string& rest, const std::string& ws, const char* pub,
+                            const char* market, const char* priv) {
+            return std::string{"  "} + name + ":\n    api_key: " + tradebot::test::sim_process::api_key +
+                   "\n    api_secret: " + tradebot::test::sim_process::api_secret +
+                   "\n    endpoint: custom\n    rest_url: " + rest + "\n    ws_public_url: " + ws + pub +
+                   "\n    ws_market_url: " + ws + market + "\n    ws_private_url: " + ws + priv +
+                   "\n    ca_file: " + sim_.cert().string() + "\n";
+        };
+        tradebot::test::write_file(
+            dir_.path() / "config" / "exchanges.yaml",
+            "exchanges:\n" + venue("binance", sim_.binance_url(), sim_.binance_ws_url(), "/public", "/market", "/private") +
+                venue("bybit", sim_.bybit_url(), sim_.bybit_ws_url(), "/v5/public/linear", "/v5/public/linear",
+                      "/v5/private"));
+        tradebot::test::write_file(dir_.path() / "config" / "tradebot.yaml",
+                                   "app:\n  mode: production\n  pid_file: " + (dir_.path() / "tradebot.pid").string() +
+                                       "\n  shutdown_deadline_seconds: 5\ndatabase:\n  url: " + pg_url_ +
+                                       "\n  schema: " + schema_ + "\n  poll_interval_ms: 200\nhttp:\n  port: " +
+                                       std::to_string(port_) + "\nlogging:\n  file: ''\n");
+    }
+
+    void TearDown() override {
+        if (!schema_.empty() && !pg_url_.empty()) {
+            run_shell("psql -q '" + pg_url_ + "' -c 'DROP SCHEMA IF EXISTS " + schema_ + " CASCADE'");
+        }
+    }
+
+    [[nodiscard]] std::string cfg() const { return " --config " + (dir_.path() / "config").string(); }
+    [[nodiscard]] std::string bin() const { return tradebot::test::built_binary("src/bin/tradebot").string(); }
+
+    boost::json::object json_of(const std::string& args, int expected_rc) const {
+        // The log (stderr) apart: run_shell merges it into stdout otherwise.
+        const auto [rc, out] = run_shell("(" + bin() + " " + args + " --json" + cfg() + " </dev/null 2>/dev/null)");
+        EXPECT_EQ(rc, expected_rc) << args << "\n" << out;
+        boost::system::error_code ec;
+        auto v = boost::json::parse(out, ec);
+        EXPECT_FALSE(ec) << args << ": not one JSON object:\n" << out;
+        return !ec && v.is_object() ? v.as_object() : boost::json::object{};
+    }
+
+    void migrate() const {
+        const auto [rc, out] = run_shell(bin() + " db migrate" + cfg());
+        ASSERT_EQ(rc, 0) << out;
+    }
+
+    std::string sql(const std::string& query) const {
+        const auto [rc, out] =
+            run_shell("PGOPTIONS='-c search_path=" + schema_ + "' psql -qtA '" + pg_url_ + "' -c \"" + query + "\"");
+        EXPECT_EQ(rc, 0) << out;
+        return out;
+    }
+
+    std::pair<int, std::string> binance_signed(const std::string& method, const std::string& path,
+                                               const std::string& params) const {
+        const std::string query = params + "&timestamp=$(date +%s%3N)";
+        return run_shell("q=\"" + query + "\"; sig=$(printf '%s' \"$q\" | openssl dgst -sha256 -hmac " +
+                         std::string{tradebot::test::sim_process::api_secret} + " | sed 's/^.* //'); curl -sf --cacert " +
+                         sim_.cert().string() + " -H 'X-MBX-APIKEY: " + tradebot::test::sim_process::api_key + "' -X " +
+                         method + " \"" + sim_.binance_url() + path + "?$q&signature=$sig\"");
+    }
+
+    tradebot::test::sim_process sim_;
+    tradebot::test::temp_dir dir_;
+    std::string pg_url_;
+    std::string schema_;
+    unsigned short port_ = 0;
+    static inline int counter_ = 0;
+};
+
+// The status of the finding `area name` ("" when there is none); every finding has a status and
+// each one that is not ok has a fix.
+std::string status_of(const boost::json::object& report, const std::string& area, const std::string& name) {
+    std::string found;
+    for (const auto& f : report.at("findings").as_array()) {
+        const auto& o = f.as_object();
+        const auto status = std::string{o.at("status").as_string()};
+        EXPECT_TRUE(status == "ok" || status == "skipped" || status == "warn" || status == "fail") << status;
+        if (status == "warn" || status == "fail") {
+            EXPECT_TRUE(o.contains("fix")) << boost::json::serialize(o);
+        }
+        if (o.at("area").as_string() == area && o.at("name").as_string() == name) {
+            found = status;
+        }
+    }
+    return found;
+}
+
+// The statuses of every finding that is not ok or skipped, as "area name=status" lines.
+std::string problems(const boost::json::object& report) {
+    std::string out;
+    for (const auto& f : report.at("findings").as_array()) {
+        const auto& o = f.as_object();
+        if (o.at("status").as_string() != "ok" && o.at("status").as_string() != "skipped") {
+            out += std::string{o.at("area").as_string()} + " " + std::string{o.at("name").as_string()} + "=" +
+                   std::string{o.at("status").as_string()} + ": " + std::string{o.at("detail").as_string()} + "\n";
+        }
+    }
+    return out;
+}
+
+}  // namespace
+
+TEST_F(diagnose_test, check_passes_on_a_healthy_setup_and_names_every_venue_check) {
+    migrate();
+    const auto report = json_of("check", 0);
+    EXPECT_EQ(problems(report), "");
+    EXPECT_TRUE(report.at("ok").as_bool());
+    EXPECT_TRUE(report.at("database").at("reachable").as_bool());
+    for (const char* venue : {"binance", "bybit"}) {
+        for (const char* name : {"rest", "clock_skew", "api_key", "position_mode", "leverage", "stream ws_public_url",
+                                 "stream ws_market_url", "stream ws_private_url"}) {
+            EXPECT_EQ(status_of(report, venue, name), "ok") << venue << ' ' << name << "\n"
+                                                            << boost::json::serialize(report);
+        }
+    }
+    EXPECT_EQ(status_of(report, "database", "migrations"), "ok");
+    // The text form says the same, one line per finding.
+    const auto [rc, text] = run_shell(bin() + " check" + cfg());
+    EXPECT_EQ(rc, 0) << text;
+    EXPECT_NE(text.find("[ok     ] binance clock_skew"), std::string::npos) << text;
+    EXPECT_NE(text.find("check: ok"), std::string::npos) << text;
+}
+
+TEST_F(diagnose_test, check_fails_on_clock_skew_hedge_mode_and_pending_migrations_warn) {
+    // No migration yet: a warning only (the daemon applies them at start).
+    auto report = json_of("check", 0);
+    EXPECT_EQ(status_of(report, "database", "migrations"), "warn");
+    migrate();
+    const auto [rc, out] = sim_.control(sim_.binance_port(), "POST", "/sim/fault", R"({"kind":"clock_skew","ms":30000})");
+    ASSERT_EQ(rc, 200) << out;
+    report = json_of("check", 1);
+    EXPECT_EQ(status_of(report, "binance", "clock_skew"), "fail") << boost::json::serialize(report);
+    EXPECT_EQ(status_of(report, "binance", "api_key"), "ok") << "the adapter re-syncs its clock for signed reads";
+    ASSERT_EQ(sim_.control(sim_.binance_port(), "POST", "/sim/fault", R"({"kind":"clear"})").first, 200);
+    EXPECT_EQ(status_of(json_of("check", 0), "binance", "clock_skew"), "ok");
+
+    const auto [hrc, hedge] = binance_signed("POST", "/fapi/v1/positionSide/dual", "dualSidePosition=true");
+    ASSERT_EQ(hrc, 0) << hedge;
+    report = json_of("check", 1);
+    EXPECT_EQ(status_of(report, "binance", "position_mode"), "fail") << boost::json::serialize(report);
+    EXPECT_EQ(status_of(report, "bybit", "position_mode"), "ok");
+    EXPECT_EQ(problems(report), "binance position_mode=fail: the account is in hedge (dual-side) mode\n");
+}
+
+TEST_F(diagnose_test, check_skips_the_key_checks_in_paper_mode) {
+    migrate();
+    const auto report = json_of("--mode test check", 0);
+    for (const char* venue : {"binance", "bybit"}) {
+        EXPECT_EQ(status_of(report, venue, "api_key"), "skipped");
+        EXPECT_EQ(status_of(report, venue, "position_mode"), "skipped");
+        EXPECT_EQ(status_of(report, venue, "clock_skew"), "ok");
+        EXPECT_EQ(status_of(report, venue, "stream ws_private_url"), "") << "paper mode opens no private stream";
+    }
+    const auto [rc, text] = run_shell(bin() + " --mode test check" + cfg());
+    EXPECT_NE(text.find("skipped: paper mode"), std::string::npos) << text;
+}
+
+TEST_F(diagnose_test, diagnose_is_clean_on_a_healthy_setup_and_writes_nothing) {
+    migrate();
+    const auto before = sql("SELECT (SELECT count(*) FROM events) || ' ' || (SELECT count(*) FROM positions)");
+    const auto report = json_of("diagnose", 0);
+    EXPECT_EQ(problems(report), "");
+    EXPECT_FALSE(report.at("running").as_bool());
+    EXPECT_EQ(status_of(report, "instance", "lock"), "ok");
+    EXPECT_EQ(status_of(report, "orders", "zombies"), "ok");
+    EXPECT_EQ(status_of(report, "positions", "stops"), "ok");
+    EXPECT_EQ(status_of(report, "binance", "clock_skew"), "ok");
+    EXPECT_EQ(status_of(report, "streams", "state"), "skipped");
+    EXPECT_TRUE(report.at("rows").as_object().contains("positions"));
+    EXPECT_EQ(sql("SELECT (SELECT count(*) FROM events) || ' ' || (SELECT count(*) FROM positions)"), before);
+    EXPECT_FALSE(std::filesystem::exists(dir_.path() / "tradebot.pid") &&
+                 run_shell(bin() + " --check-instances" + cfg()).first != 0)
+        << "diagnose left the instance lock taken";
+}
+
+TEST_F(diagnose_test, diagnose_finds_a_position_without_a_stop_and_a_clock_skew) {
+    migrate();
+    // A position on the venue nobody protects, and one the database believes protected.
+    const auto [orc, order] = binance_signed("POST", "/fapi/v1/order", "symbol=BTCUSDT&side=BUY&type=MARKET&quantity=0.01");
+    ASSERT_EQ(orc, 0) << order;
+    sql("INSERT INTO positions (exchange, symbol, side, mode, state, qty, entry_price, stop_price, opened_at) VALUES "
+        "('bybit', 'ETHUSDT', 'short', 'production', 'protected', 1, 3000, 3100, now())");
+    ASSERT_EQ(sim_.control(sim_.binance_port(), "POST", "/sim/fault", R"({"kind":"clock_skew","ms":30000})").first, 200);
+    const auto report = json_of("diagnose", 1);
+    EXPECT_EQ(status_of(report, "positions", "binance BTCUSDT"), "fail") << boost::json::serialize(report);
+    EXPECT_EQ(status_of(report, "positions", "bybit ETHUSDT"), "fail") << boost::json::serialize(report);
+    EXPECT_EQ(status_of(report, "binance", "clock_skew"), "fail");
+    EXPECT_EQ(status_of(report, "positions", "stops"), "");
+    EXPECT_EQ(report.at("rows").at("positions").at("protected").as_int64(), 1);
+    const auto [rc, text] = run_shell(bin() + " diagnose" + cfg());
+    EXPECT_EQ(rc, 1) << text;
+    EXPECT_NE(text.find("fix: 'tradebot protect' now"), std::string::npos) << text;
+}
+
+TEST_F(diagnose_test, diagnose_reads_streams_and_rate_limits_of_the_running_daemon) {
+    migrate();
+    auto bot = std::make_unique<child_process>(
+        tradebot::test::built_binary("src/bin/tradebot"),
+        std::vector<std::string>{"--config", (dir_.path() / "config").string()}, dir_.path() / "bot.log");
+    bool ready = false;
+    for (int i = 0; i < 300 && !ready; ++i) {
+        const auto [rc, out] = run_shell("curl -s -w '\\n%{http_code}' http://127.0.0.1:" + std::to_string(port_) + "/ready");
+        ready = rc == 0 && out.ends_with("\n200");
+        if (!ready && bot->wait_exit(20ms)) {
+            break;
+        }
+    }
+    ASSERT_TRUE(ready) << bot->output();
+    boost::json::object report;
+    for (int i = 0; i < 50; ++i) {  // the streams connect just after /ready
+        const auto [rc, out] = run_shell("(" + bin() + " diagnose --json" + cfg() + " </dev/null 2>/dev/null)");
+        boost::system::error_code ec;
+        auto v = boost::json::parse(out, ec);
+        ASSERT_FALSE(ec) << out;
+        report = v.as_object();
+        if (rc == 0) {
+            break;
+        }
+        std::this_thread::sleep_for(100ms);
+    }
+    EXPECT_EQ(problems(report), "");
+    EXPECT_TRUE(report.at("running").as_bool());
+    EXPECT_EQ(status_of(report, "instance", "status"), "ok");
+    int streams = 0;
+    int budgets = 0;
+    for (const auto& f : report.at("findings").as_array()) {
+        streams += f.at("area").as_string() == "streams" && f.at("status").as_string() == "ok" ? 1 : 0;
+        budgets += f.at("area").as_string() == "rate_limit" && f.at("status").as_string() == "ok" ? 1 : 0;
+    }
+    EXPECT_GE(streams, 2) << boost::json::serialize(report);
+    EXPECT_GE(budgets, 1) << boost::json::serialize(report);
+    EXPECT_EQ(status_of(report, "orders", "zombies"), "skipped") << "no control token: the daemon cannot be asked";
+    bot->send_signal(SIGTERM);
+    EXPECT_TRUE(bot->wait_exit(10s).has_value());
+}
+
+TEST_F(diagnose_test, diagnose_lists_a_zombie_order_and_never_cancels_it) {
+    migrate();
+    // A resting order with a client id of ours on a symbol without a position.
+    const auto [orc, order] = binance_signed(
+        "POST", "/fapi/v1/order",
+        "symbol=ETHUSDT&side=BUY&type=LIMIT&timeInForce=GTC&quantity=0.05&price=1000&newClientOrderId=tbp-990-en-0");
+    ASSERT_EQ(orc, 0) << order;
+    const auto report = json_of("diagnose", 1);
+    EXPECT_EQ(status_of(report, "orders", "zombies"), "warn") << boost::json::serialize(report);
+    EXPECT_EQ(problems(report), "orders zombies=warn: 1 order(s)/stop(s) of ours without a position: binance ETHUSDT order\n");
+    const auto [rc, open] = binance_signed("GET", "/fapi/v1/openOrders", "symbol=ETHUSDT");
+    ASSERT_EQ(rc, 0) << open;
+    EXPECT_NE(open.find("tbp-990-en-0"), std::string::npos) << "diagnose cancelled the zombie: " << open;
+    EXPECT_EQ(sql("SELECT count(*) FROM events"), "0\n");
+}
