@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Static checks of docker/: each is a ctest test (tests/integration/packaging), runnable by hand.
 #   scripts/check-packaging.sh prometheus       promtool check config docker/prometheus/prometheus.yml
+#   scripts/check-packaging.sh rules            promtool check rules and test rules on alerts.yml
+#                                               (alerts.test.yml), and a broken rule must fail them
 #   scripts/check-packaging.sh compose          docker compose config (or docker-compose config)
 #   scripts/check-packaging.sh dashboards       every dashboard is JSON with unique panel ids, and
 #                                               names only the provisioned data source
@@ -13,18 +15,39 @@ cd "$(dirname "$0")/.."
 skip() { echo "check-packaging: SKIPPED: $*"; exit 77; }
 fail() { echo "check-packaging: FAILED: $*" >&2; exit 1; }
 
+# promtool is a test dependency (scripts/install-deps.sh installs the Debian package prometheus): its
+# absence fails, unless TRADEBOT_TEST_ALLOW_NO_PROMTOOL=1 asks for a skip.
+need_promtool() {
+  command -v promtool >/dev/null && return 0
+  [ "${TRADEBOT_TEST_ALLOW_NO_PROMTOOL:-}" = 1 ] &&
+    skip "promtool is not installed (Debian package prometheus, scripts/install-deps.sh); TRADEBOT_TEST_ALLOW_NO_PROMTOOL=1"
+  fail "promtool is not installed: run scripts/install-deps.sh (Debian package prometheus), or set TRADEBOT_TEST_ALLOW_NO_PROMTOOL=1"
+}
+
 check_prometheus() {
-  command -v promtool >/dev/null || skip "promtool is not installed (Debian package prometheus, scripts/install-deps.sh)"
-  # A copy, so that the rule file the config names can be stood in for while it does not exist.
+  need_promtool
+  [ -f docker/prometheus/alerts.yml ] || fail "docker/prometheus/alerts.yml, which prometheus.yml loads, is missing"
+  # check config also checks the rule files the config names.
+  promtool check config docker/prometheus/prometheus.yml
+}
+
+check_rules() {
+  need_promtool
+  promtool check rules docker/prometheus/alerts.yml
+  promtool test rules docker/prometheus/alerts.test.yml
+  # The unit tests must notice a broken rule: a copy with the rate-limit threshold raised past
+  # what the test's series reach has to fail them.
   local tmp
   tmp=$(mktemp -d)
   trap 'rm -rf "$tmp"' RETURN
-  cp -r docker/prometheus/. "$tmp/"
-  if [ ! -f docker/prometheus/alerts.yml ]; then
-    echo "check-packaging: docker/prometheus/alerts.yml is missing; checking the config with an empty rule file"
-    echo "groups: []" > "$tmp/alerts.yml"
+  cp docker/prometheus/alerts.yml docker/prometheus/alerts.test.yml "$tmp/"
+  sed -i 's/tradebot_exchange_rate_limit_limit > 0.8)/tradebot_exchange_rate_limit_limit > 0.9)/' "$tmp/alerts.yml"
+  ! cmp -s docker/prometheus/alerts.yml "$tmp/alerts.yml" || fail "the mutation found no rate-limit threshold to change"
+  if promtool test rules "$tmp/alerts.test.yml" >"$tmp/out" 2>&1; then
+    fail "promtool test rules passed on a broken rule (rate-limit threshold 0.9)"
   fi
-  promtool check config "$tmp/prometheus.yml"
+  grep -q "TradebotRateLimitNearBan" "$tmp/out" || fail "a broken rate-limit rule failed some other test: $(cat "$tmp/out")"
+  echo "check-packaging: alert rules checked and unit-tested; a broken rule fails the tests"
 }
 
 check_compose() {
@@ -108,8 +131,9 @@ check_runtime_libs() {
 
 case "${1:-}" in
   prometheus) check_prometheus ;;
+  rules) check_rules ;;
   compose) check_compose ;;
   dashboards) check_dashboards ;;
   runtime-libs) shift; check_runtime_libs "$@" ;;
-  *) sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2 ;;
+  *) sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2 ;;
 esac

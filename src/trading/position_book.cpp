@@ -30,7 +30,7 @@ live_position* position_book::find(const core::symbol& s, std::int64_t id) {
 void position_book::track(live_position pos) {
     auto symbol = pos.symbol;
     live_.insert_or_assign(symbol, std::move(pos));
-    metrics_.set_open_positions(venue_, static_cast<double>(live_.size()));
+    publish_counts();
 }
 
 std::optional<live_position> position_book::untrack(const core::symbol& s) {
@@ -41,8 +41,19 @@ std::optional<live_position> position_book::untrack(const core::symbol& s) {
     auto pos = std::move(it->second);
     live_.erase(it);
     exit_fills_.erase(s);
-    metrics_.set_open_positions(venue_, static_cast<double>(live_.size()));
+    publish_counts();
     return pos;
+}
+
+void position_book::publish_counts() {
+    double unprotected = 0;
+    for (const auto& [s, pos] : live_) {
+        if (!pos.stop && !pos.venue_trailing) {
+            unprotected += 1;
+        }
+    }
+    metrics_.set_open_positions(venue_, static_cast<double>(live_.size()));
+    metrics_.set_unprotected_positions(venue_, unprotected);
 }
 
 std::set<core::symbol> position_book::watched_symbols() const {

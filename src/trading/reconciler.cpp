@@ -145,6 +145,7 @@ asio::awaitable<void> reconciler::reconcile() {
         co_await for_each_concurrently(std::move(unprotected), protect_one);
     }
     co_await sweeper_.sweep(on_venue, stop_list);
+    book_.publish_counts();
     reconciling_ = false;
 }
 

@@ -79,6 +79,7 @@ asio::awaitable<void> stop_keeper::protect(core::symbol symbol, const std::vecto
 asio::awaitable<void> stop_keeper::adopt_stop(live_position& pos, const exchange::stop_state& live) {
     const bool as_recorded = pos.stop && pos.stop->trigger_price == live.trigger_price;
     pos.stop = live;
+    book_.publish_counts();
     if ((pos.state == db::position_state::protected_ && as_recorded) || !live.trigger_price) {
         co_return;
     }
@@ -124,6 +125,7 @@ asio::awaitable<void> stop_keeper::restore(live_position& pos, std::optional<cor
         co_return;
     }
     p->stop = restored.placed->stop;
+    book_.publish_counts();
     auto event = recorder_.event(events::position_event_kind::stop_restored, *p, "stop missing on the venue");
     event.stop_price = restored.placed->trigger;
     recorder_.record(std::move(event));

@@ -32,6 +32,10 @@ trading_metrics::trading_metrics(prometheus::Registry& registry)
                    .Help("Signals decided, by outcome and reason")
                    .Register(registry)},
       open_{prometheus::BuildGauge().Name("tradebot_positions_open").Help("Live positions").Register(registry)},
+      unprotected_{prometheus::BuildGauge()
+                       .Name("tradebot_positions_unprotected")
+                       .Help("Live positions without a stop (venue-native trailing counts as one)")
+                       .Register(registry)},
       entries_{prometheus::BuildCounter()
                    .Name("tradebot_entries_total")
                    .Help("Position opens by how they ended")
@@ -77,6 +81,10 @@ void trading_metrics::signal(std::string_view outcome, std::string_view reason) 
 
 void trading_metrics::set_open_positions(core::exchange_id venue, double count) {
     open_.Add({{"exchange", label(venue)}}).Set(count);
+}
+
+void trading_metrics::set_unprotected_positions(core::exchange_id venue, double count) {
+    unprotected_.Add({{"exchange", label(venue)}}).Set(count);
 }
 
 void trading_metrics::entry(core::exchange_id venue, std::string_view result) {

@@ -63,6 +63,9 @@ public:
     // stale fill became a later position's exit price).
     [[nodiscard]] std::optional<live_position> untrack(const core::symbol& s);
     [[nodiscard]] const std::map<core::symbol, live_position>& live() const noexcept { return live_; }
+    // Publishes the open and unprotected counts; called where positions or their stops change,
+    // since a stop is set on the position itself, outside the book.
+    void publish_counts();
 
     void begin_opening(const core::symbol& s) { opening_.insert(s); }
     void end_opening(const core::symbol& s) { opening_.erase(s); }

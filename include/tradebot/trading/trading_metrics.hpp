@@ -33,12 +33,15 @@ namespace tradebot::trading {
 //                                                the wave's read), decide (validation, filters,
 //                                                sizing, risk), rows (positions and journal rows,
 //                                                with the leverage call beside them)
+//   tradebot_positions_unprotected{exchange}     live positions the book holds without a stop
+//                                                (the alert rule PositionWithoutStop)
 class trading_metrics {
 public:
     explicit trading_metrics(prometheus::Registry& registry);
 
     void signal(std::string_view outcome, std::string_view reason);
     void set_open_positions(core::exchange_id venue, double count);
+    void set_unprotected_positions(core::exchange_id venue, double count);
     void entry(core::exchange_id venue, std::string_view result);
     void exit(core::exchange_id venue, std::string_view reason);
     void stop_move(core::exchange_id venue, bool confirmed);
@@ -52,6 +55,7 @@ public:
 private:
     prometheus::Family<prometheus::Counter>& signals_;
     prometheus::Family<prometheus::Gauge>& open_;
+    prometheus::Family<prometheus::Gauge>& unprotected_;
     prometheus::Family<prometheus::Counter>& entries_;
     prometheus::Family<prometheus::Counter>& exits_;
     prometheus::Family<prometheus::Counter>& moves_;

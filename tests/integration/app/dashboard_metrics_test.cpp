@@ -1,7 +1,9 @@
 // The Grafana dashboard (docker/grafana/dashboards) must show what a real daemon exports: a paper
 // session on tradebot-sim that goes through every path the dashboard charts (a restart that
 // restores a stop, a REST error, trailing, a stop-out, a stream drop) is scraped, and
-// scripts/check-metric-names.sh finds each name the dashboard uses in that scrape.
+// scripts/check-metric-names.sh finds each name the dashboard and the alert rules
+// (docker/prometheus/alerts.yml) use in that scrape: a rule on a metric the daemon does not export
+// could never fire.
 #include <csignal>
 #include <filesystem>
 #include <thread>
@@ -30,7 +32,7 @@ protected:
     }
 };
 
-TEST_F(dashboard_metrics_test, every_metric_the_dashboard_names_is_in_a_real_scrape) {
+TEST_F(dashboard_metrics_test, every_metric_the_dashboard_and_the_alerts_name_is_in_a_real_scrape) {
     write_exchanges();
     write_main(pg_url_, "logging:\n  file: ''\n");
     write_immediate_strategy();
@@ -69,9 +71,13 @@ TEST_F(dashboard_metrics_test, every_metric_the_dashboard_names_is_in_a_real_scr
     ASSERT_EQ(src, 0) << saved;
     const auto source = tradebot::test::source_dir();
     const auto [rc, out] = run_shell((source / "scripts/check-metric-names.sh").string() + " " + scrape.string() + " " +
-                                     (source / "docker/grafana/dashboards/tradebot.json").string());
+                                     (source / "docker/grafana/dashboards/tradebot.json").string() + " " +
+                                     (source / "docker/prometheus/alerts.yml").string());
     EXPECT_EQ(rc, 0) << out;
     EXPECT_NE(out.find("all "), std::string::npos) << out;
+    // Both positions were protected and are closed: none is counted as without a stop.
+    const auto text = tradebot::test::read_file(scrape);
+    EXPECT_NE(text.find("tradebot_positions_unprotected{exchange=\"binance\"} 0"), std::string::npos) << text;
 
     // The image's health check (docker/healthcheck.sh) against the same daemon.
     const auto health = (source / "docker/healthcheck.sh").string() + " " + std::to_string(port_);

@@ -6,11 +6,13 @@
 
 #include <functional>
 #include <future>
+#include <limits>
 #include <map>
 #include <memory>
 #include <optional>
 #include <set>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <boost/asio/as_tuple.hpp>
@@ -402,6 +404,23 @@ protected:
         const auto r = tx.exec_params("SELECT count(*) FROM orders WHERE position_id = $1 AND purpose = $2", position,
                                       std::string{purpose});
         return r[0][0].as<int>();
+    }
+
+    // The value of the gauge `name`{exchange="binance"} in the metrics registry; NaN when absent.
+    double binance_gauge(std::string_view name) {
+        for (const auto& family : registry_.Collect()) {
+            if (family.name != name) {
+                continue;
+            }
+            for (const auto& metric : family.metric) {
+                for (const auto& l : metric.label) {
+                    if (l.name == "exchange" && l.value == "binance") {
+                        return metric.gauge.value;
+                    }
+                }
+            }
+        }
+        return std::numeric_limits<double>::quiet_NaN();
     }
 
     // The journal statuses of a position's orders of one purpose, oldest first.

@@ -547,6 +547,37 @@ TEST_F(trading_test, a_position_unknown_to_the_database_is_adopted_and_protected
     EXPECT_EQ(venue_stops(eth).size(), 1U);
 }
 
+// tradebot_positions_unprotected feeds the alert rule TradebotPositionWithoutStop
+// (docker/prometheus/alerts.yml): an adopted position whose stop is refused and whose close is
+// refused too stays live without a stop, and is counted until a later pass deals with it.
+TEST_F(trading_test, a_position_left_without_a_stop_is_counted_as_unprotected) {
+    ex::market_order_request m;
+    m.symbol = eth;
+    m.side = core::side::buy;
+    m.quantity = "0.500"_d;
+    m.client_id = core::client_order_id{998, core::order_purpose::entry, 0, true};
+    ASSERT_TRUE(await(paper_->place_market_order(m, ex::request_priority::normal)));
+    faulty_->reject_stops = 100;
+    faulty_->refused_entries = 100;  // the close of the unprotectable position is refused as well
+    start_manager();
+    ASSERT_TRUE(manager_->live().contains(eth));
+    EXPECT_TRUE(venue_stops(eth).empty());
+    EXPECT_EQ(binance_gauge("tradebot_positions_unprotected"), 1.0);
+    EXPECT_EQ(binance_gauge("tradebot_positions_open"), 1.0);
+
+    faulty_->reject_stops = 0;
+    faulty_->refused_entries = 0;
+    // Passes a close retry's pause apart, until one protects or closes the position.
+    for (int pass = 0; pass < 5 && manager_->live().contains(eth) && venue_stops(eth).empty(); ++pass) {
+        clock_.advance(std::chrono::seconds{31});
+        await(manager_->reconcile());
+        settle();
+    }
+    // Protected or closed by the retry: either way no longer counted.
+    EXPECT_TRUE(!manager_->live().contains(eth) || venue_stops(eth).size() == 1U);
+    EXPECT_EQ(binance_gauge("tradebot_positions_unprotected"), 0.0);
+}
+
 TEST_F(trading_test, an_aged_position_in_profit_is_closed_at_market) {
     start_manager();
     const auto r = await(manager_->open(intent(btc, core::position_side::long_, "0.010"_d)));
