@@ -124,8 +124,10 @@ check_systemd() {
   tmp=$(mktemp -d)
   trap 'rm -rf "$tmp"' RETURN
   for unit in packaging/systemd/*.service; do
-    # verify checks that ExecStart is executable: the built binary stands in for the installed one.
-    sed "s|/usr/local/bin/tradebot |$bin |" "$unit" > "$tmp/$(basename "$unit")"
+    # verify checks that ExecStart is executable: the built binary and the repository's script
+    # stand in for the installed ones.
+    sed -e "s|/usr/local/bin/tradebot |$bin |" -e "s|/usr/local/bin/tradebot-ssh-tunnel |$PWD/scripts/ssh-tunnel.sh |" \
+      "$unit" > "$tmp/$(basename "$unit")"
     # verify reports a bad value as a warning and still exits 0: any output is a failure.
     out=$(systemd-analyze verify "$tmp/$(basename "$unit")" 2>&1) || fail "$unit: $out"
     [ -z "$out" ] || fail "$unit: $out"
