@@ -179,6 +179,7 @@ private:
             const auto wait = delay.next();
             logging::warn(log_, "database migration failed, retrying", kv("error", applied.error().describe()),
                           kv("retry_ms", wait.count()));
+            notifier_.status("waiting for PostgreSQL (migrations), retrying in " + std::to_string(wait.count()) + " ms");
             retry_timer_.expires_after(wait);
             co_await retry_timer_.async_wait(asio::as_tuple(asio::use_awaitable));
         }
@@ -193,6 +194,7 @@ private:
             }
             const auto wait = delay.next();
             logging::warn(log_, "venue start-up failed, retrying", kv("retry_ms", wait.count()));
+            notifier_.status("venue start-up (reconciliation) failed, retrying in " + std::to_string(wait.count()) + " ms");
             retry_timer_.expires_after(wait);
             co_await retry_timer_.async_wait(asio::as_tuple(asio::use_awaitable));
         }

@@ -9,6 +9,17 @@
 
 namespace tradebot::app {
 
+namespace {
+
+// A status is one line: the protocol separates assignments with newlines.
+std::string one_line(std::string_view text) {
+    std::string line{text};
+    std::replace(line.begin(), line.end(), '\n', ' ');
+    return line;
+}
+
+}  // namespace
+
 service_notifier::service_notifier(sink send, std::optional<std::chrono::microseconds> watchdog_usec)
     : send_{std::move(send)}, watchdog_usec_{watchdog_usec} {
     if (watchdog_usec_ && watchdog_usec_->count() <= 0) {
@@ -46,17 +57,21 @@ void service_notifier::ready(std::string_view status) {
         return;
     }
     ready_sent_ = true;
-    send("READY=1\nSTATUS=" + std::string{status});
+    send("READY=1\nSTATUS=" + one_line(status));
 }
 
 void service_notifier::watchdog() { send("WATCHDOG=1"); }
+
+void service_notifier::status(std::string_view text) {
+    send("STATUS=" + one_line(text));
+}
 
 void service_notifier::stopping(std::string_view status) {
     if (stopping_sent_) {
         return;
     }
     stopping_sent_ = true;
-    send("STOPPING=1\nSTATUS=" + std::string{status});
+    send("STOPPING=1\nSTATUS=" + one_line(status));
 }
 
 void service_notifier::send(const std::string& message) const {

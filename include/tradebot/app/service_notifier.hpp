@@ -29,6 +29,8 @@ public:
 
     void ready(std::string_view status);  // sent once; later calls do nothing
     void watchdog();
+    // STATUS= only, for `systemctl status` while the start-up waits (e.g. for PostgreSQL).
+    void status(std::string_view text);
     void stopping(std::string_view status);  // sent once
     [[nodiscard]] bool ready_sent() const noexcept { return ready_sent_; }
 

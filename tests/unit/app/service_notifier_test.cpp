@@ -120,3 +120,11 @@ TEST(service_notifier, reads_watchdog_usec_and_honours_watchdog_pid) {
         EXPECT_FALSE(n.watchdog_interval());
     }
 }
+
+TEST(service_notifier, status_is_one_line) {
+    notify_log log;
+    service_notifier n{log.sink(), std::nullopt};
+    n.status("waiting for PostgreSQL\nREADY=1");
+    // A newline in the text must not become a second assignment: READY=1 here would lie.
+    EXPECT_EQ(log.sent, (std::vector<std::string>{"STATUS=waiting for PostgreSQL READY=1"}));
+}
