@@ -170,3 +170,49 @@ TEST_F(systemd_notify_test, silent_without_notify_socket) {
     ASSERT_EQ(bot->wait_exit(10s), 0) << bot->output();
     EXPECT_EQ(bot->output().find("systemd"), std::string::npos) << bot->output();
 }
+
+TEST_F(systemd_notify_test, no_ready_while_postgresql_is_down_and_the_wait_is_in_status) {
+    write_exchanges();
+    // Nothing listens there: the start-up waits with back-off and never becomes ready.
+    const auto dead_db = "postgresql://postgres@127.0.0.1:" + std::to_string(tradebot::test::free_port()) + "/none";
+    write_main(dead_db, "logging:\n  file: ''\n");
+    const auto socket_path = std::filesystem::temp_directory_path() /
+                             ("tb-notify-down-" + std::to_string(::getpid()) + ".sock");
+    notify_socket systemd{socket_path};
+    ASSERT_TRUE(systemd.bound()) << socket_path;
+    std::unique_ptr<tradebot::test::child_process> bot;
+    {
+        notify_environment env{socket_path.string(), "400000"};
+        bot = start("bot", "test");
+    }
+    std::string status;
+    int pings = 0;
+    for (auto waited = 0ms; waited < 3s; waited += 100ms) {
+        const auto message = systemd.receive(100ms);
+        ASSERT_FALSE(message.starts_with("READY=1")) << "READY=1 without a database\n" << bot->output();
+        if (message.starts_with("STATUS=waiting for PostgreSQL")) {
+            status = message;
+        } else if (message == "WATCHDOG=1") {
+            ++pings;
+        }
+    }
+    EXPECT_FALSE(status.empty()) << bot->output();
+    // The event loop runs while it waits: the watchdog is fed.
+    EXPECT_GE(pings, 5);
+    const auto [rc, answer] = get("/ready");
+    EXPECT_TRUE(answer.ends_with("\n503")) << answer;
+
+    bot->send_signal(SIGTERM);
+    std::string stopping;
+    for (int i = 0; i < 50 && stopping.empty(); ++i) {
+        const auto message = systemd.receive(100ms);
+        ASSERT_FALSE(message.starts_with("READY=1")) << bot->output();
+        if (message.starts_with("STOPPING=1")) {
+            stopping = message;
+        }
+    }
+    EXPECT_FALSE(stopping.empty()) << bot->output();
+    const auto code = bot->wait_exit(10s);
+    ASSERT_TRUE(code.has_value()) << bot->output();
+    EXPECT_EQ(*code, 0) << bot->output();
+}
