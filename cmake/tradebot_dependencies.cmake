@@ -11,6 +11,8 @@ find_package(prometheus-cpp REQUIRED CONFIG COMPONENTS core)
 find_package(PkgConfig REQUIRED)
 pkg_check_modules(PQXX REQUIRED IMPORTED_TARGET libpqxx)
 pkg_check_modules(PQ REQUIRED IMPORTED_TARGET libpq)
+# sd_notify for the systemd unit (packaging/systemd/): READY, WATCHDOG, STOPPING. libsystemd-dev.
+pkg_check_modules(SYSTEMD REQUIRED IMPORTED_TARGET libsystemd)
 if(TRADEBOT_BUILD_TESTS)
   find_package(GTest REQUIRED)
 endif()

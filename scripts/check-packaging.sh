@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Static checks of docker/: each is a ctest test (tests/integration/packaging), runnable by hand.
+# Static checks of docker/ and packaging/: each is a ctest test (tests/integration/packaging), runnable by hand.
 #   scripts/check-packaging.sh prometheus       promtool check config docker/prometheus/prometheus.yml
 #   scripts/check-packaging.sh rules            promtool check rules and test rules on alerts.yml
 #                                               (alerts.test.yml), and a broken rule must fail them
@@ -8,6 +8,9 @@
 #                                               names only the provisioned data source
 #   scripts/check-packaging.sh runtime-libs BIN...  every shared library BIN links directly comes from
 #                                               a package the Dockerfile's runtime stage installs
+#   scripts/check-packaging.sh systemd BIN      systemd-analyze verify packaging/systemd/*.service, with
+#                                               ExecStart pointed at BIN; any warning fails. Without
+#                                               systemd-analyze it fails, unless TRADEBOT_SKIP_SYSTEMD_VERIFY=1
 # Exit codes: 0 passed, 1 failed, 77 skipped (a tool is missing; the message says which), 2 usage.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -129,11 +132,40 @@ check_runtime_libs() {
   echo "check-packaging: runtime libraries of $(for b in "$@"; do basename "$b"; done | tr '\n' ' ')are installed by the runtime stage"
 }
 
+check_systemd() {
+  [ $# -eq 1 ] || { echo "usage: check-packaging.sh systemd TRADEBOT_BIN" >&2; exit 2; }
+  # ExecStart needs an absolute path; a relative one is taken from where the script was called.
+  local bin=$1
+  [ "${bin#/}" != "$bin" ] || bin="$OLDPWD/$bin"
+  [ -x "$bin" ] || { echo "check-packaging: $1 is not an executable" >&2; exit 2; }
+  if ! command -v systemd-analyze >/dev/null; then
+    [ "${TRADEBOT_SKIP_SYSTEMD_VERIFY:-0}" = 1 ] ||
+      fail "systemd-analyze is not installed (Debian package systemd); TRADEBOT_SKIP_SYSTEMD_VERIFY=1 skips this check"
+    skip "systemd-analyze is not installed and TRADEBOT_SKIP_SYSTEMD_VERIFY=1"
+  fi
+  local tmp unit out n=0
+  tmp=$(mktemp -d)
+  trap 'rm -rf "$tmp"' RETURN
+  for unit in packaging/systemd/*.service; do
+    # verify checks that ExecStart is executable: the built binary and the repository's script
+    # stand in for the installed ones.
+    sed -e "s|/usr/local/bin/tradebot |$bin |" -e "s|/usr/local/bin/tradebot-ssh-tunnel |$PWD/scripts/ssh-tunnel.sh |" \
+      "$unit" > "$tmp/$(basename "$unit")"
+    # verify reports a bad value as a warning and still exits 0: any output is a failure.
+    out=$(systemd-analyze verify "$tmp/$(basename "$unit")" 2>&1) || fail "$unit: $out"
+    [ -z "$out" ] || fail "$unit: $out"
+    n=$((n + 1))
+  done
+  [ "$n" -gt 0 ] || fail "no units in packaging/systemd"
+  echo "check-packaging: systemd-analyze verify: $n unit(s) ok"
+}
+
 case "${1:-}" in
   prometheus) check_prometheus ;;
   rules) check_rules ;;
   compose) check_compose ;;
   dashboards) check_dashboards ;;
   runtime-libs) shift; check_runtime_libs "$@" ;;
-  *) sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2 ;;
+  systemd) shift; check_systemd "$@" ;;
+  *) sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2 ;;
 esac

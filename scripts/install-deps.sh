@@ -5,7 +5,7 @@ set -euo pipefail
 
 packages=(
   build-essential cmake ninja-build pkg-config ccache git lld
-  libboost1.81-all-dev libssl-dev libpqxx-dev libpq-dev libsimdjson-dev libyaml-cpp-dev
+  libboost1.81-all-dev libssl-dev libpqxx-dev libpq-dev libsystemd-dev libsimdjson-dev libyaml-cpp-dev
   libspdlog-dev libfmt-dev prometheus-cpp-dev googletest libgtest-dev libgmock-dev libbenchmark-dev
   postgresql-15 postgresql-client-15 prometheus curl openssl procps iproute2
   docker-compose jq libpng-dev

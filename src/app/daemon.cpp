@@ -27,6 +27,7 @@
 #include "app/trading_runtime.hpp"
 #include "tradebot/app/cli.hpp"
 #include "tradebot/app/process_lock.hpp"
+#include "tradebot/app/service_notifier.hpp"
 #include "tradebot/control/server.hpp"
 #include "tradebot/core/clock.hpp"
 #include "tradebot/net/backoff.hpp"
@@ -138,6 +139,11 @@ public:
             }
         });
         database_.start();
+        if (const auto every = notifier_.watchdog_interval()) {
+            logging::info(log_, "systemd watchdog on", kv("interval_ms",
+                          std::chrono::duration_cast<std::chrono::milliseconds>(*every).count()));
+            asio::dispatch(strand_, [this] { feed_watchdog(); });
+        }
         asio::co_spawn(strand_, start_up(), [this](const std::exception_ptr& e) { task_done("start-up", e); });
 
         std::vector<std::thread> extra;
@@ -173,6 +179,7 @@ private:
             const auto wait = delay.next();
             logging::warn(log_, "database migration failed, retrying", kv("error", applied.error().describe()),
                           kv("retry_ms", wait.count()));
+            notifier_.status("waiting for PostgreSQL (migrations), retrying in " + std::to_string(wait.count()) + " ms");
             retry_timer_.expires_after(wait);
             co_await retry_timer_.async_wait(asio::as_tuple(asio::use_awaitable));
         }
@@ -187,6 +194,7 @@ private:
             }
             const auto wait = delay.next();
             logging::warn(log_, "venue start-up failed, retrying", kv("retry_ms", wait.count()));
+            notifier_.status("venue start-up (reconciliation) failed, retrying in " + std::to_string(wait.count()) + " ms");
             retry_timer_.expires_after(wait);
             co_await retry_timer_.async_wait(asio::as_tuple(asio::use_awaitable));
         }
@@ -272,9 +280,30 @@ private:
         update_readiness();
     }
 
+    // On the strand. systemd hears READY=1 only once /ready answers 200, so that a unit ordered
+    // After=tradebot.service starts against a reconciled book.
     void update_readiness() {
-        health_.set_ready(migrated_ && trading_ready_ && !stopping_ &&
-                          listener_.state() == db::listener_state::listening);
+        const bool ready = migrated_ && trading_ready_ && !stopping_ &&
+                           listener_.state() == db::listener_state::listening;
+        health_.set_ready(ready);
+        if (ready && !notifier_.ready_sent()) {
+            notifier_.ready("reconciled, taking signals");
+            if (notifier_.enabled()) {
+                logging::info(log_, "systemd notified", kv("state", "READY"));
+            }
+        }
+    }
+
+    // WATCHDOG=1 from a timer on the trading strand: a strand that stops turning (a blocking call,
+    // a busy loop) stops the pings, and systemd restarts the service after WATCHDOG_USEC.
+    void feed_watchdog() {
+        notifier_.watchdog();
+        watchdog_timer_.expires_after(*notifier_.watchdog_interval());
+        watchdog_timer_.async_wait([this](const boost::system::error_code& ec) {
+            if (!ec) {
+                feed_watchdog();
+            }
+        });
     }
 
     void begin_shutdown(int signo) {
@@ -284,6 +313,8 @@ private:
             }
             stopping_ = true;
             health_.set_ready(false);
+            // The watchdog keeps being fed while the drain runs (bounded by the deadline).
+            notifier_.stopping("draining in-flight work");
             logging::info(log_, "shutdown requested", kv("signal", signo == SIGINT ? "SIGINT" : "SIGTERM"),
                           kv("deadline_s", settings_.app.shutdown_deadline_seconds.count()));
             // No new work: stop listening and serving. In-flight signal handling finishes (its
@@ -317,6 +348,7 @@ private:
     void wait_trading_idle() {
         if (trading_.idle() && !waves_running_ && (!external_ || external_->idle())) {
             deadline_.cancel();
+            watchdog_timer_.cancel();
             return;
         }
         idle_poll_.expires_after(std::chrono::milliseconds{20});
@@ -365,6 +397,8 @@ private:
     asio::steady_timer retry_timer_;  // between start-up migration attempts
     asio::steady_timer deadline_;     // bounds the shutdown drain
     asio::steady_timer idle_poll_{strand_};  // waits for the trading work in flight at shutdown
+    service_notifier notifier_{service_notifier::from_environment()};  // strand only
+    asio::steady_timer watchdog_timer_{strand_};
     bool stopping_ = false;
     bool migrated_ = false;
     bool trading_ready_ = false;
