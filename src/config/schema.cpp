@@ -30,8 +30,8 @@ void add_exchange(std::vector<field>& out, const std::string& p, Venue venue) {
     out.push_back(optional_int_field(TB_EX(leverage), 1, 125));
     out.push_back(enum_field(TB_EX(margin_mode), parse_margin_type, [](margin_type v) { return to_string(v); },
                              "cross, isolated"));
-    out.push_back(int_field(TB_EX(requests_per_second), 1, 10000));
-    out.push_back(int_field(TB_EX(requests_per_minute), 1, 1000000));
+    out.push_back(int_field(TB_EX(requests_per_second), 0, 10000));
+    out.push_back(int_field(TB_EX(requests_per_minute), 0, 1000000));
 #undef TB_EX
 }
 

@@ -124,7 +124,8 @@ struct exchange_settings {
     // Per-exchange override of trading.leverage.
     std::optional<int> leverage;
     margin_type margin_mode = margin_type::cross;
-    // Client-side request budget; the venue's own rate-limit headers still rule.
+    // Client-side request ceilings on top of the venue's own budgets (every request counts one,
+    // whatever its weight); 0: none. The venue's rate-limit headers still rule its budgets.
     int requests_per_second = 0;
     int requests_per_minute = 0;
     bool operator==(const exchange_settings&) const = default;

@@ -298,5 +298,29 @@ TEST_F(lifecycle_last_trigger_test, the_stop_watches_the_last_price_when_configu
     EXPECT_EQ(stops.front().request.working, sim::engine::working_type::last);
 }
 
+// exchanges.*.margin_mode is set on the symbol before its first entry.
+TEST_F(lifecycle_test, a_position_opens_in_cross_margin_by_default) {
+    ASSERT_EQ(open_long().kind, open_result_kind::protected_);
+    const auto held = run(paper_->positions(ex::request_priority::normal)).value();
+    ASSERT_EQ(held.size(), 1U);
+    EXPECT_EQ(held.front().margin, ex::margin_mode::cross);
+}
+
+class lifecycle_isolated_test : public lifecycle_test {
+protected:
+    void SetUp() override {
+        settings_.exchanges.binance.margin_mode = config::margin_type::isolated;
+        lifecycle_test::SetUp();
+    }
+};
+
+TEST_F(lifecycle_isolated_test, a_position_opens_in_the_configured_isolated_margin) {
+    const auto r = open_long();
+    ASSERT_EQ(r.kind, open_result_kind::protected_) << r.reason;
+    const auto held = run(paper_->positions(ex::request_priority::normal)).value();
+    ASSERT_EQ(held.size(), 1U);
+    EXPECT_EQ(held.front().margin, ex::margin_mode::isolated);
+}
+
 }  // namespace
 }  // namespace tradebot::trading
