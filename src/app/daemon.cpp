@@ -108,7 +108,9 @@ public:
             logging::error(log_, "cannot set up trading", kv("error", *error));
             return 1;
         }
-        if (const auto ec = http_.start()) {
+        if (!settings_.http.enabled) {
+            logging::info(log_, "HTTP server off (http.enabled false): no /health, /ready, /status or /metrics");
+        } else if (const auto ec = http_.start()) {
             logging::error(log_, "cannot start the HTTP server", kv("bind", settings_.http.bind),
                            kv("port", settings_.http.port), kv("error", ec.message()));
             return 1;
@@ -126,9 +128,10 @@ public:
                                 "operator commands cannot act while this instance runs");
         }
         const auto ep = http_.local_endpoint();
+        const auto http_at = settings_.http.enabled ? ep.address + ":" + std::to_string(ep.port) : std::string{"off"};
         logging::info(log_, "tradebot started", kv("version", version_string()),
                       kv("mode", core::to_string(settings_.app.mode)), kv("pid", static_cast<int>(::getpid())), kv("instance", instance_),
-                      kv("http", ep.address + ":" + std::to_string(ep.port)), kv("db", database_.redacted_url()));
+                      kv("http", http_at), kv("db", database_.redacted_url()));
         health_.set("db", monitoring::component_state::degraded, "connecting");
         health_.set("signals.listener", monitoring::component_state::degraded, "connecting");
         health_.set("trading", monitoring::component_state::degraded, "reconciling");

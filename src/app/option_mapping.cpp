@@ -41,6 +41,7 @@ db::database_options database_options(const config::settings& s, std::string app
     o.reconnect_min = s.database.reconnect_backoff_min_ms;
     o.reconnect_max = s.database.reconnect_backoff_max_ms;
     o.connect_timeout = s.database.connect_timeout_seconds;
+    o.statement_timeout = s.database.statement_timeout_ms;
     return o;
 }
 
@@ -61,6 +62,19 @@ db::listener_options listener_options(const config::settings& s) {
     o.reconnect_max = s.database.reconnect_backoff_max_ms;
     o.connect_timeout = s.database.connect_timeout_seconds;
     return o;
+}
+
+exchange::rate_limits_config rate_limits(core::exchange_id venue, const config::exchange_settings& s) {
+    auto limits = venue == core::exchange_id::binance
+                      ? exchange::binance_limits(s.endpoint == config::endpoint_kind::testnet)
+                      : exchange::bybit_limits();
+    if (s.requests_per_second > 0) {
+        limits.per_request.push_back({"client_1s", s.requests_per_second, std::chrono::seconds{1}});
+    }
+    if (s.requests_per_minute > 0) {
+        limits.per_request.push_back({"client_1m", s.requests_per_minute, std::chrono::minutes{1}});
+    }
+    return limits;
 }
 
 monitoring::server_options server_options(const config::settings& s, std::string version) {

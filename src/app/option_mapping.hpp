@@ -3,6 +3,7 @@
 #include "tradebot/config/settings.hpp"
 #include "tradebot/db/database.hpp"
 #include "tradebot/db/listener.hpp"
+#include "tradebot/exchange/rate_limiter_core.hpp"
 #include "tradebot/logging/options.hpp"
 #include "tradebot/monitoring/server.hpp"
 
@@ -20,5 +21,7 @@ namespace tradebot::app {
 [[nodiscard]] db::database_options external_database_options(const config::settings& s);
 [[nodiscard]] db::listener_options listener_options(const config::settings& s);
 [[nodiscard]] monitoring::server_options server_options(const config::settings& s, std::string version);
+// The venue's own budgets, with the operator's requests_per_second / requests_per_minute on top.
+[[nodiscard]] exchange::rate_limits_config rate_limits(core::exchange_id venue, const config::exchange_settings& s);
 
 }  // namespace tradebot::app

@@ -1,5 +1,7 @@
 #include "app/venue_stack.hpp"
 
+#include "app/option_mapping.hpp"
+
 #include <utility>
 
 #include "tradebot/exchange/binance/client.hpp"
@@ -41,9 +43,7 @@ struct venue_stack::parts {
     parts(boost::asio::io_context& io, const core::clock& clock, prometheus::Registry& registry,
           core::exchange_id venue, const config::exchange_settings& s)
         : http{io, http_options(s)},
-          limiter{io.get_executor(), clock,
-                  venue == core::exchange_id::binance ? exchange::binance_limits(s.endpoint == config::endpoint_kind::testnet)
-                                                      : exchange::bybit_limits()},
+          limiter{io.get_executor(), clock, rate_limits(venue, s)},
           sync{clock},
           metrics{registry, venue},
           symbols{venue},

@@ -30,8 +30,8 @@ void add_exchange(std::vector<field>& out, const std::string& p, Venue venue) {
     out.push_back(optional_int_field(TB_EX(leverage), 1, 125));
     out.push_back(enum_field(TB_EX(margin_mode), parse_margin_type, [](margin_type v) { return to_string(v); },
                              "cross, isolated"));
-    out.push_back(int_field(TB_EX(requests_per_second), 1, 10000));
-    out.push_back(int_field(TB_EX(requests_per_minute), 1, 1000000));
+    out.push_back(int_field(TB_EX(requests_per_second), 0, 10000));
+    out.push_back(int_field(TB_EX(requests_per_minute), 0, 1000000));
 #undef TB_EX
 }
 
@@ -53,7 +53,6 @@ std::vector<field> build_fields() {
     f.push_back(text_field(TB_KEY(database.user)));
     f.push_back(text_field(TB_KEY(database.password), secrecy::whole));
     f.push_back(text_field(TB_KEY(database.schema)));
-    f.push_back(int_field(TB_KEY(database.threads), 1, 8));
     f.push_back(duration_field(TB_KEY(database.connect_timeout_seconds), 1, 300));
     f.push_back(duration_field(TB_KEY(database.statement_timeout_ms), 0, 3600000));
     f.push_back(duration_field(TB_KEY(database.reconnect_backoff_min_ms), 1, 3600000));
@@ -95,8 +94,6 @@ std::vector<field> build_fields() {
     f.push_back(duration_field(TB_KEY(signals.max_wave_age_minutes), 1, 1440));
     f.push_back(int_field(TB_KEY(signals.max_trades_per_wave), 1, 1000));
     f.push_back(int_field(TB_KEY(signals.buffer_fixed), 0, 100));
-    f.push_back(int_field(TB_KEY(signals.buffer_size), 1, 100000));
-    f.push_back(duration_field(TB_KEY(signals.open_interval_ms), 0, 60000));
     f.push_back(decimal_field(TB_KEY(signals.min_score_week), non_negative));
     f.push_back(decimal_field(TB_KEY(signals.min_score_month), non_negative));
     f.push_back(bool_field(TB_KEY(signals.external.enabled)));
@@ -147,7 +144,6 @@ std::vector<field> build_fields() {
     f.push_back(enum_field(TB_KEY(protection.stop_loss.trigger), parse_trigger_price,
                            [](trigger_price v) { return to_string(v); }, "mark, last"));
     f.push_back(int_field(TB_KEY(protection.stop_loss.place_attempts), 1, 10));
-    f.push_back(duration_field(TB_KEY(protection.stop_loss.check_interval_seconds), 10, 86400));
     f.push_back(decimal_field(TB_KEY(protection.stop_loss.max_price_deviation_percent), percent));
     f.push_back(bool_field(TB_KEY(protection.trailing.enabled)));
     f.push_back(decimal_field(TB_KEY(protection.trailing.activation_percent), percent));
@@ -155,7 +151,6 @@ std::vector<field> build_fields() {
     f.push_back(duration_field(TB_KEY(protection.trailing.min_update_interval_seconds), 0, 3600));
     f.push_back(decimal_field(TB_KEY(protection.trailing.min_improvement_percent), percent_or_zero));
     f.push_back(decimal_field(TB_KEY(protection.trailing.immediate_improvement_percent), percent));
-    f.push_back(duration_field(TB_KEY(protection.trailing.unprotected_window_alert_ms), 1, 60000));
     f.push_back(duration_field(TB_KEY(protection.trailing.peak_save_interval_seconds), 0, 3600));
     f.push_back(decimal_field(TB_KEY(protection.trailing.peak_save_min_change_percent), percent_or_zero));
     f.push_back(bool_field(TB_KEY(protection.trailing.venue_native)));
@@ -166,8 +161,6 @@ std::vector<field> build_fields() {
     f.push_back(decimal_field(TB_KEY(protection.aged.max_loss_percent), percent));
     f.push_back(decimal_field(TB_KEY(protection.aged.acceleration_factor),
                               dec_range{decimal::from_int(0), true, decimal::from_int(10)}));
-    f.push_back(duration_field(TB_KEY(protection.aged.scan_interval_minutes), 1, 1440));
-    f.push_back(int_field(TB_KEY(protection.aged.close_attempts), 1, 10));
     return f;
 }
 #undef TB_KEY
@@ -186,6 +179,24 @@ const std::set<std::string, std::less<>>& sections() {
 }
 
 }  // namespace
+
+std::string_view removed_key_reason(std::string_view path) {
+    // Keys that no code ever read (issue 20); a file still setting one is told why, not just "unknown".
+    static const std::vector<std::pair<std::string_view, std::string_view>> removed = {
+        {"database.threads", "the database runs one connection on one thread, which keeps its writes in order"},
+        {"signals.buffer_size", "signals.buffer_fixed is the number of spare candidates per wave"},
+        {"signals.open_interval_ms", "a wave's entries go out one after another; the rate limiter paces them"},
+        {"protection.stop_loss.check_interval_seconds",
+         "the reconcile pass (trading.reconcile_interval_seconds) restores missing stops"},
+        {"protection.trailing.unprotected_window_alert_ms", "a stop move places the new stop before cancelling the old"},
+        {"protection.aged.scan_interval_minutes", "the aged policy is evaluated on every mark price"},
+        {"protection.aged.close_attempts", "a close that does not fill is tried again on a later mark, without a cap"},
+    };
+    for (const auto& [key, why] : removed) {
+        if (key == path) return why;
+    }
+    return {};
+}
 
 std::size_t edit_distance(std::string_view a, std::string_view b) {
     std::vector<std::size_t> row(b.size() + 1);

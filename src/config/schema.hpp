@@ -37,6 +37,9 @@ struct field {
 // The known key or section closest to `path`, or empty when nothing is close enough.
 [[nodiscard]] std::string closest_key(std::string_view path);
 
+// Why a key that was once documented is gone (docs/CONFIG.md "Removed keys"), or empty.
+[[nodiscard]] std::string_view removed_key_reason(std::string_view path);
+
 [[nodiscard]] std::size_t edit_distance(std::string_view a, std::string_view b);
 
 // Module names accepted in logging.modules.

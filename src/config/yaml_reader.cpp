@@ -64,7 +64,9 @@ private:
                 }
             } else {
                 std::string message = "unknown key '" + path + "'";
-                if (const auto hint = closest_key(path); !hint.empty()) {
+                if (const auto why = removed_key_reason(path); !why.empty()) {
+                    message = "'" + path + "' was removed: " + std::string{why};
+                } else if (const auto hint = closest_key(path); !hint.empty()) {
                     message += ", did you mean '" + hint + "'?";
                 }
                 sink_.add(loc, path, std::move(message));

@@ -93,6 +93,7 @@ result<pqxx::connection_base*> database::acquire() {
         auto conn = std::make_unique<pqxx::connection>(conninfo_);
         pqxx::nontransaction setup{*conn};
         setup.exec("SET search_path TO \"" + options_.schema + "\"");
+        setup.exec("SET statement_timeout = " + std::to_string(options_.statement_timeout.count()));
         setup.commit();
         s.conn = std::move(conn);
         s.retry.reset();

@@ -85,6 +85,8 @@ result<std::vector<applied_migration>> apply_locked(pqxx::connection_base& conn,
         try {
             pqxx::work tx{conn};
             tx.exec("SET LOCAL search_path TO " + quoted);
+            // database.statement_timeout_ms bounds the bot's queries, not a schema change on a big table.
+            tx.exec("SET LOCAL statement_timeout = 0");
             tx.exec(std::string{m.sql});
             tx.exec_params("INSERT INTO " + quoted + ".schema_migrations (version, name, checksum) VALUES ($1, $2, $3)",
                            m.version, std::string{m.name}, migration_checksum(m.sql));

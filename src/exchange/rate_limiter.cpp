@@ -33,7 +33,8 @@ asio::awaitable<void> rate_limiter::acquire(std::int32_t weight, request_priorit
 bool rate_limiter::behind_someone(const request_cost& cost, request_priority priority, std::uint64_t seq) const {
     return std::ranges::any_of(waiters_, [&](const waiter& w) {
         const bool ahead = w.priority < priority || (w.priority == priority && w.seq < seq);
-        return ahead && !w.blocked_on.empty() && cost.weight_of(w.blocked_on) > 0;
+        return ahead && !w.blocked_on.empty() &&
+               (cost.weight_of(w.blocked_on) > 0 || core_.per_request_budget(w.blocked_on));
     });
 }
 

@@ -32,8 +32,10 @@ constexpr std::array<std::pair<std::string_view, std::string_view>, 3> binance_h
 
 rate_limiter_core::rate_limiter_core(const core::clock& clock, rate_limits_config config)
     : clock_{clock}, config_{std::move(config)} {
-    buckets_.reserve(config_.budgets.size());
+    buckets_.reserve(config_.budgets.size() + config_.per_request.size());
     for (const auto& b : config_.budgets) buckets_.push_back(bucket{b, 0, {}, {}});
+    for (const auto& b : config_.per_request) buckets_.push_back(bucket{b, 0, {}, {}});
+    for (const auto& b : config_.per_request) per_request_cost_.add(find(b.name)->config.name, 1);
 }
 
 rate_limiter_core::bucket* rate_limiter_core::find(std::string_view name) {
@@ -82,6 +84,17 @@ acquire_decision rate_limiter_core::try_acquire(const request_cost& cost, reques
     if (now < banned_until_) return {false, acquire_decision::reason::banned, banned_until_, {}};
 
     acquire_decision d{true, acquire_decision::reason::none, {}, {}};
+    check(cost, priority, now, d);
+    check(per_request_cost_, priority, now, d);
+    if (!d.granted) return d;
+    charge(cost);
+    charge(per_request_cost_);
+    ++stats_.granted[static_cast<std::size_t>(priority)];
+    return d;
+}
+
+void rate_limiter_core::check(const request_cost& cost, request_priority priority, steady_point now,
+                              acquire_decision& d) {
     for (std::uint8_t i = 0; i < cost.size; ++i) {
         const auto& item = cost.items[i];
         bucket* b = find(item.budget);
@@ -103,15 +116,15 @@ acquire_decision rate_limiter_core::try_acquire(const request_cost& cost, reques
             if (d.budget.empty()) d.budget = b->config.name;
         }
     }
-    if (!d.granted) return d;
+}
+
+void rate_limiter_core::charge(const request_cost& cost) {
     for (std::uint8_t i = 0; i < cost.size; ++i) {
         if (bucket* b = find(cost.items[i].budget)) {
             roll(*b);
             b->used += cost.items[i].weight;
         }
     }
-    ++stats_.granted[static_cast<std::size_t>(priority)];
-    return d;
 }
 
 void rate_limiter_core::on_response(const request_cost& cost, const net::header_list& headers) {

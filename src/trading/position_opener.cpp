@@ -35,8 +35,38 @@ position_opener::position_opener(exchange::venue_client& venue, db::position_sto
       clock_{clock},
       log_{std::move(log)} {}
 
+asio::awaitable<exchange::result<void>> position_opener::ensure_margin_mode(const entry_intent& intent) {
+    const bool account_wide = venue_.venue() == core::exchange_id::bybit;
+    if (account_wide ? account_margin_set_ : margin_set_.contains(intent.symbol)) {
+        co_return exchange::result<void>{};
+    }
+    const auto wanted = settings_.exchange(intent.exchange).margin_mode == config::margin_type::isolated
+                            ? exchange::margin_mode::isolated
+                            : exchange::margin_mode::cross;
+    auto set = co_await venue_.set_margin_mode(intent.symbol, wanted);
+    if (set) {
+        if (account_wide) {
+            account_margin_set_ = true;
+        } else {
+            margin_set_.insert(intent.symbol);
+        }
+        logging::info(log_, "margin mode set", kv("symbol", intent.symbol.str()),
+                      kv("margin_mode", config::to_string(settings_.exchange(intent.exchange).margin_mode)));
+    }
+    co_return set;
+}
+
 asio::awaitable<open_result> position_opener::open(entry_intent intent, exchange::instrument_rules rules) {
     open_result r;
+    // Before any row: an entry in the wrong margin mode (cross instead of isolated) would put the
+    // whole wallet behind the position, so a refusal means no entry.
+    if (auto margin = co_await ensure_margin_mode(intent); !margin) {
+        r.kind = open_result_kind::not_opened;
+        r.reason = "margin mode: " + margin.error().describe();
+        logging::warn(log_, "entry skipped: margin mode not set", kv("symbol", intent.symbol.str()),
+                      kv("error", margin.error().describe()));
+        co_return r;
+    }
     db::new_position row;
     row.exchange = intent.exchange;
     row.symbol = intent.symbol;

@@ -13,8 +13,15 @@ using logging::kv;
 
 namespace {
 
-exchange::stop_request fixed_stop(const stop_target& target, core::decimal trigger, core::client_order_id id) {
+exchange::stop_trigger trigger_of(const protection::stop_policy& policy) {
+    return policy.settings().trigger == config::trigger_price::last ? exchange::stop_trigger::last
+                                                                    : exchange::stop_trigger::mark;
+}
+
+exchange::stop_request fixed_stop(const stop_target& target, core::decimal trigger, core::client_order_id id,
+                                  exchange::stop_trigger trigger_by) {
     exchange::stop_request request;
+    request.trigger_by = trigger_by;
     request.symbol = target.symbol;
     request.position = target.side;
     request.kind = exchange::stop_kind::fixed;
@@ -84,7 +91,7 @@ asio::awaitable<stop_outcome> stop_loss_manager::place(stop_target target, excha
             out.reason = "order journal unavailable";
             continue;
         }
-        auto request = fixed_stop(target, trigger, journaled->second);
+        auto request = fixed_stop(target, trigger, journaled->second, trigger_of(policy_));
         auto placed = co_await venue_.place_stop(std::move(request));
         co_await journal_result(target.position_id, journaled->first, placed);
         if (placed) {
@@ -134,7 +141,7 @@ asio::awaitable<stop_outcome> stop_loss_manager::move(stop_target target, exchan
         out.reason = "order journal unavailable";
         co_return out;
     }
-    auto request = fixed_stop(target, trigger, journaled->second);
+    auto request = fixed_stop(target, trigger, journaled->second, trigger_of(policy_));
     auto moved = co_await venue_.amend_stop(std::move(current), std::move(request));
     co_await journal_result(target.position_id, journaled->first, moved);
     if (moved) {
@@ -160,6 +167,7 @@ asio::awaitable<stop_outcome> stop_loss_manager::place_trailing(stop_target targ
     request.kind = exchange::stop_kind::trailing;
     request.callback_pct = callback_pct;
     request.client_id = journaled->second;
+    request.trigger_by = trigger_of(policy_);
     auto placed = co_await venue_.place_stop(std::move(request));
     co_await journal_result(target.position_id, journaled->first, placed, false);
     if (placed) {

@@ -64,7 +64,6 @@ struct database_settings {
     std::string user;
     std::string password;
     std::string schema = "trading_bot";
-    int threads = 2;
     std::chrono::seconds connect_timeout_seconds{5};
     std::chrono::milliseconds statement_timeout_ms{10000};
     std::chrono::milliseconds reconnect_backoff_min_ms{500};
@@ -125,7 +124,8 @@ struct exchange_settings {
     // Per-exchange override of trading.leverage.
     std::optional<int> leverage;
     margin_type margin_mode = margin_type::cross;
-    // Client-side request budget; the venue's own rate-limit headers still rule.
+    // Client-side request ceilings on top of the venue's own budgets (every request counts one,
+    // whatever its weight); 0: none. The venue's rate-limit headers still rule its budgets.
     int requests_per_second = 0;
     int requests_per_minute = 0;
     bool operator==(const exchange_settings&) const = default;
@@ -187,8 +187,6 @@ struct signals_settings {
     int max_trades_per_wave = 5;
     // Extra candidates kept beyond max_trades_per_wave to replace failed opens.
     int buffer_fixed = 3;
-    int buffer_size = 100;
-    std::chrono::milliseconds open_interval_ms{1000};
     decimal min_score_week = decimal::from_int(0);
     decimal min_score_month = decimal::from_int(0);
     external_signals_settings external;
@@ -244,7 +242,6 @@ struct stop_loss_settings {
     decimal safety_margin_percent = decimal::from_raw(5, 1);
     trigger_price trigger = trigger_price::mark;
     int place_attempts = 3;
-    std::chrono::seconds check_interval_seconds{120};
     // A price this far from entry is treated as bad data by the protection check.
     decimal max_price_deviation_percent = decimal::from_int(50);
     bool operator==(const stop_loss_settings&) const = default;
@@ -258,7 +255,6 @@ struct trailing_settings {
     decimal min_improvement_percent = decimal::from_raw(2, 1);
     // An improvement this large moves the stop at once, ignoring the interval.
     decimal immediate_improvement_percent = decimal::from_raw(10, 1);
-    std::chrono::milliseconds unprotected_window_alert_ms{300};
     std::chrono::seconds peak_save_interval_seconds{10};
     decimal peak_save_min_change_percent = decimal::from_raw(2, 1);
     // At activation the venue's own trailing stop takes over (Binance TRAILING_STOP_MARKET, Bybit
@@ -274,8 +270,6 @@ struct aged_settings {
     decimal loss_step_percent = decimal::from_raw(5, 1);
     decimal max_loss_percent = decimal::from_int(10);
     decimal acceleration_factor = decimal::from_raw(12, 1);
-    std::chrono::minutes scan_interval_minutes{5};
-    int close_attempts = 3;
     bool operator==(const aged_settings&) const = default;
 };
 

@@ -36,6 +36,9 @@ struct database_options {
     std::chrono::milliseconds reconnect_max{30'000};
     std::chrono::seconds connect_timeout{5};
     std::string application_name = "tradebot";
+    // The session's statement_timeout, set on every (re)connect; 0: none. A statement that runs
+    // longer is cancelled by the server and its job fails instead of holding the DB thread.
+    std::chrono::milliseconds statement_timeout{0};
 };
 
 enum class connection_state : std::uint8_t { disconnected, connected, stopped };

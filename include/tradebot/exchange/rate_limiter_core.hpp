@@ -36,6 +36,9 @@ struct rate_limits_config {
     core::exchange_id venue = core::exchange_id::binance;
     // The first budget is the venue's main one, charged by acquire(weight, priority).
     std::vector<budget_config> budgets;
+    // The operator's own ceilings (exchanges.*.requests_per_second / _minute): every request costs
+    // one unit of each, whatever its endpoint or weight, on top of its cost in `budgets`.
+    std::vector<budget_config> per_request;
     // Percent of each budget that only critical requests may use, and the further percent that
     // background requests leave to normal ones: with 10 / 20, normal stops at 90 %, background
     // at 70 %, critical may use everything.
@@ -142,6 +145,10 @@ public:
     [[nodiscard]] std::vector<budget_state> budgets() const;
     [[nodiscard]] const limiter_stats& stats() const noexcept { return stats_; }
     [[nodiscard]] const rate_limits_config& config() const noexcept { return config_; }
+    // True for the budgets of config().per_request, which every request draws on.
+    [[nodiscard]] bool per_request_budget(std::string_view name) const noexcept {
+        return per_request_cost_.weight_of(name) > 0;
+    }
 
 private:
     struct bucket {
@@ -153,6 +160,10 @@ private:
     bucket* find(std::string_view name);
     const bucket* find(std::string_view name) const;
     void roll(bucket& b);
+    // Refuses `d` if one of the cost's budgets cannot take it now; charge() then takes it.
+    void check(const request_cost& cost, request_priority priority, std::chrono::steady_clock::time_point now,
+               acquire_decision& d);
+    void charge(const request_cost& cost);
     [[nodiscard]] std::int64_t cap(const bucket& b, request_priority p) const noexcept;
     [[nodiscard]] std::chrono::steady_clock::time_point steady_at_wall_ms(std::int64_t wall_ms) const;
     void ban_for(std::chrono::milliseconds d);
@@ -160,6 +171,7 @@ private:
     const core::clock& clock_;
     rate_limits_config config_;
     std::vector<bucket> buckets_;
+    request_cost per_request_cost_;  // one unit of each config_.per_request budget
     std::chrono::steady_clock::time_point banned_until_{};
     limiter_stats stats_;
 };

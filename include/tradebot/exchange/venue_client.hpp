@@ -148,6 +148,8 @@ struct limit_order_request {
 // Bybit: POST /v5/position/trading-stop tpslMode=Full slTriggerBy=MarkPrice stopLoss=... (or
 // trailingStop=<distance> activePrice=...), §B7.
 enum class stop_kind : std::uint8_t { fixed, trailing };
+// The price a stop watches (protection.stop_loss.trigger): the mark ignores wicks of the last trade.
+enum class stop_trigger : std::uint8_t { mark, last };
 
 struct stop_request {
     core::symbol symbol;
@@ -163,6 +165,8 @@ struct stop_request {
     std::optional<core::decimal> activation_price;
     // Binance clientAlgoId. Bybit's position stop has no id: the adapter ignores it there.
     core::client_order_id client_id;
+    // Binance workingType (MARK_PRICE / CONTRACT_PRICE), Bybit slTriggerBy (MarkPrice / LastPrice).
+    stop_trigger trigger_by = stop_trigger::mark;
 };
 
 struct stop_state {

@@ -2,6 +2,7 @@
 
 #include <map>
 #include <memory>
+#include <set>
 
 #include <boost/asio/awaitable.hpp>
 
@@ -57,6 +58,11 @@ private:
     // The leverage this process has set per symbol: set once, not before every entry (one REST
     // round trip less on the signal path). A venue refusal forgets it.
     std::map<core::symbol, int> leverage_set_;
+    // exchanges.*.margin_mode, set before the first entry of each symbol (Binance: per symbol)
+    // or once for the account (Bybit: account-wide). A refusal leaves it unset: the next entry tries again.
+    std::set<core::symbol> margin_set_;
+    bool account_margin_set_ = false;
+    [[nodiscard]] boost::asio::awaitable<exchange::result<void>> ensure_margin_mode(const entry_intent& intent);
 };
 
 }  // namespace tradebot::trading

@@ -92,7 +92,8 @@ query_builder stop_query(std::string_view venue_symbol, const stop_request& r,
         }
         q.add("quantity", trailing_quantity.value_or(core::decimal{})).add("reduceOnly", "true");
     }
-    q.add("workingType", "MARK_PRICE").add("clientAlgoId", r.client_id.str());
+    q.add("workingType", r.trigger_by == stop_trigger::last ? "CONTRACT_PRICE" : "MARK_PRICE")
+        .add("clientAlgoId", r.client_id.str());
     return q;
 }
 

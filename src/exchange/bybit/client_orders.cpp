@@ -133,6 +133,7 @@ venue_client::task<stop_state> client::place_stop(stop_request request) {
             co_return local_error(venue(), error_kind::invalid_request, "bybit: stop without a trigger price");
         }
         p = fixed_stop_params(request.trigger_price);
+        p.mark_trigger = request.trigger_by == stop_trigger::mark;
         out.trigger_price = request.trigger_price;
     } else {
         const auto* r = rules(request.symbol);

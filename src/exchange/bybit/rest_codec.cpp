@@ -142,8 +142,8 @@ std::string trading_stop_body(std::string_view venue_symbol, const trading_stop_
     o["positionIdx"] = 0;
     if (p.stop_loss) {
         o["stopLoss"] = p.stop_loss->to_string();
-        if (p.mark_trigger && !p.stop_loss->is_zero()) {
-            o["slTriggerBy"] = "MarkPrice";
+        if (!p.stop_loss->is_zero()) {
+            o["slTriggerBy"] = p.mark_trigger ? "MarkPrice" : "LastPrice";
         }
     }
     if (p.trailing_stop) {

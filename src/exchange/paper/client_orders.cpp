@@ -87,7 +87,7 @@ result<stop_state> client::place_conditional_stop(const stop_request& request) {
     engine::conditional_request c;
     c.symbol = request.symbol;
     c.side = core::exit_side(request.position);
-    c.working = engine::working_type::mark;
+    c.working = request.trigger_by == stop_trigger::last ? engine::working_type::last : engine::working_type::mark;
     c.client_id = request.client_id.str();
     if (request.kind == stop_kind::fixed) {
         c.kind = engine::conditional_kind::stop_market;
@@ -137,7 +137,8 @@ result<stop_state> client::place_position_stop(const stop_request& request) {
             return fail(error_kind::invalid_request, "stop without a trigger price");
         }
         t.stop_loss = request.trigger_price;
-        t.sl_trigger_by = engine::working_type::mark;
+        t.sl_trigger_by =
+            request.trigger_by == stop_trigger::last ? engine::working_type::last : engine::working_type::mark;
         t.trailing_stop = core::decimal{};  // a trailing leg from an earlier attempt would fight it
         out.trigger_price = request.trigger_price;
     } else {

@@ -195,6 +195,31 @@ TEST_F(daemon_test, starts_migrates_serves_and_stops_on_sigterm) {
     EXPECT_EQ(bot->output().find(password), std::string::npos) << "the database password reached the log";
 }
 
+// http.enabled: false runs the bot without its HTTP server; nothing listens on http.port.
+TEST_F(daemon_test, http_disabled_starts_without_the_http_server) {
+    const auto config = dir_.path() / "config" / "tradebot.yaml";
+    auto yaml = tradebot::test::read_file(config);
+    ASSERT_NE(yaml.find("http:\n"), std::string::npos);
+    yaml.replace(yaml.find("http:\n"), 6, "http:\n  enabled: false\n");
+    tradebot::test::write_file(config, yaml);
+    auto bot = start("bot");
+    bool started = false;
+    for (int i = 0; i < 300 && !started; ++i) {
+        started = bot->output().find("msg=\"tradebot started\"") != std::string::npos;
+        if (!started && bot->wait_exit(20ms)) {
+            break;
+        }
+    }
+    ASSERT_TRUE(started) << bot->output();
+    EXPECT_NE(bot->output().find("http=off"), std::string::npos) << bot->output();
+    const auto [rc, out] = get("/health");
+    EXPECT_NE(rc, 0) << "something answered on http.port: " << out;
+    bot->send_signal(SIGTERM);
+    const auto code = bot->wait_exit(10s);
+    ASSERT_TRUE(code.has_value()) << bot->output();
+    EXPECT_EQ(*code, 0) << bot->output();
+}
+
 TEST_F(daemon_test, metrics_pass_promtool) {
     auto bot = start("bot");
     ASSERT_TRUE(wait_ready(*bot)) << bot->output();

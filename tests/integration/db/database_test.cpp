@@ -48,6 +48,31 @@ TEST_F(DatabaseTest, SearchPathIsTheConfiguredSchema) {
     EXPECT_EQ(*after, 0);
 }
 
+// database.statement_timeout_ms: the server cancels a statement that runs longer (57014), and the
+// setting survives a reconnect because it is set on every new session.
+TEST_F(DatabaseTest, AStatementLongerThanTheTimeoutIsCancelled) {
+    database db{{.url = url_, .schema = schema_, .statement_timeout = std::chrono::milliseconds{100}}};
+    const auto slow = await(db.run([](pqxx::connection_base& conn) {
+        pqxx::nontransaction tx{conn};
+        tx.exec("SELECT pg_sleep(2)");
+    }));
+    ASSERT_FALSE(slow);
+    EXPECT_EQ(slow.error().sqlstate, "57014") << slow.error();
+    const auto shown = await(db.run([](pqxx::connection_base& conn) {
+        pqxx::nontransaction tx{conn};
+        return tx.exec("SHOW statement_timeout")[0][0].as<std::string>();
+    }));
+    ASSERT_TRUE(shown) << shown.error();
+    EXPECT_EQ(*shown, "100ms");
+
+    database unbounded{{.url = url_, .schema = schema_}};
+    const auto fine = await(unbounded.run([](pqxx::connection_base& conn) {
+        pqxx::nontransaction tx{conn};
+        tx.exec("SELECT pg_sleep(0.3)");
+    }));
+    EXPECT_TRUE(fine) << fine.error();
+}
+
 TEST_F(DatabaseTest, ABadQueryIsAnErrorNotAnException) {
     database db{{.url = url_, .schema = schema_}};
     const auto bad = await(db.run([](pqxx::connection_base& conn) {

@@ -39,5 +39,43 @@ TEST(option_mapping, http_defaults_match_the_servers_own_defaults) {
     EXPECT_EQ(o.http.max_connections_per_client, plain.max_connections_per_client);
 }
 
+TEST(option_mapping, the_request_budgets_reach_the_rate_limiter) {
+    config::settings s;
+    s.exchanges.bybit.requests_per_second = 2;
+    s.exchanges.bybit.requests_per_minute = 50;
+    const auto limits = rate_limits(core::exchange_id::bybit, s.exchanges.bybit);
+    EXPECT_EQ(limits.budgets.size(), exchange::bybit_limits().budgets.size());
+    ASSERT_EQ(limits.per_request.size(), 2U);
+    EXPECT_EQ(limits.per_request[0].limit, 2);
+    EXPECT_EQ(limits.per_request[0].window, 1000ms);
+    EXPECT_EQ(limits.per_request[1].limit, 50);
+    EXPECT_EQ(limits.per_request[1].window, 60000ms);
+    // Two requests a second, even for stops: the third waits for the next second.
+    core::manual_clock clock;
+    exchange::rate_limiter_core core{clock, limits};
+    const auto cost = exchange::bybit_cost("/v5/market/tickers");
+    EXPECT_TRUE(core.try_acquire(cost, exchange::request_priority::critical).granted);
+    EXPECT_TRUE(core.try_acquire(cost, exchange::request_priority::critical).granted);
+    const auto third = core.try_acquire(cost, exchange::request_priority::critical);
+    EXPECT_FALSE(third.granted);
+    EXPECT_EQ(third.budget, "client_1s");
+    clock.advance(std::chrono::seconds{1});
+    EXPECT_TRUE(core.try_acquire(cost, exchange::request_priority::critical).granted);
+    // The shipped ceilings (the original bot's), and 0 for none.
+    EXPECT_EQ(rate_limits(core::exchange_id::binance, s.exchanges.binance).per_request[0].limit, 16);
+    s.exchanges.binance.requests_per_second = 0;
+    const auto minute_only = rate_limits(core::exchange_id::binance, s.exchanges.binance);
+    ASSERT_EQ(minute_only.per_request.size(), 1U);
+    EXPECT_EQ(minute_only.per_request[0].name, "client_1m");
+}
+
+TEST(option_mapping, the_statement_timeout_reaches_the_database) {
+    config::settings s;
+    EXPECT_EQ(database_options(s, "t").statement_timeout, 10000ms);
+    s.database.statement_timeout_ms = 250ms;
+    EXPECT_EQ(database_options(s, "t").statement_timeout, 250ms);
+    EXPECT_EQ(external_database_options(s).statement_timeout, 250ms);
+}
+
 }  // namespace
 }  // namespace tradebot::app

@@ -59,7 +59,6 @@ TEST(config_defaults, match_the_original_bot) {
     EXPECT_EQ(s.signals.wave_check_interval_ms, 1000ms);
     EXPECT_EQ(s.signals.max_trades_per_wave, 5);
     EXPECT_EQ(s.signals.buffer_fixed, 3);
-    EXPECT_EQ(s.signals.buffer_size, 100);
     EXPECT_EQ(s.signals.filters.min_open_interest_usdt, d("1000000"));
     EXPECT_EQ(s.signals.filters.min_volume_1h_usdt, d("50000"));
     EXPECT_EQ(s.signals.filters.max_price_change_5min_percent, d("4.0"));
@@ -102,7 +101,6 @@ TEST(config_defaults, match_the_original_bot) {
     EXPECT_EQ(s.protection.trailing.min_update_interval_seconds, 30s);
     EXPECT_EQ(s.protection.trailing.min_improvement_percent, d("0.2"));
     EXPECT_EQ(s.protection.trailing.immediate_improvement_percent, d("1.0"));
-    EXPECT_EQ(s.protection.trailing.unprotected_window_alert_ms, 300ms);
     EXPECT_EQ(s.protection.aged.max_age_hours, 3h);
     EXPECT_EQ(s.protection.aged.grace_period_hours, 8h);
     EXPECT_EQ(s.protection.aged.loss_step_percent, d("0.5"));

@@ -52,6 +52,30 @@ TEST(rate_limiter_core, windows_are_aligned_to_the_wall_clock_and_reset) {
     EXPECT_TRUE(l.try_acquire(w(5), p::normal).granted);
 }
 
+// exchanges.*.requests_per_second / _minute: every request counts once, whatever its weight.
+TEST(rate_limiter_core, a_per_request_budget_counts_requests_not_weight) {
+    core::manual_clock clock;
+    auto c = small(1000);
+    c.per_request = {budget_config{"client_1s", 3, 1s}};
+    rate_limiter_core l{clock, c};
+    EXPECT_TRUE(l.try_acquire(w(1), p::critical).granted);
+    EXPECT_TRUE(l.try_acquire(w(1), p::critical).granted);
+    EXPECT_TRUE(l.try_acquire(request_cost{}.add("orders_10s", 1), p::critical).granted);
+    const auto d = l.try_acquire(w(1), p::critical);  // weight left, but 3 requests this second
+    EXPECT_FALSE(d.granted);
+    EXPECT_EQ(d.budget, "client_1s");
+    EXPECT_EQ(d.retry_at - clock.steady_now(), 1s);
+    EXPECT_EQ(used(l, "client_1s"), 3);
+    EXPECT_EQ(used(l, "weight_1m"), 2);
+    EXPECT_TRUE(l.per_request_budget("client_1s"));
+    EXPECT_FALSE(l.per_request_budget("weight_1m"));
+    clock.advance(1s);
+    EXPECT_TRUE(l.try_acquire(w(1), p::normal).granted);
+
+    rate_limiter_core unbounded{clock, small(1000)};
+    for (int i = 0; i < 10; ++i) EXPECT_TRUE(unbounded.try_acquire(w(1), p::critical).granted);
+}
+
 TEST(rate_limiter_core, an_empty_budget_admits_one_heavy_request) {
     core::manual_clock clock;
     rate_limiter_core l{clock, small(20)};

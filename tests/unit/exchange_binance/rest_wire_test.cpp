@@ -170,6 +170,15 @@ TEST(binance_wire, exchange_info_perpetuals_only) {
     EXPECT_FALSE(parse_exchange_info(boost::json::parse(R"({"symbols":7})"), m));
 }
 
+TEST(binance_wire, a_last_price_stop_works_on_the_contract_price) {
+    stop_request r;
+    r.position = core::position_side::long_;
+    r.trigger_price = "58000.50"_d;
+    r.client_id = cid(9, core::order_purpose::stop, 2);
+    r.trigger_by = stop_trigger::last;
+    EXPECT_NE(stop_query("BTCUSDT", r, std::nullopt).str().find("&workingType=CONTRACT_PRICE&"), std::string::npos);
+}
+
 TEST(binance_wire, order_answer_from_the_reference) {
     const auto m = loaded_map();
     const auto v = boost::json::parse(R"({"clientOrderId":"testOrder","cumQty":"0","cumQuote":"0","executedQty":"0",

@@ -125,6 +125,14 @@ TEST(BybitRequests, SettingsBodies) {
               R"({"category":"linear","symbol":"BTCUSDT","orderLinkId":"tbp-1-entry-0"})");
 }
 
+TEST(BybitRequests, ALastPriceStopSaysSo) {
+    trading_stop_params fixed;
+    fixed.stop_loss = "58000.5"_d;
+    fixed.mark_trigger = false;
+    EXPECT_EQ(trading_stop_body("BTCUSDT", fixed),
+              R"({"category":"linear","symbol":"BTCUSDT","tpslMode":"Full","positionIdx":0,"stopLoss":"58000.5","slTriggerBy":"LastPrice"})");
+}
+
 TEST(BybitRequests, TradingStopBodies) {
     trading_stop_params fixed;
     fixed.stop_loss = "58000.5"_d;

@@ -269,5 +269,58 @@ TEST_F(lifecycle_test, a_restart_finds_the_position_and_its_trailing_state_in_th
     EXPECT_EQ(venue_stops().front().trigger_price, "60695.00"_d);
 }
 
+// protection.stop_loss.trigger reaches the venue: the paper venue's stop watches the price it names.
+TEST_F(lifecycle_test, the_stop_watches_the_mark_by_default) {
+    ASSERT_EQ(open_long().kind, open_result_kind::protected_);
+    const auto stops = paper_->engine().open_conditionals("paper", btc);
+    ASSERT_EQ(stops.size(), 1U);
+    EXPECT_EQ(stops.front().request.working, sim::engine::working_type::mark);
+}
+
+class lifecycle_last_trigger_test : public lifecycle_test {
+protected:
+    void SetUp() override {
+        settings_.protection.stop_loss.trigger = config::trigger_price::last;
+        lifecycle_test::SetUp();
+    }
+};
+
+TEST_F(lifecycle_last_trigger_test, the_stop_watches_the_last_price_when_configured) {
+    const auto r = open_long();
+    ASSERT_EQ(r.kind, open_result_kind::protected_) << r.reason;
+    auto stops = paper_->engine().open_conditionals("paper", btc);
+    ASSERT_EQ(stops.size(), 1U);
+    EXPECT_EQ(stops.front().request.working, sim::engine::working_type::last);
+    mark("61000.00"_d);  // a trailing move places the new stop the same way
+    stops = paper_->engine().open_conditionals("paper", btc);
+    ASSERT_EQ(stops.size(), 1U);
+    EXPECT_EQ(stops.front().request.trigger_price, "60695.00"_d);
+    EXPECT_EQ(stops.front().request.working, sim::engine::working_type::last);
+}
+
+// exchanges.*.margin_mode is set on the symbol before its first entry.
+TEST_F(lifecycle_test, a_position_opens_in_cross_margin_by_default) {
+    ASSERT_EQ(open_long().kind, open_result_kind::protected_);
+    const auto held = run(paper_->positions(ex::request_priority::normal)).value();
+    ASSERT_EQ(held.size(), 1U);
+    EXPECT_EQ(held.front().margin, ex::margin_mode::cross);
+}
+
+class lifecycle_isolated_test : public lifecycle_test {
+protected:
+    void SetUp() override {
+        settings_.exchanges.binance.margin_mode = config::margin_type::isolated;
+        lifecycle_test::SetUp();
+    }
+};
+
+TEST_F(lifecycle_isolated_test, a_position_opens_in_the_configured_isolated_margin) {
+    const auto r = open_long();
+    ASSERT_EQ(r.kind, open_result_kind::protected_) << r.reason;
+    const auto held = run(paper_->positions(ex::request_priority::normal)).value();
+    ASSERT_EQ(held.size(), 1U);
+    EXPECT_EQ(held.front().margin, ex::margin_mode::isolated);
+}
+
 }  // namespace
 }  // namespace tradebot::trading

@@ -54,7 +54,7 @@ struct trading_stop_params {
     std::optional<core::decimal> stop_loss;      // 0: cancel
     std::optional<core::decimal> trailing_stop;  // price distance; 0: cancel
     std::optional<core::decimal> active_price;
-    bool mark_trigger = true;  // slTriggerBy=MarkPrice with a stopLoss
+    bool mark_trigger = true;  // slTriggerBy with a stopLoss: MarkPrice, or LastPrice when false
 };
 [[nodiscard]] std::string trading_stop_body(std::string_view venue_symbol, const trading_stop_params& p);
 
