@@ -146,6 +146,8 @@ sql -c "SELECT id, exchange, symbol, side, state, entry_price AS entry, stop_pri
                trailing_activated AS trailing, exit_price AS exit, close_reason, round(realized_pnl, 4) AS pnl
         FROM trading_bot.positions ORDER BY id"
 sql -c "SELECT purpose, status, count(*) FROM trading_bot.orders GROUP BY purpose, status ORDER BY purpose, status"
+echo "--- tradebot positions (the book with marks and PnL; read only, beside the daemon)"
+"$bin" positions --mode test --config config
 echo "--- tradebot report (the closed positions' performance; read only, beside the daemon)"
 "$bin" report --mode test --config config
 "$bin" report --mode test --config config --format html --output /tmp/tradebot-demo-report.html
@@ -159,6 +161,9 @@ fi
 kill -TERM "$bot_pid"
 wait "$bot_pid" && echo "tradebot exited cleanly (status 0); open positions stay under their stops"
 bot_pid=""
+echo "--- tradebot close --all --yes (no daemon runs: it takes the instance lock and closes them itself)"
+"$bin" close --all --yes --mode test --config config
+sql -c "SELECT id, exchange, symbol, state, close_reason FROM trading_bot.positions ORDER BY id"
 kill -TERM "$sim_pid"; wait "$sim_pid" && echo "tradebot-sim exited cleanly (status 0)"
 sim_pid=""
 
