@@ -6,6 +6,7 @@
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+#include "tradebot/pipeline/book_view.hpp"
 #include "tradebot/logging/logger.hpp"
 #include "tradebot/logging/structured.hpp"
 
@@ -181,12 +182,7 @@ void venue_port::refresh_balances_later(core::exchange_id id) {
 std::vector<trading::position_exposure> venue_port::exposures() const {
     std::vector<trading::position_exposure> out;
     for (const auto& [id, v] : venues_) {
-        for (const auto& [symbol, pos] : v.manager->live()) {
-            out.push_back({id, symbol, pos.quantity * pos.entry_price});
-        }
-        for (const auto& symbol : v.manager->opening()) {
-            out.push_back({id, symbol, settings_.trading.position_size_usd});
-        }
+        pipeline::append_exposures(id, *v.manager, settings_.trading.position_size_usd, out);
     }
     return out;
 }
@@ -194,12 +190,7 @@ std::vector<trading::position_exposure> venue_port::exposures() const {
 void venue_port::open_keys(signals::key_set& out) const {
     out.clear();
     for (const auto& [id, v] : venues_) {
-        for (const auto& [symbol, pos] : v.manager->live()) {
-            out.insert(out.end(), {id, symbol});  // ascending: the hint makes it an append
-        }
-        for (const auto& symbol : v.manager->opening()) {
-            out.insert({id, symbol});
-        }
+        pipeline::append_open_keys(id, *v.manager, out);
     }
 }
 

@@ -1,5 +1,7 @@
 #include "backtest/backtest_port.hpp"
 
+#include "tradebot/pipeline/book_view.hpp"
+
 namespace tradebot::backtest {
 
 namespace asio = boost::asio;
@@ -73,12 +75,7 @@ const exchange::instrument_rules* backtest_port::rules(core::exchange_id id, con
 std::vector<trading::position_exposure> backtest_port::exposures() const {
     std::vector<trading::position_exposure> out;
     for (const auto& [id, v] : venues_) {
-        for (const auto& [symbol, pos] : v.manager->live()) {
-            out.push_back({id, symbol, pos.quantity * pos.entry_price});
-        }
-        for (const auto& symbol : v.manager->opening()) {
-            out.push_back({id, symbol, settings_.trading.position_size_usd});
-        }
+        pipeline::append_exposures(id, *v.manager, settings_.trading.position_size_usd, out);
     }
     return out;
 }
@@ -86,12 +83,7 @@ std::vector<trading::position_exposure> backtest_port::exposures() const {
 void backtest_port::open_keys(signals::key_set& out) const {
     out.clear();
     for (const auto& [id, v] : venues_) {
-        for (const auto& [symbol, pos] : v.manager->live()) {
-            out.insert({id, symbol});
-        }
-        for (const auto& symbol : v.manager->opening()) {
-            out.insert({id, symbol});
-        }
+        pipeline::append_open_keys(id, *v.manager, out);
     }
 }
 
