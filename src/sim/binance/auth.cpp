@@ -4,7 +4,7 @@
 #include <cctype>
 #include <charconv>
 
-#include "tradebot/exchange/signing.hpp"
+#include "tradebot/sim/wire/hmac.hpp"
 
 namespace tradebot::sim::binance {
 
@@ -98,8 +98,9 @@ std::optional<wire::reply> authenticate(const context& ctx, call& c, security le
     } else {
         return mandatory_missing("signature");
     }
-    const exchange::api_credentials creds{secret->first, secret->second};
-    const std::string expected = exchange::binance_signature(creds, signed_query, signed_body);
+    // §A2: the venue hashes the query as sent followed directly by the body, with no '&' between.
+    const std::string expected =
+        wire::hmac_sha256_hex(secret->second, std::string{signed_query} + std::string{signed_body});
     if (!iequals(expected, signature)) {
         return error_reply(400, -1022, "Signature for this request is not valid.");
     }

@@ -1,6 +1,6 @@
 #include "sim/bybit/auth.hpp"
 
-#include "tradebot/exchange/hmac.hpp"
+#include "tradebot/sim/wire/hmac.hpp"
 
 namespace tradebot::sim::bybit {
 
@@ -59,7 +59,7 @@ auth_result authenticate(const context& ctx, const net::http_request& http, std:
     // [U] without the header the client can only have signed an empty recvWindow.
     const std::string origin = std::string{*ts_text} + std::string{*key} +
                                std::string{http.header("X-BAPI-RECV-WINDOW").value_or("")} + std::string{payload};
-    const std::string expected = exchange::hmac_sha256_hex(secret->second, origin);
+    const std::string expected = wire::hmac_sha256_hex(secret->second, origin);
     if (!sign || *sign != expected) {
         // Bybit echoes the string it reconstructed, which is what makes the error debuggable.
         out.error = fail(10004, "error sign! origin_string[" + origin + "]");
@@ -94,7 +94,7 @@ std::optional<std::string> ws_authenticate(const context& ctx, const boost::json
     if (expires <= ctx.clock.server_now_ms()) {
         return "Params Error: expires is expired";  // [U] text
     }
-    const std::string expected = exchange::hmac_sha256_hex(secret->second, "GET/realtime" + std::to_string(expires));
+    const std::string expected = wire::hmac_sha256_hex(secret->second, "GET/realtime" + std::to_string(expires));
     if (args[2].get_string() != expected) {
         return "Invalid signature";
     }

@@ -1,4 +1,5 @@
 #include "fixture.hpp"
+#include "tradebot/sim/wire/hmac.hpp"
 
 namespace tradebot::sim::binance::test {
 
@@ -9,6 +10,17 @@ TEST_F(binance_test, official_signature_vector_matches_our_signer) {
                                           "symbol=BTCUSDT&side=BUY&type=LIMIT&quantity=1&price=9000&timeInForce=GTC&"
                                           "recvWindow=5000&timestamp=1591702613943"),
               "3c661234138461fcc7a7d8746c6558c9842d4e10870d2ecbedf7777cad694af9");
+}
+
+// The simulator's own HMAC (not the client's signer) against the same official vector and
+// RFC 4231 test case 2, so a shared mistake cannot make both sides agree.
+TEST_F(binance_test, the_simulators_own_hmac_matches_the_official_vectors) {
+    EXPECT_EQ(wire::hmac_sha256_hex("2b5eb11e18796d12d88f13dc27dbbd02c2cc51ff7059765ed9821957d82bb4d9",
+                                    "symbol=BTCUSDT&side=BUY&type=LIMIT&quantity=1&price=9000&timeInForce=GTC&"
+                                    "recvWindow=5000&timestamp=1591702613943"),
+              "3c661234138461fcc7a7d8746c6558c9842d4e10870d2ecbedf7777cad694af9");
+    EXPECT_EQ(wire::hmac_sha256_hex("Jefe", "what do ya want for nothing?"),
+              "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
 }
 
 TEST_F(binance_test, missing_api_key_is_2014_with_401) {
