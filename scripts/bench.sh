@@ -66,6 +66,14 @@ else
   echo "node not installed: no Node baseline" | tee /dev/stderr
   : >"$out/node.jsonl"
 fi
+echo "== parse + route: ccxt (its own WebSocket handlers, no network)"
+ccxt_modules=$root/tests/integration/sim_npm/node_modules
+if command -v node >/dev/null && { [ -d "$ccxt_modules/ccxt" ] || npm ci --prefix "$root/tests/integration/sim_npm" >/dev/null; }; then
+  node "$root/tests/bench/ccxt_consumer.js" "$out" "$seconds" "$ccxt_modules" | tee "$out/ccxt.jsonl"
+else
+  echo "node or the pinned ccxt (npm ci --prefix tests/integration/sim_npm) missing: no ccxt row" | tee /dev/stderr
+  : >"$out/ccxt.jsonl"
+fi
 
 echo "== trailing move: mark-price frame -> stop request bytes (per move, steady clock)"
 "$bin/bench_trailing" --moves="${BENCH_MOVES:-100000}" --out="$out/trailing.jsonl"
