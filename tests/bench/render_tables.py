@@ -236,6 +236,20 @@ def e2e_lines(out_dir, build_dir):
                 lines.append(f"| … of which `tradebot_signal_path_seconds{{step=\"{step}\"}}`: {what} | "
                              f"{bucket_quantile(pb, pcount, .5)} | {bucket_quantile(pb, pcount, .99)} | | |")
         lines.append("")
+    cx = load(f"{out_dir}/e2e_ccxt_entry.json")
+    if cx:
+        lines += [f"The peer a user would pick, same machine, same sim, same run: ccxt {cx['ccxt']} "
+                  f"`binanceusdm.createOrder` (market, {cx['orders']} orders one after another, markets loaded "
+                  f"before; tests/bench/e2e/ccxt_entry.js), timed from the call, i.e. after the decision. The "
+                  f"original design (ccxt entries at wave minutes `5,20,35,50`, §1.5 of the original's "
+                  f"description) first waits for the next wave: 7.5 min on average, up to 15 min, before that.", "",
+                  "| What is measured | p50 | p99 |", "|---|---:|---:|",
+                  f"| ccxt: `createOrder` called → order bytes read by tradebot-sim ({cx['listed_by_sim']} of "
+                  f"{cx['orders']} listed) | {ms(cx['call_to_sim_arrival_p50_ms'])} ms | "
+                  f"{ms(cx['call_to_sim_arrival_p99_ms'])} ms |",
+                  f"| ccxt: `createOrder` called → its promise resolved (the answer parsed) | "
+                  f"{ms(cx['call_to_answer_p50_ms'])} ms | {ms(cx['call_to_answer_p99_ms'])} ms |",
+                  "| Original design: signal → next wave → ccxt entry | ≈ 7.5 min | ≈ 15 min |", ""]
     return lines
 
 

@@ -2,6 +2,7 @@
 """Client side of the end-to-end benchmarks (tests/bench/e2e/run.sh). Standard library only.
 
   driver.py scenario OUT N_SYMBOLS          write a sim scenario with N_SYMBOLS symbols
+  driver.py sym I                           the I-th scenario symbol's name
   driver.py open N                          N market buys on the sim's Binance account (signed REST)
   driver.py cold_start OUT_JSON -- CMD...   start CMD, time process start -> first GET /ready 200
   driver.py rss PID SECONDS OUT_JSON        sample VmRSS / VmHWM of PID every 5 s
@@ -261,6 +262,8 @@ def main():
         scenario(sys.argv[2], int(sys.argv[3]))
     elif cmd == "open":
         open_positions(int(sys.argv[2]))
+    elif cmd == "sym":
+        print(sym(int(sys.argv[2])))
     elif cmd == "stops":
         print(count_stops())
     elif cmd == "cold_start":

@@ -129,6 +129,14 @@ if [ "$npoll" -gt 0 ]; then
   curl -s "http://127.0.0.1:$port/metrics" >"$out/e2e_metrics_poll.txt"
 fi
 stop_bot
+ccxt_modules=$root/tests/integration/sim_npm/node_modules
+if command -v node >/dev/null && [ -d "$ccxt_modules/ccxt" ]; then
+  echo "== e2e: ccxt createOrder against the same sim (daemon stopped), ${E2E_CCXT_ORDERS:-100} orders"
+  NODE_EXTRA_CA_CERTS="$work/cert.pem" node "$root/tests/bench/e2e/ccxt_entry.js" "${E2E_CCXT_ORDERS:-100}" \
+    "$($driver sym 0)" "$out/e2e_ccxt_entry.json" "$ccxt_modules" || echo "ccxt entry row failed (left out)" >&2
+else
+  echo "node or the pinned ccxt (npm ci --prefix tests/integration/sim_npm) missing: no ccxt entry row" >&2
+fi
 echo "poll_interval_ms=${TRADEBOT_DATABASE_POLL_INTERVAL_MS:-1000}" >"$out/e2e.env"
 echo "requests_per_second=${E2E_REQUESTS_PER_SECOND:-shipped}" >>"$out/e2e.env"
 echo "positions=$positions symbols=$symbols signals=$nsignals poll_signals=$npoll rss_seconds=$rss_seconds pg_fsync=${E2E_PG_FSYNC:-on}" >>"$out/e2e.env"
