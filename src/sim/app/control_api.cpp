@@ -155,7 +155,8 @@ wire::reply post_scenario(control_state& st, const json::object& body) {
 
 wire::reply post_account(control_state& st, const json::object& body) {
     scenario::account_spec acc{string_member(body, "api_key"), string_member(body, "api_secret"),
-                               decimal_member(body, "balance").value_or(core::decimal::from_int(10'000))};
+                               decimal_member(body, "balance").value_or(core::decimal::from_int(10'000)),
+                               bool_member(body, "read_only", false)};
     if (acc.api_key.empty() || acc.api_secret.empty()) return bad_request("api_key and api_secret are required");
     scenario::scenario_spec one;
     one.accounts.push_back(acc);
@@ -225,6 +226,7 @@ void control_state::load_into(wire::venue& v, const scenario::scenario_spec& s) 
         engine::account_config cfg;
         cfg.id = acc.api_key;
         cfg.initial_balance = acc.balance;
+        cfg.read_only = acc.read_only;
         v.add_account(cfg, acc.api_secret);
     }
     if (v.name() == "bybit") v.faults().position_visibility_delay = s.bybit_position_delay;

@@ -194,7 +194,8 @@ wire::reply account_common(context& ctx, call& c, bool v3) {
     if (!v3) {
         o["feeTier"] = 0;
         o["feeBurn"] = false;
-        o["canTrade"] = true;
+        const auto* account = ctx.ex.find_account(c.account);
+        o["canTrade"] = account == nullptr || !account->config().read_only;
         o["canDeposit"] = true;
         o["canWithdraw"] = true;
         o["updateTime"] = 0;

@@ -104,6 +104,14 @@ std::optional<wire::reply> authenticate(const context& ctx, call& c, security le
     if (!iequals(expected, signature)) {
         return error_reply(400, -1022, "Signature for this request is not valid.");
     }
+    // [U] a key without futures trading permission: the venue answers -2015 to a request that
+    // would change the account; reads pass.
+    if (c.request.method != "GET") {
+        const auto* account = ctx.ex.find_account(secret->first);
+        if (account != nullptr && account->config().read_only) {
+            return error_reply(401, -2015, "Invalid API-key, IP, or permissions for action.");
+        }
+    }
     return std::nullopt;
 }
 

@@ -8,7 +8,17 @@ namespace tradebot::sim::bybit {
 // exchange-apis.md names GET /v5/account/info only (§B3 limits, §B7 margin mode) and not
 // /v5/user/query-api at all: the field sets are the official V5 docs' ("Get API Key Information",
 // "Get Account Info") [U]. The simulator has one kind of account: a unified trading account (UTA
-// 2.0, the only account type left, §B6) whose key may trade contracts, bound to no IP.
+// 2.0, the only account type left, §B6) whose key may trade contracts unless the scenario marks
+// it read_only, bound to no IP.
+
+namespace {
+
+bool key_is_read_only(const context& ctx, const std::string& api_key) {
+    const auto* account = ctx.ex.find_account(api_key);
+    return account != nullptr && account->config().read_only;
+}
+
+}  // namespace
 
 outcome query_api(context& ctx, const request& r) {
     // A stable user id per key: its place among the scenario's keys.
@@ -20,7 +30,7 @@ outcome query_api(context& ctx, const request& r) {
         {"id", std::to_string(1000 + index)},
         {"note", "tradebot-sim"},
         {"apiKey", r.account},
-        {"readOnly", 0},
+        {"readOnly", key_is_read_only(ctx, r.account) ? 1 : 0},
         {"secret", ""},
         {"permissions", json::object{{"ContractTrade", json::array{"Order", "Position"}},
                                      {"Spot", none},

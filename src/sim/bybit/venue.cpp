@@ -143,6 +143,13 @@ wire::reply venue::handle(const net::http_request& http, wire::arrival_time arri
             return send(envelope(*auth.error, now_ms));
         }
         req.account = auth.account;
+        if (req.post) {
+            // [U] a read-only key: every POST changes the account and is refused with 10005.
+            const auto* account = ctx.ex.find_account(req.account);
+            if (account != nullptr && account->config().read_only) {
+                return send(envelope(fail(10005, text_of(10005)), now_ms));
+            }
+        }
         const auto v = ctx.limiter.hit_uid(req.account, path, ctx.clock.steady_now());
         if (v.limit > 0) {
             limit_headers = {{"X-Bapi-Limit", std::to_string(v.limit)},

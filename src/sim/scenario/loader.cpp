@@ -52,6 +52,12 @@ public:
         return *v;
     }
 
+    [[nodiscard]] bool boolean(const YAML::Node& n, std::string_view key) const {
+        const auto s = text(n, key);
+        if (s != "true" && s != "false") fail(n, key, "expected true or false");
+        return s == "true";
+    }
+
     [[nodiscard]] std::int64_t integer(const YAML::Node& n, std::string_view key, std::int64_t min,
                                        std::int64_t max) const {
         const auto s = text(n, key);
@@ -288,10 +294,11 @@ scenario_spec read_root(const reader& r, const YAML::Node& root) {
     if (const auto accounts = root["accounts"]) {
         if (!accounts.IsSequence()) r.fail(accounts, "accounts", "expected a list");
         for (const auto& a : accounts) {
-            r.expect_map(a, "accounts[]", {"api_key", "api_secret", "balance"});
+            r.expect_map(a, "accounts[]", {"api_key", "api_secret", "balance", "read_only"});
             if (!a["api_key"] || !a["api_secret"]) r.fail(a, "accounts[]", "needs api_key and api_secret");
             account_spec acc{r.text(a["api_key"], "api_key"), r.text(a["api_secret"], "api_secret"), {}};
             acc.balance = a["balance"] ? r.dec(a["balance"], "balance") : core::decimal::from_int(10'000);
+            acc.read_only = a["read_only"] ? r.boolean(a["read_only"], "read_only") : false;
             spec.accounts.push_back(std::move(acc));
         }
     }

@@ -59,9 +59,11 @@ protected:
     [[nodiscard]] std::string cfg() const { return " --config " + (dir_.path() / "config").string(); }
     [[nodiscard]] std::string bin() const { return tradebot::test::built_binary("src/bin/tradebot").string(); }
 
-    boost::json::object json_of(const std::string& args, int expected_rc) const {
+    // `env`: assignments put before the command, e.g. "TRADEBOT_X=1 ".
+    boost::json::object json_of(const std::string& args, int expected_rc, const std::string& env = "") const {
         // The log (stderr) apart: run_shell merges it into stdout otherwise.
-        const auto [rc, out] = run_shell("(" + bin() + " " + args + " --json" + cfg() + " </dev/null 2>/dev/null)");
+        const auto [rc, out] =
+            run_shell("(" + env + bin() + " " + args + " --json" + cfg() + " </dev/null 2>/dev/null)");
         EXPECT_EQ(rc, expected_rc) << args << "\n" << out;
         boost::system::error_code ec;
         auto v = boost::json::parse(out, ec);
@@ -171,6 +173,26 @@ TEST_F(diagnose_test, check_fails_on_clock_skew_hedge_mode_and_pending_migration
     EXPECT_EQ(status_of(report, "binance", "position_mode"), "fail") << boost::json::serialize(report);
     EXPECT_EQ(status_of(report, "bybit", "position_mode"), "ok");
     EXPECT_EQ(problems(report), "binance position_mode=fail: the account is in hedge (dual-side) mode\n");
+}
+
+TEST_F(diagnose_test, check_fails_on_a_read_only_key_on_each_venue) {
+    migrate();
+    // A key the venues accept for reads only (the simulator refuses its changes: -2015 / 10005).
+    const auto [rc, out] = sim_.control(sim_.binance_port(), "POST", "/sim/account",
+                                        R"({"api_key":"ro-key","api_secret":"ro-secret","read_only":true})");
+    ASSERT_EQ(rc, 200) << out;
+    const std::string ro_keys =
+        "TRADEBOT_EXCHANGES_BINANCE_API_KEY=ro-key TRADEBOT_EXCHANGES_BINANCE_API_SECRET=ro-secret "
+        "TRADEBOT_EXCHANGES_BYBIT_API_KEY=ro-key TRADEBOT_EXCHANGES_BYBIT_API_SECRET=ro-secret ";
+    const auto report = json_of("check", 1, ro_keys);
+    for (const char* venue : {"binance", "bybit"}) {
+        EXPECT_EQ(status_of(report, venue, "api_key"), "fail") << venue << ": " << boost::json::serialize(report);
+        EXPECT_EQ(status_of(report, venue, "clock_skew"), "ok") << venue;
+    }
+    EXPECT_NE(problems(report).find("binance api_key=fail: the key is read-only"), std::string::npos) << problems(report);
+    EXPECT_NE(problems(report).find("bybit api_key=fail: the key is read-only"), std::string::npos) << problems(report);
+    // The scenario's trading key on the same simulator passes.
+    EXPECT_EQ(status_of(json_of("check", 0), "bybit", "api_key"), "ok");
 }
 
 TEST_F(diagnose_test, check_skips_the_key_checks_in_paper_mode) {

@@ -142,4 +142,22 @@ TEST_F(binance_test, reject_next_code_uses_venue_text) {
     EXPECT_EQ(public_req("/fapi/v1/time").msg(), "custom");
 }
 
+TEST_F(binance_test, a_read_only_key_reads_but_every_change_is_2015) {
+    engine::account_config a;
+    a.id = "ro-key";
+    a.read_only = true;
+    venue_.add_account(a, secret);
+    const auto account = signed_req("GET", "/fapi/v2/account", "", "ro-key");
+    ASSERT_EQ(account.status, 200u);
+    EXPECT_FALSE(account.body.at("canTrade").as_bool());
+    EXPECT_TRUE(signed_req("GET", "/fapi/v2/account", "").body.at("canTrade").as_bool());
+    EXPECT_EQ(signed_req("GET", "/fapi/v2/positionRisk", "", "ro-key").status, 200u);
+    const auto order = signed_req("POST", "/fapi/v1/order", "symbol=BTCUSDT&side=BUY&type=MARKET&quantity=0.01", "ro-key");
+    EXPECT_EQ(order.status, 401u);
+    EXPECT_EQ(order.body.at("code").as_int64(), -2015);
+    EXPECT_EQ(signed_req("POST", "/fapi/v1/leverage", "symbol=BTCUSDT&leverage=5", "ro-key").body.at("code").as_int64(),
+              -2015);
+    EXPECT_EQ(signed_req("POST", "/fapi/v1/order", "symbol=BTCUSDT&side=BUY&type=MARKET&quantity=0.01").status, 200u);
+}
+
 }  // namespace tradebot::sim::binance::test

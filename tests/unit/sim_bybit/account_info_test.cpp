@@ -59,4 +59,28 @@ TEST_F(bybit_test, instruments_info_max_leverage_is_the_first_bracket) {
     EXPECT_EQ(code(refused), 10001);
 }
 
+TEST_F(bybit_test, a_read_only_key_reads_but_every_change_is_refused_with_10005) {
+    engine::account_config cfg;
+    cfg.id = "key-ro";
+    cfg.read_only = true;
+    venue_.add_account(cfg, "secret-ro");
+    const auto as_ro = [this](std::string method, std::string path, std::string payload) {
+        return parse(venue_.handle(signed_request(std::move(method), std::move(path), std::move(payload), std::nullopt,
+                                                  "secret-ro", "key-ro")));
+    };
+    const auto key = as_ro("GET", "/v5/user/query-api", "");
+    ASSERT_EQ(code(key), 0);
+    EXPECT_EQ(key.at("result").at("readOnly").as_int64(), 1);
+    EXPECT_EQ(code(as_ro("GET", "/v5/position/list", "category=linear&settleCoin=USDT")), 0);
+    EXPECT_EQ(code(as_ro("POST", "/v5/order/create",
+                         R"({"category":"linear","symbol":"BTCUSDT","side":"Buy","orderType":"Market","qty":"0.01"})")),
+              10005);
+    EXPECT_EQ(code(as_ro("POST", "/v5/position/set-leverage",
+                         R"({"category":"linear","symbol":"BTCUSDT","buyLeverage":"5","sellLeverage":"5"})")),
+              10005);
+    EXPECT_TRUE(list(as_ro("GET", "/v5/position/list", "category=linear&settleCoin=USDT")).empty());
+    // The trading key of the same venue is not affected.
+    EXPECT_EQ(code(market("Buy", "0.01")), 0);
+}
+
 }  // namespace tradebot::sim::bybit::test

@@ -18,6 +18,9 @@ struct account_config {
     core::decimal taker_fee_rate = core::decimal::from_string("0.0005");
     int default_leverage = 20;
     margin_mode default_margin_mode = margin_mode::cross;
+    // A key without trade permission: it signs reads, every request that would change the account
+    // is refused (Binance -2015, Bybit 10005), and the key-information endpoints say so.
+    bool read_only = false;
 };
 
 // One API key's account: a wallet per asset, per-symbol leverage and margin mode, the

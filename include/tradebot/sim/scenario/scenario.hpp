@@ -57,6 +57,7 @@ struct account_spec {
     std::string api_key;
     std::string api_secret;
     core::decimal balance = core::decimal::from_int(10'000);
+    bool read_only = false;  // engine::account_config::read_only
 };
 
 struct scenario_spec {
