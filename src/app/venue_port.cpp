@@ -100,7 +100,7 @@ asio::awaitable<trading::open_result> venue_port::open(trading::entry_intent int
     // this entry took as free.
     const auto taken = trading::entry_cost(intent, settings_.trading.commission_percent);
     auto opened = co_await it->second.manager->open(std::move(intent));
-    if (opened.kind == trading::open_result_kind::not_opened) {
+    if (opened.kind == trading::open_result_kind::not_opened || opened.kind == trading::open_result_kind::not_filled) {
         cache_.forget_balances(venue);  // failed somewhere on the way: read the truth
         refresh_balances_later(venue);
     } else if (opened.kind != trading::open_result_kind::already_live &&
@@ -138,6 +138,22 @@ asio::awaitable<exchange::result<exchange::market_stats_state>> venue_port::mark
         co_return not_enabled(id);
     }
     co_return co_await it->second.client->market_stats(std::move(request), exchange::request_priority::normal);
+}
+
+asio::awaitable<exchange::result<exchange::book_top_state>> venue_port::book_top(core::exchange_id id,
+                                                                                core::symbol symbol) {
+    const auto it = venues_.find(id);
+    if (it == venues_.end()) {
+        co_return not_enabled(id);
+    }
+    if (auto cached = cache_.book(id, symbol)) {
+        co_return *cached;
+    }
+    auto read = co_await it->second.client->book_top(std::move(symbol), exchange::request_priority::normal);
+    if (read) {
+        cache_.put_book(id, *read);
+    }
+    co_return read;
 }
 
 asio::awaitable<exchange::result<std::vector<exchange::balance_state>>> venue_port::balances(core::exchange_id id) {

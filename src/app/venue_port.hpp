@@ -51,6 +51,8 @@ public:
         core::exchange_id venue, core::symbol symbol) override;
     [[nodiscard]] boost::asio::awaitable<exchange::result<exchange::market_stats_state>> market_stats(
         core::exchange_id venue, exchange::market_stats_request request) override;
+    [[nodiscard]] boost::asio::awaitable<exchange::result<exchange::book_top_state>> book_top(
+        core::exchange_id venue, core::symbol symbol) override;
     // Within trading.account_cache_ms of the last read, and no entry or close of ours since: the
     // balances then; else a REST read.
     [[nodiscard]] boost::asio::awaitable<exchange::result<std::vector<exchange::balance_state>>> balances(

@@ -34,6 +34,9 @@ public:
     // The venue's open interest, 1 h volume and 5 min change.
     [[nodiscard]] virtual boost::asio::awaitable<exchange::result<exchange::market_stats_state>> market_stats(
         core::exchange_id venue, exchange::market_stats_request request) = 0;
+    // The best bid and ask (the spread check before an entry).
+    [[nodiscard]] virtual boost::asio::awaitable<exchange::result<exchange::book_top_state>> book_top(
+        core::exchange_id venue, core::symbol symbol) = 0;
     [[nodiscard]] virtual boost::asio::awaitable<exchange::result<std::vector<exchange::balance_state>>> balances(
         core::exchange_id venue) = 0;
     // Realized PnL of this mode's positions closed since `since`.
