@@ -58,6 +58,7 @@ order& order_book::place(const account_id& a, const order_request& r) {
             finish(stored, order_status::expired);
         }
     } else if (stored.tif == time_in_force::ioc) {
+        next_market_fill_fraction_.reset();  // the fault was for this order, which takes nothing
         finish(stored, order_status::expired);
     }
     return stored;
