@@ -578,6 +578,11 @@ TEST_F(daemon_test, a_limit_ioc_entry_the_book_fills_in_part_is_a_position_of_wh
     insert_signals({"'bybit', 'ETHUSDT', 'sell', 80, 80"});
     ASSERT_TRUE(bot->wait_output("msg=\"position protected\"", 10s)) << bot->output();
     EXPECT_NE(bot->output().find("msg=\"entry partly filled\""), std::string::npos) << bot->output();
+    // The spread check read Bybit's tickers bid1Price / ask1Price (one tick apart) before the entry.
+    const auto [mrc, metrics] = get("/metrics");
+    EXPECT_NE(metrics.find("tradebot_entry_spread_checks_total{exchange=\"bybit\",result=\"within\"} 1"),
+              std::string::npos)
+        << metrics;
 
     const auto [src, state] = sim_.control(sim_.bybit_port(), "GET", "/sim/state", "");
     ASSERT_EQ(src, 200);
