@@ -48,7 +48,8 @@ asio::awaitable<exchange::result<exchange::market_stats_state>> backtest_port::m
 }
 
 asio::awaitable<exchange::result<exchange::book_top_state>> backtest_port::book_top(core::exchange_id id,
-                                                                                   core::symbol symbol) {
+                                                                                   core::symbol symbol,
+                                                                                   pipeline::quote_wait /*wait*/) {
     auto m = co_await mark(id, std::move(symbol));
     if (!m) {
         co_return m.error();

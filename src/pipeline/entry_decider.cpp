@@ -239,7 +239,9 @@ asio::awaitable<void> entry_decider::decide_selected(const signals::signal& s, c
 
 asio::awaitable<std::optional<decision>> entry_decider::check_spread(const signals::signal& s) {
     const auto& t = settings_.trading;
-    auto top = co_await port_.book_top(s.exchange, s.symbol);
+    // Only a check that may refuse the entry waits for the venue (see quote_wait).
+    auto top = co_await port_.book_top(s.exchange, s.symbol,
+                                       t.block_on_spread ? quote_wait::read : quote_wait::cached_only);
     std::optional<core::decimal> spread;
     if (top) {
         spread = signals::spread_percent(top->bid, top->ask);

@@ -568,7 +568,8 @@ TEST_F(daemon_test, a_limit_ioc_entry_the_book_fills_in_part_is_a_position_of_wh
     tradebot::test::write_file(dir_.path() / "config" / "strategies.yaml",
                                std::string{immediate_without_market_filters} +
                                    "trading:\n"
-                                   "  entry_order_type: limit_ioc\n");
+                                   "  entry_order_type: limit_ioc\n"
+                                   "  block_on_spread: true\n");  // the check waits for the quote
     auto bot = start("bot", {}, "production");
     ASSERT_TRUE(wait_ready(*bot)) << bot->output();
     // A thin book: the IOC takes 60 % and the rest expires (Bybit Cancelled + cumExecQty).

@@ -254,6 +254,17 @@ TEST_F(entry_decider_spread_test, a_wide_spread_without_block_on_spread_is_only_
     EXPECT_EQ(spread_checks("wide_logged"), 1);
 }
 
+TEST_F(entry_decider_spread_test, only_a_check_that_may_refuse_waits_for_the_venue) {
+    quote("1990", "2010");
+    settings_.trading.block_on_spread = false;
+    decide({eth(1)});
+    settings_.trading.block_on_spread = true;
+    decide({eth(2)});
+    ASSERT_EQ(port_.quote_waits.size(), 2u);
+    EXPECT_EQ(port_.quote_waits[0], quote_wait::cached_only);
+    EXPECT_EQ(port_.quote_waits[1], quote_wait::read);
+}
+
 TEST_F(entry_decider_spread_test, an_unknown_book_defers_with_block_on_spread_and_passes_without) {
     port_.books.clear();
     settings_.trading.block_on_spread = true;

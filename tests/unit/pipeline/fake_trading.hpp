@@ -28,6 +28,7 @@ public:
     std::map<signals::instrument_key, core::decimal> marks;
     std::map<signals::instrument_key, exchange::market_stats_state> stats;  // absent: the read fails
     std::map<signals::instrument_key, exchange::book_top_state> books;     // absent: the read fails
+    std::vector<quote_wait> quote_waits;                                    // one per book_top() call
     std::optional<core::decimal> free_usdt = "10000"_d;                      // nullopt: the read fails
     core::decimal pnl_today;
     signals::key_set positions;
@@ -66,7 +67,9 @@ public:
         co_return it->second;
     }
     boost::asio::awaitable<exchange::result<exchange::book_top_state>> book_top(core::exchange_id venue,
-                                                                               core::symbol symbol) override {
+                                                                               core::symbol symbol,
+                                                                               quote_wait wait) override {
+        quote_waits.push_back(wait);
         const auto it = books.find({venue, symbol});
         if (it == books.end()) {
             co_return failure(venue);
