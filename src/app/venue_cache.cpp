@@ -21,6 +21,21 @@ std::optional<exchange::mark_price_state> venue_cache::mark(core::exchange_id ve
     return it->second.mark;
 }
 
+void venue_cache::put_book(core::exchange_id venue, const exchange::book_top_state& top) {
+    if (mark_max_age_.count() <= 0 || !top.bid.is_positive() || top.ask < top.bid) {
+        return;
+    }
+    books_.insert_or_assign({venue, top.symbol}, timed_book{top, clock_.steady_now()});
+}
+
+std::optional<exchange::book_top_state> venue_cache::book(core::exchange_id venue, const core::symbol& symbol) const {
+    const auto it = books_.find({venue, symbol});
+    if (it == books_.end() || !fresh(it->second.at, mark_max_age_)) {
+        return std::nullopt;
+    }
+    return it->second.top;
+}
+
 void venue_cache::put_balances(core::exchange_id venue, std::vector<exchange::balance_state> balances,
                                std::uint64_t generation, std::uint64_t debits_before) {
     if (balance_max_age_.count() <= 0 || debits(venue) != debits_before) {

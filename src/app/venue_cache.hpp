@@ -15,7 +15,7 @@
 namespace tradebot::app {
 
 // What the signal path reads from the venues without a round trip (issue 7: signal -> order):
-// marks (streamed, or from one read of every symbol) and the free balances. Each value is used
+// marks (streamed, or from one read of every symbol), best bid/ask and the free balances. Each value is used
 // while younger than its limit; the caller reads the venue again when it is not, and puts the
 // answer here. Ages are on the steady clock. Not thread-safe: the trading strand owns it.
 class venue_cache {
@@ -27,6 +27,12 @@ public:
     void put_mark(core::exchange_id venue, const exchange::mark_price_state& mark);
     [[nodiscard]] std::optional<exchange::mark_price_state> mark(core::exchange_id venue,
                                                                  const core::symbol& symbol) const;
+
+    // The best bid/ask, kept as long as a mark (trading.mark_cache_ms): a spread a second old
+    // still says whether the book is thin.
+    void put_book(core::exchange_id venue, const exchange::book_top_state& top);
+    [[nodiscard]] std::optional<exchange::book_top_state> book(core::exchange_id venue,
+                                                               const core::symbol& symbol) const;
 
     // `generation`: the caller's counter of writes that change balances (its closes); a later
     // lookup with another value misses. `debits_before`: debits() when the read started; a read
@@ -48,6 +54,10 @@ private:
         exchange::mark_price_state mark;
         std::chrono::steady_clock::time_point at;
     };
+    struct timed_book {
+        exchange::book_top_state top;
+        std::chrono::steady_clock::time_point at;
+    };
     struct timed_balances {
         std::vector<exchange::balance_state> balances;
         std::uint64_t generation = 0;
@@ -60,6 +70,7 @@ private:
     std::chrono::milliseconds mark_max_age_;
     std::chrono::milliseconds balance_max_age_;
     std::map<std::pair<core::exchange_id, core::symbol>, timed_mark> marks_;
+    std::map<std::pair<core::exchange_id, core::symbol>, timed_book> books_;
     std::map<core::exchange_id, timed_balances> balances_;
     std::map<core::exchange_id, std::uint64_t> debits_;
 };

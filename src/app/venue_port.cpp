@@ -100,7 +100,7 @@ asio::awaitable<trading::open_result> venue_port::open(trading::entry_intent int
     // this entry took as free.
     const auto taken = trading::entry_cost(intent, settings_.trading.commission_percent);
     auto opened = co_await it->second.manager->open(std::move(intent));
-    if (opened.kind == trading::open_result_kind::not_opened) {
+    if (opened.kind == trading::open_result_kind::not_opened || opened.kind == trading::open_result_kind::not_filled) {
         cache_.forget_balances(venue);  // failed somewhere on the way: read the truth
         refresh_balances_later(venue);
     } else if (opened.kind != trading::open_result_kind::already_live &&
@@ -140,6 +140,31 @@ asio::awaitable<exchange::result<exchange::market_stats_state>> venue_port::mark
     co_return co_await it->second.client->market_stats(std::move(request), exchange::request_priority::normal);
 }
 
+asio::awaitable<exchange::result<exchange::book_top_state>> venue_port::book_top(core::exchange_id id,
+                                                                                core::symbol symbol,
+                                                                                pipeline::quote_wait wait) {
+    const auto it = venues_.find(id);
+    if (it == venues_.end()) {
+        co_return not_enabled(id);
+    }
+    if (auto cached = cache_.book(id, symbol)) {
+        co_return *cached;
+    }
+    if (wait == pipeline::quote_wait::cached_only) {
+        read_quote_later(id, symbol);
+        exchange::error e;
+        e.kind = exchange::error_kind::retryable;
+        e.venue = id;
+        e.message = "no fresh bid/ask cached (read in the background)";
+        co_return e;
+    }
+    auto read = co_await it->second.client->book_top(std::move(symbol), exchange::request_priority::normal);
+    if (read) {
+        cache_.put_book(id, *read);
+    }
+    co_return read;
+}
+
 asio::awaitable<exchange::result<std::vector<exchange::balance_state>>> venue_port::balances(core::exchange_id id) {
     const auto it = venues_.find(id);
     if (it == venues_.end()) {
@@ -177,6 +202,25 @@ void venue_port::refresh_balances_later(core::exchange_id id) {
         }
     };
     asio::co_spawn(strand_, std::move(read), [this](const std::exception_ptr&) { --balance_reads_; });
+}
+
+void venue_port::read_quote_later(core::exchange_id id, const core::symbol& symbol) {
+    const auto it = venues_.find(id);
+    if (stopped_ || it == venues_.end() || !quote_reads_.emplace(id, symbol).second) {
+        return;  // stopping, or this quote is already being read
+    }
+    auto* client = it->second.client;
+    auto read = [this, id, symbol, client]() -> asio::awaitable<void> {
+        auto r = co_await client->book_top(symbol, exchange::request_priority::background);
+        if (r) {
+            cache_.put_book(id, *r);
+        } else {
+            logging::debug(logging::get("trading"), "bid/ask not read", kv("exchange", core::to_string(id)),
+                           kv("symbol", symbol.str()), kv("error", r.error().describe()));
+        }
+    };
+    asio::co_spawn(strand_, std::move(read),
+                   [this, key = std::pair{id, symbol}](const std::exception_ptr&) { quote_reads_.erase(key); });
 }
 
 std::vector<trading::position_exposure> venue_port::exposures() const {

@@ -1,6 +1,8 @@
 #pragma once
 
 #include <map>
+#include <set>
+#include <utility>
 #include <vector>
 
 #include <boost/asio/awaitable.hpp>
@@ -44,13 +46,17 @@ public:
     void start();
     void stop();
     // True when no mark refresh or balance read is running.
-    [[nodiscard]] bool idle() const noexcept { return !refreshing_ && balance_reads_ == 0; }
+    [[nodiscard]] bool idle() const noexcept { return !refreshing_ && balance_reads_ == 0 && quote_reads_.empty(); }
 
     [[nodiscard]] boost::asio::awaitable<trading::open_result> open(trading::entry_intent intent) override;
     [[nodiscard]] boost::asio::awaitable<exchange::result<exchange::mark_price_state>> mark(
         core::exchange_id venue, core::symbol symbol) override;
     [[nodiscard]] boost::asio::awaitable<exchange::result<exchange::market_stats_state>> market_stats(
         core::exchange_id venue, exchange::market_stats_request request) override;
+    // The cached quote (younger than trading.mark_cache_ms); else a REST read, waited for with
+    // quote_wait::read, started in the background with cached_only.
+    [[nodiscard]] boost::asio::awaitable<exchange::result<exchange::book_top_state>> book_top(
+        core::exchange_id venue, core::symbol symbol, pipeline::quote_wait wait) override;
     // Within trading.account_cache_ms of the last read, and no entry or close of ours since: the
     // balances then; else a REST read.
     [[nodiscard]] boost::asio::awaitable<exchange::result<std::vector<exchange::balance_state>>> balances(
@@ -73,6 +79,8 @@ private:
     // After an entry: the balances are read again now, off the signal path, so the next
     // signal's risk check finds them fresh.
     void refresh_balances_later(core::exchange_id venue);
+    // One background read of a symbol's bid/ask into the cache (none when one is in flight).
+    void read_quote_later(core::exchange_id venue, const core::symbol& symbol);
 
     strand_type strand_;
     const config::settings& settings_;
@@ -86,6 +94,7 @@ private:
     bool started_ = false;
     bool refreshing_ = false;  // refresh_marks() running
     int balance_reads_ = 0;    // refresh_balances_later() reads in flight
+    std::set<std::pair<core::exchange_id, core::symbol>> quote_reads_;  // background quote reads in flight
 };
 
 }  // namespace tradebot::app

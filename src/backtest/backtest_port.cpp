@@ -47,6 +47,16 @@ asio::awaitable<exchange::result<exchange::market_stats_state>> backtest_port::m
     co_return co_await v->client->market_stats(std::move(request), exchange::request_priority::normal);
 }
 
+asio::awaitable<exchange::result<exchange::book_top_state>> backtest_port::book_top(core::exchange_id id,
+                                                                                   core::symbol symbol,
+                                                                                   pipeline::quote_wait /*wait*/) {
+    auto m = co_await mark(id, std::move(symbol));
+    if (!m) {
+        co_return m.error();
+    }
+    co_return exchange::book_top_state{m->symbol, m->mark_price, m->mark_price, m->time_ms};
+}
+
 asio::awaitable<exchange::result<std::vector<exchange::balance_state>>> backtest_port::balances(core::exchange_id id) {
     const auto* v = find(id);
     if (v == nullptr) {

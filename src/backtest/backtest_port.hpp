@@ -31,6 +31,10 @@ public:
                                                                               core::symbol symbol) override;
     boost::asio::awaitable<exchange::result<exchange::market_stats_state>> market_stats(
         core::exchange_id venue, exchange::market_stats_request request) override;
+    // Candles have no book: bid = ask = the replayed price, so the spread check always passes.
+    boost::asio::awaitable<exchange::result<exchange::book_top_state>> book_top(core::exchange_id venue,
+                                                                               core::symbol symbol,
+                                                                               pipeline::quote_wait wait) override;
     boost::asio::awaitable<exchange::result<std::vector<exchange::balance_state>>> balances(
         core::exchange_id venue) override;
     boost::asio::awaitable<db::result<core::decimal>> realized_pnl_since(core::clock::time_point since) override;

@@ -111,6 +111,8 @@ request_cost binance_cost(binance_endpoint e) noexcept {
         case binance_endpoint::ticker_price: return c.add(weight, 1);
         case binance_endpoint::premium_index_all: return c.add(weight, 10);
         case binance_endpoint::ticker_price_all: return c.add(weight, 2);
+        // Not in the reference's table; the venue's endpoint page says 2 with a symbol [U].
+        case binance_endpoint::book_ticker: return c.add(weight, 2);
         case binance_endpoint::balance:
         case binance_endpoint::account:
         case binance_endpoint::position_risk: return c.add(weight, 5);  // docs 5; 2024 log said 10

@@ -18,4 +18,12 @@ venue_client::task<account_setup_state> venue_client::account_setup() {
     co_return e;
 }
 
+venue_client::task<book_top_state> venue_client::book_top(core::symbol, request_priority) {
+    error e;
+    e.kind = error_kind::invalid_request;
+    e.venue = venue();
+    e.message = "no order book on this venue";
+    co_return e;
+}
+
 }  // namespace tradebot::exchange

@@ -5,6 +5,7 @@
 
 #include "tradebot/logging/logger.hpp"
 #include "tradebot/logging/structured.hpp"
+#include "tradebot/signals/spread.hpp"
 
 namespace tradebot::pipeline {
 
@@ -198,6 +199,10 @@ asio::awaitable<void> entry_decider::decide_selected(const signals::signal& s, c
         co_await sink_.decided(s, d);
         co_return;
     }
+    if (auto d = co_await check_spread(s)) {
+        co_await sink_.decided(s, *d);
+        co_return;
+    }
     const signals::instrument_key key{s.exchange, s.symbol};
     const auto price = snap.market.at(key).price.value_or(core::decimal{});
     auto sized = risk_.size_quantity(settings_.trading.position_size_usd, price, snap.instruments.at(key));
@@ -232,6 +237,47 @@ asio::awaitable<void> entry_decider::decide_selected(const signals::signal& s, c
     co_await enter(s, std::move(intent), ex, state, portfolio);
 }
 
+asio::awaitable<std::optional<decision>> entry_decider::check_spread(const signals::signal& s) {
+    const auto& t = settings_.trading;
+    // Only a check that may refuse the entry waits for the venue (see quote_wait).
+    auto top = co_await port_.book_top(s.exchange, s.symbol,
+                                       t.block_on_spread ? quote_wait::read : quote_wait::cached_only);
+    std::optional<core::decimal> spread;
+    if (top) {
+        spread = signals::spread_percent(top->bid, top->ask);
+    }
+    if (!spread) {
+        const auto why = top ? "no two-sided book (bid " + top->bid.to_string() + ", ask " + top->ask.to_string() + ")"
+                             : top.error().describe();
+        metrics_.spread_check(s.exchange, "unknown");
+        if (t.block_on_spread) {
+            logging::warn(log_, "spread unknown, entry deferred", kv("signal", s.id),
+                          kv("exchange", core::to_string(s.exchange)), kv("symbol", s.symbol.str()), kv("error", why));
+            co_return decision{verdict::deferred, "spread_unknown", "best bid/ask unknown: " + why, std::nullopt};
+        }
+        logging::info(log_, "spread unknown, entry goes ahead", kv("signal", s.id),
+                      kv("exchange", core::to_string(s.exchange)), kv("symbol", s.symbol.str()), kv("error", why),
+                      kv("block_on_spread", false));
+        co_return std::nullopt;
+    }
+    if (*spread <= t.max_spread_percent) {
+        metrics_.spread_check(s.exchange, "within");
+        co_return std::nullopt;
+    }
+    metrics_.spread_check(s.exchange, t.block_on_spread ? "wide_blocked" : "wide_logged");
+    logging::warn(log_, "spread above max_spread_percent", kv("signal", s.id),
+                  kv("exchange", core::to_string(s.exchange)), kv("symbol", s.symbol.str()),
+                  kv("bid", top->bid.to_string()), kv("ask", top->ask.to_string()),
+                  kv("spread_percent", spread->to_string()), kv("max_spread_percent", t.max_spread_percent.to_string()),
+                  kv("blocked", t.block_on_spread));
+    if (!t.block_on_spread) {
+        co_return std::nullopt;
+    }
+    co_return skipped("spread_too_wide", "spread " + spread->to_string() + " % above max_spread_percent " +
+                                             t.max_spread_percent.to_string() + " % (bid " + top->bid.to_string() +
+                                             ", ask " + top->ask.to_string() + ")");
+}
+
 asio::awaitable<void> entry_decider::enter(const signals::signal& s, trading::entry_intent intent,
                                            const signals::exchange_selection& ex, wave_state& state,
                                            std::optional<trading::portfolio>& portfolio) {
@@ -258,6 +304,10 @@ asio::awaitable<void> entry_decider::enter(const signals::signal& s, trading::en
             break;
         case trading::open_result_kind::already_live:
             d = skipped("already_open", opened.reason);
+            break;
+        case trading::open_result_kind::not_filled:
+            // The slippage bound said no, as a filter would: the market moved away.
+            d = skipped("entry_not_filled", opened.reason);
             break;
         case trading::open_result_kind::signal_taken:
             // Not ours to record: the claimer that has it decides it.

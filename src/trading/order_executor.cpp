@@ -68,8 +68,9 @@ db::order_record order_executor::journal_row(const market_order& order) const {
     row.mode = options_.mode;
     row.purpose = order.purpose;
     row.side = order.side;
-    row.type = core::order_type::market;
+    row.type = order.ioc_limit ? core::order_type::limit : core::order_type::market;
     row.quantity = order.quantity;
+    row.price = order.ioc_limit;
     row.reduce_only = order.reduce_only;
     return row;
 }
@@ -107,13 +108,26 @@ asio::awaitable<order_outcome> order_executor::market(market_order order) {
     out.journal_id = journaled->id;
     out.client_id = journaled->client_id;
 
-    exchange::market_order_request request;
-    request.symbol = order.symbol;
-    request.side = order.side;
-    request.quantity = order.quantity;
-    request.reduce_only = order.reduce_only;
-    request.client_id = out.client_id;
-    auto ack = co_await venue_.place_market_order(std::move(request), order.priority);
+    exchange::result<exchange::order_ack> ack;
+    if (order.ioc_limit) {
+        exchange::limit_order_request request;
+        request.symbol = order.symbol;
+        request.side = order.side;
+        request.quantity = order.quantity;
+        request.price = *order.ioc_limit;
+        request.tif = exchange::time_in_force::ioc;
+        request.reduce_only = order.reduce_only;
+        request.client_id = out.client_id;
+        ack = co_await venue_.place_limit_order(std::move(request), order.priority);
+    } else {
+        exchange::market_order_request request;
+        request.symbol = order.symbol;
+        request.side = order.side;
+        request.quantity = order.quantity;
+        request.reduce_only = order.reduce_only;
+        request.client_id = out.client_id;
+        ack = co_await venue_.place_market_order(std::move(request), order.priority);
+    }
     if (ack) {
         out.venue_order_id = ack->venue_order_id;
         if (ack->state) {

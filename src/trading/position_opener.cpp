@@ -18,10 +18,29 @@ std::string_view to_string(open_result_kind k) noexcept {
         case open_result_kind::already_live: return "already_live";
         case open_result_kind::signal_taken: return "signal_taken";
         case open_result_kind::not_opened: return "not_opened";
+        case open_result_kind::not_filled: return "not_filled";
         case open_result_kind::closed_unprotected: return "closed_unprotected";
         case open_result_kind::needs_reconcile: return "needs_reconcile";
     }
     return "unknown";
+}
+
+std::optional<core::decimal> ioc_entry_limit(core::side side, core::decimal reference, core::decimal slippage_percent,
+                                             const exchange::instrument_rules& rules) {
+    if (!reference.is_positive() || slippage_percent.is_negative()) {
+        return std::nullopt;
+    }
+    // Ten digits are far below any tick; the grid rounding that follows decides the last one.
+    const auto offset = (reference * slippage_percent).divide(core::decimal::from_int(100), 10, core::rounding::down);
+    const auto bound = side == core::side::buy ? reference + offset : reference - offset;
+    if (!bound.is_positive()) {
+        return std::nullopt;
+    }
+    const auto price = rules.limit_price(side, bound);
+    if (!price.is_positive()) {
+        return std::nullopt;
+    }
+    return price;
 }
 
 position_opener::position_opener(exchange::venue_client& venue, db::position_store& positions,
@@ -81,6 +100,15 @@ asio::awaitable<open_result> position_opener::open(entry_intent intent, exchange
     entry.side = core::entry_side(intent.side);
     entry.quantity = intent.quantity;
     entry.priority = exchange::request_priority::normal;
+    if (settings_.trading.entry_order_type == config::entry_order::limit_ioc) {
+        entry.ioc_limit =
+            ioc_entry_limit(entry.side, intent.reference_price, settings_.trading.entry_max_slippage_percent, rules);
+        if (!entry.ioc_limit) {
+            r.kind = open_result_kind::not_opened;
+            r.reason = "limit_ioc entry without a usable reference price (" + intent.reference_price.to_string() + ")";
+            co_return r;
+        }
+    }
     auto entry_row = orders_.journal_row(entry);
 
     const auto known = leverage_set_.find(intent.symbol);
@@ -125,7 +153,19 @@ asio::awaitable<open_result> position_opener::open(entry_intent intent, exchange
     entry.position_id = r.position_id;
     entry.journaled = db::order_store::journaled{created->journal_id, created->client_id};
     r.entry_sent = clock_.steady_now();
+    const auto entry_limit = entry.ioc_limit;
     auto filled = co_await orders_.market(std::move(entry));
+    if (filled.kind == order_result_kind::rejected && !filled.error && entry_limit) {
+        // The IOC expired unfilled: no fill at or better than its limit. Nothing rests on the venue.
+        auto why = "limit IOC entry filled nothing at " + entry_limit->to_string() + " (" +
+                   std::string{core::to_string(intent.side)} + ", reference " + intent.reference_price.to_string() +
+                   ", entry_max_slippage_percent " + settings_.trading.entry_max_slippage_percent.to_string() + ")";
+        logging::warn(log_, "entry not filled", kv("position", r.position_id), kv("symbol", intent.symbol.str()),
+                      kv("limit", entry_limit->to_string()), kv("reference", intent.reference_price.to_string()));
+        r = co_await fail(std::move(r), version, std::move(why));
+        r.kind = open_result_kind::not_filled;
+        co_return r;
+    }
     if (filled.kind == order_result_kind::rejected) {
         auto why = "entry rejected: " + (filled.error ? filled.error->describe() : std::string{"no fill"});
         co_return co_await fail(std::move(r), version, std::move(why));
@@ -141,6 +181,12 @@ asio::awaitable<open_result> position_opener::open(entry_intent intent, exchange
     }
     r.quantity = filled.filled_quantity;
     r.entry_price = filled.average_price;
+    if (filled.kind == order_result_kind::partial) {
+        // The position is what filled; the close-position stop covers exactly that.
+        logging::warn(log_, "entry partly filled", kv("position", r.position_id), kv("symbol", intent.symbol.str()),
+                      kv("asked", intent.quantity.to_string()), kv("filled", r.quantity.to_string()),
+                      kv("limit", entry_limit ? entry_limit->to_string() : std::string{"market"}));
+    }
     {
         db::position_update u;
         u.quantity = r.quantity;

@@ -61,6 +61,10 @@ trading_metrics::trading_metrics(prometheus::Registry& registry)
                      .Name("tradebot_available_balance")
                      .Help("Available balance in the venue's last balance report that carried one, by asset")
                      .Register(registry)},
+      spreads_{prometheus::BuildCounter()
+                   .Name("tradebot_entry_spread_checks_total")
+                   .Help("Spread checks before an entry by result: within, wide_logged, wide_blocked, unknown")
+                   .Register(registry)},
       latency_{latency_histogram(registry, "tradebot_signal_to_order_seconds",
                                  "Time from a signal row being read to the entry order's answer")},
       to_sent_{latency_histogram(registry, "tradebot_signal_to_entry_sent_seconds",
@@ -74,6 +78,10 @@ trading_metrics::trading_metrics(prometheus::Registry& registry)
       read_{path_.Add({{"step", "read"}}, latency_buckets())},
       decide_{path_.Add({{"step", "decide"}}, latency_buckets())},
       rows_{path_.Add({{"step", "rows"}}, latency_buckets())} {}
+
+void trading_metrics::spread_check(core::exchange_id venue, std::string_view result) {
+    spreads_.Add({{"exchange", label(venue)}, {"result", std::string{result}}}).Increment();
+}
 
 void trading_metrics::signal(std::string_view outcome, std::string_view reason) {
     signals_.Add({{"outcome", std::string{outcome}}, {"reason", std::string{reason}}}).Increment();

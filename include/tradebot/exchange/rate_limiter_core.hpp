@@ -75,6 +75,7 @@ struct request_cost {
 // The Binance endpoints the adapter uses, with their weights from §A3 as the prior.
 enum class binance_endpoint : std::uint8_t {
     time, exchange_info, premium_index, premium_index_all, ticker_price, ticker_price_all,
+    book_ticker,  // GET /fapi/v1/ticker/bookTicker with a symbol
     balance, account, position_risk, open_orders, open_orders_all,
     order_new, order_amend, order_query, order_cancel, batch_orders,
     algo_order_new, algo_order_query, algo_order_cancel, open_algo_orders, open_algo_orders_all, all_algo_orders,

@@ -89,6 +89,15 @@ struct mark_price_state {
     std::int64_t time_ms = 0;  // venue time of the price; decisions check its age (original §11.B.7)
 };
 
+// The best bid and ask (Binance GET /fapi/v1/ticker/bookTicker; Bybit GET /v5/market/tickers
+// bid1Price / ask1Price): the spread check before an entry (trading.max_spread_percent).
+struct book_top_state {
+    core::symbol symbol;
+    core::decimal bid;
+    core::decimal ask;
+    std::int64_t time_ms = 0;  // venue time of the quote; 0 when the venue gives none
+};
+
 // The market-quality numbers the signal filters use, measured as the original bot did
 // (original-bot.md §2.3 filters 4-6) relative to the signal's candle, not to "now":
 // - open interest in USDT, now (Binance openInterest contracts x mark price; Bybit
@@ -225,6 +234,9 @@ public:
     virtual task<std::vector<mark_price_state>> mark_prices(request_priority priority) = 0;
     // Open interest, 1 h volume and 5 min change for the signal filters (see market_stats_request).
     virtual task<market_stats_state> market_stats(market_stats_request request, request_priority priority) = 0;
+    // The symbol's best bid and ask. Venues without a book (the backtest's replay) answer
+    // invalid_request.
+    virtual task<book_top_state> book_top(core::symbol symbol, request_priority priority);
 
     // -- account state. An empty list is a successful answer; a failed call is an error, never
     // an empty list (DESIGN.md rule 6, original-bot.md §11.A.1).

@@ -62,7 +62,7 @@ struct wave_state {
 // batch, the filter chain once per signal (market stats read in between, only for the signals
 // the listing steps let through), the per-exchange selection and ranking, then for each chosen
 // signal in rank order: the wave's limit, the positions again (earlier entries of the batch
-// changed them), sizing, the risk check, the entry. Every signal ends with one decision handed
+// changed them), the spread, sizing, the risk check, the entry. Every signal ends with one decision handed
 // to the sink. Runs on the trading strand.
 class entry_decider {
 public:
@@ -99,6 +99,11 @@ private:
                                                                const std::optional<signals::wave>& wave,
                                                                wave_state& state, signals::market_snapshot& snap,
                                                                std::optional<trading::portfolio>& portfolio);
+    // trading.max_spread_percent / block_on_spread: the best bid/ask read just before the entry.
+    // nullopt: go ahead. A wide spread is logged and counted; with block_on_spread it skips the
+    // signal (spread_too_wide). An unreadable book defers it with block_on_spread (fail closed),
+    // else it is logged and the entry goes ahead, as the original's log-only check would.
+    [[nodiscard]] boost::asio::awaitable<std::optional<decision>> check_spread(const signals::signal& s);
     // The entry and what became of it.
     [[nodiscard]] boost::asio::awaitable<void> enter(const signals::signal& s, trading::entry_intent intent,
                                                      const signals::exchange_selection& ex, wave_state& state,

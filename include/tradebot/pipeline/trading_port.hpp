@@ -18,6 +18,13 @@
 
 namespace tradebot::pipeline {
 
+// How a spread check may get the best bid and ask. `cached_only` never puts a venue round trip on
+// the signal path: without a fresh quote the answer is an error at once and the quote is read in
+// the background for the next entry (the check only logs then, as the original did). `read` waits
+// for the venue when nothing fresh is cached (block_on_spread: a decision that may refuse needs
+// the number).
+enum class quote_wait : std::uint8_t { read, cached_only };
+
 // What the signal pipeline needs from the trading side, and nothing more: the numbers a decision
 // reads (instruments, marks, market stats, balances, the day's PnL, the positions) and the one
 // action it takes (open an entry). The daemon's trading runtime implements it over the venues and
@@ -34,6 +41,9 @@ public:
     // The venue's open interest, 1 h volume and 5 min change.
     [[nodiscard]] virtual boost::asio::awaitable<exchange::result<exchange::market_stats_state>> market_stats(
         core::exchange_id venue, exchange::market_stats_request request) = 0;
+    // The best bid and ask (the spread check before an entry).
+    [[nodiscard]] virtual boost::asio::awaitable<exchange::result<exchange::book_top_state>> book_top(
+        core::exchange_id venue, core::symbol symbol, quote_wait wait) = 0;
     [[nodiscard]] virtual boost::asio::awaitable<exchange::result<std::vector<exchange::balance_state>>> balances(
         core::exchange_id venue) = 0;
     // Realized PnL of this mode's positions closed since `since`.

@@ -32,6 +32,7 @@ enum class open_result_kind : std::uint8_t {
     already_live,      // the symbol already has a live position (rule 4): nothing sent
     signal_taken,      // another claimer decided or claimed the signal first: nothing written or sent
     not_opened,        // leverage or entry refused by the venue: nothing opened
+    not_filled,        // a limit IOC entry found nothing within its slippage bound: nothing opened
     closed_unprotected,  // filled, but no stop could be placed: closed again at market
     needs_reconcile,   // an outcome the venue could not confirm; the reconciler takes over
 };

@@ -49,6 +49,10 @@ struct market_order {
     core::side side = core::side::buy;
     core::decimal quantity;
     bool reduce_only = false;
+    // Sent as LIMIT IOC at this price instead (trading.entry_order_type limit_ioc): what does not
+    // fill at once expires on the venue, so nothing is left resting; a partial or zero fill comes
+    // back as partial / rejected (no error) with the filled quantity.
+    std::optional<core::decimal> ioc_limit;
     exchange::request_priority priority = exchange::request_priority::normal;
     // Set when the journal row was written already (with the position row, for an entry): the
     // order goes out under this row and client id instead of a new attempt.
@@ -63,7 +67,7 @@ struct order_executor_options {
     std::chrono::milliseconds lookup_interval{200};
 };
 
-// Sends one market order the only safe way: the journal row (with the client order id derived
+// Sends one market (or limit IOC) order the only safe way: the journal row (with the client order id derived
 // from the position, the purpose and the next attempt number) is written first; then the request;
 // then the answer, or, when the outcome is unknown, a lookup by that client id. The same id is
 // never sent twice and a failed send is never "retried" with a new id blindly: a second attempt

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <map>
+#include <optional>
 #include <memory>
 #include <set>
 
@@ -24,12 +25,24 @@ class position_store;
 
 namespace tradebot::trading {
 
+// The limit of a limit IOC entry (trading.entry_order_type limit_ioc): `reference` moved against
+// the entry by `slippage_percent` (buy: x (1 + s/100), sell: x (1 - s/100)), then onto the tick
+// grid towards less slippage (buy down, sell up; instrument_rules::limit_price). nullopt when the
+// reference is not positive or the bound leaves no positive price.
+[[nodiscard]] std::optional<core::decimal> ioc_entry_limit(core::side side, core::decimal reference,
+                                                           core::decimal slippage_percent,
+                                                           const exchange::instrument_rules& rules);
+
 // The atomic open of one position (original-bot.md §2.4, DESIGN.md rules 3 and 4):
 //   1. the positions row (pending_entry): the database's one-live-position-per-symbol index makes
 //      a second open of the same symbol impossible, whatever the timing;
 //   2. leverage (optional);
-//   3. the market entry through the order_executor (journalled, client id from the position);
-//   4. the real fill from the venue (entry_placed, with qty and price);
+//   3. the entry through the order_executor (journalled, client id from the position): a market
+//      order, or with trading.entry_order_type limit_ioc a LIMIT IOC bounded by
+//      entry_max_slippage_percent from the intent's reference price (ioc_entry_limit);
+//   4. the real fill from the venue (entry_placed, with qty and price): an IOC that filled part
+//      of the quantity makes a position of what filled; one that filled nothing ends the row
+//      `failed` and the open `not_filled`, with nothing left on the venue (IOC never rests);
 //   5. the exchange-side stop from the fill price, checked against the mark (protected);
 //   6. if no stop can be placed: a reduce-only market close, and the position ends `closed` with
 //      the reason. Every step is persisted first, so a restart knows where an open stopped.

@@ -35,6 +35,8 @@ namespace tradebot::trading {
 //                                                with the leverage call beside them)
 //   tradebot_positions_unprotected{exchange}     live positions the book holds without a stop
 //                                                (the alert rule PositionWithoutStop)
+//   tradebot_entry_spread_checks_total{exchange, result}  the spread check before each entry:
+//                                                within, wide_logged, wide_blocked, unknown
 class trading_metrics {
 public:
     explicit trading_metrics(prometheus::Registry& registry);
@@ -48,6 +50,8 @@ public:
     void stop_restored(core::exchange_id venue);
     void realized_pnl(core::exchange_id venue, double delta);
     void balance(core::exchange_id venue, std::string_view asset, double wallet, std::optional<double> available);
+    // result: within, wide_logged, wide_blocked, unknown (trading.max_spread_percent).
+    void spread_check(core::exchange_id venue, std::string_view result);
     void signal_to_order(double seconds);
     void signal_to_entry_sent(double seconds);
     void signal_path(double read_seconds, double decide_seconds, double rows_seconds);
@@ -63,6 +67,7 @@ private:
     prometheus::Family<prometheus::Gauge>& pnl_;
     prometheus::Family<prometheus::Gauge>& wallet_;
     prometheus::Family<prometheus::Gauge>& available_;
+    prometheus::Family<prometheus::Counter>& spreads_;
     prometheus::Histogram& latency_;
     prometheus::Histogram& to_sent_;
     prometheus::Family<prometheus::Histogram>& path_;

@@ -44,6 +44,16 @@ venue_client::task<mark_price_state> client::mark_price(core::symbol symbol, req
     co_return parse_premium_index(*v, symbols_);
 }
 
+venue_client::task<book_top_state> client::book_top(core::symbol symbol, request_priority priority) {
+    auto name = venue_symbol(symbol);
+    if (!name) co_return name.error();
+    auto r = public_get("/fapi/v1/ticker/bookTicker", query_builder{}.add("symbol", *name).str(),
+                        binance_endpoint::book_ticker, priority);
+    auto v = co_await rest_.call(std::move(r));
+    if (!v) co_return v.error();
+    co_return parse_book_ticker(*v, symbols_);
+}
+
 venue_client::task<std::vector<mark_price_state>> client::mark_prices(request_priority priority) {
     auto r = public_get("/fapi/v1/premiumIndex", "", binance_endpoint::premium_index_all, priority);
     auto v = co_await rest_.call(std::move(r));

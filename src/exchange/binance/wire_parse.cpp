@@ -112,6 +112,17 @@ result<mark_price_state> parse_premium_index(const json::value& v, const symbol_
     return out;
 }
 
+result<book_top_state> parse_book_ticker(const json::value& v, const symbol_map& symbols) {
+    const json::object* o = v.if_object();
+    if (o == nullptr && v.is_array() && v.as_array().size() == 1) o = v.as_array()[0].if_object();
+    if (o == nullptr) return bad("bookTicker is not an object");
+    const auto sym = internal_symbol(*o, symbols);
+    const auto bid = get_dec(*o, "bidPrice");
+    const auto ask = get_dec(*o, "askPrice");
+    if (!sym || !bid || !ask) return bad("bookTicker without a known symbol, bidPrice or askPrice");
+    return book_top_state{*sym, *bid, *ask, get_int(*o, "time").value_or(0)};
+}
+
 result<std::vector<mark_price_state>> parse_premium_index_all(const json::value& v, const symbol_map& symbols) {
     const auto* rows = v.if_array();
     if (rows == nullptr) return bad("premiumIndex (all symbols) is not an array");

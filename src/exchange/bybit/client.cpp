@@ -91,6 +91,20 @@ venue_client::task<mark_price_state> client::mark_price(core::symbol symbol, req
     co_return parse_mark_price(*r, symbols_);
 }
 
+venue_client::task<book_top_state> client::book_top(core::symbol symbol, request_priority priority) {
+    auto name = venue_name(symbol);
+    if (!name) {
+        co_return name.error();
+    }
+    std::string path = "/v5/market/tickers";
+    std::string query = "category=linear&symbol=" + url_encode(*name);
+    auto r = co_await rest_.get(std::move(path), std::move(query), false, priority);
+    if (!r) {
+        co_return r.error();
+    }
+    co_return parse_book_top(*r, symbols_);
+}
+
 venue_client::task<std::vector<mark_price_state>> client::mark_prices(request_priority priority) {
     std::string path = "/v5/market/tickers";
     std::string query = "category=linear";

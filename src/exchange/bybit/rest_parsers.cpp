@@ -126,6 +126,21 @@ result<mark_price_state> parse_mark_price(const envelope& e, const symbol_map& s
     return mark_price_state{*sym, *mark, e.time_ms};
 }
 
+result<book_top_state> parse_book_top(const envelope& e, const symbol_map& symbols) {
+    const auto* list = result_list(e);
+    if (list == nullptr || list->empty() || !list->front().is_object()) {
+        return malformed_reply("tickers without result.list[0]");
+    }
+    const auto& o = list->front().get_object();
+    const auto sym = symbols.to_internal(text(o, "symbol"));
+    const auto bid = dec(o, "bid1Price");
+    const auto ask = dec(o, "ask1Price");
+    if (!sym || !bid || !ask) {
+        return malformed_reply("tickers item without known symbol, bid1Price or ask1Price");
+    }
+    return book_top_state{*sym, *bid, *ask, e.time_ms};
+}
+
 result<std::vector<mark_price_state>> parse_mark_prices(const envelope& e, const symbol_map& symbols) {
     const auto* list = result_list(e);
     if (list == nullptr) {

@@ -203,6 +203,17 @@ venue_client::task<std::vector<mark_price_state>> client::mark_prices(request_pr
     co_return all;
 }
 
+venue_client::task<book_top_state> client::book_top(core::symbol symbol, request_priority priority) {
+    auto top = co_await market_data_.book_top(symbol, priority);
+    if (top) {
+        // The quote the spread check saw is the book a limit entry right after it meets.
+        if (const auto ts = core::time_from_ms(top->time_ms)) {
+            on_book_ticker(top->symbol, top->bid, top->ask, *ts);
+        }
+    }
+    co_return top;
+}
+
 venue_client::task<market_stats_state> client::market_stats(market_stats_request request,
                                                            request_priority priority) {
     co_return co_await market_data_.market_stats(std::move(request), priority);

@@ -123,7 +123,7 @@ wire::reply order_new(context& ctx, call& c) {
     }
     r.client_id = std::string{param(c, "newClientOrderId").value_or("")};
     if (auto fraction = std::exchange(ctx.faults.partial_fill_next, std::nullopt);
-        fraction && r.type == core::order_type::market) {
+        fraction && (r.type == core::order_type::market || r.tif == engine::time_in_force::ioc)) {
         ctx.ex.fill_next_market_partially(*fraction);
     }
     auto placed = ctx.ex.place_order(c.account, r);

@@ -216,7 +216,8 @@ outcome order_create(context& ctx, const request& r) {
     req.reduce_only = reduce.value;
     req.client_id = r.text("orderLinkId").value_or("");
     set_position_side(pos_idx, req.position_side);
-    if (auto fraction = std::exchange(ctx.faults.partial_fill_next, std::nullopt); fraction && market) {
+    if (auto fraction = std::exchange(ctx.faults.partial_fill_next, std::nullopt);
+        fraction && (market || tif == engine::time_in_force::ioc)) {
         ctx.ex.fill_next_market_partially(*fraction);
     }
     auto placed = ctx.ex.place_order(r.account, req);

@@ -1,6 +1,7 @@
 // The tradebot binary as an operator runs it: real process, real PostgreSQL, real HTTP.
 #include <csignal>
 #include <cstdint>
+#include <filesystem>
 #include <string>
 #include <thread>
 
@@ -473,11 +474,133 @@ TEST_F(daemon_test, a_partly_filled_entry_is_protected_and_recorded_with_the_fil
         "::float8, o.qty > o.filled_qty FROM " + schema_ + ".positions p JOIN " + schema_ +
         ".orders o ON o.position_id = p.id AND o.purpose = 'entry'\"");
     EXPECT_EQ(rows, "protected|t|expired|t|t\n") << rows << state;
+    // trading.entry_order_type defaults to market.
+    const auto [trc, type] = run_shell("psql -tA '" + pg_url_ + "' -c \"SELECT type, price IS NULL FROM " + schema_ +
+                                       ".orders WHERE purpose = 'entry'\"");
+    EXPECT_EQ(type, "market|t\n") << type;
     // One close-position stop covers whatever quantity the position has.
     const auto engine = boost::json::parse(state).at("engine").as_object();
     const auto& stops = engine.at("open_conditionals").as_array();
     ASSERT_EQ(stops.size(), 1U) << state;
     EXPECT_TRUE(stops[0].at("close_position").as_bool());
+}
+
+namespace {
+
+// A symbol on the simulator whose book is 1 % wide around a constant 100: bid 99.50, ask 100.50.
+void add_wide_symbol(tradebot::test::sim_process& sim, const std::filesystem::path& dir) {
+    const auto file = dir / "wide.yaml";
+    tradebot::test::write_file(file,
+                               "name: wide\n"
+                               "symbols:\n"
+                               "  - {symbol: WIDEUSDT, price: \"100\", model: constant, tick_size: \"0.01\",\n"
+                               "     step_size: \"0.1\", min_qty: \"0.1\", max_qty: \"100000\", market_max_qty: \"10000\",\n"
+                               "     min_notional: \"5\", price_precision: 2, qty_precision: 1, max_leverage: 50,\n"
+                               "     spread_ticks: 100, depth_qty: \"100000\"}\n");
+    const auto [rc, out] = sim.control(sim.binance_port(), "POST", "/sim/scenario",
+                                       R"({"file":")" + file.string() + R"("})");
+    ASSERT_EQ(rc, 200) << out;
+}
+
+// What the signals table says about the newest signal: status|status_reason.
+std::string newest_signal(const std::string& pg_url, const std::string& schema) {
+    return run_shell("psql -tA '" + pg_url + "' -c \"SELECT status, status_reason FROM " + schema +
+                     ".signals ORDER BY id DESC LIMIT 1\"")
+        .second;
+}
+
+}  // namespace
+
+TEST_F(daemon_test, a_spread_above_the_limit_skips_the_signal_with_block_on_spread) {
+    use_sim_account();
+    add_wide_symbol(sim_, dir_.path());
+    tradebot::test::write_file(dir_.path() / "config" / "strategies.yaml",
+                               std::string{immediate_without_market_filters} +
+                                   "trading:\n"
+                                   "  max_spread_percent: 0.5\n"
+                                   "  block_on_spread: true\n");
+    auto bot = start("bot", {}, "production");
+    ASSERT_TRUE(wait_ready(*bot)) << bot->output();
+    insert_signals({"'binance', 'WIDEUSDT', 'buy', 80, 80"});
+    ASSERT_TRUE(bot->wait_output("msg=\"spread above max_spread_percent\"", 10s)) << bot->output();
+    ASSERT_TRUE(bot->wait_output("spread_too_wide", 5s)) << bot->output();
+    EXPECT_NE(bot->output().find("spread_percent=1.0000"), std::string::npos) << bot->output();
+    EXPECT_TRUE(newest_signal(pg_url_, schema_).starts_with("skipped|spread_too_wide")) << bot->output();
+    const auto [orc, orders] =
+        run_shell("psql -tA '" + pg_url_ + "' -c \"SELECT count(*) FROM " + schema_ + ".orders\"");
+    EXPECT_EQ(orders, "0\n");
+    const auto [mrc, metrics] = get("/metrics");
+    EXPECT_NE(metrics.find("tradebot_entry_spread_checks_total{exchange=\"binance\",result=\"wide_blocked\"} 1"),
+              std::string::npos)
+        << metrics;
+}
+
+TEST_F(daemon_test, a_limit_ioc_entry_without_an_ask_inside_the_slippage_opens_nothing_and_leaves_nothing) {
+    use_sim_account();
+    add_wide_symbol(sim_, dir_.path());
+    tradebot::test::write_file(dir_.path() / "config" / "strategies.yaml",
+                               std::string{immediate_without_market_filters} +
+                                   "trading:\n"
+                                   "  entry_order_type: limit_ioc\n"
+                                   "  entry_max_slippage_percent: 0.15\n");
+    auto bot = start("bot", {}, "production");
+    ASSERT_TRUE(wait_ready(*bot)) << bot->output();
+    insert_signals({"'binance', 'WIDEUSDT', 'buy', 80, 80"});
+    // The 1 % spread is inside max_spread_percent (2.0); the limit 100 x 1.0015 = 100.15 is not
+    // at the ask 100.50: the IOC expires unfilled.
+    ASSERT_TRUE(bot->wait_output("msg=\"entry not filled\"", 10s)) << bot->output();
+    ASSERT_TRUE(bot->wait_output("entry_not_filled", 5s)) << bot->output();
+    EXPECT_TRUE(newest_signal(pg_url_, schema_).starts_with("skipped|entry_not_filled")) << bot->output();
+    const auto [qrc, rows] = run_shell(
+        "psql -tA '" + pg_url_ + "' -c \"SELECT p.state, o.type, o.price, o.status, o.filled_qty = 0 FROM " + schema_ +
+        ".positions p JOIN " + schema_ + ".orders o ON o.position_id = p.id AND o.purpose = 'entry'\"");
+    EXPECT_EQ(rows, "failed|limit|100.15|expired|t\n") << rows;
+    const auto [src, state] = sim_.control(sim_.binance_port(), "GET", "/sim/state", "");
+    ASSERT_EQ(src, 200);
+    EXPECT_TRUE(sim_positions(state, "WIDEUSDT").empty()) << state;
+    const auto engine = boost::json::parse(state).at("engine").as_object();
+    EXPECT_TRUE(engine.at("open_orders").as_array().empty()) << state;
+    EXPECT_TRUE(engine.at("open_conditionals").as_array().empty()) << state;
+}
+
+TEST_F(daemon_test, a_limit_ioc_entry_the_book_fills_in_part_is_a_position_of_what_filled) {
+    use_sim_account();
+    tradebot::test::write_file(dir_.path() / "config" / "strategies.yaml",
+                               std::string{immediate_without_market_filters} +
+                                   "trading:\n"
+                                   "  entry_order_type: limit_ioc\n"
+                                   "  block_on_spread: true\n");  // the check waits for the quote
+    auto bot = start("bot", {}, "production");
+    ASSERT_TRUE(wait_ready(*bot)) << bot->output();
+    // A thin book: the IOC takes 60 % and the rest expires (Bybit Cancelled + cumExecQty).
+    const auto [frc, fault] = sim_.control(sim_.bybit_port(), "POST", "/sim/fault",
+                                           R"({"venue":"bybit","kind":"partial_fill","fraction":"0.6"})");
+    ASSERT_EQ(frc, 200) << fault;
+    insert_signals({"'bybit', 'ETHUSDT', 'sell', 80, 80"});
+    ASSERT_TRUE(bot->wait_output("msg=\"position protected\"", 10s)) << bot->output();
+    EXPECT_NE(bot->output().find("msg=\"entry partly filled\""), std::string::npos) << bot->output();
+    // The spread check read Bybit's tickers bid1Price / ask1Price (one tick apart) before the entry.
+    const auto [mrc, metrics] = get("/metrics");
+    EXPECT_NE(metrics.find("tradebot_entry_spread_checks_total{exchange=\"bybit\",result=\"within\"} 1"),
+              std::string::npos)
+        << metrics;
+
+    const auto [src, state] = sim_.control(sim_.bybit_port(), "GET", "/sim/state", "");
+    ASSERT_EQ(src, 200);
+    const auto held = sim_positions(state, "ETHUSDT");
+    ASSERT_EQ(held.size(), 1U) << state;
+    // The engine's size is signed: a short is negative.
+    const std::string venue_qty = "abs(" + std::string{held[0].at("size").as_string()} + "::float8)";
+    const auto [qrc, rows] = run_shell(
+        "psql -tA '" + pg_url_ + "' -c \"SELECT p.state, p.qty::float8 = " + venue_qty + ", o.type, o.status, " +
+        "o.filled_qty::float8 = " + venue_qty + ", o.qty > o.filled_qty FROM " + schema_ + ".positions p JOIN " +
+        schema_ + ".orders o ON o.position_id = p.id AND o.purpose = 'entry'\"");
+    EXPECT_EQ(rows, "protected|t|limit|canceled|t|t\n") << rows << state;
+    // The position's stop (Bybit trading-stop) covers the whole, smaller position.
+    ASSERT_TRUE(held[0].contains("trading_stop")) << state;
+    EXPECT_NE(held[0].at("trading_stop").at("stop_loss").as_string(), "0") << state;
+    const auto engine = boost::json::parse(state).at("engine").as_object();
+    EXPECT_TRUE(engine.at("open_orders").as_array().empty()) << state;
 }
 
 TEST_F(daemon_test, a_bybit_position_listed_late_is_neither_closed_nor_given_a_second_stop) {

@@ -49,6 +49,20 @@ TEST(venue_cache, a_zero_limit_caches_nothing_and_no_non_positive_mark_is_kept) 
     EXPECT_FALSE(on.mark(exchange_id::binance, btc));
 }
 
+TEST(venue_cache, a_best_bid_ask_is_kept_as_long_as_a_mark_and_only_when_two_sided) {
+    tradebot::core::manual_clock clock;
+    venue_cache cache{clock, 3000ms, 5000ms};
+    cache.put_book(exchange_id::bybit, {btc, "59999.9"_d, "60000.1"_d, 1});
+    ASSERT_TRUE(cache.book(exchange_id::bybit, btc));
+    EXPECT_EQ(cache.book(exchange_id::bybit, btc)->ask, "60000.1"_d);
+    EXPECT_FALSE(cache.book(exchange_id::binance, btc)) << "books are per venue";
+    clock.advance(3000ms);
+    EXPECT_FALSE(cache.book(exchange_id::bybit, btc)) << "3 s old: read again";
+    cache.put_book(exchange_id::bybit, {eth, "0"_d, "3000"_d, 2});
+    cache.put_book(exchange_id::bybit, {eth, "3001"_d, "3000"_d, 2});
+    EXPECT_FALSE(cache.book(exchange_id::bybit, eth)) << "a one-sided or crossed book is not kept";
+}
+
 TEST(venue_cache, balances_miss_after_the_limit_a_close_or_an_entry) {
     tradebot::core::manual_clock clock;
     venue_cache cache{clock, 3000ms, 5000ms};

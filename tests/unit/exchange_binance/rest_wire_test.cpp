@@ -67,6 +67,19 @@ TEST(binance_wire, limit_order_query_is_exact) {
                   r.client_id.str() + "&newOrderRespType=RESULT");
 }
 
+// trading.entry_order_type limit_ioc: type=LIMIT with timeInForce=IOC at the bounded price.
+TEST(binance_wire, limit_ioc_entry_query_is_exact) {
+    limit_order_request r;
+    r.side = core::side::buy;
+    r.quantity = "0.010"_d;
+    r.price = "3004.49"_d;
+    r.tif = time_in_force::ioc;
+    r.client_id = cid(12, core::order_purpose::entry, 0);
+    EXPECT_EQ(limit_order_query("ETHUSDT", r).str(),
+              "symbol=ETHUSDT&side=BUY&type=LIMIT&timeInForce=IOC&quantity=0.01&price=3004.49&newClientOrderId=" +
+                  r.client_id.str() + "&newOrderRespType=RESULT");
+}
+
 TEST(binance_wire, stop_queries_use_the_algo_api_spelling) {
     stop_request r;
     r.position = core::position_side::long_;
@@ -283,6 +296,20 @@ TEST(binance_wire, balances_and_premium_index) {
     ASSERT_TRUE(mp);
     EXPECT_EQ(mp->mark_price, "11793.63104562"_d);
     EXPECT_EQ(mp->time_ms, 1597370495002);
+}
+
+TEST(binance_wire, book_ticker) {
+    const auto m = loaded_map();
+    const auto b = parse_book_ticker(boost::json::parse(R"({"symbol":"BTCUSDT","bidPrice":"4.00000000",
+      "bidQty":"431.00000000","askPrice":"4.00000200","askQty":"9.00000000","time":1589437530011,
+      "lastUpdateId":1027024})"), m);
+    ASSERT_TRUE(b);
+    EXPECT_EQ(b->symbol.str(), "BTCUSDT");
+    EXPECT_EQ(b->bid, "4"_d);
+    EXPECT_EQ(b->ask, "4.000002"_d);
+    EXPECT_EQ(b->time_ms, 1589437530011);
+    EXPECT_FALSE(parse_book_ticker(boost::json::parse(R"({"symbol":"BTCUSDT","bidPrice":"4"})"), m));
+    EXPECT_FALSE(parse_book_ticker(boost::json::parse(R"({"symbol":"NOPEUSDT","bidPrice":"4","askPrice":"5"})"), m));
 }
 
 TEST(binance_wire, open_interest_and_klines) {

@@ -116,6 +116,19 @@ TEST(BybitRequests, MarketBodyReduceOnlyAndPostOnly) {
     EXPECT_NE(limit_order_body("SHIB1000USDT", l).find(R"("timeInForce":"PostOnly")"), std::string::npos);
 }
 
+// trading.entry_order_type limit_ioc: the entry is orderType=Limit with timeInForce=IOC.
+TEST(BybitRequests, LimitIocEntryBody) {
+    limit_order_request l;
+    l.side = core::side::sell;
+    l.quantity = "0.010"_d;
+    l.price = "2996.51"_d;
+    l.tif = time_in_force::ioc;
+    l.client_id = core::client_order_id{12, core::order_purpose::entry, 0, false};
+    EXPECT_EQ(limit_order_body("ETHUSDT", l),
+              R"({"category":"linear","symbol":"ETHUSDT","side":"Sell","orderType":"Limit","qty":"0.010","price":"2996.51","timeInForce":"IOC","positionIdx":0,"orderLinkId":")" +
+                  l.client_id.str() + R"("})");
+}
+
 TEST(BybitRequests, SettingsBodies) {
     EXPECT_EQ(set_leverage_body("BTCUSDT", 10),
               R"({"category":"linear","symbol":"BTCUSDT","buyLeverage":"10","sellLeverage":"10"})");
@@ -336,6 +349,22 @@ TEST(BybitResponses, MarkPriceAndOrderId) {
     ASSERT_TRUE(id.has_value());
     EXPECT_EQ(*id, "1321003749386327552");
     EXPECT_FALSE(parse_order_id(ok(R"({"retCode":0,"retMsg":"OK","result":{},"time":1})")).has_value());
+}
+
+TEST(BybitResponses, BookTopFromTickers) {
+    const auto map = loaded();
+    const auto t = ok(R"({"retCode":0,"retMsg":"OK","result":{"category":"linear","list":[{"symbol":"SHIB1000USDT","lastPrice":"0.012","markPrice":"0.012001","bid1Price":"0.011998","bid1Size":"1000","ask1Price":"0.012003","ask1Size":"2000"}]},"time":1700000000500})");
+    const auto b = parse_book_top(t, map);
+    ASSERT_TRUE(b.has_value());
+    EXPECT_EQ(b->symbol.str(), "1000SHIBUSDT");
+    EXPECT_EQ(b->bid, "0.011998"_d);
+    EXPECT_EQ(b->ask, "0.012003"_d);
+    EXPECT_EQ(b->time_ms, 1700000000500);
+    // One side not quoted ("" is no value): the spread is unknown, never computed from a zero.
+    const auto one_sided = ok(R"({"retCode":0,"retMsg":"OK","result":{"category":"linear","list":[{"symbol":"SHIB1000USDT","bid1Price":"","ask1Price":"0.012003"}]},"time":1})");
+    EXPECT_FALSE(parse_book_top(one_sided, map).has_value());
+    const auto empty = ok(R"({"retCode":0,"retMsg":"OK","result":{"category":"linear","list":[]},"time":1})");
+    EXPECT_FALSE(parse_book_top(empty, map).has_value());
 }
 
 TEST(BybitResponses, OpenInterestValueAndKline) {

@@ -192,5 +192,100 @@ TEST_F(entry_decider_test, the_daily_loss_limit_skips) {
     EXPECT_EQ(sink_.of(1)->reason, "daily_loss_limit");
 }
 
+// trading.max_spread_percent (2.0 by default) against a book of bid 1990 / ask 2010: 1 % of the
+// mid 2000. The same signal is opened or skipped by block_on_spread alone.
+class entry_decider_spread_test : public entry_decider_test {
+protected:
+    void quote(const char* bid, const char* ask) {
+        port_.books[{exchange_id::binance, core::symbol::from_string("ETHUSDT")}] =
+            exchange::book_top_state{core::symbol::from_string("ETHUSDT"), core::decimal::parse(bid).value(),
+                                     core::decimal::parse(ask).value(), 0};
+    }
+    // tradebot_entry_spread_checks_total{result}, summed over exchanges.
+    double spread_checks(std::string_view result) {
+        double n = 0;
+        for (const auto& family : registry_.Collect()) {
+            if (family.name != "tradebot_entry_spread_checks_total") {
+                continue;
+            }
+            for (const auto& m : family.metric) {
+                for (const auto& l : m.label) {
+                    if (l.name == "result" && l.value == result) {
+                        n += m.counter.value;
+                    }
+                }
+            }
+        }
+        return n;
+    }
+};
+
+TEST_F(entry_decider_spread_test, a_spread_within_the_limit_is_entered) {
+    quote("1990", "2010");
+    settings_.trading.block_on_spread = true;
+    decide({eth(1)});
+
+    EXPECT_EQ(port_.opened.size(), 1u);
+    EXPECT_EQ(spread_checks("within"), 1);
+    EXPECT_EQ(port_.quote_waits, std::vector<quote_wait>{quote_wait::read});  // it may refuse: it waits
+}
+
+TEST_F(entry_decider_spread_test, a_wide_spread_with_block_on_spread_skips_the_signal) {
+    quote("1990", "2010");
+    settings_.trading.max_spread_percent = "0.5"_d;
+    settings_.trading.block_on_spread = true;
+    decide({eth(1)});
+
+    EXPECT_TRUE(port_.opened.empty());
+    ASSERT_NE(sink_.of(1), nullptr);
+    EXPECT_EQ(sink_.of(1)->kind, verdict::skipped);
+    EXPECT_EQ(sink_.of(1)->reason, "spread_too_wide");
+    EXPECT_NE(sink_.of(1)->message.find("spread 1.0000 %"), std::string::npos) << sink_.of(1)->message;
+    EXPECT_EQ(spread_checks("wide_blocked"), 1);
+}
+
+TEST_F(entry_decider_spread_test, a_wide_spread_without_block_on_spread_is_only_counted) {
+    quote("1990", "2010");
+    settings_.trading.max_spread_percent = "0.5"_d;
+    settings_.trading.block_on_spread = false;
+    decide({eth(1)});
+
+    EXPECT_EQ(port_.opened.size(), 1u);
+    EXPECT_EQ(sink_.of(1)->kind, verdict::taken);
+    EXPECT_EQ(spread_checks("wide_logged"), 1);
+}
+
+TEST_F(entry_decider_spread_test, a_check_that_cannot_refuse_never_waits_for_the_venue) {
+    quote("1990", "2010");
+    settings_.trading.block_on_spread = false;
+    decide({eth(1)});
+    EXPECT_EQ(port_.quote_waits, std::vector<quote_wait>{quote_wait::cached_only});
+}
+
+TEST_F(entry_decider_spread_test, an_unknown_book_defers_with_block_on_spread_and_passes_without) {
+    port_.books.clear();
+    settings_.trading.block_on_spread = true;
+    decide({eth(1)});
+    EXPECT_TRUE(port_.opened.empty());
+    EXPECT_EQ(sink_.of(1)->kind, verdict::deferred);
+    EXPECT_EQ(sink_.of(1)->reason, "spread_unknown");
+
+    settings_.trading.block_on_spread = false;
+    decide({eth(2)});
+    EXPECT_EQ(port_.opened.size(), 1u);
+    EXPECT_EQ(sink_.of(2)->kind, verdict::taken);
+    EXPECT_EQ(spread_checks("unknown"), 2);
+}
+
+TEST_F(entry_decider_spread_test, a_one_sided_or_crossed_book_counts_as_unknown) {
+    settings_.trading.block_on_spread = true;
+    quote("0", "2010");
+    decide({eth(1)});
+    EXPECT_EQ(sink_.of(1)->reason, "spread_unknown");
+    quote("2011", "2010");
+    decide({eth(2)});
+    EXPECT_EQ(sink_.of(2)->reason, "spread_unknown");
+}
+
 }  // namespace
 }  // namespace tradebot::pipeline

@@ -27,6 +27,8 @@ public:
     std::map<signals::instrument_key, exchange::instrument_rules> instruments;
     std::map<signals::instrument_key, core::decimal> marks;
     std::map<signals::instrument_key, exchange::market_stats_state> stats;  // absent: the read fails
+    std::map<signals::instrument_key, exchange::book_top_state> books;     // absent: the read fails
+    std::vector<quote_wait> quote_waits;                                    // one per book_top() call
     std::optional<core::decimal> free_usdt = "10000"_d;                      // nullopt: the read fails
     core::decimal pnl_today;
     signals::key_set positions;
@@ -64,6 +66,16 @@ public:
         }
         co_return it->second;
     }
+    boost::asio::awaitable<exchange::result<exchange::book_top_state>> book_top(core::exchange_id venue,
+                                                                               core::symbol symbol,
+                                                                               quote_wait wait) override {
+        quote_waits.push_back(wait);
+        const auto it = books.find({venue, symbol});
+        if (it == books.end()) {
+            co_return failure(venue);
+        }
+        co_return it->second;
+    }
     boost::asio::awaitable<exchange::result<std::vector<exchange::balance_state>>> balances(
         core::exchange_id venue) override {
         ++balance_reads;
@@ -93,11 +105,12 @@ public:
     }
 
     // An instrument with a 0.001 step and a 20 USD minimum at `price`, with market numbers that
-    // pass the default filters.
+    // pass the default filters and a book quoting `price` on both sides.
     void add(core::exchange_id venue, const char* symbol, core::decimal price) {
         const signals::instrument_key key{venue, core::symbol::from_string(symbol)};
         instruments[key] = signals::test::instrument(symbol);
         marks[key] = price;
+        books[key] = exchange::book_top_state{key.symbol, price, price, 0};
         stats[key] = exchange::market_stats_state{key.symbol, "5000000"_d, "100000"_d, "0.5"_d};
     }
 

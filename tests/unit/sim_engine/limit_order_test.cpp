@@ -45,6 +45,20 @@ TEST_F(limit_orders, ioc_that_does_not_cross_expires) {
     EXPECT_EQ(size(), "0"_d);
 }
 
+TEST_F(limit_orders, ioc_that_crosses_a_book_armed_thin_fills_that_share_and_expires_the_rest) {
+    ex_.fill_next_market_partially("0.6"_d);
+    auto r = ex_.place_order(key, limit(core::side::buy, "0.5"_d, "50100"_d, time_in_force::ioc));
+    ASSERT_TRUE(r.ok());
+    EXPECT_EQ(r->status, order_status::expired);
+    EXPECT_EQ(r->filled_qty, "0.3"_d);
+    EXPECT_EQ(r->avg_price, "50000.1"_d);
+    EXPECT_EQ(size(), "0.3"_d);
+    EXPECT_TRUE(ex_.open_orders(key).empty());
+    // Used up: the next IOC fills whole.
+    EXPECT_EQ(ex_.place_order(key, limit(core::side::buy, "0.5"_d, "50100"_d, time_in_force::ioc))->status,
+              order_status::filled);
+}
+
 TEST_F(limit_orders, fok_that_cannot_fill_is_rejected) {
     EXPECT_EQ(ex_.place_order(key, limit(core::side::sell, "0.1"_d, "50000"_d, time_in_force::fok)).reason(),
               reject_reason::fok_not_filled);

@@ -47,6 +47,7 @@ public:
     task<std::vector<mark_price_state>> mark_prices(request_priority priority) override;
     // openInterest x premiumIndex mark, klines 1h and 5m (limit 1): up to four weight-1 reads.
     task<market_stats_state> market_stats(market_stats_request request, request_priority priority) override;
+    task<book_top_state> book_top(core::symbol symbol, request_priority priority) override;
 
     task<std::vector<balance_state>> balances() override;
     task<std::vector<position_state>> positions(request_priority priority) override;

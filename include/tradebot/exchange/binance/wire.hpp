@@ -81,6 +81,9 @@ struct venue_error_body {
 // GET /fapi/v1/premiumIndex without a symbol: one row per symbol; unknown symbols are skipped.
 [[nodiscard]] result<std::vector<mark_price_state>> parse_premium_index_all(const boost::json::value& v,
                                                                             const symbol_map& symbols);
+// GET /fapi/v1/ticker/bookTicker with a symbol: {"symbol","bidPrice","bidQty","askPrice","askQty",
+// "time","lastUpdateId"} (the venue's documented shape, as the simulator serves it [U]).
+[[nodiscard]] result<book_top_state> parse_book_ticker(const boost::json::value& v, const symbol_map& symbols);
 // GET /fapi/v1/openInterest: {"openInterest":"<contracts>","symbol","time"} -> the contracts.
 // [U] the endpoint is not in the reference; the shape is the venue's documented one.
 [[nodiscard]] result<core::decimal> parse_open_interest(const boost::json::value& v, const symbol_map& symbols);

@@ -79,6 +79,9 @@ struct instruments_page {
 [[nodiscard]] result<mark_price_state> parse_mark_price(const envelope& e, const symbol_map& symbols);
 // GET /v5/market/tickers without a symbol: every symbol of the category; unknown ones are skipped.
 [[nodiscard]] result<std::vector<mark_price_state>> parse_mark_prices(const envelope& e, const symbol_map& symbols);
+// GET /v5/market/tickers with a symbol: bid1Price / ask1Price of result.list[0] (§B5), stamped
+// with the envelope's time. "" (no quote on one side) is malformed: the spread is then unknown.
+[[nodiscard]] result<book_top_state> parse_book_top(const envelope& e, const symbol_map& symbols);
 // GET /v5/market/tickers: openInterestValue (USDT) of result.list[0]. Since 2026-06-11 the docs
 // call it "both sides" and add singleOpenInterestValue (§B5); whether the number itself changed is
 // [U]: we keep openInterestValue, the original's openInterest x price.

@@ -62,8 +62,8 @@ struct paper_options {
 //
 // Errors: engine rejections become exchange::error with the kind a real adapter would report
 // (venue_code and message are the emulated venue's, prefixed "paper"); "already set" on the set_*
-// calls is success. Everything except load_instruments(), server_time(), mark_price() and
-// market_stats() (which delegate to market_data) completes without I/O.
+// calls is success. Everything except load_instruments(), server_time(), mark_price(),
+// market_stats() and book_top() (which delegate to market_data) completes without I/O.
 //
 // Thread model: one strand. The engine, the books and the feeds are plain members without locks:
 // construct, call every method and deliver on_mark_price()/on_book_ticker() on the same strand.
@@ -84,6 +84,8 @@ public:
     task<std::vector<mark_price_state>> mark_prices(request_priority priority) override;
     // The market-data venue's numbers: paper trading filters signals on the real market.
     task<market_stats_state> market_stats(market_stats_request request, request_priority priority) override;
+    // The market-data venue's quote; a fresh one also becomes the engine's bid/ask (on_book_ticker).
+    task<book_top_state> book_top(core::symbol symbol, request_priority priority) override;
 
     task<std::vector<balance_state>> balances() override;
     task<std::vector<position_state>> positions(request_priority priority) override;

@@ -80,8 +80,8 @@ public:
     // --- orders -------------------------------------------------------------------------
     [[nodiscard]] std::optional<rejection> validate_order(const account_id& a, const order_request& r) const;
     result<order> place_order(const account_id& a, const order_request& r);
-    // The next market order fills only this fraction of its quantity (floored to the step) and
-    // the rest expires: a thin book or the venue's price protection (Binance EXPIRED with an
+    // The next market order, or limit IOC that crosses the book, fills only this fraction of its
+    // quantity (floored to the step) and the rest expires: a thin book or the venue's price protection (Binance EXPIRED with an
     // executedQty, Bybit Cancelled with a cumExecQty). A test fault; zero or one clears it.
     void fill_next_market_partially(core::decimal fraction);
     // Puts back a position that existed before a restart (paper trading: the engine lives in
