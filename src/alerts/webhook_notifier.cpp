@@ -25,16 +25,24 @@ namespace {
 constexpr std::chrono::seconds summary_check{1};
 constexpr std::chrono::seconds max_retry_wait{60};
 
-// The request target: the URL's own path is the client's prefix; a bare origin needs "/".
-std::string target_for(const std::string& url) {
+// "https://host[:port]" and the request target (path and query, "/" when the URL has none).
+std::pair<std::string, std::string> split_url(const std::string& url) {
     const auto scheme = url.find("://");
     const auto host_at = scheme == std::string::npos ? 0 : scheme + 3;
-    return url.find('/', host_at) == std::string::npos ? "/" : "";
+    const auto path_at = url.find_first_of("/?", host_at);
+    if (path_at == std::string::npos) {
+        return {url, "/"};
+    }
+    auto target = url.substr(path_at);
+    if (target.front() != '/') {
+        target.insert(0, "/");
+    }
+    return {url.substr(0, path_at), std::move(target)};
 }
 
 net::https_client_options client_options(const config::webhook_settings& s) {
     net::https_client_options o;
-    o.base_url = s.url;
+    o.base_url = split_url(s.url).first;
     o.default_timeout = s.timeout_ms;
     o.connect_timeout = std::min(s.timeout_ms, o.connect_timeout);
     o.max_idle_connections = 1;
@@ -64,7 +72,7 @@ webhook_notifier::webhook_notifier(asio::io_context& io, const core::clock& cloc
       label_{std::move(label)},
       enabled_{!settings_.url.empty()},
       strand_{asio::make_strand(io)},
-      target_{target_for(settings_.url)},
+      target_{split_url(settings_.url).second},
       limiter_{rate_limits{settings_.per_kind_interval_seconds, settings_.max_per_minute}},
       backoff_{net::backoff_options{.initial = std::chrono::milliseconds{1000},
                                     .max = max_retry_wait,
@@ -261,6 +269,9 @@ asio::awaitable<void> webhook_notifier::deliver(alert a) {
             logging::warn(log, "alert not accepted", kv("kind", kind), kv("attempt", attempt),
                           kv("status", static_cast<int>(result->status)));
         } else {
+            // Our own request or URL is wrong: sending it again changes nothing.
+            retryable = result.error() != net::make_error_code(net::client_errc::invalid_request) &&
+                        result.error() != net::make_error_code(net::client_errc::invalid_url);
             logging::warn(log, "alert not delivered", kv("kind", kind), kv("attempt", attempt),
                           kv("error", result.error().message()));
         }

@@ -77,7 +77,7 @@ private:
     bool enabled_;
     boost::asio::strand<boost::asio::io_context::executor_type> strand_;
     std::unique_ptr<net::https_client> client_;
-    std::string target_;  // "" when the URL has a path (the client's prefix), "/" otherwise
+    std::string target_;  // the URL's path and query; the client has its origin
     rate_limiter limiter_;
     net::backoff backoff_;
     std::deque<queued> queue_;

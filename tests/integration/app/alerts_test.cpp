@@ -81,7 +81,8 @@ TEST_F(alerts_test, a_discord_webhook_hears_of_a_lost_stop_a_failed_stop_the_kil
 
     insert_signals({"'binance', 'BTCUSDT', 'buy', 80, 80"});
     ASSERT_TRUE(bot->wait_output("msg=\"position protected\"", 15s)) << bot->output();
-    const auto id = sql("SELECT id FROM positions").substr(0, sql("SELECT id FROM positions").find('\n'));
+    auto id = sql("SELECT id FROM positions");
+    id = id.substr(0, id.find('\n'));
     auto stop_id = sql("SELECT stop_client_order_id FROM positions");
     stop_id = stop_id.substr(0, stop_id.find('\n'));
     ASSERT_FALSE(stop_id.empty());
@@ -94,13 +95,20 @@ TEST_F(alerts_test, a_discord_webhook_hears_of_a_lost_stop_a_failed_stop_the_kil
 
     // 2. It vanishes again, and the price falls through it before anyone notices: no stop can be
     //    placed below a crossed one, so the position is closed at market.
-    stop_id = sql("SELECT stop_client_order_id FROM positions");
-    stop_id = stop_id.substr(0, stop_id.find('\n'));
+    const auto lost = stop_id;
+    for (int i = 0; i < 50 && stop_id == lost; ++i) {  // the restored stop's row is written after the event
+        stop_id = sql("SELECT stop_client_order_id FROM positions");
+        stop_id = stop_id.substr(0, stop_id.find('\n'));
+        bot->wait_exit(100ms);
+    }
+    ASSERT_NE(stop_id, lost);
     ASSERT_EQ(cancel_binance_stop(stop_id).first, 0);
     move_price("BTCUSDT", "-5");
     std::tie(rc, out) = tradebot("protect --json");
     ASSERT_TRUE(receiver.wait_accepted("stop_failed", 10s)) << out << bot->output();
-    EXPECT_EQ(sql("SELECT state || ' ' || close_reason FROM positions"), "closed stop_crossed\n");
+    EXPECT_EQ(sql("SELECT symbol || ' ' || state || ' ' || coalesce(close_reason, '-') FROM positions ORDER BY id"),
+              "BTCUSDT closed stop_crossed\n")
+        << bot->output();
 
     // 3. The kill switch refuses the next signal.
     tradebot::test::write_file(kill_file(), "");

@@ -797,4 +797,14 @@ TEST_F(daemon_test, an_entry_closed_unprotected_still_fills_the_waves_limit) {
     EXPECT_TRUE(outcomes == "failed:closed_unprotected,skipped:wave_full\n" ||
                 outcomes == "skipped:wave_full,failed:closed_unprotected\n")
         << outcomes << bot->output();
+    // The stop that could not be placed is in the audit trail (what the webhook alert follows).
+    std::string failed;
+    for (int i = 0; i < 50 && failed != "1\n"; ++i) {
+        failed = run_shell("psql -tA '" + pg_url_ + "' -c \"SELECT count(*) FROM " + schema_ +
+                           ".events WHERE type = 'stop_failed' AND message LIKE 'entry filled, no stop could be placed, "
+                           "closed at market: stop_failed: %'\"")
+                     .second;
+        bot->wait_exit(100ms);
+    }
+    EXPECT_EQ(failed, "1\n") << bot->output();
 }
