@@ -79,6 +79,7 @@ webhook_notifier::webhook_notifier(asio::io_context& io, const core::clock& cloc
                                     .multiplier = 2.0,
                                     .jitter = 0.2,
                                     .seed = 0}},
+      queue_{static_cast<std::size_t>(settings_.queue_size)},
       retry_timer_{strand_},
       summary_timer_{strand_},
       sent_{prometheus::BuildCounter()
@@ -125,13 +126,13 @@ void webhook_notifier::follow(events::router& router) {
     positions_sub_ = router.topic<events::position_event>(events::topic_name::position_event)
                          .subscribe(strand_, [this](const events::position_event& e) {
                              if (auto a = from_position_event(e)) {
-                                 enqueue(queued{std::move(*a), false});
+                                 enqueue(queued_alert{std::move(*a), false});
                              }
                          });
     signals_sub_ = router.topic<events::signal_event>(events::topic_name::signal_event)
                        .subscribe(strand_, [this](const events::signal_event& e) {
                            if (auto a = from_signal_event(e)) {
-                               enqueue(queued{std::move(*a), false});
+                               enqueue(queued_alert{std::move(*a), false});
                            }
                        });
 }
@@ -142,7 +143,7 @@ void webhook_notifier::post(alert a) {
     }
     ++posted_;
     asio::post(strand_, [this, a = std::move(a)]() mutable {
-        enqueue(queued{std::move(a), false});
+        enqueue(queued_alert{std::move(a), false});
         --posted_;
     });
 }
@@ -165,20 +166,12 @@ bool webhook_notifier::past_close_deadline() const {
     return closing_ && std::chrono::steady_clock::now() >= close_deadline_;
 }
 
-void webhook_notifier::enqueue(queued q) {
-    if (std::cmp_greater_equal(queue_.size(), settings_.queue_size)) {
-        // Bounded: the oldest non-critical alert goes first; only a queue of critical ones loses one of those.
-        auto victim = std::find_if(queue_.begin(), queue_.end(),
-                                   [](const queued& x) { return !is_critical(x.value.kind); });
-        if (victim == queue_.end()) {
-            victim = queue_.begin();
-        }
-        dropped_.Add({{"kind", std::string{to_string(victim->value.kind)}}}).Increment();
-        logging::warn(logging::get("app"), "alert dropped: queue full", kv("kind", to_string(victim->value.kind)),
+void webhook_notifier::enqueue(queued_alert q) {
+    if (const auto dropped = queue_.push(std::move(q))) {
+        dropped_.Add({{"kind", std::string{to_string(dropped->kind)}}}).Increment();
+        logging::warn(logging::get("app"), "alert dropped: queue full", kv("kind", to_string(dropped->kind)),
                       kv("queue_size", settings_.queue_size));
-        queue_.erase(victim);
     }
-    queue_.push_back(std::move(q));
     depth_.Set(static_cast<double>(queue_.size()));
     if (!draining_) {
         draining_ = true;
@@ -204,16 +197,15 @@ void webhook_notifier::arm_summaries() {
             return;
         }
         for (auto& s : limiter_.due(clock_.steady_now())) {
-            enqueue(queued{std::move(s), true});
+            enqueue(queued_alert{std::move(s), true});
         }
         arm_summaries();
     });
 }
 
 asio::awaitable<void> webhook_notifier::drain() {
-    while (!queue_.empty()) {
-        auto next = std::move(queue_.front());
-        queue_.pop_front();
+    while (auto popped = queue_.pop()) {
+        auto next = std::move(*popped);
         depth_.Set(static_cast<double>(queue_.size()));
         const auto kind = std::string{to_string(next.value.kind)};
         if (past_close_deadline()) {

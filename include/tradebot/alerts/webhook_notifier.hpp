@@ -12,7 +12,6 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
-#include <deque>
 #include <memory>
 #include <string>
 
@@ -26,6 +25,7 @@
 #include <prometheus/registry.h>
 
 #include "tradebot/alerts/alert.hpp"
+#include "tradebot/alerts/alert_queue.hpp"
 #include "tradebot/alerts/rate_limiter.hpp"
 #include "tradebot/config/settings.hpp"
 #include "tradebot/core/clock.hpp"
@@ -60,12 +60,7 @@ public:
     [[nodiscard]] bool idle() const noexcept { return posted_.load() == 0 && !draining_.load(); }
 
 private:
-    struct queued {
-        alert value;
-        bool admitted = false;  // a rate-limit summary: already past the limiter
-    };
-
-    void enqueue(queued q);  // strand only
+    void enqueue(queued_alert q);  // strand only
     void arm_summaries();
     boost::asio::awaitable<void> drain();
     boost::asio::awaitable<void> deliver(alert a);
@@ -80,7 +75,7 @@ private:
     std::string target_;  // the URL's path and query; the client has its origin
     rate_limiter limiter_;
     net::backoff backoff_;
-    std::deque<queued> queue_;
+    alert_queue queue_;
     std::atomic<bool> draining_{false};
     std::atomic<int> posted_{0};  // post()ed, not queued yet
     bool summaries_armed_ = false;
