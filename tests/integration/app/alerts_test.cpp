@@ -2,6 +2,7 @@
 // to a local webhook receiver in Discord's and Telegram's formats, and retries a post the
 // receiver refused.
 #include <csignal>
+#include <cstdlib>
 
 #include <boost/json.hpp>
 #include <gtest/gtest.h>
@@ -18,16 +19,20 @@ const std::string alerts_control_token = "alerts-test-control-token";
 
 class alerts_test : public tradebot::test::session_test {
 protected:
-    void write_config(unsigned short receiver_port, const std::string& webhook) {
+    // `webhook`: the alerts.webhook block after "url: ".
+    void write_config(const std::string& webhook) {
         const auto keys = std::string{"    api_key: "} + tradebot::test::sim_process::api_key + "\n    api_secret: " +
                           tradebot::test::sim_process::api_secret + "\n";
         write_exchanges(keys, keys);
         control_port_ = tradebot::test::free_port();
         write_main(pg_url_, "control:\n  port: " + std::to_string(control_port_) + "\n  token: " + alerts_control_token +
                                 "\nrisk:\n  kill_switch_file: " + kill_file().string() +
-                                "\nalerts:\n  webhook:\n    url: http://127.0.0.1:" + std::to_string(receiver_port) +
-                                webhook);
+                                "\nalerts:\n  webhook:\n    url: " + webhook);
         write_immediate_strategy();
+    }
+
+    static std::string local(const tradebot::test::webhook_receiver& r) {
+        return "http://127.0.0.1:" + std::to_string(r.port());
     }
 
     [[nodiscard]] std::filesystem::path kill_file() const { return dir_.path() / "kill"; }
@@ -75,7 +80,7 @@ TEST_F(alerts_test, a_discord_webhook_hears_of_a_lost_stop_a_failed_stop_the_kil
     // The first post is refused with a 500: that alert must still arrive, once, after a retry.
     tradebot::test::webhook_receiver receiver{{500}};
     ASSERT_NE(receiver.port(), 0);
-    write_config(receiver.port(), "/api/webhooks/123/discord-token\n    format: discord\n");
+    write_config(local(receiver) + "/api/webhooks/123/discord-token\n    format: discord\n");
     auto bot = start("bot", "production");
     ASSERT_TRUE(wait_ready(*bot)) << bot->output();
 
@@ -154,7 +159,7 @@ TEST_F(alerts_test, a_discord_webhook_hears_of_a_lost_stop_a_failed_stop_the_kil
 TEST_F(alerts_test, a_telegram_webhook_gets_send_message_bodies_and_the_rate_limit_coalesces) {
     tradebot::test::webhook_receiver receiver;
     ASSERT_NE(receiver.port(), 0);
-    write_config(receiver.port(),
+    write_config(local(receiver) +
                  "/botTOKEN123/sendMessage\n    format: telegram\n    telegram_chat_id: \"-100777\"\n"
                  "    per_kind_interval_seconds: 5\n");
     tradebot::test::write_file(kill_file(), "");
@@ -179,6 +184,36 @@ TEST_F(alerts_test, a_telegram_webhook_gets_send_message_bodies_and_the_rate_lim
     }
     EXPECT_NE(all.back().body.find("shutdown"), std::string::npos);
     EXPECT_EQ(bot->output().find("TOKEN123"), std::string::npos) << "the webhook URL is a secret";
+}
+
+TEST_F(alerts_test, the_webhook_is_posted_over_tls_with_the_certificate_verified) {
+    // The simulator's TLS port stands in for an https:// webhook: it is no webhook and answers the
+    // post with a client error, which is enough to show the request went through a verified TLS
+    // session (the client is the one the venues use, with the system trust store).
+    write_config("https://127.0.0.1:" + std::to_string(sim_.binance_port()) +
+                 "/api/webhooks/1/tls-token\n    format: discord\n");
+    {
+        // Its self-signed certificate is not trusted: the handshake is refused.
+        auto bot = start("untrusted", "production");
+        ASSERT_TRUE(wait_ready(*bot)) << bot->output();
+        bot->send_signal(SIGTERM);
+        ASSERT_TRUE(bot->wait_exit(15s).has_value()) << bot->output();
+        EXPECT_NE(bot->output().find("msg=\"alert not delivered\" kind=shutdown attempt=1 error="), std::string::npos)
+            << bot->output();
+        EXPECT_EQ(bot->output().find("msg=\"alert not accepted\""), std::string::npos) << bot->output();
+    }
+    // Trusted through OpenSSL's default paths (SSL_CERT_FILE), as a public CA is for discord.com.
+    ::setenv("SSL_CERT_FILE", sim_.cert().c_str(), 1);
+    auto bot = start("trusted", "production");
+    ::unsetenv("SSL_CERT_FILE");
+    ASSERT_TRUE(wait_ready(*bot)) << bot->output();
+    bot->send_signal(SIGTERM);
+    ASSERT_TRUE(bot->wait_exit(15s).has_value()) << bot->output();
+    EXPECT_NE(bot->output().find("msg=\"alert not accepted\" kind=shutdown attempt=1 status=4"), std::string::npos)
+        << bot->output();
+    EXPECT_NE(bot->output().find("msg=\"alert given up\" kind=shutdown attempts=1 retryable=false"), std::string::npos)
+        << bot->output();
+    EXPECT_EQ(bot->output().find("tls-token"), std::string::npos) << "the webhook URL is a secret";
 }
 
 }  // namespace
