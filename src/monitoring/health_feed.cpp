@@ -27,7 +27,8 @@ health_feed::health_feed(boost::asio::any_io_executor executor, events::router& 
                 .subscribe(executor, [&h](const events::rest_state& r) { on_rest(h, r); })},
       signals_{router.topic<events::signal_event>(events::topic_name::signal_event)
                    .subscribe(executor, [this](const events::signal_event& e) {
-                       if (e.outcome == "received") {
+                       // A row read from the table: valid, or refused by validation (the producer is alive).
+                       if (e.outcome == "received" || e.outcome == "rejected" || e.outcome == "expired") {
                            since_ = e.ts;
                            seen_ = true;
                            check_signals();

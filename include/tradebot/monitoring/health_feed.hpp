@@ -18,8 +18,8 @@ namespace tradebot::monitoring {
 // knows nothing of /health:
 //   "<venue>.rest"            ok while the periodic bulk mark read answers, degraded when it fails
 //   "<venue>.stream.<name>"   ok connected; degraded disconnected or stalled (with the reason)
-//   "signals.freshness"       degraded when no signal arrived for `stale_after` (since the last
-//                             one, or since start)
+//   "signals.freshness"       degraded when no signal row was read for `stale_after` (since the
+//                             last one received, rejected or expired, or since start)
 // Handlers and the staleness timer run on `executor`; health itself is thread-safe.
 class health_feed {
 public:

@@ -103,6 +103,13 @@ TEST_F(health_feed_test, signals_turn_stale_after_the_configured_quiet_time_and_
     clock_.advance(30s);
     feed_.check_signals();
     EXPECT_EQ(state_of("signals.freshness"), component_state::degraded);
+    // A row refused by validation was still read: the producer writes.
+    events::signal_event rejected;
+    rejected.outcome = "rejected";
+    rejected.ts = clock_.now();
+    signals.publish(rejected);
+    deliver();
+    EXPECT_EQ(state_of("signals.freshness"), component_state::ok);
 }
 
 }  // namespace
