@@ -25,6 +25,7 @@
 #include "app/operator_service.hpp"
 #include "app/option_mapping.hpp"
 #include "app/trading_runtime.hpp"
+#include "tradebot/alerts/webhook_notifier.hpp"
 #include "tradebot/app/cli.hpp"
 #include "tradebot/app/process_lock.hpp"
 #include "tradebot/app/service_notifier.hpp"
@@ -37,6 +38,7 @@
 #include "tradebot/logging/secret.hpp"
 #include "tradebot/logging/structured.hpp"
 #include "tradebot/monitoring/health.hpp"
+#include "tradebot/monitoring/health_feed.hpp"
 #include "tradebot/monitoring/server.hpp"
 #include "tradebot/pipeline/signal_intake.hpp"
 #include "tradebot/pipeline/signal_metrics.hpp"
@@ -63,6 +65,15 @@ std::string instance_name() {
     return name;
 }
 
+// "tradebot production@host": names the instance in every webhook alert.
+std::string alert_label(const config::settings& s) {
+    std::array<char, 256> host{};
+    if (::gethostname(host.data(), host.size() - 1) != 0) {
+        host[0] = '\0';
+    }
+    return "tradebot " + std::string{core::to_string(s.app.mode)} + "@" + host.data();
+}
+
 // Everything the running daemon owns, in construction order; destroyed in reverse.
 class daemon {
 public:
@@ -77,6 +88,8 @@ public:
           database_{database_options(s, instance_),
                     [this](db::connection_state st, std::string_view detail) { on_db_state(st, detail); }},
           trading_{io_, strand_, s, clock_, database_, registry_},
+          alerts_{io_, clock_, registry_, s.alerts.webhook, alert_label(s)},
+          health_feed_{strand_, trading_.router(), health_, clock_, s.signals.stale_after_seconds},
           signal_metrics_{strand_, trading_.router(), trading_.metrics()},
           processor_{trading_.port(), trading_.router(), trading_.metrics(), database_, s, clock_, instance_},
           intake_{strand_, [this](bool read_table) { return processor_.drain_immediate(read_table); },
@@ -96,6 +109,8 @@ public:
             control_ = std::make_unique<control::server>(
                 io_, std::move(co), [this](net::http_request r) { return on_control(std::move(r)); });
         }
+        // The trading core publishes what happened; the notifier picks the events an operator must hear of.
+        alerts_.follow(trading_.router());
         if (s.signals.external.enabled) {
             external_db_ = std::make_unique<db::database>(external_database_options(s));
             external_ = std::make_unique<signals::external_source>(asio::make_strand(io_), s.signals.external,
@@ -135,6 +150,7 @@ public:
         health_.set("db", monitoring::component_state::degraded, "connecting");
         health_.set("signals.listener", monitoring::component_state::degraded, "connecting");
         health_.set("trading", monitoring::component_state::degraded, "reconciling");
+        asio::dispatch(strand_, [this] { health_feed_.start(); });
 
         signals_.async_wait([this](const boost::system::error_code& ec, int signo) {
             if (!ec) {
@@ -320,6 +336,14 @@ private:
             notifier_.stopping("draining in-flight work");
             logging::info(log_, "shutdown requested", kv("signal", signo == SIGINT ? "SIGINT" : "SIGTERM"),
                           kv("deadline_s", settings_.app.shutdown_deadline_seconds.count()));
+            alerts_.post(alerts::alert{
+                .kind = alerts::alert_kind::shutdown,
+                .text = std::string{"shutdown requested ("} + (signo == SIGINT ? "SIGINT" : "SIGTERM") +
+                        (exit_code_ != 0 ? ", after a failed task" : "") +
+                        "): no new entries; open positions stay under their exchange stops",
+                .ts = clock_.now()});
+            alerts_.close(settings_.app.shutdown_deadline_seconds);
+            health_feed_.stop();
             // No new work: stop listening and serving. In-flight signal handling finishes (its
             // DB round trips complete on the DB thread); positions stay under exchange stops.
             listener_.stop();
@@ -349,7 +373,7 @@ private:
 
     // Positions stay under their exchange stops; only the work in flight is waited for.
     void wait_trading_idle() {
-        if (trading_.idle() && !waves_running_ && (!external_ || external_->idle())) {
+        if (trading_.idle() && !waves_running_ && (!external_ || external_->idle()) && alerts_.idle()) {
             deadline_.cancel();
             watchdog_timer_.cancel();
             return;
@@ -389,6 +413,8 @@ private:
     std::string instance_;
     db::database database_;
     trading_runtime trading_;
+    alerts::webhook_notifier alerts_;  // off while alerts.webhook.url is empty
+    monitoring::health_feed health_feed_;  // venues' REST and streams, signal freshness
     pipeline::signal_metrics signal_metrics_;
     pipeline::signal_processor processor_;
     pipeline::signal_intake intake_;
@@ -428,6 +454,10 @@ int run_daemon(const config::settings& settings) {
     if (!settings.control.token.empty()) {
         // Redacted from every log line, should anything ever print it.
         logging::register_secret(settings.control.token);
+    }
+    if (!settings.alerts.webhook.url.empty()) {
+        // A Telegram URL holds the bot token, a Discord one the webhook's token.
+        logging::register_secret(settings.alerts.webhook.url);
     }
     daemon d{settings};
     return d.run();

@@ -31,6 +31,7 @@ venue_port::venue_port(strand_type strand, const config::settings& settings, con
                        db::position_repository& positions, db::trade_repository& trades)
     : strand_{std::move(strand)},
       settings_{settings},
+      clock_{clock},
       positions_{positions},
       trades_{trades},
       cache_{clock, settings.trading.mark_cache_ms, settings.trading.account_cache_ms},
@@ -45,6 +46,7 @@ void venue_port::follow_marks(events::router& router) {
         const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(m.exchange_ts.time_since_epoch());
         cache_.put_mark(m.exchange, exchange::mark_price_state{m.symbol, m.price, ms.count()});
     });
+    rest_states_ = &router.topic<events::rest_state>(events::topic_name::rest_state);
 }
 
 void venue_port::start() {
@@ -71,6 +73,12 @@ asio::awaitable<void> venue_port::refresh_marks() {
     while (!stopped_) {
         for (auto& [id, v] : venues_) {
             auto all = co_await v.client->mark_prices(exchange::request_priority::background);
+            if (const auto was = rest_ok_.find(id); rest_states_ != nullptr && (was == rest_ok_.end() || was->second != all.has_value())) {
+                rest_ok_[id] = all.has_value();
+                rest_states_->publish(events::rest_state{
+                    .exchange = id, .ok = all.has_value(), .detail = all ? std::string{} : all.error().describe(),
+                    .ts = clock_.now()});
+            }
             if (!all) {
                 // The signal path then reads its marks one by one over REST: slower, not wrong.
                 logging::warn(logging::get("trading"), "bulk mark read failed", kv("exchange", core::to_string(id)),

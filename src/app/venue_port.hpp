@@ -84,11 +84,16 @@ private:
 
     strand_type strand_;
     const config::settings& settings_;
+    const core::clock& clock_;
     db::position_repository& positions_;
     db::trade_repository& trades_;
     std::map<core::exchange_id, built_venue> venues_;
     venue_cache cache_;
     events::subscription cache_marks_;
+    // The bulk mark read doubles as the venues' REST health (/health "<venue>.rest"): its outcome
+    // is published when it changes.
+    events::topic<events::rest_state>* rest_states_ = nullptr;
+    std::map<core::exchange_id, bool> rest_ok_;
     boost::asio::steady_timer marks_timer_;
     bool stopped_ = false;
     bool started_ = false;

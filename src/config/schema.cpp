@@ -73,6 +73,16 @@ std::vector<field> build_fields() {
     f.push_back(int_field(TB_KEY(control.port), 1, 65535));
     f.push_back(text_field(TB_KEY(control.token), secrecy::whole));
 
+    f.push_back(text_field(TB_KEY(alerts.webhook.url), secrecy::whole));
+    f.push_back(enum_field(TB_KEY(alerts.webhook.format), parse_webhook_format,
+                           [](webhook_format v) { return to_string(v); }, "discord, telegram"));
+    f.push_back(text_field(TB_KEY(alerts.webhook.telegram_chat_id)));
+    f.push_back(duration_field(TB_KEY(alerts.webhook.per_kind_interval_seconds), 0, 86400));
+    f.push_back(int_field(TB_KEY(alerts.webhook.max_per_minute), 1, 600));
+    f.push_back(int_field(TB_KEY(alerts.webhook.queue_size), 1, 10000));
+    f.push_back(int_field(TB_KEY(alerts.webhook.max_attempts), 1, 20));
+    f.push_back(duration_field(TB_KEY(alerts.webhook.timeout_ms), 100, 120000));
+
     f.push_back(enum_field(TB_KEY(logging.level), parse_log_level, level_name,
                            "trace, debug, info, warn, error, critical, off"));
     f.push_back(enum_field(TB_KEY(logging.format), parse_log_format, [](log_format v) { return to_string(v); },
@@ -92,6 +102,7 @@ std::vector<field> build_fields() {
     f.push_back(duration_field(TB_KEY(signals.wave_check_duration_seconds), 1, 900));
     f.push_back(duration_field(TB_KEY(signals.wave_check_interval_ms), 10, 60000));
     f.push_back(duration_field(TB_KEY(signals.max_wave_age_minutes), 1, 1440));
+    f.push_back(duration_field(TB_KEY(signals.stale_after_seconds), 1, 604800));
     f.push_back(int_field(TB_KEY(signals.max_trades_per_wave), 1, 1000));
     f.push_back(int_field(TB_KEY(signals.buffer_fixed), 0, 100));
     f.push_back(decimal_field(TB_KEY(signals.min_score_week), non_negative));

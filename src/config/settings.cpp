@@ -60,6 +60,10 @@ constexpr std::array<std::pair<std::string_view, entry_order>, 2> entry_orders{{
     {"market", entry_order::market},
     {"limit_ioc", entry_order::limit_ioc},
 }};
+constexpr std::array<std::pair<std::string_view, webhook_format>, 2> webhook_formats{{
+    {"discord", webhook_format::discord},
+    {"telegram", webhook_format::telegram},
+}};
 
 }  // namespace
 
@@ -69,6 +73,7 @@ std::string_view to_string(endpoint_kind v) noexcept { return name_of(endpoint_k
 std::string_view to_string(margin_type v) noexcept { return name_of(margin_types, v); }
 std::string_view to_string(trigger_price v) noexcept { return name_of(trigger_prices, v); }
 std::string_view to_string(entry_order v) noexcept { return name_of(entry_orders, v); }
+std::string_view to_string(webhook_format v) noexcept { return name_of(webhook_formats, v); }
 
 std::optional<log_level> parse_log_level(std::string_view text) noexcept {
     if (text == "warning") {
@@ -85,6 +90,9 @@ std::optional<trigger_price> parse_trigger_price(std::string_view text) noexcept
     return value_of(trigger_prices, text);
 }
 std::optional<entry_order> parse_entry_order(std::string_view text) noexcept { return value_of(entry_orders, text); }
+std::optional<webhook_format> parse_webhook_format(std::string_view text) noexcept {
+    return value_of(webhook_formats, text);
+}
 
 exchange_settings default_exchange_settings(core::exchange_id venue) {
     exchange_settings s;

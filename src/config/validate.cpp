@@ -151,6 +151,16 @@ void resolve_and_validate(settings& s, const std::map<std::string, raw_value>& v
                        std::to_string(s.database.reconnect_backoff_max_ms.count()) + ")",
                    {"database.reconnect_backoff_max_ms"});
     }
+    if (!s.alerts.webhook.url.empty() && !s.alerts.webhook.url.starts_with("https://") &&
+        !s.alerts.webhook.url.starts_with("http://")) {
+        // The value is a secret: the message never repeats it.
+        check.fail("alerts.webhook.url", "must start with https:// (or http:// for a local receiver)");
+    }
+    if (!s.alerts.webhook.url.empty() && s.alerts.webhook.format == webhook_format::telegram &&
+        s.alerts.webhook.telegram_chat_id.empty()) {
+        check.fail("alerts.webhook.telegram_chat_id", "must be set when alerts.webhook.format is telegram",
+                   {"alerts.webhook.format"});
+    }
     if (s.control.enabled && s.control.bind.empty()) {
         check.fail("control.bind", "must not be empty");
     }

@@ -205,13 +205,23 @@ asio::awaitable<open_result> position_manager::open(entry_intent intent) {
 }
 
 void position_manager::opened(const entry_intent& intent, const open_result& r) {
+    auto& p = *parts_;
+    live_position pos;
+    pos.id = r.position_id;
+    pos.symbol = intent.symbol;
+    if (r.stop_failed) {
+        auto failed = p.recorder_.event(events::position_event_kind::stop_failed, pos,
+                                        r.kind == open_result_kind::closed_unprotected
+                                            ? "entry filled, no stop could be placed, closed at market: " + r.reason
+                                            : r.reason);
+        failed.quantity = r.quantity;
+        failed.entry_price = r.entry_price;
+        p.recorder_.record(std::move(failed));
+    }
     const bool is_protected = r.kind == open_result_kind::protected_;
     if (!is_protected && r.kind != open_result_kind::needs_reconcile) {
         return;
     }
-    auto& p = *parts_;
-    live_position pos;
-    pos.id = r.position_id;
     pos.version = r.version;
     pos.state = is_protected ? db::position_state::protected_ : db::position_state::pending_entry;
     pos.symbol = intent.symbol;

@@ -252,6 +252,7 @@ asio::awaitable<open_result> position_opener::close_unprotected(open_result r, c
                                                                 std::int32_t version, std::string why) {
     logging::error(log_, "no stop could be placed, closing the position", kv("position", r.position_id),
                    kv("symbol", intent.symbol.str()), kv("reason", why));
+    r.stop_failed = true;
     market_order close;
     close.position_id = r.position_id;
     close.purpose = core::order_purpose::exit;

@@ -1,5 +1,6 @@
 #include "trading/reconciler.hpp"
 
+#include <set>
 #include <utility>
 
 #include <boost/asio/experimental/awaitable_operators.hpp>
@@ -106,7 +107,11 @@ asio::awaitable<void> reconciler::reconcile() {
     for (const auto& [s, _] : book_.live()) {
         symbols.push_back(s);
     }
-    for (auto& symbol : symbols) {
+    // A position the book held when the venue was read may be closed by its check (a stop that
+    // cannot be restored): the listing still shows it, and adopting it would track a ghost. A
+    // position the venue really holds there is adopted by the next pass.
+    const std::set<core::symbol> held(symbols.begin(), symbols.end());
+    for (auto symbol : symbols) {
         co_await check(std::move(symbol), on_venue, stop_list);
     }
 
@@ -115,7 +120,7 @@ asio::awaitable<void> reconciler::reconcile() {
     // Named std::function, not a temporary in the co_await (GCC 12, ARCHITECTURE.md §8).
     std::vector<core::symbol> unknown;
     for (const auto& [symbol, vp] : on_venue) {
-        if (!book_.busy_with(symbol)) {
+        if (!book_.busy_with(symbol) && !held.contains(symbol)) {
             unknown.push_back(symbol);
         }
     }

@@ -95,6 +95,8 @@ asio::awaitable<void> stop_keeper::restore(live_position& pos, std::optional<cor
     if (rule == nullptr || !pos.entry_price.is_positive()) {
         logging::critical(log_, "position without a stop and without the data to place one", kv("position", id),
                           kv("symbol", symbol.str()));
+        recorder_.record(recorder_.event(events::position_event_kind::unprotected, pos,
+                                         "no stop on the venue, and no entry price or instrument rules to place one"));
         co_return;
     }
     logging::warn(log_, "stop missing on the venue, restoring", kv("position", id), kv("symbol", symbol.str()));
@@ -120,6 +122,12 @@ asio::awaitable<void> stop_keeper::restore(live_position& pos, std::optional<cor
         const bool crossed = restored.refusal == protection::stop_refusal::crossed;
         logging::critical(log_, crossed ? "recorded stop crossed while missing, closing" : "stop cannot be restored, closing",
                           kv("position", id), kv("symbol", symbol.str()), kv("reason", restored.reason));
+        auto failed = recorder_.event(events::position_event_kind::stop_failed, *p,
+                                      (crossed ? "stop missing on the venue and its price crossed, closing at market: "
+                                               : "stop missing on the venue and cannot be placed again, closing at market: ") +
+                                          restored.reason);
+        failed.stop_price = p->stop ? p->stop->trigger_price : std::nullopt;
+        recorder_.record(std::move(failed));
         p->busy = true;
         co_await closer_.close_live(symbol, core::order_purpose::exit, crossed ? "stop_crossed" : "stop_failed");
         co_return;

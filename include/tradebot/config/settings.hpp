@@ -30,6 +30,8 @@ enum class margin_type : std::uint8_t { cross, isolated };
 // Which price triggers the exchange-side stop: mark avoids stops fired by wicks of the last price.
 enum class trigger_price : std::uint8_t { mark, last };
 enum class entry_order : std::uint8_t { market, limit_ioc };
+// The body the alert webhook gets: Discord's {"content"} or Telegram's sendMessage {chat_id, text}.
+enum class webhook_format : std::uint8_t { discord, telegram };
 
 [[nodiscard]] std::string_view to_string(log_level v) noexcept;
 [[nodiscard]] std::string_view to_string(log_format v) noexcept;
@@ -37,6 +39,7 @@ enum class entry_order : std::uint8_t { market, limit_ioc };
 [[nodiscard]] std::string_view to_string(margin_type v) noexcept;
 [[nodiscard]] std::string_view to_string(trigger_price v) noexcept;
 [[nodiscard]] std::string_view to_string(entry_order v) noexcept;
+[[nodiscard]] std::string_view to_string(webhook_format v) noexcept;
 // Case-sensitive, lower-case spellings as printed by to_string ("warning" is accepted for warn).
 [[nodiscard]] std::optional<log_level> parse_log_level(std::string_view text) noexcept;
 [[nodiscard]] std::optional<log_format> parse_log_format(std::string_view text) noexcept;
@@ -44,6 +47,7 @@ enum class entry_order : std::uint8_t { market, limit_ioc };
 [[nodiscard]] std::optional<margin_type> parse_margin_type(std::string_view text) noexcept;
 [[nodiscard]] std::optional<trigger_price> parse_trigger_price(std::string_view text) noexcept;
 [[nodiscard]] std::optional<entry_order> parse_entry_order(std::string_view text) noexcept;
+[[nodiscard]] std::optional<webhook_format> parse_webhook_format(std::string_view text) noexcept;
 
 struct app_settings {
     core::mode mode = core::mode::test;
@@ -93,6 +97,25 @@ struct control_settings {
     int port = 8081;
     std::string token;  // secret; the bearer token every request must carry
     bool operator==(const control_settings&) const = default;
+};
+
+// The daemon's own alerts: critical events posted to a webhook (Discord or Telegram), rate-limited
+// and retried off the trading strand. Off while the URL is empty.
+struct webhook_settings {
+    std::string url;  // secret (a Telegram URL holds the bot token): never logged
+    webhook_format format = webhook_format::discord;
+    std::string telegram_chat_id;  // format telegram only
+    std::chrono::seconds per_kind_interval_seconds{300};  // one alert of a kind per this, the rest coalesced
+    int max_per_minute = 10;                              // all kinds together
+    int queue_size = 64;                                  // alerts waiting to be sent; the oldest non-critical goes first
+    int max_attempts = 5;                                 // per alert, with back-off between them
+    std::chrono::milliseconds timeout_ms{10000};          // one HTTP request
+    bool operator==(const webhook_settings&) const = default;
+};
+
+struct alerts_settings {
+    webhook_settings webhook;
+    bool operator==(const alerts_settings&) const = default;
 };
 
 struct logging_settings {
@@ -184,6 +207,8 @@ struct signals_settings {
     std::chrono::milliseconds wave_check_interval_ms{1000};
     // A wave whose candle is older than this (e.g. after a restart) is not traded.
     std::chrono::minutes max_wave_age_minutes{120};
+    // /health "signals.freshness" turns degraded when no signal arrived for this long.
+    std::chrono::seconds stale_after_seconds{7200};
     int max_trades_per_wave = 5;
     // Extra candidates kept beyond max_trades_per_wave to replace failed opens.
     int buffer_fixed = 3;
@@ -285,6 +310,7 @@ struct settings {
     database_settings database;
     http_settings http;
     control_settings control;
+    alerts_settings alerts;
     logging_settings logging;
     exchanges_settings exchanges;
     signals_settings signals;

@@ -120,6 +120,15 @@ struct stream_state {
     time_point ts;
 };
 
+// Whether a venue's REST API answers: published by the daemon's periodic bulk mark read when the
+// answer changes from success to failure or back (and on the first read).
+struct rest_state {
+    core::exchange_id exchange = core::exchange_id::binance;
+    bool ok = false;
+    std::string detail;  // the error when !ok
+    time_point ts;
+};
+
 // A step in a position's life. The venue's trading core publishes each one once; whoever follows
 // positions subscribes: the audit trail (events table) today, alerts and reports next.
 enum class position_event_kind : std::uint8_t {
@@ -131,6 +140,12 @@ enum class position_event_kind : std::uint8_t {
     trailing_handed_over,  // the venue trails from here on (protection.trailing.venue_native)
     trailing_restored,     // the venue's trailing stop, missing, was placed again
     closed,
+    // No stop could be placed (the entry's first stop, or restoring a missing one): the position is
+    // closed at market next, or, when that close did not fill, left to the reconciler unprotected.
+    stop_failed,
+    // A live position holds no stop on the venue and none can be placed now (no entry price or
+    // instrument rules to compute one): the reconciler keeps trying.
+    unprotected,
 };
 
 // "position_opened", "open_unresolved", "position_adopted", "stop_moved", ...: the audit type.
@@ -158,6 +173,7 @@ inline constexpr std::string_view order_update = "order_update";
 inline constexpr std::string_view position_update = "position_update";
 inline constexpr std::string_view balance_update = "balance_update";
 inline constexpr std::string_view stream_state = "stream_state";
+inline constexpr std::string_view rest_state = "rest_state";
 inline constexpr std::string_view position_event = "position_event";
 // Fills a venue reports apart from its order reports (Bybit's execution topic), as order_update
 // values with only the identity and the last_fill_* / fee / realized_pnl / trade_id fields set.

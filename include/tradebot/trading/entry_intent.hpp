@@ -48,6 +48,9 @@ struct open_result {
     std::optional<core::decimal> stop_price;
     std::optional<exchange::stop_state> stop;  // the live stop when protected
     std::string reason;  // for the signal row and the log; empty when protected
+    // No stop could be placed after the fill: closed_unprotected, or needs_reconcile when the
+    // close that followed did not fill either.
+    bool stop_failed = false;
     // Steady time at which the entry order was handed to the venue client (its rows written).
     std::optional<std::chrono::steady_clock::time_point> entry_sent;
 };

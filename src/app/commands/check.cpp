@@ -60,6 +60,7 @@ int run_check(const config::settings& s, const command_line& cl, std::ostream& o
     commands::rest_findings(rs, report);
     commands::clock_findings(rs, report);
     commands::account_findings(rs, report);
+    commands::margin_findings(rs, report);
     commands::leverage_findings(rs, leverage_symbols(rs, db.reachable), report);
     commands::stream_findings(rs, report);
     const bool ok = report.worst() != finding_status::fail;

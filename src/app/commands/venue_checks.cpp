@@ -35,6 +35,11 @@ asio::awaitable<exchange::result<exchange::account_setup_state>> read_setup(exch
     co_return r;
 }
 
+asio::awaitable<exchange::result<std::vector<exchange::position_state>>> read_venue_positions(exchange::venue_client& c) {
+    auto r = co_await c.positions(exchange::request_priority::background);
+    co_return r;
+}
+
 asio::awaitable<exchange::result<exchange::symbol_brackets>> read_brackets(exchange::binance::client& c,
                                                                           core::symbol symbol) {
     auto r = co_await c.leverage_brackets(symbol);
@@ -123,6 +128,48 @@ void account_findings(read_session& rs, finding_report& report) {
                        "switch to one-way mode (close positions and orders first); the daemon trades one-way only");
         } else {
             report.add(name, "position_mode", finding_status::ok, "one-way mode");
+        }
+    }
+}
+
+void margin_findings(read_session& rs, finding_report& report) {
+    for (auto& v : rs.open_venues(std::nullopt)) {
+        const auto name = venue_name(v.id);
+        const auto wanted = rs.settings().exchange(v.id).margin_mode;
+        const auto wanted_text = std::string{config::to_string(wanted)};
+        if (paper_mode_of(rs)) {
+            report.add(name, "margin_mode", finding_status::skipped, "skipped: paper mode (no account is used)");
+            continue;
+        }
+        if (v.client == nullptr) {
+            continue;
+        }
+        const auto positions = rs.run(read_venue_positions(*v.client));
+        if (!positions) {
+            report.add(name, "margin_mode", finding_status::fail, "positions unreadable: " + positions.error().describe(),
+                       "check the venue's status and the network, then run the check again");
+            continue;
+        }
+        const auto venue_mode = wanted == config::margin_type::isolated ? exchange::margin_mode::isolated
+                                                                        : exchange::margin_mode::cross;
+        std::string other;
+        for (const auto& p : *positions) {
+            if (p.margin != venue_mode) {
+                other += (other.empty() ? "" : ", ") + p.symbol.str();
+            }
+        }
+        if (!other.empty()) {
+            const auto theirs = wanted == config::margin_type::isolated ? "cross" : "isolated";
+            report.add(name, "margin_mode", finding_status::warn,
+                       "open in " + std::string{theirs} + " margin, configured " + wanted_text + ": " + other,
+                       "the venue keeps a symbol's mode while it holds a position: close it (or set exchanges." + name +
+                           ".margin_mode: " + theirs + ") before the daemon trades that symbol");
+        } else if (positions->empty()) {
+            report.add(name, "margin_mode", finding_status::ok,
+                       "no open position; the daemon sets " + wanted_text + " margin before each entry");
+        } else {
+            report.add(name, "margin_mode", finding_status::ok,
+                       "every open position is in " + wanted_text + " margin");
         }
     }
 }

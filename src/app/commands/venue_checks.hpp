@@ -22,6 +22,11 @@ void clock_findings(read_session& rs, finding_report& report);
 // Paper mode: both skipped (no key is used).
 void account_findings(read_session& rs, finding_report& report);
 
+// exchanges.<venue>.margin_mode against the margin mode of the venue's open positions: the
+// daemon sets the configured mode before each entry, but a venue refuses to change it while the
+// symbol holds a position, so a position in the other mode is a warning. Paper mode: skipped.
+void margin_findings(read_session& rs, finding_report& report);
+
 // trading.leverage (or the venue's override) against the venue's cap for `symbols` of each venue
 // (Bybit instruments' maxLeverage; Binance leverage brackets, signed: skipped in paper mode).
 void leverage_findings(read_session& rs, const std::map<core::exchange_id, std::vector<core::symbol>>& symbols,

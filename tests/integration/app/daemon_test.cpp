@@ -381,6 +381,32 @@ TEST_F(daemon_test, production_mode_opens_on_the_simulator_with_a_mark_price_sto
     ASSERT_TRUE(wait_ready(*bot)) << bot->output();
     insert_signals({"'binance', 'BTCUSDT', 'buy', 80, 80"});
     ASSERT_TRUE(bot->wait_output("msg=\"position protected\"", 10s)) << bot->output();
+    {
+        // /health: a component per venue REST and per stream (each stream up by now), and the
+        // signals' freshness (a signal just arrived).
+        const std::vector<std::string> wanted{"db", "signals.freshness", "binance.rest", "bybit.rest",
+                                              "binance.stream.market", "binance.stream.private",
+                                              "bybit.stream.public", "bybit.stream.private"};
+        std::string health;
+        bool all_ok = false;
+        for (int i = 0; i < 100 && !all_ok; ++i) {
+            health = get("/health").second;
+            boost::system::error_code jec;
+            const auto parsed = boost::json::parse(health.substr(0, health.rfind('\n')), jec);
+            const auto* components = jec || !parsed.is_object() ? nullptr : parsed.as_object().if_contains("components");
+            all_ok = components != nullptr && components->is_object();
+            for (const auto& name : wanted) {
+                const auto* c = all_ok ? components->as_object().if_contains(name) : nullptr;
+                all_ok = all_ok && c != nullptr && c->at("state").as_string() == "ok";
+            }
+            if (!all_ok) {
+                bot->wait_exit(100ms);
+            }
+        }
+        EXPECT_TRUE(all_ok) << health;
+        EXPECT_TRUE(health.ends_with("\n200")) << health;
+        EXPECT_NE(health.find("\"detail\":\"last signal "), std::string::npos) << health;
+    }
     // The venue holds the position and one mark-price stop (an Algo order) for it.
     const auto [src, state] = sim_.control(sim_.binance_port(), "GET", "/sim/state", "");
     ASSERT_EQ(src, 200);
@@ -894,4 +920,14 @@ TEST_F(daemon_test, an_entry_closed_unprotected_still_fills_the_waves_limit) {
     EXPECT_TRUE(outcomes == "failed:closed_unprotected,skipped:wave_full\n" ||
                 outcomes == "skipped:wave_full,failed:closed_unprotected\n")
         << outcomes << bot->output();
+    // The stop that could not be placed is in the audit trail (what the webhook alert follows).
+    std::string failed;
+    for (int i = 0; i < 50 && failed != "1\n"; ++i) {
+        failed = run_shell("psql -tA '" + pg_url_ + "' -c \"SELECT count(*) FROM " + schema_ +
+                           ".events WHERE type = 'stop_failed' AND message LIKE 'entry filled, no stop could be placed, "
+                           "closed at market: stop_failed: %'\"")
+                     .second;
+        bot->wait_exit(100ms);
+    }
+    EXPECT_EQ(failed, "1\n") << bot->output();
 }

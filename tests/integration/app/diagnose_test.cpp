@@ -140,8 +140,8 @@ TEST_F(diagnose_test, check_passes_on_a_healthy_setup_and_names_every_venue_chec
     EXPECT_TRUE(report.at("ok").as_bool());
     EXPECT_TRUE(report.at("database").at("reachable").as_bool());
     for (const char* venue : {"binance", "bybit"}) {
-        for (const char* name : {"rest", "clock_skew", "api_key", "position_mode", "leverage", "stream ws_public_url",
-                                 "stream ws_market_url", "stream ws_private_url"}) {
+        for (const char* name : {"rest", "clock_skew", "api_key", "position_mode", "margin_mode", "leverage",
+                                 "stream ws_public_url", "stream ws_market_url", "stream ws_private_url"}) {
             EXPECT_EQ(status_of(report, venue, name), "ok") << venue << ' ' << name << "\n"
                                                             << boost::json::serialize(report);
         }
@@ -195,12 +195,30 @@ TEST_F(diagnose_test, check_fails_on_a_read_only_key_on_each_venue) {
     EXPECT_EQ(status_of(json_of("check", 0), "bybit", "api_key"), "ok");
 }
 
+TEST_F(diagnose_test, check_warns_of_a_position_open_in_the_other_margin_mode) {
+    migrate();
+    auto report = json_of("check", 0);
+    EXPECT_EQ(status_of(report, "binance", "margin_mode"), "ok") << boost::json::serialize(report);
+    EXPECT_EQ(status_of(report, "bybit", "margin_mode"), "ok");
+    // An isolated position opened by hand while the configuration says cross (the default).
+    auto [rc, out] = binance_signed("POST", "/fapi/v1/marginType", "symbol=BTCUSDT&marginType=ISOLATED");
+    ASSERT_EQ(rc, 0) << out;
+    std::tie(rc, out) = binance_signed("POST", "/fapi/v1/order", "symbol=BTCUSDT&side=BUY&type=MARKET&quantity=0.01");
+    ASSERT_EQ(rc, 0) << out;
+    report = json_of("check", 0);
+    EXPECT_EQ(status_of(report, "binance", "margin_mode"), "warn") << boost::json::serialize(report);
+    EXPECT_EQ(status_of(report, "bybit", "margin_mode"), "ok");
+    const auto [trc, text] = run_shell(bin() + " check" + cfg() + " 2>/dev/null");
+    EXPECT_NE(text.find("open in isolated margin, configured cross: BTCUSDT"), std::string::npos) << text;
+}
+
 TEST_F(diagnose_test, check_skips_the_key_checks_in_paper_mode) {
     migrate();
     const auto report = json_of("--mode test check", 0);
     for (const char* venue : {"binance", "bybit"}) {
         EXPECT_EQ(status_of(report, venue, "api_key"), "skipped");
         EXPECT_EQ(status_of(report, venue, "position_mode"), "skipped");
+        EXPECT_EQ(status_of(report, venue, "margin_mode"), "skipped");
         EXPECT_EQ(status_of(report, venue, "clock_skew"), "ok");
         EXPECT_EQ(status_of(report, venue, "stream ws_private_url"), "") << "paper mode opens no private stream";
     }

@@ -1,8 +1,9 @@
-// Rule 9: no secret in logs, metrics, health or status answers, database rows or command output.
-// A production session on tradebot-sim with distinctive keys on both venues, the database URL's
-// password and the master key, at trace level (more than debug): open, trail, stop out, restart,
-// then every command the binary offers, including their --json forms and their failures. All
-// that text is searched for each secret.
+// Rule 9: no secret in logs, metrics, health or status answers, database rows, command output or
+// webhook alerts. A production session on tradebot-sim with distinctive keys on both venues, the
+// database URL's password, the control token, the alert webhook's URL and the master key, at
+// trace level (more than debug): open, trail, stop out, restart, then every command the binary
+// offers, including their --json forms and their failures. All that text is searched for each
+// secret.
 #include <csignal>
 #include <filesystem>
 #include <fstream>
@@ -12,6 +13,7 @@
 #include <gtest/gtest.h>
 
 #include "session_fixture.hpp"
+#include "webhook_receiver.hpp"
 
 using namespace std::chrono_literals;
 using tradebot::test::read_file;
@@ -27,6 +29,8 @@ const std::string bybit_key = "LeakCanaryBybitKey93b1c7d5e2f4";
 const std::string bybit_secret = "LeakCanaryBybitSecret6a0e8c4b2d9f";
 const std::string db_password = "LeakCanaryDbPassword5c7e1a3f";
 const std::string control_token = "LeakCanaryControlToken2b6d8f0a4c";
+// The path of a Discord webhook URL is its credential (a Telegram one holds the bot token).
+const std::string webhook_token = "LeakCanaryWebhookToken8d2f4b6a1c3e";
 
 class secret_leak_test : public tradebot::test::session_test {
 protected:
@@ -75,9 +79,15 @@ TEST_F(secret_leak_test, no_secret_reaches_logs_metrics_health_rows_or_command_o
     // The operator commands reach the running daemon through its control endpoint, whose token is
     // sealed in the file too.
     const auto control_port = tradebot::test::free_port();
+    // The daemon's alerts go to a local receiver; the URL, sealed too, carries a canary token.
+    tradebot::test::webhook_receiver receiver;
+    ASSERT_NE(receiver.port(), 0);
+    const auto webhook_url =
+        "http://127.0.0.1:" + std::to_string(receiver.port()) + "/api/webhooks/1/" + webhook_token;
     write_main(sealed(url_with_password), "logging:\n  level: trace\n  file: " + (dir_.path() / "tradebot.log").string() +
                                               "\ncontrol:\n  port: " + std::to_string(control_port) +
-                                              "\n  token: " + sealed(control_token) + "\n");
+                                              "\n  token: " + sealed(control_token) + "\nalerts:\n  webhook:\n    url: " +
+                                              sealed(webhook_url) + "\n");
     write_immediate_strategy();
     tradebot::test::write_file(config_dir() / ".env",
                                "TRADEBOT_MASTER_KEY_FILE=" + key_file_.string() + "\n"
@@ -228,6 +238,15 @@ TEST_F(secret_leak_test, no_secret_reaches_logs_metrics_health_rows_or_command_o
         keep("check --json against an unreachable database", out);
     }
 
+    // What the webhook received: each body (the shutdowns of both runs at least). The request
+    // targets are the URL's path, the secret itself, and are not kept.
+    const auto posts = receiver.requests();
+    EXPECT_GE(posts.size(), 2U) << "no alert reached the webhook";
+    for (const auto& post : posts) {
+        keep("webhook payload", post.body);
+        EXPECT_EQ(post.target, "/api/webhooks/1/" + webhook_token);
+    }
+
     // Every table of the schema, every row.
     const auto [drc, dump] = run_shell("pg_dump --data-only --schema=" + schema_ + " '" + pg_url_ + "'");
     ASSERT_EQ(drc, 0) << dump;
@@ -262,7 +281,7 @@ TEST_F(secret_leak_test, no_secret_reaches_logs_metrics_health_rows_or_command_o
     const std::vector<std::pair<std::string, std::string>> secrets{
         {"binance api_key", binance_key}, {"binance api_secret", binance_secret}, {"bybit api_key", bybit_key},
         {"bybit api_secret", bybit_secret}, {"database password", db_password}, {"master key", master_key},
-        {"control token", control_token}};
+        {"control token", control_token}, {"webhook URL token", webhook_token}};
     for (const auto& [where, text] : artifacts_) {
         EXPECT_FALSE(text.empty()) << where << " printed nothing";
         for (const auto& [name, secret] : secrets) {

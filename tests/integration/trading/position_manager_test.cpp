@@ -92,6 +92,8 @@ TEST_F(trading_test, a_stop_that_cannot_be_placed_closes_the_position) {
     EXPECT_FALSE(manager_->live().contains(btc));
     // invalid_request is final: one attempt, not place_attempts.
     EXPECT_EQ(faulty_->place_stop_calls, 1);
+    // Published for the audit trail and the webhook alert; the entry never counted as opened.
+    EXPECT_EQ(audit_trail(r.position_id), "stop_failed ");
 }
 
 TEST_F(trading_test, an_entry_whose_answer_was_lost_is_found_by_its_client_id) {
@@ -427,6 +429,10 @@ TEST_F(trading_test, a_position_whose_lost_stop_the_mark_crossed_is_closed) {
     EXPECT_EQ(p.state, db::position_state::closed);
     EXPECT_EQ(p.close_reason, "stop_crossed");
     EXPECT_TRUE(venue_positions().empty());
+    const auto trail = audit_trail(r.position_id);
+    EXPECT_NE(trail.find("stop_failed position_closed "), std::string::npos) << trail;
+    // The pass that closed it read the venue before the close: it must not adopt it from that listing.
+    EXPECT_FALSE(manager_->live().contains(btc)) << "a ghost of the closed position was adopted";
 }
 
 TEST_F(trading_test, with_venue_native_trailing_the_venue_trails_after_activation) {

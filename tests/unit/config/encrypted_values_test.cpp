@@ -139,7 +139,7 @@ TEST_F(config_encrypted, an_encrypted_value_on_a_key_that_is_not_secret_is_an_er
     const auto r = load_main(dir_, "database:\n  user: " + sealed("bot") + "\n", {{"TRADEBOT_MASTER_KEY", key_text}});
     ASSERT_FALSE(r.value.has_value());
     EXPECT_THAT(messages(r), ElementsAre(HasSubstr(":2:3: database.user: is not a secret; encrypted values are "
-                                                   "accepted for database.url, database.password, control.token, exchanges.<venue>.api_key, "
+                                                   "accepted for database.url, database.password, control.token, alerts.webhook.url, exchanges.<venue>.api_key, "
                                                    "exchanges.<venue>.api_secret, signals.external.database_url")));
 }
 

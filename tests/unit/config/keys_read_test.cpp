@@ -63,6 +63,14 @@ const std::vector<indirect_read> read_elsewhere = {
     {"signals.external.query", "src/signals/external_source.cpp", "settings_.query"},
     {"signals.external.source", "src/signals/external_source.cpp", "settings_.source"},
     {"signals.external.poll_interval_ms", "src/signals/external_source.cpp", "settings_.poll_interval_ms"},
+    // webhook_notifier keeps its webhook_settings as settings_.
+    {"alerts.webhook.format", "src/alerts/webhook_notifier.cpp",
+     "render_payload(settings_.format, settings_.telegram_chat_id"},
+    {"alerts.webhook.telegram_chat_id", "src/alerts/webhook_notifier.cpp",
+     "render_payload(settings_.format, settings_.telegram_chat_id"},
+    {"alerts.webhook.max_per_minute", "src/alerts/webhook_notifier.cpp", "settings_.max_per_minute"},
+    {"alerts.webhook.queue_size", "src/alerts/webhook_notifier.cpp", "settings_.queue_size"},
+    {"alerts.webhook.max_attempts", "src/alerts/webhook_notifier.cpp", "settings_.max_attempts"},
     // aged_policy keeps its aged_settings as settings_.
     {"protection.aged.enabled", "src/protection/aged_policy.cpp", "settings_.enabled"},
 };
