@@ -16,6 +16,7 @@
 
 #include "app/exit_codes.hpp"
 #include "app/option_mapping.hpp"
+#include "app/replay_cli.hpp"
 #include "tradebot/backtest/grid.hpp"
 #include "tradebot/backtest/report.hpp"
 #include "tradebot/backtest/runner.hpp"
@@ -26,6 +27,7 @@ namespace tradebot::app {
 
 namespace po = boost::program_options;
 namespace fs = std::filesystem;
+constexpr std::string_view backtest_word = "backtest";
 
 namespace {
 
@@ -50,45 +52,6 @@ po::options_description backtest_options() {
         ("jobs", po::value<unsigned>(), "sweep: cells run at once (default: the CPU cores)")
         ("quiet", "no progress line");
     return o;
-}
-
-bool known_key(const std::string& key) {
-    static const auto known = config::known_keys();
-    return std::find(known.begin(), known.end(), key) != known.end();
-}
-
-// The configuration with `overrides` (environment names) over the files; errors printed.
-std::optional<config::settings> load_settings(const std::string& dir, const std::map<std::string, std::string>& overrides,
-                                              const std::string& what, std::ostream& err) {
-    auto loaded = config::load(dir, overrides);
-    if (!loaded.value) {
-        for (const auto& e : loaded.errors) {
-            err << e.to_string() << '\n';
-        }
-        err << "tradebot backtest: " << what << " has " << loaded.errors.size() << " configuration error(s)\n";
-        return std::nullopt;
-    }
-    return std::move(loaded.value);
-}
-
-bool write_file(const fs::path& p, const std::string& text, std::ostream& err) {
-    std::ofstream f{p, std::ios::binary | std::ios::trunc};
-    f << text;
-    if (!f.flush()) {
-        err << "tradebot backtest: cannot write " << p.string() << '\n';
-        return false;
-    }
-    return true;
-}
-
-std::optional<core::decimal> rate(const po::variables_map& vm, const char* name, std::ostream& err) {
-    const auto text = vm[name].as<std::string>();
-    auto d = core::decimal::parse(text);
-    if (!d || d->is_negative()) {
-        err << "tradebot backtest: --" << name << " must be a non-negative decimal, not '" << text << "'\n";
-        return std::nullopt;
-    }
-    return d;
 }
 
 }  // namespace
@@ -127,23 +90,15 @@ int run_backtest(const std::vector<std::string>& args, const std::map<std::strin
         return exit_usage;
     }
     auto overrides = env;
-    if (vm.count("set") > 0) {
-        for (const auto& kv : vm["set"].as<std::vector<std::string>>()) {
-            const auto eq = kv.find('=');
-            const auto key = kv.substr(0, eq);
-            if (eq == std::string::npos || !known_key(key)) {
-                err << "tradebot backtest: --set '" << kv << "': expected KEY=VALUE with a known key\n";
-                return exit_usage;
-            }
-            overrides[config::env_name(key)] = kv.substr(eq + 1);
-        }
+    if (!replay_cli::add_sets(vm, backtest_word, overrides, err)) {
+        return exit_usage;
     }
     overrides[config::env_name("app.mode")] = "test";
     std::vector<backtest::grid_axis> axes;
     if (vm.count("grid") > 0) {
         for (const auto& text : vm["grid"].as<std::vector<std::string>>()) {
             auto axis = backtest::parse_grid_axis(text);
-            if (!axis || !known_key(axis->key)) {
+            if (!axis || !replay_cli::known_key(axis->key)) {
                 err << "tradebot backtest: --grid '" << text << "': expected KEY=V1,V2,... with a known key\n";
                 return exit_usage;
             }
@@ -151,16 +106,16 @@ int run_backtest(const std::vector<std::string>& args, const std::map<std::strin
         }
     }
     const auto config_dir = vm["config"].as<std::string>();
-    const auto loaded = load_settings(config_dir, overrides, "the configuration", err);
+    const auto loaded = replay_cli::load_settings(config_dir, overrides, backtest_word, "the configuration", err);
     if (!loaded) {
         return exit_usage;
     }
     const auto& settings = *loaded;
     backtest::run_options options;
     options.order = *order;
-    const auto balance = rate(vm, "balance", err);
-    const auto slippage = rate(vm, "slippage-bps", err);
-    const auto maker = rate(vm, "maker-fee", err);
+    const auto balance = replay_cli::non_negative(vm, "balance", backtest_word, err);
+    const auto slippage = replay_cli::non_negative(vm, "slippage-bps", backtest_word, err);
+    const auto maker = replay_cli::non_negative(vm, "maker-fee", backtest_word, err);
     if (!balance || !slippage || !maker) {
         return exit_usage;
     }
@@ -175,7 +130,7 @@ int run_backtest(const std::vector<std::string>& args, const std::map<std::strin
     }
     options.funding_rate = *funding;
     if (vm.count("taker-fee") > 0) {
-        const auto taker = rate(vm, "taker-fee", err);
+        const auto taker = replay_cli::non_negative(vm, "taker-fee", backtest_word, err);
         if (!taker) return exit_usage;
         options.taker_fee_rate = *taker;
     } else {
@@ -245,7 +200,7 @@ int run_backtest(const std::vector<std::string>& args, const std::map<std::strin
                 o[config::env_name(k)] = v;
                 name += (name.empty() ? "" : " ") + k + "=" + v;
             }
-            auto s = load_settings(config_dir, o, "sweep cell " + name, err);
+            auto s = replay_cli::load_settings(config_dir, o, backtest_word, "sweep cell " + name, err);
             if (!s) {
                 logging::shutdown();
                 return exit_usage;
@@ -268,9 +223,9 @@ int run_backtest(const std::vector<std::string>& args, const std::map<std::strin
         std::error_code ec;
         fs::create_directories(dir, ec);
         const auto html_path = dir / "grid.html";
-        if (!write_file(dir / "grid.json", backtest::grid_json(axes, results, options.order), err) ||
-            !write_file(dir / "grid.csv", backtest::grid_csv(axes, results), err) ||
-            !write_file(html_path, backtest::grid_html(axes, results, options.order), err)) {
+        if (!replay_cli::write_file(dir / "grid.json", backtest::grid_json(axes, results, options.order), backtest_word, err) ||
+            !replay_cli::write_file(dir / "grid.csv", backtest::grid_csv(axes, results), backtest_word, err) ||
+            !replay_cli::write_file(html_path, backtest::grid_html(axes, results, options.order), backtest_word, err)) {
             return exit_failed;
         }
         const auto rank = backtest::grid_ranking(results);
@@ -294,9 +249,9 @@ int run_backtest(const std::vector<std::string>& args, const std::map<std::strin
     std::error_code ec;
     fs::create_directories(dir, ec);
     const auto html_path = dir / "backtest.html";
-    if (!write_file(dir / "backtest.json", backtest::to_json(result, stats), err) ||
-        !write_file(dir / "backtest-trades.csv", backtest::trades_csv(result), err) ||
-        !write_file(html_path, backtest::to_html(result, stats), err)) {
+    if (!replay_cli::write_file(dir / "backtest.json", backtest::to_json(result, stats), backtest_word, err) ||
+        !replay_cli::write_file(dir / "backtest-trades.csv", backtest::trades_csv(result), backtest_word, err) ||
+        !replay_cli::write_file(html_path, backtest::to_html(result, stats), backtest_word, err)) {
         return exit_failed;
     }
     out << backtest::summary_text(result, stats);
