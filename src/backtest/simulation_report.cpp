@@ -27,6 +27,7 @@ std::string model_name(const simulation_options& o) {
 }
 
 std::string percent(decimal share) { return num(share * decimal::from_int(100)) + " %"; }
+std::string cents(decimal d) { return num(d.rescale(2, core::rounding::half_even)); }
 
 constexpr double hist_w = 460;
 constexpr double hist_h = 200;
@@ -68,8 +69,8 @@ std::string histogram(const std::string& title, const std::string& id, const std
     o += fmt::format("<text x=\"10\" y=\"{}\" class=\"axis\">{:.2f} {}</text>\n", hist_h - 12, lo, unit);
     o += fmt::format("<text x=\"{}\" y=\"{}\" class=\"axis\" text-anchor=\"end\">{:.2f} {}</text>\n", hist_w - 10,
                      hist_h - 12, hi, unit);
-    o += fmt::format("<text x=\"{}\" y=\"22\" class=\"axis\" text-anchor=\"end\">max {} paths per bar</text>\n",
-                     hist_w - 14, static_cast<std::size_t>(top));
+    o += fmt::format("<text x=\"{}\" y=\"{}\" class=\"axis\" text-anchor=\"middle\">the highest bar: {} paths</text>\n",
+                     hist_w / 2, hist_h - 12, static_cast<std::size_t>(top));
     return o + "</svg></div>\n";
 }
 
@@ -79,7 +80,8 @@ constexpr std::size_t max_curves = 100;
 
 // The first max_curves paths' equity curves over the run, on one scale.
 std::string curves(const std::vector<path_outcome>& outcomes, double start, double ruin_line) {
-    double lo = std::min(start, ruin_line);
+    // Scaled to the curves: the ruin level is drawn when it is in their range, else named.
+    double lo = start;
     double hi = start;
     const auto shown = std::min(outcomes.size(), max_curves);
     for (std::size_t i = 0; i < shown; ++i) {
@@ -94,13 +96,17 @@ std::string curves(const std::vector<path_outcome>& outcomes, double start, doub
     const auto y_of = [&](double v) { return 10 + (hi - v) / (hi - lo) * plot_h; };
     std::string o = fmt::format("<h2>Equity of the paths (USDT){}</h2>\n",
                                 outcomes.size() > shown ? fmt::format(", the first {}", shown) : std::string{});
+    o += fmt::format("<p>Dashed grey: the start ({:.0f}); dotted red: the ruin level ({:.0f}){}.</p>\n", start, ruin_line,
+                     ruin_line < lo ? ", below every path: not drawn" : "");
     o += fmt::format("<svg class=\"chart\" id=\"curves\" viewBox=\"0 0 {} {}\" width=\"{}\" height=\"{}\">\n", fan_w,
                      fan_h, fan_w, fan_h);
     o += fmt::format("<rect x=\"80\" y=\"10\" width=\"{}\" height=\"{}\" class=\"frame\"/>\n", plot_w, plot_h);
     o += fmt::format("<text x=\"75\" y=\"16\" class=\"axis\" text-anchor=\"end\">{:.0f}</text>\n", hi);
     o += fmt::format("<text x=\"75\" y=\"{}\" class=\"axis\" text-anchor=\"end\">{:.0f}</text>\n", fan_h - 20, lo);
     o += fmt::format("<path class=\"start\" d=\"M80,{0:.1f} L{1:.1f},{0:.1f}\"/>\n", y_of(start), 80 + plot_w);
-    o += fmt::format("<path class=\"ruin\" d=\"M80,{0:.1f} L{1:.1f},{0:.1f}\"/>\n", y_of(ruin_line), 80 + plot_w);
+    if (ruin_line >= lo) {
+        o += fmt::format("<path class=\"ruin\" d=\"M80,{0:.1f} L{1:.1f},{0:.1f}\"/>\n", y_of(ruin_line), 80 + plot_w);
+    }
     for (std::size_t i = 0; i < shown; ++i) {
         const auto& c = outcomes[i].curve;
         if (c.size() < 2) continue;
@@ -207,17 +213,19 @@ td:first-child,th:first-child{text-align:left}
                      options.horizon_minutes, options.signal_rate, to_string(run.order), num(run.starting_balance));
     o += "<h2>Distribution of outcomes</h2>\n<table id=\"distribution\"><tr><th></th><th>p5</th><th>p25</th><th>p50</th>"
          "<th>p75</th><th>p95</th><th>min</th><th>max</th><th>mean</th></tr>\n";
-    const auto row = [&](std::string_view name, const percentiles& p) {
+    // Two places on the page; simulation.json has the exact figures.
+    const auto row = [&](std::string_view name, const percentiles& p, decimal factor) {
+        const auto r = [&](decimal d) { return num((d * factor).rescale(2, core::rounding::half_even)); };
         o += fmt::format("<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td>"
                          "<td>{}</td></tr>\n",
-                         name, num(p.p5), num(p.p25), num(p.p50), num(p.p75), num(p.p95), num(p.min), num(p.max),
-                         num(p.mean));
+                         name, r(p.p5), r(p.p25), r(p.p50), r(p.p75), r(p.p95), r(p.min), r(p.max), r(p.mean));
     };
-    row("PnL (USDT)", s.pnl);
-    row("Max drawdown (USDT)", s.max_drawdown);
-    row("Max drawdown (%)", s.max_drawdown_percent);
-    row("Win rate (paths with trades)", s.win_rate);
-    row("Trades per path", s.trades);
+    const auto one = decimal::from_int(1);
+    row("PnL (USDT)", s.pnl, one);
+    row("Max drawdown (USDT)", s.max_drawdown, one);
+    row("Max drawdown (%)", s.max_drawdown_percent, one);
+    row("Win rate (%, paths with trades)", s.win_rate, decimal::from_int(100));
+    row("Trades per path", s.trades, one);
     o += "</table>\n<table id=\"totals\">\n";
     o += fmt::format("<tr><th>Ruin probability (equity below {} of the start)</th><td>{} ({} of {})</td></tr>\n",
                      percent(options.ruin_fraction), percent(s.ruin_probability), s.ruined, s.paths);
@@ -235,8 +243,8 @@ td:first-child,th:first-child{text-align:left}
         o += fmt::format("<tr class=\"path\"><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td class=\"{}\">{}</td>"
                          "<td>{} ({} %)</td><td>{}</td><td>{}</td></tr>\n",
                          p.path, p.seed, p.signals, p.trades, p.win_rate ? percent(*p.win_rate) : "n/a",
-                         p.pnl.is_positive() ? "win" : "loss", num(p.pnl), num(p.max_drawdown),
-                         num(p.max_drawdown_percent), num(p.min_equity), p.ruined ? "yes" : "no");
+                         p.pnl.is_positive() ? "win" : "loss", cents(p.pnl), cents(p.max_drawdown),
+                         num(p.max_drawdown_percent), cents(p.min_equity), p.ruined ? "yes" : "no");
     }
     o += "</tbody></table>\n<h2>How the paths are made</h2>\n<ul>\n";
     o += "<li>Each path is a seeded synthetic market (prices and signals) replayed by the same code as "
