@@ -224,23 +224,26 @@ private:
         for (auto& v : venues_) v->data.set_mark(s, price);
     }
 
-    // Whether a mark of `s` can change anything but the marks themselves: a position (the trading
+    // The symbols whose marks can change anything but the marks themselves: a position (the trading
     // core's or the engine's), an order or stop resting on it, or an entry decision still running
     // (it may open one at the next mark). A flat symbol's marks move nothing else: the decider
     // reads a symbol's mark through the venue (market_data, always current, which feeds the
     // engine), every open is fed before a decision, and funding settles on positions only.
     // Skipping them is most of the replay's work on many symbols, with byte-identical results.
-    bool in_play(const core::symbol& s) const {
-        if (deciding_) return true;
+    // Nullopt while a decision runs: every symbol is in play then.
+    std::optional<std::set<core::symbol>> in_play() const {
+        if (deciding_) return std::nullopt;
+        std::set<core::symbol> out;
         for (const auto& v : venues_) {
-            if (v->manager->live().contains(s)) return true;
+            for (const auto& [symbol, pos] : v->manager->live()) out.insert(symbol);
             const auto& engine = v->paper.engine();
-            if (const auto p = engine.position(paper_account, s); p && !p->size.is_zero()) return true;
-            if (!engine.open_orders(paper_account, s).empty() || !engine.open_conditionals(paper_account, s).empty()) {
-                return true;
+            if (const auto a = engine.account_state(paper_account)) {
+                for (const auto& p : a->positions) out.insert(p.symbol);  // non-flat ones
             }
+            for (const auto& o : engine.open_orders(paper_account)) out.insert(o.symbol);
+            for (const auto& c : engine.open_conditionals(paper_account)) out.insert(c.request.symbol);
         }
-        return false;
+        return out;
     }
 
     std::optional<core::position_side> side_of(const core::symbol& s) const {
@@ -259,9 +262,9 @@ private:
         advance_to(at_ms(t));
         // Before a decision every symbol's open is fed (the decider reads any of them); otherwise
         // only the symbols in play need it (in_play: a flat symbol's marks move nothing else).
-        const bool all = may_decide(at_ms(t));
+        const auto playing = may_decide(at_ms(t)) ? std::nullopt : in_play();
         for (const auto& [s, b] : bars) {
-            if (all || in_play(*s)) {
+            if (!playing || playing->contains(*s)) {
                 feed(*s, b->open);
             } else {
                 quote(*s, b->open);
@@ -274,8 +277,9 @@ private:
         for (const auto& [s, b] : bars) paths.push_back(model::bar_path(*b, options_.order, side_of(*s)));
         for (std::size_t k = 1; k < 4; ++k) {
             advance_to(at_ms(t) + point_step * static_cast<int>(k));
+            const auto active = in_play();
             for (std::size_t i = 0; i < bars.size(); ++i) {
-                if (in_play(*bars[i].first)) {
+                if (!active || active->contains(*bars[i].first)) {
                     feed(*bars[i].first, paths[i][k]);
                 } else {
                     quote(*bars[i].first, paths[i][k]);
