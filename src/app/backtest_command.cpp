@@ -35,7 +35,7 @@ po::options_description backtest_options() {
     po::options_description o{"backtest options"};
     o.add_options()
         ("help,h", "show this help")
-        ("klines", po::value<std::string>(), "1-minute klines: a CSV file or a directory of them (Binance dump layout)")
+        ("klines", po::value<std::string>(), "1-minute klines: a CSV file or a directory of them (Binance dump layout or Bybit kline export)")
         ("mark-klines", po::value<std::string>(), "mark-price klines (file or directory): the marks replayed; --klines then give volume and instruments")
         ("signals", po::value<std::string>(), "signals CSV (timestamp,exchange,symbol,side,score_week,score_month,...)")
         ("config", po::value<std::string>()->default_value("config"), "directory holding tradebot.yaml")
