@@ -11,9 +11,11 @@
 #include <sstream>
 #include <thread>
 
+#include <boost/json/serialize.hpp>
 #include <boost/program_options.hpp>
 #include <fmt/format.h>
 
+#include "app/commands/read_session.hpp"
 #include "app/exit_codes.hpp"
 #include "app/option_mapping.hpp"
 #include "app/replay_cli.hpp"
@@ -22,6 +24,7 @@
 #include "tradebot/backtest/runner.hpp"
 #include "tradebot/config/loader.hpp"
 #include "tradebot/logging/logger.hpp"
+#include "tradebot/signals/timestamp.hpp"
 
 namespace tradebot::app {
 
@@ -38,6 +41,7 @@ po::options_description backtest_options() {
         ("klines", po::value<std::string>(), "1-minute klines: a CSV file or a directory of them (Binance dump layout or Bybit kline export)")
         ("mark-klines", po::value<std::string>(), "mark-price klines (file or directory): the marks replayed; --klines then give volume and instruments")
         ("signals", po::value<std::string>(), "signals CSV (timestamp,exchange,symbol,side,score_week,score_month,...)")
+        ("signals-from-db", po::value<std::string>(), "SINCE..UNTIL: instead of --signals, the signals table's rows received in [SINCE, UNTIL) (UTC, e.g. 2025-03-03T00:00:00Z), through the configuration's database")
         ("config", po::value<std::string>()->default_value("config"), "directory holding tradebot.yaml")
         ("set", po::value<std::vector<std::string>>(), "KEY=VALUE: override a configuration key (repeatable)")
         ("intrabar", po::value<std::string>()->default_value("worst"), "worst | optimistic | ohlc")
@@ -54,11 +58,74 @@ po::options_description backtest_options() {
     return o;
 }
 
+// The signals table's rows received in [since, until) ("SINCE..UNTIL"), oldest id first, each
+// checked as a CSV row is; an error names the row's id.
+backtest::loaded<std::vector<backtest::signal_line>> signals_from_db(const config::settings& settings,
+                                                                     const std::string& range,
+                                                                     const backtest::price_history& prices) {
+    backtest::loaded<std::vector<backtest::signal_line>> out;
+    const auto dots = range.find("..");
+    const auto since = dots == std::string::npos ? std::nullopt : signals::parse_timestamp(range.substr(0, dots));
+    const auto until = dots == std::string::npos ? std::nullopt : signals::parse_timestamp(range.substr(dots + 2));
+    if (!since || !until || *until <= *since) {
+        out.error = "--signals-from-db '" + range + "': expected SINCE..UNTIL, two UTC times, SINCE first";
+        return out;
+    }
+    commands::read_session rs{settings};
+    const std::string utc = "'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"'";
+    const auto time_of = [&](const char* column) {
+        return std::string{"to_char("} + column + " AT TIME ZONE 'UTC', " + utc + ") AS " + column;
+    };
+    const std::string sql = "SELECT id, source, external_id, exchange, symbol, side, score_week::text AS score_week, "
+                            "score_month::text AS score_month, " +
+                            time_of("candle_time") + ", " + time_of("wave_time") + ", " + time_of("received_at") +
+                            " FROM signals WHERE received_at >= $1::timestamptz AND received_at < $2::timestamptz "
+                            "ORDER BY id";
+    std::string error;
+    const auto found = rs.query_rows(sql, {range.substr(0, dots), range.substr(dots + 2)}, error);
+    if (!found) {
+        out.error = "--signals-from-db: " + error;
+        return out;
+    }
+    std::vector<backtest::signal_line> rows;
+    for (const auto& v : *found) {
+        const auto& o = v.as_object();
+        const auto text = [&](const char* key) -> std::optional<std::string> {
+            const auto* f = o.if_contains(key);
+            if (f == nullptr || f->is_null()) return std::nullopt;
+            if (f->is_string()) return std::string{f->as_string()};
+            return boost::json::serialize(*f);
+        };
+        backtest::signal_line line;
+        auto& r = line.raw;
+        r.id = std::stoll(text("id").value_or("0"));
+        r.source = text("source").value_or("");
+        r.external_id = text("external_id");
+        r.exchange = text("exchange").value_or("");
+        r.symbol = text("symbol").value_or("");
+        r.side = text("side").value_or("");
+        r.score_week = text("score_week");
+        r.score_month = text("score_month");
+        r.candle_time = text("candle_time");
+        r.wave_time = text("wave_time");
+        r.received_at = text("received_at").value_or("");
+        line.line = static_cast<int>(rows.size()) + 1;
+        if (auto bad = backtest::check_signal(line, prices); !bad.empty()) {
+            out.error = "signals table, id " + std::to_string(r.id) + ": " + bad;
+            return out;
+        }
+        rows.push_back(std::move(line));
+    }
+    out.value = std::move(rows);
+    return out;
+}
+
 }  // namespace
 
 std::string backtest_usage() {
     std::ostringstream o;
-    o << "Usage: tradebot backtest --klines PATH --signals FILE [--config DIR] [--set KEY=VALUE ...]\n"
+    o << "Usage: tradebot backtest --klines PATH (--signals FILE | --signals-from-db SINCE..UNTIL)\n"
+      << "                         [--config DIR] [--set KEY=VALUE ...]\n"
       << "                         [--intrabar worst|optimistic|ohlc] [--out DIR]\n"
       << "                         [--grid KEY=V1,V2,... ...] [--jobs N]   a sweep: grid.json/csv/html\n"
       << "Replays history through the trading core that trades live (docs/BACKTEST.md).\n\n"
@@ -80,8 +147,9 @@ int run_backtest(const std::vector<std::string>& args, const std::map<std::strin
         out << backtest_usage();
         return 0;
     }
-    if (vm.count("klines") == 0 || vm.count("signals") == 0) {
-        err << "tradebot backtest: --klines and --signals are required\nTry 'tradebot backtest --help'.\n";
+    if (vm.count("klines") == 0 || (vm.count("signals") == 0) == (vm.count("signals-from-db") == 0)) {
+        err << "tradebot backtest: --klines and one of --signals or --signals-from-db are required\n"
+               "Try 'tradebot backtest --help'.\n";
         return exit_usage;
     }
     const auto order = backtest::parse_intrabar(vm["intrabar"].as<std::string>());
@@ -174,7 +242,9 @@ int run_backtest(const std::vector<std::string>& args, const std::map<std::strin
         marks = std::move(m.value);
         options.marks = &*marks;
     }
-    const auto signals = backtest::load_signals(vm["signals"].as<std::string>(), *prices.value);
+    const auto signals = vm.count("signals") > 0
+                             ? backtest::load_signals(vm["signals"].as<std::string>(), *prices.value)
+                             : signals_from_db(settings, vm["signals-from-db"].as<std::string>(), *prices.value);
     if (!signals.value) {
         err << "tradebot backtest: " << signals.error << '\n';
         logging::shutdown();
