@@ -30,7 +30,7 @@ trap 'rm -rf "$out"' EXIT
 echo "== configure + build ($build_type) in $build"
 cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE="$build_type" >/dev/null
 e2e=${E2E:-1}
-ninja -C "$build" -j2 bench_micro bench_stream bench_trailing bench_backtest
+ninja -C "$build" -j2 bench_micro bench_stream bench_trailing bench_backtest bench_backtest_run
 [ "$e2e" = 1 ] && ninja -C "$build" -j2 tradebot tradebot-sim
 bin=$build/tests/bench
 
@@ -79,6 +79,8 @@ echo "== trailing move: mark-price frame -> stop request bytes (per move, steady
 "$bin/bench_trailing" --moves="${BENCH_MOVES:-100000}" --out="$out/trailing.jsonl"
 echo "== backtest replay through the protection policies"
 "$bin/bench_backtest" "${gbench[@]}" --benchmark_out="$out/backtest.json"
+echo "== the whole backtest: candles/s and signals/s"
+"$bin/bench_backtest_run" --days=7 | tee "$out/backtest_run.json"
 
 echo "== one-file incremental rebuild (touch src/core/decimal.cpp; ccache off so it really compiles)"
 ninja -C "$build" -j2 $rebuild_targets >/dev/null

@@ -11,21 +11,26 @@
 #include <sstream>
 #include <thread>
 
+#include <boost/json/serialize.hpp>
 #include <boost/program_options.hpp>
 #include <fmt/format.h>
 
+#include "app/commands/read_session.hpp"
 #include "app/exit_codes.hpp"
 #include "app/option_mapping.hpp"
+#include "app/replay_cli.hpp"
 #include "tradebot/backtest/grid.hpp"
 #include "tradebot/backtest/report.hpp"
 #include "tradebot/backtest/runner.hpp"
 #include "tradebot/config/loader.hpp"
 #include "tradebot/logging/logger.hpp"
+#include "tradebot/signals/timestamp.hpp"
 
 namespace tradebot::app {
 
 namespace po = boost::program_options;
 namespace fs = std::filesystem;
+constexpr std::string_view backtest_word = "backtest";
 
 namespace {
 
@@ -33,9 +38,10 @@ po::options_description backtest_options() {
     po::options_description o{"backtest options"};
     o.add_options()
         ("help,h", "show this help")
-        ("klines", po::value<std::string>(), "1-minute klines: a CSV file or a directory of them (Binance dump layout)")
+        ("klines", po::value<std::string>(), "1-minute klines: a CSV file or a directory of them (Binance dump layout or Bybit kline export)")
         ("mark-klines", po::value<std::string>(), "mark-price klines (file or directory): the marks replayed; --klines then give volume and instruments")
         ("signals", po::value<std::string>(), "signals CSV (timestamp,exchange,symbol,side,score_week,score_month,...)")
+        ("signals-from-db", po::value<std::string>(), "SINCE..UNTIL: instead of --signals, the signals table's rows received in [SINCE, UNTIL) (UTC, e.g. 2025-03-03T00:00:00Z), through the configuration's database")
         ("config", po::value<std::string>()->default_value("config"), "directory holding tradebot.yaml")
         ("set", po::value<std::vector<std::string>>(), "KEY=VALUE: override a configuration key (repeatable)")
         ("intrabar", po::value<std::string>()->default_value("worst"), "worst | optimistic | ohlc")
@@ -52,50 +58,74 @@ po::options_description backtest_options() {
     return o;
 }
 
-bool known_key(const std::string& key) {
-    static const auto known = config::known_keys();
-    return std::find(known.begin(), known.end(), key) != known.end();
-}
-
-// The configuration with `overrides` (environment names) over the files; errors printed.
-std::optional<config::settings> load_settings(const std::string& dir, const std::map<std::string, std::string>& overrides,
-                                              const std::string& what, std::ostream& err) {
-    auto loaded = config::load(dir, overrides);
-    if (!loaded.value) {
-        for (const auto& e : loaded.errors) {
-            err << e.to_string() << '\n';
+// The signals table's rows received in [since, until) ("SINCE..UNTIL"), oldest id first, each
+// checked as a CSV row is; an error names the row's id.
+backtest::loaded<std::vector<backtest::signal_line>> signals_from_db(const config::settings& settings,
+                                                                     const std::string& range,
+                                                                     const backtest::price_history& prices) {
+    backtest::loaded<std::vector<backtest::signal_line>> out;
+    const auto dots = range.find("..");
+    const auto since = dots == std::string::npos ? std::nullopt : signals::parse_timestamp(range.substr(0, dots));
+    const auto until = dots == std::string::npos ? std::nullopt : signals::parse_timestamp(range.substr(dots + 2));
+    if (!since || !until || *until <= *since) {
+        out.error = "--signals-from-db '" + range + "': expected SINCE..UNTIL, two UTC times, SINCE first";
+        return out;
+    }
+    commands::read_session rs{settings};
+    const std::string utc = "'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"'";
+    const auto time_of = [&](const char* column) {
+        return std::string{"to_char("} + column + " AT TIME ZONE 'UTC', " + utc + ") AS " + column;
+    };
+    const std::string sql = "SELECT id, source, external_id, exchange, symbol, side, score_week::text AS score_week, "
+                            "score_month::text AS score_month, " +
+                            time_of("candle_time") + ", " + time_of("wave_time") + ", " + time_of("received_at") +
+                            " FROM signals WHERE received_at >= $1::timestamptz AND received_at < $2::timestamptz "
+                            "ORDER BY id";
+    std::string error;
+    const auto found = rs.query_rows(sql, {range.substr(0, dots), range.substr(dots + 2)}, error);
+    if (!found) {
+        out.error = "--signals-from-db: " + error;
+        return out;
+    }
+    std::vector<backtest::signal_line> rows;
+    for (const auto& v : *found) {
+        const auto& o = v.as_object();
+        const auto text = [&](const char* key) -> std::optional<std::string> {
+            const auto* f = o.if_contains(key);
+            if (f == nullptr || f->is_null()) return std::nullopt;
+            if (f->is_string()) return std::string{f->as_string()};
+            return boost::json::serialize(*f);
+        };
+        backtest::signal_line line;
+        auto& r = line.raw;
+        r.id = std::stoll(text("id").value_or("0"));
+        r.source = text("source").value_or("");
+        r.external_id = text("external_id");
+        r.exchange = text("exchange").value_or("");
+        r.symbol = text("symbol").value_or("");
+        r.side = text("side").value_or("");
+        r.score_week = text("score_week");
+        r.score_month = text("score_month");
+        r.candle_time = text("candle_time");
+        r.wave_time = text("wave_time");
+        r.received_at = text("received_at").value_or("");
+        line.line = static_cast<int>(rows.size()) + 1;
+        if (auto bad = backtest::check_signal(line, prices); !bad.empty()) {
+            out.error = "signals table, id " + std::to_string(r.id) + ": " + bad;
+            return out;
         }
-        err << "tradebot backtest: " << what << " has " << loaded.errors.size() << " configuration error(s)\n";
-        return std::nullopt;
+        rows.push_back(std::move(line));
     }
-    return std::move(loaded.value);
-}
-
-bool write_file(const fs::path& p, const std::string& text, std::ostream& err) {
-    std::ofstream f{p, std::ios::binary | std::ios::trunc};
-    f << text;
-    if (!f.flush()) {
-        err << "tradebot backtest: cannot write " << p.string() << '\n';
-        return false;
-    }
-    return true;
-}
-
-std::optional<core::decimal> rate(const po::variables_map& vm, const char* name, std::ostream& err) {
-    const auto text = vm[name].as<std::string>();
-    auto d = core::decimal::parse(text);
-    if (!d || d->is_negative()) {
-        err << "tradebot backtest: --" << name << " must be a non-negative decimal, not '" << text << "'\n";
-        return std::nullopt;
-    }
-    return d;
+    out.value = std::move(rows);
+    return out;
 }
 
 }  // namespace
 
 std::string backtest_usage() {
     std::ostringstream o;
-    o << "Usage: tradebot backtest --klines PATH --signals FILE [--config DIR] [--set KEY=VALUE ...]\n"
+    o << "Usage: tradebot backtest --klines PATH (--signals FILE | --signals-from-db SINCE..UNTIL)\n"
+      << "                         [--config DIR] [--set KEY=VALUE ...]\n"
       << "                         [--intrabar worst|optimistic|ohlc] [--out DIR]\n"
       << "                         [--grid KEY=V1,V2,... ...] [--jobs N]   a sweep: grid.json/csv/html\n"
       << "Replays history through the trading core that trades live (docs/BACKTEST.md).\n\n"
@@ -117,8 +147,9 @@ int run_backtest(const std::vector<std::string>& args, const std::map<std::strin
         out << backtest_usage();
         return 0;
     }
-    if (vm.count("klines") == 0 || vm.count("signals") == 0) {
-        err << "tradebot backtest: --klines and --signals are required\nTry 'tradebot backtest --help'.\n";
+    if (vm.count("klines") == 0 || (vm.count("signals") == 0) == (vm.count("signals-from-db") == 0)) {
+        err << "tradebot backtest: --klines and one of --signals or --signals-from-db are required\n"
+               "Try 'tradebot backtest --help'.\n";
         return exit_usage;
     }
     const auto order = backtest::parse_intrabar(vm["intrabar"].as<std::string>());
@@ -127,23 +158,15 @@ int run_backtest(const std::vector<std::string>& args, const std::map<std::strin
         return exit_usage;
     }
     auto overrides = env;
-    if (vm.count("set") > 0) {
-        for (const auto& kv : vm["set"].as<std::vector<std::string>>()) {
-            const auto eq = kv.find('=');
-            const auto key = kv.substr(0, eq);
-            if (eq == std::string::npos || !known_key(key)) {
-                err << "tradebot backtest: --set '" << kv << "': expected KEY=VALUE with a known key\n";
-                return exit_usage;
-            }
-            overrides[config::env_name(key)] = kv.substr(eq + 1);
-        }
+    if (!replay_cli::add_sets(vm, backtest_word, overrides, err)) {
+        return exit_usage;
     }
     overrides[config::env_name("app.mode")] = "test";
     std::vector<backtest::grid_axis> axes;
     if (vm.count("grid") > 0) {
         for (const auto& text : vm["grid"].as<std::vector<std::string>>()) {
             auto axis = backtest::parse_grid_axis(text);
-            if (!axis || !known_key(axis->key)) {
+            if (!axis || !replay_cli::known_key(axis->key)) {
                 err << "tradebot backtest: --grid '" << text << "': expected KEY=V1,V2,... with a known key\n";
                 return exit_usage;
             }
@@ -151,16 +174,16 @@ int run_backtest(const std::vector<std::string>& args, const std::map<std::strin
         }
     }
     const auto config_dir = vm["config"].as<std::string>();
-    const auto loaded = load_settings(config_dir, overrides, "the configuration", err);
+    const auto loaded = replay_cli::load_settings(config_dir, overrides, backtest_word, "the configuration", err);
     if (!loaded) {
         return exit_usage;
     }
     const auto& settings = *loaded;
     backtest::run_options options;
     options.order = *order;
-    const auto balance = rate(vm, "balance", err);
-    const auto slippage = rate(vm, "slippage-bps", err);
-    const auto maker = rate(vm, "maker-fee", err);
+    const auto balance = replay_cli::non_negative(vm, "balance", backtest_word, err);
+    const auto slippage = replay_cli::non_negative(vm, "slippage-bps", backtest_word, err);
+    const auto maker = replay_cli::non_negative(vm, "maker-fee", backtest_word, err);
     if (!balance || !slippage || !maker) {
         return exit_usage;
     }
@@ -175,7 +198,7 @@ int run_backtest(const std::vector<std::string>& args, const std::map<std::strin
     }
     options.funding_rate = *funding;
     if (vm.count("taker-fee") > 0) {
-        const auto taker = rate(vm, "taker-fee", err);
+        const auto taker = replay_cli::non_negative(vm, "taker-fee", backtest_word, err);
         if (!taker) return exit_usage;
         options.taker_fee_rate = *taker;
     } else {
@@ -219,7 +242,9 @@ int run_backtest(const std::vector<std::string>& args, const std::map<std::strin
         marks = std::move(m.value);
         options.marks = &*marks;
     }
-    const auto signals = backtest::load_signals(vm["signals"].as<std::string>(), *prices.value);
+    const auto signals = vm.count("signals") > 0
+                             ? backtest::load_signals(vm["signals"].as<std::string>(), *prices.value)
+                             : signals_from_db(settings, vm["signals-from-db"].as<std::string>(), *prices.value);
     if (!signals.value) {
         err << "tradebot backtest: " << signals.error << '\n';
         logging::shutdown();
@@ -245,7 +270,7 @@ int run_backtest(const std::vector<std::string>& args, const std::map<std::strin
                 o[config::env_name(k)] = v;
                 name += (name.empty() ? "" : " ") + k + "=" + v;
             }
-            auto s = load_settings(config_dir, o, "sweep cell " + name, err);
+            auto s = replay_cli::load_settings(config_dir, o, backtest_word, "sweep cell " + name, err);
             if (!s) {
                 logging::shutdown();
                 return exit_usage;
@@ -268,9 +293,9 @@ int run_backtest(const std::vector<std::string>& args, const std::map<std::strin
         std::error_code ec;
         fs::create_directories(dir, ec);
         const auto html_path = dir / "grid.html";
-        if (!write_file(dir / "grid.json", backtest::grid_json(axes, results, options.order), err) ||
-            !write_file(dir / "grid.csv", backtest::grid_csv(axes, results), err) ||
-            !write_file(html_path, backtest::grid_html(axes, results, options.order), err)) {
+        if (!replay_cli::write_file(dir / "grid.json", backtest::grid_json(axes, results, options.order), backtest_word, err) ||
+            !replay_cli::write_file(dir / "grid.csv", backtest::grid_csv(axes, results), backtest_word, err) ||
+            !replay_cli::write_file(html_path, backtest::grid_html(axes, results, options.order), backtest_word, err)) {
             return exit_failed;
         }
         const auto rank = backtest::grid_ranking(results);
@@ -294,9 +319,9 @@ int run_backtest(const std::vector<std::string>& args, const std::map<std::strin
     std::error_code ec;
     fs::create_directories(dir, ec);
     const auto html_path = dir / "backtest.html";
-    if (!write_file(dir / "backtest.json", backtest::to_json(result, stats), err) ||
-        !write_file(dir / "backtest-trades.csv", backtest::trades_csv(result), err) ||
-        !write_file(html_path, backtest::to_html(result, stats), err)) {
+    if (!replay_cli::write_file(dir / "backtest.json", backtest::to_json(result, stats), backtest_word, err) ||
+        !replay_cli::write_file(dir / "backtest-trades.csv", backtest::trades_csv(result), backtest_word, err) ||
+        !replay_cli::write_file(html_path, backtest::to_html(result, stats), backtest_word, err)) {
         return exit_failed;
     }
     out << backtest::summary_text(result, stats);

@@ -134,6 +134,7 @@ std::string usage_text() {
         << "  tradebot status [--json]                              the running instance's /status\n"
         << "  tradebot diagnose [--json]                            one health report (exit 1 when it finds something)\n"
         << "  tradebot backtest --klines PATH --signals FILE ...    replay history ('tradebot backtest --help')\n"
+        << "  tradebot simulate [--paths N] [--seed S] [--edge P] ...  Monte-Carlo over synthetic markets ('tradebot simulate --help')\n"
         << "  tradebot report [--since DATE] [--until DATE] [--exchange NAME] [--format text|json|csv|html]\n"
         << "                  [--output FILE]                       PnL, fees, win rate, drawdown of closed positions\n\n"
         << global_options() << "\n"
@@ -164,9 +165,9 @@ cli_result parse_command_line(const std::vector<std::string>& args) {
         result.value = cl;
         return result;
     }
-    if (!args.empty() && args.front() == "backtest") {
+    if (!args.empty() && (args.front() == "backtest" || args.front() == "simulate")) {
         command_line cl;
-        cl.cmd = command::backtest;
+        cl.cmd = args.front() == "backtest" ? command::backtest : command::simulate;
         cl.backtest_args.assign(args.begin() + 1, args.end());
         result.value = cl;
         return result;

@@ -30,6 +30,9 @@ struct columns {
     std::size_t open_time = 0, open = 1, high = 2, low = 3, close = 4, volume = 5;
     std::optional<std::size_t> quote_volume = 7;
     std::size_t needed = 6;
+    // Bybit's layout (the V5 kline fields: startTime, openPrice, ..., turnover) lists the newest
+    // bar first, as GET /v5/market/kline answers: a file wholly in that order is read reversed.
+    bool newest_first_allowed = false;
 };
 
 std::optional<std::string> from_header(const std::vector<std::string>& names, columns& c) {
@@ -39,18 +42,23 @@ std::optional<std::string> from_header(const std::vector<std::string>& names, co
         }
         return std::nullopt;
     };
+    // Binance's dump names, or Bybit's kline export (its V5 API fields).
+    const bool bybit = find("starttime").has_value();
     std::size_t needed = 0;
-    for (auto [name, slot] : {std::pair{"open_time", &c.open_time}, {"open", &c.open}, {"high", &c.high},
-                              {"low", &c.low}, {"close", &c.close}, {"volume", &c.volume}}) {
-        const auto at = find(name);
+    for (auto [name, bybit_name, slot] :
+         {std::tuple{"open_time", "starttime", &c.open_time}, {"open", "openprice", &c.open},
+          {"high", "highprice", &c.high}, {"low", "lowprice", &c.low}, {"close", "closeprice", &c.close},
+          {"volume", "volume", &c.volume}}) {
+        const auto at = find(bybit ? bybit_name : name);
         if (!at) {
-            return std::string{"missing column '"} + name + "'";
+            return std::string{"missing column '"} + (bybit ? bybit_name : name) + "'";
         }
         *slot = *at;
         needed = std::max(needed, *at + 1);
     }
-    c.quote_volume = find("quote_volume");
+    c.quote_volume = find(bybit ? "turnover" : "quote_volume");
     c.needed = needed;
+    c.newest_first_allowed = bybit;
     return std::nullopt;
 }
 
@@ -81,6 +89,7 @@ loaded<kline_series> read_kline_file(const std::filesystem::path& file, const co
     columns c;
     std::string text;
     int line = 0;
+    std::vector<int> lines;  // each bar's line, for the order check of a newest-first file
     while (std::getline(in, text)) {
         ++line;
         const auto trimmed = csv::chomp(text);
@@ -140,12 +149,20 @@ loaded<kline_series> read_kline_file(const std::filesystem::path& file, const co
             qv = v->multiply(b.close, 4, core::rounding::half_even);
         }
         b.quote_volume = qv->rescale(std::min(qv->scale(), 4), core::rounding::half_even);
-        if (!series.bars.empty() && b.open_ms <= series.bars.back().open_ms) {
-            out.error = where(file, line) + (b.open_ms == series.bars.back().open_ms ? "repeated" : "unsorted") +
-                        " open_time " + std::to_string(b.open_ms);
+        series.bars.push_back(b);
+        lines.push_back(line);
+    }
+    auto& bars = series.bars;
+    if (c.newest_first_allowed && bars.size() > 1 && bars[0].open_ms > bars[1].open_ms) {
+        std::reverse(bars.begin(), bars.end());
+        std::reverse(lines.begin(), lines.end());
+    }
+    for (std::size_t i = 1; i < bars.size(); ++i) {
+        if (bars[i].open_ms <= bars[i - 1].open_ms) {
+            out.error = where(file, lines[i]) + (bars[i].open_ms == bars[i - 1].open_ms ? "repeated" : "unsorted") +
+                        " open_time " + std::to_string(bars[i].open_ms);
             return out;
         }
-        series.bars.push_back(b);
     }
     out.value = std::move(series);
     return out;

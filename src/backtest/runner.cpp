@@ -218,6 +218,34 @@ private:
         }
     }
 
+    // The REST view of a mark (market_data) without the stream's: what a flat symbol's intrabar
+    // marks change.
+    void quote(const core::symbol& s, decimal price) {
+        for (auto& v : venues_) v->data.set_mark(s, price);
+    }
+
+    // The symbols whose marks can change anything but the marks themselves: a position (the trading
+    // core's or the engine's), an order or stop resting on it, or an entry decision still running
+    // (it may open one at the next mark). A flat symbol's marks move nothing else: the decider
+    // reads a symbol's mark through the venue (market_data, always current, which feeds the
+    // engine), every open is fed before a decision, and funding settles on positions only.
+    // Skipping them is most of the replay's work on many symbols, with byte-identical results.
+    // Nullopt while a decision runs: every symbol is in play then.
+    std::optional<std::set<core::symbol>> in_play() const {
+        if (deciding_) return std::nullopt;
+        std::set<core::symbol> out;
+        for (const auto& v : venues_) {
+            for (const auto& [symbol, pos] : v->manager->live()) out.insert(symbol);
+            const auto& engine = v->paper.engine();
+            if (const auto a = engine.account_state(paper_account)) {
+                for (const auto& p : a->positions) out.insert(p.symbol);  // non-flat ones
+            }
+            for (const auto& o : engine.open_orders(paper_account)) out.insert(o.symbol);
+            for (const auto& c : engine.open_conditionals(paper_account)) out.insert(c.request.symbol);
+        }
+        return out;
+    }
+
     std::optional<core::position_side> side_of(const core::symbol& s) const {
         for (const auto& v : venues_) {
             const auto& live = v->manager->live();
@@ -232,7 +260,16 @@ private:
             if (const auto* b = series.at(t)) bars.emplace_back(&s, b);
         }
         advance_to(at_ms(t));
-        for (const auto& [s, b] : bars) feed(*s, b->open);
+        // Before a decision every symbol's open is fed (the decider reads any of them); otherwise
+        // only the symbols in play need it (in_play: a flat symbol's marks move nothing else).
+        const auto playing = may_decide(at_ms(t)) ? std::nullopt : in_play();
+        for (const auto& [s, b] : bars) {
+            if (!playing || playing->contains(*s)) {
+                feed(*s, b->open);
+            } else {
+                quote(*s, b->open);
+            }
+        }
         settle();
         decide(at_ms(t));
         std::vector<std::array<decimal, 4>> paths;
@@ -240,7 +277,14 @@ private:
         for (const auto& [s, b] : bars) paths.push_back(model::bar_path(*b, options_.order, side_of(*s)));
         for (std::size_t k = 1; k < 4; ++k) {
             advance_to(at_ms(t) + point_step * static_cast<int>(k));
-            for (std::size_t i = 0; i < bars.size(); ++i) feed(*bars[i].first, paths[i][k]);
+            const auto active = in_play();
+            for (std::size_t i = 0; i < bars.size(); ++i) {
+                if (!active || active->contains(*bars[i].first)) {
+                    feed(*bars[i].first, paths[i][k]);
+                } else {
+                    quote(*bars[i].first, paths[i][k]);
+                }
+            }
             settle();
         }
         result_.equity.push_back({t, equity()});
@@ -258,6 +302,14 @@ private:
     }
 
     // The signals a wave (or, immediate, the minute) reads, decided by the live entry_decider.
+    // Whether decide(now) may hand a batch to the decider: signals visible and undecided, in a
+    // wave's check window (any minute in immediate mode), or a decision still running.
+    bool may_decide(time_point now) const {
+        if (deciding_) return true;
+        const bool visible = !pending_.empty() || (next_ < by_time_.size() && signals_[by_time_[next_]].visible_at <= now);
+        return visible && (schedule_.immediate() || schedule_.current_wave(now).has_value());
+    }
+
     void decide(time_point now) {
         while (next_ < by_time_.size() && signals_[by_time_[next_]].visible_at <= now) {
             pending_.insert({signals_[by_time_[next_]].raw.id, by_time_[next_]});

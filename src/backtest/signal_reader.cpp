@@ -19,6 +19,25 @@ std::string iso(core::clock::time_point t) {
 
 }  // namespace
 
+std::string check_signal(signal_line& s, const price_history& prices) {
+    const auto valid = signals::validate(s.raw);
+    if (!valid) {
+        return std::string{signals::to_string(valid.error().reason)} + ": " + valid.error().message;
+    }
+    s.visible_at = valid->wave_time.value_or(valid->received_at);
+    const auto series = prices.find(valid->symbol);
+    if (series == prices.end()) {
+        return "no price data for " + valid->symbol.str();
+    }
+    const auto first = core::clock::time_point{std::chrono::milliseconds{series->second.bars.front().open_ms}};
+    const auto last = core::clock::time_point{std::chrono::milliseconds{series->second.bars.back().open_ms}};
+    if (s.visible_at < first || s.visible_at > last) {
+        return "signal at " + iso(s.visible_at) + " is outside the price data of " + valid->symbol.str() + " (" +
+               iso(first) + " .. " + iso(last) + ")";
+    }
+    return {};
+}
+
 loaded<std::vector<signal_line>> load_signals(const std::filesystem::path& file, const price_history& prices) {
     loaded<std::vector<signal_line>> out;
     std::ifstream in{file};
@@ -84,22 +103,8 @@ loaded<std::vector<signal_line>> load_signals(const std::filesystem::path& file,
         r.wave_time = get("wave_time");
         const auto candle = r.candle_time ? signals::parse_timestamp(*r.candle_time) : std::nullopt;
         r.received_at = get("received_at").value_or(candle ? iso(*candle + std::chrono::minutes{15}) : "");
-        const auto valid = signals::validate(r);
-        if (!valid) {
-            out.error = at(line) + std::string{signals::to_string(valid.error().reason)} + ": " + valid.error().message;
-            return out;
-        }
-        s.visible_at = valid->wave_time.value_or(valid->received_at);
-        const auto series = prices.find(valid->symbol);
-        if (series == prices.end()) {
-            out.error = at(line) + "no price data for " + valid->symbol.str();
-            return out;
-        }
-        const auto first = core::clock::time_point{std::chrono::milliseconds{series->second.bars.front().open_ms}};
-        const auto last = core::clock::time_point{std::chrono::milliseconds{series->second.bars.back().open_ms}};
-        if (s.visible_at < first || s.visible_at > last) {
-            out.error = at(line) + "signal at " + iso(s.visible_at) + " is outside the price data of " +
-                        valid->symbol.str() + " (" + iso(first) + " .. " + iso(last) + ")";
+        if (auto bad = check_signal(s, prices); !bad.empty()) {
+            out.error = at(line) + bad;
             return out;
         }
         if (const auto [it, fresh] = ids.emplace(r.id, line); !fresh) {

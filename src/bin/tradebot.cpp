@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "tradebot/app/backtest_command.hpp"
+#include "tradebot/app/simulate_command.hpp"
 #include "tradebot/app/cli.hpp"
 #include "tradebot/app/commands.hpp"
 #include "tradebot/app/daemon.hpp"
@@ -37,6 +38,9 @@ int dispatch(const tradebot::app::command_line& cl) {
     }
     if (cl.cmd == command::backtest) {
         return tradebot::app::run_backtest(cl.backtest_args, env, std::cout, std::cerr);
+    }
+    if (cl.cmd == command::simulate) {
+        return tradebot::app::run_simulate(cl.backtest_args, env, std::cout, std::cerr);
     }
     if (cl.mode) {
         // Through the loader, so that --mode production gets the same checks (API keys present)

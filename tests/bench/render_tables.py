@@ -360,6 +360,7 @@ def main():
 
     lines += trailing_lines(out_dir, bench)
     lines += backtest_lines(out_dir, bench, gb)
+    lines += backtest_run_lines(out_dir, bench)
 
     lines += ["### Build time (2 cores)", "", "| What | Time | Reproduce |", "|---|---:|---|",
               f"| One-file incremental rebuild: `touch src/core/decimal.cpp`, then `{env['rebuild_targets']}` "
@@ -450,6 +451,29 @@ def backtest_lines(out_dir, bench, gb):
     verdict = "met" if cpu >= 1e7 else f"missed: {cpu / 1e7:.2f}× of 10 M"
     lines += [f"| trailing_stop + aged_policy per tick | {rate(cpu)} | {rate(wall)} | {decisions} | ≥ 10 M/s per core: "
               f"{verdict} | `{bench}/bench_backtest {gb}` |", ""]
+    return lines
+
+
+def backtest_run_lines(out_dir, bench):
+    """The whole backtest (bench_backtest_run's JSON line in backtest_run.json), beside the policy-only row."""
+    try:
+        with open(f"{out_dir}/backtest_run.json") as f:
+            r = json.loads(f.read().strip().splitlines()[-1])
+    except (FileNotFoundError, IndexError, ValueError):
+        return []
+    lines = ["### The whole backtest (candles and signals per second, one core)", "",
+             "tests/bench/bench_backtest_run.cpp: `backtest::run` (the live entry decider, trading core and paper "
+             "venue on sim::engine, four marks per bar) on `tradebot simulate`'s synthetic market (seeded "
+             "regime-switching walks with jumps, made before the clock starts), signals at the issue's density of "
+             "5,000 a year, edge 0.55, the default configuration, log at warn; CPU time of the process. One candle = "
+             "one symbol-minute.", "",
+             "| What | Candles/s CPU | Signals/s CPU | A year of these symbols (CPU) | Target | Reproduce |",
+             "|---|---:|---:|---:|---|---|"]
+    year = r["year_cpu_seconds"]
+    verdict = "met" if year <= 10 else f"missed: {year:.0f} s"
+    lines += [f"| backtest::run, {r['symbols']} symbols x {r['days']} days, {r['signals']} signals, {r['trades']} trades "
+              f"| {rate(r['candles_per_second'])} | {r['signals_per_second']:.0f} | {year:.0f} s | a year of 50 symbols "
+              f"with 5,000 signals in seconds: {verdict} | `{bench}/bench_backtest_run --days={r['days']}` |", ""]
     return lines
 
 

@@ -35,6 +35,8 @@ enum class command : std::uint8_t {
     status,
     // Replays history through the live trading code (src/backtest/).
     backtest,
+    // Monte-Carlo over synthetic markets through the backtest's replay (src/backtest/).
+    simulate,
     // Read only: trade history and performance (src/app/commands/report.cpp).
     report,
     // Read only: one health report (src/app/commands/diagnose.cpp).
@@ -75,7 +77,8 @@ struct command_line {
     // command::keys only: the words after "keys", parsed by run_keys (keys_command.hpp).
     std::vector<std::string> keys_args;
     operator_arguments op;
-    // command::backtest only: the words after "backtest", parsed by run_backtest.
+    // command::backtest / simulate only: the words after the command's word, parsed by run_backtest
+    // or run_simulate.
     std::vector<std::string> backtest_args;
     report_arguments report;
 };

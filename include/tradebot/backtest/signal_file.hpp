@@ -1,6 +1,7 @@
 #pragma once
 
 #include <filesystem>
+#include <string>
 #include <vector>
 
 #include "tradebot/backtest/price_history.hpp"
@@ -22,6 +23,10 @@ struct signal_line {
 // Each row is checked as the live pipeline checks a row (signals::validate): a bad row is an
 // error naming the file and line, as is a symbol `prices` has no data for or a signal visible
 // outside the price data's time range.
+// One row checked as load_signals() checks each (signals::validate, a symbol with prices, visible
+// inside them) and its visible_at set: empty when good, else the reason.
+[[nodiscard]] std::string check_signal(signal_line& s, const price_history& prices);
+
 [[nodiscard]] loaded<std::vector<signal_line>> load_signals(const std::filesystem::path& file,
                                                             const price_history& prices);
 

@@ -169,10 +169,17 @@ const conditional_order* conditional_book::find(const account_id& a, const order
 std::vector<conditional_order> conditional_book::open_conditionals(const account_id& a,
                                                                    std::optional<core::symbol> s) const {
     std::vector<conditional_order> out;
-    for (const auto& [id, c] : conditionals_) {
-        if (c.account == a && c.is_open() && (!s || c.request.symbol == *s)) {
+    // Only the ones that may still be open, in id order as a scan of conditionals_ would give them.
+    for (auto it = maybe_open_.begin(); it != maybe_open_.end();) {
+        const auto& c = conditionals_.at(*it);
+        if (!c.is_open()) {
+            it = maybe_open_.erase(it);
+            continue;
+        }
+        if (c.account == a && (!s || c.request.symbol == *s)) {
             out.push_back(c);
         }
+        ++it;
     }
     return out;
 }

@@ -274,11 +274,11 @@ const order* order_book::find(const account_id& a, const core::symbol& s, const 
 
 std::vector<order> order_book::open_orders(const account_id& a, std::optional<core::symbol> s) const {
     std::vector<order> out;
-    for (const auto& [id, o] : orders_) {
-        if (o.account == a && o.is_open() && (!s || o.symbol == *s)) {
+    for_open([&](const order& o) {
+        if (o.account == a && (!s || o.symbol == *s)) {
             out.push_back(o);
         }
-    }
+    });
     return out;
 }
 
@@ -291,13 +291,13 @@ bool order_book::uses_client_id(const account_id& a, const std::string& client_i
 
 core::decimal order_book::open_order_margin(const account& acc) const {
     core::decimal total;
-    for (const auto& [id, o] : orders_) {
-        if (o.account == acc.id() && o.is_open() && !o.reduce_only && o.type == core::order_type::limit) {
+    for_open([&](const order& o) {
+        if (o.account == acc.id() && !o.reduce_only && o.type == core::order_type::limit) {
             total += (o.remaining() * o.price)
                          .divide(core::decimal::from_int(acc.leverage(o.symbol)), money_scale,
                                  core::rounding::half_even);
         }
-    }
+    });
     return money(total);
 }
 

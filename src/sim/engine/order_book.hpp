@@ -67,6 +67,21 @@ public:
 
 private:
     void finish(order& o, order_status status);
+    // Calls `f` with every open order, in id order (as a scan of orders_ would), looking only at
+    // maybe_open_ and dropping the closed ones from it: a query costs the open orders, not the
+    // run's whole history.
+    template <class F>
+    void for_open(F&& f) const {
+        for (auto it = maybe_open_.begin(); it != maybe_open_.end();) {
+            const auto& o = orders_.at(*it);
+            if (!o.is_open()) {
+                it = maybe_open_.erase(it);
+                continue;
+            }
+            f(o);
+            ++it;
+        }
+    }
 
     engine_context& ctx_;
     const market_table& markets_;

@@ -211,6 +211,14 @@ TEST_F(secret_leak_test, no_secret_reaches_logs_metrics_health_rows_or_command_o
             keep(std::string{"backtest report "} + file, read_file(data / "out" / file));
         }
         EXPECT_NE(read_file(data / "out" / "backtest-trades.csv").find("BTCUSDT"), std::string::npos);
+        // A small Monte-Carlo with this configuration: its output and its reports.
+        EXPECT_EQ(command("simulate --quiet --log-level trace --paths 2 --days 1 --symbols 1 --jobs 1 --output " +
+                          (data / "simulate").string() + cfg),
+                  0);
+        for (const char* file : {"simulation.json", "simulation.html"}) {
+            keep(std::string{"simulate report "} + file, read_file(data / "simulate" / file));
+        }
+        EXPECT_NE(read_file(data / "simulate" / "simulation.json").find("\"paths\": 2,"), std::string::npos);
     }
     const auto wrong_key = dir_.path() / "wrong.key";
     ASSERT_EQ(run_shell(bin() + " keys generate --key-file " + wrong_key.string()).first, 0);
@@ -267,7 +275,7 @@ TEST_F(secret_leak_test, no_secret_reaches_logs_metrics_health_rows_or_command_o
     const auto [hrc, help] = run_shell(bin() + " --help");
     const std::set<std::string> covered{"[--mode", "run",     "check",  "db",      "--check-instances", "keys", "close",
                                         "protect", "sync", "orders", "cleanup", "shutdown", "positions", "signals", "status",
-                                        "backtest", "report", "diagnose"};
+                                        "backtest", "simulate", "report", "diagnose"};
     std::istringstream lines{help};
     for (std::string line; std::getline(lines, line);) {
         if (line.starts_with("  tradebot ")) {

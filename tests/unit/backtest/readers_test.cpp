@@ -48,6 +48,34 @@ TEST_F(readers, a_header_names_the_columns_and_volume_times_close_stands_in_for_
     EXPECT_EQ(b.quote_volume, "6000"_d);
 }
 
+TEST_F(readers, bybit_kline_export_is_read_newest_first_or_oldest_first) {
+    // GET /v5/market/kline's fields, newest bar first as the API lists them; turnover is the quote volume.
+    const std::string header = "startTime,openPrice,highPrice,lowPrice,closePrice,volume,turnover\n";
+    const auto p = write("k/SOLUSDT-bybit.csv", header +
+                                                    "1735689720000,151.2,151.4,151.0,151.1,3,453.3\n"
+                                                    "1735689660000,150.9,151.3,150.8,151.2,2,302.4\n"
+                                                    "1735689600000,150.5,151.0,150.4,150.9,1,150.9\n");
+    const auto r = load_klines(p);
+    ASSERT_TRUE(r.value) << r.error;
+    const auto& bars = r.value->at(core::symbol::from_string("SOLUSDT")).bars;
+    ASSERT_EQ(bars.size(), 3U);
+    EXPECT_EQ(bars[0].open_ms, 1735689600000);
+    EXPECT_EQ(bars[0].open, "150.5"_d);
+    EXPECT_EQ(bars[2].close, "151.1"_d);
+    EXPECT_EQ(bars[1].quote_volume, "302.4"_d);
+    // Oldest first is read as it is; a mixed order is an error naming a line.
+    const auto q = write("k2/SOLUSDT.csv", header + "1735689600000,1,1,1,1,1,1\n1735689660000,1,1,1,1,1,1\n");
+    ASSERT_TRUE(load_klines(q).value);
+    const auto mixed = write("k3/SOLUSDT.csv", header + "1735689660000,1,1,1,1,1,1\n1735689600000,1,1,1,1,1,1\n"
+                                                        "1735689720000,1,1,1,1,1,1\n");
+    const auto bad = load_klines(mixed);
+    ASSERT_FALSE(bad.value);
+    EXPECT_NE(bad.error.find("SOLUSDT.csv:3: unsorted open_time"), std::string::npos) << bad.error;
+    // Binance's layout stays oldest first only.
+    EXPECT_NE(klines_error("1735689660000,1,1,1,1,1\n1735689600000,1,1,1,1,1\n").find(":2: unsorted open_time"),
+              std::string::npos);
+}
+
 TEST_F(readers, bad_klines_are_errors_naming_file_and_line) {
     const std::string good = "1735689600000,1,1,1,1,1\n";
     EXPECT_NE(klines_error("open_time,open,high,low,close\n").find("BTCUSDT-1m-2025-01.csv:1: missing column 'volume'"),
