@@ -34,7 +34,8 @@ import threading
 import time
 import traceback
 import urllib.request
-from concurrent.futures import ProcessPoolExecutor, as_completed
+import queue
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from decimal import Decimal
 from pathlib import Path
 
@@ -59,6 +60,18 @@ class scenario_failure(Exception):
     pass
 
 
+# Every process this run started, so that an interrupted run ends them (by their pid) and its clusters.
+_children: set[subprocess.Popen] = set()
+_children_lock = threading.Lock()
+
+
+def spawn(*args, **kwargs) -> subprocess.Popen:
+    p = subprocess.Popen(*args, **kwargs)
+    with _children_lock:
+        _children.add(p)
+    return p
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -79,8 +92,9 @@ class pg_cluster:
         self.as_owner = ["runuser", "-u", "postgres", "--"] if os.getuid() == 0 else []
 
     def ctl(self, *args: str) -> None:
+        # No pipes: the postmaster that `start` forks would hold them open and the call never end.
         subprocess.run(self.as_owner + [self.pg_ctl, "-D", str(self.dir / "data"), *args], check=True,
-                       capture_output=True)
+                       stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
     def crash(self) -> None:
         """A power cut: no shutdown checkpoint, then up again."""
@@ -92,6 +106,12 @@ class pg_cluster:
 
     def start(self) -> None:
         self.ctl("-l", str(self.dir / "server.log"), "-w", "-t", "60", "start")
+
+    def start_if_down(self) -> None:
+        r = subprocess.run(self.as_owner + [self.pg_ctl, "-D", str(self.dir / "data"), "status"],
+                           stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        if r.returncode != 0:
+            self.start()
 
     def restart(self) -> None:
         self.ctl("-m", "fast", "-w", "-t", "60", "restart")
@@ -118,7 +138,7 @@ class sim:
         self.cert = work / "sim-cert.pem"
         ports = work / "ports.json"
         self.log = open(work / "sim.log", "w")
-        self.proc = subprocess.Popen(
+        self.proc = spawn(
             [str(build / "tradebot-sim"), "--scenario", str(source / "config/sim/default.yaml"),
              "--binance-port", "0", "--bybit-port", "0", "--ports-file", str(ports), "--cert-out", str(self.cert),
              "--paused", "--seed", str(seed)], stdout=self.log, stderr=subprocess.STDOUT)
@@ -146,7 +166,7 @@ class sim:
         self.call(venue, "POST", "/sim/fault", dict(body, venue=venue))
 
     def state(self, venue: str) -> dict:
-        return self.call(venue, "GET", "/sim/state")
+        return self.call(venue, "GET", "/sim/state")["engine"]
 
     def price(self, symbol: str, pct: str) -> None:
         self.call("binance", "POST", "/sim/price", {"symbol": symbol, "move_pct": pct})
@@ -166,7 +186,7 @@ class daemon:
         self.lines: list[str] = []
         self.lock = threading.Lock()
         self.log = open(log_path, "a")
-        self.proc = subprocess.Popen([str(build / "tradebot"), "--mode", "production", "--config", str(config)],
+        self.proc = spawn([str(build / "tradebot"), "--mode", "production", "--config", str(config)],
                                      stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, bufsize=1)
         self.reader = threading.Thread(target=self._read, daemon=True)
         self.reader.start()
@@ -236,6 +256,7 @@ class scenario:
         self.bot: daemon | None = None
         self.starts = 0
         self.notes: list[str] = []
+        self.commands: list[subprocess.Popen] = []
 
     # ---- plan -------------------------------------------------------------------------------
     def plan(self) -> None:
@@ -324,7 +345,7 @@ class scenario:
             "    volume_enabled: false\n"
             "    price_change_enabled: false\n"
             "trading:\n"
-            "  reconcile_interval_seconds: 5\n"
+            "  reconcile_interval_seconds: 10\n"
             "protection:\n"
             "  trailing:\n"
             "    min_update_interval_seconds: 1\n"
@@ -347,7 +368,7 @@ class scenario:
 
     def arm(self, phase: str) -> None:
         for f in self.fault_plan.get(phase, []):
-            body = {k: v for k, v in f.items() if k not in ("hold_s",)}
+            body = {k: v for k, v in f.items() if k not in ("hold_s", "venue")}
             kind = f["kind"]
             self.faults.append(kind)
             if kind == "price_gap":
@@ -384,6 +405,13 @@ class scenario:
             if self.bot.killed_at:
                 self.bot.kill()
                 self.crashes.append(self.bot.killed_at)
+                # A `tradebot close` whose daemon died acts itself, holding the instance lock
+                # until it is done: one instance at a time, so the restart waits for it.
+                for p in self.commands:
+                    try:
+                        p.wait(60)
+                    except subprocess.TimeoutExpired:
+                        pass
                 self.start_bot()
                 return
             if not self.bot.alive():
@@ -463,10 +491,11 @@ class scenario:
         self.arm("manual")
         self.pg_event("manual")
         env = dict(os.environ, TRADEBOT_CONTROL_TOKEN="chaos-control-token")
-        procs = [subprocess.Popen([str(self.build / "tradebot"), "close", symbol, "--exchange", venue, "--yes",
+        procs = [spawn([str(self.build / "tradebot"), "close", symbol, "--exchange", venue, "--yes",
                                    "--config", str(self.config)], stdout=subprocess.DEVNULL,
                                   stderr=subprocess.DEVNULL, env=env)
                  for _, venue, symbol, _, _, _ in rows]
+        self.commands = procs
         self.wait_kill_or(lambda: all(p.poll() is not None for p in procs), 30)
         for p in procs:
             try:
@@ -486,13 +515,13 @@ class scenario:
             self.sim.fault(v, kind="clear")
         if self.bot is None or not self.bot.alive():
             self.start_bot()
-        # Let reconcile passes (5 s apart) see everything, including Bybit's late positions.
+        # Let reconcile passes (10 s apart) see everything, including Bybit's late positions.
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             if self.signals_decided() and self.positions_settled() and self.venue_matches_db(strict=False):
                 break
             time.sleep(0.5)
-        time.sleep(6)  # one more reconcile pass with nothing to fix
+        time.sleep(11)  # one more reconcile pass with nothing to fix
 
     def venue_positions(self) -> dict[tuple[str, str], dict]:
         out = {}
@@ -618,9 +647,9 @@ class scenario:
                 "crashes": self.crashes, "pg": self.pg_events, "starts": self.starts, "plan": self.describe()}
 
 
-def run_one(seed: int, build: str, source: str, pg_url_state: str | None, keep: bool) -> dict:
+def run_one(seed: int, build: str, source: str, clusters: "queue.Queue[pg_cluster]", keep: bool) -> dict:
     work = Path(tempfile.mkdtemp(prefix=f"tradebot-chaos-{seed}-"))
-    pg = worker_pg(Path(source))
+    pg = clusters.get()  # a cluster of its own while it runs: a crash of it hurts no other scenario
     sc = scenario(seed, Path(build), Path(source), pg, work, False)
     t0 = time.monotonic()
     try:
@@ -629,28 +658,18 @@ def run_one(seed: int, build: str, source: str, pg_url_state: str | None, keep: 
         res = {"seed": seed, "ok": False, "problems": [f"{type(e).__name__}: {e}", traceback.format_exc(limit=3)],
                "faults": sc.faults, "crashes": sc.crashes, "pg": sc.pg_events, "starts": sc.starts,
                "plan": sc.describe() if hasattr(sc, "phases") else ""}
+    finally:
+        try:
+            pg.start_if_down()
+            pg.sql(f"DROP SCHEMA IF EXISTS {sc.schema} CASCADE")
+        except Exception:  # noqa: BLE001 - the next scenario uses another schema anyway
+            pass
+        clusters.put(pg)
     res["seconds"] = round(time.monotonic() - t0, 1)
     res["work"] = str(work)
-    try:
-        pg.sql(f"DROP SCHEMA IF EXISTS {sc.schema} CASCADE")
-    except scenario_failure:
-        pass
     if res["ok"] and not keep:
         shutil.rmtree(work, ignore_errors=True)
     return res
-
-
-_worker_pg: pg_cluster | None = None
-
-
-def worker_pg(source: Path) -> pg_cluster:
-    global _worker_pg
-    if _worker_pg is None:
-        base = Path(tempfile.mkdtemp(prefix="tradebot-chaos-pg-"))
-        _worker_pg = pg_cluster(source, base)
-        import atexit
-        atexit.register(_worker_pg.stop)
-    return _worker_pg
 
 
 def main() -> int:
@@ -664,11 +683,38 @@ def main() -> int:
     ap.add_argument("--json", help="write every result to this file (JSON lines)")
     args = ap.parse_args()
     seeds = list(range(args.seed, args.seed + args.runs))
+    jobs = max(1, min(args.jobs, len(seeds)))
+    clusters: "queue.Queue[pg_cluster]" = queue.Queue()
+    made: list[pg_cluster] = []
+
+    def interrupted(signum, _frame):
+        with _children_lock:
+            for p in _children:
+                if p.poll() is None:
+                    p.kill()
+        for c in made:
+            c.stop()
+        os._exit(128 + signum)
+
+    signal.signal(signal.SIGTERM, interrupted)
+    signal.signal(signal.SIGINT, interrupted)
+    try:
+        for _ in range(jobs):
+            c = pg_cluster(Path(args.source), Path(tempfile.mkdtemp(prefix="tradebot-chaos-pg-")))
+            made.append(c)
+            clusters.put(c)
+        return run_all(args, seeds, jobs, clusters)
+    finally:
+        for c in made:
+            c.stop()
+
+
+def run_all(args, seeds: list[int], jobs: int, clusters) -> int:
     results = []
     out = open(args.json, "a") if args.json else None
     t0 = time.monotonic()
-    with ProcessPoolExecutor(max_workers=max(1, args.jobs)) as pool:
-        futs = {pool.submit(run_one, s, args.build, args.source, None, args.keep): s for s in seeds}
+    with ThreadPoolExecutor(max_workers=jobs) as pool:
+        futs = {pool.submit(run_one, s, args.build, args.source, clusters, args.keep): s for s in seeds}
         for fut in as_completed(futs):
             r = fut.result()
             results.append(r)
