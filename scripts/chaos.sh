@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The seeded fault matrix with crashes (issue 19; tests/integration/chaos/chaos.py):
-#   scripts/chaos.sh [--runs N] [--seed S] [--jobs J] [--json FILE] [--keep]
+#   scripts/chaos.sh [--runs N] [--seed S] [--jobs J] [--json FILE] [--keep] [--self-check]
+#   scripts/chaos.sh --report FILE      the summary of a --json file
 # runs the scenarios of seeds S .. S+N-1 (default: 1000 runs from seed 1 on every core), each the
 # real daemon against tradebot-sim and a PostgreSQL cluster of its worker. A failure prints its
 # seed, what went wrong, its logs and the one command that replays it; the summary counts the
@@ -20,7 +21,9 @@ while [ $# -gt 0 ]; do
     --jobs) jobs=$2; shift ;;
     --json) extra+=(--json "$2"); shift ;;
     --keep) extra+=(--keep) ;;
-    -h|--help) sed -n 2,8p "$0"; exit 0 ;;
+    --self-check) extra+=(--self-check) ;;
+    --report) exec python3 tests/integration/chaos/chaos.py --report "$2" ;;
+    -h|--help) sed -n 2,9p "$0"; exit 0 ;;
     *) echo "chaos.sh: unknown argument '$1'" >&2; exit 2 ;;
   esac
   shift
