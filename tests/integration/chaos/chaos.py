@@ -133,6 +133,7 @@ class pg_cluster:
     def stop(self) -> None:
         env = dict(os.environ, TRADEBOT_PG_STATE=str(self.state))
         subprocess.run([str(self.source / "scripts/pg-local.sh"), "stop"], env=env, capture_output=True)
+        shutil.rmtree(self.state.parent, ignore_errors=True)
 
 
 class sim:
@@ -365,7 +366,8 @@ class scenario:
     def start_bot(self, kill_on: str | None = None) -> None:
         self.starts += 1
         self.bot = daemon(self.build, self.config, self.work / "tradebot.log", kill_on)
-        deadline = time.monotonic() + 60
+        # Not ready while a venue cannot be read: a Binance 418 ban lasts 2 minutes and more.
+        deadline = time.monotonic() + 200
         while time.monotonic() < deadline:
             if http_ok(self.http_port, "/ready"):
                 return
@@ -374,7 +376,7 @@ class scenario:
                     return  # killed on its marker during the start-up reconciliation
                 raise scenario_failure(f"tradebot exited with {self.bot.proc.returncode} before /ready")
             time.sleep(0.05)
-        raise scenario_failure("tradebot not ready within 60 s")
+        raise scenario_failure("tradebot not ready within 200 s")
 
     def arm(self, phase: str) -> None:
         for f in self.fault_plan.get(phase, []):
@@ -525,8 +527,9 @@ class scenario:
             self.sim.fault(v, kind="clear")
         if self.bot is None or not self.bot.alive():
             self.start_bot()
-        # Let reconcile passes (10 s apart) see everything, including Bybit's late positions.
-        deadline = time.monotonic() + 60
+        # Let reconcile passes (10 s apart) see everything, including Bybit's late positions and
+        # the end of a Binance 418 ban (2 minutes and more).
+        deadline = time.monotonic() + 200
         while time.monotonic() < deadline:
             if self.signals_decided() and self.positions_settled() and self.venue_matches_db(strict=False):
                 break
