@@ -721,11 +721,12 @@ def main() -> int:
     ap.add_argument("--self-check", action="store_true",
                     help="after each passing scenario, break the state (stops fired with the daemon down, a "
                          "signal left new) and fail unless the checks report it")
+    ap.add_argument("--seeds", help="a comma-separated list of seeds instead of --seed/--runs")
     ap.add_argument("--report", metavar="FILE", help="only print the summary of a --json file")
     args = ap.parse_args()
     if args.report:
         return report(args.report)
-    seeds = list(range(args.seed, args.seed + args.runs))
+    seeds = [int(x) for x in args.seeds.split(",")] if args.seeds else list(range(args.seed, args.seed + args.runs))
     jobs = max(1, min(args.jobs, len(seeds)))
     clusters: "queue.Queue[pg_cluster]" = queue.Queue()
     made: list[pg_cluster] = []
@@ -774,7 +775,8 @@ def run_all(args, seeds: list[int], jobs: int, clusters) -> int:
                 print(f"     plan: {r['plan']}", flush=True)
                 print(f"     logs: {r['work']}", flush=True)
                 print(f"     replay: scripts/chaos.sh --seed {r['seed']} --runs 1", flush=True)
-    return summarize(results, f"seeds {args.seed}..{args.seed + args.runs - 1}", time.monotonic() - t0)
+    label = f"seeds {args.seeds}" if args.seeds else f"seeds {args.seed}..{args.seed + args.runs - 1}"
+    return summarize(results, label, time.monotonic() - t0)
 
 
 def summarize(results: list[dict], label: str, seconds: float) -> int:
