@@ -142,6 +142,32 @@ boost::asio::awaitable<result<std::int64_t>> signal_repository::expire_older_tha
     co_return co_await transact(db_, std::move(job));
 }
 
+namespace {
+
+// Resolves the claims `orphaned` selects (a SELECT s.id FROM signals s ... FOR UPDATE OF s, with
+// $1 = `me` and $2 = `keep`, the ids left alone): the signal whose entry left a position ends with
+// it, any other is handed back for a new decision.
+orphaned_claims resolve_claims(pqxx::work& tx, const std::string& orphaned, const std::string& me,
+                               const std::string& keep) {
+    const auto r = tx.exec_params(
+        "WITH orphaned AS (" + orphaned + "), "
+        "opened AS (SELECT DISTINCT ON (p.signal_id) p.signal_id, p.id, p.state FROM positions p "
+        "JOIN orphaned o ON p.signal_id = o.id ORDER BY p.signal_id, p.id DESC), "
+        "decided AS (UPDATE signals s SET claimed_by = $1, position_id = opened.id, status_at = now(), "
+        "status = CASE WHEN opened.state = 'failed' THEN 'failed' ELSE 'taken' END, "
+        "status_reason = CASE WHEN opened.state = 'failed' "
+        "THEN 'entry_failed: the claimer stopped; its entry was not found on the venue' "
+        "ELSE 'opened: the claimer stopped after its entry; the position was kept' END "
+        "FROM opened WHERE s.id = opened.signal_id RETURNING s.id), "
+        "released AS (UPDATE signals s SET claimed_by = NULL FROM orphaned o WHERE s.id = o.id "
+        "AND NOT EXISTS (SELECT 1 FROM opened WHERE opened.signal_id = o.id) RETURNING s.id) "
+        "SELECT (SELECT count(*) FROM decided), (SELECT count(*) FROM released)",
+        me, keep);
+    return orphaned_claims{r[0][0].as<std::int64_t>(), r[0][1].as<std::int64_t>()};
+}
+
+}  // namespace
+
 boost::asio::awaitable<result<orphaned_claims>> signal_repository::resolve_orphaned_claims(std::string me) {
     // A claimer is alive while a session of it is connected: every instance names its
     // connections after itself (application_name). A claim of one that is not connected is
@@ -150,23 +176,27 @@ boost::asio::awaitable<result<orphaned_claims>> signal_repository::resolve_orpha
     // claim guard of its writes (claimed by it, or by nobody) refuses what it decides later
     // once another instance has claimed the row; in the meantime at most one of them wins it.
     auto job = [me = std::move(me)](pqxx::work& tx) {
-        const auto r = tx.exec_params(
-            "WITH orphaned AS (SELECT s.id FROM signals s WHERE s.status = 'new' AND s.claimed_by IS NOT NULL "
-            "AND s.claimed_by <> $1 AND NOT EXISTS (SELECT 1 FROM pg_stat_activity a "
-            "WHERE a.application_name = s.claimed_by) FOR UPDATE OF s SKIP LOCKED), "
-            "opened AS (SELECT DISTINCT ON (p.signal_id) p.signal_id, p.id, p.state FROM positions p "
-            "JOIN orphaned o ON p.signal_id = o.id ORDER BY p.signal_id, p.id DESC), "
-            "decided AS (UPDATE signals s SET claimed_by = $1, position_id = opened.id, status_at = now(), "
-            "status = CASE WHEN opened.state = 'failed' THEN 'failed' ELSE 'taken' END, "
-            "status_reason = CASE WHEN opened.state = 'failed' "
-            "THEN 'entry_failed: the claimer stopped; its entry was not found on the venue' "
-            "ELSE 'opened: the claimer stopped after its entry; the position was kept' END "
-            "FROM opened WHERE s.id = opened.signal_id RETURNING s.id), "
-            "released AS (UPDATE signals s SET claimed_by = NULL FROM orphaned o WHERE s.id = o.id "
-            "AND NOT EXISTS (SELECT 1 FROM opened WHERE opened.signal_id = o.id) RETURNING s.id) "
-            "SELECT (SELECT count(*) FROM decided), (SELECT count(*) FROM released)",
-            me);
-        return orphaned_claims{r[0][0].as<std::int64_t>(), r[0][1].as<std::int64_t>()};
+        return resolve_claims(tx,
+                              "SELECT s.id FROM signals s WHERE s.status = 'new' AND s.claimed_by IS NOT NULL "
+                              "AND s.claimed_by <> $1 AND NOT (s.id = ANY($2::bigint[])) AND NOT EXISTS (SELECT 1 "
+                              "FROM pg_stat_activity a WHERE a.application_name = s.claimed_by) "
+                              "FOR UPDATE OF s SKIP LOCKED",
+                              me, id_array({}));
+    };
+    co_return co_await transact(db_, std::move(job));
+}
+
+boost::asio::awaitable<result<orphaned_claims>> signal_repository::resolve_own_claims(std::string me,
+                                                                                      std::vector<std::int64_t> keep) {
+    // Claims and decisions are committed asynchronously: a database that crashed while this
+    // instance ran may have kept a claim of ours and lost the decision after it. Such a row is
+    // claimed by us, still new, and not one we are waiting on (`keep`): nobody decides it again
+    // unless it is resolved here.
+    auto job = [me = std::move(me), keep = id_array(keep)](pqxx::work& tx) {
+        return resolve_claims(tx,
+                              "SELECT s.id FROM signals s WHERE s.status = 'new' AND s.claimed_by = $1 "
+                              "AND NOT (s.id = ANY($2::bigint[])) FOR UPDATE OF s SKIP LOCKED",
+                              me, keep);
     };
     co_return co_await transact(db_, std::move(job));
 }

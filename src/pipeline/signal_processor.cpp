@@ -83,11 +83,16 @@ asio::awaitable<std::size_t> signal_processor::drain_immediate(bool read_table) 
     if (!read_table) {
         co_return n;
     }
+    if (claims_unsure_ && !co_await recover_own_claims()) {
+        co_return n;
+    }
     decider_.read_began();
     auto rows = co_await repo_.claim_new(static_cast<int>(batch_size), instance_);
     decider_.read_answered();
     if (!rows) {
         logging::warn(log_, "cannot claim signals", kv("error", rows.error().describe()));
+        // The server may have crashed and lost decisions committed asynchronously.
+        claims_unsure_ = true;
         co_return n;
     }
     // Claimed here, decided here: a NOTIFY of the same row still waiting is dropped.
@@ -189,6 +194,26 @@ asio::awaitable<void> signal_processor::recover_claims() {
         logging::info(log_, "claims of stopped instances resolved", kv("ended_with_their_position", resolved->decided),
                       kv("decided_again", resolved->released));
     }
+}
+
+asio::awaitable<bool> signal_processor::recover_own_claims() {
+    // Only between decisions (one drain at a time): every claim of ours that is still new is
+    // then either waiting in `deferred_` or lost its decision in the outage.
+    std::vector<std::int64_t> waiting;
+    for (const auto& d : deferred_.all()) {
+        waiting.push_back(d.sig.id);
+    }
+    auto resolved = co_await repo_.resolve_own_claims(instance_, std::move(waiting));
+    if (!resolved) {
+        logging::warn(log_, "cannot resolve own claims after a database outage", kv("error", resolved.error().describe()));
+        co_return false;
+    }
+    claims_unsure_ = false;
+    if (resolved->decided > 0 || resolved->released > 0) {
+        logging::warn(log_, "own claims whose decision the database lost resolved",
+                      kv("ended_with_their_position", resolved->decided), kv("decided_again", resolved->released));
+    }
+    co_return true;
 }
 
 asio::awaitable<bool> signal_processor::claim(const signals::signal& s) {

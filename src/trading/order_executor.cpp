@@ -8,6 +8,7 @@
 #include <boost/asio/use_awaitable.hpp>
 
 #include "tradebot/db/order_store.hpp"
+#include "tradebot/logging/crash_point.hpp"
 #include "tradebot/logging/structured.hpp"
 
 namespace tradebot::trading {
@@ -107,6 +108,7 @@ asio::awaitable<order_outcome> order_executor::market(market_order order) {
     }
     out.journal_id = journaled->id;
     out.client_id = journaled->client_id;
+    logging::crash_point(log_, std::string{core::to_string(order.purpose)} + "_journaled");
 
     exchange::result<exchange::order_ack> ack;
     if (order.ioc_limit) {
@@ -128,12 +130,14 @@ asio::awaitable<order_outcome> order_executor::market(market_order order) {
         request.client_id = out.client_id;
         ack = co_await venue_.place_market_order(std::move(request), order.priority);
     }
+    logging::crash_point(log_, std::string{core::to_string(order.purpose)} + "_sent");
     if (ack) {
         out.venue_order_id = ack->venue_order_id;
         if (ack->state) {
             take_state(out, *ack->state);
         }
         co_await record(out, ack->state);
+        logging::crash_point(log_, std::string{core::to_string(order.purpose)} + "_recorded");
         if (out.kind == order_result_kind::unresolved) {
             out = co_await await_final(std::move(out), order.symbol);
         }

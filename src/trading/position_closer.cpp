@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "trading/position_recorder.hpp"
+#include "tradebot/logging/crash_point.hpp"
 #include "tradebot/logging/structured.hpp"
 #include "tradebot/trading/order_executor.hpp"
 #include "tradebot/trading/stop_loss_manager.hpp"
@@ -44,6 +45,7 @@ asio::awaitable<void> position_closer::close_live(core::symbol symbol, core::ord
     const auto id = pos->id;
     db::position_update closing;  // named: no temporaries in a co_await (GCC 12, ARCHITECTURE.md §8)
     (void)co_await recorder_.save(*pos, db::position_state::closing, std::move(closing), "closing");
+    logging::crash_point(log_, "closing_saved");
     pos = book_.find(symbol, id);
     if (pos == nullptr) {
         co_return;
@@ -64,7 +66,9 @@ asio::awaitable<void> position_closer::close_live(core::symbol symbol, core::ord
     if (done.kind == order_result_kind::filled) {
         auto closed = book_.untrack(symbol);
         co_await stops_.cancel_all(symbol);
+        logging::crash_point(log_, "close_stops_cancelled");
         co_await recorder_.record_closed(std::move(*closed), done.average_price, std::move(reason));
+        logging::crash_point(log_, "close_recorded");
         co_return;
     }
     after->busy = false;

@@ -5,6 +5,7 @@
 #include <boost/asio/experimental/awaitable_operators.hpp>
 
 #include "tradebot/db/position_store.hpp"
+#include "tradebot/logging/crash_point.hpp"
 #include "tradebot/logging/structured.hpp"
 
 namespace tradebot::trading {
@@ -144,6 +145,7 @@ asio::awaitable<open_result> position_opener::open(entry_intent intent, exchange
     }
     r.position_id = created->position_id;
     std::int32_t version = 0;
+    logging::crash_point(log_, "entry_row_created");
     if (!leverage) {
         auto why = "leverage: " + leverage.error().describe();
         co_await orders_.abandon(created->journal_id, why);
@@ -200,10 +202,12 @@ asio::awaitable<open_result> position_opener::open(entry_intent intent, exchange
             logging::error(log_, "cannot record the fill", kv("position", r.position_id),
                            kv("error", saved.error().describe()));
         }
+        logging::crash_point(log_, "fill_recorded");
     }
 
     stop_target target{r.position_id, intent.symbol, intent.side, r.quantity, r.entry_price, std::nullopt, std::nullopt};
     auto stop = co_await stops_.place_initial(target, rules);
+    logging::crash_point(log_, "initial_stop_returned");
     if (!stop) {
         co_return co_await close_unprotected(std::move(r), intent, version, std::move(stop.reason));
     }

@@ -7,6 +7,7 @@
 #include "trading/position_closer.hpp"
 #include "trading/position_recorder.hpp"
 #include "trading/task_group.hpp"
+#include "tradebot/logging/crash_point.hpp"
 #include "tradebot/logging/structured.hpp"
 #include "tradebot/trading/stop_loss_manager.hpp"
 #include "tradebot/trading/trading_metrics.hpp"
@@ -116,6 +117,7 @@ asio::awaitable<void> protection_driver::move_stop(core::symbol symbol, core::de
     recorder_.record(std::move(moved_event));
     logging::info(log_, "stop moved", kv("position", id), kv("symbol", symbol.str()), kv("stop", trigger.to_string()));
     co_await save_trailing(symbol);
+    logging::crash_point(log_, "trail_saved");
 }
 
 asio::awaitable<bool> protection_driver::place_venue_trailing(core::symbol symbol) {

@@ -115,7 +115,6 @@ asio::awaitable<void> stop_keeper::restore(live_position& pos, std::optional<cor
     if (p == nullptr) {
         co_return;
     }
-    p->busy = false;
     if (!restored) {
         // Rule 3: a position that cannot be protected is closed; so is one whose recorded stop the
         // mark has crossed while it was missing: that stop would have closed it.
@@ -145,8 +144,16 @@ asio::awaitable<void> stop_keeper::restore(live_position& pos, std::optional<cor
     if (p->stop->client_id) {
         u.stop_client_order_id = p->stop->client_id->str();
     }
+    // Busy until the row is saved: a close or a trailing move started on a mark meanwhile would
+    // write with the version this save is replacing and be refused as stale (found by
+    // tests/integration/chaos, seeds 4022 and 4040: an aged exit right after a restore).
     const bool saved = co_await recorder_.save(*p, db::position_state::protected_, std::move(u), "restored stop");
-    if (auto* now = book_.find(symbol, id); saved && now != nullptr && now->trailing) {
+    auto* now = book_.find(symbol, id);
+    if (now == nullptr) {
+        co_return;
+    }
+    now->busy = false;
+    if (saved && now->trailing) {
         // The trailing stop follows the stop that is really live now.
         book_.make_trailing(*now, now->trailing->snapshot());
     }

@@ -4,6 +4,7 @@
 #include <variant>
 
 #include "tradebot/db/order_store.hpp"
+#include "tradebot/logging/crash_point.hpp"
 #include "tradebot/logging/structured.hpp"
 
 namespace tradebot::trading {
@@ -91,9 +92,12 @@ asio::awaitable<stop_outcome> stop_loss_manager::place(stop_target target, excha
             out.reason = "order journal unavailable";
             continue;
         }
+        logging::crash_point(log_, "stop_journaled");
         auto request = fixed_stop(target, trigger, journaled->second, trigger_of(policy_));
         auto placed = co_await venue_.place_stop(std::move(request));
+        logging::crash_point(log_, "stop_sent");
         co_await journal_result(target.position_id, journaled->first, placed);
+        logging::crash_point(log_, "stop_recorded");
         if (placed) {
             out.placed = stop_placed{*placed, trigger, attempt + 1};
             out.reason.clear();
@@ -141,9 +145,12 @@ asio::awaitable<stop_outcome> stop_loss_manager::move(stop_target target, exchan
         out.reason = "order journal unavailable";
         co_return out;
     }
+    logging::crash_point(log_, "trail_journaled");
     auto request = fixed_stop(target, trigger, journaled->second, trigger_of(policy_));
     auto moved = co_await venue_.amend_stop(std::move(current), std::move(request));
+    logging::crash_point(log_, "trail_sent");
     co_await journal_result(target.position_id, journaled->first, moved);
+    logging::crash_point(log_, "trail_recorded");
     if (moved) {
         out.placed = stop_placed{*moved, trigger, 1};
         co_return out;

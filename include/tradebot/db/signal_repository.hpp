@@ -79,6 +79,10 @@ public:
     // position ends with it (taken, or failed when the reconciliation found no entry); any other
     // is released for a new decision (or expiry by its window).
     [[nodiscard]] boost::asio::awaitable<result<orphaned_claims>> resolve_orphaned_claims(std::string me);
+    // After a database outage: claims of `me` still new that are not in `keep` (the signals it
+    // is waiting on), whose decision the crashed server lost, resolved the same way.
+    [[nodiscard]] boost::asio::awaitable<result<orphaned_claims>> resolve_own_claims(std::string me,
+                                                                                    std::vector<std::int64_t> keep);
 
 private:
     database& db_;

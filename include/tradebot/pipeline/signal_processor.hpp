@@ -67,6 +67,7 @@ public:
     void stop();
 
 private:
+    boost::asio::awaitable<bool> recover_own_claims();
     // decision_sink
     boost::asio::awaitable<bool> claim(const signals::signal& s) override;
     boost::asio::awaitable<void> decided(const signals::signal& s, const decision& d) override;
@@ -101,6 +102,9 @@ private:
     std::unique_ptr<boost::asio::steady_timer> wave_timer_;
     std::vector<db::signal_row> notified_;
     bool stopped_ = false;
+    // A read of the signals table failed: once the database answers again, our own claims are
+    // checked for decisions the outage lost (recover_own_claims).
+    bool claims_unsure_ = false;
 };
 
 }  // namespace tradebot::pipeline

@@ -258,6 +258,33 @@ TEST_F(SignalRepositoryTest, OrphanedClaimsEndWithTheirPositionOrAreReleased) {
     EXPECT_EQ(again->decided + again->released, 0);
 }
 
+// Issue 19, found by tests/integration/chaos (seed 1000): PostgreSQL crashed while the daemon ran
+// and lost a decision committed asynchronously; the row stayed new and claimed by the running
+// instance, which never read it again. After the outage it resolves its own claims, except the
+// ones it is still waiting on.
+TEST_F(SignalRepositoryTest, OwnClaimsWhoseDecisionWasLostEndWithTheirPositionOrAreReleased) {
+    for (int i = 0; i < 4; ++i) {
+        add_signal(i == 0 ? "ETHUSDT" : "BTCUSDT", i);
+    }
+    // 1: ours, its entry protected; 2: ours, no position; 3: ours, deferred (kept); 4: another's.
+    ASSERT_TRUE(await(signals().claim_by_ids({1, 2, 3}, "me")));
+    ASSERT_TRUE(await(signals().claim_by_ids({4}, "other")));
+    const auto protected_id = sql("INSERT INTO positions (exchange, symbol, side, mode, state, signal_id, qty, "
+                                  "stop_price) VALUES ('binance', 'ETHUSDT', 'long', 'test', 'protected', 1, 1, 90) "
+                                  "RETURNING id");
+
+    const auto n = await(signals().resolve_own_claims("me", {3}));
+    ASSERT_TRUE(n) << n.error();
+    EXPECT_EQ(n->decided, 1);
+    EXPECT_EQ(n->released, 1);
+    EXPECT_EQ(sql("SELECT string_agg(status || ':' || coalesce(claimed_by, '-') || ':' || "
+                  "coalesce(position_id::text, '-'), ',' ORDER BY id) FROM signals"),
+              "taken:me:" + protected_id + ",new:-:-,new:me:-,new:other:-");
+    const auto got = await(signals().claim_new(10, "me"));
+    ASSERT_TRUE(got);
+    EXPECT_EQ(ids_of(*got), (std::vector<std::int64_t>{2}));
+}
+
 TEST_F(SignalRepositoryTest, ClaimByIdsTakesUnclaimedRowsAndConfirmsOurOwn) {
     add_signal("BTCUSDT", 0);
     add_signal("ETHUSDT", 0);
