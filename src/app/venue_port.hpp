@@ -51,6 +51,11 @@ public:
         core::exchange_id venue, core::symbol symbol) override;
     [[nodiscard]] boost::asio::awaitable<exchange::result<exchange::market_stats_state>> market_stats(
         core::exchange_id venue, exchange::market_stats_request request) override;
+    // The trading client's cap (the paper venue knows none); a failed read is logged and counts
+    // as unknown.
+    [[nodiscard]] boost::asio::awaitable<std::optional<core::decimal>> max_notional(core::exchange_id venue,
+                                                                                   core::symbol symbol,
+                                                                                   int leverage) override;
     // Within trading.account_cache_ms of the last read, and no entry or close of ours since: the
     // balances then; else a REST read.
     [[nodiscard]] boost::asio::awaitable<exchange::result<std::vector<exchange::balance_state>>> balances(

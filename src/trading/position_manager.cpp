@@ -3,6 +3,7 @@
 #include <utility>
 
 #include "trading/fill_recorder.hpp"
+#include "trading/mark_watch.hpp"
 #include "trading/operator_desk.hpp"
 #include "trading/order_report_handler.hpp"
 #include "trading/position_closer.hpp"
@@ -47,6 +48,7 @@ struct position_manager::parts {
           log_{logging::get("trading")},
           book_{venue.venue(), settings, metrics},
           tasks_{std::move(strand), clock, log_},
+          watch_{book_, tasks_, metrics, settings, clock, log_},
           recorder_{book_, positions, journal, audit, lifecycle, clock, log_},
           orders_{venue, journal, executor_options(settings), log_},
           stops_{venue, journal, protection::stop_policy{settings.protection.stop_loss}, settings.app.mode, log_},
@@ -68,6 +70,7 @@ struct position_manager::parts {
     std::shared_ptr<spdlog::logger> log_;
     position_book book_;
     task_group tasks_;
+    mark_watch watch_;
     position_recorder recorder_;
     order_executor orders_;
     stop_loss_manager stops_;
@@ -108,6 +111,7 @@ position_manager::position_manager(asio::any_io_executor strand, exchange::venue
                                                          events::policy::coalesce_by_key{events::by_venue_symbol{}}),
                         [&p](const events::mark_price& m) {
                             p.book_.set_mark(m.symbol, m.price);
+                            p.watch_.on_mark(m.symbol);
                             p.driver_.on_mark(m.symbol, m.price);
                         });
     orders_sub_ = follow(router.topic<events::order_update>(events::topic_name::order_update),
@@ -125,6 +129,10 @@ position_manager::position_manager(asio::any_io_executor strand, exchange::venue
 
 position_manager::~position_manager() = default;
 
+void position_manager::on_stale_marks(std::function<void(std::set<core::symbol>)> resubscribe) {
+    parts_->watch_.set_resubscriber(std::move(resubscribe));
+}
+
 bool position_manager::accepts() const noexcept { return !parts_->tasks_.stopped(); }
 
 core::exchange_id position_manager::venue() const noexcept { return parts_->book_.venue(); }
@@ -141,6 +149,7 @@ asio::awaitable<bool> position_manager::start() {
     }
     co_await parts_->reconciler_.start_up();
     parts_->tasks_.spawn(parts_->reconciler_.run_periodic(), "reconcile");
+    parts_->tasks_.spawn(parts_->watch_.run(), "mark freshness");
     co_return true;
 }
 

@@ -220,6 +220,10 @@ struct trading_settings {
     // Free balances and today's realized PnL for the risk check are reused for up to this long;
     // the daemon's own entries and closes make it read them again. 0: read them per batch.
     std::chrono::milliseconds account_cache_ms{5000};
+    // A live position's symbol without a streamed mark for this long is resubscribed on its
+    // stream (original-bot.md §11 #39: one symbol's feed can stop while the connection lives);
+    // 0: no check.
+    std::chrono::seconds mark_stale_seconds{30};
     bool operator==(const trading_settings&) const = default;
 };
 

@@ -24,6 +24,9 @@ struct entry_intent {
     core::decimal quantity;         // floored to the step for a market order
     core::decimal reference_price;  // the mark the size was computed from
     int leverage = 1;
+    // The largest notional the venue allows a position of the symbol at `leverage` (§11 #49);
+    // nullopt: no limit known. Filled by the pipeline before the risk check.
+    std::optional<core::decimal> max_notional;
 };
 
 // How an open ended. Every kind but `protected_` leaves no position behind, or says why not.
