@@ -209,8 +209,32 @@ asio::awaitable<open_result> position_manager::open(entry_intent intent) {
     r = co_await p.opener_.open(intent, std::move(rules_copy));
     p.book_.end_opening(intent.symbol);
     p.metrics_.entry(venue(), to_string(r.kind));
+    if (r.symbol_unavailable) {
+        pause_symbol(intent.symbol);
+    }
     opened(intent, r);
     co_return r;
+}
+
+void position_manager::pause_symbol(const core::symbol& symbol) {
+    auto& p = *parts_;
+    const auto pause = p.settings_.trading.halted_symbol_pause_seconds;
+    if (pause.count() <= 0 || !p.book_.set_trading(symbol, false)) {
+        return;
+    }
+    // Until then its signals are skipped as not tradable before anything is written or sent,
+    // instead of each one failing on the venue (§11 #50).
+    logging::warn(p.log_, "symbol paused: the venue says it does not trade", kv("exchange", core::to_string(venue())),
+                  kv("symbol", symbol.str()), kv("seconds", pause.count()));
+    p.tasks_.spawn(resume_symbol(symbol, pause), "resume a paused symbol");
+}
+
+asio::awaitable<void> position_manager::resume_symbol(core::symbol symbol, std::chrono::seconds after) {
+    auto& p = *parts_;
+    const bool awake = co_await p.tasks_.pause(after);
+    if (awake && p.book_.set_trading(symbol, true)) {
+        logging::info(p.log_, "symbol resumed", kv("exchange", core::to_string(venue())), kv("symbol", symbol.str()));
+    }
 }
 
 void position_manager::opened(const entry_intent& intent, const open_result& r) {

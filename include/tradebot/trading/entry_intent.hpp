@@ -50,6 +50,9 @@ struct open_result {
     std::optional<core::decimal> stop_price;
     std::optional<exchange::stop_state> stop;  // the live stop when protected
     std::string reason;  // for the signal row and the log; empty when protected
+    // The venue refused the entry because the symbol does not trade now (Binance -4140, Bybit
+    // 110074, §11 #50): the symbol is paused for trading.halted_symbol_pause_seconds.
+    bool symbol_unavailable = false;
     // Steady time at which the entry order was handed to the venue client (its rows written).
     std::optional<std::chrono::steady_clock::time_point> entry_sent;
 };

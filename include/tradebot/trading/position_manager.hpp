@@ -94,6 +94,9 @@ public:
 private:
     struct parts;
     [[nodiscard]] boost::asio::awaitable<bool> load();
+    // The venue said `symbol` does not trade: not tradable here for trading.halted_symbol_pause_seconds.
+    void pause_symbol(const core::symbol& symbol);
+    [[nodiscard]] boost::asio::awaitable<void> resume_symbol(core::symbol symbol, std::chrono::seconds after);
     // After an open: the new position enters the book, and what the result asks for starts.
     void opened(const entry_intent& intent, const open_result& r);
     // Whether an event the router posted before stop() may still be acted on.

@@ -371,6 +371,20 @@ TEST_F(trading_test, an_entry_the_venue_refuses_for_its_symbol_fails_alone) {
     EXPECT_FALSE(manager_->busy_with(btc));
     EXPECT_EQ(await(manager_->open(intent(eth, core::position_side::long_, "0.100"_d))).kind,
               open_result_kind::protected_);
+    // §11 #50: the venue said BTC does not trade: for trading.halted_symbol_pause_seconds (600 s)
+    // it is not tradable here, refused before any row or order; then it is tried again.
+    ASSERT_NE(manager_->rules(btc), nullptr);
+    EXPECT_FALSE(manager_->rules(btc)->trading);
+    const auto orders = faulty_->market_orders;
+    const auto paused = await(manager_->open(intent(btc, core::position_side::long_, "0.010"_d)));
+    EXPECT_EQ(paused.kind, open_result_kind::not_opened);
+    EXPECT_EQ(paused.reason, "symbol not tradable on binance");
+    EXPECT_EQ(paused.position_id, 0);
+    EXPECT_EQ(faulty_->market_orders, orders);
+    const auto took = run_until([&] { return manager_->rules(btc)->trading; }, std::chrono::seconds{700});
+    EXPECT_TRUE(manager_->rules(btc)->trading);
+    EXPECT_GE(took.count(), 595) << "resumed before the pause ended";
+    EXPECT_LE(took.count(), 600);
     EXPECT_EQ(await(manager_->open(intent(btc, core::position_side::long_, "0.010"_d))).kind,
               open_result_kind::protected_);
 }

@@ -300,7 +300,7 @@ TEST(risk_reason_names, are_distinct) {
         EXPECT_NE(n, "unknown");
         names.insert(n);
     }
-    EXPECT_EQ(names.size(), 16U);
+    EXPECT_EQ(names.size(), 17U);
 }
 
 TEST(kill_switch, file_presence_decides) {
