@@ -93,9 +93,14 @@ void send_result(wire::ws_peer& peer, const boost::json::value& result, const bo
     peer.send(boost::json::serialize(boost::json::object{{"result", result}, {"id", id}}));
 }
 
-// [U] the error frame shape {"error":{"code","msg"},"id"} follows Binance Spot's wire form.
+// The error frame as exchange-apis.md gives it for USD-M ({"code":2,"msg":"Invalid request: ..."}),
+// with the request's id when it had a usable one [U: the id beside the code].
 void send_error(wire::ws_peer& peer, int code, const std::string& msg, const boost::json::value& id) {
-    peer.send(boost::json::serialize(boost::json::object{{"error", {{"code", code}, {"msg", msg}}}, {"id", id}}));
+    boost::json::object frame{{"code", code}, {"msg", msg}};
+    if (!id.is_null()) {
+        frame["id"] = id;
+    }
+    peer.send(boost::json::serialize(frame));
 }
 
 }  // namespace
