@@ -412,6 +412,31 @@ TEST_F(trading_test, a_restart_restores_a_stop_that_went_missing) {
     EXPECT_EQ(row(r.position_id).state, db::position_state::protected_);
 }
 
+// §11 #14: a stop order the venue lists without our client id (a person's or another tool's) is
+// never taken for the position's stop, nor cancelled: a restart that finds only it gives the
+// position its own stop, and the next pass keeps both.
+TEST_F(trading_test, a_restart_adopts_only_a_stop_of_ours_and_leaves_a_foreign_one) {
+    start_manager();
+    const auto r = await(manager_->open(intent(btc, core::position_side::long_, "0.010"_d)));
+    ASSERT_EQ(r.kind, open_result_kind::protected_);
+    drop_venue_stops(btc);
+    ex::stop_state foreign;
+    foreign.symbol = btc;
+    foreign.position = core::position_side::long_;
+    foreign.kind = ex::stop_kind::fixed;
+    foreign.trigger_price = "59500.00"_d;  // tighter than ours: preferred if it were ours
+    foreign.venue_id = "900001";           // no client id of ours
+    faulty_->foreign_stops.push_back(foreign);
+    start_manager();
+    ASSERT_EQ(venue_stops(btc).size(), 1U);  // ours, placed again
+    EXPECT_EQ(journal_count(r.position_id, "stop"), 2);
+    ASSERT_TRUE(manager_->live().at(btc).stop.has_value());
+    EXPECT_NE(manager_->live().at(btc).stop->venue_id, "900001");
+    await(manager_->reconcile());
+    EXPECT_EQ(venue_stops(btc).size(), 1U);
+    EXPECT_EQ(faulty_->foreign_cancels, 0);
+}
+
 TEST_F(trading_test, a_trailed_stop_lost_on_the_venue_comes_back_at_its_trailed_level) {
     const auto r = trailed_btc_long_without_its_stop();
     start_manager();
