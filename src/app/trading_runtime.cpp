@@ -81,6 +81,9 @@ std::optional<std::string> trading_runtime::build() {
         }
         v->manager = std::make_unique<trading::position_manager>(strand_, v->trading_client(), positions_, journal_,
                                                                  audit_, trades_, router_, metrics_, settings_, clock_);
+        // A live position's symbol whose marks stopped is asked for again on its stream (§11 #39).
+        v->manager->on_stale_marks(
+            [stack = v->stack.get()](std::set<core::symbol> stale) { stack->resubscribe(std::move(stale)); });
         port_.add(id, venue_port::built_venue{&v->trading_client(), v->manager.get()});
         venues_.emplace(id, std::move(v));
     }

@@ -123,6 +123,22 @@ asio::awaitable<trading::open_result> venue_port::open(trading::entry_intent int
     co_return opened;
 }
 
+asio::awaitable<std::optional<core::decimal>> venue_port::max_notional(core::exchange_id id, core::symbol symbol,
+                                                                      int leverage) {
+    const auto it = venues_.find(id);
+    if (it == venues_.end()) {
+        co_return std::nullopt;
+    }
+    auto name = symbol.str();
+    auto cap = co_await it->second.client->max_notional(std::move(symbol), leverage);
+    if (!cap) {
+        logging::warn(logging::get("trading"), "notional cap unknown: the venue decides",
+                      kv("exchange", core::to_string(id)), kv("symbol", name), kv("error", cap.error().describe()));
+        co_return std::nullopt;
+    }
+    co_return *cap;
+}
+
 asio::awaitable<exchange::result<exchange::mark_price_state>> venue_port::mark(core::exchange_id id,
                                                                                      core::symbol symbol) {
     const auto it = venues_.find(id);

@@ -57,6 +57,11 @@ public:
     // quote_wait::read, started in the background with cached_only.
     [[nodiscard]] boost::asio::awaitable<exchange::result<exchange::book_top_state>> book_top(
         core::exchange_id venue, core::symbol symbol, pipeline::quote_wait wait) override;
+    // The trading client's cap (the paper venue knows none); a failed read is logged and counts
+    // as unknown.
+    [[nodiscard]] boost::asio::awaitable<std::optional<core::decimal>> max_notional(core::exchange_id venue,
+                                                                                   core::symbol symbol,
+                                                                                   int leverage) override;
     // Within trading.account_cache_ms of the last read, and no entry or close of ours since: the
     // balances then; else a REST read.
     [[nodiscard]] boost::asio::awaitable<exchange::result<std::vector<exchange::balance_state>>> balances(

@@ -213,4 +213,12 @@ void venue_stack::set_symbols(std::set<core::symbol> symbols) {
     }
 }
 
+void venue_stack::resubscribe(std::set<core::symbol> symbols) {
+    if (parts_->binance_market) {
+        parts_->binance_market->resubscribe(std::move(symbols));
+    } else if (parts_->bybit_public) {
+        parts_->bybit_public->resubscribe(std::move(symbols));
+    }
+}
+
 }  // namespace tradebot::app

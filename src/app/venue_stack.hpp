@@ -48,6 +48,8 @@ public:
     void stop();
     // The symbols whose mark price is streamed (positions and candidate signals).
     void set_symbols(std::set<core::symbol> symbols);
+    // Asks the market stream again for these symbols' marks (they stopped while it was up).
+    void resubscribe(std::set<core::symbol> symbols);
 
     struct parts;
 

@@ -142,6 +142,8 @@ std::vector<field> build_fields() {
     f.push_back(duration_field(TB_KEY(trading.position_visibility_grace_seconds), 0, 600));
     f.push_back(duration_field(TB_KEY(trading.mark_cache_ms), 0, 60000));
     f.push_back(duration_field(TB_KEY(trading.account_cache_ms), 0, 60000));
+    f.push_back(duration_field(TB_KEY(trading.mark_stale_seconds), 0, 3600));
+    f.push_back(duration_field(TB_KEY(trading.halted_symbol_pause_seconds), 0, 86400));
 
     f.push_back(int_field(TB_KEY(risk.max_positions), 1, 10000));
     f.push_back(int_field(TB_KEY(risk.max_positions_per_exchange), 1, 10000));

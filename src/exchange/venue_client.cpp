@@ -10,6 +10,11 @@ std::optional<core::decimal> change_percent(core::decimal open, core::decimal cl
     return ((close - open) * core::decimal::from_int(100)).divide(open, 4, core::rounding::half_even);
 }
 
+venue_client::task<std::optional<core::decimal>> venue_client::max_notional(core::symbol /*symbol*/,
+                                                                           int /*leverage*/) {
+    co_return std::optional<core::decimal>{};
+}
+
 venue_client::task<account_setup_state> venue_client::account_setup() {
     error e;
     e.kind = error_kind::invalid_request;

@@ -220,6 +220,7 @@ asio::awaitable<void> entry_decider::decide_selected(const signals::signal& s, c
     intent.quantity = sized->quantity;
     intent.reference_price = price;
     intent.leverage = settings_.leverage_for(s.exchange);
+    intent.max_notional = co_await port_.max_notional(s.exchange, s.symbol, intent.leverage);
     if (!portfolio) {
         // Daily PnL, balances and the kill switch are read once per batch and after each entry,
         // not per signal: round trips the signal -> order path should not repeat.

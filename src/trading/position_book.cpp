@@ -71,6 +71,15 @@ void position_book::set_rules(std::vector<exchange::instrument_rules> rules) {
     }
 }
 
+bool position_book::set_trading(const core::symbol& s, bool trading) {
+    const auto it = rules_.find(s);
+    if (it == rules_.end()) {
+        return false;
+    }
+    it->second.trading = trading;
+    return true;
+}
+
 const exchange::instrument_rules* position_book::rules(const core::symbol& s) const {
     const auto it = rules_.find(s);
     return it == rules_.end() ? nullptr : &it->second;

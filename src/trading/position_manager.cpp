@@ -3,6 +3,7 @@
 #include <utility>
 
 #include "trading/fill_recorder.hpp"
+#include "trading/mark_watch.hpp"
 #include "trading/operator_desk.hpp"
 #include "trading/order_report_handler.hpp"
 #include "trading/position_closer.hpp"
@@ -47,6 +48,7 @@ struct position_manager::parts {
           log_{logging::get("trading")},
           book_{venue.venue(), settings, metrics},
           tasks_{std::move(strand), clock, log_},
+          watch_{book_, tasks_, metrics, settings, clock, log_},
           recorder_{book_, positions, journal, audit, lifecycle, clock, log_},
           orders_{venue, journal, executor_options(settings), log_},
           stops_{venue, journal, protection::stop_policy{settings.protection.stop_loss}, settings.app.mode, log_},
@@ -68,6 +70,7 @@ struct position_manager::parts {
     std::shared_ptr<spdlog::logger> log_;
     position_book book_;
     task_group tasks_;
+    mark_watch watch_;
     position_recorder recorder_;
     order_executor orders_;
     stop_loss_manager stops_;
@@ -108,6 +111,7 @@ position_manager::position_manager(asio::any_io_executor strand, exchange::venue
                                                          events::policy::coalesce_by_key{events::by_venue_symbol{}}),
                         [&p](const events::mark_price& m) {
                             p.book_.set_mark(m.symbol, m.price);
+                            p.watch_.on_mark(m.symbol);
                             p.driver_.on_mark(m.symbol, m.price);
                         });
     orders_sub_ = follow(router.topic<events::order_update>(events::topic_name::order_update),
@@ -125,6 +129,10 @@ position_manager::position_manager(asio::any_io_executor strand, exchange::venue
 
 position_manager::~position_manager() = default;
 
+void position_manager::on_stale_marks(std::function<void(std::set<core::symbol>)> resubscribe) {
+    parts_->watch_.set_resubscriber(std::move(resubscribe));
+}
+
 bool position_manager::accepts() const noexcept { return !parts_->tasks_.stopped(); }
 
 core::exchange_id position_manager::venue() const noexcept { return parts_->book_.venue(); }
@@ -141,6 +149,7 @@ asio::awaitable<bool> position_manager::start() {
     }
     co_await parts_->reconciler_.start_up();
     parts_->tasks_.spawn(parts_->reconciler_.run_periodic(), "reconcile");
+    parts_->tasks_.spawn(parts_->watch_.run(), "mark freshness");
     co_return true;
 }
 
@@ -200,8 +209,32 @@ asio::awaitable<open_result> position_manager::open(entry_intent intent) {
     r = co_await p.opener_.open(intent, std::move(rules_copy));
     p.book_.end_opening(intent.symbol);
     p.metrics_.entry(venue(), to_string(r.kind));
+    if (r.symbol_unavailable) {
+        pause_symbol(intent.symbol);
+    }
     opened(intent, r);
     co_return r;
+}
+
+void position_manager::pause_symbol(const core::symbol& symbol) {
+    auto& p = *parts_;
+    const auto pause = p.settings_.trading.halted_symbol_pause_seconds;
+    if (pause.count() <= 0 || !p.book_.set_trading(symbol, false)) {
+        return;
+    }
+    // Until then its signals are skipped as not tradable before anything is written or sent,
+    // instead of each one failing on the venue (§11 #50).
+    logging::warn(p.log_, "symbol paused: the venue says it does not trade", kv("exchange", core::to_string(venue())),
+                  kv("symbol", symbol.str()), kv("seconds", pause.count()));
+    p.tasks_.spawn(resume_symbol(symbol, pause), "resume a paused symbol");
+}
+
+asio::awaitable<void> position_manager::resume_symbol(core::symbol symbol, std::chrono::seconds after) {
+    auto& p = *parts_;
+    const bool awake = co_await p.tasks_.pause(after);
+    if (awake && p.book_.set_trading(symbol, true)) {
+        logging::info(p.log_, "symbol resumed", kv("exchange", core::to_string(venue())), kv("symbol", symbol.str()));
+    }
 }
 
 void position_manager::opened(const entry_intent& intent, const open_result& r) {

@@ -170,6 +170,8 @@ asio::awaitable<open_result> position_opener::open(entry_intent intent, exchange
     }
     if (filled.kind == order_result_kind::rejected) {
         auto why = "entry rejected: " + (filled.error ? filled.error->describe() : std::string{"no fill"});
+        // Binance -4140 "Invalid symbol status", Bybit 110074 "contract not live" (exchange-apis.md).
+        r.symbol_unavailable = filled.error && (filled.error->venue_code == -4140 || filled.error->venue_code == 110074);
         co_return co_await fail(std::move(r), version, std::move(why));
     }
     if (filled.kind == order_result_kind::unresolved) {

@@ -55,6 +55,8 @@ std::string_view to_string(risk_reason r) noexcept {
         return "pnl_unknown";
     case risk_reason::leverage_too_high:
         return "leverage_too_high";
+    case risk_reason::above_max_notional:
+        return "above_max_notional";
     case risk_reason::max_positions:
         return "max_positions";
     case risk_reason::max_positions_per_exchange:
@@ -130,6 +132,16 @@ check_result risk_manager::check_limits(const entry_intent& intent, const portfo
             "leverage " + std::to_string(intent.leverage) + " above max_leverage " +
                 std::to_string(trading_.max_leverage)
         );
+    }
+    if (intent.max_notional && intent.max_notional->is_positive()) {
+        // The venue would refuse the entry (-2027 / 110090): a rule, decided before any row.
+        const auto notional = intent.quantity * intent.reference_price;
+        if (notional > *intent.max_notional) {
+            return reject(risk_reason::above_max_notional,
+                          "notional " + notional.normalized().to_string() + " USD above the venue's maximum " +
+                              intent.max_notional->normalized().to_string() + " at leverage " +
+                              std::to_string(intent.leverage) + "x for " + what);
+        }
     }
     const auto total = static_cast<long>(p.positions.size());
     if (total >= risk_.max_positions) {

@@ -18,8 +18,13 @@ namespace {
 // A stop with a fixed trigger: a fixed stop order, or a Bybit position entry, which lists its stop
 // loss and its trailing stop as one (no venue id). A trailing order's trigger, where a venue
 // reports one, moves with the price: it is never taken for the floor.
+// Ours, or position-attached (Bybit: no order id, no client id, one per position). A separate stop
+// order without our client id (Binance: a person's or another tool's algo order) is never taken
+// for the position's stop, nor kept over ours (§11 #14).
+bool ours_or_attached(const exchange::stop_state& st) { return st.venue_id.empty() || st.client_id.has_value(); }
+
 bool is_fixed(const exchange::stop_state& st, const core::symbol& s, core::position_side side) {
-    return st.symbol == s && st.position == side && st.trigger_price.has_value() &&
+    return ours_or_attached(st) && st.symbol == s && st.position == side && st.trigger_price.has_value() &&
            (st.kind == exchange::stop_kind::fixed || st.venue_id.empty());
 }
 

@@ -49,6 +49,10 @@ trading_metrics::trading_metrics(prometheus::Registry& registry)
                     .Name("tradebot_stops_restored_total")
                     .Help("Stops found missing on the venue and placed again")
                     .Register(registry)},
+      resubscribes_{prometheus::BuildCounter()
+                        .Name("tradebot_mark_resubscribes_total")
+                        .Help("Symbols of live positions resubscribed because their marks stopped arriving")
+                        .Register(registry)},
       pnl_{prometheus::BuildGauge()
                .Name("tradebot_realized_pnl_usdt")
                .Help("Realized PnL of positions closed since start (USDT)")
@@ -108,6 +112,10 @@ void trading_metrics::stop_move(core::exchange_id venue, bool confirmed) {
 }
 
 void trading_metrics::stop_restored(core::exchange_id venue) { restored_.Add({{"exchange", label(venue)}}).Increment(); }
+
+void trading_metrics::mark_resubscribes(core::exchange_id venue, double symbols) {
+    resubscribes_.Add({{"exchange", label(venue)}}).Increment(symbols);
+}
 
 void trading_metrics::realized_pnl(core::exchange_id venue, double delta) {
     pnl_.Add({{"exchange", label(venue)}}).Increment(delta);

@@ -245,6 +245,13 @@ struct trading_settings {
     // Free balances and today's realized PnL for the risk check are reused for up to this long;
     // the daemon's own entries and closes make it read them again. 0: read them per batch.
     std::chrono::milliseconds account_cache_ms{5000};
+    // A live position's symbol without a streamed mark for this long is resubscribed on its
+    // stream (original-bot.md §11 #39: one symbol's feed can stop while the connection lives);
+    // 0: no check.
+    std::chrono::seconds mark_stale_seconds{30};
+    // After the venue refuses an entry because the symbol does not trade (Binance -4140, Bybit
+    // 110074) the symbol counts as not tradable for this long (§11 #50); 0: no pause.
+    std::chrono::seconds halted_symbol_pause_seconds{600};
     bool operator==(const trading_settings&) const = default;
 };
 

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <optional>
 #include <vector>
 
 #include "tradebot/core/decimal.hpp"
@@ -26,6 +27,11 @@ struct symbol_brackets {
 
     // The highest leverage the venue accepts for the symbol: bracket 1's; 0 when none are known.
     [[nodiscard]] int max_leverage() const noexcept;
+    // The largest notional a position may reach at `leverage` (§11 #49, Binance -2027): the
+    // highest cap among the brackets whose initial leverage allows it. nullopt when no bracket
+    // is known or a cap is not positive ("0" / "INF": no limit); 0 when the leverage is above every
+    // bracket (check_leverage_cap refuses that leverage anyway).
+    [[nodiscard]] std::optional<core::decimal> max_notional_at(int leverage) const;
 };
 
 // The rule both adapters apply before POST-ing a leverage: a leverage above the venue's maximum is

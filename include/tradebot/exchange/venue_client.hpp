@@ -256,6 +256,11 @@ public:
     // One-way position mode for the account (Binance dualSidePosition=false; Bybit switch-mode 0
     // by coin USDT). Fails while positions or orders exist in the other mode.
     virtual task<void> set_one_way_mode() = 0;
+    // The largest notional a new position of `symbol` may have at `leverage` (§11 #49): Binance
+    // the leverage brackets' notionalCap (the venue answers -2027 above it), Bybit the risk-limit
+    // tiers' riskLimitValue (110090). nullopt when the venue sets no limit or the adapter does not
+    // know one (the default). Read once per symbol and cached by the adapters.
+    virtual task<std::optional<core::decimal>> max_notional(core::symbol symbol, int leverage);
     // Read only: the key's trade permission and the position mode. Venues without the notion
     // (the paper venue) answer invalid_request.
     virtual task<account_setup_state> account_setup();

@@ -61,6 +61,10 @@ public:
     // first): what the filters look at, without the notionals exposures() computes.
     virtual void open_keys(signals::key_set& out) const = 0;
     [[nodiscard]] virtual std::vector<core::exchange_id> venues() const = 0;
+    // The venue's notional cap for a new position of `symbol` at `leverage` (§11 #49); nullopt
+    // when there is none or it cannot be read (the venue then decides). Default: none.
+    [[nodiscard]] virtual boost::asio::awaitable<std::optional<core::decimal>> max_notional(
+        core::exchange_id venue, core::symbol symbol, int leverage);
 };
 
 }  // namespace tradebot::pipeline

@@ -24,6 +24,9 @@ struct entry_intent {
     core::decimal quantity;         // floored to the step for a market order
     core::decimal reference_price;  // the mark the size was computed from
     int leverage = 1;
+    // The largest notional the venue allows a position of the symbol at `leverage` (§11 #49);
+    // nullopt: no limit known. Filled by the pipeline before the risk check.
+    std::optional<core::decimal> max_notional;
 };
 
 // How an open ended. Every kind but `protected_` leaves no position behind, or says why not.
@@ -51,6 +54,9 @@ struct open_result {
     // No stop could be placed after the fill: closed_unprotected, or needs_reconcile when the
     // close that followed did not fill either.
     bool stop_failed = false;
+    // The venue refused the entry because the symbol does not trade now (Binance -4140, Bybit
+    // 110074, §11 #50): the symbol is paused for trading.halted_symbol_pause_seconds.
+    bool symbol_unavailable = false;
     // Steady time at which the entry order was handed to the venue client (its rows written).
     std::optional<std::chrono::steady_clock::time_point> entry_sent;
 };

@@ -75,6 +75,9 @@ public:
     [[nodiscard]] std::set<core::symbol> watched_symbols() const;
 
     void set_rules(std::vector<exchange::instrument_rules> rules);
+    // Marks the instrument not trading (the filters and open() then skip it) or trading again;
+    // false when the instrument is unknown.
+    bool set_trading(const core::symbol& s, bool trading);
     [[nodiscard]] const exchange::instrument_rules* rules(const core::symbol& s) const;
     [[nodiscard]] std::size_t instruments() const noexcept { return rules_.size(); }
 

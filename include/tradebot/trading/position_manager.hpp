@@ -1,6 +1,7 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -66,6 +67,9 @@ public:
     [[nodiscard]] boost::asio::awaitable<open_result> open(entry_intent intent);
     // Closes one live position at market (operator command or emergency).
     [[nodiscard]] boost::asio::awaitable<bool> close(core::symbol symbol, std::string reason);
+    // Who subscribes a live position's symbol again when its streamed marks stopped for
+    // trading.mark_stale_seconds (the venue's market stream; §11 #39). Set before start().
+    void on_stale_marks(std::function<void(std::set<core::symbol>)> resubscribe);
     // One reconcile pass; safe to call at any time.
     [[nodiscard]] boost::asio::awaitable<void> reconcile();
 
@@ -90,6 +94,9 @@ public:
 private:
     struct parts;
     [[nodiscard]] boost::asio::awaitable<bool> load();
+    // The venue said `symbol` does not trade: not tradable here for trading.halted_symbol_pause_seconds.
+    void pause_symbol(const core::symbol& symbol);
+    [[nodiscard]] boost::asio::awaitable<void> resume_symbol(core::symbol symbol, std::chrono::seconds after);
     // After an open: the new position enters the book, and what the result asks for starts.
     void opened(const entry_intent& intent, const open_result& r);
     // Whether an event the router posted before stop() may still be acted on.

@@ -28,6 +28,7 @@ enum class risk_reason : std::uint8_t {
     daily_loss_limit,            // today's realized PnL <= -daily_loss_limit_usd
     pnl_unknown,                 // today's realized PnL could not be read: fail closed
     leverage_too_high,           // intent leverage > trading.max_leverage
+    above_max_notional,          // notional > the venue's cap at that leverage (Binance -2027, Bybit 110090)
     max_positions,               // positions (open + in flight) >= risk.max_positions
     max_positions_per_exchange,  // ... on the intent's exchange >= risk.max_positions_per_exchange
     max_exposure,                // sum of notionals + the new one > risk.max_exposure_usd
@@ -95,7 +96,7 @@ public:
 
     // Checks in this order; the first failure is returned:
     // kill_switch, invalid_intent, already_open, pnl_unknown, daily_loss_limit, leverage_too_high,
-    // max_positions, max_positions_per_exchange, max_exposure, balance_unknown,
+    // above_max_notional (intent.max_notional when known and positive), max_positions, max_positions_per_exchange, max_exposure, balance_unknown,
     // insufficient_balance. Limits are inclusive where the original's were: a position count
     // must be below the max, exposure may reach the max exactly, a daily PnL of exactly -limit
     // blocks, free balance may be left at exactly the minimum. Margin = notional / leverage,

@@ -23,6 +23,8 @@ namespace tradebot::trading {
 //   tradebot_exits_total{exchange, reason}       closes by reason (stop_loss, trailing, aged_*, ...)
 //   tradebot_stop_moves_total{exchange, result}  trailing moves confirmed / rejected
 //   tradebot_stops_restored_total{exchange}      stops found missing and placed again
+//   tradebot_mark_resubscribes_total{exchange}   live positions' symbols resubscribed because
+//                                                their marks stopped (trading.mark_stale_seconds)
 //   tradebot_realized_pnl_usdt{exchange}         realized PnL since start
 //   tradebot_wallet_balance{exchange, asset}     the venue's last wallet balance report
 //   tradebot_available_balance{exchange, asset}  its available balance, where the venue sends one
@@ -48,6 +50,7 @@ public:
     void exit(core::exchange_id venue, std::string_view reason);
     void stop_move(core::exchange_id venue, bool confirmed);
     void stop_restored(core::exchange_id venue);
+    void mark_resubscribes(core::exchange_id venue, double symbols);
     void realized_pnl(core::exchange_id venue, double delta);
     void balance(core::exchange_id venue, std::string_view asset, double wallet, std::optional<double> available);
     // result: within, wide_logged, wide_blocked, unknown (trading.max_spread_percent).
@@ -64,6 +67,7 @@ private:
     prometheus::Family<prometheus::Counter>& exits_;
     prometheus::Family<prometheus::Counter>& moves_;
     prometheus::Family<prometheus::Counter>& restored_;
+    prometheus::Family<prometheus::Counter>& resubscribes_;
     prometheus::Family<prometheus::Gauge>& pnl_;
     prometheus::Family<prometheus::Gauge>& wallet_;
     prometheus::Family<prometheus::Gauge>& available_;

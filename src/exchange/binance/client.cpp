@@ -136,6 +136,12 @@ venue_client::task<symbol_brackets> client::leverage_brackets(core::symbol symbo
     co_return found;
 }
 
+venue_client::task<std::optional<core::decimal>> client::max_notional(core::symbol symbol, int leverage) {
+    auto brackets = co_await leverage_brackets(std::move(symbol));
+    if (!brackets) co_return brackets.error();
+    co_return brackets->max_notional_at(leverage);
+}
+
 venue_client::task<void> client::set_leverage(core::symbol symbol, int leverage) {
     auto name = venue_symbol(symbol);
     if (!name) co_return name.error();

@@ -1,5 +1,6 @@
 #include "tradebot/exchange/binance/market_stream.hpp"
 
+#include <algorithm>
 #include <atomic>
 #include <deque>
 #include <mutex>
@@ -69,7 +70,7 @@ struct market_stream::impl : std::enable_shared_from_this<impl> {
         : io{io_}, strand{asio::make_strand(io_)}, symbols{symbols_}, marks{marks_}, clock{clock_},
           log{std::move(log_)}, options{std::move(options_)},
           session{core::exchange_id::binance, options.name, clock_, states_, metrics_, detail::metrics_mutex()},
-          pace{strand} {}
+          pace{strand}, retry_timer{strand}, retry_delay{options.retry_initial} {}
 
     asio::io_context& io;
     asio::strand<asio::io_context::executor_type> strand;
@@ -90,11 +91,58 @@ struct market_stream::impl : std::enable_shared_from_this<impl> {
     std::deque<std::string> queue;
     std::uint64_t next_id = 1;
     std::unique_ptr<net::ws_client> ws;
+    asio::steady_timer retry_timer;
+    bool retry_pending = false;
+    std::chrono::milliseconds retry_delay;
 
     mutable std::mutex wire_mutex;
     std::set<std::string> wire;  // what the connection has once the queue is sent
     std::atomic<std::uint64_t> sent{0};
     std::atomic<std::uint64_t> connect_count{0};
+    std::atomic<std::uint64_t> refused{0};
+
+    // Queues SUBSCRIBE commands for `names` (the venue answers a stream it already sends with a
+    // plain success).
+    void queue_subscribe(const std::set<std::string>& names) {
+        if (names.empty()) return;
+        for (auto& c : subscription_commands({}, names, options.streams_per_command, next_id)) {
+            queue.push_back(std::move(c));
+        }
+        pump();
+    }
+
+    // A refused SUBSCRIBE would otherwise leave its symbols without marks until the next
+    // reconnect: after a pause, the whole desired set is asked for again.
+    void on_refused() {
+        ++refused;
+        if (retry_pending) return;
+        retry_pending = true;
+        const auto delay = retry_delay;
+        retry_delay = std::min(retry_delay * 2, options.retry_max);
+        retry_timer.expires_after(delay);
+        retry_timer.async_wait([w = weak_from_this()](boost::system::error_code ec) {
+            auto self = w.lock();
+            if (!self) return;
+            self->retry_pending = false;
+            if (ec || !self->connected) return;  // a reconnect subscribes everything anyway
+            logging::info(self->log, "binance market stream: subscribing again after a refusal",
+                          kv("streams", self->desired.size()));
+            self->queue_subscribe(self->desired);
+        });
+    }
+
+    void resubscribe(const std::set<core::symbol>& wanted) {
+        if (!connected) return;  // the connect subscribes the whole set
+        std::set<std::string> names;
+        for (const auto& s : wanted) {
+            const auto venue = symbols.to_venue(s);
+            if (!venue) continue;
+            for (const auto& suffix : options.streams) {
+                if (auto n = stream_name(*venue, suffix); desired.contains(n)) names.insert(std::move(n));
+            }
+        }
+        queue_subscribe(names);
+    }
 
     // Queues the commands that move the wire to `desired`.
     void reconcile() {
@@ -169,6 +217,15 @@ struct market_stream::impl : std::enable_shared_from_this<impl> {
         }
         if (const auto* e = std::get_if<command_error>(&d)) {
             logging::warn(log, "binance market stream: command refused", kv("code", e->code), kv("msg", e->message));
+            asio::post(strand, [w = weak_from_this()] {
+                if (auto self = w.lock()) self->on_refused();
+            });
+            return;
+        }
+        if (std::holds_alternative<command_result>(d)) {
+            asio::post(strand, [w = weak_from_this()] {
+                if (auto self = w.lock()) self->retry_delay = self->options.retry_initial;
+            });
             return;
         }
         stream_sinks sinks{nullptr, nullptr, nullptr, marks};
@@ -214,6 +271,7 @@ market_stream::~market_stream() {
     auto self = impl_;
     asio::post(self->strand, [self] {
         self->pace.cancel();
+        self->retry_timer.cancel();
         self->ws.reset();
     });
 }
@@ -231,6 +289,7 @@ void market_stream::start() {
 void market_stream::stop() {
     asio::post(impl_->strand, [self = impl_] {
         self->pace.cancel();
+        self->retry_timer.cancel();
         if (self->ws) self->ws->stop();
         self->connected = false;
     });
@@ -239,6 +298,12 @@ void market_stream::stop() {
 void market_stream::set_symbols(std::set<core::symbol> symbols) {
     asio::post(impl_->strand, [self = impl_, s = std::move(symbols)] { self->set_symbols(s); });
 }
+
+void market_stream::resubscribe(std::set<core::symbol> symbols) {
+    asio::post(impl_->strand, [self = impl_, s = std::move(symbols)] { self->resubscribe(s); });
+}
+
+std::uint64_t market_stream::commands_refused() const noexcept { return impl_->refused.load(); }
 
 std::set<std::string> market_stream::subscriptions() const {
     const std::lock_guard lock{impl_->wire_mutex};

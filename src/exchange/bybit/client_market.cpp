@@ -22,6 +22,29 @@ venue_client::task<std::optional<kline_row>> client::kline_at(std::string venue_
     co_return parse_kline_at(*r, start_ms);
 }
 
+venue_client::task<std::optional<core::decimal>> client::max_notional(core::symbol symbol, int leverage) {
+    if (const auto it = risk_limits_.find(symbol); it != risk_limits_.end()) {
+        co_return it->second.max_notional_at(leverage);
+    }
+    auto name = venue_name(symbol);
+    if (!name) {
+        co_return name.error();
+    }
+    std::string path = "/v5/market/risk-limit";
+    std::string query = "category=linear&symbol=" + url_encode(*name);
+    auto r = co_await rest_.get(std::move(path), std::move(query), false, request_priority::normal);
+    if (!r) {
+        co_return r.error();
+    }
+    auto tiers = parse_risk_limits(*r, symbol, *name);
+    if (!tiers) {
+        co_return tiers.error();
+    }
+    const auto cap = tiers->max_notional_at(leverage);
+    risk_limits_.insert_or_assign(symbol, std::move(*tiers));
+    co_return cap;
+}
+
 venue_client::task<market_stats_state> client::market_stats(market_stats_request request, request_priority priority) {
     auto name = venue_name(request.symbol);
     if (!name) {

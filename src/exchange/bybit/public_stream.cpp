@@ -1,6 +1,8 @@
 #include "tradebot/exchange/bybit/public_stream.hpp"
 
+#include <algorithm>
 #include <atomic>
+#include <map>
 #include <mutex>
 #include <type_traits>
 #include <variant>
@@ -32,7 +34,9 @@ struct public_stream::impl : ws_stream {
                                                  events::policy::coalesce_by_key{events::by_venue_symbol{}})},
           session{core::exchange_id::bybit, std::string{public_stream_name}, clk,
                   &router.topic<events::stream_state>(events::topic_name::stream_state), m, metrics_mutex},
-          log{logging::get("exchange.bybit")} {}
+          log{logging::get("exchange.bybit")},
+          retry_timer{io},
+          retry_delay{options.retry_initial} {}
 
     void wire() {
         ws->on_connected([this] { resubscribe_all(); });
@@ -52,7 +56,14 @@ struct public_stream::impl : ws_stream {
                 args.emplace_back(topics[j]);
             }
             boost::json::object msg;
-            msg["req_id"] = std::string{op} + "-" + std::to_string(++req_seq);
+            const auto id = std::string{op} + "-" + std::to_string(++req_seq);
+            if (op == "subscribe") {
+                std::vector<std::string> sent;
+                for (const auto& a : args) sent.emplace_back(a.as_string());
+                const std::lock_guard lock{mutex};
+                in_flight[id] = std::move(sent);
+            }
+            msg["req_id"] = id;
             msg["op"] = op;
             msg["args"] = std::move(args);
             ws->send(boost::json::serialize(msg));
@@ -65,6 +76,10 @@ struct public_stream::impl : ws_stream {
     // On the ws strand, after every (re)connect: deltas must not land on the old state.
     void resubscribe_all() {
         decoder.tickers().clear();
+        {
+            const std::lock_guard lock{mutex};
+            in_flight.clear();  // answers to the old connection's requests will not come
+        }
         std::vector<std::string> topics;
         {
             const std::lock_guard lock{mutex};
@@ -76,6 +91,84 @@ struct public_stream::impl : ws_stream {
         }
         send_batches("subscribe", topics);
         session.report(events::stream_status::connected, {});
+    }
+
+    void resubscribe(const std::set<core::symbol>& wanted) {
+        if (ws->state() != net::ws_state::connected) {
+            return;  // the connected handler subscribes the whole set
+        }
+        std::vector<std::string> topics;
+        {
+            const std::lock_guard lock{mutex};
+            for (const auto& s : wanted) {
+                if (desired.contains(s)) {
+                    if (auto t = topic_of(s); !t.empty()) topics.push_back(std::move(t));
+                }
+            }
+        }
+        if (!topics.empty()) {
+            send_batches("unsubscribe", topics);
+            send_batches("subscribe", topics);
+        }
+    }
+
+    // On the ws strand: the answer to one of our requests.
+    void answered(const op_response& r) {
+        std::vector<std::string> topics;
+        {
+            const std::lock_guard lock{mutex};
+            const auto it = in_flight.find(r.req_id);
+            if (it == in_flight.end()) {
+                return;
+            }
+            topics = std::move(it->second);
+            in_flight.erase(it);
+            if (r.success) {
+                retry_delay = options.retry_initial;
+                return;
+            }
+        }
+        ++refused;
+        if (r.message.find("already subscribed") != std::string::npos) {
+            return;  // the topic is held: nothing is missing
+        }
+        std::chrono::milliseconds delay;
+        {
+            const std::lock_guard lock{mutex};
+            retry_topics.insert(topics.begin(), topics.end());
+            if (retry_pending) {
+                return;
+            }
+            retry_pending = true;
+            delay = retry_delay;
+            retry_delay = std::min(retry_delay * 2, options.retry_max);
+        }
+        retry_timer.expires_after(delay);
+        retry_timer.async_wait([weak = weak_from_this()](boost::system::error_code ec) {
+            auto base = weak.lock();
+            if (ec || !base) {
+                return;
+            }
+            auto& self = static_cast<impl&>(*base);
+            self.retry_refused();
+        });
+    }
+
+    void retry_refused() {
+        std::vector<std::string> topics;
+        {
+            const std::lock_guard lock{mutex};
+            retry_pending = false;
+            for (const auto& s : desired) {
+                if (auto t = topic_of(s); !t.empty() && retry_topics.contains(t)) topics.push_back(std::move(t));
+            }
+            retry_topics.clear();
+        }
+        if (stopped || topics.empty() || ws->state() != net::ws_state::connected) {
+            return;  // a reconnect subscribes the whole set
+        }
+        logging::info(log, "bybit public: subscribing again after a refusal", logging::kv("topics", topics.size()));
+        send_batches("subscribe", topics);
     }
 
     void set_symbols(std::set<core::symbol> next) {
@@ -134,6 +227,7 @@ struct public_stream::impl : ws_stream {
                         logging::warn(log, "bybit public op refused", logging::kv("op", v.op),
                                       logging::kv("message", v.message));
                     }
+                    answered(v);
                 } else if constexpr (std::is_same_v<T, delta_without_snapshot>) {
                     session.count_message();
                 } else if constexpr (std::is_same_v<T, malformed>) {
@@ -154,6 +248,12 @@ struct public_stream::impl : ws_stream {
     std::shared_ptr<spdlog::logger> log;
     mutable std::mutex mutex;  // guards desired
     std::set<core::symbol> desired;
+    std::map<std::string, std::vector<std::string>> in_flight;  // subscribe req_id -> topics
+    std::set<std::string> retry_topics;                         // refused, to ask for again
+    bool retry_pending = false;
+    boost::asio::steady_timer retry_timer;
+    std::chrono::milliseconds retry_delay;
+    std::atomic<std::uint64_t> refused{0};
     std::atomic<std::uint64_t> req_seq{0};
     std::atomic<std::uint64_t> subscribe_requests{0};
     std::atomic<std::uint64_t> mark_count{0};
@@ -173,6 +273,10 @@ std::set<core::symbol> public_stream::symbols() const {
     const std::lock_guard lock{impl_->mutex};
     return impl_->desired;
 }
+
+void public_stream::resubscribe(std::set<core::symbol> symbols) { impl_->resubscribe(symbols); }
+
+std::uint64_t public_stream::subscribes_refused() const noexcept { return impl_->refused; }
 
 void public_stream::start() { impl_->start(); }
 void public_stream::stop() { impl_->stop(); }

@@ -163,6 +163,38 @@ result<std::vector<mark_price_state>> parse_mark_prices(const envelope& e, const
     return out;
 }
 
+result<symbol_brackets> parse_risk_limits(const envelope& e, const core::symbol& symbol, std::string_view venue_symbol) {
+    const auto* list = result_list(e);
+    if (list == nullptr) {
+        return malformed_reply("risk-limit without result.list");
+    }
+    symbol_brackets out{symbol, {}};
+    for (const auto& item : *list) {
+        if (!item.is_object()) {
+            return malformed_reply("risk-limit item is not an object");
+        }
+        const auto& o = item.get_object();
+        if (text(o, "symbol") != venue_symbol) {
+            continue;
+        }
+        const auto cap = dec(o, "riskLimitValue");
+        const auto lev = dec(o, "maxLeverage");
+        if (!cap || !lev || !lev->is_positive()) {
+            return malformed_reply("risk-limit item without riskLimitValue or maxLeverage");
+        }
+        leverage_bracket b;
+        b.bracket = static_cast<int>(integer(o, "id").value_or(0));
+        // "12.50" allows 12 as a whole leverage.
+        b.initial_leverage = static_cast<int>(lev->rescale(0, core::rounding::floor).mantissa());
+        b.notional_cap = *cap;
+        b.maint_margin_ratio = dec(o, "maintenanceMargin").value_or(core::decimal{});
+        out.brackets.push_back(b);
+    }
+    std::sort(out.brackets.begin(), out.brackets.end(),
+              [](const leverage_bracket& a, const leverage_bracket& b) { return a.initial_leverage > b.initial_leverage; });
+    return out;
+}
+
 result<core::decimal> parse_open_interest_value(const envelope& e, const symbol_map& symbols) {
     const auto* list = result_list(e);
     if (list == nullptr || list->empty() || !list->front().is_object()) {

@@ -175,6 +175,7 @@ error_kind kind_of(engine::reject_reason r) noexcept {
     case rr::price_below_percent_range:
     case rr::market_price_out_of_percent_range:
     case rr::below_min_notional:
+    case rr::max_position_at_leverage:  // past the bracket's notional cap (-2027 / 110090)
     case rr::max_open_orders:
     case rr::missing_price:
     case rr::invalid_client_id:

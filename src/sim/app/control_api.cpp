@@ -190,6 +190,10 @@ wire::reply post_fault(control_state& st, wire::venue& via, const json::object& 
     } else if (kind == "throttle") f.throttle = bool_member(body, "on", true);
     else if (kind == "stall_streams") f.streams_stalled = bool_member(body, "on", true);
     else if (kind == "expire_listen_key") f.expire_listen_keys = true;
+    else if (kind == "drop_subscription") {
+        f.drop_subscription = string_member(body, "symbol");
+        if (f.drop_subscription.empty()) return bad_request("symbol: the venue symbol whose subscriptions to drop");
+    } else if (kind == "refuse_subscribe") f.refuse_subscribe_next = count;
     else if (kind == "drop_streams") {
         const auto it = st.droppers.find(v);
         if (it == st.droppers.end()) return bad_request("drop_streams: no server is attached to " + std::string{v->name()});
@@ -204,8 +208,8 @@ wire::reply post_fault(control_state& st, wire::venue& via, const json::object& 
     } else {
         return bad_request("kind: unknown fault '" + kind +
                            "'; expected http_5xx, reset, hang_after_accept, reject, empty_positions_once, partial_fill, "
-                           "position_delay, throttle, stall_streams, drop_streams, expire_listen_key, clock_skew "
-                           "or clear");
+                           "position_delay, throttle, stall_streams, drop_streams, drop_subscription, refuse_subscribe, "
+                           "expire_listen_key, clock_skew or clear");
     }
     logging::info(logging::get("sim"), "fault armed", logging::kv("venue", v->name()), logging::kv("kind", kind));
     return json_reply(200, json::object{{"venue", v->name()}, {"kind", kind}});

@@ -93,9 +93,14 @@ void send_result(wire::ws_peer& peer, const boost::json::value& result, const bo
     peer.send(boost::json::serialize(boost::json::object{{"result", result}, {"id", id}}));
 }
 
-// [U] the error frame shape {"error":{"code","msg"},"id"} follows Binance Spot's wire form.
+// The error frame as exchange-apis.md gives it for USD-M ({"code":2,"msg":"Invalid request: ..."}),
+// with the request's id when it had a usable one [U: the id beside the code].
 void send_error(wire::ws_peer& peer, int code, const std::string& msg, const boost::json::value& id) {
-    peer.send(boost::json::serialize(boost::json::object{{"error", {{"code", code}, {"msg", msg}}}, {"id", id}}));
+    boost::json::object frame{{"code", code}, {"msg", msg}};
+    if (!id.is_null()) {
+        frame["id"] = id;
+    }
+    peer.send(boost::json::serialize(frame));
 }
 
 }  // namespace
@@ -184,6 +189,11 @@ void ws_message(context& ctx, wire::ws_peer& peer, std::string_view text) {
         }
     }
     if (method == "SUBSCRIBE") {
+        if (ctx.faults.refuse_subscribe_next > 0) {
+            --ctx.faults.refuse_subscribe_next;
+            send_error(peer, 2, "Invalid request: subscription refused", id);  // [U] the venue's text for a refusal
+            return;
+        }
         if (ps.streams.size() + params.size() > max_streams) {
             send_error(peer, 2, "Invalid request: too many parameters", id);
             return;
@@ -224,7 +234,15 @@ void ws_message(context& ctx, wire::ws_peer& peer, std::string_view text) {
 
 void publish_market(context& ctx, const core::symbol& s, const std::string& stream, const boost::json::object& data) {
     const auto* spec = ctx.ex.find_instrument(s);
-    const std::string name = lower(spec != nullptr ? spec->venue_name() : s.str()) + "@" + stream;
+    const std::string venue_name = spec != nullptr ? spec->venue_name() : s.str();
+    const std::string name = lower(venue_name) + "@" + stream;
+    if (!ctx.faults.drop_subscription.empty() && ctx.faults.drop_subscription == venue_name) {
+        const auto prefix = lower(venue_name) + "@";
+        for (auto& [id, p] : ctx.peers) {
+            std::erase_if(p.streams, [&prefix](const std::string& n) { return n.starts_with(prefix); });
+        }
+        ctx.faults.drop_subscription.clear();
+    }
     std::string raw;
     std::string wrapped;
     for (auto& [id, p] : ctx.peers) {

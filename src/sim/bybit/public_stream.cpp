@@ -108,6 +108,15 @@ void publish_market(context& ctx, const core::symbol& s) {
     }
     const auto& i = *spec;
     const std::string name = i.venue_name();
+    if (!ctx.faults.drop_subscription.empty() && ctx.faults.drop_subscription == name) {
+        const auto suffix = "." + name;
+        for (auto& [id, p] : ctx.peers) {
+            if (!p.is_private) {
+                std::erase_if(p.topics, [&suffix](const std::string& t) { return t.ends_with(suffix); });
+            }
+        }
+        ctx.faults.drop_subscription.clear();
+    }
     // tickers: a delta holds only the fields that changed since the state subscribers hold.
     json::object now = ticker_json(ctx, i);
     const json::object before = stored_ticker(ctx, i);

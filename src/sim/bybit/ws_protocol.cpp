@@ -72,6 +72,11 @@ void subscribe(context& ctx, peer_state& p, const json::object& m, bool on) {
             }
         }
     }
+    if (on && !p.is_private && ctx.faults.refuse_subscribe_next > 0) {
+        --ctx.faults.refuse_subscribe_next;
+        reply(p, answer(p, m, op, false, "error:subscription refused"));  // [U] the venue's text for a refusal
+        return;
+    }
     if (on) {
         std::size_t added = 0;
         for (const auto& t : topics) {

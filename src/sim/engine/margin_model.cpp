@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "sim/engine/money.hpp"
+#include "tradebot/sim/engine/leverage_bracket.hpp"
 
 namespace tradebot::sim::engine {
 
@@ -51,6 +52,21 @@ std::optional<rejection> margin_model::check_margin(const account& acc, const sy
         r.submitted = required;
         r.limit = available;
         return r;
+    }
+    // The bracket's notional cap at the symbol's leverage, on the position the order leaves;
+    // checked after the margin [U: which of -2019 / -2027 the venue answers first].
+    const core::decimal cap = max_notional_at(st.spec, acc.leverage(st.spec.symbol));
+    if (cap.is_positive()) {
+        core::decimal held;
+        if (const auto* p = acc.find_position(st.spec.symbol); p != nullptr && closing.is_zero()) {
+            held = p->abs_size();  // the same side: the order adds to it
+        }
+        if ((held + opening) * price > cap) {
+            rejection r = reject(reject_reason::max_position_at_leverage);
+            r.submitted = (held + opening) * price;
+            r.limit = cap;
+            return r;
+        }
     }
     return std::nullopt;
 }

@@ -30,6 +30,7 @@ std::string_view to_string(reject_reason r) noexcept {
     case reject_reason::position_side_mismatch: return "position_side_mismatch";
     case reject_reason::hedge_mode_not_supported: return "hedge_mode_not_supported";
     case reject_reason::insufficient_margin: return "insufficient_margin";
+    case reject_reason::max_position_at_leverage: return "max_position_at_leverage";
     case reject_reason::reduce_only_rejected: return "reduce_only_rejected";
     case reject_reason::reduce_only_no_position: return "reduce_only_no_position";
     case reject_reason::post_only_would_take: return "post_only_would_take";

@@ -74,6 +74,8 @@ binance_error to_binance_error(const rejection& r) {
     case reject_reason::hedge_mode_not_supported:
         return {400, -4061, "Order's position side does not match user's setting."};
     case reject_reason::insufficient_margin: return {400, -2019, "Margin is insufficient."};
+    case reject_reason::max_position_at_leverage:
+        return {400, -2027, "Exceeded the maximum allowable position at current leverage."};
     case reject_reason::reduce_only_rejected:
     case reject_reason::reduce_only_no_position:
     case reject_reason::zero_position: return {400, -2022, "ReduceOnly Order is rejected."};
@@ -145,6 +147,8 @@ bybit_error to_bybit_error(const rejection& r) {
     case reject_reason::position_side_mismatch:
     case reject_reason::hedge_mode_not_supported: return {10001, "position idx not match position mode"};
     case reject_reason::insufficient_margin: return {110007, "ab not enough for new order"};
+    case reject_reason::max_position_at_leverage:
+        return {110090, "position may exceed the max limit at this leverage"};  // [U] retMsg text
     case reject_reason::reduce_only_rejected:
         return {110017, "reduce-only order has same side with current position"};
     case reject_reason::reduce_only_no_position:

@@ -715,6 +715,117 @@ TEST_F(daemon_test, venue_native_trailing_is_handed_to_both_venues_and_fires_the
     EXPECT_EQ(bot->output().find("stop missing"), std::string::npos) << bot->output();
 }
 
+// §11 #39: the venue silently stops one symbol's marks (its subscription dropped, the connection
+// and the other symbols carry on). The daemon notices within trading.mark_stale_seconds, subscribes
+// again (the first SUBSCRIBE refused, then retried), and the trailing of that position follows the
+// next move; without the check the move would never reach it.
+TEST_F(daemon_test, a_symbol_whose_marks_stop_is_resubscribed_and_its_trailing_continues) {
+    use_sim_account();
+    tradebot::test::write_file(dir_.path() / "config" / "strategies.yaml",
+                               std::string{immediate_without_market_filters} +
+                                   "trading:\n"
+                                   "  mark_stale_seconds: 3\n");
+    auto bot = start("bot", {}, "production");
+    ASSERT_TRUE(wait_ready(*bot)) << bot->output();
+    insert_signals({"'binance', 'BTCUSDT', 'buy', 80, 80", "'bybit', 'ETHUSDT', 'buy', 80, 80"});
+    ASSERT_TRUE(wait_count(*bot, "msg=\"position protected\"", 0, 2, 15s)) << bot->output();
+    const auto protected_at = bot->output().size();
+    // Binance sends markPrice@1s every second even with the simulator paused: no staleness yet.
+    std::this_thread::sleep_for(4s);
+    EXPECT_EQ(bot->output().find("exchange=binance symbols=BTCUSDT", protected_at), std::string::npos) << bot->output();
+
+    for (const auto& [port, fault] :
+         {std::pair{sim_.binance_port(), std::string{R"({"venue":"binance","kind":"refuse_subscribe","count":1})"}},
+          std::pair{sim_.binance_port(), std::string{R"({"venue":"binance","kind":"drop_subscription","symbol":"BTCUSDT"})"}},
+          std::pair{sim_.bybit_port(), std::string{R"({"venue":"bybit","kind":"drop_subscription","symbol":"ETHUSDT"})"}}}) {
+        const auto [rc, out] = sim_.control(port, "POST", "/sim/fault", fault);
+        ASSERT_EQ(rc, 200) << out;
+    }
+    // A small move publishes ETHUSDT on Bybit (the drop happens there); Binance drops at its next second.
+    const auto [mrc, moved] = sim_.control(sim_.bybit_port(), "POST", "/sim/price", R"({"symbol":"ETHUSDT","move_pct":"0.1"})");
+    ASSERT_EQ(mrc, 200) << moved;
+    const auto dropped_at = bot->output().size();
+    ASSERT_TRUE(wait_count(*bot, "msg=\"marks stale: resubscribing\" exchange=binance symbols=BTCUSDT", protected_at, 1,
+                           10s))
+        << bot->output();
+    ASSERT_TRUE(wait_count(*bot, "msg=\"marks stale: resubscribing\" exchange=bybit symbols=ETHUSDT", dropped_at, 1, 10s))
+        << bot->output();
+    // The first SUBSCRIBE was refused: the stream asks again.
+    ASSERT_TRUE(wait_count(*bot, "msg=\"binance market stream: subscribing again after a refusal\"", protected_at, 1,
+                           10s))
+        << bot->output();
+    bool subscribed = false;
+    for (int i = 0; i < 50 && !subscribed; ++i) {
+        const auto [src, state] = sim_.control(sim_.binance_port(), "GET", "/sim/state", "");
+        subscribed = src == 200 && state.find("btcusdt@markPrice@1s") != std::string::npos;
+        if (!subscribed) {
+            std::this_thread::sleep_for(100ms);
+        }
+    }
+    ASSERT_TRUE(subscribed) << bot->output();
+
+    // +2.5 % passes the 1.5 % activation: both positions trail on the marks that came back.
+    const auto trailing_from = bot->output().size();
+    for (const char* symbol : {"BTCUSDT", "ETHUSDT"}) {
+        const auto [rc, out] = sim_.control(sim_.binance_port(), "POST", "/sim/price",
+                                            std::string{R"({"symbol":")"} + symbol + R"(","move_pct":"2.5"})");
+        ASSERT_EQ(rc, 200) << out;
+    }
+    ASSERT_TRUE(wait_count(*bot, "msg=\"stop moved\"", trailing_from, 2, 15s)) << bot->output();
+    const auto [qrc, rows] = run_shell("psql -tA '" + pg_url_ + "' -c \"SELECT exchange, state, trailing_activated FROM " +
+                                       schema_ + ".positions ORDER BY exchange\"");
+    EXPECT_EQ(rows, "binance|protected|t\nbybit|protected|t\n") << rows << bot->output();
+    const auto [metrics_rc, metrics] = get("/metrics");
+    EXPECT_NE(metrics.find("tradebot_mark_resubscribes_total{exchange=\"binance\"}"), std::string::npos) << metrics;
+}
+
+// §11 #49: a symbol whose leverage bracket (Binance) / risk limit (Bybit) caps the notional at the
+// configured leverage below the position size. The entry is a pre-trade skip with the reason, before
+// any positions row or order, on both venues; nothing reaches the venue (which would answer
+// -2027 / 110090).
+TEST_F(daemon_test, an_entry_above_the_venues_notional_cap_is_skipped_before_any_row_or_order) {
+    use_sim_account();
+    const auto scenario = dir_.path() / "capped.yaml";
+    tradebot::test::write_file(scenario,
+                               "name: capped\n"
+                               "symbols:\n"
+                               "  - symbol: CAPUSDT\n"
+                               "    price: \"100\"\n"
+                               "    tick_size: \"0.01\"\n"
+                               "    step_size: \"0.01\"\n"
+                               "    min_qty: \"0.01\"\n"
+                               "    max_qty: \"100000\"\n"
+                               "    min_notional: \"5\"\n"
+                               "    price_precision: 2\n"
+                               "    qty_precision: 2\n"
+                               "    leverage_brackets:\n"
+                               "      - {initial_leverage: 20, notional_cap: \"150\"}\n"
+                               "      - {initial_leverage: 5, notional_cap: \"10000\"}\n");
+    const auto [src, loaded] = sim_.control(sim_.binance_port(), "POST", "/sim/scenario",
+                                            R"({"file":")" + scenario.string() + R"("})");
+    ASSERT_EQ(src, 200) << loaded;
+    // 200 USD per position at 10x: bracket 1 (20x) caps it at 150.
+    tradebot::test::write_file(dir_.path() / "config" / "strategies.yaml", immediate_without_market_filters);
+    auto bot = start("bot", {}, "production");
+    ASSERT_TRUE(wait_ready(*bot)) << bot->output();
+    insert_signals({"'binance', 'CAPUSDT', 'buy', 80, 80", "'bybit', 'CAPUSDT', 'buy', 80, 80"});
+    ASSERT_TRUE(wait_count(*bot, "above_max_notional", 0, 2, 15s)) << bot->output();
+    const auto [qrc, rows] = run_shell("psql -tA '" + pg_url_ + "' -c \"SELECT exchange, status, status_reason FROM " +
+                                       schema_ + ".signals ORDER BY exchange\"");
+    EXPECT_EQ(rows,
+              "binance|skipped|above_max_notional: notional 200 USD above the venue's maximum 150 at leverage 10x for "
+              "binance CAPUSDT\n"
+              "bybit|skipped|above_max_notional: notional 200 USD above the venue's maximum 150 at leverage 10x for "
+              "bybit CAPUSDT\n")
+        << rows << bot->output();
+    const auto [prc, counts] = run_shell("psql -tA '" + pg_url_ + "' -c \"SELECT (SELECT count(*) FROM " + schema_ +
+                                         ".positions), (SELECT count(*) FROM " + schema_ + ".orders)\"");
+    EXPECT_EQ(counts, "0|0\n") << counts;
+    const auto [arc, arrivals] = sim_.control(sim_.binance_port(), "GET", "/sim/arrivals", "");
+    ASSERT_EQ(arc, 200);
+    EXPECT_EQ(arrivals.find("\"client_id\""), std::string::npos) << arrivals;  // no order reached either venue
+}
+
 TEST_F(daemon_test, an_external_scoring_row_is_copied_once_and_opens_a_position) {
     // The original's fas.scoring_history in a schema of this test, read with signals.external.
     const auto fas = schema_ + "_fas";

@@ -75,6 +75,35 @@ TEST_F(binance_bracket_test, leverage_above_the_first_bracket_is_refused_before_
     EXPECT_EQ(requests_to("/fapi/v1/leverage"), 2u);
 }
 
+// §11 #49: the notional cap at a leverage comes from the same cached brackets (no second read), and
+// the simulator refuses an entry past it as Binance does (-2027) while one within it fills.
+TEST_F(binance_bracket_test, the_notional_cap_follows_the_leverage_and_the_venue_answers_2027_above_it) {
+    const auto at50 = run(client_->max_notional(eth(), 50));
+    ASSERT_TRUE(at50) << at50.error().describe();
+    EXPECT_EQ(*at50, "5000"_d);
+    EXPECT_EQ(run(client_->max_notional(eth(), 20)).value(), "25000"_d);
+    EXPECT_EQ(run(client_->max_notional(eth(), 1)).value(), "100000"_d);
+    EXPECT_EQ(requests_to("/fapi/v1/leverageBracket"), 1u);
+
+    ASSERT_TRUE(run(client_->set_leverage(eth(), 50)));
+    control("POST", "/sim/price", R"({"symbol":"ETHUSDT","price":"3000"})");
+    market_order_request big;
+    big.symbol = eth();
+    big.side = core::side::buy;
+    big.quantity = "2"_d;  // 6 000 USDT at 50x: past bracket 1's 5 000
+    big.client_id = cid(201, core::order_purpose::entry);
+    const auto refused = run(client_->place_market_order(big, request_priority::normal));
+    ASSERT_FALSE(refused);
+    EXPECT_EQ(refused.error().venue_code, -2027);
+    EXPECT_EQ(refused.error().kind, error_kind::invalid_request);
+    EXPECT_EQ(refused.error().message, "Exceeded the maximum allowable position at current leverage.");
+    market_order_request small = big;
+    small.quantity = "1"_d;  // 3 000 USDT fits
+    small.client_id = cid(202, core::order_purpose::entry);
+    const auto filled = run(client_->place_market_order(small, request_priority::normal));
+    ASSERT_TRUE(filled) << filled.error().describe();
+}
+
 TEST_F(binance_bracket_test, the_venue_itself_refuses_above_the_first_bracket) {
     // Without the adapter's check the simulator answers as Binance does: -4028.
     rest_request r;

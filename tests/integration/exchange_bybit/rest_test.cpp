@@ -190,6 +190,35 @@ TEST_F(bybit_sim_test, MarketStatsFollowThePricePathAndTheFills) {
     EXPECT_FALSE(old->price_change_5min_percent.has_value());
 }
 
+// §11 #49: the risk-limit tiers give the notional cap at a leverage (read once per symbol), and the
+// simulator refuses an entry past it with 110090 while one within it fills.
+TEST_F(bybit_sim_test, NotionalCapFollowsTheRiskLimitAndTheVenueAnswers110090AboveIt) {
+    load();  // default scenario ETHUSDT: 100x up to 300 000, then 1 000 000 at 50x, 5 000 000 at 20x
+    const auto at100 = run(venue_->max_notional(sym("ETHUSDT"), 100));
+    ASSERT_TRUE(at100.has_value()) << at100.error().describe();
+    EXPECT_EQ(*at100, "300000"_d);
+    EXPECT_EQ(run(venue_->max_notional(sym("ETHUSDT"), 50)).value(), "1000000"_d);
+    EXPECT_EQ(run(venue_->max_notional(sym("ETHUSDT"), 10)).value(), "5000000"_d);
+    EXPECT_EQ(sent_to(registry_, "/v5/market/risk-limit"), 1u);
+
+    ASSERT_TRUE(run(venue_->set_leverage(sym("ETHUSDT"), 100)).has_value());
+    price("ETHUSDT", "3000");
+    market_order_request big;
+    big.symbol = sym("ETHUSDT");
+    big.side = core::side::buy;
+    big.quantity = "101"_d;  // about 303 000 USDT at 100x
+    big.client_id = id(301);
+    const auto refused = run(venue_->place_market_order(big, request_priority::normal));
+    ASSERT_FALSE(refused.has_value());
+    EXPECT_EQ(refused.error().venue_code, 110090);
+    EXPECT_EQ(refused.error().kind, error_kind::invalid_request);
+    market_order_request small = big;
+    small.quantity = "10"_d;
+    small.client_id = id(302);
+    const auto filled = run(venue_->place_market_order(small, request_priority::normal));
+    ASSERT_TRUE(filled.has_value()) << filled.error().describe();
+}
+
 TEST_F(bybit_sim_test, MarketOrderReturnsItsFillAndOpensAPosition) {
     load();
     market_order_request req;

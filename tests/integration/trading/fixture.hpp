@@ -69,6 +69,9 @@ public:
     // Symbols whose position (and so a Bybit position stop) the venue's lists leave out, as Bybit
     // does for 5-24 s after a fill (original-bot.md §11 #16).
     std::set<core::symbol> hidden;
+    // Stop orders a person placed: listed beside ours, without our client id; cancels counted.
+    std::vector<ex::stop_state> foreign_stops;
+    int foreign_cancels = 0;
     int lost_entry_answers = 0;      // the next N market orders are carried out, then "timed out"
     int lost_lookups = 0;            // the next N order lookups by client id time out too
     int refused_entries = 0;         // the next N market orders are refused: -4140, symbol not open
@@ -117,6 +120,11 @@ public:
         auto all = co_await inner_.open_stops(s);
         if (all) {
             std::erase_if(*all, [this](const ex::stop_state& st) { return hidden.contains(st.symbol); });
+            for (const auto& f : foreign_stops) {
+                if (!s || f.symbol == *s) {
+                    all->push_back(f);
+                }
+            }
         }
         co_return all;
     }
@@ -186,7 +194,15 @@ public:
     task<ex::stop_state> amend_stop(ex::stop_state c, ex::stop_request r) override {
         return inner_.amend_stop(std::move(c), std::move(r));
     }
-    task<void> cancel_stop(ex::stop_state s) override { return inner_.cancel_stop(std::move(s)); }
+    task<void> cancel_stop(ex::stop_state s) override {
+        for (const auto& f : foreign_stops) {
+            if (!f.venue_id.empty() && f.venue_id == s.venue_id) {
+                ++foreign_cancels;
+                co_return ex::result<void>{};
+            }
+        }
+        co_return co_await inner_.cancel_stop(std::move(s));
+    }
 
 private:
     ex::venue_client& inner_;

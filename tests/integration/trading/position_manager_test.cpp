@@ -373,6 +373,20 @@ TEST_F(trading_test, an_entry_the_venue_refuses_for_its_symbol_fails_alone) {
     EXPECT_FALSE(manager_->busy_with(btc));
     EXPECT_EQ(await(manager_->open(intent(eth, core::position_side::long_, "0.100"_d))).kind,
               open_result_kind::protected_);
+    // §11 #50: the venue said BTC does not trade: for trading.halted_symbol_pause_seconds (600 s)
+    // it is not tradable here, refused before any row or order; then it is tried again.
+    ASSERT_NE(manager_->rules(btc), nullptr);
+    EXPECT_FALSE(manager_->rules(btc)->trading);
+    const auto orders = faulty_->market_orders;
+    const auto paused = await(manager_->open(intent(btc, core::position_side::long_, "0.010"_d)));
+    EXPECT_EQ(paused.kind, open_result_kind::not_opened);
+    EXPECT_EQ(paused.reason, "symbol not tradable on binance");
+    EXPECT_EQ(paused.position_id, 0);
+    EXPECT_EQ(faulty_->market_orders, orders);
+    const auto took = run_until([&] { return manager_->rules(btc)->trading; }, std::chrono::seconds{700});
+    EXPECT_TRUE(manager_->rules(btc)->trading);
+    EXPECT_GE(took.count(), 595) << "resumed before the pause ended";
+    EXPECT_LE(took.count(), 600);
     EXPECT_EQ(await(manager_->open(intent(btc, core::position_side::long_, "0.010"_d))).kind,
               open_result_kind::protected_);
 }
@@ -398,6 +412,31 @@ TEST_F(trading_test, a_restart_restores_a_stop_that_went_missing) {
     EXPECT_EQ(venue_stops(btc).size(), 1U);
     EXPECT_EQ(journal_count(r.position_id, "stop"), 2);
     EXPECT_EQ(row(r.position_id).state, db::position_state::protected_);
+}
+
+// §11 #14: a stop order the venue lists without our client id (a person's or another tool's) is
+// never taken for the position's stop, nor cancelled: a restart that finds only it gives the
+// position its own stop, and the next pass keeps both.
+TEST_F(trading_test, a_restart_adopts_only_a_stop_of_ours_and_leaves_a_foreign_one) {
+    start_manager();
+    const auto r = await(manager_->open(intent(btc, core::position_side::long_, "0.010"_d)));
+    ASSERT_EQ(r.kind, open_result_kind::protected_);
+    drop_venue_stops(btc);
+    ex::stop_state foreign;
+    foreign.symbol = btc;
+    foreign.position = core::position_side::long_;
+    foreign.kind = ex::stop_kind::fixed;
+    foreign.trigger_price = "59500.00"_d;  // tighter than ours: preferred if it were ours
+    foreign.venue_id = "900001";           // no client id of ours
+    faulty_->foreign_stops.push_back(foreign);
+    start_manager();
+    ASSERT_EQ(venue_stops(btc).size(), 1U);  // ours, placed again
+    EXPECT_EQ(journal_count(r.position_id, "stop"), 2);
+    ASSERT_TRUE(manager_->live().at(btc).stop.has_value());
+    EXPECT_NE(manager_->live().at(btc).stop->venue_id, "900001");
+    await(manager_->reconcile());
+    EXPECT_EQ(venue_stops(btc).size(), 1U);
+    EXPECT_EQ(faulty_->foreign_cancels, 0);
 }
 
 TEST_F(trading_test, a_trailed_stop_lost_on_the_venue_comes_back_at_its_trailed_level) {

@@ -86,6 +86,8 @@ TEST(config_defaults, match_the_original_bot) {
     EXPECT_EQ(s.trading.position_visibility_grace_seconds, 30s);
     EXPECT_EQ(s.trading.mark_cache_ms, 3000ms);
     EXPECT_EQ(s.trading.account_cache_ms, 5000ms);
+    EXPECT_EQ(s.trading.mark_stale_seconds, 30s);
+    EXPECT_EQ(s.trading.halted_symbol_pause_seconds, 600s);
 
     EXPECT_EQ(s.risk.max_positions, 150);
     EXPECT_EQ(s.risk.max_exposure_usd, d("30000"));

@@ -40,6 +40,24 @@ TEST(binance_leverage_brackets, the_symbol_form_is_an_object_read_exactly_and_so
     EXPECT_EQ(b.brackets[1].cum, "35"_d);
 }
 
+// §11 #49: the notional a position may reach is the cap of the widest bracket that still allows the
+// leverage; 10x fits both brackets (50,000), 60x only bracket 1 (10,000), 76x none (0).
+TEST(binance_leverage_brackets, the_notional_cap_at_a_leverage_is_the_widest_bracket_allowing_it) {
+    const auto map = eth_map();
+    const auto rows = parse_leverage_brackets(boost::json::parse(one_symbol), map);
+    ASSERT_TRUE(rows) << rows.error().describe();
+    const auto& b = rows->front();
+    EXPECT_EQ(b.max_notional_at(10), "50000"_d);
+    EXPECT_EQ(b.max_notional_at(50), "50000"_d);
+    EXPECT_EQ(b.max_notional_at(51), "10000"_d);
+    EXPECT_EQ(b.max_notional_at(75), "10000"_d);
+    EXPECT_EQ(b.max_notional_at(76), "0"_d);
+    EXPECT_FALSE(symbol_brackets{}.max_notional_at(10).has_value()) << "no brackets: no limit known";
+    symbol_brackets unlimited = b;
+    unlimited.brackets.back().notional_cap = core::decimal{};  // "0" / "INF": no cap
+    EXPECT_FALSE(unlimited.max_notional_at(10).has_value());
+}
+
 TEST(binance_leverage_brackets, the_list_form_skips_symbols_not_loaded) {
     const auto map = eth_map();
     const std::string all = std::string{"["} + one_symbol +

@@ -367,6 +367,31 @@ TEST(BybitResponses, BookTopFromTickers) {
     EXPECT_FALSE(parse_book_top(empty, map).has_value());
 }
 
+// §11 #49: GET /v5/market/risk-limit (the official V5 shape [U]): tiers of the symbol only, the
+// notional cap at a leverage is the widest tier whose maxLeverage allows it.
+TEST(BybitResponses, RiskLimitTiersGiveTheNotionalCapAtALeverage) {
+    const auto t = ok(R"({"retCode":0,"retMsg":"OK","result":{"category":"linear","list":[
+        {"id":2,"symbol":"ETHUSDT","riskLimitValue":"1000000","maintenanceMargin":"0.01","initialMargin":"0.02","isLowestRisk":0,"maxLeverage":"50.00","mmDeduction":"1500"},
+        {"id":1,"symbol":"ETHUSDT","riskLimitValue":"300000","maintenanceMargin":"0.005","initialMargin":"0.01","isLowestRisk":1,"maxLeverage":"100.00","mmDeduction":""},
+        {"id":1,"symbol":"BTCUSDT","riskLimitValue":"2000000","maintenanceMargin":"0.005","initialMargin":"0.01","isLowestRisk":1,"maxLeverage":"100.00","mmDeduction":""}],
+        "nextPageCursor":""},"time":1700000000500})");
+    const auto eth = core::symbol::from_string("ETHUSDT");
+    const auto tiers = parse_risk_limits(t, eth, "ETHUSDT");
+    ASSERT_TRUE(tiers.has_value()) << tiers.error().describe();
+    ASSERT_EQ(tiers->brackets.size(), 2U);
+    EXPECT_EQ(tiers->max_leverage(), 100);
+    EXPECT_EQ(tiers->max_notional_at(100), "300000"_d);
+    EXPECT_EQ(tiers->max_notional_at(51), "300000"_d);
+    EXPECT_EQ(tiers->max_notional_at(50), "1000000"_d);
+    EXPECT_EQ(tiers->max_notional_at(101), "0"_d);
+    const auto none = parse_risk_limits(ok(R"({"retCode":0,"retMsg":"OK","result":{"list":[]},"time":1})"), eth, "ETHUSDT");
+    ASSERT_TRUE(none.has_value());
+    EXPECT_FALSE(none->max_notional_at(10).has_value()) << "no tiers: no limit known";
+    EXPECT_FALSE(parse_risk_limits(ok(R"({"retCode":0,"retMsg":"OK","result":{"list":[{"symbol":"ETHUSDT","riskLimitValue":"1"}]},"time":1})"),
+                                   eth, "ETHUSDT")
+                     .has_value());
+}
+
 TEST(BybitResponses, OpenInterestValueAndKline) {
     const auto map = loaded();
     const auto t = ok(R"({"retCode":0,"retMsg":"OK","result":{"category":"linear","list":[{"symbol":"SHIB1000USDT","lastPrice":"0.012","markPrice":"0.012001","openInterest":"373504107","openInterestValue":"4482424.52","turnover24h":"1000"}]},"time":1700000000500})");

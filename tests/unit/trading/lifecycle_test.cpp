@@ -7,8 +7,10 @@
 #include <chrono>
 #include <future>
 #include <map>
+#include <set>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
@@ -248,6 +250,66 @@ TEST_F(lifecycle_test, a_stream_back_from_a_gap_refills_at_once_without_the_peri
     states.publish(s);
     settle();  // no time passes: the refill is not a timer
     EXPECT_EQ(venue_stops().size(), 1U);
+}
+
+// §11 #39: one symbol's marks stop while its stream lives. Once trading.mark_stale_seconds (30 s by
+// default, checked every 10 s) passed without a mark the symbol is handed to the stream to subscribe
+// again, counted and not asked for again within the next period; the trailing goes on with the
+// marks that come back.
+TEST_F(lifecycle_test, a_live_symbol_whose_marks_stop_is_resubscribed_and_trailing_continues) {
+    std::vector<std::set<core::symbol>> asked;
+    manager_->on_stale_marks([&asked](std::set<core::symbol> s) { asked.push_back(std::move(s)); });
+    const auto r = open_long();
+    ASSERT_EQ(r.kind, open_result_kind::protected_) << r.reason;
+    const auto step_seconds = [this](int n) {
+        for (int i = 0; i < n; ++i) {
+            advance(1s);  // one second at a time: each check re-arms from the moment it ran
+        }
+    };
+    for (int i = 0; i < 45; ++i) {
+        mark("60000.00"_d);  // a mark every second: never stale
+    }
+    EXPECT_TRUE(asked.empty());
+    step_seconds(29);
+    EXPECT_TRUE(asked.empty()) << "29 s without a mark is not 30";
+    for (int i = 0; i < 10 && asked.empty(); ++i) {
+        step_seconds(1);  // the first check at or past 30 s, at most one period later
+    }
+    ASSERT_EQ(asked.size(), 1U);
+    EXPECT_EQ(asked.front(), std::set<core::symbol>{btc});
+    EXPECT_EQ(metric("tradebot_mark_resubscribes_total", {{"exchange", "binance"}}), 1);
+    step_seconds(29);
+    EXPECT_EQ(asked.size(), 1U) << "asked again before a full period";
+    step_seconds(1);
+    EXPECT_EQ(asked.size(), 2U);
+    mark("61000.00"_d);  // the feed is back: +1.5 % activates the trailing as without the gap
+    EXPECT_EQ(venue_stops().front().trigger_price, "60695.00"_d);
+    EXPECT_TRUE(positions_.row(r.position_id).trailing_activated);
+    for (int i = 0; i < 35; ++i) {
+        mark("61000.00"_d);
+    }
+    EXPECT_EQ(asked.size(), 2U);
+    EXPECT_EQ(metric("tradebot_mark_resubscribes_total", {{"exchange", "binance"}}), 2);
+}
+
+// With trading.mark_stale_seconds 0 nothing is checked.
+class lifecycle_no_mark_watch_test : public lifecycle_test {
+protected:
+    void SetUp() override {
+        settings_.trading.mark_stale_seconds = 0s;
+        lifecycle_test::SetUp();
+    }
+};
+
+TEST_F(lifecycle_no_mark_watch_test, no_check_runs_when_the_period_is_zero) {
+    std::vector<std::set<core::symbol>> asked;
+    manager_->on_stale_marks([&asked](std::set<core::symbol> s) { asked.push_back(std::move(s)); });
+    ASSERT_EQ(open_long().kind, open_result_kind::protected_);
+    for (int i = 0; i < 120; ++i) {
+        advance(1s);
+    }
+    EXPECT_TRUE(asked.empty());
+    EXPECT_EQ(metric("tradebot_mark_resubscribes_total", {{"exchange", "binance"}}), -1);
 }
 
 TEST_F(lifecycle_test, a_restart_finds_the_position_and_its_trailing_state_in_the_store) {

@@ -126,6 +126,23 @@ TEST_F(risk_check_test, leverage_above_the_maximum) {
     EXPECT_EQ(reason(), risk_reason::leverage_too_high);
 }
 
+// §11 #49: the venue's notional cap at the leverage (Binance -2027, Bybit 110090) is a pre-trade
+// skip; the cap itself is allowed, an unknown or non-positive cap ("0" / "INF") is no limit.
+TEST_F(risk_check_test, notional_above_the_venues_cap_at_the_leverage_is_refused) {
+    EXPECT_TRUE(passes());  // no cap known
+    intent_.max_notional = "200"_d;  // 0.1 x 2000 reaches it exactly
+    EXPECT_TRUE(passes());
+    intent_.max_notional = "199.99"_d;
+    EXPECT_EQ(reason(), risk_reason::above_max_notional);
+    const auto r = rm().check(intent_, book_);
+    ASSERT_FALSE(r.has_value());
+    EXPECT_EQ(r.error().message, "notional 200 USD above the venue's maximum 199.99 at leverage 10x for binance ETHUSDT")
+        << r.error().message;
+    intent_.max_notional = core::decimal{};
+    EXPECT_TRUE(passes());
+    EXPECT_EQ(to_string(risk_reason::above_max_notional), "above_max_notional");
+}
+
 TEST_F(risk_check_test, max_positions_counts_every_live_and_in_flight_position) {
     book_.positions = {pos(exchange_id::bybit, "AUSDT", "10"), pos(exchange_id::bybit, "BUSDT", "10")};
     EXPECT_TRUE(passes());  // 2 of 3
@@ -283,7 +300,7 @@ TEST(risk_reason_names, are_distinct) {
         EXPECT_NE(n, "unknown");
         names.insert(n);
     }
-    EXPECT_EQ(names.size(), 16U);
+    EXPECT_EQ(names.size(), 17U);
 }
 
 TEST(kill_switch, file_presence_decides) {

@@ -58,6 +58,8 @@ public:
     task<void> set_margin_mode(core::symbol symbol, margin_mode mode) override;
     task<void> set_one_way_mode() override;
     task<account_setup_state> account_setup() override;
+    // From the cached leverage brackets (symbol_brackets::max_notional_at).
+    task<std::optional<core::decimal>> max_notional(core::symbol symbol, int leverage) override;
 
     task<order_ack> place_market_order(market_order_request request, request_priority priority) override;
     task<order_ack> place_limit_order(limit_order_request request, request_priority priority) override;

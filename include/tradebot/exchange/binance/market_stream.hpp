@@ -47,12 +47,18 @@ struct market_stream_options {
     std::chrono::milliseconds command_interval{std::chrono::milliseconds{250}};
     std::size_t streams_per_command = 100;
     std::string name = "market";  // stream label in stream_state and metrics
+    // A control message the venue refuses ({"error":...}) is followed by a SUBSCRIBE of the whole
+    // desired set after this pause, doubled per refusal in a row up to retry_max (§11 #39).
+    std::chrono::milliseconds retry_initial{std::chrono::seconds{1}};
+    std::chrono::milliseconds retry_max{std::chrono::seconds{30}};
 };
 
 // One combined-stream connection (<ws_base>/<route>/stream) whose subscriptions follow a desired
 // set of symbols: set_symbols() diffs against what is subscribed and sends SUBSCRIBE /
 // UNSUBSCRIBE in batches paced to the venue's incoming-message limit; after every reconnect the
-// whole set is subscribed again (on_connected). Mark prices are published on the router; book
+// whole set is subscribed again (on_connected); a refused command is retried (see
+// market_stream_options::retry_initial), and resubscribe() asks again for symbols whose marks
+// stopped while the connection lived. Mark prices are published on the router; book
 // tickers go to on_book_ticker() (no router topic exists for them).
 //
 // Runs on its own strand; every public member is thread-safe. Symbols not in the symbol map are
@@ -73,6 +79,11 @@ public:
     void start();
     void stop();
     void set_symbols(std::set<core::symbol> symbols);
+    // SUBSCRIBEs again the streams of those `symbols` that are wanted (a venue keeps a stream
+    // subscribed twice as one): for a symbol whose feed went quiet while the connection lived.
+    void resubscribe(std::set<core::symbol> symbols);
+    // Control messages the venue refused since start.
+    [[nodiscard]] std::uint64_t commands_refused() const noexcept;
 
     // Stream names on the wire after the queued commands went out (for tests and /status).
     [[nodiscard]] std::set<std::string> subscriptions() const;

@@ -5,6 +5,7 @@
 
 #include "tradebot/exchange/bybit/rest_client.hpp"
 #include "tradebot/exchange/symbol_map.hpp"
+#include "tradebot/exchange/leverage_cap.hpp"
 #include "tradebot/exchange/venue_client.hpp"
 
 namespace tradebot::exchange::bybit {
@@ -67,6 +68,10 @@ public:
     task<void> set_margin_mode(core::symbol symbol, margin_mode mode) override;
     task<void> set_one_way_mode() override;
     task<account_setup_state> account_setup() override;
+    // GET /v5/market/risk-limit?symbol= (public, once per symbol, cached): the highest
+    // riskLimitValue among the tiers whose maxLeverage allows `leverage` [U: that the venue refuses
+    // an order past it with 110090, exchange-apis.md names only the code].
+    task<std::optional<core::decimal>> max_notional(core::symbol symbol, int leverage) override;
 
     task<order_ack> place_market_order(market_order_request request, request_priority priority) override;
     task<order_ack> place_limit_order(limit_order_request request, request_priority priority) override;
@@ -93,6 +98,7 @@ private:
     symbol_map& symbols_;
     client_options options_;
     std::unordered_map<core::symbol, instrument_rules> rules_;
+    std::unordered_map<core::symbol, symbol_brackets> risk_limits_;  // trading strand only
 };
 
 }  // namespace tradebot::exchange::bybit

@@ -32,13 +32,18 @@ struct public_stream_options {
     // per connection (§B9); small batches keep one bad topic from hiding the rest.
     std::size_t batch_size = 10;
     net::backoff_options backoff{};
+    // A subscribe the venue refuses (not "already subscribed") is sent again after this pause,
+    // doubled per refusal in a row up to retry_max (§11 #39).
+    std::chrono::milliseconds retry_initial{1'000};
+    std::chrono::milliseconds retry_max{30'000};
 };
 
 // Bybit's public linear WebSocket for mark prices: keeps a desired set of symbols subscribed as
 // tickers.<VENUE SYMBOL> (diffed on set_symbols, batched), merges snapshots and deltas with the
 // codec's ticker book, and publishes events::mark_price (topic "mark_price", coalesced by
 // venue+symbol) and stream_state "public". On every reconnect the ticker book is cleared and the
-// whole desired set is subscribed again.
+// whole desired set is subscribed again. A refused subscribe is retried; resubscribe() asks again
+// for symbols whose marks stopped while the connection lived.
 class public_stream {
 public:
     public_stream(boost::asio::io_context& io, public_stream_options options, const symbol_map& symbols,
@@ -51,12 +56,16 @@ public:
     // logged). Thread-safe; takes effect at once when connected, else on the next connect.
     void set_symbols(std::set<core::symbol> symbols);
     [[nodiscard]] std::set<core::symbol> symbols() const;
+    // Unsubscribes and subscribes again the tickers of those `symbols` that are wanted (Bybit
+    // refuses a second subscribe of a topic it holds; the new subscribe brings a snapshot).
+    void resubscribe(std::set<core::symbol> symbols);
 
     void start();
     void stop();
 
     [[nodiscard]] std::uint64_t subscribe_requests() const noexcept;  // subscribe frames sent
     [[nodiscard]] std::uint64_t mark_prices() const noexcept;         // mark_price events published
+    [[nodiscard]] std::uint64_t subscribes_refused() const noexcept;  // subscribe answers with success false
     [[nodiscard]] net::ws_counters counters() const noexcept;
 
     struct impl;

@@ -18,6 +18,7 @@
 #include "tradebot/exchange/error.hpp"
 #include "tradebot/exchange/instrument_rules.hpp"
 #include "tradebot/exchange/symbol_map.hpp"
+#include "tradebot/exchange/leverage_cap.hpp"
 #include "tradebot/exchange/venue_client.hpp"
 
 namespace tradebot::exchange::bybit {
@@ -85,6 +86,10 @@ struct instruments_page {
 // GET /v5/market/tickers: openInterestValue (USDT) of result.list[0]. Since 2026-06-11 the docs
 // call it "both sides" and add singleOpenInterestValue (§B5); whether the number itself changed is
 // [U]: we keep openInterestValue, the original's openInterest x price.
+// GET /v5/market/risk-limit: the symbol's tiers as brackets (id, maxLeverage "100.00" as an
+// integer, riskLimitValue as the cap), lowest risk first.
+[[nodiscard]] result<symbol_brackets> parse_risk_limits(const envelope& e, const core::symbol& symbol,
+                                                        std::string_view venue_symbol);
 [[nodiscard]] result<core::decimal> parse_open_interest_value(const envelope& e, const symbol_map& symbols);
 
 // One candle of GET /v5/market/kline: [startTime, open, high, low, close, volume, turnover], all

@@ -41,6 +41,7 @@ enum class reject_reason : std::uint8_t {
     position_side_mismatch,     // positionSide vs the account's mode (-4061)
     hedge_mode_not_supported,
     insufficient_margin,        // (-2019 / 110007)
+    max_position_at_leverage,   // the position would pass the bracket's notional cap (-2027 / 110090)
     reduce_only_rejected,       // would increase the position (-2022 / 110017)
     reduce_only_no_position,    // nothing to reduce (-2022 / 110017)
     post_only_would_take,       // GTX / PostOnly would take liquidity (-5022)

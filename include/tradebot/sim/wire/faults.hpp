@@ -33,6 +33,11 @@ struct faults {
     bool throttle = false;  // every weighted request exceeds the limit: 429, then 418 bans
     // --- streams (applied by the server to every open WebSocket of the venue) -------------
     bool streams_stalled = false;  // sockets stay open, nothing is sent (pings unanswered too)
+    // Every WebSocket of the venue forgets its market-data subscriptions of this symbol (venue
+    // name, "BTCUSDT") at its next price publication, without a word to the client; consumed
+    // then. A new SUBSCRIBE brings it back.
+    std::string drop_subscription;
+    int refuse_subscribe_next = 0;  // refuse the next N public SUBSCRIBE / subscribe requests
 };
 
 }  // namespace tradebot::sim::wire

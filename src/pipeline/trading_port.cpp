@@ -1,0 +1,11 @@
+#include "tradebot/pipeline/trading_port.hpp"
+
+namespace tradebot::pipeline {
+
+boost::asio::awaitable<std::optional<core::decimal>> trading_port::max_notional(core::exchange_id /*venue*/,
+                                                                                core::symbol /*symbol*/,
+                                                                                int /*leverage*/) {
+    co_return std::nullopt;
+}
+
+}  // namespace tradebot::pipeline
