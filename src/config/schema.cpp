@@ -73,6 +73,10 @@ std::vector<field> build_fields() {
     f.push_back(int_field(TB_KEY(control.port), 1, 65535));
     f.push_back(text_field(TB_KEY(control.token), secrecy::whole));
 
+    f.push_back(text_field(TB_KEY(ha.scope)));
+    f.push_back(duration_field(TB_KEY(ha.lease_duration_ms), 500, 600000));
+    f.push_back(duration_field(TB_KEY(ha.renew_interval_ms), 100, 300000));
+
     f.push_back(enum_field(TB_KEY(logging.level), parse_log_level, level_name,
                            "trace, debug, info, warn, error, critical, off"));
     f.push_back(enum_field(TB_KEY(logging.format), parse_log_format, [](log_format v) { return to_string(v); },

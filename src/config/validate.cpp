@@ -151,6 +151,12 @@ void resolve_and_validate(settings& s, const std::map<std::string, raw_value>& v
                        std::to_string(s.database.reconnect_backoff_max_ms.count()) + ")",
                    {"database.reconnect_backoff_max_ms"});
     }
+    if (s.ha.renew_interval_ms * 2 > s.ha.lease_duration_ms) {
+        check.fail("ha.renew_interval_ms",
+                   "must be at most half of ha.lease_duration_ms (" + std::to_string(s.ha.lease_duration_ms.count()) +
+                       "), so that a missed renewal is retried before the lease runs out",
+                   {"ha.lease_duration_ms"});
+    }
     if (s.control.enabled && s.control.bind.empty()) {
         check.fail("control.bind", "must not be empty");
     }
