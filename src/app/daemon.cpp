@@ -112,8 +112,9 @@ public:
           retry_timer_{strand_},
           deadline_{io_} {
         database_.on_lease_lost([this] { lease_.fenced(); });
-        http_.add_status_section("role", [this] { return boost::json::value{to_string(lease_.role())}; });
-        http_.add_status_section("lease", [this] { return boost::json::value{lease_.status()}; });
+        // Parentheses: a braced boost::json::value is an array.
+        http_.add_status_section("role", [this] { return boost::json::value(std::string{to_string(lease_.role())}); });
+        http_.add_status_section("lease", [this] { return boost::json::value(lease_.status()); });
         if (s.control.enabled && !s.control.token.empty()) {
             control::server_options co;
             co.address = s.control.bind;

@@ -176,7 +176,7 @@ protected:
 TEST_F(failover_test, a_lone_instance_is_active_at_once_and_a_second_one_stands_by_not_ready) {
     auto a = start_instance("a");
     ASSERT_TRUE(wait_for([&] { return ready(a); }, 20s)) << a.process->output();
-    EXPECT_EQ(role(a), "active");
+    EXPECT_EQ(role(a), "active") << a.process->output();
     auto b = start_instance("b");
     ASSERT_TRUE(wait_for([&] { return role(b) == "standby"; }, 20s)) << b.process->output();
     ASSERT_TRUE(b.process->wait_output("standby: market stream warm", 10s)) << b.process->output();
