@@ -4,7 +4,8 @@
 # killed with SIGKILL and the time until the standby answers /ready 200 is measured (the lease
 # running out, the standby's next look, its start-up reconciliation). Prints each takeover and
 #   failover takeovers=N p50_ms=.. max_ms=.. min_ms=..
-#   scripts/failover-bench.sh [ROUNDS]      (default 20; needs a build in build/release)
+#   scripts/failover-bench.sh [ROUNDS [LEASE_MS]]   (default 20 rounds, ha.lease_duration_ms 5000
+#                                                    with renewals every fifth; needs build/release)
 # Uses TRADEBOT_TEST_PG_URL when set, else starts the throwaway cluster of scripts/pg-local.sh.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -18,4 +19,7 @@ if [ -z "${TRADEBOT_TEST_PG_URL:-}" ]; then
   export TRADEBOT_TEST_PG_URL
 fi
 export TRADEBOT_BUILD_DIR=$build TRADEBOT_FAILOVER_ROUNDS=$rounds
+if [ -n "${2:-}" ]; then
+  export TRADEBOT_FAILOVER_LEASE_MS=$2
+fi
 "$exe" --gtest_filter='failover_test.bench_takeovers_after_kill_9' 2>&1 | grep -E '^(takeover|failover)|FAILED|PASSED'

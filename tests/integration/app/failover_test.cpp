@@ -286,9 +286,15 @@ TEST_F(failover_test, bench_takeovers_after_kill_9) {
         GTEST_SKIP() << "set TRADEBOT_FAILOVER_ROUNDS (scripts/failover-bench.sh)";
     }
     const int rounds = std::max(1, std::atoi(rounds_text));
-    std::array<instance, 2> pair{start_instance("a"), instance{}};
+    // TRADEBOT_FAILOVER_LEASE_MS: another ha.lease_duration_ms, renewed every fifth of it.
+    std::string ha;
+    if (const char* lease = std::getenv("TRADEBOT_FAILOVER_LEASE_MS")) {
+        const int ms = std::atoi(lease);
+        ha = "ha:\n  lease_duration_ms: " + std::to_string(ms) + "\n  renew_interval_ms: " + std::to_string(ms / 5) + "\n";
+    }
+    std::array<instance, 2> pair{start_instance("a", ha), instance{}};
     ASSERT_TRUE(wait_for([&] { return ready(pair[0]); }, 20s)) << pair[0].process->output();
-    pair[1] = start_instance("b");
+    pair[1] = start_instance("b", ha);
     ASSERT_TRUE(wait_for([&] { return role(pair[1]) == "standby"; }, 20s)) << pair[1].process->output();
     std::vector<long> ms;
     std::size_t active = 0;
@@ -302,7 +308,7 @@ TEST_F(failover_test, bench_takeovers_after_kill_9) {
         ms.push_back(static_cast<long>(
             std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - killed).count()));
         std::cout << "takeover " << round + 1 << ": " << ms.back() << " ms\n" << std::flush;
-        victim = start_instance(victim.name + std::to_string(round));
+        victim = start_instance(victim.name + std::to_string(round), ha);
         ASSERT_TRUE(wait_for([&] { return role(victim) == "standby"; }, 20s)) << victim.process->output();
         active = 1 - active;
     }
