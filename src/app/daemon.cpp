@@ -3,6 +3,7 @@
 #include <array>
 #include <chrono>
 #include <csignal>
+#include <cstdlib>
 #include <memory>
 #include <optional>
 #include <thread>
@@ -184,6 +185,14 @@ public:
         io_.run();
         for (auto& t : extra) {
             t.join();
+        }
+        if (deadline_hit_ && exit_code_ == exit_lease_lost) {
+            // Cut off from the database: the DB threads may sit in a read on a dead connection
+            // until TCP keepalive gives up (a minute). The lease is gone and nothing of ours can
+            // commit any more, so exit now and let the supervisor start a standby.
+            logging::warn(log_, "tradebot stopped without waiting for the database", kv("clean", false));
+            logging::shutdown();
+            std::_Exit(exit_lease_lost);
         }
         // The io_context is drained (or past the deadline); the DB thread finishes its queue now.
         database_.stop();

@@ -19,6 +19,7 @@
 #include <boost/json.hpp>
 
 #include "session_fixture.hpp"
+#include "tcp_proxy.hpp"
 #include "tradebot/core/decimal.hpp"
 
 namespace tradebot::test {
@@ -46,7 +47,7 @@ protected:
     }
 
     // Its own config directory (own pid file, HTTP port and log), the shared schema and venues.
-    instance start_instance(const std::string& name, const std::string& ha = {}) {
+    instance start_instance(const std::string& name, const std::string& ha = {}, const std::string& url = {}) {
         const auto dir = dir_.path() / name;
         std::filesystem::create_directories(dir);
         for (const char* file : {"exchanges.yaml", "strategies.yaml"}) {
@@ -59,7 +60,7 @@ protected:
                    "  pid_file: " + (dir / "tradebot.pid").string() + "\n"
                    "  shutdown_deadline_seconds: 5\n"
                    "database:\n"
-                   "  url: " + pg_url_ + "\n"
+                   "  url: " + (url.empty() ? pg_url_ : url) + "\n"
                    "  schema: " + schema_ + "\n"
                    "  poll_interval_ms: 200\n"
                    "http:\n"
@@ -275,6 +276,52 @@ TEST_F(failover_test, an_active_that_could_not_renew_in_time_stops_trading_when_
         << a.process->output();
     EXPECT_EQ(role(b), "active");
     expect_one_protected_position_per_symbol({"BTCUSDT"}, {}, a.process->output() + b.process->output());
+}
+
+// A real partition: the active process reaches PostgreSQL through a proxy that stops passing any
+// byte (no reset, no FIN: its statements just wait). It cannot renew, so it stops trading by itself
+// when its lease is due, before the database lets the standby take over; the standby trades.
+TEST_F(failover_test, an_active_partitioned_from_the_database_stops_trading_and_the_standby_takes_over) {
+    // postgresql://user@127.0.0.1:PORT/db -> the same URL through the proxy.
+    const auto host_at = pg_url_.find('@');
+    const auto colon = pg_url_.find(':', host_at);
+    const auto slash = pg_url_.find('/', colon);
+    ASSERT_TRUE(host_at != std::string::npos && colon != std::string::npos && slash != std::string::npos) << pg_url_;
+    tcp_proxy proxy{static_cast<unsigned short>(std::stoi(pg_url_.substr(colon + 1, slash - colon - 1)))};
+    const auto proxied = pg_url_.substr(0, colon + 1) + std::to_string(proxy.port()) + pg_url_.substr(slash);
+
+    auto a = start_instance("a", {}, proxied);
+    ASSERT_TRUE(wait_for([&] { return ready(a); }, 20s)) << a.process->output();
+    auto b = start_instance("b");
+    ASSERT_TRUE(wait_for([&] { return role(b) == "standby"; }, 20s)) << b.process->output();
+
+    proxy.partition();
+    const auto cut = std::chrono::steady_clock::now();
+    ASSERT_TRUE(a.process->wait_output("msg=\"instance lease lost: this instance stops trading\"", 10s))
+        << a.process->output();
+    const auto stopped_after = std::chrono::steady_clock::now() - cut;
+    EXPECT_NE(a.process->output().find("reason=expired"), std::string::npos) << a.process->output();
+    // It stopped trading before its lease could run out in the database (5 s after its last renewal).
+    EXPECT_LT(stopped_after, 5s);
+    EXPECT_FALSE(ready(a));
+    ASSERT_TRUE(wait_for([&] { return ready(b); }, 10s)) << b.process->output();
+    EXPECT_LT(std::chrono::steady_clock::now() - cut, 10s);
+    std::cout << "partition: active stopped after "
+              << std::chrono::duration_cast<std::chrono::milliseconds>(stopped_after).count()
+              << " ms, standby trading after "
+              << std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - cut).count()
+              << " ms\n";
+
+    insert_signals({"'binance', 'BTCUSDT', 'buy', 80, 80", "'bybit', 'ETHUSDT', 'sell', 80, 80"});
+    ASSERT_TRUE(wait_for([&] { return undecided() == 0; }, 20s)) << b.process->output();
+    EXPECT_EQ(psql("SELECT string_agg(status, ',') FROM " + schema_ + ".signals"), "taken,taken\n");
+    ASSERT_TRUE(wait_for(
+        [&] { return psql("SELECT count(*) FROM " + schema_ + ".positions WHERE state = 'protected'") == "2\n"; },
+        20s))
+        << b.process->output();
+    expect_one_protected_position_per_symbol({"BTCUSDT"}, {"ETHUSDT"}, a.process->output() + b.process->output());
+    // The cut-off process drains what it can and exits without waiting on its dead connections.
+    EXPECT_EQ(a.process->wait_exit(20s), std::optional<int>{75}) << a.process->output();
 }
 
 // scripts/failover-bench.sh: TRADEBOT_FAILOVER_ROUNDS takeovers by kill -9 of whichever instance
