@@ -251,7 +251,9 @@ private:
         }
         activating_ = true;
         health_.set("trading", monitoring::component_state::degraded, "reconciling");
-        notifier_.status("active: reconciling");
+        if (notifier_.ready_sent()) {
+            notifier_.status("active: reconciling");  // a standby taking over; before READY=1 only WATCHDOG=1 goes out
+        }
         net::backoff delay{settings_.database.reconnect_backoff_min_ms, settings_.database.reconnect_backoff_max_ms};
         // Rule 5: positions, orders and stops are reconciled before any signal is taken.
         while (!stopping_) {
