@@ -428,7 +428,8 @@ private:
             }
             signals_.cancel();
             retry_timer_.cancel();
-            lease_.stop();
+            // The lease keeps being renewed while the work in flight drains (its writes must
+            // still commit); wait_trading_idle() stops the keeper and releases it.
             deadline_.expires_after(settings_.app.shutdown_deadline_seconds);
             deadline_.async_wait([this](const boost::system::error_code& ec) {
                 if (!ec) {
@@ -445,6 +446,7 @@ private:
     void wait_trading_idle() {
         if (trading_.idle() && !waves_running_ && (!external_ || external_->idle())) {
             // Drained: hand the lease on at once instead of letting a standby wait out its duration.
+            lease_.stop();
             asio::co_spawn(strand_, lease_.release(), [this](const std::exception_ptr&) {
                 deadline_.cancel();
                 watchdog_timer_.cancel();
