@@ -34,6 +34,7 @@
 #include "tradebot/core/clock.hpp"
 #include "tradebot/net/backoff.hpp"
 #include "tradebot/db/database.hpp"
+#include "tradebot/db/instance_lease.hpp"
 #include "tradebot/db/listener.hpp"
 #include "tradebot/logging/logger.hpp"
 #include "tradebot/logging/secret.hpp"
@@ -96,7 +97,8 @@ public:
           database_{database_options(s, instance_),
                     [this](db::connection_state st, std::string_view detail) { on_db_state(st, detail); }},
           lease_db_{lease_database_options(s, instance_)},
-          lease_{strand_, clock_, lease_db_, database_, lease_scope(s), instance_,
+          lease_sql_{lease_db_},
+          lease_{strand_, clock_, lease_sql_, database_, lease_scope(s), instance_,
                  lease_timing{s.ha.lease_duration_ms, s.ha.renew_interval_ms}, registry_,
                  lease_keeper::hooks{[this](std::int64_t) { on_promoted(); },
                                      [this](std::string_view reason) { on_demoted(reason); }}},
@@ -488,6 +490,7 @@ private:
     std::string instance_;
     db::database database_;
     db::database lease_db_;  // the lease's own connection and thread
+    db::instance_lease lease_sql_;
     lease_keeper lease_;
     trading_runtime trading_;
     pipeline::signal_metrics signal_metrics_;

@@ -17,12 +17,12 @@ namespace tradebot::app {
 namespace asio = boost::asio;
 using logging::kv;
 
-lease_keeper::lease_keeper(strand_type strand, const core::clock& clock, db::database& lease_db,
+lease_keeper::lease_keeper(strand_type strand, const core::clock& clock, db::lease_store& lease,
                            db::database& trading_db, std::string scope, std::string holder, lease_timing timing,
                            prometheus::Registry& registry, hooks h)
     : strand_{std::move(strand)},
       clock_{clock},
-      lease_{lease_db},
+      lease_{lease},
       trading_db_{trading_db},
       scope_{std::move(scope)},
       holder_{std::move(holder)},
@@ -55,12 +55,23 @@ lease_keeper::~lease_keeper() = default;
 asio::awaitable<bool> lease_keeper::first_attempt() {
     // Until a grant, this instance's writes to the trading tables are refused (token 0).
     trading_db_.set_session(db::instance_lease::fence(scope_, holder_, 0));
-    (void)co_await try_acquire();
+    holder_expires_in_ms_ = co_await try_acquire();
     co_return tracker_.role() == instance_role::active;
 }
 
 void lease_keeper::start() {
-    asio::co_spawn(strand_, keep(), [](const std::exception_ptr&) {});
+    asio::co_spawn(strand_, keep(), [this](const std::exception_ptr& e) {
+        if (!e) {
+            return;
+        }
+        try {
+            std::rethrow_exception(e);
+        } catch (const std::exception& ex) {
+            // Without the loop no renewal happens: the deadline watch stops trading in time.
+            logging::critical(logging::get("app"), "instance lease loop failed", kv("scope", scope_),
+                              kv("error", ex.what()));
+        }
+    });
 }
 
 void lease_keeper::stop() {
@@ -97,10 +108,9 @@ void lease_keeper::fenced() {
 }
 
 asio::awaitable<void> lease_keeper::keep() {
-    std::int64_t expires_in_ms = 0;
     while (!stopped_ && !demoted_) {
         const auto now = clock_.steady_now();
-        const auto next = tracker_.next_attempt(now, expires_in_ms);
+        const auto next = tracker_.next_attempt(now, holder_expires_in_ms_);
         const bool waited = co_await pause_.wait_for(next - now);
         if (!waited || stopped_ || demoted_) {
             co_return;
@@ -108,7 +118,7 @@ asio::awaitable<void> lease_keeper::keep() {
         if (tracker_.role() == instance_role::active) {
             co_await try_renew();
         } else {
-            expires_in_ms = co_await try_acquire();
+            holder_expires_in_ms_ = co_await try_acquire();
         }
     }
 }

@@ -17,6 +17,7 @@
 #include "tradebot/core/timer.hpp"
 #include "tradebot/db/database.hpp"
 #include "tradebot/db/instance_lease.hpp"
+#include "tradebot/db/lease_store.hpp"
 
 namespace prometheus {
 class Registry;
@@ -45,9 +46,9 @@ public:
         std::function<void(std::string_view reason)> demoted;  // on the strand; reason: renew_refused, fenced_write, expired
     };
 
-    // `lease_db` carries the lease's own statements (renewals never wait behind trading SQL);
+    // `lease` answers on a connection of its own (renewals never wait behind trading SQL);
     // `trading_db` is the connection whose writes are fenced.
-    lease_keeper(strand_type strand, const core::clock& clock, db::database& lease_db, db::database& trading_db,
+    lease_keeper(strand_type strand, const core::clock& clock, db::lease_store& lease, db::database& trading_db,
                  std::string scope, std::string holder, lease_timing timing, prometheus::Registry& registry,
                  hooks h);
     ~lease_keeper();
@@ -82,7 +83,7 @@ private:
 
     strand_type strand_;
     const core::clock& clock_;
-    db::instance_lease lease_;
+    db::lease_store& lease_;
     db::database& trading_db_;
     std::string scope_;
     std::string holder_;
@@ -94,6 +95,7 @@ private:
     bool demoted_ = false;     // final for this process
     bool watching_ = false;    // watch_deadline() running
     bool logged_failure_ = false;
+    std::int64_t holder_expires_in_ms_ = 0;  // the holder's remaining lease at our last look
     std::atomic<instance_role> role_{instance_role::standby};
     mutable std::mutex seen_mutex_;
     std::string seen_holder_;    // the holder the last look found (standby)
