@@ -3,6 +3,7 @@
 #include <array>
 #include <chrono>
 #include <csignal>
+#include <cstdlib>
 #include <memory>
 #include <optional>
 #include <thread>
@@ -22,6 +23,7 @@
 #include <prometheus/counter.h>
 #include <prometheus/registry.h>
 
+#include "app/lease_keeper.hpp"
 #include "app/operator_service.hpp"
 #include "app/option_mapping.hpp"
 #include "app/trading_runtime.hpp"
@@ -33,6 +35,7 @@
 #include "tradebot/core/clock.hpp"
 #include "tradebot/net/backoff.hpp"
 #include "tradebot/db/database.hpp"
+#include "tradebot/db/instance_lease.hpp"
 #include "tradebot/db/listener.hpp"
 #include "tradebot/logging/logger.hpp"
 #include "tradebot/logging/secret.hpp"
@@ -74,6 +77,23 @@ std::string alert_label(const config::settings& s) {
     return "tradebot " + std::string{core::to_string(s.app.mode)} + "@" + host.data();
 }
 
+// The exit code of a daemon that lost the instance lease: it stopped trading and drained, and its
+// supervisor (systemd Restart=on-failure) starts it again, as a standby (EX_TEMPFAIL).
+constexpr int exit_lease_lost = 75;
+
+// The lease's own connection: short timeouts, so a stuck renewal ends well inside the lease.
+db::database_options lease_database_options(const config::settings& s, const std::string& instance) {
+    auto o = database_options(s, instance);
+    o.statement_timeout = s.ha.lease_duration_ms / 2;
+    o.reconnect_max = s.ha.renew_interval_ms;
+    o.reconnect_min = std::min(o.reconnect_min, s.ha.renew_interval_ms);
+    return o;
+}
+
+std::string lease_scope(const config::settings& s) {
+    return s.ha.scope.empty() ? std::string{core::to_string(s.app.mode)} : s.ha.scope;
+}
+
 // Everything the running daemon owns, in construction order; destroyed in reverse.
 class daemon {
 public:
@@ -87,6 +107,12 @@ public:
           instance_{instance_name()},
           database_{database_options(s, instance_),
                     [this](db::connection_state st, std::string_view detail) { on_db_state(st, detail); }},
+          lease_db_{lease_database_options(s, instance_)},
+          lease_sql_{lease_db_},
+          lease_{strand_, clock_, lease_sql_, database_, lease_scope(s), instance_,
+                 lease_timing{s.ha.lease_duration_ms, s.ha.renew_interval_ms}, registry_,
+                 lease_keeper::hooks{[this](std::int64_t) { on_promoted(); },
+                                     [this](std::string_view reason) { on_demoted(reason); }}},
           trading_{io_, strand_, s, clock_, database_, registry_},
           alerts_{io_, clock_, registry_, s.alerts.webhook, alert_label(s)},
           health_feed_{strand_, trading_.router(), health_, clock_, s.signals.stale_after_seconds},
@@ -101,6 +127,10 @@ public:
           signals_{io_, SIGINT, SIGTERM},
           retry_timer_{strand_},
           deadline_{io_} {
+        database_.on_lease_lost([this] { lease_.fenced(); });
+        // Parentheses: a braced boost::json::value is an array.
+        http_.add_status_section("role", [this] { return boost::json::value(std::string{to_string(lease_.role())}); });
+        http_.add_status_section("lease", [this] { return boost::json::value(lease_.status()); });
         if (s.control.enabled && !s.control.token.empty()) {
             control::server_options co;
             co.address = s.control.bind;
@@ -154,10 +184,11 @@ public:
 
         signals_.async_wait([this](const boost::system::error_code& ec, int signo) {
             if (!ec) {
-                begin_shutdown(signo);
+                begin_shutdown(signo == SIGINT ? "SIGINT" : "SIGTERM");
             }
         });
         database_.start();
+        lease_db_.start();
         if (const auto every = notifier_.watchdog_interval()) {
             logging::info(log_, "systemd watchdog on", kv("interval_ms",
                           std::chrono::duration_cast<std::chrono::milliseconds>(*every).count()));
@@ -173,8 +204,17 @@ public:
         for (auto& t : extra) {
             t.join();
         }
+        if (deadline_hit_ && exit_code_ == exit_lease_lost) {
+            // Cut off from the database: the DB threads may sit in a read on a dead connection
+            // until TCP keepalive gives up (a minute). The lease is gone and nothing of ours can
+            // commit any more, so exit now and let the supervisor start a standby.
+            logging::warn(log_, "tradebot stopped without waiting for the database", kv("clean", false));
+            logging::shutdown();
+            std::_Exit(exit_lease_lost);
+        }
         // The io_context is drained (or past the deadline); the DB thread finishes its queue now.
         database_.stop();
+        lease_db_.stop();
         if (external_db_) {
             external_db_->stop();
         }
@@ -206,6 +246,33 @@ private:
             co_return;
         }
         migrated_ = true;
+        // Only the holder of the instance lease trades; a lone instance gets it at once.
+        const bool active = co_await lease_.first_attempt();
+        lease_.start();
+        if (!active && !stopping_) {
+            health_.set("trading", monitoring::component_state::ok, "standby: market streams warm, not trading");
+            co_await trading_.warm();
+            // systemd hears READY=1 from a standby too (it is up and doing its job); /ready stays 503.
+            notifier_.ready("standby: another instance holds the lease");
+        }
+        starting_ = false;
+        if (lease_.role() == instance_role::active && !stopping_) {
+            co_await go_active();
+        }
+    }
+
+    // The lease is ours: the start-up reconciliation (which also settles what a previous holder
+    // left in flight), then the signals.
+    asio::awaitable<void> go_active() {
+        if (activating_ || stopping_) {
+            co_return;
+        }
+        activating_ = true;
+        health_.set("trading", monitoring::component_state::degraded, "reconciling");
+        if (notifier_.ready_sent()) {
+            notifier_.status("active: reconciling");  // a standby taking over; before READY=1 only WATCHDOG=1 goes out
+        }
+        net::backoff delay{settings_.database.reconnect_backoff_min_ms, settings_.database.reconnect_backoff_max_ms};
         // Rule 5: positions, orders and stops are reconciled before any signal is taken.
         while (!stopping_) {
             if (co_await trading_.start()) {
@@ -237,6 +304,29 @@ private:
             });
         }
         update_readiness();
+        if (notifier_.ready_sent()) {
+            notifier_.status("active: reconciled, taking signals");
+        }
+    }
+
+    // A standby's keeper took the lease: take over (on the strand).
+    void on_promoted() {
+        if (starting_ || stopping_) {
+            return;  // start_up() looks at the role itself once its warm-up is done
+        }
+        logging::info(log_, "taking over: reconciling before trading", kv("instance", instance_));
+        asio::co_spawn(strand_, go_active(), [this](const std::exception_ptr& e) { task_done("take-over", e); });
+    }
+
+    // The lease is lost (or could not be renewed in time): stop trading now; the drain runs as
+    // in a shutdown, and the process exits for its supervisor to restart it as a standby.
+    void on_demoted(std::string_view reason) {
+        health_.set("trading", monitoring::component_state::failed, "instance lease lost (" + std::string{reason} + ")");
+        if (stopping_) {
+            return;
+        }
+        exit_code_ = exit_lease_lost;
+        begin_shutdown("instance lease lost");
     }
 
     // An operator command from the control endpoint (token already checked): it runs on the
@@ -269,10 +359,15 @@ private:
     }
 
     asio::awaitable<boost::json::object> run_operator(operator_request op) {
-        if (stopping_ || !trading_ready_) {
+        if (stopping_ || !trading_ready_ || lease_.role() != instance_role::active) {
+            std::string why = "the daemon has not finished its start-up reconciliation";
+            if (stopping_) {
+                why = "the daemon is shutting down";
+            } else if (lease_.role() != instance_role::active) {
+                why = "this instance is a standby: run the command on the active instance's host";
+            }
             boost::json::object refused{{"action", op.action}, {"via", "daemon"}, {"ok", false}, {"not_ready", true},
-                                        {"error", stopping_ ? "the daemon is shutting down"
-                                                            : "the daemon has not finished its start-up reconciliation"}};
+                                        {"error", why}};
             co_return refused;
         }
         std::string via = "daemon";
@@ -302,7 +397,7 @@ private:
     // On the strand. systemd hears READY=1 only once /ready answers 200, so that a unit ordered
     // After=tradebot.service starts against a reconciled book.
     void update_readiness() {
-        const bool ready = migrated_ && trading_ready_ && !stopping_ &&
+        const bool ready = migrated_ && trading_ready_ && !stopping_ && lease_.role() == instance_role::active &&
                            listener_.state() == db::listener_state::listening;
         health_.set_ready(ready);
         if (ready && !notifier_.ready_sent()) {
@@ -325,8 +420,8 @@ private:
         });
     }
 
-    void begin_shutdown(int signo) {
-        asio::dispatch(strand_, [this, signo] {
+    void begin_shutdown(std::string_view why) {
+        asio::dispatch(strand_, [this, why = std::string{why}] {
             if (stopping_) {
                 return;
             }
@@ -334,7 +429,7 @@ private:
             health_.set_ready(false);
             // The watchdog keeps being fed while the drain runs (bounded by the deadline).
             notifier_.stopping("draining in-flight work");
-            logging::info(log_, "shutdown requested", kv("signal", signo == SIGINT ? "SIGINT" : "SIGTERM"),
+            logging::info(log_, "shutdown requested", kv("reason", why),
                           kv("deadline_s", settings_.app.shutdown_deadline_seconds.count()));
             alerts_.post(alerts::alert{
                 .kind = alerts::alert_kind::shutdown,
@@ -359,6 +454,8 @@ private:
             }
             signals_.cancel();
             retry_timer_.cancel();
+            // The lease keeps being renewed while the work in flight drains (its writes must
+            // still commit); wait_trading_idle() stops the keeper and releases it.
             deadline_.expires_after(settings_.app.shutdown_deadline_seconds);
             deadline_.async_wait([this](const boost::system::error_code& ec) {
                 if (!ec) {
@@ -374,8 +471,12 @@ private:
     // Positions stay under their exchange stops; only the work in flight is waited for.
     void wait_trading_idle() {
         if (trading_.idle() && !waves_running_ && (!external_ || external_->idle()) && alerts_.idle()) {
-            deadline_.cancel();
-            watchdog_timer_.cancel();
+            // Drained: hand the lease on at once instead of letting a standby wait out its duration.
+            lease_.stop();
+            asio::co_spawn(strand_, lease_.release(), [this](const std::exception_ptr&) {
+                deadline_.cancel();
+                watchdog_timer_.cancel();
+            });
             return;
         }
         idle_poll_.expires_after(std::chrono::milliseconds{20});
@@ -396,7 +497,7 @@ private:
             logging::critical(log_, "task failed", kv("task", task), kv("error", ex.what()));
         }
         exit_code_ = 1;
-        begin_shutdown(SIGTERM);
+        begin_shutdown("task failed");
     }
 
     const config::settings& settings_;
@@ -412,6 +513,9 @@ private:
     // that a later start can tell a claim of a stopped instance from one of a running instance.
     std::string instance_;
     db::database database_;
+    db::database lease_db_;  // the lease's own connection and thread
+    db::instance_lease lease_sql_;
+    lease_keeper lease_;
     trading_runtime trading_;
     alerts::webhook_notifier alerts_;  // off while alerts.webhook.url is empty
     monitoring::health_feed health_feed_;  // venues' REST and streams, signal freshness
@@ -430,6 +534,8 @@ private:
     asio::steady_timer watchdog_timer_{strand_};
     bool stopping_ = false;
     bool migrated_ = false;
+    bool starting_ = true;     // start_up() has not yet looked at the role after its warm-up
+    bool activating_ = false;  // go_active() ran
     bool trading_ready_ = false;
     bool waves_running_ = false;
     bool deadline_hit_ = false;

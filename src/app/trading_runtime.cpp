@@ -141,6 +141,37 @@ asio::awaitable<bool> trading_runtime::prepare() {
     co_return all;
 }
 
+asio::awaitable<void> trading_runtime::warm() {
+    auto rows = co_await positions_.load_live(settings_.app.mode);
+    for (auto& [id, v] : venues_) {
+        if (v->started || stopped_) {
+            continue;
+        }
+        // The real venue's client: the streams map names with the instruments it loaded.
+        auto instruments = co_await v->stack->client().load_instruments();
+        if (!instruments) {
+            logging::warn(logging::get("trading"), "standby: cannot load instruments yet",
+                          kv("exchange", core::to_string(id)), kv("error", instruments.error().describe()));
+            continue;
+        }
+        std::set<core::symbol> symbols;
+        if (rows) {
+            for (const auto& row : *rows) {
+                if (row.exchange == id) {
+                    symbols.insert(row.symbol);
+                }
+            }
+        }
+        if (v->started || stopped_) {
+            continue;  // took over meanwhile: start() set the symbols
+        }
+        logging::info(logging::get("trading"), "standby: market stream warm", kv("exchange", core::to_string(id)),
+                      kv("instruments", instruments->size()), kv("symbols", symbols.size()));
+        v->stack->set_symbols(std::move(symbols));
+        v->stack->start_market();
+    }
+}
+
 std::vector<trading_runtime::venue_handle> trading_runtime::venues() {
     std::vector<venue_handle> out;
     for (auto& [id, v] : venues_) {

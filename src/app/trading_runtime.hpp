@@ -62,6 +62,10 @@ public:
     // paper venue gets its positions back) and starts the streams, without a reconcile pass or any
     // periodic work; the command decides what to reconcile. True when every venue loaded.
     [[nodiscard]] boost::asio::awaitable<bool> prepare();
+    // A standby's warm-up: every venue's instruments, and the market streams of the symbols
+    // with live rows, so prices and the mark cache are warm when it takes over. Reads only; no
+    // manager starts, no private stream, no reconcile (start() does all that on takeover).
+    [[nodiscard]] boost::asio::awaitable<void> warm();
     void stop();
     // True once stop() was called and every manager finished its work.
     [[nodiscard]] bool idle() const;

@@ -72,6 +72,7 @@ struct venue_stack::parts {
     std::unique_ptr<exchange::bybit::client> bybit_client;
     std::unique_ptr<exchange::bybit::public_stream> bybit_public;
     std::unique_ptr<exchange::bybit::private_stream> bybit_private;
+    bool market_started = false;
 };
 
 namespace {
@@ -191,10 +192,19 @@ exchange::venue_client& venue_stack::client() noexcept {
 
 void venue_stack::start() {
     auto& p = *parts_;
-    if (p.binance_market) p.binance_market->start();
+    start_market();
     if (p.binance_user) p.binance_user->start();
-    if (p.bybit_public) p.bybit_public->start();
     if (p.bybit_private) p.bybit_private->start();
+}
+
+void venue_stack::start_market() {
+    auto& p = *parts_;
+    if (p.market_started) {
+        return;  // Bybit's stream would start a second ping loop
+    }
+    p.market_started = true;
+    if (p.binance_market) p.binance_market->start();
+    if (p.bybit_public) p.bybit_public->start();
 }
 
 void venue_stack::stop() {

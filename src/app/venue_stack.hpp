@@ -45,6 +45,8 @@ public:
     [[nodiscard]] exchange::venue_client& client() noexcept;
 
     void start();
+    // The market streams only (a standby's warm prices); start() later adds the rest.
+    void start_market();
     void stop();
     // The symbols whose mark price is streamed (positions and candidate signals).
     void set_symbols(std::set<core::symbol> symbols);

@@ -161,6 +161,12 @@ void resolve_and_validate(settings& s, const std::map<std::string, raw_value>& v
         check.fail("alerts.webhook.telegram_chat_id", "must be set when alerts.webhook.format is telegram",
                    {"alerts.webhook.format"});
     }
+    if (s.ha.renew_interval_ms * 2 > s.ha.lease_duration_ms) {
+        check.fail("ha.renew_interval_ms",
+                   "must be at most half of ha.lease_duration_ms (" + std::to_string(s.ha.lease_duration_ms.count()) +
+                       "), so that a missed renewal is retried before the lease runs out",
+                   {"ha.lease_duration_ms"});
+    }
     if (s.control.enabled && s.control.bind.empty()) {
         check.fail("control.bind", "must not be empty");
     }

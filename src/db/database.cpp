@@ -31,6 +31,7 @@ struct database::db_state {
     bool retry_pending = false;
     bool closed = false;
     std::string last_error;
+    std::vector<std::pair<std::string, std::string>> session;  // set_session(), reapplied on connect
 };
 
 database::database(database_options options, state_handler on_state)
@@ -95,6 +96,7 @@ result<pqxx::connection_base*> database::acquire() {
         setup.exec("SET search_path TO \"" + options_.schema + "\"");
         setup.exec("SET statement_timeout = " + std::to_string(options_.statement_timeout.count()));
         setup.commit();
+        apply_session(*conn);
         s.conn = std::move(conn);
         s.retry.reset();
         s.last_error.clear();
@@ -123,6 +125,40 @@ result<pqxx::connection_base*> database::acquire() {
                       fmt::format("{}: {} (retry in {} ms)", redacted_url_, e.message, delay.count()));
         }
         return e;
+    }
+}
+
+void database::set_session(std::vector<std::pair<std::string, std::string>> settings) {
+    if (stopped_.load()) {
+        return;
+    }
+    asio::post(pool_, [this, settings = std::move(settings)]() mutable {
+        db_->session = std::move(settings);
+        if (db_->conn && db_->conn->is_open()) {
+            try {
+                apply_session(*db_->conn);
+            } catch (...) {
+                // The connection broke: the next connect applies the settings.
+                job_failed();
+            }
+        }
+    });
+}
+
+void database::apply_session(pqxx::connection_base& conn) {
+    if (db_->session.empty()) {
+        return;
+    }
+    pqxx::nontransaction tx{conn};
+    for (const auto& [name, value] : db_->session) {
+        tx.exec_params("SELECT set_config($1, $2, false)", name, value);
+    }
+    tx.commit();
+}
+
+void database::job_error(const error& e) {
+    if (e.is(errc::lease_lost) && on_lease_lost_) {
+        on_lease_lost_();
     }
 }
 

@@ -31,6 +31,7 @@ public:
             case errc::internal: return "internal error in database operation";
             case errc::already_live: return "the symbol already has a live position";
             case errc::signal_taken: return "the signal was decided or claimed by another";
+            case errc::lease_lost: return "the instance lease was lost (fenced write)";
         }
         return "unknown database error";
     }

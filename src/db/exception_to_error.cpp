@@ -22,6 +22,9 @@ errc from_sqlstate(std::string_view state) noexcept {
     if (state == "40P01") {
         return errc::deadlock_detected;
     }
+    if (state == "TBL01") {
+        return errc::lease_lost;  // raised by lease_fence() (migration 0003)
+    }
     if (state == "23505") {
         return errc::unique_violation;
     }

@@ -118,6 +118,18 @@ struct alerts_settings {
     bool operator==(const alerts_settings&) const = default;
 };
 
+// Active/standby on one database (docs/OPERATIONS.md, "Two instances, one database"): only the
+// holder of the instance lease `scope` trades; the others stand by.
+struct ha_settings {
+    // The lease row's name: instances with the same scope are one active/standby group. Empty:
+    // the mode's name (production, test), so a paper daemon never fences a live one.
+    std::string scope;
+    std::chrono::milliseconds lease_duration_ms{5000};
+    // How often the holder renews (and a standby looks); at most half the duration.
+    std::chrono::milliseconds renew_interval_ms{1000};
+    bool operator==(const ha_settings&) const = default;
+};
+
 struct logging_settings {
     log_level level = log_level::info;
     log_format format = log_format::kv;
@@ -318,6 +330,7 @@ struct settings {
     http_settings http;
     control_settings control;
     alerts_settings alerts;
+    ha_settings ha;
     logging_settings logging;
     exchanges_settings exchanges;
     signals_settings signals;

@@ -74,6 +74,14 @@ public:
     // complete with errc::shutting_down. Call it from outside the DB thread.
     void stop();
 
+    // Session settings (set_config(name, value, false)) for this connection, applied before any
+    // job queued after this call and again on every reconnect: the instance lease's fence
+    // (tradebot.lease_scope, tradebot.lease_holder, tradebot.lease_token; migration 0003).
+    void set_session(std::vector<std::pair<std::string, std::string>> settings);
+    // Called on the DB thread whenever a job fails with errc::lease_lost (a fenced write was
+    // refused). Set it before start().
+    void on_lease_lost(std::function<void()> handler) { on_lease_lost_ = std::move(handler); }
+
     [[nodiscard]] connection_state state() const noexcept { return state_.load(); }
     [[nodiscard]] const std::string& schema() const noexcept { return options_.schema; }
     [[nodiscard]] const std::string& redacted_url() const noexcept { return redacted_url_; }
@@ -115,6 +123,8 @@ private:
     // DB-thread side; defined in database.cpp where pqxx is complete.
     [[nodiscard]] result<pqxx::connection_base*> acquire();
     void job_failed();
+    void job_error(const error& e);
+    void apply_session(pqxx::connection_base& conn);
 
     template <class R, class F>
     result<R> execute(F& f);
@@ -125,6 +135,7 @@ private:
     std::string redacted_url_;
     std::string conninfo_;
     state_handler on_state_;
+    std::function<void()> on_lease_lost_;
     std::atomic<connection_state> state_{connection_state::disconnected};
     std::atomic<bool> stopped_{false};
     // Declared before db_ so that it is destroyed after it: db_state's retry timer belongs to the
@@ -149,6 +160,7 @@ result<R> database::execute(F& f) {
     } catch (...) {
         error e = detail::current_exception_to_error();
         job_failed();
+        job_error(e);
         return result<R>{boost::system::in_place_error, std::move(e)};
     }
 }

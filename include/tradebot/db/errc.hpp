@@ -32,6 +32,7 @@ enum class errc : std::uint8_t {
     internal,                // any other exception thrown by the operation
     already_live,            // a live position holds the (venue, symbol, mode) slot; is(unique_violation) too
     signal_taken,            // the signal was decided or claimed by another before this write could claim it
+    lease_lost,              // SQLSTATE TBL01: this session's fencing token is no longer the lease's (migration 0003)
 };
 
 [[nodiscard]] const boost::system::error_category& category() noexcept;

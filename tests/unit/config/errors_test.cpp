@@ -162,6 +162,18 @@ TEST_F(config_errors, http_header_timeout_must_fit_in_the_request_timeout) {
     EXPECT_EQ(ok.value->http.header_timeout_ms, std::chrono::milliseconds{1000});
 }
 
+TEST_F(config_errors, the_lease_renewal_must_fit_twice_into_the_lease) {
+    const auto r = load_main(dir_, "ha:\n  lease_duration_ms: 1000\n  renew_interval_ms: 600\n");
+    EXPECT_THAT(messages(r),
+                ElementsAre(main_file() + ":3:3: ha.renew_interval_ms: must be at most half of ha.lease_duration_ms "
+                                          "(1000), so that a missed renewal is retried before the lease runs out"));
+    const auto ok = load_main(dir_, "ha:\n  scope: acct_a\n  lease_duration_ms: 1000\n  renew_interval_ms: 500\n");
+    ASSERT_TRUE(ok.value.has_value()) << messages(ok).front();
+    EXPECT_EQ(ok.value->ha.scope, "acct_a");
+    EXPECT_EQ(ok.value->ha.lease_duration_ms, std::chrono::milliseconds{1000});
+    EXPECT_EQ(ok.value->ha.renew_interval_ms, std::chrono::milliseconds{500});
+}
+
 TEST_F(config_errors, a_venue_native_trailing_callback_must_fit_binance_callback_rate) {
     const auto r = load_main(dir_,
                              "protection:\n"
