@@ -295,6 +295,17 @@ decoded stream_decoder::decode(std::string_view text, time_point receive_ts) noe
         [&](const frame& parts) { return dispatch(parts, ctx); });
 }
 
+decoded detail::decode_generic(std::string_view text, const context& c) noexcept {
+    try {
+        decoder_scratch<frame> scratch{c.symbols};
+        return decode_staged<decoded, malformed>(
+            text, scratch, [](decoded&) { return false; }, [](od::document&, decoded&) { return false; }, read_frame,
+            [&](const frame& parts) { return dispatch(parts, c); });
+    } catch (...) {
+        return malformed{"out of memory"};
+    }
+}
+
 decoded decode_message(std::string_view frame_text, const symbol_map& symbols, time_point receive_ts) noexcept {
     try {
         stream_decoder d{symbols};

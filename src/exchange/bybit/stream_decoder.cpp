@@ -304,6 +304,17 @@ stream_decoder::~stream_decoder() = default;
 stream_decoder::stream_decoder(stream_decoder&&) noexcept = default;
 stream_decoder& stream_decoder::operator=(stream_decoder&&) noexcept = default;
 
+decoded detail::decode_generic(std::string_view text, const context& c, ticker_book& book) noexcept {
+    try {
+        decoder_scratch<frame> scratch{c.symbols};
+        return decode_staged<decoded, malformed>(
+            text, scratch, [](decoded&) { return false; }, [](od::document&, decoded&) { return false; }, read_frame,
+            [&](const frame& parts) { return dispatch(parts, c, book); });
+    } catch (...) {
+        return malformed{"out of memory"};
+    }
+}
+
 ticker_book& stream_decoder::tickers() noexcept { return state_->book; }
 
 decoded stream_decoder::decode(std::string_view text, time_point receive_ts) noexcept {
