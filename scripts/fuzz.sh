@@ -73,13 +73,14 @@ for t in "${targets[@]}"; do
     -artifact_prefix="$artifacts/" "$work" "tests/fuzz/corpus/$t" >"$log" 2>&1 || status=$?
   execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
   rate=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log" | tail -1)
+  # Inputs this and earlier runs added to the working corpus (the seeds not counted).
   inputs=$(find "$work" -type f | wc -l)
   if [ "$status" -eq 0 ]; then
-    rows+=("$(printf '%-16s %4ss %12s execs %8s/s %6s new inputs  ok' "$t" "$seconds" "${execs:-?}" "${rate:-?}" "$inputs")")
+    rows+=("$(printf '%-16s %4ss %12s execs %8s/s %6s found inputs  ok' "$t" "$seconds" "${execs:-?}" "${rate:-?}" "$inputs")")
   else
     failed=1
     crash=$(ls -t "$artifacts" 2>/dev/null | head -1)
-    rows+=("$(printf '%-16s %4ss %12s execs %8s/s %6s new inputs  FAILED (exit %s)' "$t" "$seconds" "${execs:-?}" "${rate:-?}" "$inputs" "$status")")
+    rows+=("$(printf '%-16s %4ss %12s execs %8s/s %6s found inputs  FAILED (exit %s)' "$t" "$seconds" "${execs:-?}" "${rate:-?}" "$inputs" "$status")")
     echo "fuzz.sh: $t failed; the report is in $log:" >&2
     grep -m1 -A12 -E "ERROR: |runtime error|fuzz property failed|==ERROR" "$log" >&2 || tail -20 "$log" >&2
     if [ -n "$crash" ]; then
