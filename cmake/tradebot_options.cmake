@@ -7,3 +7,7 @@ set(TRADEBOT_SANITIZE "" CACHE STRING "Sanitizers: empty, address-undefined, thr
 # clean build). Turn it off for a tight edit loop on one file: one edit then recompiles its batch.
 option(TRADEBOT_UNITY_BUILD "Compile each src/ module as unity batches" ON)
 set(TRADEBOT_UNITY_BATCH_SIZE 8 CACHE STRING "Files per unity translation unit")
+# libFuzzer targets (tests/fuzz, docs/RELIABILITY.md "Fuzzing"): clang only, the `fuzz` preset.
+# Every library is compiled with coverage instrumentation and ASan+UBSan; only the fuzz targets
+# link libFuzzer's driver. The GCC builds never see it.
+option(TRADEBOT_FUZZ "Build the libFuzzer targets of tests/fuzz (clang)" OFF)

@@ -9,7 +9,10 @@ packages=(
   libspdlog-dev libfmt-dev prometheus-cpp-dev googletest libgtest-dev libgmock-dev libbenchmark-dev
   postgresql-15 postgresql-client-15 prometheus curl openssl procps iproute2
   docker-compose jq libpng-dev
+  clang-14 libclang-rt-14-dev
 )
+# clang-14 and libclang-rt-14-dev (libFuzzer and clang's sanitizer runtimes) build the fuzz targets
+# of tests/fuzz (scripts/fuzz.sh, the `fuzz` preset); the GCC builds do not use them.
 # The HTML report's browser test (tests/integration/report) renders it in headless chromium; an
 # image that only builds the binaries (docker/Dockerfile) sets INSTALL_DEPS_NO_BROWSER=1.
 if [ "${INSTALL_DEPS_NO_BROWSER:-0}" != 1 ]; then

@@ -5,6 +5,9 @@
 #       instead of PRESET: ASan+UBSan in build/asan, then TSan in build/tsan (or only the one
 #       named), each built and tested on its own; the exit status fails if either run failed.
 #   --unit  builds only the unit-test targets and runs only the tests labelled unit.
+#   --fuzz[=SECONDS]  afterwards, builds the libFuzzer targets (clang, build/fuzz) and runs each
+#       for SECONDS (default 5) from its seed corpus: scripts/fuzz.sh. Opt-in: their clang build
+#       from scratch costs more than CI's budget allows (docs/RELIABILITY.md "Fuzzing").
 # Environment: PRESET (default release), JOBS (default: number of cores). The sanitizers' options
 # below come first in ASAN_OPTIONS, UBSAN_OPTIONS, LSAN_OPTIONS and TSAN_OPTIONS; what the caller
 # set there is appended and so wins.
@@ -14,6 +17,7 @@ cd "$(dirname "$0")/.."
 jobs=${JOBS:-$(nproc)}
 presets=("${PRESET:-release}")
 unit_only=0
+fuzz_seconds=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --sanitize) presets=(asan tsan) ;;
@@ -21,6 +25,8 @@ while [ $# -gt 0 ]; do
     --sanitize=tsan) presets=(tsan) ;;
     --sanitize=*) echo "test.sh: --sanitize takes asan or tsan, not '${1#--sanitize=}'" >&2; exit 2 ;;
     --unit) unit_only=1 ;;
+    --fuzz) fuzz_seconds=5 ;;
+    --fuzz=*) fuzz_seconds=${1#--fuzz=} ;;
     *) break ;;
   esac
   shift
@@ -122,7 +128,17 @@ for preset in "${presets[@]}"; do
   fi
 done
 
-if [ ${#presets[@]} -gt 1 ]; then
+if [ -n "$fuzz_seconds" ]; then
+  start=$(date +%s)
+  if JOBS="$jobs" scripts/fuzz.sh --seconds "$fuzz_seconds"; then
+    summary+=("fuzz: ${fuzz_seconds}s per target, $(( $(date +%s) - start ))s with the build, no finding")
+  else
+    summary+=("fuzz: FAILED (scripts/fuzz.sh printed the input and the command that replays it)")
+    failed=1
+  fi
+fi
+
+if [ ${#summary[@]} -gt 1 ]; then
   printf 'test.sh: %s\n' "${summary[@]}"
 fi
 exit "$failed"

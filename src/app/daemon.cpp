@@ -433,9 +433,7 @@ private:
                           kv("deadline_s", settings_.app.shutdown_deadline_seconds.count()));
             alerts_.post(alerts::alert{
                 .kind = alerts::alert_kind::shutdown,
-                .text = std::string{"shutdown requested ("} + (signo == SIGINT ? "SIGINT" : "SIGTERM") +
-                        (exit_code_ != 0 ? ", after a failed task" : "") +
-                        "): no new entries; open positions stay under their exchange stops",
+                .text = "shutdown requested (" + std::string{why} + "): no new entries; open positions stay under their exchange stops",
                 .ts = clock_.now()});
             alerts_.close(settings_.app.shutdown_deadline_seconds);
             health_feed_.stop();

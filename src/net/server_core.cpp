@@ -13,9 +13,12 @@
 namespace tradebot::net {
 
 namespace asio = boost::asio;
-using tcp = asio::ip::tcp;
 
 namespace {
+
+// In the anonymous namespace like https_client.cpp's: in one unity batch the two are then one
+// alias, where clang's -Wshadow took this one for shadowing that one.
+using tcp = asio::ip::tcp;
 
 // The unit of max_connections_per_client. An IPv6 host usually owns a whole /64, so counting
 // single IPv6 addresses would let one host take every slot.

@@ -15,7 +15,11 @@
 namespace tradebot::net {
 
 namespace asio = boost::asio;
+namespace {
+// Anonymous like https_client.cpp's and server_core.cpp's: one alias in a unity batch (clang's
+// -Wshadow reports a namespace-level one that follows them).
 using tcp = asio::ip::tcp;
+}  // namespace
 using boost::system::error_code;
 
 asio::awaitable<error_code> connect_tcp(boost::beast::tcp_stream& stream, const url_parts& origin,

@@ -129,8 +129,16 @@ std::optional<time_point> parse_timestamp(std::string_view text) noexcept {
 }
 
 std::string format_timestamp(time_point t) {
-    const auto us = std::chrono::time_point_cast<std::chrono::microseconds>(t);
-    return fmt::format("{:%Y-%m-%dT%H:%M:%S}Z", std::chrono::sys_time<std::chrono::microseconds>{us.time_since_epoch()});
+    const auto us = std::chrono::floor<std::chrono::microseconds>(t);
+    const auto seconds = std::chrono::floor<std::chrono::seconds>(us);
+    // The fraction is written here: fmt 9 (Debian 12) prints %S of a sub-second time as whole
+    // seconds, which dropped it (found by tests/fuzz/signal_validate.cpp).
+    auto out = fmt::format("{:%Y-%m-%dT%H:%M:%S}", std::chrono::sys_seconds{seconds.time_since_epoch()});
+    if (const auto micros = (us - seconds).count(); micros != 0) {
+        out += fmt::format(".{:06}", micros);
+    }
+    out += 'Z';
+    return out;
 }
 
 }  // namespace tradebot::signals

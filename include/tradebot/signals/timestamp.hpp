@@ -19,7 +19,8 @@ using time_point = core::clock::time_point;
 // Anything else (dates that do not exist, "infinity", trailing junk) gives nullopt.
 [[nodiscard]] std::optional<time_point> parse_timestamp(std::string_view text) noexcept;
 
-// ISO 8601 in UTC to the microsecond, as PostgreSQL keeps a timestamptz: "2026-01-01T00:45:00.123456Z".
+// ISO 8601 in UTC to the microsecond, as PostgreSQL keeps a timestamptz: "2026-01-01T00:45:00.123456Z";
+// whole seconds without a fraction ("2026-01-01T00:45:00Z"). parse_timestamp() reads it back.
 [[nodiscard]] std::string format_timestamp(time_point t);
 
 }  // namespace tradebot::signals

@@ -23,4 +23,8 @@ namespace tradebot::exchange::binance::detail {
 // False (`out` untouched): not decoded here; run the generic pass.
 [[nodiscard]] bool decode_hot(json::od::document& doc, const context& c, decoded& out);
 
+// The generic pass alone, without the three stages above: the reference the differential fuzz
+// target (tests/fuzz/binance_stream.cpp) holds them to. Allocates a parser per call.
+[[nodiscard]] decoded decode_generic(std::string_view text, const context& c) noexcept;
+
 }  // namespace tradebot::exchange::binance::detail

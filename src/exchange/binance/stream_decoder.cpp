@@ -275,6 +275,19 @@ const char* read_frame(od::document& doc, frame& parts) {
     return err ? simdjson::error_message(err) : nullptr;
 }
 
+// The generic pass alone: detail::decode_generic. Here, so that `dispatch` and `read_frame` are
+// this file's (in a unity batch, detail's own names would hide them inside a detail function).
+decoded generic_pass(std::string_view text, const context& c) noexcept {
+    try {
+        decoder_scratch<frame> scratch{c.symbols};
+        return decode_staged<decoded, malformed>(
+            text, scratch, [](decoded&) { return false; }, [](od::document&, decoded&) { return false; }, read_frame,
+            [&](const frame& parts) { return dispatch(parts, c); });
+    } catch (...) {
+        return malformed{"out of memory"};
+    }
+}
+
 }  // namespace
 
 struct stream_decoder::state : decoder_scratch<frame> {
@@ -294,6 +307,9 @@ decoded stream_decoder::decode(std::string_view text, time_point receive_ts) noe
         [&](od::document& doc, decoded& out) { return detail::decode_hot(doc, ctx, out); }, read_frame,
         [&](const frame& parts) { return dispatch(parts, ctx); });
 }
+
+decoded detail::decode_generic(std::string_view text, const context& c) noexcept { return generic_pass(text, c); }
+
 
 decoded decode_message(std::string_view frame_text, const symbol_map& symbols, time_point receive_ts) noexcept {
     try {

@@ -292,6 +292,19 @@ const char* read_frame(od::document& doc, frame& parts) {
     return err ? simdjson::error_message(err) : nullptr;
 }
 
+// The generic pass alone: detail::decode_generic. Here, so that `dispatch` and `read_frame` are
+// this file's (in a unity batch, detail's own names would hide them inside a detail function).
+decoded generic_pass(std::string_view text, const context& c, ticker_book& book) noexcept {
+    try {
+        decoder_scratch<frame> scratch{c.symbols};
+        return decode_staged<decoded, malformed>(
+            text, scratch, [](decoded&) { return false; }, [](od::document&, decoded&) { return false; }, read_frame,
+            [&](const frame& parts) { return dispatch(parts, c, book); });
+    } catch (...) {
+        return malformed{"out of memory"};
+    }
+}
+
 }  // namespace
 
 struct stream_decoder::state : decoder_scratch<frame> {
@@ -303,6 +316,11 @@ stream_decoder::stream_decoder(const symbol_map& symbols) : state_{std::make_uni
 stream_decoder::~stream_decoder() = default;
 stream_decoder::stream_decoder(stream_decoder&&) noexcept = default;
 stream_decoder& stream_decoder::operator=(stream_decoder&&) noexcept = default;
+
+decoded detail::decode_generic(std::string_view text, const context& c, ticker_book& book) noexcept {
+    return generic_pass(text, c, book);
+}
+
 
 ticker_book& stream_decoder::tickers() noexcept { return state_->book; }
 

@@ -26,6 +26,10 @@ namespace tradebot::exchange::bybit::detail {
 // False (`out` untouched): not decoded here; run the generic pass.
 [[nodiscard]] bool decode_ticker_hot(json::od::document& doc, const context& c, ticker_book& book, decoded& out);
 
+// The generic pass alone, without the three stages above: the reference the differential fuzz
+// target (tests/fuzz/bybit_stream.cpp) holds them to. Allocates a parser per call.
+[[nodiscard]] decoded decode_generic(std::string_view text, const context& c, ticker_book& book) noexcept;
+
 // The end shared with the generic pass: symbol lookup, snapshot/delta merge, the routed mark.
 void apply_ticker(ticker_patch& p, std::string_view type, std::string_view name, const context& c, ticker_book& book,
                   std::string_view topic, decoded& out);

@@ -210,6 +210,18 @@ TEST(timestamp, accepts_postgres_and_iso_forms) {
     EXPECT_EQ(parse_timestamp("2024-02-29 00:00:00"), time_point{std::chrono::seconds{1'709'164'800}});
 }
 
+TEST(timestamp, prints_to_the_microsecond_and_reads_back_what_it_printed) {
+    // tests/fuzz/signal_validate.cpp found the fraction dropped: fmt 9 printed "...00:46:01Z".
+    const auto t = parse_timestamp("2026-01-01 00:46:01.5+00");
+    ASSERT_TRUE(t);
+    EXPECT_EQ(format_timestamp(*t), "2026-01-01T00:46:01.500000Z");
+    EXPECT_EQ(parse_timestamp(format_timestamp(*t)), t);
+    const auto nanos = utc(0, 45) + std::chrono::nanoseconds{123'456'789};
+    EXPECT_EQ(format_timestamp(nanos), "2026-01-01T00:45:00.123456Z");
+    EXPECT_EQ(parse_timestamp(format_timestamp(nanos)), utc(0, 45) + std::chrono::microseconds{123'456});
+    EXPECT_EQ(format_timestamp(utc(0, 45)), "2026-01-01T00:45:00Z");
+}
+
 TEST(timestamp, refuses_what_is_not_a_time) {
     for (const char* text :
          {"",
