@@ -205,7 +205,7 @@ TEST_F(daemon_test, http_disabled_starts_without_the_http_server) {
     tradebot::test::write_file(config, yaml);
     auto bot = start("bot");
     bool started = false;
-    for (int i = 0; i < 300 && !started; ++i) {
+    for (int i = 0; i < 750 && !started; ++i) {
         started = bot->output().find("msg=\"tradebot started\"") != std::string::npos;
         if (!started && bot->wait_exit(20ms)) {
             break;
