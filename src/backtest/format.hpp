@@ -14,5 +14,8 @@ namespace tradebot::backtest {
 [[nodiscard]] std::string json_escape(std::string_view s);
 // Text for HTML content and attribute values.
 [[nodiscard]] std::string html_escape(std::string_view s);
+// The start of a self-contained report page up to its <h1>: the reports' shared style (tables,
+// chart frames and axes, win/loss colours) plus `extra_css`.
+[[nodiscard]] std::string html_page_start(std::string_view title, std::string_view extra_css);
 
 }  // namespace tradebot::backtest

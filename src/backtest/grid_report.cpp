@@ -75,17 +75,7 @@ std::string grid_csv(const std::vector<grid_axis>& axes, const std::vector<grid_
 }
 
 std::string grid_html(const std::vector<grid_axis>& axes, const std::vector<grid_cell_result>& cells, intrabar order) {
-    std::string o = R"(<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><title>tradebot backtest sweep</title>
-<style>
-body{font-family:system-ui,sans-serif;margin:24px;color:#222}
-table{border-collapse:collapse;margin:8px 0}
-td,th{border:1px solid #ccc;padding:3px 8px;text-align:right;font-size:13px}
-th{background:#f0f0f0}
-.heat text{font-size:12px}
-</style></head><body>
-<h1>tradebot backtest sweep</h1>
-)";
+    std::string o = html_page_start("tradebot backtest sweep", ".heat text{font-size:12px}\n");
     o += fmt::format("<p>{} cells &middot; intrabar order <b id=\"intrabar\">{}</b></p>\n", cells.size(), to_string(order));
     if (axes.size() >= 2 && !cells.empty()) {
         // Net PnL over the first two axes; with more axes, the best cell of each pair is shown.

@@ -84,22 +84,9 @@ std::string to_html(const run_result& r, const statistics& s) {
             worst_in_step = 0;
         }
     }
-    std::string o = R"(<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><title>tradebot backtest</title>
-<style>
-body{font-family:system-ui,sans-serif;margin:24px;color:#222}
-table{border-collapse:collapse;margin:8px 0}
-td,th{border:1px solid #ccc;padding:3px 8px;text-align:right;font-size:13px}
-th{background:#f0f0f0}
-td:first-child,th:first-child{text-align:left}
-.chart .frame{fill:none;stroke:#ccc}
-.chart .axis{font-size:11px;fill:#555}
-.equity{fill:none;stroke:#1f6feb;stroke-width:1.5}
+    std::string o = html_page_start("tradebot backtest", R"(.equity{fill:none;stroke:#1f6feb;stroke-width:1.5}
 .drawdown{fill:none;stroke:#d1242f;stroke-width:1.5}
-.win{color:#1a7f37}.loss{color:#d1242f}
-</style></head><body>
-<h1>tradebot backtest</h1>
-)";
+)");
     o += fmt::format("<p>{} .. {} &middot; {} symbols &middot; {} minutes &middot; intrabar order <b id=\"intrabar\">{}</b></p>\n",
                      iso_time(r.first_ms), iso_time(r.last_ms), r.symbols, r.minutes, to_string(r.order));
     o += "<h2>Statistics</h2>\n<table id=\"stats\">\n";

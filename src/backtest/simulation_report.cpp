@@ -187,25 +187,12 @@ std::string simulation_text(const simulation_options& options, const simulation_
 
 std::string simulation_html(const simulation_options& options, const run_options& run,
                             const std::vector<path_outcome>& outcomes, const simulation_summary& s) {
-    std::string o = R"(<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><title>tradebot simulate</title>
-<style>
-body{font-family:system-ui,sans-serif;margin:24px;color:#222}
-table{border-collapse:collapse;margin:8px 0}
-td,th{border:1px solid #ccc;padding:3px 8px;text-align:right;font-size:13px}
-th{background:#f0f0f0}
-td:first-child,th:first-child{text-align:left}
-.chart .frame{fill:none;stroke:#ccc}
-.chart .axis{font-size:11px;fill:#555}
-.hist{display:inline-block;margin-right:16px;vertical-align:top}
+    std::string o = html_page_start("tradebot simulate", R"(.hist{display:inline-block;margin-right:16px;vertical-align:top}
 .bars{fill:#1f6feb;stroke:none}
 .curve{fill:none;stroke-width:1;opacity:.45}
 .curve.up{stroke:#1a7f37}.curve.down{stroke:#d1242f}
 .start{stroke:#888;stroke-dasharray:4 3}.ruin{stroke:#d1242f;stroke-dasharray:2 2}
-.win{color:#1a7f37}.loss{color:#d1242f}
-</style></head><body>
-<h1>tradebot simulate</h1>
-)";
+)");
     o += fmt::format("<p>{} paths &middot; seed {} &middot; model {} &middot; {} days &middot; signal edge {:.2f} over {} "
                      "minutes &middot; {:.2f} signals per 15-minute candle &middot; intrabar order {} &middot; starting "
                      "balance {} USDT</p>\n",

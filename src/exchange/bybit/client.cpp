@@ -78,13 +78,7 @@ venue_client::task<std::vector<instrument_rules>> client::load_instruments() {
 venue_client::task<std::int64_t> client::server_time() { co_return co_await rest_.sync_time(); }
 
 venue_client::task<mark_price_state> client::mark_price(core::symbol symbol, request_priority priority) {
-    auto name = venue_name(symbol);
-    if (!name) {
-        co_return name.error();
-    }
-    std::string path = "/v5/market/tickers";
-    std::string query = "category=linear&symbol=" + url_encode(*name);
-    auto r = co_await rest_.get(std::move(path), std::move(query), false, priority);
+    auto r = co_await ticker(symbol, priority);
     if (!r) {
         co_return r.error();
     }
@@ -92,17 +86,19 @@ venue_client::task<mark_price_state> client::mark_price(core::symbol symbol, req
 }
 
 venue_client::task<book_top_state> client::book_top(core::symbol symbol, request_priority priority) {
-    auto name = venue_name(symbol);
-    if (!name) {
-        co_return name.error();
-    }
-    std::string path = "/v5/market/tickers";
-    std::string query = "category=linear&symbol=" + url_encode(*name);
-    auto r = co_await rest_.get(std::move(path), std::move(query), false, priority);
+    auto r = co_await ticker(symbol, priority);
     if (!r) {
         co_return r.error();
     }
     co_return parse_book_top(*r, symbols_);
+}
+
+venue_client::task<envelope> client::ticker(const core::symbol& symbol, request_priority priority) {
+    auto name = venue_name(symbol);
+    if (!name) {
+        co_return name.error();
+    }
+    co_return co_await rest_.get("/v5/market/tickers", "category=linear&symbol=" + url_encode(*name), false, priority);
 }
 
 venue_client::task<std::vector<mark_price_state>> client::mark_prices(request_priority priority) {

@@ -89,6 +89,8 @@ private:
     [[nodiscard]] result<std::string> venue_name(const core::symbol& s) const;
     // A list's query over one symbol or, without one, every USDT contract.
     [[nodiscard]] result<std::string> list_query(std::string base, const std::optional<core::symbol>& symbol) const;
+    // GET /v5/market/tickers for one symbol: its mark and its best bid/ask come from one answer.
+    task<envelope> ticker(const core::symbol& symbol, request_priority priority);
     task<positions_page> all_positions(std::optional<core::symbol> symbol, request_priority priority);
     task<void> settings_call(std::string path, std::string body);
     task<std::optional<kline_row>> kline_at(std::string venue_name, std::string_view interval, std::int64_t start_ms,
