@@ -61,16 +61,16 @@ const SETS = [['binance_markPrice', binanceMark], ['binance_bookTicker', binance
 // fresh strings, as a WebSocket client hands a message over; then the batch is processed (timed).
 const HOT_BATCH = 256;
 
-function runCold(name, fn, frames, minSeconds) {
-  const marks = new Map();
-  const books = new Map();
-  fn(frames, marks, books);  // warm-up (JIT) pass
+// Both runners time `consume(batch)`, the consumer under test with its state bound
+// (ccxt_consumer.js times ccxt with them too).
+function runCold(consume, frames, minSeconds) {
+  consume(frames);  // warm-up (JIT) pass
   let msgs = 0;
   const start = process.hrtime.bigint();
   const cpuStart = process.cpuUsage();
   let elapsed = 0;
   for (;;) {
-    fn(frames, marks, books);
+    consume(frames);
     msgs += frames.length;
     elapsed = Number(process.hrtime.bigint() - start) / 1e9;
     if (elapsed >= minSeconds) break;
@@ -80,11 +80,9 @@ function runCold(name, fn, frames, minSeconds) {
   return { elapsed, cpu, msgs };
 }
 
-function runHot(name, fn, frames, minSeconds) {
+function runHot(consume, frames, minSeconds) {
   const raw = frames.map((f) => Buffer.from(f, 'utf8'));
-  const marks = new Map();
-  const books = new Map();
-  fn(frames, marks, books);  // warm-up (JIT) pass
+  consume(frames);  // warm-up (JIT) pass
   let msgs = 0;
   let elapsed = 0;
   let cpu = 0;
@@ -98,7 +96,7 @@ function runHot(name, fn, frames, minSeconds) {
     next = (next + HOT_BATCH) % raw.length;
     const cpu0 = process.cpuUsage();
     const t0 = process.hrtime.bigint();
-    fn(batch, marks, books);
+    consume(batch);
     const t1 = process.hrtime.bigint();
     const used = process.cpuUsage(cpu0);
     elapsed += Number(t1 - t0) / 1e9;
@@ -114,7 +112,9 @@ function main() {
   for (const [name, fn] of SETS) {
     const frames = fs.readFileSync(`${dir}/${name}.jsonl`, 'utf8').split('\n').filter((l) => l.length > 0);
     for (const [delivery, run] of [['cold', runCold], ['hot', runHot]]) {
-      const { elapsed, cpu, msgs } = run(name, fn, frames, minSeconds);
+      const marks = new Map();
+      const books = new Map();
+      const { elapsed, cpu, msgs } = run((batch) => fn(batch, marks, books), frames, minSeconds);
       console.log(JSON.stringify({ lang: 'node', set: name, delivery, frames: frames.length, msgs,
         seconds: Math.round(elapsed * 1e4) / 1e4, cpu_seconds: Math.round(cpu * 1e4) / 1e4,
         msgs_per_s: msgs / elapsed, msgs_per_cpu_s: msgs / cpu }));
@@ -122,4 +122,6 @@ function main() {
   }
 }
 
-main();
+module.exports = { runCold, runHot };
+
+if (require.main === module) main();

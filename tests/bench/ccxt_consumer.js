@@ -14,6 +14,8 @@ const path = require('path');
 const moduleDir = process.argv[4] || path.join(__dirname, '..', 'integration', 'sim_npm', 'node_modules');
 // A directory require ignores the package's "exports"; this is the file its "require" condition names.
 const ccxt = require(path.join(moduleDir, 'ccxt', 'dist', 'ccxt.cjs'));
+// The same timing loops as the floors, so the two deliveries mean the same for every consumer.
+const { runCold, runHot } = require('./baseline_consumer');
 
 function symbolsOf(frames, field) {
   const ids = new Set();
@@ -68,50 +70,6 @@ function feed(client, frames) {
   for (const f of frames) client.onMessage({ data: f });
 }
 
-function runCold(client, frames, minSeconds) {
-  feed(client, frames);  // warm-up (JIT) pass
-  let msgs = 0;
-  let elapsed = 0;
-  const start = process.hrtime.bigint();
-  const cpuStart = process.cpuUsage();
-  for (;;) {
-    feed(client, frames);
-    msgs += frames.length;
-    elapsed = Number(process.hrtime.bigint() - start) / 1e9;
-    if (elapsed >= minSeconds) break;
-  }
-  const used = process.cpuUsage(cpuStart);
-  return { elapsed, cpu: (used.user + used.system) / 1e6, msgs };
-}
-
-// As baseline_consumer.js: batches of 256 whose strings are decoded fresh (not timed) before each
-// batch is processed (timed), as a socket hands messages over.
-const HOT_BATCH = 256;
-
-function runHot(client, frames, minSeconds) {
-  const raw = frames.map((f) => Buffer.from(f, 'utf8'));
-  feed(client, frames);
-  let msgs = 0;
-  let elapsed = 0;
-  let cpu = 0;
-  let next = 0;
-  const batch = new Array(HOT_BATCH);
-  const wallStart = process.hrtime.bigint();
-  while (Number(process.hrtime.bigint() - wallStart) / 1e9 < minSeconds) {
-    for (let k = 0; k < HOT_BATCH; k++) batch[k] = raw[(next + k) % raw.length].toString('utf8');
-    next = (next + HOT_BATCH) % raw.length;
-    const cpu0 = process.cpuUsage();
-    const t0 = process.hrtime.bigint();
-    feed(client, batch);
-    const t1 = process.hrtime.bigint();
-    const used = process.cpuUsage(cpu0);
-    elapsed += Number(t1 - t0) / 1e9;
-    cpu += (used.user + used.system) / 1e6;
-    msgs += HOT_BATCH;
-  }
-  return { elapsed, cpu, msgs };
-}
-
 function main() {
   const dir = process.argv[2];
   const minSeconds = process.argv[3] ? Number(process.argv[3]) : 2.0;
@@ -119,7 +77,7 @@ function main() {
     const frames = fs.readFileSync(`${dir}/${name}.jsonl`, 'utf8').split('\n').filter((l) => l.length > 0);
     for (const [delivery, run] of [['cold', runCold], ['hot', runHot]]) {
       const client = venue(kind, symbolsOf(frames, field));
-      const { elapsed, cpu, msgs } = run(client, frames, minSeconds);
+      const { elapsed, cpu, msgs } = run((batch) => feed(client, batch), frames, minSeconds);
       if (client.failures > 0 || cachedSymbols(client.exchange) === 0) {
         console.error(`ccxt ${name}: ${client.failures} handler failures, ${cachedSymbols(client.exchange)} symbols cached`);
         process.exit(1);
