@@ -43,7 +43,8 @@ std::optional<wire::reply> decimal_param(const call& c, std::string_view name, s
 wire::reply algo_new(context& ctx, call& c) {
     if (auto e = check_params(c, {"algoType", "symbol", "side", "positionSide", "type", "timeInForce", "quantity",
                                   "price", "triggerPrice", "workingType", "priceMatch", "closePosition",
-                                  "priceProtect", "reduceOnly", "activatePrice", "callbackRate", "clientAlgoId",
+                                  "priceProtect", "reduceOnly", "activatePrice", "activationPrice", "callbackRate",
+                                  "clientAlgoId",
                                   "selfTradePreventionMode", "goodTillDate", "newOrderRespType"})) {
         return *e;
     }
@@ -96,6 +97,16 @@ wire::reply algo_new(context& ctx, call& c) {
     if (auto e = decimal_param(c, "quantity", quantity)) return *e;
     if (auto e = decimal_param(c, "triggerPrice", trigger)) return *e;
     if (auto e = decimal_param(c, "activatePrice", activate)) return *e;
+    // [U] The algo API documents `activatePrice`; ccxt 4.5 sends the regular order API's name
+    // `activationPrice` (§0.1). The simulator takes either, and both only when they agree (-1128).
+    std::optional<core::decimal> activation;
+    if (auto e = decimal_param(c, "activationPrice", activation)) return *e;
+    if (activation) {
+        if (activate && *activate != *activation) {
+            return error_reply(400, -1128, "Combination of optional parameters invalid.");
+        }
+        activate = activation;
+    }
     if (auto e = decimal_param(c, "callbackRate", callback)) return *e;
     if (r.close_position && quantity) {
         return engine_error(engine::reject(engine::reject_reason::quantity_with_close_position));

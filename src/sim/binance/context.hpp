@@ -88,6 +88,7 @@ struct context {
     std::map<std::uint64_t, peer_state> peers;
     rate_limiter limiter;
     std::map<core::symbol, std::deque<kline>> klines;
+    std::map<core::symbol, std::deque<kline>> mark_klines;  // trades = mark prices in the minute
     std::map<engine::account_id, std::map<engine::order_id, engine::order>> orders;  // history
     std::map<engine::account_id, std::deque<trade_record>> trades;
     std::map<engine::account_id, std::deque<income_record>> income;
@@ -158,11 +159,13 @@ wire::reply md_book_ticker(context&, call&);
 wire::reply md_premium_index(context&, call&);
 wire::reply md_ticker_24hr(context&, call&);
 wire::reply md_klines(context&, call&);
+wire::reply md_mark_price_klines(context&, call&);
 wire::reply md_open_interest(context&, call&);
 wire::reply md_depth(context&, call&);
 
 wire::reply order_new(context&, call&);
 wire::reply order_cancel(context&, call&);
+wire::reply order_modify(context&, call&);
 wire::reply order_query(context&, call&);
 wire::reply open_order_query(context&, call&);
 wire::reply open_orders(context&, call&);
@@ -210,6 +213,7 @@ void publish_market(context& ctx, const core::symbol& s, const std::string& stre
 void on_price_streams(context& ctx, const core::symbol& s);
 void tick_streams(context& ctx);
 void record_kline(context& ctx, const core::symbol& s, core::decimal price, core::decimal volume);
+void record_mark_kline(context& ctx, const core::symbol& s, core::decimal mark);
 // Takes the engine's events, keeps the venue's history and sends the user data events.
 void drain(context& ctx);
 void publish_user(context& ctx, const engine::account_id& account, const std::string& event_type,

@@ -1,6 +1,7 @@
 #include <array>
 #include <algorithm>
 #include <charconv>
+#include <map>
 #include <optional>
 #include <string_view>
 #include <utility>
@@ -231,7 +232,11 @@ wire::reply md_ticker_24hr(context& ctx, call& c) {
     });
 }
 
-wire::reply md_klines(context& ctx, call& c) {
+namespace {
+
+// Candles of `interval` from a 1-minute history (oldest first), so every interval tells the same
+// price path: open of the first minute, close of the last, sums of the volumes.
+wire::reply candles_reply(context& ctx, call& c, const std::map<core::symbol, std::deque<kline>>& store, bool mark) {
     if (auto e = check_params(c, {"symbol", "interval", "startTime", "endTime", "limit"})) {
         return *e;
     }
@@ -253,16 +258,19 @@ wire::reply md_klines(context& ctx, call& c) {
     if (limit <= 0 || limit > 1500) {
         return invalid_param("limit");
     }
-    const auto start = int_param(c, "startTime");
-    const auto end = int_param(c, "endTime");
+    // Milliseconds since the epoch do not fit an int: read as 64-bit, as fundingRate does.
+    const auto time_param = [&](std::string_view name) { return param(c, name) ? to_i64(*param(c, name)) : std::nullopt; };
+    const auto start = time_param("startTime");
+    const auto end = time_param("endTime");
+    if ((param(c, "startTime") && !start) || (param(c, "endTime") && !end)) {
+        return invalid_param(!start ? "startTime" : "endTime");
+    }
     boost::json::array out;
-    const auto it = ctx.klines.find(spec->symbol);
-    if (*minutes == 0 || it == ctx.klines.end()) {
+    const auto it = store.find(spec->symbol);
+    if (*minutes == 0 || it == store.end()) {
         // [U] 3d / 1w / 1M: the simulator's history (25 h of 1m candles) holds none of them.
         return json_reply(200, out);
     }
-    // Candles of the interval from the 1m history (oldest first), so every interval tells the
-    // same price path: open of the first minute, close of the last, sums of the volumes.
     const std::int64_t width = std::int64_t{*minutes} * 60'000;
     std::vector<kline> rows;
     for (const auto& k : it->second) {
@@ -287,12 +295,29 @@ wire::reply md_klines(context& ctx, call& c) {
     const std::size_t from = start ? 0 : rows.size() - n;
     for (std::size_t i = from; i < from + n; ++i) {
         const kline& k = rows[i];
+        if (mark) {
+            // The mark price has no volume: "0" in the volume fields, and in the count's place the
+            // number of mark prices the candle was made of ("Number of basic data" [U]).
+            out.push_back(boost::json::array{k.open_ms, px(spec, k.open), px(spec, k.high), px(spec, k.low),
+                                             px(spec, k.close), "0", k.open_ms + width - 1, "0", k.trades, "0", "0",
+                                             "0"});
+            continue;
+        }
         out.push_back(boost::json::array{k.open_ms, px(spec, k.open), px(spec, k.high), px(spec, k.low),
                                          px(spec, k.close), qty(spec, k.volume), k.open_ms + width - 1,
                                          money(k.quote_volume), k.trades, "0", "0", "0"});
     }
     return json_reply(200, out);
 }
+
+}  // namespace
+
+wire::reply md_klines(context& ctx, call& c) { return candles_reply(ctx, c, ctx.klines, false); }
+
+// GET /fapi/v1/markPriceKlines: the same parameters, intervals and weights as klines, over the mark
+// price's own 1-minute history (exchange-apis.md does not describe it: the official USD-M docs'
+// shape [U]).
+wire::reply md_mark_price_klines(context& ctx, call& c) { return candles_reply(ctx, c, ctx.mark_klines, true); }
 
 wire::reply md_open_interest(context& ctx, call& c) {
     if (auto e = check_params(c, {"symbol"})) {

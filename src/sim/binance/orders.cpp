@@ -164,6 +164,69 @@ wire::reply order_cancel(context& ctx, call& c) {
     return json_reply(200, order_json(ctx, r.value(), false));
 }
 
+// PUT /fapi/v1/order (§A6 "modify"): LIMIT orders only; symbol, side, quantity and price all
+// required (priceMatch is not simulated); orderId wins over origClientOrderId. A modify the filters
+// refuse leaves the order as it was; an identical one is -5027.
+wire::reply order_modify(context& ctx, call& c) {
+    if (auto e = check_params(c, {"symbol", "side", "orderId", "origClientOrderId", "quantity", "price", "priceMatch",
+                                  "modifyId"})) {
+        return *e;
+    }
+    for (const auto* name : {"symbol", "side"}) {
+        if (!param(c, name)) {
+            return mandatory_missing(name);
+        }
+    }
+    const auto side = *param(c, "side");
+    if (side != "BUY" && side != "SELL") {
+        return error_reply(400, -1117, "Invalid side.");
+    }
+    core::symbol s;
+    if (auto e = need_symbol(ctx, c, s)) {
+        return *e;
+    }
+    engine::order_ref ref;
+    if (auto e = order_ref_of(c, "orderId", "origClientOrderId", ref)) {
+        return *e;
+    }
+    const auto q = param(c, "quantity");
+    const auto qv = q ? core::decimal::parse(*q) : std::nullopt;
+    if (!qv) {
+        return mandatory_missing("quantity");
+    }
+    if (const auto pm = param(c, "priceMatch"); pm && *pm != "NONE") {
+        return invalid_param("priceMatch");  // [U] price match is not simulated
+    }
+    const auto p = param(c, "price");
+    const auto pv = p ? core::decimal::parse(*p) : std::nullopt;
+    if (!pv) {
+        return mandatory_missing("price");
+    }
+    std::optional<std::int64_t> modify_id;
+    if (const auto m = param(c, "modifyId")) {
+        modify_id = to_i64(*m);
+        if (!modify_id) {
+            return invalid_param("modifyId");
+        }
+    }
+    const engine::order* current = ctx.ex.find_order(c.account, s, ref);
+    if (current == nullptr || !current->is_open()) {
+        return error_reply(400, -2013, "Order does not exist.");  // [U] the code for an unknown or finished order
+    }
+    if ((side == "BUY") != (current->side == core::side::buy)) {
+        return invalid_param("side");  // [U] the venue's answer to a side that is not the order's
+    }
+    auto r = ctx.ex.amend_order(c.account, s, ref, *qv, *pv);
+    if (!r) {
+        return engine_error(r.error());
+    }
+    auto out = order_json(ctx, r.value(), false);
+    if (modify_id) {
+        out["modifyId"] = *modify_id;  // [U] echoed under its own name
+    }
+    return json_reply(200, out);
+}
+
 wire::reply order_query(context& ctx, call& c) {
     if (auto e = check_params(c, {"symbol", "orderId", "origClientOrderId"})) {
         return *e;

@@ -49,10 +49,12 @@ const std::array routes{
     route{"GET", "/fapi/v1/premiumIndex", sec::none, w_premium, false, md_premium_index},
     route{"GET", "/fapi/v1/ticker/24hr", sec::none, w_24hr, false, md_ticker_24hr},
     route{"GET", "/fapi/v1/klines", sec::none, w_klines, false, md_klines},
+    route{"GET", "/fapi/v1/markPriceKlines", sec::none, w_klines, false, md_mark_price_klines},
     route{"GET", "/fapi/v1/openInterest", sec::none, w1, false, md_open_interest},
     route{"GET", "/fapi/v1/fundingRate", sec::none, w1, false, md_funding_rate},  // [U] weight: 500/5min/IP shared
     route{"GET", "/fapi/v1/depth", sec::none, w_depth, false, md_depth},
     route{"POST", "/fapi/v1/order", sec::signed_, w0, true, order_new},
+    route{"PUT", "/fapi/v1/order", sec::signed_, w0, true, order_modify},  // 1 on the order counters, 0 on weight
     route{"DELETE", "/fapi/v1/order", sec::signed_, w1, false, order_cancel},
     route{"GET", "/fapi/v1/order", sec::signed_, w1, false, order_query},
     route{"GET", "/fapi/v1/openOrder", sec::signed_, w1, false, open_order_query},

@@ -280,6 +280,23 @@ void record_kline(context& ctx, const core::symbol& s, core::decimal price, core
     }
 }
 
+void record_mark_kline(context& ctx, const core::symbol& s, core::decimal mark) {
+    if (!mark.is_positive()) {
+        return;
+    }
+    auto& rows = ctx.mark_klines[s];
+    const std::int64_t open = ctx.now_ms() / 60'000 * 60'000;
+    if (rows.empty() || rows.back().open_ms != open) {
+        rows.push_back({open, mark, mark, mark, mark, {}, {}, 0});
+        while (rows.size() > 1500) rows.pop_front();  // bounded as the trade candles
+    }
+    kline& k = rows.back();
+    k.high = std::max(k.high, mark);
+    k.low = std::min(k.low, mark);
+    k.close = mark;
+    ++k.trades;
+}
+
 namespace {
 
 boost::json::object mark_payload(const context& ctx, const engine::instrument& i, const engine::market_prices& p) {

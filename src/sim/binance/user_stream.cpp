@@ -193,7 +193,9 @@ void drain(context& ctx) {
             remember_order(ctx, o->record);
             publish_user(ctx, o->record.account, "ORDER_TRADE_UPDATE",
                          {{"e", "ORDER_TRADE_UPDATE"}, {"E", engine::to_ms(o->time)}, {"T", engine::to_ms(o->time)},
-                          {"o", order_update(ctx, o->record, engine::to_string(o->record.status), nullptr)}});
+                          {"o", order_update(ctx, o->record,
+                                                 o->amended ? "AMENDMENT" : engine::to_string(o->record.status),
+                                                 nullptr)}});
         } else if (const auto* f = std::get_if<engine::fill_event>(&ev)) {
             flush(ctx, pending);
             remember_order(ctx, f->record);

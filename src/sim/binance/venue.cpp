@@ -124,6 +124,7 @@ void venue::ws_closed(wire::ws_peer& peer) { ctx_->peers.erase(peer.id()); }
 void venue::on_price(const core::symbol& symbol, const engine::market_prices& prices) {
     ctx_->ex.on_price(symbol, prices);
     record_kline(*ctx_, symbol, prices.last, {});
+    record_mark_kline(*ctx_, symbol, prices.mark);
     drain(*ctx_);
     on_price_streams(*ctx_, symbol);
 }
@@ -132,6 +133,7 @@ void venue::on_prices(const std::vector<std::pair<core::symbol, engine::market_p
     ctx_->ex.on_prices(moved);
     for (const auto& [symbol, prices] : moved) {
         record_kline(*ctx_, symbol, prices.last, {});
+        record_mark_kline(*ctx_, symbol, prices.mark);
     }
     drain(*ctx_);
     for (const auto& [symbol, prices] : moved) {

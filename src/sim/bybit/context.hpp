@@ -39,6 +39,28 @@ struct execution_record {
     core::decimal open_fee;  // the opening fees of the part this fill closed (closed-pnl openFee)
 };
 
+// One row of GET /v5/account/transaction-log: the wallet change of a fill (TRADE) or of a funding
+// settlement (SETTLEMENT). The wallet balance and the position size after it come from the
+// balance and position events the engine sends right after the fill or the settlement.
+struct transaction_record {
+    std::int64_t id = 0;
+    engine::account_id account;
+    core::symbol symbol;
+    std::string type;  // TRADE, SETTLEMENT
+    std::string side;  // Buy, Sell (the order's; for a settlement the position's), None when flat
+    engine::time_point time{};
+    core::decimal qty;
+    core::decimal trade_price;
+    core::decimal funding;    // received: positive, paid: negative
+    core::decimal fee;        // paid: positive
+    core::decimal cash_flow;  // realized PnL, without fees or funding
+    core::decimal fee_rate;
+    std::string trade_id;
+    engine::order_id order_id = 0;  // 0 for a settlement
+    std::optional<core::decimal> size;          // the signed position after it
+    std::optional<core::decimal> cash_balance;  // the wallet after it
+};
+
 // The opening fees an open position still carries, taken pro rata as it is closed.
 struct open_fee_pool {
     core::decimal size;
@@ -73,12 +95,17 @@ struct context {
     std::map<engine::account_id, std::string> secrets;
     bybit::rate_limiter limiter;
     bybit::kline_store klines;
+    bybit::kline_store mark_klines;  // the mark price's candles (no volume)
+    // Each symbol's funding settlements, oldest first (GET /v5/market/funding/history).
+    std::map<core::symbol, std::deque<std::pair<engine::time_point, core::decimal>>> fundings;
 
     // Order and execution history rebuilt from engine events (the engine keeps open state only
     // queryable by account; history needs every final record).
     std::map<engine::order_id, engine::order> orders;
     std::map<engine::order_id, engine::conditional_order> conditionals;
     std::deque<execution_record> executions;
+    std::deque<transaction_record> transactions;
+    std::int64_t transaction_id = 500'000'000;
     id_aliases aliases;
     std::int64_t exec_seq = 0;
     std::map<engine::order_id, std::string> tpsl_leg;  // trading-stop child order -> leg

@@ -35,6 +35,60 @@ core::decimal take_open_fee(context& ctx, const engine::fill_event& e) {
     return taken;
 }
 
+constexpr std::size_t max_transactions = 10'000;
+
+void add_transaction(context& ctx, transaction_record rec) {
+    rec.id = ++ctx.transaction_id;
+    ctx.transactions.push_back(std::move(rec));
+    while (ctx.transactions.size() > max_transactions) {
+        ctx.transactions.pop_front();
+    }
+}
+
+// The newest row of the account still waiting for what the engine reports after it.
+transaction_record* open_transaction(context& ctx, const engine::account_id& a, bool want_size) {
+    for (auto it = ctx.transactions.rbegin(); it != ctx.transactions.rend(); ++it) {
+        if (it->account == a) {
+            const bool waiting = want_size ? !it->size.has_value() : !it->cash_balance.has_value();
+            return waiting ? &*it : nullptr;
+        }
+    }
+    return nullptr;
+}
+
+transaction_record trade_transaction(const context& ctx, const engine::fill_event& e) {
+    transaction_record t;
+    t.account = e.record.account;
+    t.symbol = e.record.symbol;
+    t.type = "TRADE";
+    t.side = std::string{side_text(e.record.side)};
+    t.time = e.time;
+    t.qty = e.qty;
+    t.trade_price = e.price;
+    t.fee = e.fee;
+    t.cash_flow = e.realized_pnl;
+    const auto* acc = ctx.ex.find_account(e.record.account);
+    t.fee_rate = acc != nullptr ? acc->fee_rate(e.role) : core::decimal{};
+    t.trade_id = std::to_string(e.trade_id);
+    t.order_id = e.record.id;
+    return t;
+}
+
+transaction_record settlement_transaction(const engine::funding_event& e) {
+    transaction_record t;
+    t.account = e.account;
+    t.symbol = e.symbol;
+    t.type = "SETTLEMENT";
+    t.side = e.position_size.is_positive() ? "Buy" : e.position_size.is_negative() ? "Sell" : "None";
+    t.time = e.time;
+    t.qty = e.position_size.abs();
+    t.trade_price = e.mark;
+    t.funding = e.amount;
+    t.fee_rate = e.rate;  // [U] a settlement row's feeRate: the funding rate
+    t.size = e.position_size;
+    return t;
+}
+
 void on_event(context& ctx, const engine::event& ev) {
     std::visit(
         [&ctx](const auto& e) {
@@ -54,6 +108,7 @@ void on_event(context& ctx, const engine::event& ev) {
                     ctx.executions.pop_front();
                 }
                 ctx.klines.on_trade(e.record.symbol, e.qty, e.price, engine::to_ms(e.time));
+                add_transaction(ctx, trade_transaction(ctx, e));
                 publish_private(ctx, e.record.account, "execution", json::array{execution_json(ctx, rec, true)});
                 publish_private(ctx, e.record.account, "order", json::array{order_json(ctx, e.record)});
                 publish_trade(ctx, e);
@@ -71,6 +126,9 @@ void on_event(context& ctx, const engine::event& ev) {
                 }
                 publish_private(ctx, e.record.account, "order", json::array{conditional_json(ctx, e.record)});
             } else if constexpr (std::is_same_v<T, engine::position_event>) {
+                if (auto* t = open_transaction(ctx, e.account, true); t != nullptr && t->symbol == e.symbol) {
+                    t->size = e.size;
+                }
                 const auto key = std::make_pair(e.account, e.symbol);
                 if (e.size.is_zero()) {
                     ctx.position_opened.erase(key);
@@ -79,11 +137,16 @@ void on_event(context& ctx, const engine::event& ev) {
                 }
                 publish_private(ctx, e.account, "position", json::array{position_json(ctx, e.account, e.symbol, true)});
             } else if constexpr (std::is_same_v<T, engine::balance_event>) {
+                if (auto* t = open_transaction(ctx, e.account, false); t != nullptr && e.asset == ctx.ex.config().settlement_asset) {
+                    t->cash_balance = e.wallet_balance;
+                }
                 publish_private(ctx, e.account, "wallet", json::array{wallet_json(ctx, e.account)});
             } else if constexpr (std::is_same_v<T, engine::trading_stop_event>) {
                 ctx.tpsl_leg[e.order] = e.leg;
+            } else if constexpr (std::is_same_v<T, engine::funding_event>) {
+                add_transaction(ctx, settlement_transaction(e));
             }
-            // funding_event / liquidation_event: [not implemented] execType=Funding executions.
+            // liquidation_event: its fill is a TRADE row; [not implemented] execType=Funding executions.
         },
         ev);
 }

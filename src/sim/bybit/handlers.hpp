@@ -12,11 +12,16 @@ outcome market_time(context& ctx, const request& r);
 outcome instruments_info(context& ctx, const request& r);
 outcome tickers(context& ctx, const request& r);
 outcome kline(context& ctx, const request& r);
+outcome mark_price_kline(context& ctx, const request& r);
+outcome funding_history(context& ctx, const request& r);  // funding_history.cpp
+// Settles funding up to `now`, recording each symbol's settlements for funding_history.
+void settle_funding(context& ctx, engine::time_point now);
 outcome orderbook(context& ctx, const request& r);
 outcome open_interest(context& ctx, const request& r);  // open_interest.cpp
 outcome risk_limit(context& ctx, const request& r);     // risk_limit.cpp
 outcome fee_rate(context& ctx, const request& r);       // fee_rate.cpp (private)
 outcome closed_pnl(context& ctx, const request& r);     // closed_pnl.cpp (private)
+outcome transaction_log(context& ctx, const request& r);  // transaction_log.cpp (private)
 // The JSON of one ticker (REST list item and WS tickers data).
 json::object ticker_json(const context& ctx, const engine::instrument& spec);
 

@@ -199,7 +199,11 @@ outcome tickers(context& ctx, const request& r) {
     return o;
 }
 
-outcome kline(context& ctx, const request& r) {
+namespace {
+
+// Candles of the requested interval from a 1-minute store, newest first: the trade candles
+// (kline) or the mark price's (mark-price-kline, five fields: no volume or turnover).
+outcome candles_of(context& ctx, const request& r, const kline_store& store, bool mark) {
     const auto sym = required_instrument(ctx, r, false);
     if (sym.error) {
         return *sym.error;
@@ -236,7 +240,7 @@ outcome kline(context& ctx, const request& r) {
         if (end.ok()) {
             to = end.value - end.value % width + width - 1;
         }
-        const auto raw = ctx.klines.query(i->symbol, from, to, kline_store::max_candles);
+        const auto raw = store.query(i->symbol, from, to, kline_store::max_candles);
         std::vector<candle> out;  // newest first, bucketed to the interval
         for (const auto& c : raw) {
             const std::int64_t b = c.start_ms - (c.start_ms % width);
@@ -255,6 +259,11 @@ outcome kline(context& ctx, const request& r) {
             agg.turnover += c.turnover;
         }
         for (const auto& c : out) {
+            if (mark) {
+                list.push_back(json::array{std::to_string(c.start_ms), px(*i, c.open), px(*i, c.high),
+                                           px(*i, c.low), px(*i, c.close)});
+                continue;
+            }
             list.push_back(json::array{std::to_string(c.start_ms), px(*i, c.open), px(*i, c.high), px(*i, c.low),
                                        px(*i, c.close), qt(*i, c.volume), money(c.turnover)});
         }
@@ -263,6 +272,15 @@ outcome kline(context& ctx, const request& r) {
     o.result = json::object{{"category", "linear"}, {"symbol", i->venue_name()}, {"list", std::move(list)}};
     return o;
 }
+
+}  // namespace
+
+outcome kline(context& ctx, const request& r) { return candles_of(ctx, r, ctx.klines, false); }
+
+// GET /v5/market/mark-price-kline (ccxt's fetchMarkOHLCV): kline's parameters and window rules
+// over the mark price's own 1-minute history, rows of [startTime, open, high, low, close]
+// (exchange-apis.md does not describe it: the official V5 docs' shape [U]).
+outcome mark_price_kline(context& ctx, const request& r) { return candles_of(ctx, r, ctx.mark_klines, true); }
 
 outcome orderbook(context& ctx, const request& r) {
     const auto sym = required_instrument(ctx, r);

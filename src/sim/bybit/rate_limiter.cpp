@@ -17,7 +17,7 @@ struct group_limit {
 };
 
 // exchange-apis §B3, default per-UID limits for linear.
-constexpr std::array<group_limit, 16> limits{{
+constexpr std::array<group_limit, 17> limits{{
     {"/v5/order/create", "order/create", 10},
     {"/v5/order/amend", "order/amend", 10},
     {"/v5/order/cancel", "order/cancel", 10},
@@ -34,6 +34,7 @@ constexpr std::array<group_limit, 16> limits{{
     {"/v5/account/info", "account/info", 50},
     {"/v5/account/fee-rate", "account/fee-rate", 5},
     {"/v5/account/set-margin-mode", "account/set-margin-mode", 5},
+    {"/v5/account/transaction-log", "account/transaction-log", 25},
 }};
 
 constexpr auto uid_window = 1000ms;

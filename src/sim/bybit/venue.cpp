@@ -20,11 +20,13 @@ struct route {
     handler_fn fn;
 };
 
-const std::array<route, 25> routes{{
+const std::array<route, 28> routes{{
     {"GET", "/v5/market/time", false, market_time},
     {"GET", "/v5/market/instruments-info", false, instruments_info},
     {"GET", "/v5/market/tickers", false, tickers},
     {"GET", "/v5/market/kline", false, kline},
+    {"GET", "/v5/market/mark-price-kline", false, mark_price_kline},
+    {"GET", "/v5/market/funding/history", false, funding_history},
     {"GET", "/v5/market/orderbook", false, orderbook},
     {"GET", "/v5/market/open-interest", false, open_interest},
     {"GET", "/v5/market/risk-limit", false, risk_limit},
@@ -44,6 +46,7 @@ const std::array<route, 25> routes{{
     {"GET", "/v5/account/wallet-balance", true, wallet_balance},
     {"POST", "/v5/account/set-margin-mode", true, set_margin_mode},
     {"GET", "/v5/account/info", true, account_info},
+    {"GET", "/v5/account/transaction-log", true, transaction_log},
     {"GET", "/v5/user/query-api", true, query_api},
     {"GET", "/v5/asset/coin/query-info", true, coin_info},
 }};
@@ -208,6 +211,7 @@ void venue::ws_closed(wire::ws_peer& peer) { ctx_->peers.erase(peer.id()); }
 void venue::on_price(const core::symbol& symbol, const engine::market_prices& prices) {
     ctx_->ex.on_price(symbol, prices);
     ctx_->klines.on_price(symbol, prices.last, ctx_->clock.now_ms());
+    ctx_->mark_klines.on_price(symbol, prices.mark, ctx_->clock.now_ms());
     ++ctx_->book_update_id[symbol];
     ++ctx_->cross_seq;
     drain_events(*ctx_);
@@ -218,6 +222,7 @@ void venue::on_prices(const std::vector<std::pair<core::symbol, engine::market_p
     ctx_->ex.on_prices(moved);
     for (const auto& [symbol, prices] : moved) {
         ctx_->klines.on_price(symbol, prices.last, ctx_->clock.now_ms());
+        ctx_->mark_klines.on_price(symbol, prices.mark, ctx_->clock.now_ms());
         ++ctx_->book_update_id[symbol];
         ++ctx_->cross_seq;
     }
@@ -228,7 +233,7 @@ void venue::on_prices(const std::vector<std::pair<core::symbol, engine::market_p
 }
 
 void venue::tick() {
-    ctx_->ex.advance_to(ctx_->clock.now());
+    settle_funding(*ctx_, ctx_->clock.now());
     drain_events(*ctx_);
 }
 

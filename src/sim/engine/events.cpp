@@ -55,7 +55,7 @@ std::string to_string(const event& e) {
                       [](const auto& v) -> std::string {
                           using T = std::decay_t<decltype(v)>;
                           if constexpr (std::is_same_v<T, order_event>) {
-                              return "order " + order_line(v.record);
+                              return (v.amended ? "amend " : "order ") + order_line(v.record);
                           } else if constexpr (std::is_same_v<T, fill_event>) {
                               return "fill " + order_line(v.record) + " trade=" + std::to_string(v.trade_id) +
                                      " qty=" + d(v.qty) + " price=" + d(v.price) + " fee=" + d(v.fee) +

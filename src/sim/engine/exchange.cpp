@@ -190,6 +190,23 @@ result<order> exchange::cancel_order(const account_id& a, const core::symbol& s,
     return parts_->orders.cancel(a, s, ref);
 }
 
+result<order> exchange::amend_order(const account_id& a, const core::symbol& s, const order_ref& ref,
+                                    core::decimal qty, core::decimal price) {
+    if (find_account(a) == nullptr) {
+        return reject(reject_reason::unknown_account);
+    }
+    const order* found = parts_->orders.find(a, s, ref);
+    if (found == nullptr || !found->is_open() || found->type != core::order_type::limit) {
+        return reject(reject_reason::unknown_order);
+    }
+    if (auto e = parts_->validator.validate_amend(*found, qty, price)) {
+        return *e;
+    }
+    order& amended = parts_->orders.amend(*parts_->orders.find_open(found->id), qty, price);
+    parts_->liquidations.run();
+    return amended;
+}
+
 std::vector<order> exchange::cancel_all_orders(const account_id& a, const core::symbol& s) {
     return parts_->orders.cancel_all(a, s);
 }

@@ -38,30 +38,49 @@ order& order_book::place(const account_id& a, const order_request& r) {
         run_market(stored);
         return stored;
     }
-    const market_prices& p = *markets_.at(r.symbol).prices;
-    if (crosses(stored.side, stored.price, p)) {
+    take_on_arrival(stored);
+    return stored;
+}
+
+void order_book::take_on_arrival(order& o) {
+    const market_prices& p = *markets_.at(o.symbol).prices;
+    if (crosses(o.side, o.price, p)) {
         // A crossing limit takes at the best counter price, which is at least as good as its limit.
-        if (stored.reduce_only) {
-            stored.qty = std::min(stored.qty, accounts_.at(a).reducible(stored.symbol, stored.side));
+        if (o.reduce_only) {
+            o.qty = std::min(o.qty, accounts_.at(o.account).reducible(o.symbol, o.side) + o.filled_qty);
         }
-        core::decimal qty = stored.remaining();
-        if (stored.tif == time_in_force::ioc) {
+        core::decimal qty = o.remaining();
+        if (o.tif == time_in_force::ioc) {
             // The partial_fill fault covers taker IOC limits too: a thin book takes part of one.
             if (auto fraction = std::exchange(next_market_fill_fraction_, std::nullopt)) {
-                qty = (qty * *fraction).floor_to_step(markets_.at(r.symbol).spec.step_size);
+                qty = (qty * *fraction).floor_to_step(markets_.at(o.symbol).spec.step_size);
             }
         }
         if (qty.is_positive()) {
-            execute(stored, qty, stored.side == core::side::buy ? p.ask : p.bid, liquidity::taker);
+            execute(o, qty, o.side == core::side::buy ? p.ask : p.bid, liquidity::taker);
         }
-        if (stored.tif == time_in_force::ioc && stored.remaining().is_positive()) {
-            finish(stored, order_status::expired);
+        if (o.tif == time_in_force::ioc && o.remaining().is_positive()) {
+            finish(o, order_status::expired);
         }
-    } else if (stored.tif == time_in_force::ioc) {
+    } else if (o.tif == time_in_force::ioc) {
         next_market_fill_fraction_.reset();  // the fault was for this order, which takes nothing
-        finish(stored, order_status::expired);
+        finish(o, order_status::expired);
     }
-    return stored;
+}
+
+order& order_book::amend(order& o, core::decimal qty, core::decimal price) {
+    const market_prices& p = *markets_.at(o.symbol).prices;
+    if ((o.filled_qty.is_positive() && qty <= o.filled_qty) ||
+        (o.tif == time_in_force::gtx && crosses(o.side, price, p))) {
+        finish(o, order_status::canceled);
+        return o;
+    }
+    o.qty = qty;
+    o.price = price;
+    o.updated = ctx_.now();
+    ctx_.emit(order_event{ctx_.now(), o, true});
+    take_on_arrival(o);
+    return o;
 }
 
 order order_book::new_market(const account_id& a, const core::symbol& s, core::side side, core::decimal qty,

@@ -34,6 +34,11 @@ public:
     // Places an order that passed validation: a market order runs to completion, a limit that
     // crosses takes at once, an IOC limit that does not cross expires, the rest rests.
     order& place(const account_id& a, const order_request& r);
+    // Binance's modify of an open limit order that passed validation: the new total quantity and
+    // price, reported as an amendment, then matched as on arrival (a new price that crosses takes).
+    // A partially filled order whose new quantity is not above its filled part, or a post-only one
+    // that would now take, is cancelled instead (§A6).
+    order& amend(order& o, core::decimal qty, core::decimal price);
     // A market order of the engine's own (triggered, closing or liquidating): it has its id
     // and the fields all of them share; the caller completes it and submits it.
     [[nodiscard]] order new_market(const account_id& a, const core::symbol& s, core::side side, core::decimal qty,
@@ -65,7 +70,14 @@ public:
     [[nodiscard]] core::decimal open_order_margin(const account& acc) const;
     [[nodiscard]] const std::map<order_id, order>& all() const noexcept { return orders_; }
 
+    [[nodiscard]] order* find_open(const order_id id) {
+        const auto it = orders_.find(id);
+        return it != orders_.end() && it->second.is_open() ? &it->second : nullptr;
+    }
+
 private:
+    // A limit that crosses takes at the best counter price; an IOC that does not expires.
+    void take_on_arrival(order& o);
     void finish(order& o, order_status status);
     // Calls `f` with every open order, in id order (as a scan of orders_ would), looking only at
     // maybe_open_ and dropping the closed ones from it: a query costs the open orders, not the

@@ -245,4 +245,47 @@ std::optional<rejection> order_validator::validate_conditional(const account_id&
                                    r.working);
 }
 
+std::optional<rejection> order_validator::validate_amend(const order& o, core::decimal qty, core::decimal price) const {
+    const auto target = resolve_target(accounts_, markets_, o.account, o.symbol);
+    if (!target) {
+        return target.error();
+    }
+    const instrument& spec = target->st->spec;
+    if (qty == o.qty && price == o.price) {
+        return reject(reject_reason::not_modified);
+    }
+    if (auto e = check_price_precision(spec, price)) {
+        return e;
+    }
+    if (auto e = check_qty_precision(spec, qty)) {
+        return e;
+    }
+    if (auto e = check_price_filter(spec, price)) {
+        return e;
+    }
+    if (auto e = check_lot_size(spec, qty, false)) {
+        return e;
+    }
+    if (!target->st->prices || !target->st->prices->valid()) {
+        return reject(reject_reason::no_market_data);
+    }
+    if (auto e = check_percent_price(spec, o.side, price, target->st->prices->mark)) {
+        return e;
+    }
+    if (!o.reduce_only) {
+        if (auto e = check_min_notional(spec, price, qty)) {
+            return e;
+        }
+        // [U] The margin of what the modify adds: the open order already holds its own.
+        const core::decimal added = qty * price - o.qty * o.price;
+        if (added.is_positive()) {
+            const core::decimal added_qty = added.divide(price, core::decimal::max_scale / 2, core::rounding::ceiling);
+            if (auto e = margins_.check_margin(*target->acc, *target->st, o.side, added_qty, price)) {
+                return e;
+            }
+        }
+    }
+    return std::nullopt;
+}
+
 }  // namespace tradebot::sim::engine

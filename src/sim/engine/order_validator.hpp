@@ -34,6 +34,10 @@ public:
     [[nodiscard]] std::optional<rejection> validate_order(const account_id& a, const order_request& r) const;
     [[nodiscard]] std::optional<rejection> validate_conditional(const account_id& a,
                                                                 const conditional_request& r) const;
+    // A modify of the open limit order `o` to a new total quantity and price: the filters and
+    // the margin of what it adds, as for a new order (§A6: PRICE_FILTER, PERCENT_PRICE, LOT_SIZE);
+    // an identical modify is not_modified (-5027).
+    [[nodiscard]] std::optional<rejection> validate_amend(const order& o, core::decimal qty, core::decimal price) const;
 
 private:
     [[nodiscard]] std::optional<rejection> check_client_id(const account_id& a, const std::string& id) const;

@@ -1,6 +1,6 @@
 // The npm `binance` package (tiagosiebler/binance) against tradebot-sim, unchanged apart from the
-// base URLs and keys: market data, leverage brackets, leverage, market order, Algo stop, cancel,
-// positions, balances and the user data stream.
+// base URLs and keys: market data, mark price klines, leverage brackets, leverage, market order,
+// Algo stop, modify and cancel, positions, balances and the user data stream.
 'use strict';
 const test = require('node:test');
 const assert = require('node:assert/strict');
@@ -30,6 +30,19 @@ test('binance market data', async () => {
   assert.equal(Number(ticker.price), 60000);
   const book = await client.getSymbolOrderBookTicker({ symbol });
   assert.ok(Number(book.bidPrice) < Number(book.askPrice));
+});
+
+test('binance mark price klines', async () => {
+  await control(port, 'POST', '/sim/price', { symbol, price: '60500' });
+  await control(port, 'POST', '/sim/price', { symbol, price: '60000' });
+  const raw = new USDMClient({ ...keys, baseUrl });
+  const candles = await raw.getMarkPriceKlines({ symbol, interval: '1m', limit: 3 });
+  assert.ok(candles.length >= 1 && candles.length <= 3, `${candles.length} candles`);
+  const [openTime, , , , close, volume, closeTime] = candles.at(-1);
+  assert.equal(closeTime, openTime + 59999);
+  assert.equal(Number(close), 60000);
+  assert.ok(Math.max(...candles.map((c) => Number(c[2]))) >= 60500, 'the mark went through 60500');
+  assert.equal(volume, '0', 'a mark price has no volume');
 });
 
 test('binance signed errors come back as the venue sends them', async () => {
@@ -103,10 +116,19 @@ test('binance leverage, market order, algo stop, user stream, cancel, close', as
     const after = await client.getPositionsV3({ symbol });
     assert.ok(after.every((p) => Number(p.positionAmt) === 0), 'flat after the stop');
 
-    // A resting limit order, then cancel it.
+    // A resting limit order, modified (PUT /fapi/v1/order: same id, AMENDMENT on the stream), then cancelled.
     const limit = await client.submitNewOrder({ symbol, side: 'BUY', type: 'LIMIT', timeInForce: 'GTC',
       quantity: 0.01, price: 50000 });
     assert.equal(limit.status, 'NEW');
+    const amended = waitFor(ws, 'message', (m) => m.e === 'ORDER_TRADE_UPDATE' && m.o.x === 'AMENDMENT');
+    const modified = await client.modifyOrder({ symbol, orderId: limit.orderId, side: 'BUY', quantity: 0.02,
+      price: 50100 });
+    assert.equal(modified.orderId, limit.orderId);
+    assert.equal(Number(modified.origQty), 0.02);
+    assert.equal(Number(modified.price), 50100);
+    assert.equal((await amended).o.i, limit.orderId);
+    await assert.rejects(client.modifyOrder({ symbol, orderId: limit.orderId, side: 'BUY', quantity: 0.02,
+      price: 50100 }), (e) => e.code === -5027);
     const canceled = await client.cancelOrder({ symbol, orderId: limit.orderId });
     assert.equal(canceled.status, 'CANCELED');
     await assert.rejects(client.cancelOrder({ symbol, orderId: limit.orderId }), (e) => e.code === -2011);

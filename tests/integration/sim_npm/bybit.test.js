@@ -1,6 +1,6 @@
 // The npm `bybit-api` package (tiagosiebler/bybit-api) against tradebot-sim, unchanged apart from
-// the base URLs and keys: market data, API key and account info, leverage, market order,
-// trading-stop, cancel, positions, wallet and the private stream.
+// the base URLs and keys: market data, mark price klines, API key and account info, leverage, market
+// order, trading-stop, cancel, positions, wallet, the transaction log and the private stream.
 'use strict';
 const test = require('node:test');
 const assert = require('node:assert/strict');
@@ -29,6 +29,23 @@ test('bybit market data', async () => {
   await control(port, 'POST', '/sim/price', { symbol, price: '3000' });
   const tickers = ok(await client.getTickers({ category, symbol }));
   assert.equal(Number(tickers.list[0].markPrice), 3000);
+});
+
+test('bybit mark price kline and funding history', async () => {
+  await control(port, 'POST', '/sim/price', { symbol, price: '3050' });
+  await control(port, 'POST', '/sim/price', { symbol, price: '3000' });
+  const mark = ok(await client.getMarkPriceKline({ category, symbol, interval: '1', limit: 3 }));
+  assert.equal(mark.symbol, symbol);
+  const [start, , , , close, ...rest] = mark.list[0];  // newest first
+  assert.equal(rest.length, 0, 'five fields: no volume for a mark price');
+  assert.equal(Number(start) % 60000, 0);
+  assert.equal(Number(close), 3000);
+  assert.ok(Math.max(...mark.list.map((c) => Number(c[2]))) >= 3050, 'the mark went through 3050');
+  // No funding time has passed yet in this run: the documented shape with an empty list.
+  const funding = ok(await client.getFundingRateHistory({ category, symbol }));
+  assert.deepEqual(funding.list, []);
+  const onlyStart = await client.getFundingRateHistory({ category, symbol, startTime: Date.now() - 3600000 });
+  assert.equal(onlyStart.retCode, 10001);
 });
 
 test('bybit errors are HTTP 200 with retCode', async () => {
@@ -88,6 +105,20 @@ test('bybit leverage, market order, trading-stop, private stream, cancel', async
       u.data.some((p) => p.symbol === symbol && Number(p.size) === 0));
     await control(port, 'POST', '/sim/price', { symbol, price: '2890' });
     await closed;
+
+    // The transaction log: the entry's fill and the stop's, each with the wallet after it.
+    const log = ok(await client.getTransactionLog({ accountType: 'UNIFIED', category, currency: 'USDT' }));
+    const trades = log.list.filter((r) => r.symbol === symbol && r.type === 'TRADE');
+    assert.ok(trades.length >= 2, `${trades.length} trade rows`);
+    const [exit, entry] = trades;  // newest first
+    assert.equal(entry.orderLinkId, 'npm-bybit-entry-1');
+    assert.equal(entry.side, 'Buy');
+    assert.equal(exit.side, 'Sell');
+    assert.equal(Number(exit.size), 0);
+    assert.ok(Math.abs(Number(exit.change) - (Number(exit.cashFlow) - Number(exit.fee))) < 1e-9);
+    const now = ok(await client.getWalletBalance({ accountType: 'UNIFIED' })).list[0].coin
+      .find((c) => c.coin === 'USDT');
+    assert.equal(Number(log.list[0].cashBalance), Number(now.walletBalance));
 
     const limit = ok(await client.submitOrder({ category, symbol, side: 'Buy', orderType: 'Limit', qty: '0.1',
       price: '2500', timeInForce: 'GTC' }));

@@ -1,11 +1,12 @@
 // ccxt (pinned in package.json) against tradebot-sim, unchanged apart from the base URLs and the
 // scenario's keys: every URL ccxt knows for the venue keeps its path and gets the simulator's host.
-// Covers loading markets (with ccxt's currency loading on), market data, open interest, OHLCV,
-// funding, balance, leverage and margin mode, leverage tiers, trading fees, market/limit/reduce-only
-// orders, stop-loss, take-profit and trailing stop (Binance algo orders, Bybit conditional orders /
-// trading-stop), open/trigger/closed/cancelled order queries, cancels, positions, my trades, Binance
-// symbol configuration, income as the ledger and funding rate history, Bybit closed PnL and an
-// amend, and the error classes ccxt raises for venue errors.
+// Covers loading markets (with ccxt's currency loading on), market data, open interest, OHLCV and
+// mark-price OHLCV, funding, balance, leverage and margin mode, leverage tiers, trading fees,
+// market/limit/reduce-only orders, editOrder, stop-loss, take-profit and trailing stop (Binance algo
+// orders with an activation price, Bybit conditional orders / trading-stop), open/trigger/closed/
+// cancelled order queries, cancels, positions, my trades, Binance symbol configuration and income as
+// the ledger, Bybit closed PnL and the transaction log as the ledger, funding rate history on both,
+// and the error classes ccxt raises for venue errors.
 'use strict';
 const test = require('node:test');
 const assert = require('node:assert/strict');
@@ -31,13 +32,21 @@ async function rejectsWith(promise, errorClass, codeText) {
   });
 }
 
-// The venue code the simulator sent, and the class ccxt raises for it: where ccxt chooses the
-// table by host (Binance), also the class its venue table gives that code on the real host.
+// The venue code the simulator sent, and the class ccxt raises for it. Where ccxt chooses the error
+// table by host (Binance: only https://fapi.binance.com/ gets the USDⓈ-M table), also the class
+// ccxt raises for the simulator's very answer when it comes from the real host: the answer is fed
+// to ccxt's own handleErrors with the venue's URL.
 async function venueError(ex, promise, expected) {
-  await rejectsWith(promise, expected.cls, expected.code);
-  if (expected.venueTable) {
-    const [table, cls] = expected.venueTable;
-    assert.equal(ex.exceptions[table].exact[expected.code], cls, `ccxt's ${table} table maps ${expected.code}`);
+  let answer;
+  await rejectsWith(promise.catch((e) => {
+    answer = e.message.slice(e.message.indexOf('{'));
+    throw e;
+  }), expected.cls, expected.code);
+  if (expected.realHost) {
+    const { url, cls } = expected.realHost;
+    assert.throws(() => ex.handleErrors(400, 'Bad Request', url, 'POST', {}, answer, JSON.parse(answer), {}, ''),
+      (e) => e instanceof cls,
+      `at ${url} ccxt raises ${cls.name} for ${answer}`);
   }
 }
 
@@ -76,6 +85,11 @@ async function session(t, ex, venue) {
     const oi = await ex.fetchOpenInterest(symbol);
     assert.equal(oi.symbol, symbol);
     assert.equal(typeof oi.openInterestAmount, 'number');
+    // Binance markPriceKlines, Bybit mark-price-kline: the mark's candles, no volume.
+    const marks = await ex.fetchMarkOHLCV(symbol, '1m', undefined, 3);
+    assert.ok(marks.length >= 1, 'the current minute at least');
+    assert.equal(marks.at(-1)[4], price, 'the close is the mark');
+    assert.ok(!marks.at(-1)[5], 'a mark price has no volume');
   });
 
   await t.test('balance, leverage, margin mode', async () => {
@@ -145,6 +159,16 @@ async function session(t, ex, venue) {
     await ex.cancelAllOrders(symbol);
     assert.equal((await ex.fetchOpenOrders(symbol)).length, 0);
 
+    // editOrder: Binance PUT order (the order keeps its id), Bybit order/amend.
+    const resting = await ex.createOrder(symbol, 'limit', 'buy', 0.01, limitPrice);
+    const edited = await ex.editOrder(resting.id, symbol, 'limit', 'buy', 0.02, venue.editPrice);
+    assert.equal(edited.id, resting.id);
+    const [amended] = await ex.fetchOpenOrders(symbol);
+    assert.equal(amended.id, resting.id);
+    assert.equal(amended.amount, 0.02);
+    assert.equal(amended.price, venue.editPrice);
+    await ex.cancelOrder(resting.id, symbol);
+
     // Reduce-only cannot open the other side: more than the position closes it only.
     const close = await ex.createOrder(symbol, 'market', 'sell', 0.01, undefined, { reduceOnly: true });
     assert.ok(close.id);
@@ -193,14 +217,17 @@ test('ccxt binanceusdm', async (t) => {
   const ex = pointAtSim(new ccxt.binanceusdm(keys), port);
   await session(t, ex, {
     port, symbol: 'BTC/USDT:USDT', id: 'BTCUSDT', price: 60000, limitPrice: 50000, stopPrice: 50000,
-    takeProfitPrice: 70000, tiers: [125, 50, 20],
-    // An algo TRAILING_STOP_MARKET with a 1 % callback (ccxt's trailingPercent is callbackRate).
-    trailing: { trailingPercent: 1, reduceOnly: true },
+    takeProfitPrice: 70000, tiers: [125, 50, 20], editPrice: 50100,
+    // An algo TRAILING_STOP_MARKET with a 1 % callback (ccxt's trailingPercent is callbackRate) that
+    // activates at 61000 (ccxt's trailingTriggerPrice, sent as activationPrice: the algo API's
+    // activatePrice).
+    trailing: { trailingPercent: 1, trailingTriggerPrice: 61000, reduceOnly: true },
     checkTrailing: (order, armed) => {
       const o = armed.find((x) => x.id === order.id);
       assert.ok(o, 'the trailing stop is an open trigger order');
       assert.equal(o.info.orderType, 'TRAILING_STOP_MARKET');
       assert.equal(o.info.callbackRate, '1');
+      assert.equal(Number(o.info.activatePrice), 61000);
     },
     extra: {
       name: 'symbol configuration, and income as the ledger',
@@ -223,9 +250,11 @@ test('ccxt binanceusdm', async (t) => {
     },
     // ccxt picks its linear (fapi) error table by the URL's host (https://fapi.binance.com/): at any
     // other host only its generic table applies, which has no entry for these codes, so the class
-    // raised here is ExchangeError; the linear table gives the class a real-host user would see.
-    insufficient: { cls: ccxt.ExchangeError, code: '-2019', venueTable: ['linear', ccxt.InsufficientFunds] },
-    reduceOnly: { cls: ccxt.ExchangeError, code: '-2022', venueTable: ['linear', ccxt.InvalidOrder] },
+    // raised here is ExchangeError; the same answer from the real host gives the linear table's class.
+    insufficient: { cls: ccxt.ExchangeError, code: '-2019',
+      realHost: { url: 'https://fapi.binance.com/fapi/v1/order', cls: ccxt.InsufficientFunds } },
+    reduceOnly: { cls: ccxt.ExchangeError, code: '-2022',
+      realHost: { url: 'https://fapi.binance.com/fapi/v1/order', cls: ccxt.InvalidOrder } },
   });
 });
 
@@ -236,7 +265,7 @@ test('ccxt bybit', async (t) => {
   const ex = pointAtSim(new ccxt.bybit(keys), port);
   await session(t, ex, Object.assign(bybitVenue, {
     port, symbol: 'ETH/USDT:USDT', id: 'ETHUSDT', price: 3000, limitPrice: 2500, stopPrice: 2500,
-    takeProfitPrice: 3600, tiers: [100, 50, 20],
+    takeProfitPrice: 3600, tiers: [100, 50, 20], editPrice: 2510,
     // ccxt sends a trailing amount as the position's trading-stop trailingStop (a price distance);
     // it does not fill in tpslMode or positionIdx, which the venue requires (§B7): the caller passes them.
     trailing: { trailingAmount: 30, trailingTriggerPrice: 3030, tpslMode: 'Full', positionIdx: 0 },
@@ -246,7 +275,7 @@ test('ccxt bybit', async (t) => {
       assert.equal(Number(position.info.trailingStop), 30);
     },
     extra: {
-      name: 'closed PnL, and amend a resting order',
+      name: 'closed PnL, and the transaction log as the ledger',
       run: async (ex, symbol) => {
         // GET /v5/position/closed-pnl: the session's reduce-only close, net of both fees.
         const history = await ex.fetchPositionsHistory([symbol]);
@@ -259,13 +288,17 @@ test('ccxt bybit', async (t) => {
         assert.ok(Math.abs(row.realizedPnl - net) < 1e-8, `${row.realizedPnl} = ${net}`);
         assert.ok(Number(i.openFee) > 0 && Number(i.closeFee) > 0);
 
-        const o = await ex.createOrder(symbol, 'limit', 'buy', 0.01, 2500);
-        await ex.editOrder(o.id, symbol, 'limit', 'buy', 0.02, 2510);
-        const [open] = await ex.fetchOpenOrders(symbol);
-        assert.equal(open.id, o.id);
-        assert.equal(open.amount, 0.02);
-        assert.equal(open.price, 2510);
-        await ex.cancelOrder(o.id, symbol);
+        // GET /v5/account/transaction-log: one TRADE row per fill with the wallet after it.
+        const ledger = await ex.fetchLedger('USDT');
+        const close = ledger.find((e) => e.info.orderId === bybitVenue.closeId);
+        assert.ok(close, 'the close is in the ledger');
+        assert.equal(close.info.type, 'TRADE');
+        assert.equal(close.currency, 'USDT');
+        assert.equal(close.amount, Math.abs(Number(close.info.change)));
+        assert.equal(close.after, Number(close.info.cashBalance));
+        const wallet = (await ex.fetchBalance()).info.result.list[0].coin.find((c) => c.coin === 'USDT');
+        const newest = ledger.reduce((a, b) => (Number(b.id) > Number(a.id) ? b : a));
+        assert.equal(newest.after, Number(wallet.walletBalance), 'the newest row ends at the wallet balance');
       },
     },
     insufficient: { cls: ccxt.InsufficientFunds, code: '110007' },
@@ -275,9 +308,11 @@ test('ccxt bybit', async (t) => {
 
 // Last, because it moves the simulator's clock past a funding time: signed calls would then carry
 // timestamps outside the receive window, public ones still work.
-test('ccxt binanceusdm funding rate history after a settlement', async () => {
+test('ccxt funding rate history after a settlement (binanceusdm, bybit)', async () => {
   const port = Number(process.env.SIM_BINANCE_PORT);
   const ex = pointAtSim(new ccxt.binanceusdm(keys), port);
+  const bybit = pointAtSim(new ccxt.bybit(keys), Number(process.env.SIM_BYBIT_PORT));
+  await bybit.loadMarkets();  // signed calls, so before the clock moves
   const symbol = 'BTC/USDT:USDT';
   const next = (await ex.fetchFundingRate(symbol)).fundingTimestamp;
   const before = await ex.fetchFundingRateHistory(symbol);
@@ -288,4 +323,11 @@ test('ccxt binanceusdm funding rate history after a settlement', async () => {
   assert.equal(last.symbol, symbol);
   assert.equal(last.timestamp, next);
   assert.equal(typeof last.fundingRate, 'number');
+
+  // The same settlement on Bybit (one simulator clock): GET /v5/market/funding/history.
+  const rates = await bybit.fetchFundingRateHistory('ETH/USDT:USDT');
+  assert.equal(rates.length, 1, 'the one settlement since the simulator started');
+  assert.equal(rates[0].symbol, 'ETH/USDT:USDT');
+  assert.equal(rates[0].timestamp, next);
+  assert.equal(rates[0].fundingRate, 0.0001);
 });

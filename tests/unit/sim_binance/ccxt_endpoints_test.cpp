@@ -141,4 +141,63 @@ TEST_F(binance_test, funding_rate_history_lists_each_settlement_with_its_rate) {
     EXPECT_EQ(public_req("/fapi/v1/fundingRate?limit=0").code(), -1130);
 }
 
+TEST_F(binance_test, mark_price_klines_follow_the_mark_not_the_trades) {
+    // The mark moves 50010 -> 49990 while the last price trades away from it: klines follow the
+    // trades, markPriceKlines only the mark, without volume.
+    auto p = at("50010"_d);
+    venue_.on_price(btc, p);
+    p = at("49990"_d);
+    p.last = "49000"_d;
+    venue_.on_price(btc, p);
+    const auto r = public_req("/fapi/v1/markPriceKlines?symbol=BTCUSDT&interval=1m&limit=5");
+    ASSERT_EQ(r.status, 200u) << r.raw.response.body;
+    ASSERT_EQ(r.body.as_array().size(), 1u);
+    const auto& row = r.body.as_array()[0].as_array();
+    ASSERT_EQ(row.size(), 12u);
+    EXPECT_EQ(row[1].as_string(), "50010.0");
+    EXPECT_EQ(row[2].as_string(), "50010.0");
+    EXPECT_EQ(row[3].as_string(), "49990.0");
+    EXPECT_EQ(row[4].as_string(), "49990.0");
+    EXPECT_EQ(row[5].as_string(), "0");
+    EXPECT_EQ(row[6].as_int64(), row[0].as_int64() + 59'999);
+    EXPECT_EQ(row[8].as_int64(), 2);  // two mark prices in the minute
+    const auto trades = public_req("/fapi/v1/klines?symbol=BTCUSDT&interval=1m").body.as_array();
+    EXPECT_EQ(trades[0].as_array()[3].as_string(), "49000.0");
+    // 5m buckets, paging and the parameter checks are klines'.
+    EXPECT_EQ(public_req("/fapi/v1/markPriceKlines?symbol=BTCUSDT&interval=5m").body.as_array().size(), 1u);
+    const auto later = std::to_string(engine::to_ms(clock_.now()) + 60'000);
+    EXPECT_TRUE(public_req("/fapi/v1/markPriceKlines?symbol=BTCUSDT&interval=1m&startTime=" + later).body.as_array().empty());
+    const auto opened = std::to_string(row[0].as_int64());
+    EXPECT_EQ(public_req("/fapi/v1/markPriceKlines?symbol=BTCUSDT&interval=1m&startTime=" + opened).body.as_array().size(),
+              1u);
+    const auto before = std::to_string(row[0].as_int64() - 1);
+    EXPECT_TRUE(public_req("/fapi/v1/markPriceKlines?symbol=BTCUSDT&interval=1m&endTime=" + before).body.as_array().empty());
+    // The times are milliseconds (64-bit): klines had read them as int and ignored them.
+    EXPECT_TRUE(public_req("/fapi/v1/klines?symbol=BTCUSDT&interval=1m&startTime=" + later).body.as_array().empty());
+    EXPECT_EQ(public_req("/fapi/v1/klines?symbol=BTCUSDT&interval=1m&startTime=soon").code(), -1130);
+    EXPECT_EQ(public_req("/fapi/v1/markPriceKlines?symbol=BTCUSDT").code(), -1102);
+    EXPECT_EQ(public_req("/fapi/v1/markPriceKlines?symbol=BTCUSDT&interval=2m").code(), -1120);
+    EXPECT_EQ(public_req("/fapi/v1/markPriceKlines?symbol=NOPEUSDT&interval=1m").code(), -1121);
+    EXPECT_EQ(public_req("/fapi/v1/markPriceKlines?symbol=BTCUSDT&interval=1m&limit=1501").code(), -1130);
+    EXPECT_EQ(public_req("/fapi/v1/markPriceKlines?symbol=BTCUSDT&interval=1m&price=mark").code(), -1103);
+}
+
+TEST_F(binance_test, algo_trailing_takes_ccxts_activation_price_as_the_activate_price) {
+    signed_req("POST", "/fapi/v1/order", "symbol=BTCUSDT&side=BUY&type=MARKET&quantity=0.100");
+    const std::string trailing = "algoType=CONDITIONAL&symbol=BTCUSDT&side=SELL&type=TRAILING_STOP_MARKET&quantity=0.100"
+                                 "&reduceOnly=true&callbackRate=1";
+    const auto placed = signed_req("POST", "/fapi/v1/algoOrder", trailing + "&activationPrice=51000");
+    ASSERT_EQ(placed.status, 200u) << placed.raw.response.body;
+    EXPECT_EQ(placed.str("activatePrice"), "51000.0");
+    // Both names: accepted when they agree, -1128 when they do not; a SELL activating below the
+    // price is -2021 under either name.
+    EXPECT_EQ(signed_req("POST", "/fapi/v1/algoOrder", trailing + "&activatePrice=52000&activationPrice=52000")
+                  .str("activatePrice"),
+              "52000.0");
+    EXPECT_EQ(signed_req("POST", "/fapi/v1/algoOrder", trailing + "&activatePrice=52000&activationPrice=53000").code(),
+              -1128);
+    EXPECT_EQ(signed_req("POST", "/fapi/v1/algoOrder", trailing + "&activationPrice=49000").code(), -2021);
+    EXPECT_EQ(signed_req("POST", "/fapi/v1/algoOrder", trailing + "&activationPrice=abc").code(), -1130);
+}
+
 }  // namespace tradebot::sim::binance::test

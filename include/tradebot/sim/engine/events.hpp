@@ -18,6 +18,7 @@ namespace tradebot::sim::engine {
 struct order_event {  // NEW, CANCELED, EXPIRED, REJECTED (status in the record)
     time_point time{};
     order record;
+    bool amended = false;  // a modify changed the open order's price or quantity (Binance AMENDMENT)
     friend bool operator==(const order_event&, const order_event&) = default;
 };
 

@@ -90,6 +90,14 @@ public:
                                   core::decimal entry_price);
     result<order> cancel_order(const account_id& a, const core::symbol& s, const order_ref& ref);
     std::vector<order> cancel_all_orders(const account_id& a, const core::symbol& s);
+    // Binance's modify (PUT /fapi/v1/order) of an open limit order to a new total quantity and
+    // price. The order keeps its id, client id and side; when the filters or the margin refuse the
+    // change it stays as it was. A partially filled order whose new quantity is not above its filled
+    // part, and a post-only order that would now take, are cancelled instead; a new price that
+    // crosses takes at once. [simplification] It keeps its place in the time priority of resting
+    // orders (the venue requeues it), which only matters when resting orders share a thin level.
+    result<order> amend_order(const account_id& a, const core::symbol& s, const order_ref& ref, core::decimal qty,
+                              core::decimal price);
 
     [[nodiscard]] std::optional<rejection> validate_conditional(const account_id& a,
                                                                 const conditional_request& r) const;
