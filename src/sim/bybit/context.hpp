@@ -39,14 +39,14 @@ struct execution_record {
     core::decimal open_fee;  // the opening fees of the part this fill closed (closed-pnl openFee)
 };
 
-// One row of GET /v5/account/transaction-log: the wallet change of a fill (TRADE) or of a funding
-// settlement (SETTLEMENT). The wallet balance and the position size after it come from the
+// One row of GET /v5/account/transaction-log: the wallet change of a fill (TRADE, LIQUIDATION) or
+// of a funding settlement (SETTLEMENT). The wallet balance and the position size after it come from the
 // balance and position events the engine sends right after the fill or the settlement.
 struct transaction_record {
     std::int64_t id = 0;
     engine::account_id account;
     core::symbol symbol;
-    std::string type;  // TRADE, SETTLEMENT
+    std::string type;  // TRADE, LIQUIDATION, SETTLEMENT
     std::string side;  // Buy, Sell (the order's; for a settlement the position's), None when flat
     engine::time_point time{};
     core::decimal qty;

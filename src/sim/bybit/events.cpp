@@ -60,7 +60,8 @@ transaction_record trade_transaction(const context& ctx, const engine::fill_even
     transaction_record t;
     t.account = e.record.account;
     t.symbol = e.record.symbol;
-    t.type = "TRADE";
+    // [U] A liquidation's fill is logged under the documented LIQUIDATION type.
+    t.type = e.record.origin == engine::order_origin::liquidation ? "LIQUIDATION" : "TRADE";
     t.side = std::string{side_text(e.record.side)};
     t.time = e.time;
     t.qty = e.qty;

@@ -79,6 +79,18 @@ TEST_F(bybit_test, transaction_log_lists_each_fill_and_funding_with_the_wallet_a
     EXPECT_EQ(code(get("/v5/account/transaction-log", "accountType=CONTRACT")), 10001);
 }
 
+TEST_F(bybit_test, a_liquidation_fill_is_logged_as_liquidation) {
+    ASSERT_EQ(code(market("Buy", "1.5")), 0);
+    venue_.on_price(btc, prices_at("50000"_d));  // a 15000 loss on a 10000 wallet
+    const auto rows = list(get("/v5/account/transaction-log", ""));
+    ASSERT_EQ(rows.size(), 2U);
+    EXPECT_EQ(str(rows[0].at("type")), "LIQUIDATION");
+    EXPECT_EQ(str(rows[0].at("side")), "Sell");
+    EXPECT_EQ(str(rows[0].at("size")), "0.000");
+    EXPECT_TRUE(dec(rows[0].at("cashFlow")).is_negative());
+    EXPECT_EQ(str(rows[1].at("type")), "TRADE");
+}
+
 TEST_F(bybit_test, funding_history_lists_each_settlement_newest_first) {
     const std::string q = "/v5/market/funding/history?category=linear&symbol=BTCUSDT";
     EXPECT_TRUE(list(get_public(q)).empty());
