@@ -18,4 +18,4 @@ fi
 data="$root/build/sample-data"
 out="$root/build/backtest-demo"
 python3 "$root/scripts/gen-sample-data.py" --out "$data" >/dev/null
-"$bin" backtest --klines "$data/klines" --signals "$data/signals.csv" --config "$root/config" --out "$out" "$@"
+"$bin" backtest --klines "$data/klines" --funding "$data/funding" --signals "$data/signals.csv" --config "$root/config" --out "$out" "$@"

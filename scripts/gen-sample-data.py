@@ -4,6 +4,7 @@
 Writes, under OUT (default: build/sample-data):
   klines/<SYMBOL>-1m-<YYYY-MM>.csv  1-minute klines in Binance's public data-dump layout (with header)
   signals.csv                       signals as rows of the signals table would be
+  funding/<SYMBOL>-fundingRate.json funding rates every 8 h as Binance's GET /fapi/v1/fundingRate answers
 
 Prices are seeded random walks in whole ticks (exact decimals) with volatility regimes and rare
 jumps; signals come on 15-minute candles with a small edge (the side agrees with the next two
@@ -107,6 +108,20 @@ def main():
             iso = _iso(ts)
             f.write(f"{sid},{iso},binance,{name},{'BUY' if up else 'SELL'},"
                     f"{rng.uniform(5, 95):.2f},{rng.uniform(5, 95):.2f}\n")
+    # Funding from its own generator: the klines and signals stay as they were for a seed.
+    frng = random.Random(args.seed + 1)
+    fdir = os.path.join(args.out, "funding")
+    os.makedirs(fdir, exist_ok=True)
+    for name in names:
+        bars, dec = series[name]
+        entries = []
+        for at in range(0, minutes, 8 * 60):
+            rate = max(-0.00075, min(0.00075, frng.gauss(0.0001, 0.0001)))
+            mark = fmt(bars[at][0], dec)
+            entries.append(f'  {{"symbol": "{name}", "fundingTime": {START_MS + at * MINUTE}, '
+                           f'"fundingRate": "{rate:.8f}", "markPrice": "{mark}"}}')
+        with open(os.path.join(fdir, f"{name}-fundingRate.json"), "w", newline="\n") as f:
+            f.write("[\n" + ",\n".join(entries) + "\n]\n")
     print(os.path.abspath(args.out))
 
 

@@ -1,7 +1,5 @@
 #include "tradebot/app/backtest_command.hpp"
 
-#include <unistd.h>
-
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
@@ -17,13 +15,15 @@
 
 #include "app/commands/read_session.hpp"
 #include "app/exit_codes.hpp"
-#include "app/option_mapping.hpp"
 #include "app/replay_cli.hpp"
+#include "tradebot/backtest/funding_file.hpp"
 #include "tradebot/backtest/grid.hpp"
 #include "tradebot/backtest/report.hpp"
 #include "tradebot/backtest/runner.hpp"
+#include "tradebot/backtest/scenario_input.hpp"
 #include "tradebot/config/loader.hpp"
 #include "tradebot/logging/logger.hpp"
+#include "tradebot/sim/scenario/scenario.hpp"
 #include "tradebot/signals/timestamp.hpp"
 
 namespace tradebot::app {
@@ -40,21 +40,18 @@ po::options_description backtest_options() {
         ("help,h", "show this help")
         ("klines", po::value<std::string>(), "1-minute klines: a CSV file or a directory of them (Binance dump layout or Bybit kline export)")
         ("mark-klines", po::value<std::string>(), "mark-price klines (file or directory): the marks replayed; --klines then give volume and instruments")
+        ("agg-trades", po::value<std::string>(), "Binance aggTrades dumps (file or directory) as 1-minute bars: the prices, or with --klines the marks replayed")
+        ("scenario", po::value<std::string>(), "instead of --klines: a tradebot-sim scenario file's prices, instruments and funding (docs/SIMULATOR.md)")
+        ("from", po::value<std::string>()->default_value("2025-03-03T00:00:00Z"), "--scenario: the UTC time its first minute is")
+        ("minutes", po::value<int>()->default_value(1440), "--scenario: how many minutes of it")
         ("signals", po::value<std::string>(), "signals CSV (timestamp,exchange,symbol,side,score_week,score_month,...)")
         ("signals-from-db", po::value<std::string>(), "SINCE..UNTIL: instead of --signals, the signals table's rows received in [SINCE, UNTIL) (UTC, e.g. 2025-03-03T00:00:00Z), through the configuration's database")
-        ("config", po::value<std::string>()->default_value("config"), "directory holding tradebot.yaml")
-        ("set", po::value<std::vector<std::string>>(), "KEY=VALUE: override a configuration key (repeatable)")
-        ("intrabar", po::value<std::string>()->default_value("worst"), "worst | optimistic | ohlc")
         ("out", po::value<std::string>()->default_value("backtest-out"), "directory for the JSON, CSV and HTML reports")
-        ("balance", po::value<std::string>()->default_value("10000"), "starting balance per venue, USDT")
-        ("slippage-bps", po::value<std::string>()->default_value("0"), "market orders and stops fill this much worse")
-        ("maker-fee", po::value<std::string>()->default_value("0.0002"), "maker fee rate")
-        ("taker-fee", po::value<std::string>(), "taker fee rate (default: trading.commission_percent / 100)")
-        ("funding-rate", po::value<std::string>()->default_value("0"), "funding rate every 8 h, all symbols (longs pay a positive one)")
-        ("log-level", po::value<std::string>()->default_value("warn"), "the trading core's log on stderr: info shows every decision")
+        ("funding", po::value<std::string>(), "recorded funding rates (file or directory: Binance fundingRate API JSON/CSV or data dump, Bybit funding/history JSON/CSV), each settled at its time")
+        ("funding-rate", po::value<std::string>()->default_value("0"), "without --funding: one rate every 8 h, all symbols (longs pay a positive one)")
         ("grid", po::value<std::vector<std::string>>(), "KEY=V1,V2,...: sweep (repeatable); every combination is a cell")
-        ("jobs", po::value<unsigned>(), "sweep: cells run at once (default: the CPU cores)")
-        ("quiet", "no progress line");
+        ("jobs", po::value<unsigned>(), "sweep: cells run at once (default: the CPU cores)");
+    replay_cli::add_replay_options(o);
     return o;
 }
 
@@ -120,13 +117,88 @@ backtest::loaded<std::vector<backtest::signal_line>> signals_from_db(const confi
     return out;
 }
 
+
+// The prices (and what comes with them) the options name.
+struct backtest_market {
+    backtest::price_history prices;
+    std::optional<backtest::price_history> marks;
+    std::optional<backtest::funding_history> funding;
+    std::optional<backtest::instrument_table> instruments;
+};
+
+// Both histories hold the same symbols; empty when they do, else the complaint.
+std::string same_symbols(const backtest::price_history& a, const char* a_name, const backtest::price_history& b,
+                         const char* b_name) {
+    for (const auto& [symbol, series] : b) {
+        if (!a.contains(symbol)) return std::string{b_name} + " has " + symbol.str() + ", " + a_name + " has not";
+    }
+    for (const auto& [symbol, series] : a) {
+        if (!b.contains(symbol)) return std::string{a_name} + " has " + symbol.str() + ", " + b_name + " has not";
+    }
+    return {};
+}
+
+// --klines [--mark-klines | --agg-trades], --agg-trades, or --scenario [--from] [--minutes]; then
+// --funding. Empty when loaded, else the error (naming file and line where there is one).
+std::string load_market(const po::variables_map& vm, backtest_market& m, std::ostream& err) {
+    if (vm.count("scenario") > 0) {
+        auto loaded = sim::scenario::load_file(vm["scenario"].as<std::string>());
+        if (!loaded.spec) return loaded.error;
+        if (loaded.spec->symbols.empty()) return vm["scenario"].as<std::string>() + ": the scenario has no symbols";
+        const auto from_text = vm["from"].as<std::string>();
+        const auto from = signals::parse_timestamp(from_text);
+        const auto minutes = vm["minutes"].as<int>();
+        if (!from) return "--from '" + from_text + "': expected a UTC time such as 2025-03-03T00:00:00Z";
+        const auto from_ms = std::chrono::duration_cast<std::chrono::milliseconds>(from->time_since_epoch()).count();
+        if (from_ms % 60'000 != 0) return "--from '" + from_text + "': not on a whole minute";
+        if (minutes < 1) return "--minutes must be at least 1";
+        auto market = backtest::scenario_market_of(*loaded.spec, from_ms, minutes);
+        m.prices = std::move(market.prices);
+        m.funding = std::move(market.funding);
+        m.instruments = std::move(market.instruments);
+        return {};
+    }
+    std::function<void(std::size_t, std::size_t)> reading;
+    if (vm.count("quiet") == 0) {
+        reading = [&err](std::size_t done, std::size_t total) {
+            err << fmt::format("backtest: read {}/{} aggTrades files\n", done, total) << std::flush;
+        };
+    }
+    if (vm.count("klines") > 0) {
+        auto k = backtest::load_klines(vm["klines"].as<std::string>());
+        if (!k.value) return k.error;
+        m.prices = std::move(*k.value);
+        const bool mark_klines = vm.count("mark-klines") > 0;
+        if (mark_klines || vm.count("agg-trades") > 0) {
+            auto marks = mark_klines ? backtest::load_klines(vm["mark-klines"].as<std::string>())
+                                     : backtest::load_agg_trades(vm["agg-trades"].as<std::string>(), reading);
+            if (!marks.value) return marks.error;
+            const auto name = mark_klines ? "--mark-klines" : "--agg-trades";
+            if (auto bad = same_symbols(m.prices, "--klines", *marks.value, name); !bad.empty()) return bad;
+            m.marks = std::move(marks.value);
+        }
+    } else {
+        auto trades = backtest::load_agg_trades(vm["agg-trades"].as<std::string>(), reading);
+        if (!trades.value) return trades.error;
+        m.prices = std::move(*trades.value);
+    }
+    if (vm.count("funding") > 0) {
+        auto f = backtest::load_funding(vm["funding"].as<std::string>(), m.prices);
+        if (!f.value) return f.error;
+        m.funding = std::move(f.value);
+    }
+    return {};
+}
+
 }  // namespace
 
 std::string backtest_usage() {
     std::ostringstream o;
-    o << "Usage: tradebot backtest --klines PATH (--signals FILE | --signals-from-db SINCE..UNTIL)\n"
+    o << "Usage: tradebot backtest (--klines PATH [--mark-klines PATH | --agg-trades PATH] | --agg-trades PATH |\n"
+      << "                          --scenario FILE [--from TIME] [--minutes N])\n"
+      << "                         (--signals FILE | --signals-from-db SINCE..UNTIL)\n"
       << "                         [--config DIR] [--set KEY=VALUE ...]\n"
-      << "                         [--intrabar worst|optimistic|ohlc] [--out DIR]\n"
+      << "                         [--intrabar worst|optimistic|ohlc] [--out DIR] [--funding FILE|DIR]\n"
       << "                         [--grid KEY=V1,V2,... ...] [--jobs N]   a sweep: grid.json/csv/html\n"
       << "Replays history through the trading core that trades live (docs/BACKTEST.md).\n\n"
       << backtest_options();
@@ -147,21 +219,30 @@ int run_backtest(const std::vector<std::string>& args, const std::map<std::strin
         out << backtest_usage();
         return 0;
     }
-    if (vm.count("klines") == 0 || (vm.count("signals") == 0) == (vm.count("signals-from-db") == 0)) {
-        err << "tradebot backtest: --klines and one of --signals or --signals-from-db are required\n"
-               "Try 'tradebot backtest --help'.\n";
+    const auto given = [&](const char* name) { return vm.count(name) > 0; };
+    const bool has_prices = given("klines") || given("agg-trades") || given("scenario");
+    if (!has_prices || given("signals") == given("signals-from-db")) {
+        err << "tradebot backtest: --klines (or --agg-trades or --scenario) and one of --signals or --signals-from-db "
+               "are required\nTry 'tradebot backtest --help'.\n";
         return exit_usage;
     }
-    const auto order = backtest::parse_intrabar(vm["intrabar"].as<std::string>());
-    if (!order) {
-        err << "tradebot backtest: --intrabar must be worst, optimistic or ohlc\n";
+    if ((given("scenario") && (given("klines") || given("agg-trades") || given("mark-klines") || given("funding"))) ||
+        (given("mark-klines") && (given("agg-trades") || !given("klines")))) {
+        err << "tradebot backtest: --scenario brings its own prices and funding (no --klines, --agg-trades, "
+               "--mark-klines or --funding with it); --mark-klines goes with --klines, not with --agg-trades\n";
         return exit_usage;
     }
-    auto overrides = env;
-    if (!replay_cli::add_sets(vm, backtest_word, overrides, err)) {
+    std::map<std::string, std::string> overrides;
+    const auto loaded = replay_cli::settings_from(vm, env, backtest_word, err, &overrides);
+    if (!loaded) {
         return exit_usage;
     }
-    overrides[config::env_name("app.mode")] = "test";
+    const auto& settings = *loaded;
+    auto parsed = replay_cli::run_options_from(vm, settings, backtest_word, err);
+    if (!parsed) {
+        return exit_usage;
+    }
+    auto& options = *parsed;
     std::vector<backtest::grid_axis> axes;
     if (vm.count("grid") > 0) {
         for (const auto& text : vm["grid"].as<std::vector<std::string>>()) {
@@ -174,92 +255,39 @@ int run_backtest(const std::vector<std::string>& args, const std::map<std::strin
         }
     }
     const auto config_dir = vm["config"].as<std::string>();
-    const auto loaded = replay_cli::load_settings(config_dir, overrides, backtest_word, "the configuration", err);
-    if (!loaded) {
-        return exit_usage;
-    }
-    const auto& settings = *loaded;
-    backtest::run_options options;
-    options.order = *order;
-    const auto balance = replay_cli::non_negative(vm, "balance", backtest_word, err);
-    const auto slippage = replay_cli::non_negative(vm, "slippage-bps", backtest_word, err);
-    const auto maker = replay_cli::non_negative(vm, "maker-fee", backtest_word, err);
-    if (!balance || !slippage || !maker) {
-        return exit_usage;
-    }
-    options.starting_balance = *balance;
-    options.slippage_bps = *slippage;
-    options.maker_fee_rate = *maker;
     const auto funding_text = vm["funding-rate"].as<std::string>();
     const auto funding = core::decimal::parse(funding_text);
     if (!funding) {
         err << "tradebot backtest: --funding-rate must be a decimal, not '" << funding_text << "'\n";
         return exit_usage;
     }
-    options.funding_rate = *funding;
-    if (vm.count("taker-fee") > 0) {
-        const auto taker = replay_cli::non_negative(vm, "taker-fee", backtest_word, err);
-        if (!taker) return exit_usage;
-        options.taker_fee_rate = *taker;
-    } else {
-        options.taker_fee_rate = settings.trading.commission_percent.divide(core::decimal::from_int(100), 8,
-                                                                            core::rounding::half_even);
+    if ((given("funding") || given("scenario")) && !funding->is_zero()) {
+        err << "tradebot backtest: --funding-rate (one rate) goes with neither --funding nor --scenario (recorded or "
+               "the scenario's rates)\n";
+        return exit_usage;
     }
+    options.funding_rate = *funding;
+    replay_cli::start_logging(vm, settings);
 
-    auto log_options = logging_options(settings);
-    log_options.file.clear();
-    log_options.level = vm["log-level"].as<std::string>();
-    logging::init(log_options);
-
-    const auto prices = backtest::load_klines(vm["klines"].as<std::string>());
-    if (!prices.value) {
-        err << "tradebot backtest: " << prices.error << '\n';
+    backtest_market market;
+    if (auto bad = load_market(vm, market, err); !bad.empty()) {
+        err << "tradebot backtest: " << bad << '\n';
         logging::shutdown();
         return exit_usage;
     }
-    std::optional<backtest::price_history> marks;
-    if (vm.count("mark-klines") > 0) {
-        auto m = backtest::load_klines(vm["mark-klines"].as<std::string>());
-        if (!m.value) {
-            err << "tradebot backtest: " << m.error << '\n';
-            logging::shutdown();
-            return exit_usage;
-        }
-        for (const auto& [symbol, series] : *m.value) {
-            if (!prices.value->contains(symbol)) {
-                err << "tradebot backtest: --mark-klines has " << symbol.str() << ", --klines has not\n";
-                logging::shutdown();
-                return exit_usage;
-            }
-        }
-        for (const auto& [symbol, series] : *prices.value) {
-            if (!m.value->contains(symbol)) {
-                err << "tradebot backtest: --klines has " << symbol.str() << ", --mark-klines has not\n";
-                logging::shutdown();
-                return exit_usage;
-            }
-        }
-        marks = std::move(m.value);
-        options.marks = &*marks;
-    }
+    const auto& prices = market.prices;
+    if (market.marks) options.marks = &*market.marks;
+    if (market.funding) options.funding = &*market.funding;
+    if (market.instruments) options.instruments = &*market.instruments;
     const auto signals = vm.count("signals") > 0
-                             ? backtest::load_signals(vm["signals"].as<std::string>(), *prices.value)
-                             : signals_from_db(settings, vm["signals-from-db"].as<std::string>(), *prices.value);
+                             ? backtest::load_signals(vm["signals"].as<std::string>(), prices)
+                             : signals_from_db(settings, vm["signals-from-db"].as<std::string>(), prices);
     if (!signals.value) {
         err << "tradebot backtest: " << signals.error << '\n';
         logging::shutdown();
         return exit_usage;
     }
-    if (vm.count("quiet") == 0) {
-        const bool tty = isatty(STDERR_FILENO) != 0;
-        options.progress = [&err, tty, last = std::size_t{0}](std::size_t done, std::size_t total) mutable {
-            const auto pct = total == 0 ? 100 : done * 100 / total;
-            if (!tty && pct < last + 10 && done != total) return;  // a log gets a line per 10 %
-            last = pct;
-            err << fmt::format("{}backtest: {}/{} minutes ({} %)", tty ? "\r" : "", done, total, pct)
-                << (tty && done != total ? "" : "\n") << std::flush;
-        };
-    }
+    options.progress = replay_cli::progress_line(vm, err, backtest_word, "minutes");
     if (!axes.empty()) {
         const auto cells = backtest::grid_cells(axes);
         std::vector<config::settings> cell_settings;
@@ -287,7 +315,7 @@ int run_backtest(const std::vector<std::string>& args, const std::map<std::strin
         auto cell_options = options;
         cell_options.progress = nullptr;
         const auto results =
-            backtest::run_grid(cell_settings, cells, *prices.value, *signals.value, cell_options, jobs, progress);
+            backtest::run_grid(cell_settings, cells, prices, *signals.value, cell_options, jobs, progress);
         logging::shutdown();
         const fs::path dir = vm["out"].as<std::string>();
         std::error_code ec;
@@ -312,7 +340,7 @@ int run_backtest(const std::vector<std::string>& args, const std::map<std::strin
         out << "report: " << fs::absolute(html_path).string() << '\n';
         return 0;
     }
-    const auto result = backtest::run(settings, *prices.value, *signals.value, options);
+    const auto result = backtest::run(settings, prices, *signals.value, options);
     logging::shutdown();
     const auto stats = backtest::summarize(result);
     const fs::path dir = vm["out"].as<std::string>();

@@ -4,7 +4,14 @@
 #include <fstream>
 #include <vector>
 
+#include <unistd.h>
+
+#include <boost/program_options.hpp>
+#include <fmt/format.h>
+
+#include "app/option_mapping.hpp"
 #include "tradebot/config/loader.hpp"
+#include "tradebot/logging/logger.hpp"
 
 namespace tradebot::app::replay_cli {
 
@@ -60,6 +67,81 @@ std::optional<core::decimal> non_negative(const boost::program_options::variable
         return std::nullopt;
     }
     return d;
+}
+
+void add_replay_options(boost::program_options::options_description& o) {
+    namespace po = boost::program_options;
+    o.add_options()
+        ("config", po::value<std::string>()->default_value("config"), "directory holding tradebot.yaml")
+        ("set", po::value<std::vector<std::string>>(), "KEY=VALUE: override a configuration key (repeatable)")
+        ("intrabar", po::value<std::string>()->default_value("worst"), "worst | optimistic | ohlc")
+        ("balance", po::value<std::string>()->default_value("10000"), "starting balance per venue, USDT")
+        ("slippage-bps", po::value<std::string>()->default_value("0"), "market orders and stops fill this much worse")
+        ("maker-fee", po::value<std::string>()->default_value("0.0002"), "maker fee rate")
+        ("taker-fee", po::value<std::string>(), "taker fee rate (default: trading.commission_percent / 100)")
+        ("log-level", po::value<std::string>()->default_value("warn"), "the trading core's log on stderr: info shows every decision")
+        ("quiet", "no progress line");
+}
+
+std::optional<config::settings> settings_from(const boost::program_options::variables_map& vm,
+                                              const std::map<std::string, std::string>& env, std::string_view command,
+                                              std::ostream& err, std::map<std::string, std::string>* overrides_out) {
+    auto overrides = env;
+    if (!add_sets(vm, command, overrides, err)) return std::nullopt;
+    overrides[config::env_name("app.mode")] = "test";
+    auto settings = load_settings(vm["config"].as<std::string>(), overrides, command, "the configuration", err);
+    if (overrides_out != nullptr) *overrides_out = std::move(overrides);
+    return settings;
+}
+
+std::optional<backtest::run_options> run_options_from(const boost::program_options::variables_map& vm,
+                                                      const config::settings& settings, std::string_view command,
+                                                      std::ostream& err) {
+    backtest::run_options run;
+    const auto order = backtest::parse_intrabar(vm["intrabar"].as<std::string>());
+    if (!order) {
+        err << "tradebot " << command << ": --intrabar must be worst, optimistic or ohlc\n";
+        return std::nullopt;
+    }
+    run.order = *order;
+    const auto balance = non_negative(vm, "balance", command, err);
+    const auto slippage = non_negative(vm, "slippage-bps", command, err);
+    const auto maker = non_negative(vm, "maker-fee", command, err);
+    if (!balance || !slippage || !maker) return std::nullopt;
+    run.starting_balance = *balance;
+    run.slippage_bps = *slippage;
+    run.maker_fee_rate = *maker;
+    if (vm.count("taker-fee") > 0) {
+        const auto taker = non_negative(vm, "taker-fee", command, err);
+        if (!taker) return std::nullopt;
+        run.taker_fee_rate = *taker;
+    } else {
+        run.taker_fee_rate =
+            settings.trading.commission_percent.divide(core::decimal::from_int(100), 8, core::rounding::half_even);
+    }
+    return run;
+}
+
+void start_logging(const boost::program_options::variables_map& vm, const config::settings& settings) {
+    auto log_options = logging_options(settings);
+    log_options.file.clear();
+    log_options.level = vm["log-level"].as<std::string>();
+    logging::init(log_options);
+}
+
+std::function<void(std::size_t, std::size_t)> progress_line(const boost::program_options::variables_map& vm,
+                                                            std::ostream& err, std::string_view command,
+                                                            std::string_view unit) {
+    if (vm.count("quiet") > 0) return {};
+    const bool tty = isatty(STDERR_FILENO) != 0;
+    return [&err, tty, command = std::string{command}, unit = std::string{unit}, last = std::size_t{0}](
+               std::size_t done, std::size_t total) mutable {
+        const auto pct = total == 0 ? 100 : done * 100 / total;
+        if (!tty && pct < last + 10 && done != total) return;  // a log gets a line per 10 %
+        last = pct;
+        err << fmt::format("{}{}: {}/{} {} ({} %)", tty ? "\r" : "", command, done, total, unit, pct)
+            << (tty && done != total ? "" : "\n") << std::flush;
+    };
 }
 
 }  // namespace tradebot::app::replay_cli

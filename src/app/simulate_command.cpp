@@ -1,7 +1,5 @@
 #include "tradebot/app/simulate_command.hpp"
 
-#include <unistd.h>
-
 #include <algorithm>
 #include <filesystem>
 #include <functional>
@@ -14,7 +12,6 @@
 #include <fmt/format.h>
 
 #include "app/exit_codes.hpp"
-#include "app/option_mapping.hpp"
 #include "app/replay_cli.hpp"
 #include "tradebot/backtest/simulation.hpp"
 #include "tradebot/config/loader.hpp"
@@ -44,16 +41,8 @@ po::options_description simulate_options() {
         ("signal-rate", po::value<double>()->default_value(0.6), "signals per 15-minute candle, 0..1")
         ("ruin-fraction", po::value<std::string>()->default_value("0.5"), "a path is ruined when its equity falls below this share of the start")
         ("jobs", po::value<unsigned>(), "paths run at once (default: the CPU cores); the results do not depend on it")
-        ("config", po::value<std::string>()->default_value("config"), "directory holding tradebot.yaml")
-        ("set", po::value<std::vector<std::string>>(), "KEY=VALUE: override a configuration key (repeatable)")
-        ("intrabar", po::value<std::string>()->default_value("worst"), "worst | optimistic | ohlc (as tradebot backtest)")
-        ("output", po::value<std::string>()->default_value("simulate-out"), "directory for simulation.json and simulation.html")
-        ("balance", po::value<std::string>()->default_value("10000"), "starting balance, USDT")
-        ("slippage-bps", po::value<std::string>()->default_value("0"), "market orders and stops fill this much worse")
-        ("maker-fee", po::value<std::string>()->default_value("0.0002"), "maker fee rate")
-        ("taker-fee", po::value<std::string>(), "taker fee rate (default: trading.commission_percent / 100)")
-        ("log-level", po::value<std::string>()->default_value("warn"), "the trading core's log on stderr")
-        ("quiet", "no progress line");
+        ("output", po::value<std::string>()->default_value("simulate-out"), "directory for simulation.json and simulation.html");
+    replay_cli::add_replay_options(o);
     return o;
 }
 
@@ -126,60 +115,24 @@ int run_simulate(const std::vector<std::string>& args, const std::map<std::strin
         return usage_error("--ruin-fraction must be a decimal 0..1");
     }
     plan.ruin_fraction = *ruin;
-    const auto order = backtest::parse_intrabar(vm["intrabar"].as<std::string>());
-    if (!order) return usage_error("--intrabar must be worst, optimistic or ohlc");
-
-    auto overrides = env;
-    if (!replay_cli::add_sets(vm, simulate_word, overrides, err)) return exit_usage;
-    overrides[config::env_name("app.mode")] = "test";
-    const auto settings =
-        replay_cli::load_settings(vm["config"].as<std::string>(), overrides, simulate_word, "the configuration", err);
+    const auto settings = replay_cli::settings_from(vm, env, simulate_word, err);
     if (!settings) return exit_usage;
-    backtest::run_options run;
-    run.order = *order;
-    const auto balance = replay_cli::non_negative(vm, "balance", simulate_word, err);
-    const auto slippage = replay_cli::non_negative(vm, "slippage-bps", simulate_word, err);
-    const auto maker = replay_cli::non_negative(vm, "maker-fee", simulate_word, err);
-    if (!balance || !slippage || !maker) return exit_usage;
-    run.starting_balance = *balance;
-    run.slippage_bps = *slippage;
-    run.maker_fee_rate = *maker;
-    if (vm.count("taker-fee") > 0) {
-        const auto taker = replay_cli::non_negative(vm, "taker-fee", simulate_word, err);
-        if (!taker) return exit_usage;
-        run.taker_fee_rate = *taker;
-    } else {
-        run.taker_fee_rate = settings->trading.commission_percent.divide(core::decimal::from_int(100), 8,
-                                                                         core::rounding::half_even);
-    }
+    const auto run = replay_cli::run_options_from(vm, *settings, simulate_word, err);
+    if (!run) return exit_usage;
     const auto jobs = vm.count("jobs") > 0 ? std::max(1U, vm["jobs"].as<unsigned>())
                                            : std::max(1U, std::thread::hardware_concurrency());
-
-    auto log_options = logging_options(*settings);
-    log_options.file.clear();
-    log_options.level = vm["log-level"].as<std::string>();
-    logging::init(log_options);
-    std::function<void(std::size_t, std::size_t)> progress;
-    if (vm.count("quiet") == 0) {
-        const bool tty = isatty(STDERR_FILENO) != 0;
-        progress = [&err, tty, last = std::size_t{0}](std::size_t done, std::size_t total) mutable {
-            const auto pct = done * 100 / total;
-            if (!tty && pct < last + 10 && done != total) return;  // a log gets a line per 10 %
-            last = pct;
-            err << fmt::format("{}simulate: {}/{} paths ({} %)", tty ? "\r" : "", done, total, pct)
-                << (tty && done != total ? "" : "\n") << std::flush;
-        };
-    }
-    const auto outcomes = backtest::run_simulation(*settings, plan, run, jobs, progress);
+    replay_cli::start_logging(vm, *settings);
+    const auto progress = replay_cli::progress_line(vm, err, simulate_word, "paths");
+    const auto outcomes = backtest::run_simulation(*settings, plan, *run, jobs, progress);
     logging::shutdown();
     const auto summary = backtest::summarize_simulation(outcomes);
     const fs::path dir = vm["output"].as<std::string>();
     std::error_code ec;
     fs::create_directories(dir, ec);
     const auto html_path = dir / "simulation.html";
-    if (!replay_cli::write_file(dir / "simulation.json", backtest::simulation_json(plan, run, outcomes, summary),
+    if (!replay_cli::write_file(dir / "simulation.json", backtest::simulation_json(plan, *run, outcomes, summary),
                                 simulate_word, err) ||
-        !replay_cli::write_file(html_path, backtest::simulation_html(plan, run, outcomes, summary), simulate_word, err)) {
+        !replay_cli::write_file(html_path, backtest::simulation_html(plan, *run, outcomes, summary), simulate_word, err)) {
         return exit_failed;
     }
     out << backtest::simulation_text(plan, summary);

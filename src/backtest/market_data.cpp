@@ -1,15 +1,15 @@
 #include "backtest/market_data.hpp"
 
 #include <algorithm>
-#include <cmath>
 
 namespace tradebot::backtest {
 
 namespace ex = exchange;
 using core::decimal;
 
-market_data::market_data(core::exchange_id venue, const price_history& prices, const core::clock& clock)
-    : venue_{venue}, prices_{prices}, clock_{clock} {}
+market_data::market_data(core::exchange_id venue, const price_history& prices, const core::clock& clock,
+                         const std::map<core::symbol, exchange::instrument_rules>* instruments)
+    : venue_{venue}, prices_{prices}, clock_{clock}, instruments_{instruments} {}
 
 ex::instrument_rules market_data::derive_rules(const kline_series& series) {
     int scale = 0;
@@ -22,9 +22,17 @@ ex::instrument_rules market_data::derive_rules(const kline_series& series) {
     r.min_price = r.tick_size;
     r.max_price = decimal::from_int(1'000'000'000);
     r.price_precision = scale;
-    // A reference number for the rule only, never a price of an order.
-    const double first = std::stod(series.bars.front().close.to_string());
-    const int k = static_cast<int>(std::floor(std::log10(1.0 / first)));
+    // The power of ten 10^k nearest below 1 / first close, exactly: with the close m x 10^-sc and m
+    // of d digits, 1 / close lies in (10^(sc-d), 10^(sc-d+1)], the upper end when m is a power of ten.
+    const auto first = series.bars.front().close.normalized();
+    std::int64_t m = first.mantissa();
+    int digits = 0;
+    bool power_of_ten = true;
+    for (; m > 0; m /= 10) {
+        ++digits;
+        if (m >= 10 ? m % 10 != 0 : m != 1) power_of_ten = false;
+    }
+    const int k = first.scale() - digits + (power_of_ten ? 1 : 0);
     if (k < 0) {
         r.step_size = decimal::from_raw(1, std::min(-k, 8));
     } else {
@@ -44,7 +52,8 @@ ex::instrument_rules market_data::derive_rules(const kline_series& series) {
 market_data::task<std::vector<ex::instrument_rules>> market_data::load_instruments() {
     std::vector<ex::instrument_rules> out;
     for (const auto& [symbol, series] : prices_) {
-        out.push_back(derive_rules(series));
+        const auto given = instruments_ != nullptr ? instruments_->find(symbol) : decltype(instruments_->end()){};
+        out.push_back(instruments_ != nullptr && given != instruments_->end() ? given->second : derive_rules(series));
     }
     co_return out;
 }

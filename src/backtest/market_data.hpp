@@ -18,7 +18,9 @@ namespace tradebot::backtest {
 // Marks are the prices the replay fed last (set_mark).
 class market_data final : public exchange::venue_client {
 public:
-    market_data(core::exchange_id venue, const price_history& prices, const core::clock& clock);
+    // `instruments` (optional, e.g. a scenario's): used instead of rules derived from the prices.
+    market_data(core::exchange_id venue, const price_history& prices, const core::clock& clock,
+                const std::map<core::symbol, exchange::instrument_rules>* instruments = nullptr);
 
     void set_mark(const core::symbol& s, core::decimal price) { marks_[s] = price; }
 
@@ -59,6 +61,7 @@ private:
     core::exchange_id venue_;
     const price_history& prices_;
     const core::clock& clock_;
+    const std::map<core::symbol, exchange::instrument_rules>* instruments_;
     std::map<core::symbol, core::decimal> marks_;
 };
 

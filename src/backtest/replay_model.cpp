@@ -44,6 +44,7 @@ std::array<decimal, 4> bar_path(const bar& b, intrabar order, std::optional<core
         case intrabar::worst: low_first = side ? *side == core::position_side::long_ : bullish; break;
         case intrabar::optimistic: low_first = side ? *side == core::position_side::short_ : bullish; break;
     }
+    if (b.high_first) low_first = !*b.high_first;  // the trades said which came first
     return low_first ? std::array{b.open, b.low, b.high, b.close} : std::array{b.open, b.high, b.low, b.close};
 }
 

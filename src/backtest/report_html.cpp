@@ -96,7 +96,9 @@ std::string to_html(const run_result& r, const statistics& s) {
     row("Net PnL (trades, USDT)", num(s.net_pnl));
     row("Gross PnL (USDT)", num(s.gross_pnl));
     row("Fees (USDT)", num(s.fees));
-    row("Other equity change (funding, liquidation)", num(s.other));
+    row("Funding of the trades (USDT, + received)", num(s.funding));
+    row("Funding settled in all (USDT, " + std::to_string(r.funding_settlements) + " payments)", num(r.funding));
+    row("Other equity change (liquidation, funding outside the trades)", num(s.other));
     row("Equity start / end (USDT)", num(r.starting_equity) + " / " + num(r.final_equity));
     row("Trades", std::to_string(s.trades));
     row("Win rate", fmt::format("{:.1f} %", s.win_rate * 100));
@@ -118,14 +120,14 @@ std::string to_html(const run_result& r, const statistics& s) {
     }
     o += "</table>\n<h2>Trades</h2>\n<table id=\"trades\"><thead><tr><th>#</th><th>Exchange</th><th>Symbol</th>"
          "<th>Side</th><th>Entry time</th><th>Entry</th><th>Exit time</th><th>Exit</th><th>Qty</th><th>Fee</th>"
-         "<th>Net PnL</th><th>Exit reason</th></tr></thead><tbody>\n";
+         "<th>Funding</th><th>Net PnL</th><th>Exit reason</th></tr></thead><tbody>\n";
     for (const auto& t : r.trades) {
         o += fmt::format(
             "<tr class=\"trade\"><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td>"
-            "<td>{}</td><td>{}</td><td>{}</td><td class=\"{}\">{}</td><td>{}</td></tr>\n",
+            "<td>{}</td><td>{}</td><td>{}</td><td>{}</td><td class=\"{}\">{}</td><td>{}</td></tr>\n",
             t.position_id, core::to_string(t.exchange), t.symbol.str(),
             t.side == core::position_side::long_ ? "long" : "short", iso_time(t.entry_ms), num(t.entry_price),
-            iso_time(t.exit_ms), num(t.exit_price), num(t.quantity), num(t.fees),
+            iso_time(t.exit_ms), num(t.exit_price), num(t.quantity), num(t.fees), num(t.funding),
             t.net_pnl.is_positive() ? "win" : "loss", num(t.net_pnl), html_escape(t.exit_reason));
     }
     o += "</tbody></table>\n<h2>How this differs from live trading</h2>\n<ul>\n";

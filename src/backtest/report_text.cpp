@@ -44,8 +44,10 @@ std::string to_json(const run_result& r, const statistics& s) {
     o += fmt::format("    \"trades\": {},\n    \"wins\": {},\n    \"losses\": {},\n", s.trades, s.wins, s.losses);
     o += fmt::format("    \"win_rate\": {:.4f},\n", s.win_rate);
     o += fmt::format("    \"profit_factor\": {},\n", s.profit_factor ? fmt::format("{:.4f}", *s.profit_factor) : "null");
-    o += fmt::format("    \"gross_pnl\": {},\n    \"fees\": {},\n    \"net_pnl\": {},\n", num(s.gross_pnl), num(s.fees),
-                     num(s.net_pnl));
+    o += fmt::format("    \"gross_pnl\": {},\n    \"fees\": {},\n    \"funding\": {},\n    \"net_pnl\": {},\n",
+                     num(s.gross_pnl), num(s.fees), num(s.funding), num(s.net_pnl));
+    o += fmt::format("    \"funding_settled\": {},\n    \"funding_payments\": {},\n", num(r.funding),
+                     r.funding_settlements);
     o += fmt::format("    \"other_equity_change\": {},\n", num(s.other));
     o += fmt::format("    \"max_drawdown\": {},\n    \"max_drawdown_percent\": {},\n", num(s.max_drawdown),
                      num(s.max_drawdown_percent));
@@ -72,12 +74,12 @@ std::string to_json(const run_result& r, const statistics& s) {
         o += fmt::format(
             "{}\n    {{\"position\": {}, \"signal\": {}, \"exchange\": {}, \"symbol\": {}, \"side\": {}, "
             "\"entry_time\": {}, \"entry_price\": {}, \"exit_time\": {}, \"exit_price\": {}, \"last_stop\": {}, \"quantity\": {}, "
-            "\"fee\": {}, \"gross_pnl\": {}, \"net_pnl\": {}, \"exit_reason\": {}, \"core_reason\": {}}}",
+            "\"fee\": {}, \"funding\": {}, \"gross_pnl\": {}, \"net_pnl\": {}, \"exit_reason\": {}, \"core_reason\": {}}}",
             i ? "," : "", t.position_id, t.signal_id ? std::to_string(*t.signal_id) : "null",
             q(core::to_string(t.exchange)), q(t.symbol.str()), q(side(t.side)), q(iso_time(t.entry_ms)),
             num(t.entry_price), q(iso_time(t.exit_ms)), num(t.exit_price),
             t.last_stop ? num(*t.last_stop) : std::string{"null"}, num(t.quantity), num(t.fees),
-            num(t.gross_pnl), num(t.net_pnl), q(t.exit_reason), q(t.core_reason));
+            num(t.funding), num(t.gross_pnl), num(t.net_pnl), q(t.exit_reason), q(t.core_reason));
     }
     o += r.trades.empty() ? "],\n" : "\n  ],\n";
     o += "  \"signals\": [";
@@ -92,13 +94,13 @@ std::string to_json(const run_result& r, const statistics& s) {
 
 std::string trades_csv(const run_result& r) {
     std::string o =
-        "position,signal,exchange,symbol,side,entry_time,entry_price,exit_time,exit_price,quantity,fee,gross_pnl,"
-        "net_pnl,exit_reason,core_reason\n";
+        "position,signal,exchange,symbol,side,entry_time,entry_price,exit_time,exit_price,quantity,fee,funding,"
+        "gross_pnl,net_pnl,exit_reason,core_reason\n";
     for (const auto& t : r.trades) {
-        o += fmt::format("{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n", t.position_id,
+        o += fmt::format("{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n", t.position_id,
                          t.signal_id ? std::to_string(*t.signal_id) : "", core::to_string(t.exchange), t.symbol.str(),
                          side(t.side), iso_time(t.entry_ms), num(t.entry_price), iso_time(t.exit_ms), num(t.exit_price),
-                         num(t.quantity), num(t.fees), num(t.gross_pnl), num(t.net_pnl), cell(t.exit_reason),
+                         num(t.quantity), num(t.fees), num(t.funding), num(t.gross_pnl), num(t.net_pnl), cell(t.exit_reason),
                          cell(t.core_reason));
     }
     return o;
@@ -110,8 +112,8 @@ std::string summary_text(const run_result& r, const statistics& s) {
                      iso_time(r.last_ms), r.symbols, r.minutes, to_string(r.order));
     o += fmt::format("trades {}  wins {}  win rate {:.1f} %  profit factor {}\n", s.trades, s.wins, s.win_rate * 100,
                      s.profit_factor ? fmt::format("{:.2f}", *s.profit_factor) : "n/a");
-    o += fmt::format("net PnL {} USDT  fees {} USDT  max drawdown {} USDT ({} %)\n", num(s.net_pnl), num(s.fees),
-                     num(s.max_drawdown), num(s.max_drawdown_percent));
+    o += fmt::format("net PnL {} USDT  fees {} USDT  funding {} USDT  max drawdown {} USDT ({} %)\n", num(s.net_pnl),
+                     num(s.fees), num(s.funding), num(s.max_drawdown), num(s.max_drawdown_percent));
     o += fmt::format("equity {} -> {} USDT  Sharpe {}  Sortino {}  exposure {:.1f} %\n", num(r.starting_equity),
                      num(r.final_equity), s.sharpe ? fmt::format("{:.2f}", *s.sharpe) : "n/a",
                      s.sortino ? fmt::format("{:.2f}", *s.sortino) : "n/a", s.exposure * 100);

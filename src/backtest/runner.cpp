@@ -100,8 +100,9 @@ public:
 private:
     struct venue_parts {
         venue_parts(core::exchange_id id, const price_history& prices, const core::clock& clock,
+                    const std::map<core::symbol, exchange::instrument_rules>* instruments,
                     exchange::paper::paper_options po, events::router& router)
-            : data{id, prices, clock}, paper{clock, data, std::move(po), &router} {}
+            : data{id, prices, clock, instruments}, paper{clock, data, std::move(po), &router} {}
         market_data data;
         exchange::paper::client paper;
         std::unique_ptr<trading::position_manager> manager;
@@ -120,6 +121,14 @@ private:
 
     // The venues the signals name that the configuration enables (binance if none is named).
     void build() {
+        if (options_.instruments != nullptr) {
+            for (auto& n : result_.notes) {
+                if (n.starts_with("instruments derived")) {
+                    n = "instruments as given (the scenario's: tick, step, min notional, leverage as the simulator lists "
+                        "them); a symbol without one derived from its prices";
+                }
+            }
+        }
         std::set<core::exchange_id> wanted;
         for (const auto& s : signals_) {
             if (const auto id = core::parse_exchange(s.raw.exchange)) wanted.insert(*id);
@@ -136,7 +145,11 @@ private:
             po.slippage_bps = options_.slippage_bps;
             po.maker_fee_rate = options_.maker_fee_rate;
             po.taker_fee_rate = options_.taker_fee_rate;
-            auto v = std::make_unique<venue_parts>(id, prices_, clock_, po, router_);
+            // Every hour is a funding time of the engine; a rate is set only for the hour it is
+            // due (settle_funding), so the recorded times of any interval settle exactly.
+            po.funding_interval = std::chrono::hours{1};
+            auto v = std::make_unique<venue_parts>(id, prices_, clock_, options_.instruments, po, router_);
+            v->paper.on_funding([this, id](const sim::engine::funding_event& f) { book_funding(id, f); });
             // As trading_runtime wires paper mode: the paper venue fills and triggers on the marks
             // before the trading core sees them.
             auto* paper = &v->paper;
@@ -178,14 +191,86 @@ private:
             clock_.advance(std::chrono::seconds{1});
             settle();
         }
-        // The engine knows the instruments now (the managers loaded them).
-        for (auto& v : venues_) {
-            for (const auto& [symbol, series] : prices_) v->paper.set_funding_rate(symbol, options_.funding_rate);
+        plan_funding();
+    }
+
+    // The funding settlements of the run, by time: the recorded rates, or the constant rate on
+    // every symbol at 00/08/16 UTC.
+    void plan_funding() {
+        const auto first = first_minute(path_);
+        std::int64_t last = first;
+        for (const auto& [s, series] : path_) {
+            if (!series.bars.empty()) last = std::max(last, series.bars.back().open_ms);
         }
-        result_.notes.push_back(options_.funding_rate.is_zero()
-                                    ? std::string{"no funding: klines carry no funding rates (--funding-rate sets one)"}
-                                    : "funding at a constant rate of " + options_.funding_rate.normalized().to_string() +
-                                          " every 8 h on every symbol, in the equity (other equity change), not per trade");
+        std::size_t recorded = 0;
+        if (options_.funding != nullptr) {
+            for (const auto& [symbol, points] : *options_.funding) {
+                recorded += points.size();
+                for (const auto& p : points) {
+                    if (p.ms > first && p.ms <= last) funding_plan_.push_back({p.ms, symbol, p.rate});
+                }
+            }
+        } else if (!options_.funding_rate.is_zero()) {
+            constexpr std::int64_t every_ms = 8 * 3'600'000;
+            for (std::int64_t t = first - first % every_ms + every_ms; t <= last; t += every_ms) {
+                for (const auto& [symbol, series] : path_) funding_plan_.push_back({t, symbol, options_.funding_rate});
+            }
+        }
+        std::stable_sort(funding_plan_.begin(), funding_plan_.end(),
+                         [](const auto& a, const auto& b) { return a.ms < b.ms; });
+        if (options_.funding != nullptr) {
+            std::string missing;
+            for (const auto& [symbol, series] : path_) {
+                if (!options_.funding->contains(symbol)) missing += (missing.empty() ? "" : ", ") + symbol.str();
+            }
+            result_.notes.push_back("funding from the recorded rates: " + std::to_string(funding_plan_.size()) + " of " +
+                                    std::to_string(recorded) +
+                                    " funding times fall inside the prices; each settles on the open position at the "
+                                    "mark then, booked to its trade" +
+                                    (missing.empty() ? std::string{} : "; no rates for " + missing + ": no funding there"));
+        } else if (options_.funding_rate.is_zero()) {
+            result_.notes.emplace_back("no funding: klines carry no funding rates (--funding FILE or --funding-rate R)");
+        } else {
+            result_.notes.push_back("funding at a constant rate of " + options_.funding_rate.normalized().to_string() +
+                                    " every 8 h (00/08/16 UTC) on every symbol, booked to the open trades");
+        }
+    }
+
+    // Settles the planned funding times up to `until` (ms), each at its own time: the clock moves
+    // to it, the symbol's rate is set for that hour only and the engine settles it on the open
+    // position at its current mark (a mark fed again at that time, the price unchanged).
+    void settle_funding(std::int64_t until) {
+        while (next_funding_ < funding_plan_.size() && funding_plan_[next_funding_].ms <= until) {
+            const auto& f = funding_plan_[next_funding_++];
+            advance_to(at_ms(f.ms));
+            for (auto& v : venues_) {
+                const auto& engine = v->paper.engine();
+                const auto held = engine.position(paper_account, f.symbol);
+                const auto* prices = engine.prices(f.symbol);
+                if (!held || held->size.is_zero() || prices == nullptr) continue;
+                v->paper.set_funding_rate(f.symbol, f.rate);
+                events::mark_price m;
+                m.exchange = v->paper.venue();
+                m.symbol = f.symbol;
+                m.price = prices->mark;
+                m.exchange_ts = clock_.now();
+                m.receive_ts = clock_.now();
+                v->paper.on_mark_price(m);
+                v->paper.set_funding_rate(f.symbol, decimal{});
+            }
+            settle();
+        }
+    }
+
+    // A funding payment: the trade's when the trading core holds the symbol's position.
+    void book_funding(core::exchange_id venue, const sim::engine::funding_event& f) {
+        result_.funding += f.amount;
+        ++result_.funding_settlements;
+        for (const auto& v : venues_) {
+            if (v->paper.venue() == venue && v->manager->live().contains(f.symbol)) {
+                open_fills_[{venue, f.symbol}].funding += f.amount;
+            }
+        }
     }
 
     // Runs every handler that is ready. A decision still running then may be waiting for a hop
@@ -259,6 +344,7 @@ private:
         for (const auto& [s, series] : path_) {
             if (const auto* b = series.at(t)) bars.emplace_back(&s, b);
         }
+        settle_funding(t);
         advance_to(at_ms(t));
         // Before a decision every symbol's open is fed (the decider reads any of them); otherwise
         // only the symbols in play need it (in_play: a flat symbol's marks move nothing else).
@@ -430,9 +516,10 @@ private:
             t.exit_price = *row.exit_price;
             t.quantity = row.quantity;
             t.fees = f.fees;
+            t.funding = f.funding;
             t.last_stop = row.stop_price;
             t.gross_pnl = money(row.realized_pnl.value_or(decimal{}));
-            t.net_pnl = t.gross_pnl - t.fees;
+            t.net_pnl = t.gross_pnl - t.fees + t.funding;
             t.core_reason = row.close_reason.value_or("unknown");
             t.exit_reason = model::exit_reason(t.core_reason, row.trailing_activated);
             result_.trades.push_back(std::move(t));
@@ -467,11 +554,19 @@ private:
     // The fills of a symbol's position: the entry, then the exit(s); a close ends the set.
     struct fills {
         decimal fees;
+        decimal funding;
         int count = 0;
         std::int64_t last_ms = 0;
     };
     std::map<std::pair<core::exchange_id, core::symbol>, fills> open_fills_;
     std::map<std::int64_t, fills> closed_fills_;
+    struct planned_funding {
+        std::int64_t ms = 0;
+        core::symbol symbol;
+        decimal rate;
+    };
+    std::vector<planned_funding> funding_plan_;  // by time
+    std::size_t next_funding_ = 0;
     std::vector<std::size_t> by_time_;  // signal indexes by visible_at
     std::size_t next_ = 0;              // by_time_[next_] is the first not yet visible
     std::map<std::int64_t, std::size_t> pending_;  // visible, undecided: id -> index

@@ -24,6 +24,7 @@ statistics summarize(const run_result& r) {
         win ? ++s.wins : ++s.losses;
         s.gross_pnl += t.gross_pnl;
         s.fees += t.fees;
+        s.funding += t.funding;
         s.net_pnl += t.net_pnl;
         (win ? s.gross_profit : s.gross_loss) += t.net_pnl;
         held += t.exit_ms - t.entry_ms;

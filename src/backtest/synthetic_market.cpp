@@ -11,7 +11,7 @@
 #include <fmt/format.h>
 
 #include "tradebot/backtest/simulation.hpp"
-#include "tradebot/sim/scenario/price_feed.hpp"
+#include "tradebot/backtest/scenario_input.hpp"
 
 namespace tradebot::backtest {
 
@@ -107,44 +107,9 @@ kline_series synthetic_series(const symbol_template& t, path_model model, int mi
         const double quote = t.quote_per_min * std::exp(g.normal() * 0.5);
         s.bars.push_back(bar{simulation_start_ms + m * one_minute_ms, decimal::from_raw(open, t.decimals),
                              decimal::from_raw(hi, t.decimals), decimal::from_raw(lo, t.decimals),
-                             decimal::from_raw(price, t.decimals), decimal::from_raw(std::llround(quote * 1e4), 4)});
+                             decimal::from_raw(price, t.decimals), decimal::from_raw(std::llround(quote * 1e4), 4), std::nullopt});
     }
     return s;
-}
-
-// The scenario's price models stepped at its tick, each minute's mids as one bar. The scenario
-// has no volume: every minute trades 1,000,000 USDT, so the volume filter passes.
-price_history scenario_prices(const sim::scenario::scenario_spec& base, std::uint64_t seed, int minutes) {
-    auto spec = base;
-    spec.seed = seed;
-    sim::scenario::price_feed feed{spec};
-    price_history out;
-    for (const auto& s : spec.symbols) {
-        auto& series = out[s.instrument.symbol];
-        series.symbol = s.instrument.symbol;
-        series.bars.reserve(static_cast<std::size_t>(minutes));
-    }
-    const auto tick = std::max<std::int64_t>(1, spec.tick.count());
-    std::int64_t elapsed = 0;
-    for (int m = 0; m < minutes; ++m) {
-        const auto minute_end = (m + 1) * one_minute_ms;
-        std::map<core::symbol, bar> bars;
-        for (const auto& [sym, series] : out) {
-            const auto p = feed.current(sym)->mark;
-            bars[sym] = bar{simulation_start_ms + m * one_minute_ms, p, p, p, p, decimal::from_int(1'000'000)};
-        }
-        while (elapsed + tick <= minute_end) {
-            elapsed += tick;
-            for (const auto& [sym, prices] : feed.step(std::chrono::milliseconds{elapsed})) {
-                auto& b = bars[sym];
-                b.high = std::max(b.high, prices.mark);
-                b.low = std::min(b.low, prices.mark);
-                b.close = prices.mark;
-            }
-        }
-        for (auto& [sym, b] : bars) out[sym].bars.push_back(b);
-    }
-    return out;
 }
 
 std::string iso_minute(std::int64_t ms) {
@@ -182,7 +147,9 @@ synthetic_market make_market(const simulation_options& options, std::size_t path
     const int minutes = std::max(1, options.days) * 1440;
     synthetic_market out;
     if (options.model == path_model::scenario && options.scenario != nullptr) {
-        out.prices = scenario_prices(*options.scenario, seed, minutes);
+        auto spec = *options.scenario;
+        spec.seed = seed;
+        out.prices = scenario_history(spec, simulation_start_ms, minutes);
     } else {
         gaussian_source g{seed};
         for (std::size_t i = 0; i < std::max<std::size_t>(1, options.symbols); ++i) {

@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -27,6 +28,9 @@ struct bar {
     core::decimal low;
     core::decimal close;
     core::decimal quote_volume;  // USDT traded in the minute (the venue's quote volume)
+    // Whether the high came before the low, when the data says (bars made from trades); the
+    // replay then takes the extremes in that order whatever the intrabar option.
+    std::optional<bool> high_first;
 };
 
 struct kline_series {
@@ -50,6 +54,17 @@ using price_history = std::map<core::symbol, kline_series>;
 // Missing columns, bad numbers, high/low not around open/close, times off the minute, unsorted or
 // repeated times are errors naming the file and line; nothing is dropped.
 [[nodiscard]] loaded<price_history> load_klines(const std::filesystem::path& path);
+
+// Binance's aggTrades dumps (data.binance.vision .../aggTrades/BTCUSDT-aggTrades-2025-01-01.csv:
+// agg_trade_id,price,quantity,first_trade_id,last_trade_id,transact_time,is_buyer_maker[,is_best_match]),
+// with or without the header; transact_time in ms (or µs). One file or a directory, the symbol from
+// the file name, as load_klines. The trades become 1-minute bars: open / close the minute's first
+// and last trade, high / low its extremes (with the order they came in: high_first), quote volume
+// the sum of price x quantity; a minute without trades has no bar. Repeated or decreasing
+// agg_trade_ids, decreasing times, bad numbers are errors naming the file and line.
+// `progress` (optional): called after each file with (files read, files).
+[[nodiscard]] loaded<price_history> load_agg_trades(
+    const std::filesystem::path& path, const std::function<void(std::size_t, std::size_t)>& progress = {});
 
 // One file's bars (exposed for the tests); `symbol` names the series.
 [[nodiscard]] loaded<kline_series> read_kline_file(const std::filesystem::path& file, const core::symbol& symbol);

@@ -22,10 +22,12 @@ struct statistics {
     std::size_t losses = 0;  // net PnL <= 0
     core::decimal gross_pnl;
     core::decimal fees;
-    core::decimal net_pnl;       // of the trades: gross - fees
+    core::decimal funding;       // of the trades: + received, - paid
+    core::decimal net_pnl;       // of the trades: gross - fees + funding
     core::decimal gross_profit;  // sum of the winning trades' net PnL
     core::decimal gross_loss;    // sum of the losing trades' net PnL (<= 0)
-    // Equity change not in the trades (funding, liquidation fees): final - start - net_pnl.
+    // Equity change not in the trades (funding on a position the trading core did not hold,
+    // liquidation fees): final - start - net_pnl.
     core::decimal other;
     core::decimal max_drawdown;          // USDT, peak to trough of the equity curve
     core::decimal max_drawdown_percent;  // of the peak, 2 decimals

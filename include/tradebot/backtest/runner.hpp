@@ -2,13 +2,16 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "tradebot/backtest/funding_file.hpp"
 #include "tradebot/backtest/price_history.hpp"
 #include "tradebot/backtest/signal_file.hpp"
+#include "tradebot/exchange/instrument_rules.hpp"
 #include "tradebot/config/settings.hpp"
 
 namespace tradebot::backtest {
@@ -33,6 +36,11 @@ struct run_options {
     // Funding rate of every symbol, settled by the engine at each funding time (00/08/16 UTC) on
     // the open positions at the mark then (longs pay a positive rate). Zero: no funding.
     core::decimal funding_rate;
+    // Recorded funding rates (load_funding): each settled by the engine at its own time on the
+    // symbol's open position, at the mark then. Instead of funding_rate (which must then be zero).
+    const funding_history* funding = nullptr;
+    // The instruments (a scenario's); a symbol without one gets rules derived from its prices.
+    const std::map<core::symbol, exchange::instrument_rules>* instruments = nullptr;
     // Mark-price klines (Binance's markPriceKlines dumps): when given, these are the marks replayed
     // (what fills, stops and the trading core see) and `prices` serve only the instruments and
     // the filters' market stats (volume). Same symbols in both.
@@ -55,8 +63,9 @@ struct trade {
     core::decimal quantity;
     std::optional<core::decimal> last_stop;  // the protective stop's last trigger price
     core::decimal fees;       // entry and exit fills, USDT
+    core::decimal funding;    // funding settled on the position while it was open: + received, - paid
     core::decimal gross_pnl;  // (exit - entry) x qty, signed for the side
-    core::decimal net_pnl;    // gross - fees
+    core::decimal net_pnl;    // gross - fees + funding
     // stop_loss / trailing_stop (the venue's stop filled, trailed or not), aged_*, backtest_end, or
     // another reason of the trading core's
     std::string exit_reason;
@@ -85,6 +94,9 @@ struct run_result {
     std::size_t symbols = 0;
     core::decimal starting_equity;
     core::decimal final_equity;
+    // Every funding payment the engine settled (+ received, - paid), the trades' and any other's.
+    core::decimal funding;
+    std::size_t funding_settlements = 0;  // payments settled (a symbol's funding time with a position)
     std::vector<trade> trades;  // by position id
     std::vector<equity_point> equity;  // at each minute's close
     std::vector<signal_outcome> signals;  // by id

@@ -4,8 +4,7 @@
 
 #include <gtest/gtest.h>
 
-#include "tradebot_test/env.hpp"
-#include "tradebot_test/process.hpp"
+#include "replay_cli_fixture.hpp"
 
 namespace {
 
@@ -13,23 +12,15 @@ namespace fs = std::filesystem;
 using tradebot::test::read_file;
 using tradebot::test::run_shell;
 
-class simulate_cli : public ::testing::Test {
+class simulate_cli : public tradebot::test::replay_cli_test {
 protected:
-    std::string bin() const { return tradebot::test::built_binary("src/bin/tradebot").string(); }
     std::string simulate(const std::string& out_dir, const std::string& extra = {}) const {
         // Four paths and seed 11 unless `extra` sets them (an option may appear once).
         const std::string paths = extra.find("--paths") == std::string::npos ? " --paths 4" : "";
         const std::string seed = extra.find("--seed") == std::string::npos ? " --seed 11" : "";
-        return bin() + " simulate" + paths + seed + " --days 1 --symbols 2 --config " +
-               (tradebot::test::source_dir() / "config").string() + " --output " + (dir_.path() / out_dir).string() +
-               extra;
+        return bin() + " simulate" + paths + seed + " --days 1 --symbols 2 --config " + repo_config().string() +
+               " --output " + (dir_.path() / out_dir).string() + extra;
     }
-    static long count(const std::string& text, const std::string& pattern) {
-        const std::regex re{pattern};
-        return std::distance(std::sregex_iterator(text.begin(), text.end(), re), std::sregex_iterator());
-    }
-
-    tradebot::test::temp_dir dir_;
 };
 
 TEST_F(simulate_cli, runs_paths_on_threads_and_gives_the_same_report_on_one) {
@@ -101,27 +92,18 @@ TEST_F(simulate_cli, usage_errors_exit_2_with_a_message) {
 }
 
 TEST_F(simulate_cli, the_html_report_renders_in_a_headless_browser) {
-    const auto [which_rc, chromium] = run_shell("command -v chromium");
-    if (which_rc != 0) {
+    if (!has_chromium()) {
         GTEST_SKIP() << "Debian's chromium is not installed";
     }
     const auto [rc, out] = run_shell(simulate("out", " --quiet --paths 6"));
     ASSERT_EQ(rc, 0) << out;
-    const auto page = "file://" + (dir_.path() / "out" / "simulation.html").string();
-    const auto browser = "chromium --headless --no-sandbox --disable-gpu --user-data-dir=" +
-                         (dir_.path() / "chromium").string() + " --window-size=1100,1600 ";
-    const auto [drc, dom] = run_shell(browser + "--dump-dom " + page + " 2>/dev/null");
-    ASSERT_EQ(drc, 0) << dom;
+    const auto page = render(dir_.path() / "out" / "simulation.html", 1600);
     // A row per path, both histograms drawn, an equity curve per path.
-    EXPECT_EQ(count(dom, "<tr class=\"path\">"), 6);
-    EXPECT_EQ(count(dom, "<path class=\"bars\" d=\"M[0-9.]+,[0-9.]+ L"), 2);
-    EXPECT_EQ(count(dom, "<path class=\"curve (up|down)\" d=\"M[0-9.]+,[0-9.]+( L[0-9.]+,[0-9.]+){100,}\""), 6);
-    const auto shot = dir_.path() / "report.png";
-    const auto [src, sout] = run_shell(browser + "--screenshot=" + shot.string() + " " + page);
-    ASSERT_EQ(src, 0) << sout;
-    ASSERT_TRUE(fs::exists(shot)) << sout;
-    // Tables, two histograms and the curves; a blank page compresses to a few KB.
-    EXPECT_GT(fs::file_size(shot), 30'000U);
+    EXPECT_EQ(count(page.dom, "<tr class=\"path\">"), 6);
+    EXPECT_EQ(count(page.dom, "<path class=\"bars\" d=\"M[0-9.]+,[0-9.]+ L"), 2);
+    EXPECT_EQ(count(page.dom, "<path class=\"curve (up|down)\" d=\"M[0-9.]+,[0-9.]+( L[0-9.]+,[0-9.]+){100,}\""), 6);
+    // Tables, two histograms and the curves.
+    EXPECT_GT(page.screenshot_bytes, 30'000U);
 }
 
 }  // namespace

@@ -132,9 +132,12 @@ TEST(backtest_accounting, funding_is_charged_at_each_funding_time_on_the_open_po
     const auto r = run(settings, prices, signals, o);
     ASSERT_EQ(r.trades.size(), 1U);
     EXPECT_EQ(r.trades.front().exit_reason, "backtest_end");
-    EXPECT_EQ(r.trades.front().net_pnl, "0.7595"_d);  // 0.96 - 0.10001 - 2 x 100.49 x 0.0005 (0.10049)
+    // 0.96 - 0.10001 - 2 x 100.49 x 0.0005 (0.10049) = 0.7595, and the funding paid while it was open
+    EXPECT_EQ(r.trades.front().funding, "-0.0402"_d) << r.trades.front().funding.to_string();
+    EXPECT_EQ(r.trades.front().net_pnl, "0.7193"_d);
     const auto s = summarize(r);
-    EXPECT_EQ(s.other, "-0.0402"_d) << s.other.to_string();
+    EXPECT_EQ(s.funding, "-0.0402"_d) << s.funding.to_string();
+    EXPECT_EQ(s.other, "0"_d) << s.other.to_string();
     EXPECT_EQ(r.final_equity, "10000.7193"_d) << r.final_equity.to_string();  // 10000 + 0.7595 - 0.0402
     // The equity drops by the payment at the first mark of 08:00, not before.
     const auto before = std::find_if(r.equity.begin(), r.equity.end(), [](const auto& p) { return p.ms == at(8 * 60 - 1); });

@@ -25,7 +25,7 @@ inline std::int64_t at(int m) { return t0 + m * minute; }
 // A 1-minute bar; quote volume 100,000 USDT (the 1 h volume filter passes).
 inline bar make_bar(int m, const char* o, const char* h, const char* l, const char* c) {
     return bar{at(m), decimal::from_string(o), decimal::from_string(h), decimal::from_string(l),
-               decimal::from_string(c), decimal::from_int(100'000)};
+               decimal::from_string(c), decimal::from_int(100'000), std::nullopt};
 }
 
 // TESTUSDT at 100.00 (tick 0.01, step 0.01) from minute `from` to `to` (exclusive), then `tail`.

@@ -249,6 +249,24 @@ TEST_F(paper_test, book_ticker_gives_bid_and_ask_while_fresh) {
     EXPECT_EQ(second->state->average_price, "60000.1"_d);
 }
 
+TEST_F(paper_test, a_book_the_mark_has_left_is_not_used_even_while_young) {
+    // The book was read at 60000 (59990 / 60010); a second later the mark is 61000: filling at
+    // 60010 would be a price the market left (the backtest parity test saw a stop fill so).
+    start();
+    paper->on_book_ticker(btc, "59990.0"_d, "60010.0"_d, clock.now());
+    clock.advance(std::chrono::seconds{1});
+    mark(btc, "61000.00"_d);
+    auto ack = buy("0.010"_d, cid(15, core::order_purpose::entry));
+    ASSERT_TRUE(ack.has_value());
+    EXPECT_EQ(ack->state->average_price, "61000.1"_d);  // mark + one tick
+    // Within one spread of the mark the young book still stands.
+    paper->on_book_ticker(btc, "60990.0"_d, "61010.0"_d, clock.now());
+    mark(btc, "61015.00"_d);
+    auto second = buy("0.010"_d, cid(16, core::order_purpose::entry));
+    ASSERT_TRUE(second.has_value());
+    EXPECT_EQ(second->state->average_price, "61010"_d);
+}
+
 TEST_F(paper_test, rest_mark_price_delegates_and_feeds_the_engine) {
     make();
     ASSERT_TRUE(run(paper->load_instruments()).has_value());

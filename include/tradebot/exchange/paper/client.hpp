@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -32,10 +33,14 @@ struct paper_options {
     // "place new, then cancel old"; bybit -> the stop is the position's trading-stop (no id,
     // amended in place), client ids are never reused. nullopt: the market-data venue's behaviour.
     std::optional<core::exchange_id> emulate;
-    // A book ticker is used for bid/ask only while it is at most this far from the mark's time;
-    // otherwise bid/ask are mark -/+ one tick.
+    // A book ticker is used for bid/ask only while it is at most this far from the mark's time
+    // and the mark is within one spread of it (a quote the mark has left is stale); otherwise
+    // bid/ask are mark -/+ one tick.
     std::chrono::milliseconds book_max_age{5'000};
     std::uint64_t seed = 1;  // engine order ids derive from it
+    // The engine's funding grid (from 00:00 UTC), every symbol: a rate set with set_funding_rate()
+    // settles at each grid time. The backtest uses 1 h and sets each recorded rate for its hour only.
+    std::chrono::hours funding_interval{8};
 };
 
 // Paper trading (`tradebot --mode test`, DESIGN.md §3): a venue_client whose orders are filled in
@@ -116,6 +121,11 @@ public:
     // The current funding rate (e.g. from the venue's premium index); settled at each funding
     // time as marks arrive. Zero (the default) settles nothing.
     void set_funding_rate(const core::symbol& symbol, core::decimal rate);
+    // Called on the strand with each funding payment the engine settles on this account (the
+    // backtest books them to the position that paid or received them).
+    void on_funding(std::function<void(const sim::engine::funding_event&)> observer) {
+        funding_observer_ = std::move(observer);
+    }
 
     // A position this paper account held before a restart (the engine lives in memory, the
     // positions in the database): put back at its entry price when the instruments are loaded,
@@ -184,6 +194,7 @@ private:
     std::map<core::symbol, last_mark> marks_;
     std::map<core::symbol, book> books_;
     std::map<core::symbol, trailing_memo> trailing_;
+    std::function<void(const sim::engine::funding_event&)> funding_observer_;
 };
 
 }  // namespace tradebot::exchange::paper
