@@ -47,6 +47,7 @@ std::optional<alert> from_signal_event(const events::signal_event& e) {
                  " (signal " + std::to_string(e.signal_id) + ")";
     } else if (e.reason == "kill_switch") {
         a.kind = alert_kind::kill_switch;
+        a.subject = std::string{kill_switch_subject};
         a.text = "new entries refused: " + (e.detail.empty() ? std::string{"kill switch on"} : e.detail) +
                  " (signal " + std::to_string(e.signal_id) + ")";
     } else {

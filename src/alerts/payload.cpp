@@ -8,7 +8,7 @@ std::string message_text(std::string_view label, const alert& a) {
     std::string out;
     out.reserve(label.size() + a.text.size() + 40);
     out.append("[").append(label).append("] ");
-    out.append(is_critical(a.kind) ? "CRITICAL " : "WARNING ");
+    out.append(severity(a)).append(" ");
     out.append(to_string(a.kind)).append(": ").append(a.text);
     return out;
 }

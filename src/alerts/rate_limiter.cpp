@@ -7,6 +7,9 @@ namespace tradebot::alerts {
 namespace {
 
 constexpr std::chrono::minutes budget_window{1};
+// Open problems remembered per kind: beyond this (a storm of distinct subjects) one is
+// forgotten, so its resolution waits for the interval like any other alert.
+constexpr std::size_t max_announced = 256;
 
 std::string suppressed_note(std::uint64_t count, alert_kind kind, std::chrono::steady_clock::duration over) {
     const auto seconds = std::chrono::duration_cast<std::chrono::seconds>(over).count();
@@ -27,7 +30,14 @@ bool rate_limiter::budget_open(time_point now) {
     return std::cmp_less(sent_.size(), limits_.max_per_minute);
 }
 
-void rate_limiter::mark_sent(kind_state& k, time_point now) {
+void rate_limiter::mark_sent(kind_state& k, const alert& a, time_point now) {
+    if (!a.subject.empty()) {
+        if (a.resolved) {
+            k.announced.erase(a.subject);
+        } else if (k.announced.insert(a.subject).second && k.announced.size() > max_announced) {
+            k.announced.erase(k.announced.begin());
+        }
+    }
     k.last_sent = now;
     k.suppressed = 0;
     k.first_suppressed.reset();
@@ -36,7 +46,8 @@ void rate_limiter::mark_sent(kind_state& k, time_point now) {
 
 std::optional<alert> rate_limiter::admit(alert a, time_point now) {
     auto& k = kinds_[static_cast<std::size_t>(a.kind)];
-    if (!kind_open(k, now) || !budget_open(now)) {
+    const bool closes_announced = a.resolved && !a.subject.empty() && k.announced.contains(a.subject);
+    if (!(closes_announced || kind_open(k, now)) || !budget_open(now)) {
         ++k.suppressed;
         ++suppressed_total_;
         if (!k.first_suppressed) {
@@ -48,7 +59,7 @@ std::optional<alert> rate_limiter::admit(alert a, time_point now) {
     if (k.suppressed > 0) {
         a.text += suppressed_note(k.suppressed, a.kind, now - *k.first_suppressed);
     }
-    mark_sent(k, now);
+    mark_sent(k, a, now);
     return a;
 }
 
@@ -63,7 +74,7 @@ std::vector<alert> rate_limiter::due(time_point now) {
         if (k.suppressed > 1) {
             summary.text += suppressed_note(k.suppressed - 1, summary.kind, now - *k.first_suppressed);
         }
-        mark_sent(k, now);
+        mark_sent(k, summary, now);
         out.push_back(std::move(summary));
     }
     return out;

@@ -7,6 +7,7 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/use_awaitable.hpp>
 
 #include "tradebot/alerts/event_alerts.hpp"
 #include "tradebot/alerts/payload.hpp"
@@ -24,6 +25,17 @@ namespace {
 // How often suppressed alerts are looked at for a summary while some are held.
 constexpr std::chrono::seconds summary_check{1};
 constexpr std::chrono::seconds max_retry_wait{60};
+// How often the kill-switch file is looked at after a kill_switch alert (as often as the signal
+// path looks at it).
+constexpr std::chrono::seconds kill_switch_check{1};
+
+std::string stream_subject(const events::stream_state& s) {
+    return std::string{core::to_string(s.exchange)} + " " + s.stream + " stream";
+}
+
+std::string rest_subject(const events::rest_state& r) {
+    return std::string{core::to_string(r.exchange)} + " REST API";
+}
 
 // "https://host[:port]" and the request target (path and query, "/" when the URL has none).
 std::pair<std::string, std::string> split_url(const std::string& url) {
@@ -80,8 +92,11 @@ webhook_notifier::webhook_notifier(asio::io_context& io, const core::clock& cloc
                                     .jitter = 0.2,
                                     .seed = 0}},
       queue_{static_cast<std::size_t>(settings_.queue_size)},
+      outages_{settings_.outage_grace_seconds},
       retry_timer_{strand_},
       summary_timer_{strand_},
+      outage_timer_{strand_},
+      kill_timer_{strand_},
       sent_{prometheus::BuildCounter()
                 .Name("tradebot_alerts_sent_total")
                 .Help("Webhook alerts the receiver accepted, by kind")
@@ -125,16 +140,128 @@ void webhook_notifier::follow(events::router& router) {
     }
     positions_sub_ = router.topic<events::position_event>(events::topic_name::position_event)
                          .subscribe(strand_, [this](const events::position_event& e) {
-                             if (auto a = from_position_event(e)) {
+                             if (auto a = positions_.on(e)) {
                                  enqueue(queued_alert{std::move(*a), false});
                              }
                          });
     signals_sub_ = router.topic<events::signal_event>(events::topic_name::signal_event)
                        .subscribe(strand_, [this](const events::signal_event& e) {
                            if (auto a = from_signal_event(e)) {
+                               const bool kill_switch = a->kind == alert_kind::kill_switch;
                                enqueue(queued_alert{std::move(*a), false});
+                               if (kill_switch) {
+                                   arm_kill_switch();
+                               }
                            }
                        });
+    streams_sub_ = router.topic<events::stream_state>(events::topic_name::stream_state)
+                       .subscribe(strand_, [this](const events::stream_state& e) {
+                           auto why = std::string{events::to_string(e.status)};
+                           if (!e.reason.empty()) {
+                               why += ": " + e.reason;
+                           }
+                           outage(alert_kind::venue_down, stream_subject(e),
+                                  e.status == events::stream_status::connected, std::move(why));
+                       });
+    rest_sub_ = router.topic<events::rest_state>(events::topic_name::rest_state)
+                    .subscribe(strand_, [this](const events::rest_state& e) {
+                        outage(alert_kind::venue_down, rest_subject(e), e.ok, e.detail);
+                    });
+}
+
+void webhook_notifier::watch_kill_switch(std::filesystem::path file, std::function<bool()> active) {
+    if (!enabled_ || file.empty() || !active) {
+        return;
+    }
+    kill_file_ = std::move(file);
+    kill_active_ = std::move(active);
+    files_ = std::make_unique<asio::thread_pool>(1);
+}
+
+void webhook_notifier::database_state(bool up, std::string detail) {
+    if (!enabled_) {
+        return;
+    }
+    asio::post(strand_, [this, up, detail = std::move(detail)]() mutable {
+        outage(alert_kind::database_down, "database", up, std::move(detail));
+    });
+}
+
+void webhook_notifier::outage(alert_kind kind, const std::string& subject, bool up, std::string detail) {
+    if (closing_) {
+        return;  // a shutdown closes streams and connections itself
+    }
+    const auto now = clock_.steady_now();
+    if (up) {
+        if (auto back = outages_.up(subject, now, clock_.now())) {
+            enqueue(queued_alert{std::move(*back), false});
+        }
+    } else {
+        outages_.down(kind, subject, std::move(detail), now);
+        for (auto& a : outages_.due(now, clock_.now())) {  // a grace of zero
+            enqueue(queued_alert{std::move(a), false});
+        }
+    }
+    arm_outages();
+}
+
+void webhook_notifier::arm_outages() {
+    const auto next = outages_.next_due();
+    if (!next || closing_) {
+        outage_timer_.cancel();
+        return;
+    }
+    // The daemon's clock is the system clock, whose steady time is the timer's.
+    outage_timer_.expires_after(std::max(std::chrono::steady_clock::duration::zero(), *next - clock_.steady_now()));
+    outage_timer_.async_wait([this](const boost::system::error_code& ec) {
+        if (ec || closing_) {
+            return;
+        }
+        for (auto& a : outages_.due(clock_.steady_now(), clock_.now())) {
+            enqueue(queued_alert{std::move(a), false});
+        }
+        arm_outages();
+    });
+}
+
+void webhook_notifier::arm_kill_switch() {
+    if (!kill_active_ || kill_watching_ || closing_) {
+        return;
+    }
+    kill_watching_ = true;
+    kill_timer_.expires_after(kill_switch_check);
+    kill_timer_.async_wait([this](const boost::system::error_code& ec) {
+        if (ec || closing_) {
+            kill_watching_ = false;
+            return;
+        }
+        asio::co_spawn(strand_, check_kill_switch(), [this](const std::exception_ptr& e) {
+            if (e) {
+                kill_watching_ = false;
+                logging::error(logging::get("app"), "kill switch watch failed");
+            }
+        });
+    });
+}
+
+asio::awaitable<void> webhook_notifier::check_kill_switch() {
+    // Named before co_await: GCC 12 destroys a capturing temporary closure twice there.
+    auto probe = [active = kill_active_]() -> asio::awaitable<bool> { co_return active(); };
+    const bool on = co_await asio::co_spawn(*files_, std::move(probe), asio::use_awaitable);
+    kill_watching_ = false;
+    if (closing_) {
+        co_return;
+    }
+    if (on) {
+        arm_kill_switch();
+        co_return;
+    }
+    enqueue(queued_alert{alert{.kind = alert_kind::kill_switch,
+                               .text = "kill switch " + kill_file_.string() + " cleared: new entries are allowed again",
+                               .ts = clock_.now(),
+                               .subject = std::string{kill_switch_subject},
+                               .resolved = true},
+                         false});
 }
 
 void webhook_notifier::post(alert a) {
@@ -157,6 +284,10 @@ void webhook_notifier::close(std::chrono::steady_clock::duration within) {
         close_deadline_ = std::chrono::steady_clock::now() + within;
         positions_sub_.reset();
         signals_sub_.reset();
+        streams_sub_.reset();
+        rest_sub_.reset();
+        outage_timer_.cancel();
+        kill_timer_.cancel();
         summary_timer_.cancel();
         retry_timer_.cancel();
     });

@@ -47,6 +47,7 @@
 #include "tradebot/pipeline/signal_metrics.hpp"
 #include "tradebot/pipeline/signal_processor.hpp"
 #include "tradebot/signals/external_source.hpp"
+#include "tradebot/trading/risk_manager.hpp"
 
 namespace tradebot::app {
 namespace asio = boost::asio;
@@ -141,6 +142,8 @@ public:
         }
         // The trading core publishes what happened; the notifier picks the events an operator must hear of.
         alerts_.follow(trading_.router());
+        alerts_.watch_kill_switch(s.risk.kill_switch_file,
+                                  [file = s.risk.kill_switch_file] { return trading::kill_switch_active(file); });
         if (s.signals.external.enabled) {
             external_db_ = std::make_unique<db::database>(external_database_options(s));
             external_ = std::make_unique<signals::external_source>(asio::make_strand(io_), s.signals.external,
@@ -254,6 +257,7 @@ private:
             co_await trading_.warm();
             // systemd hears READY=1 from a standby too (it is up and doing its job); /ready stays 503.
             notifier_.ready("standby: another instance holds the lease");
+            post_started("standing by: another instance holds the lease; market streams warm, not trading");
         }
         starting_ = false;
         if (lease_.role() == instance_role::active && !stopping_) {
@@ -381,6 +385,8 @@ private:
                     st == db::connection_state::connected ? monitoring::component_state::ok
                                                            : monitoring::component_state::degraded,
                     std::string{detail.empty() ? db::to_string(st) : detail});
+        alerts_.database_state(st == db::connection_state::connected,
+                               std::string{detail.empty() ? db::to_string(st) : detail});
     }
 
     void on_listener_state(db::listener_state st, std::string_view detail) {
@@ -400,12 +406,25 @@ private:
         const bool ready = migrated_ && trading_ready_ && !stopping_ && lease_.role() == instance_role::active &&
                            listener_.state() == db::listener_state::listening;
         health_.set_ready(ready);
+        if (ready && !announced_active_) {
+            announced_active_ = true;
+            post_started(notifier_.ready_sent() ? "took over as the active instance: reconciled, taking signals"
+                                                : "reconciled, taking signals");
+        }
         if (ready && !notifier_.ready_sent()) {
             notifier_.ready("reconciled, taking signals");
             if (notifier_.enabled()) {
                 logging::info(log_, "systemd notified", kv("state", "READY"));
             }
         }
+    }
+
+    // The startup alert: the operator hears that the daemon (re)started and in which role.
+    void post_started(const std::string& what) {
+        alerts_.post(alerts::alert{.kind = alerts::alert_kind::startup,
+                                   .text = "started (version " + std::string{version_string()} + ", instance " + instance_ +
+                                           "): " + what,
+                                   .ts = clock_.now()});
     }
 
     // WATCHDOG=1 from a timer on the trading strand: a strand that stops turning (a blocking call,
@@ -535,6 +554,7 @@ private:
     bool starting_ = true;     // start_up() has not yet looked at the role after its warm-up
     bool activating_ = false;  // go_active() ran
     bool trading_ready_ = false;
+    bool announced_active_ = false;  // the startup alert for the active role went out
     bool waves_running_ = false;
     bool deadline_hit_ = false;
     int exit_code_ = 0;

@@ -82,6 +82,7 @@ std::vector<field> build_fields() {
     f.push_back(int_field(TB_KEY(alerts.webhook.queue_size), 1, 10000));
     f.push_back(int_field(TB_KEY(alerts.webhook.max_attempts), 1, 20));
     f.push_back(duration_field(TB_KEY(alerts.webhook.timeout_ms), 100, 120000));
+    f.push_back(duration_field(TB_KEY(alerts.webhook.outage_grace_seconds), 0, 3600));
     f.push_back(text_field(TB_KEY(ha.scope)));
     f.push_back(duration_field(TB_KEY(ha.lease_duration_ms), 500, 600000));
     f.push_back(duration_field(TB_KEY(ha.renew_interval_ms), 100, 300000));

@@ -17,6 +17,7 @@
 #include "monitoring/daemon_collector.hpp"
 #include "monitoring/http_metrics.hpp"
 #include "monitoring/json_views.hpp"
+#include "monitoring/status_views.hpp"
 #include "tradebot/monitoring/process_collector.hpp"
 
 namespace tradebot::monitoring {
@@ -25,8 +26,9 @@ namespace {
 
 enum class route : std::size_t { metrics, health, ready, status, other };
 constexpr std::array<std::string_view, 5> route_labels{"/metrics", "/health", "/ready", "/status", "other"};
-constexpr std::array<std::string_view, 9> reserved_members{"version", "mode",   "uptime_seconds", "status", "live",
-                                                           "ready",   "components", "started_at_ms", "now_ms"};
+constexpr std::array<std::string_view, 11> reserved_members{
+    "version", "mode", "uptime_seconds", "status", "live", "ready", "components", "started_at_ms", "now_ms",
+    "positions", "rate_limits"};
 
 route route_of(std::string_view path) noexcept {
     for (std::size_t i = 0; i + 1 < route_labels.size(); ++i) {
@@ -158,6 +160,10 @@ boost::json::object server::impl::status_object() const {
     body["started_at_ms"] = started_at_ms_;
     body["now_ms"] = clock_.now_ms();
     body["uptime_seconds"] = std::chrono::duration<double>(clock_.steady_now() - started_steady_).count();
+    // From the gauges the trading core and the venue clients keep: nothing waits on their strands.
+    const auto families = registry_.Collect();
+    body["positions"] = positions_view(families);
+    body["rate_limits"] = rate_limits_view(families);
     const std::lock_guard lock{sections_mutex_};
     for (const auto& [name, section] : sections_) {
         try {

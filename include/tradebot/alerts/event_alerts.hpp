@@ -13,6 +13,9 @@ namespace tradebot::alerts {
 // a stop that could not be placed (stop_failed). Nothing for the routine steps.
 [[nodiscard]] std::optional<alert> from_position_event(const events::position_event& e);
 
+// The subject of the kill switch's alerts: its refusals and the resolution when it is cleared.
+inline constexpr std::string_view kill_switch_subject = "kill switch";
+
 // A signal refused by the daily loss limit or the kill switch.
 [[nodiscard]] std::optional<alert> from_signal_event(const events::signal_event& e);
 

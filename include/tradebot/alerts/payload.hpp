@@ -13,7 +13,8 @@ namespace tradebot::alerts {
 inline constexpr std::size_t discord_content_limit = 2000;
 inline constexpr std::size_t telegram_text_limit = 4096;
 
-// "[label] CRITICAL stop_failed: <text>": one line an operator can read on a phone lock screen.
+// "[label] CRITICAL stop_failed: <text>": one line an operator can read on a phone lock screen
+// (RESOLVED, INFO or WARNING in place of CRITICAL: alerts::severity).
 [[nodiscard]] std::string message_text(std::string_view label, const alert& a);
 
 // The JSON body for the webhook: {"content": text} (Discord) or {"chat_id": id, "text": text}

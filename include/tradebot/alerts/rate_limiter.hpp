@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <deque>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -29,7 +30,9 @@ public:
     explicit rate_limiter(rate_limits limits) : limits_{limits} {}
 
     // The alert to send now, its text followed by the count of its kind suppressed since the last
-    // one sent; nullopt when it is suppressed (counted, its text kept for the summary).
+    // one sent; nullopt when it is suppressed (counted, its text kept for the summary). A
+    // resolution whose problem alert (same kind and subject) went out skips the kind's interval
+    // (the minute's budget still holds): the operator hears at once that the problem is over.
     [[nodiscard]] std::optional<alert> admit(alert a, time_point now);
     // Summaries of the kinds whose suppressed alerts no later alert carried, once their interval
     // has passed and the minute's budget allows: the latest suppressed text and the count before it.
@@ -44,11 +47,13 @@ private:
         std::uint64_t suppressed = 0;  // since last_sent
         std::optional<time_point> first_suppressed;
         alert latest;  // the newest suppressed one
+        // Subjects whose problem alert went out and whose resolution has not yet (bounded).
+        std::set<std::string> announced;
     };
 
     [[nodiscard]] bool kind_open(const kind_state& k, time_point now) const noexcept;
     [[nodiscard]] bool budget_open(time_point now);
-    void mark_sent(kind_state& k, time_point now);
+    void mark_sent(kind_state& k, const alert& a, time_point now);
 
     rate_limits limits_;
     std::array<kind_state, all_alert_kinds.size()> kinds_{};

@@ -2,16 +2,22 @@
 
 // The daemon's own alerts (issue 17): critical events posted to one webhook in Discord's or
 // Telegram's format. Everything runs on the notifier's strand: the trading core only publishes
-// its typed events (position_event, signal_event) on the router, and post() only queues, so a slow
+// its typed events (position_event, signal_event, stream_state, rest_state) on the router, and
+// post() only queues, so a slow
 // or dead receiver never holds up trading. The queue is bounded: when full, the oldest
 // non-critical alert is dropped (tradebot_alerts_dropped_total). Alerts of a kind beyond
 // the rate limit are counted and coalesced (rate_limiter). Failed posts are retried with back-off.
+// A problem that ends gets a resolution (RESOLVED): a position at risk that has a stop again or is
+// closed, a venue REST API, stream or the database back after an outage that was announced (an
+// outage is announced once it lasts alerts.webhook.outage_grace_seconds), the kill switch cleared.
 // Metrics (label kind): tradebot_alerts_sent_total, _suppressed_total, _dropped_total,
 // _failed_total (given up), _retries_total; the gauge tradebot_alerts_queue_depth.
 
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <filesystem>
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -19,6 +25,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
+#include <boost/asio/thread_pool.hpp>
 #include <prometheus/counter.h>
 #include <prometheus/family.h>
 #include <prometheus/gauge.h>
@@ -26,6 +33,8 @@
 
 #include "tradebot/alerts/alert.hpp"
 #include "tradebot/alerts/alert_queue.hpp"
+#include "tradebot/alerts/outage_tracker.hpp"
+#include "tradebot/alerts/position_alerts.hpp"
 #include "tradebot/alerts/rate_limiter.hpp"
 #include "tradebot/config/settings.hpp"
 #include "tradebot/core/clock.hpp"
@@ -48,8 +57,16 @@ public:
 
     [[nodiscard]] bool enabled() const noexcept { return enabled_; }
 
-    // Alerts from the router's position and signal events, from now on. Call once, at wiring.
+    // Alerts from the router's position, signal, stream and REST events, from now on. Call once,
+    // at wiring.
     void follow(events::router& router);
+    // After a kill_switch alert, `active` (run on a thread of the notifier's own, never on the
+    // io_context: it looks at the file system) is asked once a second until it says the switch is
+    // off, which gives the resolution "kill switch <file> cleared". Call once, at wiring.
+    void watch_kill_switch(std::filesystem::path file, std::function<bool()> active);
+    // The database connection's state, from any thread (the DB thread's callback): down longer
+    // than the grace gives a database_down alert, its return after that the resolution.
+    void database_state(bool up, std::string detail);
     // Queues an alert. Any thread; never blocks and never waits for the receiver.
     void post(alert a);
     // Shutdown: no more events are followed; what is queued (post() before or right after this
@@ -62,6 +79,11 @@ public:
 private:
     void enqueue(queued_alert q);  // strand only
     void arm_summaries();
+    // Strand only: a subject down or up (outages_), and the timer for the next grace to end.
+    void outage(alert_kind kind, const std::string& subject, bool up, std::string detail);
+    void arm_outages();
+    void arm_kill_switch();
+    boost::asio::awaitable<void> check_kill_switch();
     boost::asio::awaitable<void> drain();
     boost::asio::awaitable<void> deliver(alert a);
     [[nodiscard]] bool past_close_deadline() const;
@@ -76,6 +98,12 @@ private:
     rate_limiter limiter_;
     net::backoff backoff_;
     alert_queue queue_;
+    position_alerts positions_;
+    outage_tracker outages_;
+    std::filesystem::path kill_file_;
+    std::function<bool()> kill_active_;  // null until watch_kill_switch()
+    std::unique_ptr<boost::asio::thread_pool> files_;  // runs kill_active_, once it is set
+    bool kill_watching_ = false;
     std::atomic<bool> draining_{false};
     std::atomic<int> posted_{0};  // post()ed, not queued yet
     bool summaries_armed_ = false;
@@ -83,8 +111,12 @@ private:
     std::chrono::steady_clock::time_point close_deadline_{};
     boost::asio::steady_timer retry_timer_;
     boost::asio::steady_timer summary_timer_;
+    boost::asio::steady_timer outage_timer_;
+    boost::asio::steady_timer kill_timer_;
     events::subscription positions_sub_;
     events::subscription signals_sub_;
+    events::subscription streams_sub_;
+    events::subscription rest_sub_;
 
     prometheus::Family<prometheus::Counter>& sent_;
     prometheus::Family<prometheus::Counter>& suppressed_;

@@ -110,6 +110,9 @@ struct webhook_settings {
     int queue_size = 64;                                  // alerts waiting to be sent; the oldest non-critical goes first
     int max_attempts = 5;                                 // per alert, with back-off between them
     std::chrono::milliseconds timeout_ms{10000};          // one HTTP request
+    // A venue REST API, a stream or the database down this long gives an alert (and its return one
+    // more); shorter blips (reconnects) give none.
+    std::chrono::seconds outage_grace_seconds{30};
     bool operator==(const webhook_settings&) const = default;
 };
 

@@ -197,6 +197,15 @@ struct account_setup_state {
     // Binance GET /fapi/v1/positionSide/dual; Bybit: a listed position with positionIdx 1/2.
     // nullopt when the venue cannot tell (Bybit with no position, whose mode has no GET).
     std::optional<bool> hedge_mode;
+    // Bybit GET /v5/account/info marginMode: the margin mode is account-wide there (ISOLATED_MARGIN;
+    // REGULAR_MARGIN and PORTFOLIO_MARGIN are cross). nullopt on Binance, where it is per symbol
+    // (positionRisk marginType).
+    std::optional<margin_mode> account_margin;
+    // Bybit PORTFOLIO_MARGIN: cross only, isolated cannot be set.
+    bool portfolio_margin = false;
+    // Binance /fapi/v2/account multiAssetsMargin: Multi-Assets mode allows cross margin only.
+    // nullopt on Bybit, or when the venue did not say.
+    std::optional<bool> multi_assets;
 };
 
 // ---- The interface --------------------------------------------------------------------------

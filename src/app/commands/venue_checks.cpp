@@ -55,6 +55,10 @@ bool paper_mode_of(const read_session& rs) { return rs.settings().app.mode == co
 
 std::string venue_name(core::exchange_id id) { return std::string{core::to_string(id)}; }
 
+std::string_view margin_name(exchange::margin_mode m) {
+    return m == exchange::margin_mode::isolated ? "isolated" : "cross";
+}
+
 }  // namespace
 
 void rest_findings(read_session& rs, finding_report& report) {
@@ -136,7 +140,6 @@ void margin_findings(read_session& rs, finding_report& report) {
     for (auto& v : rs.open_venues(std::nullopt)) {
         const auto name = venue_name(v.id);
         const auto wanted = rs.settings().exchange(v.id).margin_mode;
-        const auto wanted_text = std::string{config::to_string(wanted)};
         if (paper_mode_of(rs)) {
             report.add(name, "margin_mode", finding_status::skipped, "skipped: paper mode (no account is used)");
             continue;
@@ -144,33 +147,72 @@ void margin_findings(read_session& rs, finding_report& report) {
         if (v.client == nullptr) {
             continue;
         }
+        const auto setup = rs.run(read_setup(*v.client));
         const auto positions = rs.run(read_venue_positions(*v.client));
-        if (!positions) {
-            report.add(name, "margin_mode", finding_status::fail, "positions unreadable: " + positions.error().describe(),
-                       "check the venue's status and the network, then run the check again");
+        if (!setup || !positions) {
+            report.add(name, "margin_mode", finding_status::fail,
+                       "margin mode unreadable: " + (!setup ? setup.error() : positions.error()).describe(),
+                       "check the key, the venue's status and the network, then run the check again");
             continue;
         }
-        const auto venue_mode = wanted == config::margin_type::isolated ? exchange::margin_mode::isolated
-                                                                        : exchange::margin_mode::cross;
-        std::string other;
-        for (const auto& p : *positions) {
-            if (p.margin != venue_mode) {
-                other += (other.empty() ? "" : ", ") + p.symbol.str();
-            }
-        }
-        if (!other.empty()) {
-            const auto theirs = wanted == config::margin_type::isolated ? "cross" : "isolated";
+        margin_finding(name, wanted, *setup, *positions, report);
+    }
+}
+
+void margin_finding(const std::string& name, config::margin_type wanted_type, const exchange::account_setup_state& setup,
+                    const std::vector<exchange::position_state>& positions, finding_report& report) {
+    const auto wanted = wanted_type == config::margin_type::isolated ? exchange::margin_mode::isolated
+                                                                     : exchange::margin_mode::cross;
+    const auto wanted_text = std::string{margin_name(wanted)};
+    const auto keep_cross = "set exchanges." + name + ".margin_mode: cross";
+    if (wanted == exchange::margin_mode::isolated && setup.multi_assets.value_or(false)) {
+        report.add(name, "margin_mode", finding_status::fail,
+                   "the account is in Multi-Assets mode, which allows cross margin only; configured isolated",
+                   "switch the futures account to Single-Asset mode (Preferences, Asset Mode) or " + keep_cross);
+        return;
+    }
+    if (wanted == exchange::margin_mode::isolated && setup.portfolio_margin) {
+        report.add(name, "margin_mode", finding_status::fail,
+                   "the account is in portfolio margin, which allows no isolated margin; configured isolated",
+                   "switch the account to isolated margin on the venue or " + keep_cross);
+        return;
+    }
+    if (setup.account_margin) {
+        const auto theirs = std::string{margin_name(*setup.account_margin)};
+        if (*setup.account_margin == wanted) {
+            report.add(name, "margin_mode", finding_status::ok, "the account is in " + theirs + " margin (account-wide)");
+        } else if (positions.empty()) {
             report.add(name, "margin_mode", finding_status::warn,
-                       "open in " + std::string{theirs} + " margin, configured " + wanted_text + ": " + other,
-                       "the venue keeps a symbol's mode while it holds a position: close it (or set exchanges." + name +
-                           ".margin_mode: " + theirs + ") before the daemon trades that symbol");
-        } else if (positions->empty()) {
-            report.add(name, "margin_mode", finding_status::ok,
-                       "no open position; the daemon sets " + wanted_text + " margin before each entry");
+                       "the account is in " + theirs + " margin, configured " + wanted_text +
+                           ": the daemon switches the whole account to " + wanted_text + " before its first entry",
+                       "set exchanges." + name + ".margin_mode: " + theirs + " to keep the account as it is, or switch "
+                           "it to " + wanted_text + " on the venue now");
         } else {
-            report.add(name, "margin_mode", finding_status::ok,
-                       "every open position is in " + wanted_text + " margin");
+            report.add(name, "margin_mode", finding_status::warn,
+                       "the account is in " + theirs + " margin with " + std::to_string(positions.size()) +
+                           " open position(s), configured " + wanted_text +
+                           ": the venue refuses to switch the account while they are open",
+                       "set exchanges." + name + ".margin_mode: " + theirs + ", or close the positions first");
         }
+        return;
+    }
+    std::string other;
+    for (const auto& p : positions) {
+        if (p.margin != wanted) {
+            other += (other.empty() ? "" : ", ") + p.symbol.str();
+        }
+    }
+    if (!other.empty()) {
+        const auto theirs = wanted == exchange::margin_mode::isolated ? "cross" : "isolated";
+        report.add(name, "margin_mode", finding_status::warn,
+                   "open in " + std::string{theirs} + " margin, configured " + wanted_text + ": " + other,
+                   "the venue keeps a symbol's mode while it holds a position: close it (or set exchanges." + name +
+                       ".margin_mode: " + theirs + ") before the daemon trades that symbol");
+    } else if (positions.empty()) {
+        report.add(name, "margin_mode", finding_status::ok,
+                   "no open position; the daemon sets " + wanted_text + " margin before each entry");
+    } else {
+        report.add(name, "margin_mode", finding_status::ok, "every open position is in " + wanted_text + " margin");
     }
 }
 

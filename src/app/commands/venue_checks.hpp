@@ -22,10 +22,19 @@ void clock_findings(read_session& rs, finding_report& report);
 // Paper mode: both skipped (no key is used).
 void account_findings(read_session& rs, finding_report& report);
 
-// exchanges.<venue>.margin_mode against the margin mode of the venue's open positions: the
-// daemon sets the configured mode before each entry, but a venue refuses to change it while the
-// symbol holds a position, so a position in the other mode is a warning. Paper mode: skipped.
+// exchanges.<venue>.margin_mode against what the venue reports: Bybit's account-wide mode
+// (GET /v5/account/info marginMode; portfolio margin allows no isolated), Binance's Multi-Assets
+// mode (/fapi/v2/account multiAssetsMargin, cross only) and the marginType of each open Binance
+// position. The daemon sets the configured mode before each entry, but a venue refuses to change
+// it while positions are open, so a mismatch is a warning and an impossible mode a failure, each
+// with a fix. Paper mode: skipped.
 void margin_findings(read_session& rs, finding_report& report);
+
+// margin_findings' verdict for one venue named `name`, from what the venue reported: account-level
+// facts first (Binance Multi-Assets mode and Bybit portfolio margin allow cross only; Bybit's mode
+// is account-wide), then, on Binance, the mode of each open position (per symbol there).
+void margin_finding(const std::string& name, config::margin_type wanted, const exchange::account_setup_state& setup,
+                    const std::vector<exchange::position_state>& positions, finding_report& report);
 
 // trading.leverage (or the venue's override) against the venue's cap for `symbols` of each venue
 // (Bybit instruments' maxLeverage; Binance leverage brackets, signed: skipped in paper mode).

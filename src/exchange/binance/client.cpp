@@ -196,7 +196,13 @@ venue_client::task<account_setup_state> client::account_setup() {
     if (can_trade == nullptr || !can_trade->is_bool() || hedge == nullptr || !hedge->is_bool()) {
         co_return bad_response_error(venue(), 200, "account canTrade or dualSidePosition missing");
     }
-    co_return account_setup_state{can_trade->as_bool(), hedge->as_bool()};
+    account_setup_state state;
+    state.can_trade = can_trade->as_bool();
+    state.hedge_mode = hedge->as_bool();
+    if (const auto* multi = a->if_contains("multiAssetsMargin"); multi != nullptr && multi->is_bool()) {
+        state.multi_assets = multi->as_bool();
+    }
+    co_return state;
 }
 
 }  // namespace tradebot::exchange::binance

@@ -245,6 +245,9 @@ venue_client::task<account_setup_state> client::account_setup() {
     auto listed = co_await rest_.get(std::move(positions_path), "category=linear&settleCoin=USDT&limit=200", true,
                                      request_priority::background);
     if (!listed) co_return listed.error();
+    std::string info_path = "/v5/account/info";
+    auto info = co_await rest_.get(std::move(info_path), std::string{}, true, request_priority::background);
+    if (!info) co_return info.error();
     const auto* k = key->result.if_object();
     const auto* read_only = k != nullptr ? k->if_contains("readOnly") : nullptr;
     if (read_only == nullptr || !read_only->is_number()) {
@@ -252,6 +255,12 @@ venue_client::task<account_setup_state> client::account_setup() {
     }
     account_setup_state state;
     state.can_trade = read_only->to_number<std::int64_t>() == 0;
+    const auto* i = info->result.if_object();
+    const auto* mode = i != nullptr ? i->if_contains("marginMode") : nullptr;
+    if (mode != nullptr && mode->is_string()) {
+        state.account_margin = mode->as_string() == "ISOLATED_MARGIN" ? margin_mode::isolated : margin_mode::cross;
+        state.portfolio_margin = mode->as_string() == "PORTFOLIO_MARGIN";
+    }
     const auto* p = listed->result.if_object();
     const auto* list = p != nullptr ? p->if_contains("list") : nullptr;
     if (list != nullptr && list->is_array()) {

@@ -1,8 +1,10 @@
 // Issue 17 "Alerts": the real daemon against tradebot-sim and PostgreSQL posts its critical events
 // to a local webhook receiver in Discord's and Telegram's formats, and retries a post the
-// receiver refused.
+// receiver refused. It says when it started, and when a problem it reported is over (a position
+// safe again, the kill switch cleared, a venue stream or the database back after an outage).
 #include <csignal>
 #include <cstdlib>
+#include <filesystem>
 
 #include <boost/json.hpp>
 #include <gtest/gtest.h>
@@ -37,23 +39,8 @@ protected:
 
     [[nodiscard]] std::filesystem::path kill_file() const { return dir_.path() / "kill"; }
 
-    std::pair<int, std::string> tradebot(const std::string& args) const {
-        return run_shell(bin() + " " + args + " --config " + config_dir().string() + " </dev/null 2>&1");
-    }
-
-    std::string sql(const std::string& query) const {
-        const auto [rc, out] = run_shell("PGOPTIONS='-c search_path=" + schema_ + "' psql -qtA '" + pg_url_ +
-                                         "' -c \"" + query + "\"");
-        EXPECT_EQ(rc, 0) << out;
-        return out;
-    }
-
     std::pair<int, std::string> cancel_binance_stop(const std::string& client_id) const {
-        const std::string query = "clientAlgoId=" + client_id + "&timestamp=$(date +%s%3N)";
-        return run_shell("q=\"" + query + "\"; sig=$(printf '%s' \"$q\" | openssl dgst -sha256 -hmac " +
-                         std::string{tradebot::test::sim_process::api_secret} + " | sed 's/^.* //'); curl -sf --cacert " +
-                         sim_.cert().string() + " -H 'X-MBX-APIKEY: " + tradebot::test::sim_process::api_key +
-                         "' -X DELETE \"" + sim_.binance_url() + "/fapi/v1/algoOrder?$q&signature=$sig\"");
+        return binance_signed("DELETE", "/fapi/v1/algoOrder", "clientAlgoId=" + client_id);
     }
 
     // The `content` of each accepted Discord body.
@@ -77,12 +64,14 @@ protected:
 };
 
 TEST_F(alerts_test, a_discord_webhook_hears_of_a_lost_stop_a_failed_stop_the_kill_switch_and_shutdown) {
-    // The first post is refused with a 500: that alert must still arrive, once, after a retry.
-    tradebot::test::webhook_receiver receiver{{500}};
+    // The second post (the first is the startup alert) is refused with a 500: that alert must still
+    // arrive, once, after a retry.
+    tradebot::test::webhook_receiver receiver{{200, 500}};
     ASSERT_NE(receiver.port(), 0);
     write_config(local(receiver) + "/api/webhooks/123/discord-token\n    format: discord\n");
     auto bot = start("bot", "production");
     ASSERT_TRUE(wait_ready(*bot)) << bot->output();
+    ASSERT_TRUE(receiver.wait_accepted("INFO startup: started (version ", 10s)) << bot->output();
 
     insert_signals({"'binance', 'BTCUSDT', 'buy', 80, 80"});
     ASSERT_TRUE(bot->wait_output("msg=\"position protected\"", 15s)) << bot->output();
@@ -115,10 +104,15 @@ TEST_F(alerts_test, a_discord_webhook_hears_of_a_lost_stop_a_failed_stop_the_kil
               "BTCUSDT closed stop_crossed\n")
         << bot->output();
 
-    // 3. The kill switch refuses the next signal.
+    // The close at market ends the risk the stop_failed alert reported.
+    ASSERT_TRUE(receiver.wait_accepted("RESOLVED stop_failed", 10s)) << bot->output();
+
+    // 3. The kill switch refuses the next signal; taking the file away is reported too.
     tradebot::test::write_file(kill_file(), "");
     insert_signals({"'bybit', 'ETHUSDT', 'sell', 80, 80"});
     ASSERT_TRUE(receiver.wait_accepted("kill_switch", 10s)) << bot->output();
+    std::filesystem::remove(kill_file());
+    ASSERT_TRUE(receiver.wait_accepted("RESOLVED kill_switch", 10s)) << bot->output();
 
     // 4. Shutdown.
     bot->send_signal(SIGTERM);
@@ -126,9 +120,11 @@ TEST_F(alerts_test, a_discord_webhook_hears_of_a_lost_stop_a_failed_stop_the_kil
     EXPECT_NE(bot->output().find("msg=\"tradebot stopped\" clean=true"), std::string::npos) << bot->output();
 
     const auto texts = contents(receiver);
-    ASSERT_EQ(texts.size(), 4U) << bot->output();
+    ASSERT_EQ(texts.size(), 7U) << bot->output();
     const std::string label = "[tradebot production@";
-    EXPECT_EQ(count_with(texts, label), 4U);
+    EXPECT_EQ(count_with(texts, label), 7U);
+    EXPECT_EQ(count_with(texts, "] INFO startup: started (version "), 1U);
+    EXPECT_NE(texts.front().find("): reconciled, taking signals"), std::string::npos) << "startup is the first word";
     EXPECT_EQ(count_with(texts, "] CRITICAL unprotected_position: binance BTCUSDT (position " + id +
                                     ") had no stop on the venue; a stop was placed again at "),
               1U)
@@ -136,15 +132,20 @@ TEST_F(alerts_test, a_discord_webhook_hears_of_a_lost_stop_a_failed_stop_the_kil
     EXPECT_EQ(count_with(texts, "] CRITICAL stop_failed: binance BTCUSDT (position " + id +
                                     "): stop missing on the venue and its price crossed, closing at market"),
               1U);
+    EXPECT_EQ(count_with(texts, "] RESOLVED stop_failed: binance BTCUSDT (position " + id + ") is closed ("), 1U);
+    EXPECT_EQ(count_with(texts, "): no longer at risk"), 1U);
     EXPECT_EQ(count_with(texts, "] WARNING kill_switch: new entries refused: kill switch " + kill_file().string()), 1U);
+    EXPECT_EQ(count_with(texts, "] RESOLVED kill_switch: kill switch " + kill_file().string() +
+                                    " cleared: new entries are allowed again"),
+              1U);
     EXPECT_EQ(count_with(texts, "] WARNING shutdown: shutdown requested (SIGTERM)"), 1U);
     EXPECT_TRUE(texts.back().find("shutdown") != std::string::npos) << "shutdown is the last word";
 
     // The refused post and its retry carried the same alert; every post went to the URL's path.
     const auto all = receiver.requests();
-    ASSERT_EQ(all.size(), 5U);
-    EXPECT_EQ(all[0].answered, 500U);
-    EXPECT_EQ(all[0].body, all[1].body);
+    ASSERT_EQ(all.size(), 8U);
+    EXPECT_EQ(all[1].answered, 500U);
+    EXPECT_EQ(all[1].body, all[2].body);
     for (const auto& r : all) {
         EXPECT_EQ(r.target, "/api/webhooks/123/discord-token");
     }
@@ -175,7 +176,7 @@ TEST_F(alerts_test, a_telegram_webhook_gets_send_message_bodies_and_the_rate_lim
     ASSERT_TRUE(bot->wait_exit(15s).has_value()) << bot->output();
 
     const auto all = receiver.requests();
-    ASSERT_EQ(all.size(), 3U) << bot->output();
+    ASSERT_EQ(all.size(), 4U) << bot->output() << "startup, kill_switch, its summary, shutdown";
     for (const auto& r : all) {
         EXPECT_EQ(r.target, "/botTOKEN123/sendMessage");
         const auto body = boost::json::parse(r.body).as_object();
@@ -196,10 +197,10 @@ TEST_F(alerts_test, the_webhook_is_posted_over_tls_with_the_certificate_verified
         // Its self-signed certificate is not trusted: the handshake is refused.
         auto bot = start("untrusted", "production");
         ASSERT_TRUE(wait_ready(*bot)) << bot->output();
+        EXPECT_TRUE(bot->wait_output("msg=\"alert not delivered\" kind=startup attempt=1 error=", 10s))
+            << bot->output();
         bot->send_signal(SIGTERM);
         ASSERT_TRUE(bot->wait_exit(15s).has_value()) << bot->output();
-        EXPECT_NE(bot->output().find("msg=\"alert not delivered\" kind=shutdown attempt=1 error="), std::string::npos)
-            << bot->output();
         EXPECT_EQ(bot->output().find("msg=\"alert not accepted\""), std::string::npos) << bot->output();
     }
     // Trusted through OpenSSL's default paths (SSL_CERT_FILE), as a public CA is for discord.com.
@@ -214,6 +215,33 @@ TEST_F(alerts_test, the_webhook_is_posted_over_tls_with_the_certificate_verified
     EXPECT_NE(bot->output().find("msg=\"alert given up\" kind=shutdown attempts=1 retryable=false"), std::string::npos)
         << bot->output();
     EXPECT_EQ(bot->output().find("tls-token"), std::string::npos) << "the webhook URL is a secret";
+}
+
+TEST_F(alerts_test, a_venue_rest_outage_longer_than_the_grace_is_reported_and_so_is_its_end) {
+    tradebot::test::webhook_receiver receiver;
+    ASSERT_NE(receiver.port(), 0);
+    write_config(local(receiver) + "/api/webhooks/9/outage-token\n    format: discord\n    outage_grace_seconds: 1\n");
+    auto bot = start("bot", "production");
+    ASSERT_TRUE(wait_ready(*bot)) << bot->output();
+    ASSERT_TRUE(receiver.wait_accepted("INFO startup: started", 10s)) << bot->output();
+    // Every Binance REST request fails (HTTP 503) until the fault is cleared: the daemon's
+    // periodic mark read says the REST API is down, for longer than the 1 s grace.
+    const auto [frc, fault] =
+        sim_.control(sim_.binance_port(), "POST", "/sim/fault", R"({"kind":"http_5xx","count":1000000})");
+    ASSERT_EQ(frc, 200) << fault;
+    ASSERT_TRUE(receiver.wait_accepted("] WARNING venue_down: binance REST API down for ", 20s)) << bot->output();
+    const auto [crc, cleared] = sim_.control(sim_.binance_port(), "POST", "/sim/fault", R"({"kind":"clear"})");
+    ASSERT_EQ(crc, 200) << cleared;
+    ASSERT_TRUE(receiver.wait_accepted("] RESOLVED venue_down: binance REST API is back after ", 20s)) << bot->output();
+    bot->send_signal(SIGTERM);
+    ASSERT_TRUE(bot->wait_exit(15s).has_value()) << bot->output();
+
+    const auto texts = contents(receiver);
+    EXPECT_EQ(count_with(texts, "venue_down: binance REST API"), 2U) << "one outage: one alert, one resolution";
+    EXPECT_EQ(count_with(texts, "bybit"), 0U) << "the other venue was never down";
+    EXPECT_EQ(count_with(texts, "database_down"), 0U);
+    EXPECT_NE(texts.back().find("shutdown"), std::string::npos);
+    EXPECT_EQ(bot->output().find("outage-token"), std::string::npos) << "the webhook URL is a secret";
 }
 
 }  // namespace

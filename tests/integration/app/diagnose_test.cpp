@@ -11,93 +11,18 @@
 
 #include <gtest/gtest.h>
 
-#include "tradebot_test/env.hpp"
-#include "tradebot_test/process.hpp"
-#include "tradebot_test/sim_process.hpp"
+#include "session_fixture.hpp"
 
 using namespace std::chrono_literals;
-using tradebot::test::child_process;
 using tradebot::test::run_shell;
 
 namespace {
 
-class diagnose_test : public ::testing::Test {
+class diagnose_test : public tradebot::test::session_test {
 protected:
-    void SetUp() override {
-        TRADEBOT_REQUIRE_PG(url);
-        pg_url_ = url;
-        schema_ = "tb_diag_" + std::to_string(::getpid()) + "_" + std::to_string(counter_++);
-        port_ = tradebot::test::free_port();
-        std::string why;
-        ASSERT_TRUE(sim_.started(&why)) << why;
-        auto venue = [this](const char* name, const std::string& rest, const std::string& ws, const char* pub,
-                            const char* market, const char* priv) {
-            return std::string{"  "} + name + ":\n    api_key: " + tradebot::test::sim_process::api_key +
-                   "\n    api_secret: " + tradebot::test::sim_process::api_secret +
-                   "\n    endpoint: custom\n    rest_url: " + rest + "\n    ws_public_url: " + ws + pub +
-                   "\n    ws_market_url: " + ws + market + "\n    ws_private_url: " + ws + priv +
-                   "\n    ca_file: " + sim_.cert().string() + "\n";
-        };
-        tradebot::test::write_file(
-            dir_.path() / "config" / "exchanges.yaml",
-            "exchanges:\n" + venue("binance", sim_.binance_url(), sim_.binance_ws_url(), "/public", "/market", "/private") +
-                venue("bybit", sim_.bybit_url(), sim_.bybit_ws_url(), "/v5/public/linear", "/v5/public/linear",
-                      "/v5/private"));
-        tradebot::test::write_file(dir_.path() / "config" / "tradebot.yaml",
-                                   "app:\n  mode: production\n  pid_file: " + (dir_.path() / "tradebot.pid").string() +
-                                       "\n  shutdown_deadline_seconds: 5\ndatabase:\n  url: " + pg_url_ +
-                                       "\n  schema: " + schema_ + "\n  poll_interval_ms: 200\nhttp:\n  port: " +
-                                       std::to_string(port_) + "\nlogging:\n  file: ''\n");
-    }
+    void configure() override { write_production(); }
 
-    void TearDown() override {
-        if (!schema_.empty() && !pg_url_.empty()) {
-            run_shell("psql -q '" + pg_url_ + "' -c 'DROP SCHEMA IF EXISTS " + schema_ + " CASCADE'");
-        }
-    }
-
-    [[nodiscard]] std::string cfg() const { return " --config " + (dir_.path() / "config").string(); }
-    [[nodiscard]] std::string bin() const { return tradebot::test::built_binary("src/bin/tradebot").string(); }
-
-    // `env`: assignments put before the command, e.g. "TRADEBOT_X=1 ".
-    boost::json::object json_of(const std::string& args, int expected_rc, const std::string& env = "") const {
-        // The log (stderr) apart: run_shell merges it into stdout otherwise.
-        const auto [rc, out] =
-            run_shell("(" + env + bin() + " " + args + " --json" + cfg() + " </dev/null 2>/dev/null)");
-        EXPECT_EQ(rc, expected_rc) << args << "\n" << out;
-        boost::system::error_code ec;
-        auto v = boost::json::parse(out, ec);
-        EXPECT_FALSE(ec) << args << ": not one JSON object:\n" << out;
-        return !ec && v.is_object() ? v.as_object() : boost::json::object{};
-    }
-
-    void migrate() const {
-        const auto [rc, out] = run_shell(bin() + " db migrate" + cfg());
-        ASSERT_EQ(rc, 0) << out;
-    }
-
-    std::string sql(const std::string& query) const {
-        const auto [rc, out] =
-            run_shell("PGOPTIONS='-c search_path=" + schema_ + "' psql -qtA '" + pg_url_ + "' -c \"" + query + "\"");
-        EXPECT_EQ(rc, 0) << out;
-        return out;
-    }
-
-    std::pair<int, std::string> binance_signed(const std::string& method, const std::string& path,
-                                               const std::string& params) const {
-        const std::string query = params + "&timestamp=$(date +%s%3N)";
-        return run_shell("q=\"" + query + "\"; sig=$(printf '%s' \"$q\" | openssl dgst -sha256 -hmac " +
-                         std::string{tradebot::test::sim_process::api_secret} + " | sed 's/^.* //'); curl -sf --cacert " +
-                         sim_.cert().string() + " -H 'X-MBX-APIKEY: " + tradebot::test::sim_process::api_key + "' -X " +
-                         method + " \"" + sim_.binance_url() + path + "?$q&signature=$sig\"");
-    }
-
-    tradebot::test::sim_process sim_;
-    tradebot::test::temp_dir dir_;
-    std::string pg_url_;
-    std::string schema_;
-    unsigned short port_ = 0;
-    static inline int counter_ = 0;
+    [[nodiscard]] std::string cfg() const { return " --config " + config_dir().string(); }
 };
 
 // The status of the finding `area name` ("" when there is none); every finding has a status and
@@ -212,6 +137,29 @@ TEST_F(diagnose_test, check_warns_of_a_position_open_in_the_other_margin_mode) {
     EXPECT_NE(text.find("open in isolated margin, configured cross: BTCUSDT"), std::string::npos) << text;
 }
 
+TEST_F(diagnose_test, check_reads_bybits_account_wide_margin_mode_from_the_venue) {
+    migrate();
+    // The account switched to isolated margin by hand (account-wide on Bybit: GET /v5/account/info
+    // says so) while the configuration says cross (the default).
+    const auto [rc, out] = bybit_post("/v5/account/set-margin-mode", R"({"setMarginMode":"ISOLATED_MARGIN"})");
+    ASSERT_EQ(rc, 0) << out;
+    ASSERT_NE(out.find(R"("retCode":0)"), std::string::npos) << out;
+    auto report = json_of("check", 0);
+    EXPECT_EQ(problems(report),
+              "bybit margin_mode=warn: the account is in isolated margin, configured cross: the daemon switches the "
+              "whole account to cross before its first entry\n");
+    const auto [trc, text] = run_shell(bin() + " check" + cfg() + " 2>/dev/null");
+    EXPECT_NE(text.find("set exchanges.bybit.margin_mode: isolated to keep the account as it is"), std::string::npos)
+        << text;
+    // Configured as the venue has it: ok, and Binance (per symbol, no position) is not affected.
+    const auto keys = std::string{"    api_key: "} + tradebot::test::sim_process::api_key + "\n    api_secret: " +
+                      tradebot::test::sim_process::api_secret + "\n";
+    write_exchanges(keys, keys + "    margin_mode: isolated\n");
+    report = json_of("check", 0);
+    EXPECT_EQ(problems(report), "");
+    EXPECT_EQ(status_of(report, "bybit", "margin_mode"), "ok");
+}
+
 TEST_F(diagnose_test, check_skips_the_key_checks_in_paper_mode) {
     migrate();
     const auto report = json_of("--mode test check", 0);
@@ -265,18 +213,8 @@ TEST_F(diagnose_test, diagnose_finds_a_position_without_a_stop_and_a_clock_skew)
 
 TEST_F(diagnose_test, diagnose_reads_streams_and_rate_limits_of_the_running_daemon) {
     migrate();
-    auto bot = std::make_unique<child_process>(
-        tradebot::test::built_binary("src/bin/tradebot"),
-        std::vector<std::string>{"--config", (dir_.path() / "config").string()}, dir_.path() / "bot.log");
-    bool ready = false;
-    for (int i = 0; i < 300 && !ready; ++i) {
-        const auto [rc, out] = run_shell("curl -s -w '\\n%{http_code}' http://127.0.0.1:" + std::to_string(port_) + "/ready");
-        ready = rc == 0 && out.ends_with("\n200");
-        if (!ready && bot->wait_exit(20ms)) {
-            break;
-        }
-    }
-    ASSERT_TRUE(ready) << bot->output();
+    auto bot = start_daemon("bot");
+    ASSERT_TRUE(wait_ready(*bot)) << bot->output();
     boost::json::object report;
     for (int i = 0; i < 50; ++i) {  // the streams connect just after /ready
         const auto [rc, out] = run_shell("(" + bin() + " diagnose --json" + cfg() + " </dev/null 2>/dev/null)");

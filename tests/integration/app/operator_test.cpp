@@ -9,9 +9,7 @@
 #include <boost/json.hpp>
 #include <gtest/gtest.h>
 
-#include "tradebot_test/env.hpp"
-#include "tradebot_test/process.hpp"
-#include "tradebot_test/sim_process.hpp"
+#include "session_fixture.hpp"
 
 using namespace std::chrono_literals;
 using tradebot::test::child_process;
@@ -21,102 +19,12 @@ namespace {
 
 constexpr const char* token = "op-token-5f1c9a";
 
-class operator_test : public ::testing::Test {
+class operator_test : public tradebot::test::session_test {
 protected:
-    void SetUp() override {
-        TRADEBOT_REQUIRE_PG(url);
-        pg_url_ = url;
-        schema_ = "tb_op_" + std::to_string(::getpid()) + "_" + std::to_string(counter_++);
-        port_ = tradebot::test::free_port();
+    void configure() override {
         control_port_ = tradebot::test::free_port();
-        std::string why;
-        ASSERT_TRUE(sim_.started(&why)) << why;
-        auto venue = [this](const char* name, const std::string& rest, const std::string& ws, const char* pub,
-                            const char* market, const char* priv) {
-            return std::string{"  "} + name + ":\n    api_key: " + tradebot::test::sim_process::api_key +
-                   "\n    api_secret: " + tradebot::test::sim_process::api_secret +
-                   "\n    endpoint: custom\n    rest_url: " + rest + "\n    ws_public_url: " + ws + pub +
-                   "\n    ws_market_url: " + ws + market + "\n    ws_private_url: " + ws + priv +
-                   "\n    ca_file: " + sim_.cert().string() + "\n";
-        };
-        tradebot::test::write_file(dir_.path() / "config" / "exchanges.yaml",
-                                   "exchanges:\n" +
-                                       venue("binance", sim_.binance_url(), sim_.binance_ws_url(), "/public", "/market",
-                                             "/private") +
-                                       venue("bybit", sim_.bybit_url(), sim_.bybit_ws_url(), "/v5/public/linear",
-                                             "/v5/public/linear", "/v5/private"));
-        tradebot::test::write_file(dir_.path() / "config" / "tradebot.yaml",
-                                   "app:\n"
-                                   "  mode: production\n"
-                                   "  pid_file: " + (dir_.path() / "tradebot.pid").string() + "\n"
-                                   "  shutdown_deadline_seconds: 5\n"
-                                   "database:\n"
-                                   "  url: " + pg_url_ + "\n"
-                                   "  schema: " + schema_ + "\n"
-                                   "  poll_interval_ms: 200\n"
-                                   "http:\n"
-                                   "  port: " + std::to_string(port_) + "\n"
-                                   "control:\n"
-                                   "  port: " + std::to_string(control_port_) + "\n"
-                                   "  token: " + token + "\n"
-                                   "logging:\n"
-                                   "  file: ''\n");
-        tradebot::test::write_file(dir_.path() / "config" / "strategies.yaml",
-                                   "signals:\n"
-                                   "  immediate: true\n"
-                                   "  filters:\n"
-                                   "    open_interest_enabled: false\n"
-                                   "    volume_enabled: false\n"
-                                   "    price_change_enabled: false\n");
-    }
-
-    void TearDown() override {
-        if (!schema_.empty() && !pg_url_.empty()) {
-            run_shell("psql -q '" + pg_url_ + "' -c 'DROP SCHEMA IF EXISTS " + schema_ + " CASCADE'");
-        }
-    }
-
-    std::unique_ptr<child_process> start_daemon(const std::string& name) {
-        return std::make_unique<child_process>(tradebot::test::built_binary("src/bin/tradebot"),
-                                               std::vector<std::string>{"--config", (dir_.path() / "config").string()},
-                                               dir_.path() / (name + ".log"));
-    }
-
-    bool wait_ready(child_process& p) const {
-        for (int i = 0; i < 300; ++i) {
-            const auto [rc, out] =
-                run_shell("curl -s -w '\\n%{http_code}' http://127.0.0.1:" + std::to_string(port_) + "/ready");
-            if (rc == 0 && out.ends_with("\n200")) {
-                return true;
-            }
-            if (p.wait_exit(20ms)) {
-                return false;
-            }
-        }
-        return false;
-    }
-
-    // Runs `tradebot <args> --config DIR` with stdin from /dev/null (not a terminal); `env` is
-    // prepended (e.g. "TRADEBOT_CONTROL_TOKEN=x"). Output is stdout and stderr together.
-    std::pair<int, std::string> tradebot(const std::string& args, const std::string& env = "") const {
-        return run_shell(env + (env.empty() ? "" : " ") + tradebot::test::built_binary("src/bin/tradebot").string() +
-                         " " + args + " --config " + (dir_.path() / "config").string() + " </dev/null");
-    }
-
-    std::string sql(const std::string& query) const {
-        const auto [rc, out] = run_shell("PGOPTIONS='-c search_path=" + schema_ + "' psql -qtA '" + pg_url_ +
-                                         "' -c \"" + query + "\"");
-        EXPECT_EQ(rc, 0) << out;
-        return out;
-    }
-
-    void insert_signals(const std::vector<std::string>& rows) const {
-        std::string values;
-        for (const auto& r : rows) {
-            values += (values.empty() ? "(" : ", (") + r +
-                      ", date_trunc('hour', now()) + floor(extract(minute from now()) / 15) * interval '15 min')";
-        }
-        sql("INSERT INTO signals (exchange, symbol, side, score_week, score_month, candle_time) VALUES " + values);
+        write_production("control:\n  port: " + std::to_string(control_port_) + "\n  token: " + token + "\n");
+        write_immediate_strategy();
     }
 
     // The simulator's state of one venue: engine.{accounts[].positions, open_orders, open_conditionals}.
@@ -132,16 +40,6 @@ protected:
             n += a.at("positions").as_array().size();
         }
         return n;
-    }
-
-    // A signed Binance REST request on the simulator's account (as any client sends it).
-    std::pair<int, std::string> binance_signed(const std::string& method, const std::string& path,
-                                               const std::string& params) const {
-        const std::string query = params + "&timestamp=$(date +%s%3N)";
-        return run_shell("q=\"" + query + "\"; sig=$(printf '%s' \"$q\" | openssl dgst -sha256 -hmac " +
-                         std::string{tradebot::test::sim_process::api_secret} + " | sed 's/^.* //'); curl -sf --cacert " +
-                         sim_.cert().string() + " -H 'X-MBX-APIKEY: " + tradebot::test::sim_process::api_key +
-                         "' -X " + method + " \"" + sim_.binance_url() + path + "?$q&signature=$sig\"");
     }
 
     std::pair<int, std::string> binance_order(const std::string& params) const {
@@ -160,13 +58,7 @@ protected:
         FAIL() << "two positions were not protected\n" << bot.output();
     }
 
-    tradebot::test::sim_process sim_;
-    tradebot::test::temp_dir dir_;
-    std::string pg_url_;
-    std::string schema_;
-    unsigned short port_ = 0;
     unsigned short control_port_ = 0;
-    static inline int counter_ = 0;
 };
 
 // The last line of `out` that is a JSON object: the command's --json answer.

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include <boost/json.hpp>
 #include <gtest/gtest.h>
 
 #include "tradebot_test/env.hpp"
@@ -28,7 +29,12 @@ protected:
         port_ = free_port();
         std::string why;
         ASSERT_TRUE(sim_.started(&why)) << why;
+        configure();
     }
+
+    // The test's own setup once the session is up (the simulator started, a schema named): write
+    // the config files here. Not called when the test is skipped or the session could not start.
+    virtual void configure() {}
 
     void TearDown() override {
         if (!schema_.empty() && !pg_url_.empty()) {
@@ -56,10 +62,12 @@ protected:
                              "/v5/private", bybit_extra));
     }
 
-    // tradebot.yaml; `database_url` replaces the test URL (e.g. an encrypted one), `extra` is appended.
-    void write_main(const std::string& database_url, const std::string& extra = {}) const {
+    // tradebot.yaml; `database_url` replaces the test URL (e.g. an encrypted one), `extra` is
+    // appended, `app_extra` goes into the app: block (e.g. "  mode: production\n").
+    void write_main(const std::string& database_url, const std::string& extra = {},
+                    const std::string& app_extra = {}) const {
         write_file(config_dir() / "tradebot.yaml",
-                   "app:\n"
+                   "app:\n" + app_extra +
                    "  pid_file: " + (dir_.path() / "tradebot.pid").string() + "\n"
                    "  shutdown_deadline_seconds: 5\n"
                    "database:\n"
@@ -70,21 +78,92 @@ protected:
                    "  port: " + std::to_string(port_) + "\n" + extra);
     }
 
-    // Signals acted on as they arrive, without the filters that need market statistics.
-    void write_immediate_strategy() const {
+    // An operator's production setup on the simulator's account: both venues with its keys, the
+    // mode in tradebot.yaml (commands run without --mode read it there; a test may sed it to
+    // test), the log on stderr only; `extra` is appended to tradebot.yaml.
+    void write_production(const std::string& extra = {}) const {
+        const auto keys = std::string{"    api_key: "} + sim_process::api_key + "\n    api_secret: " +
+                          sim_process::api_secret + "\n";
+        write_exchanges(keys, keys);
+        write_main(pg_url_, "logging:\n  file: ''\n" + extra, "  mode: production\n");
+    }
+
+    // Signals acted on as they arrive, without the filters that need market statistics; `extra`
+    // is appended to strategies.yaml.
+    void write_immediate_strategy(const std::string& extra = {}) const {
         write_file(config_dir() / "strategies.yaml",
                    "signals:\n"
                    "  immediate: true\n"
                    "  filters:\n"
                    "    open_interest_enabled: false\n"
                    "    volume_enabled: false\n"
-                   "    price_change_enabled: false\n");
+                   "    price_change_enabled: false\n" + extra);
     }
 
     std::unique_ptr<child_process> start(const std::string& name, const std::string& mode) {
         return std::make_unique<child_process>(
             built_binary("src/bin/tradebot"),
             std::vector<std::string>{"--mode", mode, "--config", config_dir().string()}, dir_.path() / (name + ".log"));
+    }
+
+    // The daemon with the mode its tradebot.yaml names.
+    std::unique_ptr<child_process> start_daemon(const std::string& name) {
+        return std::make_unique<child_process>(built_binary("src/bin/tradebot"),
+                                               std::vector<std::string>{"--config", config_dir().string()},
+                                               dir_.path() / (name + ".log"));
+    }
+
+    // `tradebot <args> --config DIR`, stdin not a terminal (no confirmation prompt); stdout and
+    // stderr together. `env` is put before the command (e.g. "TRADEBOT_CONTROL_TOKEN=x").
+    [[nodiscard]] std::pair<int, std::string> tradebot(const std::string& args, const std::string& env = {}) const {
+        return run_shell(env + (env.empty() ? "" : " ") + bin() + " " + args + " --config " + config_dir().string() +
+                         " </dev/null");
+    }
+
+    // The command's --json answer: its one stdout line (the log on stderr kept apart).
+    [[nodiscard]] boost::json::object json_of(const std::string& args, int expected_rc,
+                                              const std::string& env = {}) const {
+        const auto [rc, out] = run_shell("(" + env + (env.empty() ? "" : " ") + bin() + " " + args + " --json --config " +
+                                         config_dir().string() + " </dev/null 2>/dev/null)");
+        EXPECT_EQ(rc, expected_rc) << args << "\n" << out;
+        boost::system::error_code ec;
+        auto v = boost::json::parse(out, ec);
+        EXPECT_FALSE(ec) << args << ": not one JSON object:\n" << out;
+        return !ec && v.is_object() ? v.as_object() : boost::json::object{};
+    }
+
+    void migrate() const {
+        const auto [rc, out] = tradebot("db migrate");
+        ASSERT_EQ(rc, 0) << out;
+    }
+
+    // One statement in the session's schema; its rows as psql -tA prints them.
+    std::string sql(const std::string& query) const {
+        const auto [rc, out] =
+            run_shell("PGOPTIONS='-c search_path=" + schema_ + "' psql -qtA '" + pg_url_ + "' -c \"" + query + "\"");
+        EXPECT_EQ(rc, 0) << out;
+        return out;
+    }
+
+    // A signed Binance REST request on the simulator's account, as any client sends it.
+    [[nodiscard]] std::pair<int, std::string> binance_signed(const std::string& method, const std::string& path,
+                                                             const std::string& params) const {
+        const std::string query = params + "&timestamp=$(date +%s%3N)";
+        return run_shell("q=\"" + query + "\"; sig=$(printf '%s' \"$q\" | openssl dgst -sha256 -hmac " +
+                         std::string{sim_process::api_secret} + " | sed 's/^.* //'); curl -sf --cacert " +
+                         sim_.cert().string() + " -H 'X-MBX-APIKEY: " + sim_process::api_key + "' -X " + method +
+                         " \"" + sim_.binance_url() + path + "?$q&signature=$sig\"");
+    }
+
+    // A signed Bybit V5 POST with a JSON body on the simulator's account: the signature is
+    // HMAC-SHA256 over timestamp + key + recv_window + body.
+    [[nodiscard]] std::pair<int, std::string> bybit_post(const std::string& path, const std::string& body) const {
+        return run_shell("t=$(date +%s%3N); b='" + body + "'; sig=$(printf '%s' \"${t}" + sim_process::api_key +
+                         "5000$b\" | openssl dgst -sha256 -hmac " + std::string{sim_process::api_secret} +
+                         " | sed 's/^.* //'); curl -sf --cacert " + sim_.cert().string() +
+                         " -H 'Content-Type: application/json' -H 'X-BAPI-API-KEY: " + sim_process::api_key +
+                         "' -H \"X-BAPI-TIMESTAMP: $t\" -H 'X-BAPI-RECV-WINDOW: 5000' -H \"X-BAPI-SIGN: $sig\" -d \"$b\" " +
+                         sim_.bybit_url() + path);
     }
 
     // {exit code, body + "\n" + HTTP status}

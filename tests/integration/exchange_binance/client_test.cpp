@@ -100,6 +100,8 @@ TEST_F(binance_sim_test, account_setup_reads_can_trade_and_the_position_mode) {
     ASSERT_TRUE(setup) << setup.error().describe();
     EXPECT_TRUE(setup->can_trade);
     EXPECT_EQ(setup->hedge_mode, std::optional<bool>{false});
+    EXPECT_EQ(setup->multi_assets, std::optional<bool>{false});  // /fapi/v2/account multiAssetsMargin
+    EXPECT_FALSE(setup->account_margin.has_value()) << "per symbol on Binance";
 }
 
 TEST_F(binance_sim_test, limit_order_place_query_cancel) {

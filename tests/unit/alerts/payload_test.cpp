@@ -13,6 +13,11 @@ TEST(alert_payload, discord_gets_content_and_telegram_a_send_message_body) {
     const auto text = message_text("tradebot production@host", a);
     EXPECT_EQ(text, "[tradebot production@host] CRITICAL stop_failed: binance BTCUSDT (position 7): \"quoted\"\nline two");
     EXPECT_EQ(message_text("x", alert{.kind = alert_kind::shutdown, .text = "bye", .ts = {}}), "[x] WARNING shutdown: bye");
+    EXPECT_EQ(message_text("x", alert{.kind = alert_kind::startup, .text = "started", .ts = {}}), "[x] INFO startup: started");
+    EXPECT_EQ(message_text("x", alert{.kind = alert_kind::unprotected_position, .text = "stop again", .ts = {},
+                                      .subject = "position 1", .resolved = true}),
+              "[x] RESOLVED unprotected_position: stop again")
+        << "a resolution is no alarm, whatever its kind";
 
     const auto discord = boost::json::parse(render_payload(config::webhook_format::discord, "ignored", text)).as_object();
     EXPECT_EQ(discord.size(), 1U);
@@ -92,6 +97,7 @@ TEST(alert_events, signals_refused_by_the_daily_loss_limit_or_the_kill_switch) {
     a = from_signal_event(e);
     ASSERT_TRUE(a);
     EXPECT_EQ(a->kind, alert_kind::kill_switch);
+    EXPECT_EQ(a->subject, "kill switch") << "its clearing resolves it";
 
     for (const char* other : {"opened", "already_open", "balance_unknown", "valid"}) {
         e.reason = other;

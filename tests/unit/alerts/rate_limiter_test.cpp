@@ -105,5 +105,46 @@ TEST_F(rate_limiter_test, without_a_per_kind_interval_a_burst_of_one_kind_passes
     EXPECT_EQ(next->text, "x\n(7 more stop_failed alerts suppressed by the rate limit in the last 60 s)");
 }
 
+alert about(alert_kind k, std::string subject, bool resolved, std::string text) {
+    return alert{.kind = k, .text = std::move(text), .ts = {}, .subject = std::move(subject), .resolved = resolved};
+}
+
+TEST_F(rate_limiter_test, the_resolution_of_a_problem_that_went_out_goes_out_at_once_and_others_wait) {
+    rate_limiter limiter{rate_limits{.per_kind_interval = 300s, .max_per_minute = 100}};
+    ASSERT_TRUE(limiter.admit(about(alert_kind::venue_down, "binance REST API", false, "down"), now()));
+    clock_.advance(20s);
+    // Within the kind's interval, but its problem alert went out: the operator hears it is over.
+    const auto back = limiter.admit(about(alert_kind::venue_down, "binance REST API", true, "back"), now());
+    ASSERT_TRUE(back);
+    EXPECT_EQ(back->text, "back");
+    clock_.advance(20s);
+    // The same subject down again: the interval holds it (a flapping venue gives few messages) ...
+    EXPECT_FALSE(limiter.admit(about(alert_kind::venue_down, "binance REST API", false, "down again"), now()));
+    // ... and so its resolution, which no announced problem stands behind.
+    EXPECT_FALSE(limiter.admit(about(alert_kind::venue_down, "binance REST API", true, "back again"), now()));
+    // Another subject's resolution never skips the interval either.
+    EXPECT_FALSE(limiter.admit(about(alert_kind::venue_down, "bybit REST API", true, "bybit back"), now()));
+    clock_.advance(280s);  // 300 s after the resolution was sent
+    auto summary = limiter.due(now());
+    ASSERT_EQ(summary.size(), 1U);
+    EXPECT_TRUE(summary[0].resolved) << "the summary carries the newest state";
+    EXPECT_EQ(summary[0].text,
+              "bybit back\n(2 more venue_down alerts suppressed by the rate limit in the last 280 s)");
+}
+
+TEST_F(rate_limiter_test, a_resolution_still_counts_against_the_minute_budget) {
+    rate_limiter limiter{rate_limits{.per_kind_interval = 300s, .max_per_minute = 2}};
+    ASSERT_TRUE(limiter.admit(about(alert_kind::unprotected_position, "position 1", false, "bare"), now()));
+    ASSERT_TRUE(limiter.admit(make(alert_kind::stop_failed, "other"), now()));
+    EXPECT_FALSE(limiter.admit(about(alert_kind::unprotected_position, "position 1", true, "stop again"), now()));
+    clock_.advance(60s);
+    auto freed = limiter.due(now());
+    ASSERT_EQ(freed.size(), 0U) << "the kind's interval holds the summary of a resolution not yet sent";
+    // A later resolution of the same announced subject (still open: its resolution never went out) passes.
+    const auto again = limiter.admit(about(alert_kind::unprotected_position, "position 1", true, "stop again"), now());
+    ASSERT_TRUE(again);
+    EXPECT_EQ(again->text, "stop again\n(1 more unprotected_position alert suppressed by the rate limit in the last 60 s)");
+}
+
 }  // namespace
 }  // namespace tradebot::alerts

@@ -6,6 +6,7 @@
 #include <boost/json.hpp>
 #include <gtest/gtest.h>
 #include <prometheus/counter.h>
+#include <prometheus/gauge.h>
 #include <prometheus/registry.h>
 
 namespace tradebot::monitoring {
@@ -76,17 +77,54 @@ TEST_F(server_test, status_has_uptime_from_the_clock) {
 }
 
 TEST_F(server_test, status_sections_are_added_replaced_and_isolated) {
-    EXPECT_TRUE(server_.add_status_section("positions", [] { return boost::json::value{{"open", 1}}; }));
-    EXPECT_TRUE(server_.add_status_section("positions", [] { return boost::json::value{{"open", 3}}; }));
+    EXPECT_TRUE(server_.add_status_section("lease", [] { return boost::json::value{{"open", 1}}; }));
+    EXPECT_TRUE(server_.add_status_section("lease", [] { return boost::json::value{{"open", 3}}; }));
     EXPECT_TRUE(server_.add_status_section("broken", []() -> boost::json::value { throw std::runtime_error{"boom"}; }));
     EXPECT_FALSE(server_.add_status_section("version", [] { return boost::json::value{"hijack"}; }));
     EXPECT_FALSE(server_.add_status_section("components", [] { return boost::json::value{}; }));
+    EXPECT_FALSE(server_.add_status_section("positions", [] { return boost::json::value{}; })) << "built in";
+    EXPECT_FALSE(server_.add_status_section("rate_limits", [] { return boost::json::value{}; })) << "built in";
     const auto r = call("/status");
     EXPECT_EQ(r.status, 200U);
     const auto body = json_of(r);
-    EXPECT_EQ(body.at("positions").at("open").as_int64(), 3);
+    EXPECT_EQ(body.at("lease").at("open").as_int64(), 3);
     EXPECT_EQ(body.at("broken").at("error").as_string(), "boom");
     EXPECT_EQ(body.at("version").as_string(), "9.8.7");
+}
+
+TEST_F(server_test, status_shows_positions_and_rate_limit_use_from_the_daemons_gauges) {
+    auto body = json_of(call("/status"));
+    EXPECT_TRUE(body.at("positions").as_object().empty()) << "no venue has reported yet";
+    EXPECT_TRUE(body.at("rate_limits").as_array().empty());
+    // The gauges the trading core (positions) and the venue clients (budgets) keep.
+    auto& open = prometheus::BuildGauge().Name("tradebot_positions_open").Register(registry_);
+    auto& bare = prometheus::BuildGauge().Name("tradebot_positions_unprotected").Register(registry_);
+    auto& used = prometheus::BuildGauge().Name("tradebot_exchange_rate_limit_used").Register(registry_);
+    auto& limit = prometheus::BuildGauge().Name("tradebot_exchange_rate_limit_limit").Register(registry_);
+    open.Add({{"exchange", "binance"}}).Set(2);
+    bare.Add({{"exchange", "binance"}}).Set(1);
+    open.Add({{"exchange", "bybit"}}).Set(0);
+    used.Add({{"venue", "binance"}, {"budget", "weight_1m"}}).Set(600);
+    limit.Add({{"venue", "binance"}, {"budget", "weight_1m"}}).Set(2400);
+    used.Add({{"venue", "bybit"}, {"budget", "orders"}}).Set(3);
+    body = json_of(call("/status"));
+    const auto& positions = body.at("positions").as_object();
+    EXPECT_EQ(positions.size(), 2U);
+    EXPECT_EQ(boost::json::serialize(positions.at("binance")), R"({"open":2,"unprotected":1})");
+    EXPECT_EQ(boost::json::serialize(positions.at("bybit")), R"({"open":0})");
+    const auto& budgets = body.at("rate_limits").as_array();
+    ASSERT_EQ(budgets.size(), 2U);
+    for (const auto& b : budgets) {
+        if (b.at("venue").as_string() == "binance") {
+            EXPECT_EQ(b.at("budget").as_string(), "weight_1m");
+            EXPECT_EQ(b.at("used").as_int64(), 600);
+            EXPECT_EQ(b.at("limit").as_int64(), 2400);
+            EXPECT_DOUBLE_EQ(b.at("percent").as_double(), 25.0);
+        } else {
+            EXPECT_EQ(boost::json::serialize(b), R"({"budget":"orders","venue":"bybit","used":3,"limit":0})")
+                << "no percent of an unknown limit";
+        }
+    }
 }
 
 TEST_F(server_test, requests_are_counted_with_bounded_labels) {
