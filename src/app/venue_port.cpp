@@ -148,6 +148,16 @@ asio::awaitable<exchange::result<exchange::mark_price_state>> venue_port::mark(c
     if (auto cached = cache_.mark(id, symbol)) {
         co_return *cached;
     }
+    // Every symbol's mark in the one request a single mark would cost (the request ceiling counts
+    // requests, not weight): the next signals find theirs cached, as after refresh_marks().
+    if (auto all = co_await it->second.client->mark_prices(exchange::request_priority::normal)) {
+        for (const auto& m : *all) {
+            cache_.put_mark(id, m);
+        }
+        if (auto cached = cache_.mark(id, symbol)) {
+            co_return *cached;
+        }
+    }
     auto read = co_await it->second.client->mark_price(std::move(symbol), exchange::request_priority::normal);
     if (read) {
         cache_.put_mark(id, *read);

@@ -49,6 +49,7 @@ public:
     [[nodiscard]] bool idle() const noexcept { return !refreshing_ && balance_reads_ == 0 && quote_reads_.empty(); }
 
     [[nodiscard]] boost::asio::awaitable<trading::open_result> open(trading::entry_intent intent) override;
+    // The cached mark; else one read of every symbol's mark (then the symbol's own, if missing).
     [[nodiscard]] boost::asio::awaitable<exchange::result<exchange::mark_price_state>> mark(
         core::exchange_id venue, core::symbol symbol) override;
     [[nodiscard]] boost::asio::awaitable<exchange::result<exchange::market_stats_state>> market_stats(

@@ -96,8 +96,10 @@ venue_client::task<std::vector<order_state>> client::open_orders(std::optional<c
 }
 
 venue_client::task<std::vector<stop_state>> client::open_stops(std::optional<core::symbol> symbol) {
+    // Background, as Bybit's: the reconcile passes and the check for an earlier position's stop
+    // after each entry are no reason for an entry's own reads to wait behind them.
     auto r = signed_get("/fapi/v1/openAlgoOrders", "", binance_endpoint::open_algo_orders_all,
-                        request_priority::normal);
+                        request_priority::background);
     query_builder q;
     q.add("algoType", "CONDITIONAL");
     if (symbol) {
