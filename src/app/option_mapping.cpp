@@ -69,7 +69,7 @@ exchange::rate_limits_config rate_limits(core::exchange_id venue, const config::
                       ? exchange::binance_limits(s.endpoint == config::endpoint_kind::testnet)
                       : exchange::bybit_limits();
     if (s.requests_per_second > 0) {
-        limits.per_request.push_back({"client_1s", s.requests_per_second, std::chrono::seconds{1}});
+        limits.per_request.push_back({"client_1s", s.requests_per_second, std::chrono::seconds{1}, s.requests_burst});
     }
     if (s.requests_per_minute > 0) {
         limits.per_request.push_back({"client_1m", s.requests_per_minute, std::chrono::minutes{1}});

@@ -148,6 +148,16 @@ asio::awaitable<exchange::result<exchange::mark_price_state>> venue_port::mark(c
     if (auto cached = cache_.mark(id, symbol)) {
         co_return *cached;
     }
+    // Every symbol's mark in the one request a single mark would cost (the request ceiling counts
+    // requests, not weight): the next signals find theirs cached, as after refresh_marks().
+    if (auto all = co_await it->second.client->mark_prices(exchange::request_priority::normal)) {
+        for (const auto& m : *all) {
+            cache_.put_mark(id, m);
+        }
+        if (auto cached = cache_.mark(id, symbol)) {
+            co_return *cached;
+        }
+    }
     auto read = co_await it->second.client->mark_price(std::move(symbol), exchange::request_priority::normal);
     if (read) {
         cache_.put_mark(id, *read);
@@ -175,7 +185,7 @@ asio::awaitable<exchange::result<exchange::book_top_state>> venue_port::book_top
         co_return *cached;
     }
     if (wait == pipeline::quote_wait::cached_only) {
-        read_quote_later(id, symbol);
+        read_quotes_later(id, symbol);
         exchange::error e;
         e.kind = exchange::error_kind::retryable;
         e.venue = id;
@@ -228,23 +238,41 @@ void venue_port::refresh_balances_later(core::exchange_id id) {
     asio::co_spawn(strand_, std::move(read), [this](const std::exception_ptr&) { --balance_reads_; });
 }
 
-void venue_port::read_quote_later(core::exchange_id id, const core::symbol& symbol) {
+void venue_port::read_quotes_later(core::exchange_id id, const core::symbol& symbol) {
     const auto it = venues_.find(id);
-    if (stopped_ || it == venues_.end() || !quote_reads_.emplace(id, symbol).second) {
-        return;  // stopping, or this quote is already being read
+    if (stopped_ || it == venues_.end() || quote_reads_.contains(id)) {
+        return;  // stopping, or a read is under way
     }
+    const auto now = clock_.steady_now();
+    if (const auto last = quotes_read_at_.find(id);
+        last != quotes_read_at_.end() && now - last->second < settings_.trading.mark_cache_ms / 2) {
+        return;  // read just now: a symbol it did not list is not listed a moment later either
+    }
+    quote_reads_.insert(id);
+    quotes_read_at_.insert_or_assign(id, now);
     auto* client = it->second.client;
     auto read = [this, id, symbol, client]() -> asio::awaitable<void> {
-        auto r = co_await client->book_top(symbol, exchange::request_priority::background);
-        if (r) {
-            cache_.put_book(id, *r);
+        auto all = co_await client->book_tops(exchange::request_priority::background);
+        if (all) {
+            for (const auto& top : *all) {
+                cache_.put_book(id, top);
+            }
+            co_return;
+        }
+        if (all.error().kind != exchange::error_kind::invalid_request) {
+            logging::debug(logging::get("trading"), "bid/ask not read", kv("exchange", core::to_string(id)),
+                           kv("error", all.error().describe()));
+            co_return;
+        }
+        auto one = co_await client->book_top(symbol, exchange::request_priority::background);
+        if (one) {
+            cache_.put_book(id, *one);
         } else {
             logging::debug(logging::get("trading"), "bid/ask not read", kv("exchange", core::to_string(id)),
-                           kv("symbol", symbol.str()), kv("error", r.error().describe()));
+                           kv("symbol", symbol.str()), kv("error", one.error().describe()));
         }
     };
-    asio::co_spawn(strand_, std::move(read),
-                   [this, key = std::pair{id, symbol}](const std::exception_ptr&) { quote_reads_.erase(key); });
+    asio::co_spawn(strand_, std::move(read), [this, id](const std::exception_ptr&) { quote_reads_.erase(id); });
 }
 
 std::vector<trading::position_exposure> venue_port::exposures() const {

@@ -49,12 +49,14 @@ public:
     [[nodiscard]] bool idle() const noexcept { return !refreshing_ && balance_reads_ == 0 && quote_reads_.empty(); }
 
     [[nodiscard]] boost::asio::awaitable<trading::open_result> open(trading::entry_intent intent) override;
+    // The cached mark; else one read of every symbol's mark (then the symbol's own, if missing).
     [[nodiscard]] boost::asio::awaitable<exchange::result<exchange::mark_price_state>> mark(
         core::exchange_id venue, core::symbol symbol) override;
     [[nodiscard]] boost::asio::awaitable<exchange::result<exchange::market_stats_state>> market_stats(
         core::exchange_id venue, exchange::market_stats_request request) override;
-    // The cached quote (younger than trading.mark_cache_ms); else a REST read, waited for with
-    // quote_wait::read, started in the background with cached_only.
+    // The cached quote (younger than trading.mark_cache_ms); else a REST read of that symbol,
+    // waited for with quote_wait::read; with cached_only one background read of every symbol's
+    // quote instead (read_quotes_later), which the next signals find cached.
     [[nodiscard]] boost::asio::awaitable<exchange::result<exchange::book_top_state>> book_top(
         core::exchange_id venue, core::symbol symbol, pipeline::quote_wait wait) override;
     // The trading client's cap (the paper venue knows none); a failed read is logged and counts
@@ -84,8 +86,10 @@ private:
     // After an entry: the balances are read again now, off the signal path, so the next
     // signal's risk check finds them fresh.
     void refresh_balances_later(core::exchange_id venue);
-    // One background read of a symbol's bid/ask into the cache (none when one is in flight).
-    void read_quote_later(core::exchange_id venue, const core::symbol& symbol);
+    // One background read of every symbol's bid/ask into the cache (venue_client::book_tops: one
+    // request, not one per entry); none while one is in flight or within half of
+    // trading.mark_cache_ms of the last one. A venue without that read reads the one symbol.
+    void read_quotes_later(core::exchange_id venue, const core::symbol& symbol);
 
     strand_type strand_;
     const config::settings& settings_;
@@ -104,7 +108,8 @@ private:
     bool started_ = false;
     bool refreshing_ = false;  // refresh_marks() running
     int balance_reads_ = 0;    // refresh_balances_later() reads in flight
-    std::set<std::pair<core::exchange_id, core::symbol>> quote_reads_;  // background quote reads in flight
+    std::set<core::exchange_id> quote_reads_;  // background quote reads in flight
+    std::map<core::exchange_id, std::chrono::steady_clock::time_point> quotes_read_at_;  // their last start
 };
 
 }  // namespace tradebot::app

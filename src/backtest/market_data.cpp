@@ -128,8 +128,12 @@ market_data::task<std::vector<ex::order_state>> market_data::open_orders(std::op
 market_data::task<std::vector<ex::stop_state>> market_data::open_stops(std::optional<core::symbol>) {
     co_return refused("orders");
 }
-market_data::task<void> market_data::set_leverage(core::symbol, int) { co_return refused("account"); }
-market_data::task<void> market_data::set_margin_mode(core::symbol, ex::margin_mode) { co_return refused("account"); }
+market_data::task<void> market_data::set_leverage(core::symbol, int, ex::request_priority) {
+    co_return refused("account");
+}
+market_data::task<void> market_data::set_margin_mode(core::symbol, ex::margin_mode, ex::request_priority) {
+    co_return refused("account");
+}
 market_data::task<void> market_data::set_one_way_mode() { co_return refused("account"); }
 market_data::task<ex::order_ack> market_data::place_market_order(ex::market_order_request, ex::request_priority) {
     co_return refused("orders");

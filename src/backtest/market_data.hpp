@@ -38,8 +38,9 @@ public:
     task<std::vector<exchange::position_state>> positions(exchange::request_priority priority) override;
     task<std::vector<exchange::order_state>> open_orders(std::optional<core::symbol> symbol) override;
     task<std::vector<exchange::stop_state>> open_stops(std::optional<core::symbol> symbol) override;
-    task<void> set_leverage(core::symbol symbol, int leverage) override;
-    task<void> set_margin_mode(core::symbol symbol, exchange::margin_mode mode) override;
+    task<void> set_leverage(core::symbol symbol, int leverage, exchange::request_priority priority) override;
+    task<void> set_margin_mode(core::symbol symbol, exchange::margin_mode mode,
+                               exchange::request_priority priority) override;
     task<void> set_one_way_mode() override;
     task<exchange::order_ack> place_market_order(exchange::market_order_request request,
                                                  exchange::request_priority priority) override;

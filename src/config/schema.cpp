@@ -32,6 +32,7 @@ void add_exchange(std::vector<field>& out, const std::string& p, Venue venue) {
                              "cross, isolated"));
     out.push_back(int_field(TB_EX(requests_per_second), 0, 10000));
     out.push_back(int_field(TB_EX(requests_per_minute), 0, 1000000));
+    out.push_back(int_field(TB_EX(requests_burst), 0, 100000));
 #undef TB_EX
 }
 

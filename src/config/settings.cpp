@@ -106,9 +106,11 @@ exchange_settings default_exchange_settings(core::exchange_id venue) {
     if (venue == core::exchange_id::binance) {
         s.requests_per_second = 16;
         s.requests_per_minute = 960;
+        s.requests_burst = 50;
     } else {
         s.requests_per_second = 8;
         s.requests_per_minute = 96;
+        s.requests_burst = 20;
     }
     return s;
 }

@@ -33,8 +33,10 @@ asio::awaitable<void> rate_limiter::acquire(std::int32_t weight, request_priorit
 bool rate_limiter::behind_someone(const request_cost& cost, request_priority priority, std::uint64_t seq) const {
     return std::ranges::any_of(waiters_, [&](const waiter& w) {
         const bool ahead = w.priority < priority || (w.priority == priority && w.seq < seq);
+        // Order placement does not draw on the per_request ceilings: a read waiting for them
+        // holds no entry or stop back.
         return ahead && !w.blocked_on.empty() &&
-               (cost.weight_of(w.blocked_on) > 0 || core_.per_request_budget(w.blocked_on));
+               (cost.weight_of(w.blocked_on) > 0 || (!cost.places_order && core_.per_request_budget(w.blocked_on)));
     });
 }
 

@@ -34,8 +34,42 @@ rate_limiter_core::rate_limiter_core(const core::clock& clock, rate_limits_confi
     : clock_{clock}, config_{std::move(config)} {
     buckets_.reserve(config_.budgets.size() + config_.per_request.size());
     for (const auto& b : config_.budgets) buckets_.push_back(bucket{b, 0, {}, {}});
-    for (const auto& b : config_.per_request) buckets_.push_back(bucket{b, 0, {}, {}});
+    for (const auto& b : config_.per_request) {
+        bucket t{b, 0, {}, {}};
+        t.refills = true;
+        t.refilled_at = clock_.steady_now();
+        buckets_.push_back(std::move(t));
+    }
     for (const auto& b : config_.per_request) per_request_cost_.add(find(b.name)->config.name, 1);
+}
+
+std::int64_t rate_limiter_core::capacity(const bucket& b) const noexcept {
+    return std::max<std::int64_t>(b.config.burst > 0 ? b.config.burst : b.config.limit, 1);
+}
+
+void rate_limiter_core::refill(bucket& b, steady_point now) const {
+    if (now <= b.refilled_at) return;
+    const std::int64_t elapsed = std::chrono::duration_cast<std::chrono::nanoseconds>(now - b.refilled_at).count();
+    b.refilled_at = now;
+    const std::int64_t rate = std::max<std::int64_t>(b.config.limit, 1);  // debt units per nanosecond
+    // elapsed * rate only when it stays below the debt, so the product cannot overflow.
+    b.debt = elapsed >= b.debt / rate + 1 ? 0 : b.debt - elapsed * rate;
+}
+
+void rate_limiter_core::check_refilling(bucket& b, std::int64_t units, request_priority priority, steady_point now,
+                                        acquire_decision& d) {
+    refill(b, now);
+    const std::int64_t unit = std::chrono::duration_cast<std::chrono::nanoseconds>(b.config.window).count();
+    const std::int64_t rate = std::max<std::int64_t>(b.config.limit, 1);
+    const std::int64_t room = std::max<std::int64_t>(cap_of(capacity(b), priority) - units, 0) * unit;
+    // An empty bucket always admits one request, as an empty window does.
+    if (b.debt == 0 || b.debt <= room) return;
+    d.granted = false;
+    if (d.why == acquire_decision::reason::none) d.why = acquire_decision::reason::budget;
+    // Exactly as long as the refill needs to make room for this request, rounded up to a nanosecond.
+    const std::int64_t wait_ns = (b.debt - room + rate - 1) / rate;
+    d.retry_at = std::max(d.retry_at, now + std::chrono::nanoseconds{wait_ns});
+    if (d.budget.empty()) d.budget = b.config.name;
 }
 
 rate_limiter_core::bucket* rate_limiter_core::find(std::string_view name) {
@@ -62,12 +96,16 @@ void rate_limiter_core::roll(bucket& b) {
     b.window_end = now + milliseconds{w - into};
 }
 
-std::int64_t rate_limiter_core::cap(const bucket& b, request_priority p) const noexcept {
+std::int64_t rate_limiter_core::cap_of(std::int64_t limit, request_priority p) const noexcept {
     std::int64_t reserve = 0;
     if (p == request_priority::normal) reserve = config_.critical_reserve_pct;
     if (p == request_priority::background) reserve = config_.critical_reserve_pct + config_.background_reserve_pct;
     reserve = std::clamp<std::int64_t>(reserve, 0, 100);
-    return b.config.limit * (100 - reserve) / 100;
+    return limit * (100 - reserve) / 100;
+}
+
+std::int64_t rate_limiter_core::cap(const bucket& b, request_priority p) const noexcept {
+    return cap_of(b.config.limit, p);
 }
 
 steady_point rate_limiter_core::steady_at_wall_ms(std::int64_t wall_ms) const {
@@ -85,10 +123,10 @@ acquire_decision rate_limiter_core::try_acquire(const request_cost& cost, reques
 
     acquire_decision d{true, acquire_decision::reason::none, {}, {}};
     check(cost, priority, now, d);
-    check(per_request_cost_, priority, now, d);
+    if (!cost.places_order) check(per_request_cost_, priority, now, d);
     if (!d.granted) return d;
     charge(cost);
-    charge(per_request_cost_);
+    if (!cost.places_order) charge(per_request_cost_);
     ++stats_.granted[static_cast<std::size_t>(priority)];
     return d;
 }
@@ -100,6 +138,10 @@ void rate_limiter_core::check(const request_cost& cost, request_priority priorit
         bucket* b = find(item.budget);
         // A weight of 0 (Binance POST /order on the IP weight) is never held back by that budget.
         if (b == nullptr || item.weight <= 0) continue;
+        if (b->refills) {
+            check_refilling(*b, item.weight, priority, now, d);
+            continue;
+        }
         roll(*b);
         if (now < b->blocked_until) {
             d.granted = false;
@@ -120,10 +162,16 @@ void rate_limiter_core::check(const request_cost& cost, request_priority priorit
 
 void rate_limiter_core::charge(const request_cost& cost) {
     for (std::uint8_t i = 0; i < cost.size; ++i) {
-        if (bucket* b = find(cost.items[i].budget)) {
-            roll(*b);
-            b->used += cost.items[i].weight;
+        bucket* b = find(cost.items[i].budget);
+        if (b == nullptr) continue;
+        if (b->refills) {
+            refill(*b, clock_.steady_now());
+            b->debt += cost.items[i].weight *
+                       std::chrono::duration_cast<std::chrono::nanoseconds>(b->config.window).count();
+            continue;
         }
+        roll(*b);
+        b->used += cost.items[i].weight;
     }
 }
 
@@ -216,6 +264,16 @@ bool rate_limiter_core::banned() const { return clock_.steady_now() < banned_unt
 std::optional<budget_state> rate_limiter_core::budget(std::string_view name) const {
     const bucket* b = find(name);
     if (b == nullptr) return std::nullopt;
+    if (b->refills) {
+        // Units taken and not refilled yet (rounded up), of the bucket's size; full again at window_end.
+        bucket now_b = *b;
+        refill(now_b, clock_.steady_now());
+        const std::int64_t unit = std::chrono::duration_cast<std::chrono::nanoseconds>(b->config.window).count();
+        const std::int64_t rate = std::max<std::int64_t>(b->config.limit, 1);
+        return budget_state{b->config.name, (now_b.debt + unit - 1) / unit, capacity(*b),
+                            clock_.steady_now() + std::chrono::nanoseconds{(now_b.debt + rate - 1) / rate},
+                            b->blocked_until};
+    }
     const bool expired = clock_.steady_now() >= b->window_end;
     return budget_state{b->config.name, expired ? 0 : b->used, b->config.limit, b->window_end, b->blocked_until};
 }

@@ -1,4 +1,5 @@
 // Venue budgets and endpoint costs: the prior that the venue's headers then correct.
+#include <algorithm>
 #include <array>
 #include <utility>
 
@@ -45,6 +46,19 @@ constexpr std::array bybit_endpoint_limits{
     bybit_endpoint_limit{"/v5/account/set-margin-mode", 5},
     bybit_endpoint_limit{"/v5/account/transaction-log", 25},
 };
+
+// The requests that place or move an order or the position's stop: each has its own per-UID
+// budget above, so the operator's per-request ceilings leave them out (request_cost::places_order).
+constexpr std::array<std::string_view, 5> bybit_order_placement{
+    "/v5/order/create", "/v5/order/amend", "/v5/order/create-batch", "/v5/order/amend-batch",
+    "/v5/position/trading-stop",
+};
+
+// The Binance requests that the ORDERS counters count (request_cost::places_order).
+request_cost placing(request_cost& c) noexcept {
+    c.places_order = true;
+    return c;
+}
 
 }  // namespace
 
@@ -113,17 +127,18 @@ request_cost binance_cost(binance_endpoint e) noexcept {
         case binance_endpoint::ticker_price_all: return c.add(weight, 2);
         // Not in the reference's table; the venue's endpoint page says 2 with a symbol [U].
         case binance_endpoint::book_ticker: return c.add(weight, 2);
+        case binance_endpoint::book_ticker_all: return c.add(weight, 5);  // [U] the same page: 5 without
         case binance_endpoint::balance:
         case binance_endpoint::account:
         case binance_endpoint::position_risk: return c.add(weight, 5);  // docs 5; 2024 log said 10
         case binance_endpoint::open_orders: return c.add(weight, 1);
         case binance_endpoint::open_orders_all: return c.add(weight, 40);
-        case binance_endpoint::order_new: return c.add(weight, 0).add(orders_10s, 1).add(orders_1m, 1);
-        case binance_endpoint::order_amend: return c.add(weight, 1).add(orders_10s, 1).add(orders_1m, 1);
+        case binance_endpoint::order_new: return placing(c.add(weight, 0).add(orders_10s, 1).add(orders_1m, 1));
+        case binance_endpoint::order_amend: return placing(c.add(weight, 1).add(orders_10s, 1).add(orders_1m, 1));
         case binance_endpoint::order_query:
         case binance_endpoint::order_cancel: return c.add(weight, 1);
-        case binance_endpoint::batch_orders: return c.add(weight, 5).add(orders_10s, 5).add(orders_1m, 1);
-        case binance_endpoint::algo_order_new: return c.add(weight, 0).add(orders_10s, 1).add(orders_1m, 1);
+        case binance_endpoint::batch_orders: return placing(c.add(weight, 5).add(orders_10s, 5).add(orders_1m, 1));
+        case binance_endpoint::algo_order_new: return placing(c.add(weight, 0).add(orders_10s, 1).add(orders_1m, 1));
         case binance_endpoint::algo_order_query:
         case binance_endpoint::algo_order_cancel:
         case binance_endpoint::open_algo_orders: return c.add(weight, 1);
@@ -140,6 +155,8 @@ request_cost binance_cost(binance_endpoint e) noexcept {
         case binance_endpoint::open_interest: return c.add(weight, 1);
         // [U] /leverageBracket is not in the reference; the venue's page says 1 with or without symbol.
         case binance_endpoint::leverage_bracket: return c.add(weight, 1);
+        // [U] /symbolConfig is not in the reference; the venue's page says 5.
+        case binance_endpoint::symbol_config: return c.add(weight, 5);
     }
     return c.add(weight, 1);
 }
@@ -152,6 +169,7 @@ request_cost bybit_cost(std::string_view path) noexcept {
             break;
         }
     }
+    c.places_order = std::ranges::find(bybit_order_placement, path) != bybit_order_placement.end();
     return c.add(bybit_ip, 1);
 }
 

@@ -23,6 +23,24 @@ venue_client::task<account_setup_state> venue_client::account_setup() {
     co_return e;
 }
 
+venue_client::task<std::vector<symbol_setting>> venue_client::symbol_settings(request_priority) {
+    error e;
+    e.kind = error_kind::invalid_request;
+    e.venue = venue();
+    e.message = "symbol settings are not readable in one request on this venue";
+    co_return e;
+}
+
+venue_client::task<void> venue_client::preload_limits(request_priority) { co_return result<void>{}; }
+
+venue_client::task<std::vector<book_top_state>> venue_client::book_tops(request_priority) {
+    error e;
+    e.kind = error_kind::invalid_request;
+    e.venue = venue();
+    e.message = "no order book on this venue";
+    co_return e;
+}
+
 venue_client::task<book_top_state> venue_client::book_top(core::symbol, request_priority) {
     error e;
     e.kind = error_kind::invalid_request;

@@ -71,6 +71,17 @@ void position_book::set_rules(std::vector<exchange::instrument_rules> rules) {
     }
 }
 
+std::vector<core::symbol> position_book::tradable_symbols() const {
+    std::vector<core::symbol> out;
+    out.reserve(rules_.size());
+    for (const auto& [symbol, rule] : rules_) {
+        if (rule.trading) {
+            out.push_back(symbol);
+        }
+    }
+    return out;
+}
+
 bool position_book::set_trading(const core::symbol& s, bool trading) {
     const auto it = rules_.find(s);
     if (it == rules_.end()) {

@@ -150,7 +150,43 @@ asio::awaitable<bool> position_manager::start() {
     co_await parts_->reconciler_.start_up();
     parts_->tasks_.spawn(parts_->reconciler_.run_periodic(), "reconcile");
     parts_->tasks_.spawn(parts_->watch_.run(), "mark freshness");
+    parts_->tasks_.spawn(prepare_symbols(), "symbol settings");
     co_return true;
+}
+
+asio::awaitable<void> position_manager::prepare_symbols() {
+    auto& p = *parts_;
+    // After the start-up pass, so that its reads and the stops it places go first; one request at
+    // a time at background priority, so that entries and the periodic reads pass it.
+    const bool read = co_await p.opener_.read_settings();
+    std::vector<core::symbol> symbols;
+    if (read) {
+        symbols = p.book_.tradable_symbols();  // only those the read found unset cost a request
+    } else {
+        // No bulk read (Bybit): the account-wide margin mode now, the leverage of the configured
+        // symbols (signals.filters.whitelist); other symbols' leverage is set at their first entry.
+        symbols.assign(p.settings_.signals.filters.whitelist.begin(), p.settings_.signals.filters.whitelist.end());
+        if (venue() == core::exchange_id::bybit && symbols.empty() && !p.book_.tradable_symbols().empty()) {
+            co_await p.opener_.prepare_margin(p.book_.tradable_symbols().front());
+        }
+    }
+    const int leverage = p.settings_.leverage_for(venue());
+    int set = 0;
+    for (const auto& s : symbols) {
+        if (p.tasks_.stopped()) {
+            co_return;
+        }
+        const auto* rule = p.book_.rules(s);
+        // A symbol with a position (or an entry in flight) keeps what it has: a margin mode cannot
+        // change under a position, and its entry set what it needed.
+        if (rule == nullptr || !rule->trading || p.book_.busy_with(s) ||
+            (p.opener_.margin_ready(s) && p.opener_.leverage_ready(s, leverage))) {
+            continue;
+        }
+        co_await p.opener_.prepare(s);
+        ++set;
+    }
+    logging::info(p.log_, "symbol settings prepared", kv("exchange", core::to_string(venue())), kv("symbols", set));
 }
 
 asio::awaitable<bool> position_manager::prepare() {

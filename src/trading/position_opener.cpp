@@ -55,32 +55,99 @@ position_opener::position_opener(exchange::venue_client& venue, db::position_sto
       clock_{clock},
       log_{std::move(log)} {}
 
-asio::awaitable<exchange::result<void>> position_opener::ensure_margin_mode(const entry_intent& intent) {
-    const bool account_wide = venue_.venue() == core::exchange_id::bybit;
-    if (account_wide ? account_margin_set_ : margin_set_.contains(intent.symbol)) {
+exchange::margin_mode position_opener::wanted_margin() const {
+    return settings_.exchange(venue_.venue()).margin_mode == config::margin_type::isolated
+               ? exchange::margin_mode::isolated
+               : exchange::margin_mode::cross;
+}
+
+bool position_opener::margin_ready(const core::symbol& symbol) const {
+    return venue_.venue() == core::exchange_id::bybit ? account_margin_set_ : margin_set_.contains(symbol);
+}
+
+bool position_opener::leverage_ready(const core::symbol& symbol, int leverage) const {
+    const auto known = leverage_set_.find(symbol);
+    return !settings_.trading.auto_set_leverage || (known != leverage_set_.end() && known->second == leverage);
+}
+
+asio::awaitable<exchange::result<void>> position_opener::ensure_margin_mode(const core::symbol& symbol,
+                                                                           exchange::request_priority priority) {
+    if (margin_ready(symbol)) {
         co_return exchange::result<void>{};
     }
-    const auto wanted = settings_.exchange(intent.exchange).margin_mode == config::margin_type::isolated
-                            ? exchange::margin_mode::isolated
-                            : exchange::margin_mode::cross;
-    auto set = co_await venue_.set_margin_mode(intent.symbol, wanted);
+    auto set = co_await venue_.set_margin_mode(symbol, wanted_margin(), priority);
     if (set) {
-        if (account_wide) {
+        if (venue_.venue() == core::exchange_id::bybit) {
             account_margin_set_ = true;
         } else {
-            margin_set_.insert(intent.symbol);
+            margin_set_.insert(symbol);
         }
-        logging::info(log_, "margin mode set", kv("symbol", intent.symbol.str()),
-                      kv("margin_mode", config::to_string(settings_.exchange(intent.exchange).margin_mode)));
+        logging::info(log_, "margin mode set", kv("symbol", symbol.str()),
+                      kv("margin_mode", config::to_string(settings_.exchange(venue_.venue()).margin_mode)));
     }
     co_return set;
+}
+
+asio::awaitable<bool> position_opener::read_settings() {
+    const auto venue = core::to_string(venue_.venue());
+    if (auto limits = co_await venue_.preload_limits(exchange::request_priority::background); !limits) {
+        // max_notional and set_leverage then read the brackets per symbol, as before.
+        logging::warn(log_, "leverage limits not read ahead", kv("exchange", venue),
+                      kv("error", limits.error().describe()));
+    }
+    auto current = co_await venue_.symbol_settings(exchange::request_priority::background);
+    if (!current) {
+        logging::info(log_, "symbol settings not readable in one request", kv("exchange", venue),
+                      kv("error", current.error().describe()));
+        co_return false;
+    }
+    const auto margin = wanted_margin();
+    const int leverage = settings_.leverage_for(venue_.venue());
+    int ready = 0;
+    for (const auto& s : *current) {
+        if (s.margin == margin && venue_.venue() != core::exchange_id::bybit) {
+            margin_set_.insert(s.symbol);
+        }
+        if (s.leverage == leverage) {
+            leverage_set_.insert_or_assign(s.symbol, leverage);
+        }
+        ready += s.margin == margin && s.leverage == leverage ? 1 : 0;
+    }
+    logging::info(log_, "symbol settings read", kv("exchange", venue),
+                  kv("symbols", static_cast<std::int64_t>(current->size())), kv("already_set", ready));
+    co_return true;
+}
+
+asio::awaitable<bool> position_opener::prepare_margin(core::symbol symbol) {
+    auto margin = co_await ensure_margin_mode(symbol, exchange::request_priority::background);
+    if (!margin) {
+        // The first entry tries again, and is not made if the venue still refuses.
+        logging::warn(log_, "margin mode not set ahead", kv("symbol", symbol.str()),
+                      kv("error", margin.error().describe()));
+    }
+    co_return margin.has_value();
+}
+
+asio::awaitable<void> position_opener::prepare(core::symbol symbol) {
+    const int leverage = settings_.leverage_for(venue_.venue());
+    const bool margin = co_await prepare_margin(symbol);
+    if (!margin || leverage_ready(symbol, leverage)) {
+        co_return;
+    }
+    auto set = co_await venue_.set_leverage(symbol, leverage, exchange::request_priority::background);
+    if (set) {
+        leverage_set_.insert_or_assign(symbol, leverage);
+    } else {
+        logging::warn(log_, "leverage not set ahead", kv("symbol", symbol.str()), kv("leverage", leverage),
+                      kv("error", set.error().describe()));
+    }
 }
 
 asio::awaitable<open_result> position_opener::open(entry_intent intent, exchange::instrument_rules rules) {
     open_result r;
     // Before any row: an entry in the wrong margin mode (cross instead of isolated) would put the
     // whole wallet behind the position, so a refusal means no entry.
-    if (auto margin = co_await ensure_margin_mode(intent); !margin) {
+    if (auto margin = co_await ensure_margin_mode(intent.symbol, exchange::request_priority::normal); !margin) {
         r.kind = open_result_kind::not_opened;
         r.reason = "margin mode: " + margin.error().describe();
         logging::warn(log_, "entry skipped: margin mode not set", kv("symbol", intent.symbol.str()),
@@ -112,9 +179,9 @@ asio::awaitable<open_result> position_opener::open(entry_intent intent, exchange
     }
     auto entry_row = orders_.journal_row(entry);
 
-    const auto known = leverage_set_.find(intent.symbol);
-    const bool set_leverage =
-        settings_.trading.auto_set_leverage && (known == leverage_set_.end() || known->second != intent.leverage);
+    // Usually set ahead (prepare(), at start); a symbol not prepared yet, or an intent with another
+    // leverage, sets it here.
+    const bool set_leverage = !leverage_ready(intent.symbol, intent.leverage);
     // The positions row and the entry's journal row are one statement. The leverage is a setting,
     // not an order: it needs no row first, so it is set while the rows are written (one round trip
     // less before the entry). Setting it for a signal that then finds the symbol already live is
@@ -124,7 +191,7 @@ asio::awaitable<open_result> position_opener::open(entry_intent intent, exchange
     if (set_leverage) {
         using namespace asio::experimental::awaitable_operators;
         auto create = positions_.create_pending_with_entry(std::move(row), std::move(entry_row));
-        auto set = venue_.set_leverage(intent.symbol, intent.leverage);
+        auto set = venue_.set_leverage(intent.symbol, intent.leverage, exchange::request_priority::normal);
         auto both = co_await (std::move(create) && std::move(set));
         created = std::move(std::get<0>(both));
         leverage = std::move(std::get<1>(both));

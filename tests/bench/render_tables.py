@@ -139,7 +139,8 @@ def e2e_lines(out_dir, build_dir):
     rss, rss_end = load(f"{out_dir}/e2e_rss.json") or [], load(f"{out_dir}/e2e_rss_end.json")
     n = env.get("positions", "?")
     rps = env.get("requests_per_second", "shipped")
-    rps = ("the shipped ones (Binance 16 requests/s, Bybit 8/s)" if rps == "shipped"
+    rps = ("the shipped ones (Binance 16 requests/s with a burst of 50, Bybit 8/s with 20; entries and stops "
+           "outside them, bounded by the venue's order budgets)" if rps == "shipped"
            else f"raised to {rps} requests/s per venue (diagnosis, not the shipped config)")
     try:
         live_end = open(f"{out_dir}/e2e_live_end.txt", encoding="utf-8").read().split(":")[-1].strip()

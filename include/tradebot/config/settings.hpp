@@ -162,10 +162,12 @@ struct exchange_settings {
     // Per-exchange override of trading.leverage.
     std::optional<int> leverage;
     margin_type margin_mode = margin_type::cross;
-    // Client-side request ceilings on top of the venue's own budgets (every request counts one,
-    // whatever its weight); 0: none. The venue's rate-limit headers still rule its budgets.
+    // Client-side request ceilings on top of the venue's own budgets (every request but order
+    // placement counts one, whatever its weight; token buckets of `requests_burst` and of one
+    // minute's worth); 0: none. The venue's rate-limit headers still rule its budgets.
     int requests_per_second = 0;
     int requests_per_minute = 0;
+    int requests_burst = 0;  // 0: requests_per_second
     bool operator==(const exchange_settings&) const = default;
 };
 

@@ -30,14 +30,20 @@ struct budget_config {
     std::string name;  // key that costs refer to; also the metrics label
     std::int64_t limit = 0;
     std::chrono::milliseconds window{60'000};
+    // Only for the per_request ceilings, which are token buckets: how many units may go at once
+    // (the bucket's size); 0 = `limit`. The bucket refills continuously at limit per window.
+    std::int64_t burst = 0;
 };
 
 struct rate_limits_config {
     core::exchange_id venue = core::exchange_id::binance;
     // The first budget is the venue's main one, charged by acquire(weight, priority).
     std::vector<budget_config> budgets;
-    // The operator's own ceilings (exchanges.*.requests_per_second / _minute): every request costs
-    // one unit of each, whatever its endpoint or weight, on top of its cost in `budgets`.
+    // The operator's own ceilings (exchanges.*.requests_per_second / _minute / _burst): token
+    // buckets in which every request costs one unit, whatever its endpoint or weight, on top of its
+    // cost in `budgets`; except order placement (request_cost::places_order), which the venue's
+    // own order budgets bound. A request the bucket cannot take waits until enough has refilled
+    // (1/limit of the window per unit), not until a calendar window ends.
     std::vector<budget_config> per_request;
     // Percent of each budget that only critical requests may use, and the further percent that
     // background requests leave to normal ones: with 10 / 20, normal stops at 90 %, background
@@ -66,6 +72,9 @@ struct request_cost {
     };
     std::array<item, 3> items{};
     std::uint8_t size = 0;
+    // Places or moves an order (entry, close, stop): counted by the venue's order budgets
+    // (Binance ORDERS, Bybit's per-UID order endpoints), not by the per_request ceilings.
+    bool places_order = false;
 
     request_cost& add(std::string_view budget, std::int32_t weight) noexcept;
     [[nodiscard]] bool shares_budget_with(const request_cost& other) const noexcept;
@@ -76,12 +85,14 @@ struct request_cost {
 enum class binance_endpoint : std::uint8_t {
     time, exchange_info, premium_index, premium_index_all, ticker_price, ticker_price_all,
     book_ticker,  // GET /fapi/v1/ticker/bookTicker with a symbol
+    book_ticker_all,  // ... without one
     balance, account, position_risk, open_orders, open_orders_all,
     order_new, order_amend, order_query, order_cancel, batch_orders,
     algo_order_new, algo_order_query, algo_order_cancel, open_algo_orders, open_algo_orders_all, all_algo_orders,
     leverage, margin_type, position_mode_get, position_mode_set, listen_key, income,
     open_interest, klines,  // klines: limit < 100
     leverage_bracket,
+    symbol_config,  // GET /fapi/v1/symbolConfig
 };
 [[nodiscard]] request_cost binance_cost(binance_endpoint e) noexcept;
 // Bybit: the endpoint's own budget first (if the path is in §B3's table), then "ip_5s".
@@ -146,7 +157,7 @@ public:
     [[nodiscard]] std::vector<budget_state> budgets() const;
     [[nodiscard]] const limiter_stats& stats() const noexcept { return stats_; }
     [[nodiscard]] const rate_limits_config& config() const noexcept { return config_; }
-    // True for the budgets of config().per_request, which every request draws on.
+    // True for the budgets of config().per_request, which every request but order placement draws on.
     [[nodiscard]] bool per_request_budget(std::string_view name) const noexcept {
         return per_request_cost_.weight_of(name) > 0;
     }
@@ -157,15 +168,26 @@ private:
         std::int64_t used = 0;
         std::chrono::steady_clock::time_point window_end{};
         std::chrono::steady_clock::time_point blocked_until{};
+        // Token bucket (the per_request ceilings): units taken and not yet refilled, in units x
+        // window nanoseconds, so that `limit` of them refill per nanosecond, in integers.
+        bool refills = false;
+        std::int64_t debt = 0;
+        std::chrono::steady_clock::time_point refilled_at{};
     };
     bucket* find(std::string_view name);
     const bucket* find(std::string_view name) const;
     void roll(bucket& b);
+    void refill(bucket& b, std::chrono::steady_clock::time_point now) const;
+    // The token bucket's answer for `units` at `priority`: granted, or when to try again.
+    void check_refilling(bucket& b, std::int64_t units, request_priority priority,
+                         std::chrono::steady_clock::time_point now, acquire_decision& d);
+    [[nodiscard]] std::int64_t capacity(const bucket& b) const noexcept;
     // Refuses `d` if one of the cost's budgets cannot take it now; charge() then takes it.
     void check(const request_cost& cost, request_priority priority, std::chrono::steady_clock::time_point now,
                acquire_decision& d);
     void charge(const request_cost& cost);
     [[nodiscard]] std::int64_t cap(const bucket& b, request_priority p) const noexcept;
+    [[nodiscard]] std::int64_t cap_of(std::int64_t limit, request_priority p) const noexcept;
     [[nodiscard]] std::chrono::steady_clock::time_point steady_at_wall_ms(std::int64_t wall_ms) const;
     void ban_for(std::chrono::milliseconds d);
 

@@ -208,6 +208,13 @@ struct account_setup_state {
     std::optional<bool> multi_assets;
 };
 
+// What the account has set for one symbol (Binance GET /fapi/v1/symbolConfig).
+struct symbol_setting {
+    core::symbol symbol;
+    int leverage = 0;
+    margin_mode margin = margin_mode::cross;
+};
+
 // ---- The interface --------------------------------------------------------------------------
 
 // What the trading core needs from a derivatives venue: Binance USDⓈ-M and Bybit V5 linear
@@ -246,6 +253,10 @@ public:
     // The symbol's best bid and ask. Venues without a book (the backtest's replay) answer
     // invalid_request.
     virtual task<book_top_state> book_top(core::symbol symbol, request_priority priority);
+    // Every symbol's best bid and ask in one read (Binance bookTicker without a symbol, weight 5;
+    // Bybit tickers of the category); symbols the map does not know, or without a two-sided book,
+    // are left out. Default: invalid_request.
+    virtual task<std::vector<book_top_state>> book_tops(request_priority priority);
 
     // -- account state. An empty list is a successful answer; a failed call is an error, never
     // an empty list (DESIGN.md rule 6, original-bot.md §11.A.1).
@@ -258,10 +269,18 @@ public:
     virtual task<std::vector<stop_state>> open_stops(std::optional<core::symbol> symbol) = 0;
 
     // -- settings. Idempotent: "already set" (no_change) is reported as success, i.e. result<void>{}.
-    virtual task<void> set_leverage(core::symbol symbol, int leverage) = 0;
+    virtual task<void> set_leverage(core::symbol symbol, int leverage, request_priority priority) = 0;
     // Binance: per symbol (POST /marginType); Bybit: account-wide (set-margin-mode), the symbol
     // is then ignored.
-    virtual task<void> set_margin_mode(core::symbol symbol, margin_mode mode) = 0;
+    virtual task<void> set_margin_mode(core::symbol symbol, margin_mode mode, request_priority priority) = 0;
+    // Every symbol's leverage and margin mode in one read, so that a start sets only those that
+    // differ (Binance GET /fapi/v1/symbolConfig, weight 5). Venues without such a read answer
+    // invalid_request (the default).
+    virtual task<std::vector<symbol_setting>> symbol_settings(request_priority priority);
+    // Reads in one request what max_notional and set_leverage otherwise read per symbol (Binance:
+    // every symbol's leverage brackets), so that neither waits on the venue on a signal's path.
+    // Default: nothing to read.
+    virtual task<void> preload_limits(request_priority priority);
     // One-way position mode for the account (Binance dualSidePosition=false; Bybit switch-mode 0
     // by coin USDT). Fails while positions or orders exist in the other mode.
     virtual task<void> set_one_way_mode() = 0;

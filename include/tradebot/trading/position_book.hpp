@@ -80,6 +80,8 @@ public:
     bool set_trading(const core::symbol& s, bool trading);
     [[nodiscard]] const exchange::instrument_rules* rules(const core::symbol& s) const;
     [[nodiscard]] std::size_t instruments() const noexcept { return rules_.size(); }
+    // The instruments that trade now, in symbol order.
+    [[nodiscard]] std::vector<core::symbol> tradable_symbols() const;
 
     // A mark of the venue: the live position of `s`, if any, keeps it as its last mark.
     void set_mark(const core::symbol& s, core::decimal price);

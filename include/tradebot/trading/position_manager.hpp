@@ -94,6 +94,8 @@ public:
 private:
     struct parts;
     [[nodiscard]] boost::asio::awaitable<bool> load();
+    // Margin mode and leverage of the venue's symbols ahead of their first entry (background).
+    [[nodiscard]] boost::asio::awaitable<void> prepare_symbols();
     // The venue said `symbol` does not trade: not tradable here for trading.halted_symbol_pause_seconds.
     void pause_symbol(const core::symbol& symbol);
     [[nodiscard]] boost::asio::awaitable<void> resume_symbol(core::symbol symbol, std::chrono::seconds after);

@@ -56,6 +56,20 @@ public:
 
     [[nodiscard]] boost::asio::awaitable<open_result> open(entry_intent intent, exchange::instrument_rules rules);
 
+    // The per-symbol settings, off the signal path (issue 22: an entry on the wire is the order,
+    // then the stop). read_settings(): the venue's leverage limits and every symbol's current
+    // leverage and margin mode, each in one request at background priority; the symbols already
+    // at the wanted values need nothing more. False when the venue has no such read.
+    // prepare(): sets the margin mode and the leverage of one symbol at background priority
+    // unless known to be set. A failure is logged and left to the first entry, which sets it
+    // itself and is not made if the venue still refuses.
+    [[nodiscard]] boost::asio::awaitable<bool> read_settings();
+    [[nodiscard]] boost::asio::awaitable<void> prepare(core::symbol symbol);
+    // The margin mode alone (Bybit: account-wide, whatever the symbol); false when refused.
+    [[nodiscard]] boost::asio::awaitable<bool> prepare_margin(core::symbol symbol);
+    [[nodiscard]] bool margin_ready(const core::symbol& symbol) const;
+    [[nodiscard]] bool leverage_ready(const core::symbol& symbol, int leverage) const;
+
 private:
     boost::asio::awaitable<open_result> fail(open_result r, std::int32_t version, std::string why);
     boost::asio::awaitable<open_result> close_unprotected(open_result r, const entry_intent& intent,
@@ -68,14 +82,17 @@ private:
     const config::settings& settings_;
     const core::clock& clock_;
     std::shared_ptr<spdlog::logger> log_;
-    // The leverage this process has set per symbol: set once, not before every entry (one REST
-    // round trip less on the signal path). A venue refusal forgets it.
+    // The leverage set per symbol (by this process, or found set by read_settings()): set once,
+    // not before every entry (one REST round trip less on the signal path). A venue refusal
+    // forgets it.
     std::map<core::symbol, int> leverage_set_;
     // exchanges.*.margin_mode, set before the first entry of each symbol (Binance: per symbol)
     // or once for the account (Bybit: account-wide). A refusal leaves it unset: the next entry tries again.
     std::set<core::symbol> margin_set_;
     bool account_margin_set_ = false;
-    [[nodiscard]] boost::asio::awaitable<exchange::result<void>> ensure_margin_mode(const entry_intent& intent);
+    [[nodiscard]] boost::asio::awaitable<exchange::result<void>> ensure_margin_mode(
+        const core::symbol& symbol, exchange::request_priority priority);
+    [[nodiscard]] exchange::margin_mode wanted_margin() const;
 };
 
 }  // namespace tradebot::trading

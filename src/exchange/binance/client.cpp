@@ -54,6 +54,13 @@ venue_client::task<book_top_state> client::book_top(core::symbol symbol, request
     co_return parse_book_ticker(*v, symbols_);
 }
 
+venue_client::task<std::vector<book_top_state>> client::book_tops(request_priority priority) {
+    auto r = public_get("/fapi/v1/ticker/bookTicker", "", binance_endpoint::book_ticker_all, priority);
+    auto v = co_await rest_.call(std::move(r));
+    if (!v) co_return v.error();
+    co_return parse_book_tickers(*v, symbols_);
+}
+
 venue_client::task<std::vector<mark_price_state>> client::mark_prices(request_priority priority) {
     auto r = public_get("/fapi/v1/premiumIndex", "", binance_endpoint::premium_index_all, priority);
     auto v = co_await rest_.call(std::move(r));
@@ -89,8 +96,10 @@ venue_client::task<std::vector<order_state>> client::open_orders(std::optional<c
 }
 
 venue_client::task<std::vector<stop_state>> client::open_stops(std::optional<core::symbol> symbol) {
+    // Background, as Bybit's: the reconcile passes and the check for an earlier position's stop
+    // after each entry are no reason for an entry's own reads to wait behind them.
     auto r = signed_get("/fapi/v1/openAlgoOrders", "", binance_endpoint::open_algo_orders_all,
-                        request_priority::normal);
+                        request_priority::background);
     query_builder q;
     q.add("algoType", "CONDITIONAL");
     if (symbol) {
@@ -113,14 +122,14 @@ venue_client::task<void> client::setting(rest_request request) {
     co_return result<void>{};
 }
 
-venue_client::task<symbol_brackets> client::leverage_brackets(core::symbol symbol) {
+venue_client::task<symbol_brackets> client::leverage_brackets(core::symbol symbol, request_priority priority) {
     if (const auto it = brackets_.find(symbol); it != brackets_.end()) {
         co_return it->second;
     }
     auto name = venue_symbol(symbol);
     if (!name) co_return name.error();
     auto r = signed_get("/fapi/v1/leverageBracket", query_builder{}.add("symbol", *name).str(),
-                        binance_endpoint::leverage_bracket, request_priority::normal);
+                        binance_endpoint::leverage_bracket, priority);
     auto v = co_await rest_.call(std::move(r));
     if (!v) co_return v.error();
     auto rows = parse_leverage_brackets(*v, symbols_);
@@ -136,16 +145,37 @@ venue_client::task<symbol_brackets> client::leverage_brackets(core::symbol symbo
     co_return found;
 }
 
+venue_client::task<void> client::preload_limits(request_priority priority) {
+    auto r = signed_get("/fapi/v1/leverageBracket", "", binance_endpoint::leverage_bracket, priority);
+    auto v = co_await rest_.call(std::move(r));
+    if (!v) co_return v.error();
+    auto rows = parse_leverage_brackets(*v, symbols_);
+    if (!rows) co_return rows.error();
+    for (auto& row : *rows) {
+        auto symbol = row.symbol;
+        brackets_.insert_or_assign(std::move(symbol), std::move(row));
+    }
+    logging::info(log_, "binance leverage brackets read", kv("symbols", static_cast<std::int64_t>(rows->size())));
+    co_return result<void>{};
+}
+
+venue_client::task<std::vector<symbol_setting>> client::symbol_settings(request_priority priority) {
+    auto r = signed_get("/fapi/v1/symbolConfig", "", binance_endpoint::symbol_config, priority);
+    auto v = co_await rest_.call(std::move(r));
+    if (!v) co_return v.error();
+    co_return parse_symbol_config(*v, symbols_);
+}
+
 venue_client::task<std::optional<core::decimal>> client::max_notional(core::symbol symbol, int leverage) {
     auto brackets = co_await leverage_brackets(std::move(symbol));
     if (!brackets) co_return brackets.error();
     co_return brackets->max_notional_at(leverage);
 }
 
-venue_client::task<void> client::set_leverage(core::symbol symbol, int leverage) {
+venue_client::task<void> client::set_leverage(core::symbol symbol, int leverage, request_priority priority) {
     auto name = venue_symbol(symbol);
     if (!name) co_return name.error();
-    auto brackets = co_await leverage_brackets(symbol);
+    auto brackets = co_await leverage_brackets(symbol, priority);
     if (!brackets) co_return brackets.error();
     const int max = brackets->max_leverage();
     if (auto cap = check_leverage_cap(venue(), symbol, leverage, core::decimal::from_int(max)); !cap) {
@@ -158,10 +188,11 @@ venue_client::task<void> client::set_leverage(core::symbol symbol, int leverage)
     r.path = "/fapi/v1/leverage";
     r.query = query_builder{}.add("symbol", *name).add("leverage", leverage).str();
     r.endpoint = binance_endpoint::leverage;
+    r.priority = priority;
     co_return co_await setting(std::move(r));
 }
 
-venue_client::task<void> client::set_margin_mode(core::symbol symbol, margin_mode mode) {
+venue_client::task<void> client::set_margin_mode(core::symbol symbol, margin_mode mode, request_priority priority) {
     auto name = venue_symbol(symbol);
     if (!name) co_return name.error();
     rest_request r;
@@ -169,6 +200,7 @@ venue_client::task<void> client::set_margin_mode(core::symbol symbol, margin_mod
     r.path = "/fapi/v1/marginType";
     r.query = query_builder{}.add("symbol", *name).add("marginType", margin_text(mode)).str();
     r.endpoint = binance_endpoint::margin_type;
+    r.priority = priority;
     co_return co_await setting(std::move(r));
 }
 

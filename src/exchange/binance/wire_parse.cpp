@@ -112,6 +112,23 @@ result<mark_price_state> parse_premium_index(const json::value& v, const symbol_
     return out;
 }
 
+result<std::vector<book_top_state>> parse_book_tickers(const json::value& v, const symbol_map& symbols) {
+    const auto* all = v.if_array();
+    if (all == nullptr) return bad("bookTicker list is not an array");
+    std::vector<book_top_state> out;
+    out.reserve(all->size());
+    for (const auto& item : *all) {
+        const auto* o = item.if_object();
+        if (o == nullptr) return bad("bookTicker row is not an object");
+        const auto sym = internal_symbol(*o, symbols);
+        const auto bid = get_dec(*o, "bidPrice");
+        const auto ask = get_dec(*o, "askPrice");
+        if (!sym || !bid || !ask) continue;  // not one of our instruments, or no book
+        out.push_back(book_top_state{*sym, *bid, *ask, get_int(*o, "time").value_or(0)});
+    }
+    return out;
+}
+
 result<book_top_state> parse_book_ticker(const json::value& v, const symbol_map& symbols) {
     const json::object* o = v.if_object();
     if (o == nullptr && v.is_array() && v.as_array().size() == 1) o = v.as_array()[0].if_object();
@@ -355,6 +372,26 @@ result<symbol_brackets> parse_symbol_brackets(const json::object& o, const core:
 }
 
 }  // namespace
+
+result<std::vector<symbol_setting>> parse_symbol_config(const json::value& v, const symbol_map& symbols) {
+    const auto* all = v.if_array();
+    if (all == nullptr) return bad("symbolConfig is not an array");
+    std::vector<symbol_setting> out;
+    out.reserve(all->size());
+    for (const auto& item : *all) {
+        const auto* o = item.if_object();
+        if (o == nullptr) return bad("symbolConfig row is not an object");
+        const auto sym = internal_symbol(*o, symbols);
+        if (!sym) continue;
+        const auto leverage = get_int(*o, "leverage");
+        if (!leverage || *leverage < 1) return bad("symbolConfig row without leverage");
+        const auto margin = get_str(*o, "marginType").value_or("CROSSED");
+        out.push_back(symbol_setting{*sym, static_cast<int>(*leverage),
+                                     margin == "ISOLATED" || margin == "isolated" ? margin_mode::isolated
+                                                                                  : margin_mode::cross});
+    }
+    return out;
+}
 
 result<std::vector<symbol_brackets>> parse_leverage_brackets(const json::value& v, const symbol_map& symbols) {
     std::vector<const json::object*> rows;

@@ -93,6 +93,16 @@ venue_client::task<book_top_state> client::book_top(core::symbol symbol, request
     co_return parse_book_top(*r, symbols_);
 }
 
+venue_client::task<std::vector<book_top_state>> client::book_tops(request_priority priority) {
+    std::string path = "/v5/market/tickers";
+    std::string query = "category=linear";
+    auto r = co_await rest_.get(std::move(path), std::move(query), false, priority);
+    if (!r) {
+        co_return r.error();
+    }
+    co_return parse_book_tops(*r, symbols_);
+}
+
 venue_client::task<envelope> client::ticker(const core::symbol& symbol, request_priority priority) {
     auto name = venue_name(symbol);
     if (!name) {
@@ -197,15 +207,15 @@ venue_client::task<std::vector<order_state>> client::open_orders(std::optional<c
     co_return bad_response_error(core::exchange_id::bybit, 200, "order/realtime: too many pages");
 }
 
-venue_client::task<void> client::settings_call(std::string path, std::string body) {
-    auto r = co_await rest_.post(std::move(path), std::move(body), request_priority::normal, true);
+venue_client::task<void> client::settings_call(std::string path, std::string body, request_priority priority) {
+    auto r = co_await rest_.post(std::move(path), std::move(body), priority, true);
     if (!r && r.error().kind != error_kind::no_change) {
         co_return r.error();
     }
     co_return result<void>{};
 }
 
-venue_client::task<void> client::set_leverage(core::symbol symbol, int leverage) {
+venue_client::task<void> client::set_leverage(core::symbol symbol, int leverage, request_priority priority) {
     auto name = venue_name(symbol);
     if (!name) {
         co_return name.error();
@@ -221,19 +231,20 @@ venue_client::task<void> client::set_leverage(core::symbol symbol, int leverage)
     }
     std::string path = "/v5/position/set-leverage";
     std::string body = set_leverage_body(*name, leverage);
-    co_return co_await settings_call(std::move(path), std::move(body));
+    co_return co_await settings_call(std::move(path), std::move(body), priority);
 }
 
-venue_client::task<void> client::set_margin_mode(core::symbol /*account-wide on Bybit*/, margin_mode mode) {
+venue_client::task<void> client::set_margin_mode(core::symbol /*account-wide on Bybit*/, margin_mode mode,
+                                                 request_priority priority) {
     std::string path = "/v5/account/set-margin-mode";
     std::string body = margin_mode_body(mode);
-    co_return co_await settings_call(std::move(path), std::move(body));
+    co_return co_await settings_call(std::move(path), std::move(body), priority);
 }
 
 venue_client::task<void> client::set_one_way_mode() {
     std::string path = "/v5/position/switch-mode";
     std::string body = switch_mode_body();
-    co_return co_await settings_call(std::move(path), std::move(body));
+    co_return co_await settings_call(std::move(path), std::move(body), request_priority::normal);
 }
 
 venue_client::task<account_setup_state> client::account_setup() {

@@ -1,6 +1,9 @@
 // The market-quality read of the signal filters (venue_client::market_stats).
 
+#include <algorithm>
+#include <unordered_map>
 #include <utility>
+#include <vector>
 
 #include "tradebot/exchange/bybit/client.hpp"
 #include "tradebot/exchange/bybit/rest_codec.hpp"
@@ -43,6 +46,47 @@ venue_client::task<std::optional<core::decimal>> client::max_notional(core::symb
     const auto cap = tiers->max_notional_at(leverage);
     risk_limits_.insert_or_assign(symbol, std::move(*tiers));
     co_return cap;
+}
+
+venue_client::task<void> client::preload_limits(request_priority priority) {
+    std::string cursor;
+    std::vector<symbol_brackets> all;
+    for (int page_no = 0; page_no < 50; ++page_no) {  // bounded, as load_instruments' pages
+        std::string path = "/v5/market/risk-limit";
+        std::string query = "category=linear";
+        if (!cursor.empty()) {
+            query += "&cursor=" + url_encode(cursor);
+        }
+        auto r = co_await rest_.get(std::move(path), std::move(query), false, priority);
+        if (!r) {
+            co_return r.error();
+        }
+        auto page = parse_risk_limits_page(*r, symbols_);
+        if (!page) {
+            co_return page.error();
+        }
+        for (auto& s : page->limits) {
+            all.push_back(std::move(s));
+        }
+        if (page->next_cursor.empty()) {
+            // A symbol's tiers may span two pages: merged, then ordered as parse_risk_limits does.
+            std::unordered_map<core::symbol, symbol_brackets> merged;
+            for (auto& s : all) {
+                auto& into = merged.try_emplace(s.symbol, symbol_brackets{s.symbol, {}}).first->second;
+                into.brackets.insert(into.brackets.end(), s.brackets.begin(), s.brackets.end());
+            }
+            for (auto& [symbol, tiers] : merged) {
+                std::sort(tiers.brackets.begin(), tiers.brackets.end(),
+                          [](const leverage_bracket& a, const leverage_bracket& b) {
+                              return a.initial_leverage > b.initial_leverage;
+                          });
+                risk_limits_.insert_or_assign(symbol, std::move(tiers));
+            }
+            co_return result<void>{};
+        }
+        cursor = page->next_cursor;
+    }
+    co_return bad_response_error(core::exchange_id::bybit, 200, "risk-limit: too many pages");
 }
 
 venue_client::task<market_stats_state> client::market_stats(market_stats_request request, request_priority priority) {

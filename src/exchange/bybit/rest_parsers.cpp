@@ -1,6 +1,7 @@
 // Parsers of the Bybit V5 REST answers (§B5-§B8) into internal types.
 #include <algorithm>
 #include <charconv>
+#include <map>
 
 #include "exchange/bybit/json_fields.hpp"
 #include "tradebot/exchange/bybit/rest_codec.hpp"
@@ -141,6 +142,29 @@ result<book_top_state> parse_book_top(const envelope& e, const symbol_map& symbo
     return book_top_state{*sym, *bid, *ask, e.time_ms};
 }
 
+result<std::vector<book_top_state>> parse_book_tops(const envelope& e, const symbol_map& symbols) {
+    const auto* list = result_list(e);
+    if (list == nullptr) {
+        return malformed_reply("tickers without result.list");
+    }
+    std::vector<book_top_state> out;
+    out.reserve(list->size());
+    for (const auto& item : *list) {
+        if (!item.is_object()) {
+            return malformed_reply("tickers item is not an object");
+        }
+        const auto& o = item.get_object();
+        const auto sym = symbols.to_internal(text(o, "symbol"));
+        const auto bid = dec(o, "bid1Price");
+        const auto ask = dec(o, "ask1Price");
+        if (!sym || !bid || !ask) {
+            continue;
+        }
+        out.push_back(book_top_state{*sym, *bid, *ask, e.time_ms});
+    }
+    return out;
+}
+
 result<std::vector<mark_price_state>> parse_mark_prices(const envelope& e, const symbol_map& symbols) {
     const auto* list = result_list(e);
     if (list == nullptr) {
@@ -163,6 +187,31 @@ result<std::vector<mark_price_state>> parse_mark_prices(const envelope& e, const
     return out;
 }
 
+namespace {
+
+result<leverage_bracket> parse_risk_tier(const boost::json::object& o) {
+    const auto cap = dec(o, "riskLimitValue");
+    const auto lev = dec(o, "maxLeverage");
+    if (!cap || !lev || !lev->is_positive()) {
+        return malformed_reply("risk-limit item without riskLimitValue or maxLeverage");
+    }
+    leverage_bracket b;
+    b.bracket = static_cast<int>(integer(o, "id").value_or(0));
+    // "12.50" allows 12 as a whole leverage.
+    b.initial_leverage = static_cast<int>(lev->rescale(0, core::rounding::floor).mantissa());
+    b.notional_cap = *cap;
+    b.maint_margin_ratio = dec(o, "maintenanceMargin").value_or(core::decimal{});
+    return b;
+}
+
+void sort_tiers(symbol_brackets& s) {
+    std::sort(s.brackets.begin(), s.brackets.end(), [](const leverage_bracket& a, const leverage_bracket& b) {
+        return a.initial_leverage > b.initial_leverage;
+    });
+}
+
+}  // namespace
+
 result<symbol_brackets> parse_risk_limits(const envelope& e, const core::symbol& symbol, std::string_view venue_symbol) {
     const auto* list = result_list(e);
     if (list == nullptr) {
@@ -177,22 +226,47 @@ result<symbol_brackets> parse_risk_limits(const envelope& e, const core::symbol&
         if (text(o, "symbol") != venue_symbol) {
             continue;
         }
-        const auto cap = dec(o, "riskLimitValue");
-        const auto lev = dec(o, "maxLeverage");
-        if (!cap || !lev || !lev->is_positive()) {
-            return malformed_reply("risk-limit item without riskLimitValue or maxLeverage");
+        auto tier = parse_risk_tier(o);
+        if (!tier) {
+            return tier.error();
         }
-        leverage_bracket b;
-        b.bracket = static_cast<int>(integer(o, "id").value_or(0));
-        // "12.50" allows 12 as a whole leverage.
-        b.initial_leverage = static_cast<int>(lev->rescale(0, core::rounding::floor).mantissa());
-        b.notional_cap = *cap;
-        b.maint_margin_ratio = dec(o, "maintenanceMargin").value_or(core::decimal{});
-        out.brackets.push_back(b);
+        out.brackets.push_back(*tier);
     }
-    std::sort(out.brackets.begin(), out.brackets.end(),
-              [](const leverage_bracket& a, const leverage_bracket& b) { return a.initial_leverage > b.initial_leverage; });
+    sort_tiers(out);
     return out;
+}
+
+result<risk_limits_page> parse_risk_limits_page(const envelope& e, const symbol_map& symbols) {
+    const auto* list = result_list(e);
+    if (list == nullptr) {
+        return malformed_reply("risk-limit without result.list");
+    }
+    risk_limits_page page;
+    std::map<core::symbol, std::size_t> at;  // symbol -> its entry in page.limits
+    for (const auto& item : *list) {
+        if (!item.is_object()) {
+            return malformed_reply("risk-limit item is not an object");
+        }
+        const auto& o = item.get_object();
+        const auto sym = symbols.to_internal(text(o, "symbol"));
+        if (!sym) {
+            continue;
+        }
+        auto tier = parse_risk_tier(o);
+        if (!tier) {
+            return tier.error();
+        }
+        const auto [it, added] = at.try_emplace(*sym, page.limits.size());
+        if (added) {
+            page.limits.push_back(symbol_brackets{*sym, {}});
+        }
+        page.limits[it->second].brackets.push_back(*tier);
+    }
+    for (auto& s : page.limits) {
+        sort_tiers(s);
+    }
+    page.next_cursor = cursor_of(e);
+    return page;
 }
 
 result<core::decimal> parse_open_interest_value(const envelope& e, const symbol_map& symbols) {

@@ -219,6 +219,19 @@ venue_client::task<std::vector<mark_price_state>> client::mark_prices(request_pr
     co_return all;
 }
 
+venue_client::task<std::vector<book_top_state>> client::book_tops(request_priority priority) {
+    auto tops = co_await market_data_.book_tops(priority);
+    if (tops) {
+        // As book_top(): the quotes the spread check sees are the books the paper fills meet.
+        for (const auto& top : *tops) {
+            if (const auto ts = core::time_from_ms(top.time_ms)) {
+                on_book_ticker(top.symbol, top.bid, top.ask, *ts);
+            }
+        }
+    }
+    co_return tops;
+}
+
 venue_client::task<book_top_state> client::book_top(core::symbol symbol, request_priority priority) {
     auto top = co_await market_data_.book_top(symbol, priority);
     if (top) {
@@ -276,12 +289,12 @@ result<void> client::setting(const std::optional<engine::rejection>& r) const {
     return rejected(*r);
 }
 
-venue_client::task<void> client::set_leverage(core::symbol symbol, int leverage) {
+venue_client::task<void> client::set_leverage(core::symbol symbol, int leverage, request_priority /*priority*/) {
     const auto r = engine_.set_leverage(account_, symbol, leverage);
     co_return setting(r ? std::nullopt : std::optional{r.error()});
 }
 
-venue_client::task<void> client::set_margin_mode(core::symbol symbol, margin_mode mode) {
+venue_client::task<void> client::set_margin_mode(core::symbol symbol, margin_mode mode, request_priority /*priority*/) {
     const auto r = engine_.set_margin_mode(account_, symbol, to_engine(mode));
     co_return setting(r ? std::nullopt : std::optional{r.error()});
 }

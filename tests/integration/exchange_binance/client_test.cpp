@@ -83,12 +83,12 @@ TEST_F(binance_sim_test, market_stats_follow_the_price_path_and_the_fills) {
 TEST_F(binance_sim_test, settings_are_idempotent) {
     ASSERT_TRUE(run(client_->set_one_way_mode()));
     ASSERT_TRUE(run(client_->set_one_way_mode()));  // -4059 no_change reads as success
-    ASSERT_TRUE(run(client_->set_leverage(btc(), 10)));
-    ASSERT_TRUE(run(client_->set_margin_mode(btc(), margin_mode::isolated)));
-    ASSERT_TRUE(run(client_->set_margin_mode(btc(), margin_mode::isolated)));  // -4046
+    ASSERT_TRUE(run(client_->set_leverage(btc(), 10, request_priority::normal)));
+    ASSERT_TRUE(run(client_->set_margin_mode(btc(), margin_mode::isolated, request_priority::normal)));
+    ASSERT_TRUE(run(client_->set_margin_mode(btc(), margin_mode::isolated, request_priority::normal)));  // -4046
     // Above BTC's bracket 1 (125x): refused by the adapter before sending (leverage_cap_test.cpp
     // shows the venue's own -4028 behind it).
-    const auto bad = run(client_->set_leverage(btc(), 500));
+    const auto bad = run(client_->set_leverage(btc(), 500, request_priority::normal));
     ASSERT_FALSE(bad);
     EXPECT_EQ(bad.error().venue_code, 0);
     EXPECT_EQ(bad.error().kind, error_kind::invalid_request);

@@ -50,12 +50,12 @@ TEST_F(binance_bracket_test, brackets_are_read_once_with_exact_numbers) {
     EXPECT_EQ(b->brackets[2].cum, "392.5"_d);
     EXPECT_EQ(requests_to("/fapi/v1/leverageBracket"), 1u);
     ASSERT_TRUE(run(client_->leverage_brackets(eth())));
-    ASSERT_TRUE(run(client_->set_leverage(eth(), 20)));
+    ASSERT_TRUE(run(client_->set_leverage(eth(), 20, request_priority::normal)));
     EXPECT_EQ(requests_to("/fapi/v1/leverageBracket"), 1u);  // cached
 }
 
 TEST_F(binance_bracket_test, leverage_above_the_first_bracket_is_refused_before_sending) {
-    const auto refused = run(client_->set_leverage(eth(), 51));
+    const auto refused = run(client_->set_leverage(eth(), 51, request_priority::normal));
     ASSERT_FALSE(refused);
     EXPECT_EQ(refused.error().kind, error_kind::invalid_request);
     EXPECT_EQ(refused.error().http_status, 0u);  // no answer: nothing was sent
@@ -65,11 +65,11 @@ TEST_F(binance_bracket_test, leverage_above_the_first_bracket_is_refused_before_
     EXPECT_EQ(requests_to("/fapi/v1/leverage"), 0u);
     EXPECT_EQ(requests_to("/fapi/v1/leverageBracket"), 1u);
 
-    ASSERT_TRUE(run(client_->set_leverage(eth(), 50)));
+    ASSERT_TRUE(run(client_->set_leverage(eth(), 50, request_priority::normal)));
     EXPECT_EQ(requests_to("/fapi/v1/leverage"), 1u);
     // BTC has no configured brackets: the simulator derives 125x from max_leverage.
-    ASSERT_TRUE(run(client_->set_leverage(btc(), 125)));
-    const auto btc_refused = run(client_->set_leverage(btc(), 126));
+    ASSERT_TRUE(run(client_->set_leverage(btc(), 125, request_priority::normal)));
+    const auto btc_refused = run(client_->set_leverage(btc(), 126, request_priority::normal));
     ASSERT_FALSE(btc_refused);
     EXPECT_EQ(btc_refused.error().venue_code, 0);
     EXPECT_EQ(requests_to("/fapi/v1/leverage"), 2u);
@@ -85,7 +85,7 @@ TEST_F(binance_bracket_test, the_notional_cap_follows_the_leverage_and_the_venue
     EXPECT_EQ(run(client_->max_notional(eth(), 1)).value(), "100000"_d);
     EXPECT_EQ(requests_to("/fapi/v1/leverageBracket"), 1u);
 
-    ASSERT_TRUE(run(client_->set_leverage(eth(), 50)));
+    ASSERT_TRUE(run(client_->set_leverage(eth(), 50, request_priority::normal)));
     control("POST", "/sim/price", R"({"symbol":"ETHUSDT","price":"3000"})");
     market_order_request big;
     big.symbol = eth();

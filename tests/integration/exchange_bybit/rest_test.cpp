@@ -46,13 +46,15 @@ TEST_F(bybit_sim_test, SettingsAreIdempotent) {
     load();
     auto mode = run(venue_->set_one_way_mode());
     EXPECT_TRUE(mode.has_value()) << mode.error().describe();
-    auto lev = run(venue_->set_leverage(sym("BTCUSDT"), 7));
+    auto lev = run(venue_->set_leverage(sym("BTCUSDT"), 7, exchange::request_priority::normal));
     EXPECT_TRUE(lev.has_value()) << lev.error().describe();
-    auto again = run(venue_->set_leverage(sym("BTCUSDT"), 7));  // 110043 -> success
+    auto again = run(venue_->set_leverage(sym("BTCUSDT"), 7, exchange::request_priority::normal));  // 110043 -> success
     EXPECT_TRUE(again.has_value()) << again.error().describe();
-    auto isolated = run(venue_->set_margin_mode(sym("BTCUSDT"), exchange::margin_mode::isolated));
+    auto isolated = run(
+        venue_->set_margin_mode(sym("BTCUSDT"), exchange::margin_mode::isolated, exchange::request_priority::normal));
     EXPECT_TRUE(isolated.has_value()) << isolated.error().describe();
-    auto cross = run(venue_->set_margin_mode(sym("BTCUSDT"), exchange::margin_mode::cross));
+    auto cross =
+        run(venue_->set_margin_mode(sym("BTCUSDT"), exchange::margin_mode::cross, exchange::request_priority::normal));
     EXPECT_TRUE(cross.has_value()) << cross.error().describe();
 }
 
@@ -96,13 +98,13 @@ std::uint64_t sent_to(prometheus::Registry& registry, std::string_view path) {
 
 TEST_F(bybit_sim_test, LeverageAboveMaxLeverageIsRefusedBeforeSending) {
     load();  // instruments-info: ETHUSDT leverageFilter.maxLeverage 100.00 in the default scenario
-    auto refused = run(venue_->set_leverage(sym("ETHUSDT"), 101));
+    auto refused = run(venue_->set_leverage(sym("ETHUSDT"), 101, exchange::request_priority::normal));
     ASSERT_FALSE(refused.has_value());
     EXPECT_EQ(refused.error().kind, error_kind::invalid_request);
     EXPECT_EQ(refused.error().http_status, 0u);
     EXPECT_EQ(refused.error().message, "leverage 101 above the venue's maximum 100 for ETHUSDT (not sent)");
     EXPECT_EQ(sent_to(registry_, "/v5/position/set-leverage"), 0u);
-    auto top = run(venue_->set_leverage(sym("ETHUSDT"), 100));
+    auto top = run(venue_->set_leverage(sym("ETHUSDT"), 100, exchange::request_priority::normal));
     EXPECT_TRUE(top.has_value()) << top.error().describe();
     EXPECT_EQ(sent_to(registry_, "/v5/position/set-leverage"), 1u);
 }
@@ -209,7 +211,7 @@ TEST_F(bybit_sim_test, NotionalCapFollowsTheRiskLimitAndTheVenueAnswers110090Abo
     EXPECT_EQ(run(venue_->max_notional(sym("ETHUSDT"), 10)).value(), "5000000"_d);
     EXPECT_EQ(sent_to(registry_, "/v5/market/risk-limit"), 1u);
 
-    ASSERT_TRUE(run(venue_->set_leverage(sym("ETHUSDT"), 100)).has_value());
+    ASSERT_TRUE(run(venue_->set_leverage(sym("ETHUSDT"), 100, exchange::request_priority::normal)).has_value());
     price("ETHUSDT", "3000");
     market_order_request big;
     big.symbol = sym("ETHUSDT");

@@ -82,6 +82,12 @@ public:
     int position_reads = 0;
     int leverage_calls = 0;
     bool refuse_leverage = false;
+    int margin_calls = 0;
+    // The priorities the leverage and margin mode were set at, in call order.
+    std::vector<ex::request_priority> setting_priorities;
+    // What symbol_settings() answers (the venue's per-symbol leverage and margin mode read in one
+    // request, as Binance's symbolConfig); nullopt: the paper venue's answer (none).
+    std::optional<std::vector<ex::symbol_setting>> listed_settings;
     // The positions list reports this mark instead of the current one (a venue's list lags).
     std::optional<core::decimal> listed_mark;
 
@@ -128,17 +134,28 @@ public:
         }
         co_return all;
     }
-    task<void> set_leverage(core::symbol s, int l) override {
+    task<void> set_leverage(core::symbol s, int l, ex::request_priority p) override {
         ++leverage_calls;
+        setting_priorities.push_back(p);
         if (refuse_leverage) {
             ex::error e;
             e.kind = ex::error_kind::invalid_request;
             e.message = "leverage refused (injected)";
             co_return e;
         }
-        co_return co_await inner_.set_leverage(s, l);
+        co_return co_await inner_.set_leverage(s, l, p);
     }
-    task<void> set_margin_mode(core::symbol s, ex::margin_mode m) override { return inner_.set_margin_mode(s, m); }
+    task<void> set_margin_mode(core::symbol s, ex::margin_mode m, ex::request_priority p) override {
+        ++margin_calls;
+        setting_priorities.push_back(p);
+        return inner_.set_margin_mode(s, m, p);
+    }
+    task<std::vector<ex::symbol_setting>> symbol_settings(ex::request_priority p) override {
+        if (listed_settings) {
+            co_return *listed_settings;
+        }
+        co_return co_await inner_.symbol_settings(p);
+    }
     task<void> set_one_way_mode() override { return inner_.set_one_way_mode(); }
     task<ex::order_ack> place_market_order(ex::market_order_request r, ex::request_priority p) override {
         ++market_orders;

@@ -341,6 +341,58 @@ TEST_F(trading_test, leverage_is_set_once_per_symbol_not_before_every_entry) {
     EXPECT_EQ(faulty_->leverage_calls, 2);
 }
 
+// Issue 22: the margin mode and leverage are set when the instrument is first seen (the start),
+// at background priority and only where the venue's one read of every symbol's settings says they
+// differ; an entry then sends its order and stop and nothing else, however many entries follow.
+TEST_F(trading_test, leverage_and_margin_are_set_once_at_start_not_on_the_entry_path) {
+    faulty_->listed_settings = std::vector<ex::symbol_setting>{{btc, 10, ex::margin_mode::cross},
+                                                               {eth, 20, ex::margin_mode::isolated}};
+    start_manager();
+    settle();
+    EXPECT_EQ(faulty_->leverage_calls, 1);  // ETHUSDT only: BTCUSDT is at 10 already
+    EXPECT_EQ(faulty_->margin_calls, 1);    // ETHUSDT only, to cross
+    EXPECT_EQ(faulty_->setting_priorities,
+              (std::vector<ex::request_priority>{ex::request_priority::background, ex::request_priority::background}));
+
+    for (const auto s : {btc, eth}) {
+        ASSERT_EQ(await(manager_->open(intent(s, core::position_side::long_, "0.010"_d))).kind,
+                  open_result_kind::protected_);
+        ASSERT_TRUE(await(manager_->close(s, "test")));
+        ASSERT_EQ(await(manager_->open(intent(s, core::position_side::short_, "0.010"_d))).kind,
+                  open_result_kind::protected_);
+    }
+    EXPECT_EQ(faulty_->leverage_calls, 1);
+    EXPECT_EQ(faulty_->margin_calls, 1);
+    EXPECT_EQ(faulty_->market_orders, 6);  // the entries and the close, nothing else
+}
+
+// A leverage the venue refused at start is not a silent default: the first entry sets it itself,
+// at normal priority, and is not made while the venue still refuses.
+TEST_F(trading_test, a_leverage_refused_at_start_is_set_by_the_first_entry_or_blocks_it) {
+    faulty_->listed_settings = std::vector<ex::symbol_setting>{{btc, 20, ex::margin_mode::cross},
+                                                               {eth, 10, ex::margin_mode::cross}};
+    faulty_->refuse_leverage = true;
+    start_manager();
+    settle();
+    EXPECT_EQ(faulty_->leverage_calls, 1);
+    EXPECT_EQ(faulty_->margin_calls, 0);
+
+    auto refused = await(manager_->open(intent(btc, core::position_side::long_, "0.010"_d)));
+    EXPECT_EQ(refused.kind, open_result_kind::not_opened);
+    EXPECT_NE(refused.reason.find("leverage refused"), std::string::npos) << refused.reason;
+    EXPECT_EQ(faulty_->market_orders, 0);
+    EXPECT_EQ(row(refused.position_id).state, db::position_state::failed);
+
+    faulty_->refuse_leverage = false;
+    EXPECT_EQ(await(manager_->open(intent(btc, core::position_side::long_, "0.010"_d))).kind,
+              open_result_kind::protected_);
+    EXPECT_EQ(faulty_->leverage_calls, 3);
+    EXPECT_EQ(faulty_->setting_priorities.back(), ex::request_priority::normal);
+    EXPECT_EQ(await(manager_->open(intent(eth, core::position_side::long_, "0.010"_d))).kind,
+              open_result_kind::protected_);
+    EXPECT_EQ(faulty_->leverage_calls, 3);  // ETHUSDT was at 10 on the venue
+}
+
 TEST_F(trading_test, a_refused_leverage_sends_no_entry_and_ends_its_journal_row) {
     start_manager();
     faulty_->refuse_leverage = true;

@@ -52,8 +52,8 @@ public:
     task<std::vector<ex::position_state>> positions(ex::request_priority) override { co_return unused(); }
     task<std::vector<ex::order_state>> open_orders(std::optional<core::symbol>) override { co_return unused(); }
     task<std::vector<ex::stop_state>> open_stops(std::optional<core::symbol>) override { co_return unused(); }
-    task<void> set_leverage(core::symbol, int) override { co_return unused(); }
-    task<void> set_margin_mode(core::symbol, ex::margin_mode) override { co_return unused(); }
+    task<void> set_leverage(core::symbol, int, ex::request_priority) override { co_return unused(); }
+    task<void> set_margin_mode(core::symbol, ex::margin_mode, ex::request_priority) override { co_return unused(); }
     task<void> set_one_way_mode() override { co_return unused(); }
     task<ex::order_ack> place_market_order(ex::market_order_request, ex::request_priority) override {
         co_return unused();

@@ -43,14 +43,16 @@ TEST(option_mapping, the_request_budgets_reach_the_rate_limiter) {
     config::settings s;
     s.exchanges.bybit.requests_per_second = 2;
     s.exchanges.bybit.requests_per_minute = 50;
+    s.exchanges.bybit.requests_burst = 2;
     const auto limits = rate_limits(core::exchange_id::bybit, s.exchanges.bybit);
     EXPECT_EQ(limits.budgets.size(), exchange::bybit_limits().budgets.size());
     ASSERT_EQ(limits.per_request.size(), 2U);
     EXPECT_EQ(limits.per_request[0].limit, 2);
     EXPECT_EQ(limits.per_request[0].window, 1000ms);
+    EXPECT_EQ(limits.per_request[0].burst, 2);
     EXPECT_EQ(limits.per_request[1].limit, 50);
     EXPECT_EQ(limits.per_request[1].window, 60000ms);
-    // Two requests a second, even for stops: the third waits for the next second.
+    // Two requests a second, even at critical priority: the third waits for one refill (1/2 s).
     core::manual_clock clock;
     exchange::rate_limiter_core core{clock, limits};
     const auto cost = exchange::bybit_cost("/v5/market/tickers");
@@ -59,10 +61,12 @@ TEST(option_mapping, the_request_budgets_reach_the_rate_limiter) {
     const auto third = core.try_acquire(cost, exchange::request_priority::critical);
     EXPECT_FALSE(third.granted);
     EXPECT_EQ(third.budget, "client_1s");
-    clock.advance(std::chrono::seconds{1});
+    EXPECT_EQ(third.retry_at - clock.steady_now(), 500ms);
+    clock.advance(500ms);
     EXPECT_TRUE(core.try_acquire(cost, exchange::request_priority::critical).granted);
     // The shipped ceilings (the original bot's), and 0 for none.
     EXPECT_EQ(rate_limits(core::exchange_id::binance, s.exchanges.binance).per_request[0].limit, 16);
+    EXPECT_EQ(rate_limits(core::exchange_id::binance, s.exchanges.binance).per_request[0].burst, 50);
     s.exchanges.binance.requests_per_second = 0;
     const auto minute_only = rate_limits(core::exchange_id::binance, s.exchanges.binance);
     ASSERT_EQ(minute_only.per_request.size(), 1U);

@@ -51,6 +51,8 @@ TEST(config_defaults, match_the_original_bot) {
     EXPECT_EQ(s.exchanges.binance.requests_per_minute, 960);
     EXPECT_EQ(s.exchanges.bybit.requests_per_second, 8);
     EXPECT_EQ(s.exchanges.bybit.requests_per_minute, 96);
+    EXPECT_EQ(s.exchanges.binance.requests_burst, 50);
+    EXPECT_EQ(s.exchanges.bybit.requests_burst, 20);
     EXPECT_EQ(s.exchanges.binance.margin_mode, margin_type::cross);
     EXPECT_FALSE(s.exchanges.binance.leverage.has_value());
 

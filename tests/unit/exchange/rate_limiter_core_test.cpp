@@ -59,21 +59,96 @@ TEST(rate_limiter_core, a_per_request_budget_counts_requests_not_weight) {
     c.per_request = {budget_config{"client_1s", 3, 1s}};
     rate_limiter_core l{clock, c};
     EXPECT_TRUE(l.try_acquire(w(1), p::critical).granted);
-    EXPECT_TRUE(l.try_acquire(w(1), p::critical).granted);
+    EXPECT_TRUE(l.try_acquire(w(40), p::critical).granted);
     EXPECT_TRUE(l.try_acquire(request_cost{}.add("orders_10s", 1), p::critical).granted);
-    const auto d = l.try_acquire(w(1), p::critical);  // weight left, but 3 requests this second
+    const auto d = l.try_acquire(w(1), p::critical);  // weight left, but 3 requests in the bucket
     EXPECT_FALSE(d.granted);
     EXPECT_EQ(d.budget, "client_1s");
-    EXPECT_EQ(d.retry_at - clock.steady_now(), 1s);
+    EXPECT_EQ(d.retry_at - clock.steady_now(), 333'333'334ns);  // one request's refill: 1/3 s
     EXPECT_EQ(used(l, "client_1s"), 3);
-    EXPECT_EQ(used(l, "weight_1m"), 2);
+    EXPECT_EQ(used(l, "weight_1m"), 41);
     EXPECT_TRUE(l.per_request_budget("client_1s"));
     EXPECT_FALSE(l.per_request_budget("weight_1m"));
-    clock.advance(1s);
-    EXPECT_TRUE(l.try_acquire(w(1), p::normal).granted);
+    clock.advance(333'333'334ns);
+    EXPECT_TRUE(l.try_acquire(w(1), p::critical).granted);
 
     rate_limiter_core unbounded{clock, small(1000)};
     for (int i = 0; i < 10; ++i) EXPECT_TRUE(unbounded.try_acquire(w(1), p::critical).granted);
+}
+
+// The original's 16 requests/s with a burst of 50 (original-bot.md §7.2): a token bucket. A
+// request over it waits for one request's refill (1/16 s), not for the next calendar second.
+TEST(rate_limiter_core, a_per_request_budget_is_a_token_bucket_with_a_burst) {
+    core::manual_clock clock;
+    clock.advance(900ms);  // late in a calendar second: a fixed window would reset in 100 ms, then refuse
+    auto c = small(100'000);
+    c.per_request = {budget_config{"client_1s", 16, 1s, 50}};
+    rate_limiter_core l{clock, c};
+    for (int i = 0; i < 50; ++i) ASSERT_TRUE(l.try_acquire(w(1), p::critical).granted) << i;
+    auto d = l.try_acquire(w(1), p::critical);
+    ASSERT_FALSE(d.granted);
+    EXPECT_EQ(d.retry_at - clock.steady_now(), 62'500'000ns);
+    EXPECT_EQ(l.budget("client_1s")->used, 50);
+    EXPECT_EQ(l.budget("client_1s")->limit, 50);
+    clock.advance(62'499'999ns);
+    EXPECT_FALSE(l.try_acquire(w(1), p::critical).granted);
+    clock.advance(1ns);
+    EXPECT_TRUE(l.try_acquire(w(1), p::critical).granted);
+    // Sustained: 16 a second, each one as soon as its unit has refilled.
+    int granted = 0;
+    for (int step = 0; step < 1000; ++step) {
+        clock.advance(1ms);
+        while (l.try_acquire(w(1), p::critical).granted) ++granted;
+    }
+    EXPECT_EQ(granted, 16);
+    // Idle for long enough, the whole burst is back (and no more).
+    clock.advance(10s);
+    EXPECT_EQ(l.budget("client_1s")->used, 0);
+    for (int i = 0; i < 50; ++i) ASSERT_TRUE(l.try_acquire(w(1), p::critical).granted) << i;
+    EXPECT_FALSE(l.try_acquire(w(1), p::critical).granted);
+}
+
+TEST(rate_limiter_core, priorities_share_the_token_bucket_like_a_budget) {
+    core::manual_clock clock;
+    auto c = small(100'000);
+    c.per_request = {budget_config{"client_1s", 10, 1s, 10}};
+    rate_limiter_core l{clock, c};
+    for (int i = 0; i < 7; ++i) ASSERT_TRUE(l.try_acquire(w(1), p::background).granted) << i;
+    auto d = l.try_acquire(w(1), p::background);  // background stops at 70 %
+    ASSERT_FALSE(d.granted);
+    EXPECT_EQ(d.retry_at - clock.steady_now(), 100ms);
+    EXPECT_TRUE(l.try_acquire(w(1), p::normal).granted);
+    EXPECT_TRUE(l.try_acquire(w(1), p::normal).granted);
+    EXPECT_FALSE(l.try_acquire(w(1), p::normal).granted);  // normal stops at 90 %
+    EXPECT_TRUE(l.try_acquire(w(1), p::critical).granted);
+    EXPECT_FALSE(l.try_acquire(w(1), p::critical).granted);
+}
+
+// Entries, stops and closes count in the venue's order budgets only: a full request ceiling
+// does not hold them back (and they do not use it up).
+TEST(rate_limiter_core, order_placement_does_not_draw_on_the_per_request_ceiling) {
+    core::manual_clock clock;
+    auto c = binance_limits();
+    c.per_request = {budget_config{"client_1s", 2, 1s}, budget_config{"client_1m", 100, 60s}};
+    rate_limiter_core l{clock, c};
+    ASSERT_TRUE(l.try_acquire(binance_cost(binance_endpoint::book_ticker), p::normal).granted);
+    ASSERT_TRUE(l.try_acquire(binance_cost(binance_endpoint::leverage), p::critical).granted);
+    EXPECT_FALSE(l.try_acquire(binance_cost(binance_endpoint::book_ticker), p::critical).granted);
+    for (int i = 0; i < 20; ++i) {
+        ASSERT_TRUE(l.try_acquire(binance_cost(binance_endpoint::order_new), p::normal).granted) << i;
+        ASSERT_TRUE(l.try_acquire(binance_cost(binance_endpoint::algo_order_new), p::critical).granted) << i;
+    }
+    EXPECT_EQ(used(l, "orders_10s"), 40);
+    EXPECT_EQ(used(l, "client_1s"), 2);
+    EXPECT_EQ(used(l, "client_1m"), 2);
+    // A cancel is not a placement: it counts.
+    EXPECT_FALSE(l.try_acquire(binance_cost(binance_endpoint::order_cancel), p::critical).granted);
+    EXPECT_TRUE(binance_cost(binance_endpoint::order_new).places_order);
+    EXPECT_FALSE(binance_cost(binance_endpoint::order_cancel).places_order);
+    EXPECT_TRUE(bybit_cost("/v5/order/create").places_order);
+    EXPECT_TRUE(bybit_cost("/v5/position/trading-stop").places_order);
+    EXPECT_FALSE(bybit_cost("/v5/position/set-leverage").places_order);
+    EXPECT_FALSE(bybit_cost("/v5/market/tickers").places_order);
 }
 
 TEST(rate_limiter_core, an_empty_budget_admits_one_heavy_request) {

@@ -110,6 +110,53 @@ TEST(rate_limiter, a_later_request_of_the_same_priority_does_not_overtake) {
     EXPECT_EQ(done, (std::vector<std::string>{"seven", "three", "one"}));
 }
 
+// Spawns acquire(cost, priority) and records `name` in `done` when it returns.
+void spawn_cost(asio::io_context& io, rate_limiter& l, request_cost cost, p priority, std::string name,
+                std::vector<std::string>& done) {
+    asio::co_spawn(
+        io,
+        [&l, cost, priority, name = std::move(name), &done]() -> asio::awaitable<void> {
+            co_await l.acquire(cost, priority);
+            done.push_back(name);
+        },
+        asio::detached);
+}
+
+// The request ceiling (exchanges.*.requests_per_second, a token bucket): reads queued on it hold
+// neither an entry nor a stop back, and each read waits for its own unit's refill only.
+TEST(rate_limiter, reads_waiting_for_the_request_ceiling_hold_no_order_back) {
+    asio::io_context io;
+    core::manual_clock clock;
+    clock.advance(100ms);  // early in a calendar second: the next one is 900 ms away
+    auto c = binance_limits();
+    c.per_request = {budget_config{"client_1s", 4, 1s, 4}};
+    rate_limiter l{io.get_executor(), clock, c};
+    std::vector<std::string> done;
+    const auto read = binance_cost(binance_endpoint::book_ticker);
+    for (int i = 0; i < 6; ++i) {
+        spawn_cost(io, l, read, i < 4 ? p::critical : p::background, "read" + std::to_string(i), done);
+    }
+    spawn_cost(io, l, read, p::normal, "normal read", done);
+    spawn_cost(io, l, binance_cost(binance_endpoint::order_new), p::normal, "entry", done);
+    spawn_cost(io, l, binance_cost(binance_endpoint::algo_order_new), p::critical, "stop", done);
+    run(io);
+    EXPECT_EQ(done, (std::vector<std::string>{"read0", "read1", "read2", "read3", "entry", "stop"}));
+    EXPECT_EQ(l.waiting(), 3U);
+    // Normal requests may fill the bucket to 3 of 4: two units must refill, 500 ms at 4/s; the
+    // normal read then goes first (it outranks the background ones), not at the next calendar
+    // second (900 ms away) as a fixed window would have it.
+    clock.advance(499ms);
+    l.wake();
+    run(io);
+    EXPECT_EQ(done.size(), 6U);
+    clock.advance(1ms);
+    l.wake();
+    run(io);
+    ASSERT_EQ(done.size(), 7U);
+    EXPECT_EQ(done.back(), "normal read");
+    EXPECT_EQ(l.waiting(), 2U);
+}
+
 TEST(rate_limiter, a_ban_holds_even_critical_requests_until_it_ends) {
     asio::io_context io;
     core::manual_clock clock;

@@ -29,8 +29,8 @@ public:
     task<std::vector<position_state>> positions(request_priority) override { co_return fail(); }
     task<std::vector<order_state>> open_orders(std::optional<core::symbol>) override { co_return fail(); }
     task<std::vector<stop_state>> open_stops(std::optional<core::symbol>) override { co_return fail(); }
-    task<void> set_leverage(core::symbol, int) override { co_return result<void>{}; }
-    task<void> set_margin_mode(core::symbol, margin_mode) override { co_return fail(); }
+    task<void> set_leverage(core::symbol, int, request_priority) override { co_return result<void>{}; }
+    task<void> set_margin_mode(core::symbol, margin_mode, request_priority) override { co_return fail(); }
     task<void> set_one_way_mode() override { co_return fail(); }
     task<order_ack> place_market_order(market_order_request r, request_priority) override {
         co_return order_ack{"1", r.client_id, std::nullopt};
@@ -66,7 +66,7 @@ TEST(venue_client, results_carry_values_or_classified_errors) {
             EXPECT_TRUE(positions.has_error());  // a failure is never an empty list
             EXPECT_EQ(positions.error().kind, error_kind::unknown_outcome);
 
-            auto leverage = co_await v.set_leverage(core::symbol::from_string("BTCUSDT"), 5);
+            auto leverage = co_await v.set_leverage(core::symbol::from_string("BTCUSDT"), 5, request_priority::normal);
             EXPECT_TRUE(leverage.has_value());
 
             stop_request stop{core::symbol::from_string("BTCUSDT"), core::position_side::long_, stop_kind::fixed,

@@ -312,6 +312,38 @@ TEST(binance_wire, book_ticker) {
     EXPECT_FALSE(parse_book_ticker(boost::json::parse(R"({"symbol":"NOPEUSDT","bidPrice":"4","askPrice":"5"})"), m));
 }
 
+// Issue 22: the quotes and the per-symbol settings of every symbol, each in one read.
+TEST(binance_wire, book_tickers_and_symbol_config_of_every_symbol) {
+    const auto m = loaded_map();
+    const auto tops = parse_book_tickers(boost::json::parse(R"([
+      {"symbol":"BTCUSDT","bidPrice":"4.00000000","bidQty":"1","askPrice":"4.00000200","askQty":"9","time":7},
+      {"symbol":"NOPEUSDT","bidPrice":"1","askPrice":"2","time":7},
+      {"symbol":"BNBUSDT","bidPrice":"300.1","askPrice":"300.2","time":8}])"), m);
+    ASSERT_TRUE(tops);
+    ASSERT_EQ(tops->size(), 2U);  // the unknown symbol left out
+    EXPECT_EQ((*tops)[0].symbol.str(), "BTCUSDT");
+    EXPECT_EQ((*tops)[0].ask, "4.000002"_d);
+    EXPECT_EQ((*tops)[1].symbol.str(), "BNBUSDT");
+    EXPECT_EQ((*tops)[1].bid, "300.1"_d);
+    EXPECT_EQ((*tops)[1].time_ms, 8);
+    EXPECT_FALSE(parse_book_tickers(boost::json::parse(R"({"symbol":"BTCUSDT"})"), m));
+
+    const auto settings = parse_symbol_config(boost::json::parse(R"([
+      {"symbol":"BTCUSDT","marginType":"CROSSED","isAutoAddMargin":"false","leverage":21,"maxNotionalValue":"1000000"},
+      {"symbol":"NOPEUSDT","marginType":"CROSSED","leverage":5},
+      {"symbol":"BNBUSDT","marginType":"ISOLATED","isAutoAddMargin":"false","leverage":10,"maxNotionalValue":"5000"}])"),
+                                              m);
+    ASSERT_TRUE(settings);
+    ASSERT_EQ(settings->size(), 2U);
+    EXPECT_EQ((*settings)[0].symbol.str(), "BTCUSDT");
+    EXPECT_EQ((*settings)[0].leverage, 21);
+    EXPECT_EQ((*settings)[0].margin, margin_mode::cross);
+    EXPECT_EQ((*settings)[1].leverage, 10);
+    EXPECT_EQ((*settings)[1].margin, margin_mode::isolated);
+    EXPECT_FALSE(parse_symbol_config(boost::json::parse(R"([{"symbol":"BTCUSDT","marginType":"CROSSED"}])"), m));
+    EXPECT_FALSE(parse_symbol_config(boost::json::parse(R"({})"), m));
+}
+
 TEST(binance_wire, open_interest_and_klines) {
     const auto m = loaded_map();
     const auto oi = parse_open_interest(boost::json::parse(R"({"openInterest":"10659.509","symbol":"BTCUSDT",

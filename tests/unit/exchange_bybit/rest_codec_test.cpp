@@ -392,6 +392,38 @@ TEST(BybitResponses, RiskLimitTiersGiveTheNotionalCapAtALeverage) {
                      .has_value());
 }
 
+// Issue 22: every symbol's tiers in one read (pages merged by the client), every symbol's quote.
+TEST(BybitResponses, RiskLimitsAndQuotesOfEverySymbol) {
+    const auto map = loaded();
+    const auto t = ok(R"({"retCode":0,"retMsg":"OK","result":{"category":"linear","list":[
+        {"id":2,"symbol":"SHIB1000USDT","riskLimitValue":"1000000","maintenanceMargin":"0.01","maxLeverage":"25.00"},
+        {"id":1,"symbol":"NOPEUSDT","riskLimitValue":"5","maintenanceMargin":"0.01","maxLeverage":"10.00"},
+        {"id":1,"symbol":"SHIB1000USDT","riskLimitValue":"200000","maintenanceMargin":"0.005","maxLeverage":"50.00"}],
+        "nextPageCursor":"page2"},"time":1700000000500})");
+    const auto page = parse_risk_limits_page(t, map);
+    ASSERT_TRUE(page.has_value()) << page.error().describe();
+    EXPECT_EQ(page->next_cursor, "page2");
+    ASSERT_EQ(page->limits.size(), 1U);
+    EXPECT_EQ(page->limits[0].symbol.str(), "1000SHIBUSDT");
+    EXPECT_EQ(page->limits[0].max_leverage(), 50);
+    EXPECT_EQ(page->limits[0].max_notional_at(50), "200000"_d);
+    EXPECT_EQ(page->limits[0].max_notional_at(25), "1000000"_d);
+    const auto no_leverage =
+        ok(R"({"retCode":0,"retMsg":"OK","result":{"list":[{"symbol":"SHIB1000USDT","riskLimitValue":"1"}]},"time":1})");
+    EXPECT_FALSE(parse_risk_limits_page(no_leverage, map).has_value());
+
+    const auto tickers = ok(R"({"retCode":0,"retMsg":"OK","result":{"category":"linear","list":[
+        {"symbol":"SHIB1000USDT","markPrice":"0.012001","bid1Price":"0.011998","ask1Price":"0.012003"},
+        {"symbol":"NOPEUSDT","bid1Price":"1","ask1Price":"2"},
+        {"symbol":"BTCUSDT","bid1Price":"","ask1Price":"30000"}]},"time":1700000000500})");
+    const auto tops = parse_book_tops(tickers, map);
+    ASSERT_TRUE(tops.has_value());
+    ASSERT_EQ(tops->size(), 1U);  // unknown symbol and a one-sided book left out
+    EXPECT_EQ((*tops)[0].symbol.str(), "1000SHIBUSDT");
+    EXPECT_EQ((*tops)[0].bid, "0.011998"_d);
+    EXPECT_EQ((*tops)[0].time_ms, 1700000000500);
+}
+
 TEST(BybitResponses, OpenInterestValueAndKline) {
     const auto map = loaded();
     const auto t = ok(R"({"retCode":0,"retMsg":"OK","result":{"category":"linear","list":[{"symbol":"SHIB1000USDT","lastPrice":"0.012","markPrice":"0.012001","openInterest":"373504107","openInterestValue":"4482424.52","turnover24h":"1000"}]},"time":1700000000500})");

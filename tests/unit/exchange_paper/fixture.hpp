@@ -69,8 +69,8 @@ public:
     task<std::vector<position_state>> positions(request_priority) override { co_return unused(); }
     task<std::vector<order_state>> open_orders(std::optional<core::symbol>) override { co_return unused(); }
     task<std::vector<stop_state>> open_stops(std::optional<core::symbol>) override { co_return unused(); }
-    task<void> set_leverage(core::symbol, int) override { co_return unused(); }
-    task<void> set_margin_mode(core::symbol, margin_mode) override { co_return unused(); }
+    task<void> set_leverage(core::symbol, int, request_priority) override { co_return unused(); }
+    task<void> set_margin_mode(core::symbol, margin_mode, request_priority) override { co_return unused(); }
     task<void> set_one_way_mode() override { co_return unused(); }
     task<order_ack> place_market_order(market_order_request, request_priority) override { co_return unused(); }
     task<order_ack> place_limit_order(limit_order_request, request_priority) override { co_return unused(); }

@@ -314,12 +314,12 @@ TEST_F(paper_test, marks_of_another_venue_or_older_than_the_last_are_ignored) {
 TEST_F(paper_test, settings_succeed_and_repeats_are_success) {
     market.id = core::exchange_id::bybit;  // Bybit refuses an unchanged leverage: still success
     start();
-    EXPECT_TRUE(run(paper->set_leverage(btc, 10)).has_value());
-    EXPECT_TRUE(run(paper->set_leverage(btc, 10)).has_value());
-    EXPECT_TRUE(run(paper->set_margin_mode(btc, margin_mode::isolated)).has_value());
-    EXPECT_TRUE(run(paper->set_margin_mode(btc, margin_mode::isolated)).has_value());
+    EXPECT_TRUE(run(paper->set_leverage(btc, 10, request_priority::normal)).has_value());
+    EXPECT_TRUE(run(paper->set_leverage(btc, 10, request_priority::normal)).has_value());
+    EXPECT_TRUE(run(paper->set_margin_mode(btc, margin_mode::isolated, request_priority::normal)).has_value());
+    EXPECT_TRUE(run(paper->set_margin_mode(btc, margin_mode::isolated, request_priority::normal)).has_value());
     EXPECT_TRUE(run(paper->set_one_way_mode()).has_value());
-    auto bad = run(paper->set_leverage(btc, 200));
+    auto bad = run(paper->set_leverage(btc, 200, request_priority::normal));
     ASSERT_TRUE(bad.has_error());
     EXPECT_EQ(bad.error().kind, error_kind::invalid_request);
     ASSERT_TRUE(buy("0.010"_d, cid(15, core::order_purpose::entry)).has_value());
@@ -327,7 +327,7 @@ TEST_F(paper_test, settings_succeed_and_repeats_are_success) {
     ASSERT_EQ(p.size(), 1U);
     EXPECT_EQ(p[0].leverage, "10"_d);
     EXPECT_EQ(p[0].margin, margin_mode::isolated);
-    auto blocked = run(paper->set_margin_mode(btc, margin_mode::cross));  // a position exists
+    auto blocked = run(paper->set_margin_mode(btc, margin_mode::cross, request_priority::normal));  // a position exists
     ASSERT_TRUE(blocked.has_error());
     EXPECT_EQ(blocked.error().kind, error_kind::invalid_request);
 }

@@ -29,7 +29,7 @@ namespace tradebot::exchange::binance {
 // Endpoints: exchangeInfo, time, premiumIndex, /fapi/v2/balance, /fapi/v2/positionRisk (v2
 // because it carries leverage and marginType; v3 does not, §A8), openOrders, openAlgoOrders,
 // leverage, marginType, positionSide/dual, order (POST/GET/DELETE, newOrderRespType=RESULT),
-// algoOrder (POST/DELETE), leverageBracket.
+// algoOrder (POST/DELETE), leverageBracket, symbolConfig.
 //
 // set_leverage() first reads the symbol's leverage brackets (once per symbol, cached for the
 // client's life) and refuses a leverage above bracket 1's initialLeverage without sending it
@@ -48,18 +48,23 @@ public:
     // openInterest x premiumIndex mark, klines 1h and 5m (limit 1): up to four weight-1 reads.
     task<market_stats_state> market_stats(market_stats_request request, request_priority priority) override;
     task<book_top_state> book_top(core::symbol symbol, request_priority priority) override;
+    task<std::vector<book_top_state>> book_tops(request_priority priority) override;
 
     task<std::vector<balance_state>> balances() override;
     task<std::vector<position_state>> positions(request_priority priority) override;
     task<std::vector<order_state>> open_orders(std::optional<core::symbol> symbol) override;
     task<std::vector<stop_state>> open_stops(std::optional<core::symbol> symbol) override;
 
-    task<void> set_leverage(core::symbol symbol, int leverage) override;
-    task<void> set_margin_mode(core::symbol symbol, margin_mode mode) override;
+    task<void> set_leverage(core::symbol symbol, int leverage, request_priority priority) override;
+    task<void> set_margin_mode(core::symbol symbol, margin_mode mode, request_priority priority) override;
     task<void> set_one_way_mode() override;
     task<account_setup_state> account_setup() override;
     // From the cached leverage brackets (symbol_brackets::max_notional_at).
     task<std::optional<core::decimal>> max_notional(core::symbol symbol, int leverage) override;
+    // GET /fapi/v1/symbolConfig without a symbol (weight 5).
+    task<std::vector<symbol_setting>> symbol_settings(request_priority priority) override;
+    // GET /fapi/v1/leverageBracket without a symbol (weight 1): every symbol's brackets cached.
+    task<void> preload_limits(request_priority priority) override;
 
     task<order_ack> place_market_order(market_order_request request, request_priority priority) override;
     task<order_ack> place_limit_order(limit_order_request request, request_priority priority) override;
@@ -72,7 +77,8 @@ public:
 
     // The symbol's brackets: GET /fapi/v1/leverageBracket?symbol= (weight 1) the first time, the
     // cache afterwards. Empty brackets when the venue lists none for the symbol (cap unknown).
-    task<symbol_brackets> leverage_brackets(core::symbol symbol);
+    task<symbol_brackets> leverage_brackets(core::symbol symbol,
+                                            request_priority priority = request_priority::normal);
 
 private:
     [[nodiscard]] result<std::string> venue_symbol(const core::symbol& s) const;

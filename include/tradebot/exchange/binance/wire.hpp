@@ -84,6 +84,9 @@ struct venue_error_body {
 // GET /fapi/v1/ticker/bookTicker with a symbol: {"symbol","bidPrice","bidQty","askPrice","askQty",
 // "time","lastUpdateId"} (the venue's documented shape, as the simulator serves it [U]).
 [[nodiscard]] result<book_top_state> parse_book_ticker(const boost::json::value& v, const symbol_map& symbols);
+// GET /fapi/v1/ticker/bookTicker without a symbol: every known symbol's row with a bid and an ask.
+[[nodiscard]] result<std::vector<book_top_state>> parse_book_tickers(const boost::json::value& v,
+                                                                     const symbol_map& symbols);
 // GET /fapi/v1/openInterest: {"openInterest":"<contracts>","symbol","time"} -> the contracts.
 // [U] the endpoint is not in the reference; the shape is the venue's documented one.
 [[nodiscard]] result<core::decimal> parse_open_interest(const boost::json::value& v, const symbol_map& symbols);
@@ -114,5 +117,10 @@ struct kline_row {
 // know are left out; a row without brackets, or a bracket without initialLeverage, is bad_response.
 [[nodiscard]] result<std::vector<symbol_brackets>> parse_leverage_brackets(const boost::json::value& v,
                                                                            const symbol_map& symbols);
+// GET /fapi/v1/symbolConfig: [{symbol, marginType CROSSED|ISOLATED, leverage, ...}] (the official
+// docs' shape [U]). Symbols the map does not know are left out; a row without a leverage is
+// bad_response.
+[[nodiscard]] result<std::vector<symbol_setting>> parse_symbol_config(const boost::json::value& v,
+                                                                      const symbol_map& symbols);
 
 }  // namespace tradebot::exchange::binance

@@ -58,20 +58,25 @@ public:
     // tickers (openInterestValue), kline 60 and 5 (limit 1): up to three public reads.
     task<market_stats_state> market_stats(market_stats_request request, request_priority priority) override;
     task<book_top_state> book_top(core::symbol symbol, request_priority priority) override;
+    // GET /v5/market/tickers?category=linear: bid1Price / ask1Price of every symbol.
+    task<std::vector<book_top_state>> book_tops(request_priority priority) override;
 
     task<std::vector<balance_state>> balances() override;
     task<std::vector<position_state>> positions(request_priority priority) override;
     task<std::vector<order_state>> open_orders(std::optional<core::symbol> symbol) override;
     task<std::vector<stop_state>> open_stops(std::optional<core::symbol> symbol) override;
 
-    task<void> set_leverage(core::symbol symbol, int leverage) override;
-    task<void> set_margin_mode(core::symbol symbol, margin_mode mode) override;
+    task<void> set_leverage(core::symbol symbol, int leverage, request_priority priority) override;
+    task<void> set_margin_mode(core::symbol symbol, margin_mode mode, request_priority priority) override;
     task<void> set_one_way_mode() override;
     task<account_setup_state> account_setup() override;
     // GET /v5/market/risk-limit?symbol= (public, once per symbol, cached): the highest
     // riskLimitValue among the tiers whose maxLeverage allows `leverage` [U: that the venue refuses
     // an order past it with 110090, exchange-apis.md names only the code].
     task<std::optional<core::decimal>> max_notional(core::symbol symbol, int leverage) override;
+    // GET /v5/market/risk-limit without a symbol (every page): every symbol's tiers cached, so
+    // that max_notional does not read per symbol on a signal's path.
+    task<void> preload_limits(request_priority priority) override;
 
     task<order_ack> place_market_order(market_order_request request, request_priority priority) override;
     task<order_ack> place_limit_order(limit_order_request request, request_priority priority) override;
@@ -92,7 +97,7 @@ private:
     // GET /v5/market/tickers for one symbol: its mark and its best bid/ask come from one answer.
     task<envelope> ticker(const core::symbol& symbol, request_priority priority);
     task<positions_page> all_positions(std::optional<core::symbol> symbol, request_priority priority);
-    task<void> settings_call(std::string path, std::string body);
+    task<void> settings_call(std::string path, std::string body, request_priority priority);
     task<std::optional<kline_row>> kline_at(std::string venue_name, std::string_view interval, std::int64_t start_ms,
                                             request_priority priority);
 

@@ -83,6 +83,8 @@ struct instruments_page {
 // GET /v5/market/tickers with a symbol: bid1Price / ask1Price of result.list[0] (§B5), stamped
 // with the envelope's time. "" (no quote on one side) is malformed: the spread is then unknown.
 [[nodiscard]] result<book_top_state> parse_book_top(const envelope& e, const symbol_map& symbols);
+// Every listed item's bid1Price / ask1Price; items of unknown symbols or without both are left out.
+[[nodiscard]] result<std::vector<book_top_state>> parse_book_tops(const envelope& e, const symbol_map& symbols);
 // GET /v5/market/tickers: openInterestValue (USDT) of result.list[0]. Since 2026-06-11 the docs
 // call it "both sides" and add singleOpenInterestValue (§B5); whether the number itself changed is
 // [U]: we keep openInterestValue, the original's openInterest x price.
@@ -90,6 +92,12 @@ struct instruments_page {
 // integer, riskLimitValue as the cap), lowest risk first.
 [[nodiscard]] result<symbol_brackets> parse_risk_limits(const envelope& e, const core::symbol& symbol,
                                                         std::string_view venue_symbol);
+// GET /v5/market/risk-limit without a symbol: every known symbol's tiers on this page, as above.
+struct risk_limits_page {
+    std::vector<symbol_brackets> limits;
+    std::string next_cursor;  // "" when this is the last page
+};
+[[nodiscard]] result<risk_limits_page> parse_risk_limits_page(const envelope& e, const symbol_map& symbols);
 [[nodiscard]] result<core::decimal> parse_open_interest_value(const envelope& e, const symbol_map& symbols);
 
 // One candle of GET /v5/market/kline: [startTime, open, high, low, close, volume, turnover], all

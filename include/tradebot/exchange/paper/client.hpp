@@ -91,15 +91,16 @@ public:
     task<market_stats_state> market_stats(market_stats_request request, request_priority priority) override;
     // The market-data venue's quote; a fresh one also becomes the engine's bid/ask (on_book_ticker).
     task<book_top_state> book_top(core::symbol symbol, request_priority priority) override;
+    task<std::vector<book_top_state>> book_tops(request_priority priority) override;
 
     task<std::vector<balance_state>> balances() override;
     task<std::vector<position_state>> positions(request_priority priority) override;
     task<std::vector<order_state>> open_orders(std::optional<core::symbol> symbol) override;
     task<std::vector<stop_state>> open_stops(std::optional<core::symbol> symbol) override;
 
-    task<void> set_leverage(core::symbol symbol, int leverage) override;
+    task<void> set_leverage(core::symbol symbol, int leverage, request_priority priority) override;
     // Per symbol with both emulations (Bybit's account-wide switch is not modelled).
-    task<void> set_margin_mode(core::symbol symbol, margin_mode mode) override;
+    task<void> set_margin_mode(core::symbol symbol, margin_mode mode, request_priority priority) override;
     task<void> set_one_way_mode() override;
 
     task<order_ack> place_market_order(market_order_request request, request_priority priority) override;
