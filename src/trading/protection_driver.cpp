@@ -1,5 +1,6 @@
 #include "trading/protection_driver.hpp"
 
+#include <chrono>
 #include <string>
 #include <utility>
 #include <variant>
@@ -16,6 +17,14 @@ namespace tradebot::trading {
 
 namespace asio = boost::asio;
 using logging::kv;
+
+namespace {
+
+// A `closing` row found at start waits this long before its age is decided again (the same pause
+// as after a close that did not fill, position_closer).
+constexpr std::chrono::seconds closing_recheck_pause{30};
+
+}  // namespace
 
 protection_driver::protection_driver(position_book& book, position_recorder& recorder, position_closer& closer,
                                      stop_loss_manager& stops, task_group& tasks, trading_metrics& metrics,
@@ -46,6 +55,12 @@ void protection_driver::on_mark(const core::symbol& symbol, core::decimal price)
         // A close that did not fill (a ban refused it), or one a restart cut off: the row stays
         // `closing` and its venue stop in place; the age decides again after the retry pause
         // (issue 19, C5: such rows stayed `closing` with their venue positions open for good).
+        if (!pos.retry_after) {
+            // Found `closing` at start: its exit may have filled before the restart. The pause
+            // gives the reconciliation time to find the venue flat before an exit is sent again.
+            pos.retry_after = now + closing_recheck_pause;
+            return;
+        }
         (void)check_age(pos, price, now);
         return;
     }

@@ -291,8 +291,8 @@ TEST_F(SignalRepositoryTest, AClaimWhoseEntryNeverLeftIsDecidedAgainAndOneNotSet
     EXPECT_EQ(ids_of(*got), (std::vector<std::int64_t>{1}));
 
     // Settled later as never sent: the next call hands that one back too.
-    sql("UPDATE positions SET state = 'failed', qty = 0, close_reason = 'not_opened: the entry never reached the "
-        "venue' WHERE signal_id = 2");
+    sql("UPDATE positions SET state = 'failed', qty = 0, closed_at = now(), close_reason = 'not_opened: the entry "
+        "never reached the venue' WHERE signal_id = 2");
     const auto later = await(signals().resolve_orphaned_claims("me"));
     ASSERT_TRUE(later);
     EXPECT_EQ(later->released, 1);

@@ -550,9 +550,17 @@ TEST_F(trading_test, a_restart_rolls_back_an_entry_never_sent_and_finishes_one_t
     fill_entry(eth, "0.500"_d, unrecorded);
     start_manager();
     await(manager_->reconcile());  // the second read that confirms the first
+    // Missing twice, but an order signed before the restart could still arrive (issue 19, C7):
+    // "never sent" is final after the receive window and a lookup by client id.
+    EXPECT_EQ(row(never_sent).state, db::position_state::pending_entry);
+    const auto took = run_until([&] { return row(never_sent).state != db::position_state::pending_entry; });
+    EXPECT_GE(took, std::chrono::seconds{10});  // the venue's receive window (10 s) at least
+    EXPECT_LE(took, std::chrono::seconds{20});
 
     const auto rolled_back = row(never_sent);
     EXPECT_EQ(rolled_back.state, db::position_state::failed);
+    EXPECT_TRUE(rolled_back.quantity.is_zero());
+    EXPECT_TRUE(rolled_back.close_reason && rolled_back.close_reason->starts_with("not_opened:"));
     EXPECT_FALSE(manager_->live().contains(btc));
 
     const auto finished = row(unrecorded);
