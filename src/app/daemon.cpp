@@ -276,25 +276,45 @@ private:
         if (notifier_.ready_sent()) {
             notifier_.status("active: reconciling");  // a standby taking over; before READY=1 only WATCHDOG=1 goes out
         }
-        net::backoff delay{settings_.database.reconnect_backoff_min_ms, settings_.database.reconnect_backoff_max_ms};
-        // Rule 5: positions, orders and stops are reconciled before any signal is taken.
-        while (!stopping_) {
-            if (co_await trading_.start()) {
-                break;
-            }
-            const auto wait = delay.next();
-            logging::warn(log_, "venue start-up failed, retrying", kv("retry_ms", wait.count()));
-            notifier_.status("venue start-up (reconciliation) failed, retrying in " + std::to_string(wait.count()) + " ms");
-            retry_timer_.expires_after(wait);
-            co_await retry_timer_.async_wait(asio::as_tuple(asio::use_awaitable));
+        // Rule 5: a venue's positions, orders and stops are reconciled before any of its signals
+        // is taken. Each venue on its own (issue 19, C3): one whose reconciliation waits (Bybit's
+        // 403 ban lasts ten minutes) holds neither the other venue's start nor its signals.
+        trading_.start_each([this](core::exchange_id venue) { on_venue_ready(venue); });
+    }
+
+    // On the strand, as each venue's start-up reconciliation finishes.
+    void on_venue_ready(core::exchange_id venue) {
+        if (stopping_) {
+            return;
         }
+        const auto waiting = trading_.not_started();
+        logging::info(log_, "venue reconciled, taking its signals", kv("exchange", core::to_string(venue)),
+                      kv("still_reconciling", waiting.empty() ? std::string{"none"} : waiting));
+        if (trading_.all_started()) {
+            trading_ready_ = true;
+            health_.set("trading", monitoring::component_state::ok, "reconciled");
+        } else {
+            health_.set("trading", monitoring::component_state::degraded, "reconciling " + waiting);
+        }
+        if (!signals_started_) {
+            signals_started_ = true;
+            asio::co_spawn(strand_, begin_signals(), [this](const std::exception_ptr& e) { task_done("signals", e); });
+            return;
+        }
+        update_readiness();
+        if (trading_ready_ && notifier_.ready_sent()) {
+            notifier_.status("active: reconciled, taking signals");
+        }
+    }
+
+    // Once the first venue is reconciled: the claims stopped instances left, then the signals.
+    asio::awaitable<void> begin_signals() {
+        // After the reconciliation, which has settled the entries a stopped instance left (a claim
+        // whose entry row a venue still reconciling has not settled is left for later).
+        co_await processor_.recover_claims();
         if (stopping_) {
             co_return;
         }
-        // After the reconciliation, which has settled the entries a stopped instance left.
-        co_await processor_.recover_claims();
-        trading_ready_ = true;
-        health_.set("trading", monitoring::component_state::ok, "reconciled");
         listener_.start();
         intake_.start();
         if (external_) {
@@ -308,7 +328,7 @@ private:
             });
         }
         update_readiness();
-        if (notifier_.ready_sent()) {
+        if (trading_ready_ && notifier_.ready_sent()) {
             notifier_.status("active: reconciled, taking signals");
         }
     }
@@ -487,7 +507,7 @@ private:
 
     // Positions stay under their exchange stops; only the work in flight is waited for.
     void wait_trading_idle() {
-        if (trading_.idle() && !waves_running_ && (!external_ || external_->idle()) && alerts_.idle()) {
+        if (trading_.idle() && processor_.idle() && !waves_running_ && (!external_ || external_->idle()) && alerts_.idle()) {
             // Drained: hand the lease on at once instead of letting a standby wait out its duration.
             lease_.stop();
             asio::co_spawn(strand_, lease_.release(), [this](const std::exception_ptr&) {
@@ -553,7 +573,8 @@ private:
     bool migrated_ = false;
     bool starting_ = true;     // start_up() has not yet looked at the role after its warm-up
     bool activating_ = false;  // go_active() ran
-    bool trading_ready_ = false;
+    bool trading_ready_ = false;   // every venue reconciled
+    bool signals_started_ = false;  // the first venue reconciled: signals are read
     bool announced_active_ = false;  // the startup alert for the active role went out
     bool waves_running_ = false;
     bool deadline_hit_ = false;

@@ -8,6 +8,7 @@
 #include <boost/asio/use_awaitable.hpp>
 
 #include "tradebot/logging/logger.hpp"
+#include "tradebot/net/backoff.hpp"
 #include "tradebot/logging/structured.hpp"
 
 namespace tradebot::app {
@@ -28,7 +29,9 @@ struct trading_runtime::venue_parts {
     std::unique_ptr<exchange::paper::client> paper;  // test mode only
     std::unique_ptr<trading::position_manager> manager;
     events::subscription paper_feed;
+    std::unique_ptr<asio::steady_timer> retry;  // start_each(): the pause before the next attempt
     bool started = false;
+    bool starting = false;  // a keep_starting() loop runs
     bool paper_restored = false;  // the paper venue got back the positions of the rows
 
     [[nodiscard]] exchange::venue_client& trading_client() {
@@ -107,15 +110,90 @@ asio::awaitable<bool> trading_runtime::start() {
     if (!todo.empty()) {
         all = co_await start_venues(todo, 0, todo.size());
     }
-    if (!all || following_) {
-        co_return all;
+    if (all) {
+        start_shared();
+    }
+    co_return all;
+}
+
+void trading_runtime::start_shared() {
+    if (following_ || stopped_) {
+        return;
     }
     following_ = true;
     asio::co_spawn(strand_, follow_symbols(), [this](const std::exception_ptr&) { following_ = false; });
-    flushing_ = true;
-    asio::co_spawn(strand_, flush_audit(), [this](const std::exception_ptr&) { flushing_ = false; });
+    if (!flushing_) {
+        flushing_ = true;
+        asio::co_spawn(strand_, flush_audit(), [this](const std::exception_ptr&) { flushing_ = false; });
+    }
     port_.start();
-    co_return all;
+}
+
+void trading_runtime::start_each(std::function<void(core::exchange_id)> on_ready) {
+    // Before the reconciliation: positions it adopts, and the first entry, take ids from the block.
+    positions_.reserve_ids_ahead();
+    for (auto& [id, v] : venues_) {
+        if (v->started || v->starting || stopped_) {
+            continue;
+        }
+        v->starting = true;
+        ++starters_;
+        asio::co_spawn(strand_, keep_starting(*v, on_ready), [this, id = id, p = v.get()](const std::exception_ptr& e) {
+            p->starting = false;
+            --starters_;
+            if (e) {
+                try {
+                    std::rethrow_exception(e);
+                } catch (const std::exception& ex) {
+                    logging::error(logging::get("trading"), "venue start-up failed", kv("exchange", core::to_string(id)),
+                                   kv("error", ex.what()));
+                }
+            }
+        });
+    }
+}
+
+asio::awaitable<void> trading_runtime::keep_starting(venue_parts& v, std::function<void(core::exchange_id)> on_ready) {
+    const auto id = v.manager->venue();
+    net::backoff delay{settings_.database.reconnect_backoff_min_ms, settings_.database.reconnect_backoff_max_ms};
+    v.retry = std::make_unique<asio::steady_timer>(strand_);
+    while (!stopped_) {
+        const bool ready = co_await start_venue(v);
+        if (ready) {
+            port_.set_ready(id);
+            start_shared();
+            on_ready(id);
+            co_return;
+        }
+        if (stopped_) {
+            co_return;
+        }
+        const auto wait = delay.next();
+        logging::warn(logging::get("trading"), "venue start-up failed, retrying", kv("exchange", core::to_string(id)),
+                      kv("retry_ms", wait.count()));
+        v.retry->expires_after(wait);
+        boost::system::error_code ec;
+        co_await v.retry->async_wait(asio::redirect_error(asio::use_awaitable, ec));
+    }
+}
+
+bool trading_runtime::all_started() const {
+    for (const auto& [id, v] : venues_) {
+        if (!v->started) {
+            return false;
+        }
+    }
+    return true;
+}
+
+std::string trading_runtime::not_started() const {
+    std::string out;
+    for (const auto& [id, v] : venues_) {
+        if (!v->started) {
+            out += (out.empty() ? "" : ",") + std::string{core::to_string(id)};
+        }
+    }
+    return out;
 }
 
 asio::awaitable<bool> trading_runtime::prepare() {
@@ -203,6 +281,7 @@ asio::awaitable<bool> trading_runtime::start_venue(venue_parts& v) {
         co_return false;
     }
     v.started = true;
+    port_.set_ready(v.manager->venue());
     // The symbol map is loaded now: the streams can map names.
     v.stack->set_symbols(v.manager->watched_symbols());
     v.stack->start();
@@ -271,6 +350,9 @@ void trading_runtime::stop() {
     audit_timer_.cancel();
     port_.stop();
     for (auto& [id, v] : venues_) {
+        if (v->retry) {
+            v->retry->cancel();
+        }
         v->paper_feed.reset();
         v->manager->stop();
         v->stack->stop();

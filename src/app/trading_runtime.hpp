@@ -1,5 +1,6 @@
 #pragma once
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -58,6 +59,14 @@ public:
     // Loads and reconciles every venue not started yet (rule 5), then starts its streams; true
     // when all agree. Call again after false: venues already started are left alone.
     [[nodiscard]] boost::asio::awaitable<bool> start();
+    // The same, each venue on its own and retried (backoff) until it is ready or stop(): a venue
+    // whose start-up reconciliation waits (a ban the rate limiter waits out, issue 19 C3) holds
+    // only itself. `on_ready` runs on the strand as each venue becomes ready; its signals are
+    // decided from then on (trading_port::ready). Returns at once.
+    void start_each(std::function<void(core::exchange_id)> on_ready);
+    [[nodiscard]] bool all_started() const;
+    // The venues not started yet, by name ("bybit"), for logs and /health.
+    [[nodiscard]] std::string not_started() const;
     // An operator command without a daemon: loads every venue's instruments and live rows (the
     // paper venue gets its positions back) and starts the streams, without a reconcile pass or any
     // periodic work; the command decides what to reconcile. True when every venue loaded.
@@ -95,6 +104,9 @@ private:
     boost::asio::awaitable<bool> start_venue(venue_parts& v);
     // Starts venues [from, to) of `todo` at once: each one's start is mostly waiting on its venue.
     boost::asio::awaitable<bool> start_venues(const std::vector<venue_parts*>& todo, std::size_t from, std::size_t to);
+    boost::asio::awaitable<void> keep_starting(venue_parts& v, std::function<void(core::exchange_id)> on_ready);
+    // Once the first venue is ready: the symbol follower, the audit flush, the mark refresh.
+    void start_shared();
     boost::asio::awaitable<void> follow_symbols();
     boost::asio::awaitable<void> flush_audit();
 
@@ -117,6 +129,9 @@ private:
     bool stopped_ = false;
     bool following_ = false;  // follow_symbols() running
     bool flushing_ = false;   // flush_audit() running
+    // keep_starting() loops running. Not part of idle(): a start-up held by a ban must not hold
+    // a shutdown (a stopped runtime's loop ends at its next step).
+    int starters_ = 0;
     boost::asio::steady_timer audit_timer_;
 };
 

@@ -77,6 +77,9 @@ public:
     [[nodiscard]] std::vector<trading::position_exposure> exposures() const override;
     void open_keys(signals::key_set& out) const override;
     [[nodiscard]] std::vector<core::exchange_id> venues() const override;
+    // A venue is ready once its start-up reconciliation finished (trading_runtime).
+    void set_ready(core::exchange_id venue) { ready_.insert(venue); }
+    [[nodiscard]] bool ready(core::exchange_id venue) const override { return ready_.contains(venue); }
 
 private:
     // Every symbol's mark, one read per venue, every two thirds of trading.mark_cache_ms.
@@ -103,6 +106,7 @@ private:
     // is published when it changes.
     events::topic<events::rest_state>* rest_states_ = nullptr;
     std::map<core::exchange_id, bool> rest_ok_;
+    std::set<core::exchange_id> ready_;
     boost::asio::steady_timer marks_timer_;
     bool stopped_ = false;
     bool started_ = false;

@@ -145,25 +145,35 @@ boost::asio::awaitable<result<std::int64_t>> signal_repository::expire_older_tha
 namespace {
 
 // Resolves the claims `orphaned` selects (a SELECT s.id FROM signals s ... FOR UPDATE OF s, with
-// $1 = `me` and $2 = `keep`, the ids left alone): the signal whose entry left a position ends with
-// it, any other is handed back for a new decision.
+// $1 = `me` and $2 = `keep`, the ids left alone), by the newest position the signal's entry left:
+// - none, or one the reconciliation proved never reached the venue (failed `not_opened`, issue
+//   19 C7): nothing was traded, the signal is handed back for a new decision (or expiry by its
+//   window);
+// - one still `pending_entry`: the reconciliation has not settled it yet (it waits out the
+//   venue's receive window before it calls an entry missing): left claimed, counted `waiting`,
+//   for a later call;
+// - any other: the signal ends with it, `taken`, or `failed` when its entry failed on the venue.
 orphaned_claims resolve_claims(pqxx::work& tx, const std::string& orphaned, const std::string& me,
                                const std::string& keep) {
     const auto r = tx.exec_params(
         "WITH orphaned AS (" + orphaned + "), "
-        "opened AS (SELECT DISTINCT ON (p.signal_id) p.signal_id, p.id, p.state FROM positions p "
-        "JOIN orphaned o ON p.signal_id = o.id ORDER BY p.signal_id, p.id DESC), "
+        "opened AS (SELECT DISTINCT ON (p.signal_id) p.signal_id, p.id, p.state, "
+        "(p.state = 'failed' AND coalesce(p.close_reason, '') LIKE 'not\\_opened:%') AS never_sent "
+        "FROM positions p JOIN orphaned o ON p.signal_id = o.id ORDER BY p.signal_id, p.id DESC), "
         "decided AS (UPDATE signals s SET claimed_by = $1, position_id = opened.id, status_at = now(), "
         "status = CASE WHEN opened.state = 'failed' THEN 'failed' ELSE 'taken' END, "
         "status_reason = CASE WHEN opened.state = 'failed' "
         "THEN 'entry_failed: the claimer stopped; its entry was not found on the venue' "
         "ELSE 'opened: the claimer stopped after its entry; the position was kept' END "
-        "FROM opened WHERE s.id = opened.signal_id RETURNING s.id), "
+        "FROM opened WHERE s.id = opened.signal_id AND opened.state <> 'pending_entry' AND NOT opened.never_sent "
+        "RETURNING s.id), "
         "released AS (UPDATE signals s SET claimed_by = NULL FROM orphaned o WHERE s.id = o.id "
-        "AND NOT EXISTS (SELECT 1 FROM opened WHERE opened.signal_id = o.id) RETURNING s.id) "
-        "SELECT (SELECT count(*) FROM decided), (SELECT count(*) FROM released)",
+        "AND NOT EXISTS (SELECT 1 FROM opened WHERE opened.signal_id = o.id AND NOT opened.never_sent) "
+        "RETURNING s.id) "
+        "SELECT (SELECT count(*) FROM decided), (SELECT count(*) FROM released), "
+        "(SELECT count(*) FROM opened WHERE opened.state = 'pending_entry')",
         me, keep);
-    return orphaned_claims{r[0][0].as<std::int64_t>(), r[0][1].as<std::int64_t>()};
+    return orphaned_claims{r[0][0].as<std::int64_t>(), r[0][1].as<std::int64_t>(), r[0][2].as<std::int64_t>()};
 }
 
 }  // namespace

@@ -59,6 +59,12 @@ void entry_decider::read_began() noexcept { woke_ = clock_.steady_now(); }
 
 void entry_decider::read_answered() noexcept { read_done_ = step_from_ = clock_.steady_now(); }
 
+void entry_decider::read_at(std::chrono::steady_clock::time_point began,
+                            std::chrono::steady_clock::time_point answered) noexcept {
+    woke_ = began;
+    read_done_ = step_from_ = answered;
+}
+
 bool entry_decider::stats_wanted() const noexcept {
     const auto& f = settings_.signals.filters;
     return f.open_interest_enabled || f.volume_enabled || f.price_change_enabled;
@@ -223,8 +229,11 @@ asio::awaitable<void> entry_decider::decide_selected(const signals::signal& s, c
     intent.max_notional = co_await port_.max_notional(s.exchange, s.symbol, intent.leverage);
     if (!portfolio) {
         // Daily PnL, balances and the kill switch are read once per batch and after each entry,
-        // not per signal: round trips the signal -> order path should not repeat.
-        portfolio = co_await account_.read();
+        // not per signal: round trips the signal -> order path should not repeat. Only the
+        // signal's venue's balance: another venue's may not be readable now (C3).
+        portfolio = co_await account_.read(s.exchange);
+    } else if (!portfolio->free_balance_usd.contains(s.exchange)) {
+        co_await account_.add_balance(*portfolio, s.exchange);
     }
     portfolio->positions = port_.exposures();
     if (auto ok = risk_.check(intent, *portfolio); !ok) {

@@ -1,5 +1,7 @@
 #include "tradebot/pipeline/portfolio_reader.hpp"
 
+#include <algorithm>
+
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
@@ -16,22 +18,28 @@ portfolio_reader::portfolio_reader(trading_port& port, const config::settings& s
 
 portfolio_reader::~portfolio_reader() { files_.join(); }
 
-asio::awaitable<trading::portfolio> portfolio_reader::read() {
+asio::awaitable<trading::portfolio> portfolio_reader::read(core::exchange_id venue) {
     trading::portfolio p;
     p.kill_switch = co_await kill_switch();
     p.realized_pnl_today = co_await pnl_today();  // nullopt: unknown, the risk check fails closed
-    for (const auto venue : port_.venues()) {
-        auto balances = co_await port_.balances(venue);
-        if (!balances) {
-            continue;  // unknown balance: the risk check fails closed (balance_unknown)
-        }
-        for (const auto& b : *balances) {
-            if (b.asset == "USDT") {
-                p.free_balance_usd[venue] = b.available;
-            }
+    co_await add_balance(p, venue);
+    co_return p;
+}
+
+asio::awaitable<void> portfolio_reader::add_balance(trading::portfolio& p, core::exchange_id venue) {
+    const auto venues = port_.venues();
+    if (std::find(venues.begin(), venues.end(), venue) == venues.end()) {
+        co_return;  // not enabled: no balance, the risk check says balance_unknown
+    }
+    auto balances = co_await port_.balances(venue);
+    if (!balances) {
+        co_return;  // unknown balance: the risk check fails closed (balance_unknown)
+    }
+    for (const auto& b : *balances) {
+        if (b.asset == "USDT") {
+            p.free_balance_usd[venue] = b.available;
         }
     }
-    co_return p;
 }
 
 asio::awaitable<bool> portfolio_reader::kill_switch() {

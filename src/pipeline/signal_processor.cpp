@@ -6,6 +6,7 @@
 #include <string>
 #include <utility>
 
+#include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -40,15 +41,46 @@ signal_processor::signal_processor(trading_port& trading, events::router& router
       repo_{database},
       schedule_{signals::wave_schedule::from_settings(settings.signals, settings.signals.immediate)},
       window_{settings.signals.max_wave_age_minutes},
-      decider_{trading, *this, metrics, settings, clock, instance_},
-      deferred_{window_} {}
+      trading_{trading},
+      metrics_{metrics},
+      deferred_{window_},
+      lanes_{[this](core::exchange_id venue, std::vector<signals::signal> batch, venue_lanes::read_times times) {
+          return decide_lane(venue, std::move(batch), times);
+      }} {}
 
 void signal_processor::stop() {
     stopped_ = true;
-    decider_.stop();
+    lanes_.stop();
+    for (auto& [venue, d] : deciders_) {
+        d->stop();
+    }
     if (wave_timer_) {
         wave_timer_->cancel();
     }
+}
+
+asio::awaitable<bool> signal_processor::wait_for_venue(core::exchange_id venue,
+                                                      const std::vector<signals::signal>& batch) {
+    if (trading_.ready(venue)) {
+        co_return false;
+    }
+    const auto why = std::string{core::to_string(venue)} + " is still reconciling at start (its rate limit or ban may hold it)";
+    for (const auto& s : batch) {
+        co_await defer(s, "venue_not_ready", why);
+    }
+    co_return true;
+}
+
+entry_decider& signal_processor::decider(core::exchange_id venue) {
+    auto& d = deciders_[venue];
+    if (!d) {
+        decision_sink& sink = *this;  // a private base: converted here, inside the class
+        d = std::make_unique<entry_decider>(trading_, sink, metrics_, settings_, clock_, instance_);
+        if (stopped_) {
+            d->stop();
+        }
+    }
+    return *d;
 }
 
 bool signal_processor::notified(db::signal_row row) {
@@ -67,14 +99,14 @@ asio::awaitable<std::size_t> signal_processor::drain_immediate(bool read_table) 
     if (!notified_.empty()) {
         // Nothing to read: the NOTIFY brought the rows. Each is claimed by the write that
         // records its decision, so a signal another instance took is left to it.
-        decider_.read_began();
-        decider_.read_answered();
+        const auto now = clock_.steady_now();
         const auto take = std::min(notified_.size(), batch_size);
         std::vector<db::signal_row> rows(std::make_move_iterator(notified_.begin()),
                                          std::make_move_iterator(notified_.begin() + static_cast<std::ptrdiff_t>(take)));
         notified_.erase(notified_.begin(), notified_.begin() + static_cast<std::ptrdiff_t>(take));
         n += take;
-        co_await decide_now(std::move(rows));
+        std::erase_if(rows, [&](const db::signal_row& r) { return lanes_.holds(r.id); });
+        co_await decide_now(std::move(rows), venue_lanes::read_times{now, now});
     }
     if (!deferred_.empty()) {
         wave_state state;
@@ -83,12 +115,20 @@ asio::awaitable<std::size_t> signal_processor::drain_immediate(bool read_table) 
     if (!read_table) {
         co_return n;
     }
+    if (lanes_.queued() >= max_notified) {
+        // A lane is far behind (its venue makes it wait): what it holds is bounded; the rows
+        // stay unclaimed in the table, and the next poll reads them.
+        co_return n;
+    }
     if (claims_unsure_ && !co_await recover_own_claims()) {
         co_return n;
     }
-    decider_.read_began();
+    if (orphans_waiting_ && clock_.steady_now() - orphans_checked_ >= orphans_recheck) {
+        co_await recover_claims();
+    }
+    const auto began = clock_.steady_now();
     auto rows = co_await repo_.claim_new(static_cast<int>(batch_size), instance_);
-    decider_.read_answered();
+    const auto answered = clock_.steady_now();
     if (!rows) {
         logging::warn(log_, "cannot claim signals", kv("error", rows.error().describe()));
         // The server may have crashed and lost decisions committed asynchronously.
@@ -100,14 +140,75 @@ asio::awaitable<std::size_t> signal_processor::drain_immediate(bool read_table) 
         return std::any_of(rows->begin(), rows->end(), [&](const db::signal_row& r) { return r.id == waiting.id; });
     });
     n += rows->size();
-    co_await decide_now(std::move(*rows));
+    // A row a NOTIFY brought is in its lane already, unclaimed: that lane decides it (and its
+    // decision's write claims it for us, as this read just did).
+    std::erase_if(*rows, [&](const db::signal_row& r) { return lanes_.holds(r.id); });
+    co_await decide_now(std::move(*rows), venue_lanes::read_times{began, answered});
     co_return n;
 }
 
-asio::awaitable<void> signal_processor::decide_now(std::vector<db::signal_row> rows) {
+asio::awaitable<void> signal_processor::decide_now(std::vector<db::signal_row> rows, venue_lanes::read_times times) {
     auto valid = co_await validate_rows(std::move(rows));
+    if (!valid.empty()) {
+        const auto executor = co_await asio::this_coro::executor;
+        lanes_.submit(executor, std::move(valid), times);
+    }
+}
+
+asio::awaitable<void> signal_processor::decide_lane(core::exchange_id venue, std::vector<signals::signal> batch,
+                                                    venue_lanes::read_times times) {
+    // Queued behind a venue that made the lane wait: the window may have closed meanwhile.
+    const auto now = clock_.now();
+    std::vector<signals::signal> open;
+    for (auto& s : batch) {
+        const auto judged = window_.judge(s, now);
+        if (judged.verdict == signals::window_verdict::too_old) {
+            const auto detail = judged.message + " (while its venue's lane was busy)";  // named: GCC 12, §8
+            co_await mark(s.id, db::signal_status::expired, "expired", "too_old", detail);
+        } else {
+            open.push_back(std::move(s));
+        }
+    }
+    if (open.empty() || stopped_) {
+        co_return;
+    }
+    const bool waits = co_await wait_for_venue(venue, open);  // named: GCC 12, ARCHITECTURE.md §8
+    if (waits) {
+        co_return;
+    }
+    auto& d = decider(venue);
+    d.read_at(times.began, times.answered);
     wave_state state;
-    co_await decider_.decide(std::move(valid), std::nullopt, state);
+    co_await d.decide(std::move(open), std::nullopt, state);
+}
+
+asio::awaitable<void> signal_processor::decide_by_venue(std::vector<signals::signal> batch,
+                                                        std::optional<signals::wave> wave, wave_state& state) {
+    std::map<core::exchange_id, std::vector<signals::signal>> by_venue;
+    for (auto& s : batch) {
+        by_venue[s.exchange].push_back(std::move(s));
+    }
+    if (by_venue.empty()) {
+        co_return;
+    }
+    // Each venue's signals by its own decider, side by side: a venue that makes its callers wait
+    // holds only its own. The wave's limit counts per venue, so they share `state`.
+    std::vector<asio::awaitable<void>> work;
+    for (auto& [venue, of_venue] : by_venue) {
+        const bool waits = co_await wait_for_venue(venue, of_venue);
+        if (waits) {
+            continue;
+        }
+        work.push_back(decider(venue).decide(std::move(of_venue), wave, state));
+    }
+    if (work.size() == 2) {
+        using namespace asio::experimental::awaitable_operators;
+        co_await (std::move(work[0]) && std::move(work[1]));
+        co_return;
+    }
+    for (auto& w : work) {
+        co_await std::move(w);
+    }
 }
 
 asio::awaitable<void> signal_processor::run_waves() {
@@ -138,12 +239,18 @@ asio::awaitable<void> signal_processor::run_waves() {
                     logging::info(log_, "stale signals expired", kv("count", *expired));
                 }
             }
-            decider_.read_began();
+            const auto began = clock_.steady_now();
             auto rows = co_await repo_.load_new_since(w->candle_open);
-            decider_.read_answered();
+            const auto answered = clock_.steady_now();
+            for (auto& [venue, d] : deciders_) {
+                d->read_at(began, answered);
+            }
             if (rows && !rows->empty()) {
                 auto valid = co_await validate_rows(std::move(*rows));
-                co_await decider_.decide(std::move(valid), w, waves[w->at]);
+                for (const auto& s : valid) {
+                    decider(s.exchange).read_at(began, answered);
+                }
+                co_await decide_by_venue(std::move(valid), w, waves[w->at]);
             } else if (!rows) {
                 logging::warn(log_, "cannot read the wave's signals", kv("error", rows.error().describe()));
             }
@@ -186,20 +293,26 @@ asio::awaitable<std::vector<signals::signal>> signal_processor::validate_rows(st
 }
 
 asio::awaitable<void> signal_processor::recover_claims() {
+    orphans_checked_ = clock_.steady_now();
     auto resolved = co_await repo_.resolve_orphaned_claims(instance_);
     if (!resolved) {
         // Not fatal: those rows stay claimed until the next start; nothing is traded twice.
         logging::warn(log_, "cannot resolve the claims of stopped instances", kv("error", resolved.error().describe()));
-    } else if (resolved->decided > 0 || resolved->released > 0) {
-        logging::info(log_, "claims of stopped instances resolved", kv("ended_with_their_position", resolved->decided),
-                      kv("decided_again", resolved->released));
+        co_return;
     }
+    if (resolved->decided > 0 || resolved->released > 0 || resolved->waiting > 0) {
+        logging::info(log_, "claims of stopped instances resolved", kv("ended_with_their_position", resolved->decided),
+                      kv("decided_again", resolved->released), kv("waiting_for_their_entry", resolved->waiting));
+    }
+    // An entry row the reconciliation has not settled yet (it waits out the venue's receive
+    // window): its signal is looked at again by the table reads until it is.
+    orphans_waiting_ = resolved->waiting > 0;
 }
 
 asio::awaitable<bool> signal_processor::recover_own_claims() {
     // Only between decisions (one drain at a time): every claim of ours that is still new is
     // then either waiting in `deferred_` or lost its decision in the outage.
-    std::vector<std::int64_t> waiting;
+    std::vector<std::int64_t> waiting = lanes_.held();
     for (const auto& d : deferred_.all()) {
         waiting.push_back(d.sig.id);
     }
@@ -273,11 +386,20 @@ asio::awaitable<void> signal_processor::defer(const signals::signal& s, std::str
 asio::awaitable<void> signal_processor::redecide_due(std::optional<signals::wave> wave, wave_state& state) {
     auto list = deferred_.due(clock_.now(), clock_.steady_now());
     for (const auto& d : list.closed) {
-        co_await expire(d, "its window closed");
+        if (!lanes_.holds(d.sig.id)) {  // one its lane is deciding again is the lane's
+            co_await expire(d, "its window closed");
+        }
     }
-    if (!list.due.empty()) {
-        co_await decider_.decide(std::move(list.due), wave, state);
+    if (list.due.empty()) {
+        co_return;
     }
+    if (wave) {
+        co_await decide_by_venue(std::move(list.due), wave, state);
+        co_return;
+    }
+    const auto now = clock_.steady_now();
+    const auto executor = co_await asio::this_coro::executor;
+    lanes_.submit(executor, std::move(list.due), venue_lanes::read_times{now, now});
 }
 
 asio::awaitable<void> signal_processor::expire_deferred(std::string_view why) {

@@ -8,4 +8,6 @@ boost::asio::awaitable<std::optional<core::decimal>> trading_port::max_notional(
     co_return std::nullopt;
 }
 
+bool trading_port::ready(core::exchange_id /*venue*/) const { return true; }
+
 }  // namespace tradebot::pipeline

@@ -1,5 +1,6 @@
 #include "trading/protection_driver.hpp"
 
+#include <chrono>
 #include <string>
 #include <utility>
 #include <variant>
@@ -16,6 +17,14 @@ namespace tradebot::trading {
 
 namespace asio = boost::asio;
 using logging::kv;
+
+namespace {
+
+// A `closing` row found at start waits this long before its age is decided again (the same pause
+// as after a close that did not fill, position_closer).
+constexpr std::chrono::seconds closing_recheck_pause{30};
+
+}  // namespace
 
 protection_driver::protection_driver(position_book& book, position_recorder& recorder, position_closer& closer,
                                      stop_loss_manager& stops, task_group& tasks, trading_metrics& metrics,
@@ -39,9 +48,26 @@ void protection_driver::on_mark(const core::symbol& symbol, core::decimal price)
     }
     auto& pos = *found;
     const auto now = clock_.now();
-    if (pos.busy || pos.state != db::position_state::protected_ || (pos.retry_after && now < *pos.retry_after)) {
+    if (pos.busy || (pos.retry_after && now < *pos.retry_after)) {
         return;
     }
+    if (pos.state == db::position_state::closing) {
+        // A close that did not fill (a ban refused it), or one a restart cut off: the row stays
+        // `closing` and its venue stop in place; the age decides again after the retry pause
+        // (issue 19, C5: such rows stayed `closing` with their venue positions open for good).
+        if (!pos.retry_after) {
+            // Found `closing` at start: its exit may have filled before the restart. The pause
+            // gives the reconciliation time to find the venue flat before an exit is sent again.
+            pos.retry_after = now + closing_recheck_pause;
+            return;
+        }
+        (void)check_age(pos, price, now);
+        return;
+    }
+    if (pos.state != db::position_state::protected_) {
+        return;
+    }
+    bool save = false;
     if (pos.trailing && !pos.venue_trailing) {
         const auto decision = pos.trailing->on_price(price, now);
         if (const auto* move = std::get_if<protection::move_stop>(&decision)) {
@@ -58,14 +84,20 @@ void protection_driver::on_mark(const core::symbol& symbol, core::decimal price)
             tasks_.spawn(closer_.close_live(symbol, core::order_purpose::trailing, "trailing_exit"), "trailing exit");
             return;
         }
-        if (std::holds_alternative<protection::save_peak>(decision)) {
-            tasks_.spawn(save_trailing(symbol), "trailing save");
-        }
+        save = std::holds_alternative<protection::save_peak>(decision);
     }
-    check_age(pos, price, now);
+    if (check_age(pos, price, now)) {
+        return;  // closing: the peak is moot
+    }
+    if (save) {
+        // Busy while the row is written, like every other write of the position: a save that
+        // ran beside the aged exit's `closing` write made one of them stale (C5, seed 4022).
+        pos.busy = true;
+        tasks_.spawn(save_trailing(symbol, pos.id), "trailing save");
+    }
 }
 
-void protection_driver::check_age(live_position& pos, core::decimal price, core::clock::time_point now) {
+bool protection_driver::check_age(live_position& pos, core::decimal price, core::clock::time_point now) {
     protection::aged_inputs in;
     in.side = pos.side;
     in.entry_price = pos.entry_price;
@@ -80,7 +112,9 @@ void protection_driver::check_age(live_position& pos, core::decimal price, core:
         tasks_.spawn(closer_.close_live(pos.symbol, core::order_purpose::aged_exit,
                                         std::string{protection::to_string(close->reason)}),
                      "aged exit");
+        return true;
     }
+    return false;
 }
 
 asio::awaitable<void> protection_driver::move_stop(core::symbol symbol, core::decimal trigger) {
@@ -102,9 +136,9 @@ asio::awaitable<void> protection_driver::move_stop(core::symbol symbol, core::de
     if (pos == nullptr) {
         co_return;
     }
-    pos->busy = false;
     metrics_.stop_move(book_.venue(), static_cast<bool>(moved));
     if (!moved) {
+        pos->busy = false;
         pos->trailing->reject_move();
         logging::warn(log_, "trailing move refused, the old stop stays", kv("position", id),
                       kv("symbol", symbol.str()), kv("reason", moved.reason));
@@ -116,7 +150,8 @@ asio::awaitable<void> protection_driver::move_stop(core::symbol symbol, core::de
     moved_event.stop_price = trigger;
     recorder_.record(std::move(moved_event));
     logging::info(log_, "stop moved", kv("position", id), kv("symbol", symbol.str()), kv("stop", trigger.to_string()));
-    co_await save_trailing(symbol);
+    // Still busy: the save is this move's last step (save_trailing releases the position).
+    co_await save_trailing(symbol, id);
     logging::crash_point(log_, "trail_saved");
 }
 
@@ -154,7 +189,6 @@ asio::awaitable<void> protection_driver::hand_over_trailing(core::symbol symbol,
     if (pos == nullptr) {
         co_return;
     }
-    pos->busy = false;
     if (pos->trailing) {
         pos->trailing->reject_move();  // the fixed stop stays where it is: the venue trails now
     }
@@ -168,12 +202,21 @@ asio::awaitable<void> protection_driver::hand_over_trailing(core::symbol symbol,
     u.trailing_activated = true;
     u.trailing_activated_at = clock_.now();
     u.trailing_peak_price = pos->last_mark;
+    const auto id = pos->id;
+    // Busy until the row is written: no other write of the position runs beside this one (C5).
     (void)co_await recorder_.save(*pos, db::position_state::protected_, std::move(u), "trailing hand-over");
+    if (auto* after = book_.find(symbol, id)) {
+        after->busy = false;
+    }
 }
 
-asio::awaitable<void> protection_driver::save_trailing(core::symbol symbol) {
-    const auto* pos = book_.find(symbol);
-    if (pos == nullptr || !pos->trailing) {
+asio::awaitable<void> protection_driver::save_trailing(core::symbol symbol, std::int64_t id) {
+    auto* pos = book_.find(symbol, id);
+    if (pos == nullptr) {
+        co_return;
+    }
+    if (!pos->trailing) {
+        pos->busy = false;
         co_return;
     }
     const auto snap = pos->trailing->snapshot();
@@ -192,6 +235,9 @@ asio::awaitable<void> protection_driver::save_trailing(core::symbol symbol) {
         }
     }
     (void)co_await recorder_.save(*pos, db::position_state::protected_, std::move(u), "trailing state");
+    if (auto* after = book_.find(symbol, id)) {
+        after->busy = false;
+    }
 }
 
 }  // namespace tradebot::trading

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstdint>
 #include <memory>
 
 #include <boost/asio/awaitable.hpp>
@@ -44,8 +45,10 @@ private:
     // At activation with protection.trailing.venue_native: the venue's trailing stop instead of a
     // move to `trigger`, which is made if the venue refuses.
     boost::asio::awaitable<void> hand_over_trailing(core::symbol symbol, core::decimal trigger);
-    boost::asio::awaitable<void> save_trailing(core::symbol symbol);
-    void check_age(live_position& pos, core::decimal price, core::clock::time_point now);
+    // Writes the trailing state of the position `id` on `symbol`, which the caller set busy.
+    boost::asio::awaitable<void> save_trailing(core::symbol symbol, std::int64_t id);
+    // Starts the aged exit when the age says so; true when it did.
+    bool check_age(live_position& pos, core::decimal price, core::clock::time_point now);
 
     position_book& book_;
     position_recorder& recorder_;

@@ -9,6 +9,7 @@
 #include "trading/stop_keeper.hpp"
 #include "trading/task_group.hpp"
 #include "trading/zombie_sweeper.hpp"
+#include "tradebot/core/ids.hpp"
 #include "tradebot/logging/structured.hpp"
 #include "tradebot/trading/stop_loss_manager.hpp"
 
@@ -21,6 +22,12 @@ namespace {
 
 // Reads the venue needs to agree on before a position is declared gone.
 constexpr int absent_reads_to_close = 2;
+
+// Beyond the receive window: our clock against the venue's (the time sync keeps it within a
+// second or so; a signed timestamp more than the window old is refused).
+constexpr std::chrono::seconds recv_window_margin{5};
+// A venue without exchange settings (the backtest's): the venues' default receive window.
+constexpr std::chrono::milliseconds exchange_settings_default_window{10000};
 
 // Adoptions and stop restorations in flight at once: each is a few REST and database round trips,
 // which overlap; the venue's order rate limit still paces the stops.
@@ -163,6 +170,7 @@ asio::awaitable<void> reconciler::check(core::symbol symbol, const venue_positio
     const auto venue_it = on_venue.find(symbol);
     if (venue_it != on_venue.end() && venue_it->second.side == pos->side) {
         pos->absent_reads = 0;
+        entry_absent_since_.erase(pos->id);
         pos->reported_flat = false;
         co_await follow_venue(symbol, venue_it->second);
         if (stops != nullptr) {
@@ -185,7 +193,71 @@ asio::awaitable<void> reconciler::check(core::symbol symbol, const venue_positio
                       kv("symbol", symbol.str()));
         co_return;
     }
+    if (pos->state == db::position_state::pending_entry) {
+        co_await settle_absent_entry(std::move(symbol));
+        co_return;
+    }
     co_await record_gone(std::move(symbol));
+}
+
+asio::awaitable<void> reconciler::settle_absent_entry(core::symbol symbol) {
+    auto* pos = book_.find(symbol);
+    const auto id = pos->id;
+    const auto now = clock_.steady_now();
+    // Any request for this entry was signed before now: by a process that has stopped (a row
+    // loaded at start), or by this one's opener before it handed the entry over unresolved.
+    const auto [since, first] = entry_absent_since_.try_emplace(id, now);
+    const auto window = book_.venue() == core::exchange_id::paper ? exchange_settings_default_window
+                                                                  : settings_.exchange(book_.venue()).recv_window_ms;
+    const auto final_at = since->second + window + recv_window_margin;
+    if (now < final_at) {
+        pos->absent_reads = absent_reads_to_close - 1;  // the next pass looks again
+        if (first) {
+            logging::info(log_, "entry not on the venue; looking it up once its receive window has passed",
+                          kv("position", id), kv("symbol", symbol.str()),
+                          kv("in_ms", std::chrono::duration_cast<std::chrono::milliseconds>(final_at - now).count()));
+            tasks_.spawn(recheck_after(final_at - now), "entry lookup after the receive window");
+        }
+        co_return;
+    }
+    const core::client_order_id entry{id, core::order_purpose::entry, 0, settings_.app.mode == core::mode::test};
+    auto found = co_await venue_.query_order(symbol, entry);
+    pos = book_.find(symbol, id);
+    if (pos == nullptr || pos->busy) {
+        co_return;  // settled by another path meanwhile
+    }
+    if (!found && found.error().kind != exchange::error_kind::unknown_order) {
+        logging::warn(log_, "entry lookup failed, trying again on the next pass", kv("position", id),
+                      kv("client_id", entry.str()), kv("error", found.error().describe()));
+        pos->absent_reads = absent_reads_to_close - 1;
+        co_return;
+    }
+    entry_absent_since_.erase(id);
+    auto gone = book_.untrack(symbol);
+    if (!gone) {
+        co_return;
+    }
+    db::position_update u;
+    u.closed_at = clock_.now();
+    if (!found) {
+        // Not traded: the signal it came from may be decided again (signal_repository).
+        u.quantity = core::decimal{};
+        u.close_reason = "not_opened: the entry never reached the venue (no order " + entry.str() +
+                         " after the receive window)";
+        logging::warn(log_, "entry never reached the venue", kv("position", id), kv("symbol", symbol.str()),
+                      kv("client_id", entry.str()));
+        (void)co_await recorder_.save(*gone, db::position_state::failed, std::move(u), "entry never sent");
+        co_return;
+    }
+    u.close_reason = "entry not found on the venue";
+    (void)co_await recorder_.save(*gone, db::position_state::failed, std::move(u), "entry not found");
+}
+
+asio::awaitable<void> reconciler::recheck_after(std::chrono::steady_clock::duration d) {
+    const bool awake = co_await tasks_.pause(d);
+    if (awake) {
+        co_await reconcile();
+    }
 }
 
 asio::awaitable<void> reconciler::follow_venue(core::symbol symbol, const exchange::position_state& vp) {
@@ -214,13 +286,6 @@ asio::awaitable<void> reconciler::record_gone(core::symbol symbol) {
     const auto exit_fill = book_.exit_fill(symbol);
     auto gone = book_.untrack(symbol);
     if (!gone) {
-        co_return;
-    }
-    if (gone->state == db::position_state::pending_entry) {
-        db::position_update u;
-        u.closed_at = clock_.now();
-        u.close_reason = "entry not found on the venue";
-        (void)co_await recorder_.save(*gone, db::position_state::failed, std::move(u), "entry not found");
         co_return;
     }
     // Closed by the venue: our stop fired (the usual case), a liquidation or a person. The closing

@@ -1,5 +1,7 @@
 #pragma once
 
+#include <chrono>
+#include <cstdint>
 #include <functional>
 #include <map>
 #include <memory>
@@ -63,6 +65,14 @@ private:
                                        const std::vector<exchange::stop_state>* stops);
     boost::asio::awaitable<void> follow_venue(core::symbol symbol, const exchange::position_state& vp);
     boost::asio::awaitable<void> record_gone(core::symbol symbol);
+    // A pending entry missing from the venue (its sender stopped after the row, or its outcome
+    // was lost): "missing" is final only once no request signed before its absence was seen can
+    // still arrive (the venue's receive window, docs/ARCHITECTURE.md §4d) and the venue does not
+    // know its client id. Then nothing was traded: the row ends failed `not_opened`, and its
+    // signal is decided again (issue 19, C7). An entry the venue knows ends failed as before.
+    boost::asio::awaitable<void> settle_absent_entry(core::symbol symbol);
+    // One more pass once an absent entry's receive window has passed.
+    boost::asio::awaitable<void> recheck_after(std::chrono::steady_clock::duration d);
     // A position on the venue the database does not know (opened by hand, or by a run that lost
     // its rows): taken under protection rather than ignored (original-bot.md §4.4).
     boost::asio::awaitable<void> adopt(exchange::position_state venue_position);
@@ -83,6 +93,8 @@ private:
     const core::clock& clock_;
     std::shared_ptr<spdlog::logger> log_;
     std::set<std::string> streams_down_;  // streams that lost events since their last connect
+    // Pending entries found missing, by position id: when that was first seen.
+    std::map<std::int64_t, std::chrono::steady_clock::time_point> entry_absent_since_;
     bool reconciling_ = false;
     bool confirming_ = false;
 };

@@ -44,6 +44,9 @@ struct signal_row {
 struct orphaned_claims {
     std::int64_t decided = 0;  // ended with the position their entry left
     std::int64_t released = 0;  // handed back for a new decision
+    // Left claimed: their entry's row is still pending_entry (the reconciliation has not settled
+    // it yet); resolved by a later call.
+    std::int64_t waiting = 0;
 };
 
 // The signals table. A claim writes claimed_by on rows still 'new' and unclaimed, picking them
@@ -76,8 +79,10 @@ public:
     [[nodiscard]] boost::asio::awaitable<result<std::int64_t>> expire_older_than(time_point before);
     // At start, after the reconciliation: claims on new rows by instances that are not connected
     // to the database any more (a crash between claim and decision). A row whose entry left a
-    // position ends with it (taken, or failed when the reconciliation found no entry); any other
-    // is released for a new decision (or expiry by its window).
+    // position ends with it (taken, or failed when its entry failed on the venue); one whose
+    // entry never reached the venue (its position failed `not_opened`), or that has no position,
+    // is released for a new decision (or expiry by its window); one whose position is still
+    // pending_entry is left for a later call (counted `waiting`).
     [[nodiscard]] boost::asio::awaitable<result<orphaned_claims>> resolve_orphaned_claims(std::string me);
     // After a database outage: claims of `me` still new that are not in `keep` (the signals it
     // is waiting on), whose decision the crashed server lost, resolved the same way.

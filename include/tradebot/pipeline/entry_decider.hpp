@@ -77,6 +77,8 @@ public:
     // The signal -> entry metrics start at the read that found the batch.
     void read_began() noexcept;
     void read_answered() noexcept;
+    // The same, for a batch a venue lane decides after the read that found it.
+    void read_at(std::chrono::steady_clock::time_point began, std::chrono::steady_clock::time_point answered) noexcept;
     // Decisions in progress stop before their next entry.
     void stop() noexcept { stopped_ = true; }
 

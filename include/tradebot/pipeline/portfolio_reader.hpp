@@ -31,9 +31,13 @@ public:
     portfolio_reader(const portfolio_reader&) = delete;
     portfolio_reader& operator=(const portfolio_reader&) = delete;
 
-    // Without positions (the caller fills them per signal). An unknown PnL or balance stays
-    // unknown, and the risk check fails closed on it.
-    [[nodiscard]] boost::asio::awaitable<trading::portfolio> read();
+    // Without positions (the caller fills them per signal), with the free balance of `venue`
+    // only: a venue that cannot answer (a ban the rate limiter waits out) never holds a decision
+    // on another venue (issue 19, C3). An unknown PnL or balance stays unknown, and the risk
+    // check fails closed on it.
+    [[nodiscard]] boost::asio::awaitable<trading::portfolio> read(core::exchange_id venue);
+    // Adds `venue`'s free balance to `p` (a batch that moved on to another venue).
+    [[nodiscard]] boost::asio::awaitable<void> add_balance(trading::portfolio& p, core::exchange_id venue);
 
 private:
     [[nodiscard]] boost::asio::awaitable<bool> kill_switch();

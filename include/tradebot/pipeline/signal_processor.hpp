@@ -1,6 +1,8 @@
 #pragma once
 
+#include <chrono>
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -18,6 +20,7 @@
 #include "tradebot/pipeline/deferred_signals.hpp"
 #include "tradebot/pipeline/entry_decider.hpp"
 #include "tradebot/pipeline/trading_port.hpp"
+#include "tradebot/pipeline/venue_lanes.hpp"
 #include "tradebot/signals/signal.hpp"
 #include "tradebot/signals/signal_window.hpp"
 #include "tradebot/signals/wave_schedule.hpp"
@@ -35,9 +38,12 @@ namespace tradebot::pipeline {
 // with a reason; a decision that waits for a transient fault goes to the deferred list.
 //
 // Immediate mode (signals.immediate): every wake-up (NOTIFY or poll) claims the new rows with
-// FOR UPDATE SKIP LOCKED and decides them at once. Wave mode: at each wave minute the rows of the
-// wave's candle are read during the check window, and only the chosen ones are claimed.
-// Runs on the trading strand.
+// FOR UPDATE SKIP LOCKED and hands them to their venue's lane (venue_lanes), which decides them
+// at once unless that venue is still busy with earlier ones: one venue that makes its callers
+// wait (a ban, a hung call) never holds another venue's decisions (issue 19, C3). Each venue has
+// its own entry_decider. Wave mode: at each wave minute the rows of the wave's candle are read
+// during the check window, and only the chosen ones are claimed; the venues of one check are
+// decided side by side. Runs on the trading strand.
 class signal_processor final : private decision_sink {
 public:
     // Each row's outcome is published on `router`'s signal_event topic (pipeline::signal_metrics
@@ -55,9 +61,9 @@ public:
     // or max_notified waiting): the row stays new in the table for a read to find.
     [[nodiscard]] bool notified(db::signal_row row);
     static constexpr std::size_t max_notified = 4 * batch_size;
-    // Immediate mode: decides up to one batch of notified rows, then with `read_table` claims
-    // and decides one batch from the table; returns how many rows it took. Wave mode reads on
-    // its own schedule: 0.
+    // Immediate mode: hands up to one batch of notified rows to the lanes, then with
+    // `read_table` claims one batch from the table and hands it over; returns how many rows it
+    // took. Wave mode reads on its own schedule: 0.
     [[nodiscard]] boost::asio::awaitable<std::size_t> drain_immediate(bool read_table);
     // Wave mode: runs the wave schedule until stop().
     [[nodiscard]] boost::asio::awaitable<void> run_waves();
@@ -65,6 +71,8 @@ public:
     // decision are resolved (db::signal_repository::resolve_orphaned_claims).
     [[nodiscard]] boost::asio::awaitable<void> recover_claims();
     void stop();
+    // No lane is deciding (shutdown waits for it).
+    [[nodiscard]] bool idle() const noexcept { return lanes_.idle(); }
 
 private:
     boost::asio::awaitable<bool> recover_own_claims();
@@ -72,8 +80,18 @@ private:
     boost::asio::awaitable<bool> claim(const signals::signal& s) override;
     boost::asio::awaitable<void> decided(const signals::signal& s, const decision& d) override;
 
-    // Immediate mode: validates and decides `rows` as one batch outside any wave.
-    boost::asio::awaitable<void> decide_now(std::vector<db::signal_row> rows);
+    // Immediate mode: validates `rows` and hands them to their venues' lanes.
+    boost::asio::awaitable<void> decide_now(std::vector<db::signal_row> rows, venue_lanes::read_times times);
+    // A lane's batch: signals whose window closed while they waited in the lane expire, the
+    // rest go to the venue's decider.
+    boost::asio::awaitable<void> decide_lane(core::exchange_id venue, std::vector<signals::signal> batch,
+                                             venue_lanes::read_times times);
+    // Wave mode: the batch's venues decided side by side, each by its own decider.
+    boost::asio::awaitable<void> decide_by_venue(std::vector<signals::signal> batch, std::optional<signals::wave> wave,
+                                                 wave_state& state);
+    entry_decider& decider(core::exchange_id venue);
+    // A venue not reconciled yet (trading_port::ready): `batch` is deferred; true then.
+    boost::asio::awaitable<bool> wait_for_venue(core::exchange_id venue, const std::vector<signals::signal>& batch);
     // Validates rows; invalid ones are marked rejected (the mark claims them if nobody had).
     boost::asio::awaitable<std::vector<signals::signal>> validate_rows(std::vector<db::signal_row> rows);
     // Defers `s` (claiming it first if needed), or expires it when its window has closed.
@@ -97,14 +115,22 @@ private:
     db::signal_repository repo_;
     signals::wave_schedule schedule_;
     signals::signal_window window_;
-    entry_decider decider_;
+    trading_port& trading_;
+    trading::trading_metrics& metrics_;
+    std::map<core::exchange_id, std::unique_ptr<entry_decider>> deciders_;
     deferred_signals deferred_;
+    venue_lanes lanes_;
     std::unique_ptr<boost::asio::steady_timer> wave_timer_;
     std::vector<db::signal_row> notified_;
     bool stopped_ = false;
     // A read of the signals table failed: once the database answers again, our own claims are
     // checked for decisions the outage lost (recover_own_claims).
     bool claims_unsure_ = false;
+    // recover_claims() left claims whose entry row was not settled yet: tried again, at most
+    // every orphans_recheck, by the table reads.
+    bool orphans_waiting_ = false;
+    std::chrono::steady_clock::time_point orphans_checked_{};
+    static constexpr std::chrono::seconds orphans_recheck{2};
 };
 
 }  // namespace tradebot::pipeline

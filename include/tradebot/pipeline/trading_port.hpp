@@ -61,6 +61,9 @@ public:
     // first): what the filters look at, without the notionals exposures() computes.
     virtual void open_keys(signals::key_set& out) const = 0;
     [[nodiscard]] virtual std::vector<core::exchange_id> venues() const = 0;
+    // False while the venue's start-up reconciliation has not finished (rule 5): its signals
+    // wait (deferred) instead of being decided against a book not loaded yet. Default: ready.
+    [[nodiscard]] virtual bool ready(core::exchange_id venue) const;
     // The venue's notional cap for a new position of `symbol` at `leverage` (§11 #49); nullopt
     // when there is none or it cannot be read (the venue then decides). Default: none.
     [[nodiscard]] virtual boost::asio::awaitable<std::optional<core::decimal>> max_notional(

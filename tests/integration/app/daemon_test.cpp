@@ -947,6 +947,35 @@ TEST_F(daemon_test, a_burst_through_two_resets_and_two_503s_on_each_venue_ends_w
     EXPECT_NE(bot->output().find("failed transiently, retrying"), std::string::npos) << bot->output();
 }
 
+// Issue 19, finding C3 (chaos seeds 1017 and 1012): a Bybit 403 (an IP ban the daemon waits out,
+// ten minutes and more, exchange-apis.md §B3) held the whole signal drain, so the Binance signal
+// of the same burst was decided only when the ban ended. Bybit's signal waits; Binance's must not.
+TEST_F(daemon_test, a_bybit_ban_holds_only_the_bybit_signal_and_the_binance_one_of_the_burst_is_taken) {
+    use_sim_account();
+    tradebot::test::write_file(dir_.path() / "config" / "strategies.yaml", immediate_without_market_filters);
+    auto bot = start("bot", {}, "production");
+    ASSERT_TRUE(wait_ready(*bot)) << bot->output();
+    const auto [status, text] = sim_.control(sim_.bybit_port(), "POST", "/sim/fault", R"({"kind":"throttle","on":true})");
+    ASSERT_EQ(status, 200) << text;
+    // The ban is in force once a Bybit read was refused (the bulk mark read, every 2 s): from then
+    // on the rate limiter holds every Bybit request until the ban ends.
+    ASSERT_TRUE(bot->wait_output("bybit http=403", 10s)) << bot->output();
+    insert_signals({"'bybit', 'ETHUSDT', 'buy', 80, 80", "'binance', 'ETHUSDT', 'buy', 80, 80"});
+    std::string outcomes;
+    for (auto waited = 0ms; waited < 20s; waited += 100ms) {
+        outcomes = signal_outcomes(pg_url_, schema_);
+        if (outcomes.find("taken:opened") != std::string::npos) {
+            break;
+        }
+        std::this_thread::sleep_for(100ms);
+    }
+    EXPECT_EQ(outcomes, "new:,taken:opened\n") << bot->output();
+    const auto [prc, positions] = run_shell("psql -tA '" + pg_url_ + "' -c \"SELECT exchange || ':' || state FROM " +
+                                            schema_ + ".positions ORDER BY id\"");
+    EXPECT_EQ(positions, "binance:protected\n");
+    (void)sim_.control(sim_.bybit_port(), "POST", "/sim/fault", R"({"kind":"throttle","on":false})");
+}
+
 // Issue 19 "Bad input": a row dated days ahead was taken, and as "the newest candle" it pushed
 // every current row of the burst out as older_candle.
 TEST_F(daemon_test, a_future_dated_row_is_rejected_and_does_not_push_out_the_current_ones) {

@@ -531,6 +531,14 @@ class scenario:
         # the end of a Binance 418 ban (2 minutes and more).
         deadline = time.monotonic() + 200
         while time.monotonic() < deadline:
+            assert self.bot is not None
+            if self.bot.killed_at and not self.bot.alive():
+                # Killed on its marker after the phase stopped waiting (an exit held by a 418 ban
+                # reaches its crash step minutes later): restarted like any other crash.
+                self.bot.kill()
+                self.crashes.append(self.bot.killed_at)
+                self.start_bot()
+                continue
             if self.signals_decided() and self.positions_settled() and self.venue_matches_db(strict=False):
                 break
             time.sleep(0.5)

@@ -258,6 +258,47 @@ TEST_F(SignalRepositoryTest, OrphanedClaimsEndWithTheirPositionOrAreReleased) {
     EXPECT_EQ(again->decided + again->released, 0);
 }
 
+// Issue 19, C7 (chaos crash steps entry_row_created, entry_journaled): a claimer killed after its
+// entry's rows and before the order left. Its signal ended failed although nothing was traded.
+// A position the reconciliation proved never reached the venue (failed `not_opened`) hands its
+// signal back; one it has not settled yet (pending_entry) leaves the claim for a later call.
+TEST_F(SignalRepositoryTest, AClaimWhoseEntryNeverLeftIsDecidedAgainAndOneNotSettledYetWaits) {
+    for (int i = 0; i < 3; ++i) {
+        add_signal(i == 0 ? "ETHUSDT" : i == 1 ? "BTCUSDT" : "SOLUSDT", i);
+    }
+    // 1: its entry never reached the venue; 2: its entry row not settled yet; 3: its entry failed
+    // on the venue (found there, not filled).
+    ASSERT_TRUE(await(signals().claim_by_ids({1, 2, 3}, "dead")));
+    sql("INSERT INTO positions (exchange, symbol, side, mode, state, signal_id, qty, closed_at, close_reason) "
+        "VALUES ('binance', 'ETHUSDT', 'long', 'test', 'failed', 1, 0, now(), "
+        "'not_opened: the entry never reached the venue (no order tbt-1-en-0 after the receive window)')");
+    sql("INSERT INTO positions (exchange, symbol, side, mode, state, signal_id, qty) "
+        "VALUES ('binance', 'BTCUSDT', 'long', 'test', 'pending_entry', 2, 1)");
+    const auto failed_id = sql("INSERT INTO positions (exchange, symbol, side, mode, state, signal_id, closed_at, "
+                               "close_reason) VALUES ('binance', 'SOLUSDT', 'long', 'test', 'failed', 3, now(), "
+                               "'entry not found on the venue') RETURNING id");
+
+    const auto n = await(signals().resolve_orphaned_claims("me"));
+    ASSERT_TRUE(n) << n.error();
+    EXPECT_EQ(n->decided, 1);
+    EXPECT_EQ(n->released, 1);
+    EXPECT_EQ(n->waiting, 1);
+    EXPECT_EQ(sql("SELECT string_agg(status || ':' || coalesce(claimed_by, '-') || ':' || "
+                  "coalesce(position_id::text, '-'), ',' ORDER BY id) FROM signals"),
+              "new:-:-,new:dead:-,failed:me:" + failed_id);
+    const auto got = await(signals().claim_new(10, "me"));
+    ASSERT_TRUE(got);
+    EXPECT_EQ(ids_of(*got), (std::vector<std::int64_t>{1}));
+
+    // Settled later as never sent: the next call hands that one back too.
+    sql("UPDATE positions SET state = 'failed', qty = 0, closed_at = now(), close_reason = 'not_opened: the entry "
+        "never reached the venue' WHERE signal_id = 2");
+    const auto later = await(signals().resolve_orphaned_claims("me"));
+    ASSERT_TRUE(later);
+    EXPECT_EQ(later->released, 1);
+    EXPECT_EQ(later->waiting, 0);
+}
+
 // Issue 19, found by tests/integration/chaos (seed 1000): PostgreSQL crashed while the daemon ran
 // and lost a decision committed asynchronously; the row stayed new and claimed by the running
 // instance, which never read it again. After the outage it resolves its own claims, except the

@@ -602,9 +602,17 @@ TEST_F(trading_test, a_restart_rolls_back_an_entry_never_sent_and_finishes_one_t
     fill_entry(eth, "0.500"_d, unrecorded);
     start_manager();
     await(manager_->reconcile());  // the second read that confirms the first
+    // Missing twice, but an order signed before the restart could still arrive (issue 19, C7):
+    // "never sent" is final after the receive window and a lookup by client id.
+    EXPECT_EQ(row(never_sent).state, db::position_state::pending_entry);
+    const auto took = run_until([&] { return row(never_sent).state != db::position_state::pending_entry; });
+    EXPECT_GE(took, std::chrono::seconds{10});  // the venue's receive window (10 s) at least
+    EXPECT_LE(took, std::chrono::seconds{20});
 
     const auto rolled_back = row(never_sent);
     EXPECT_EQ(rolled_back.state, db::position_state::failed);
+    EXPECT_TRUE(rolled_back.quantity.is_zero());
+    EXPECT_TRUE(rolled_back.close_reason && rolled_back.close_reason->starts_with("not_opened:"));
     EXPECT_FALSE(manager_->live().contains(btc));
 
     const auto finished = row(unrecorded);
@@ -688,6 +696,49 @@ TEST_F(trading_test, an_aged_position_in_profit_is_closed_at_market) {
     EXPECT_TRUE(venue_positions().empty());
     EXPECT_TRUE(venue_stops(btc).empty());  // no orphan stop left behind
     EXPECT_EQ(journal_count(r.position_id, "aged_exit"), 1);
+}
+
+// Issue 19, C5 (chaos seed 4022): an aged exit the venue refused (a 418 ban) left the row and the
+// book `closing`, and the driver acts only on `protected` positions: the close was never tried
+// again and the venue position stayed open. It is tried again after the retry pause.
+TEST_F(trading_test, an_aged_exit_the_venue_refuses_is_tried_again_after_the_pause) {
+    start_manager();
+    const auto r = await(manager_->open(intent(btc, core::position_side::long_, "0.010"_d)));
+    ASSERT_EQ(r.kind, open_result_kind::protected_);
+    clock_.advance(std::chrono::hours{3});
+    faulty_->refused_entries = 1;
+    mark(btc, "60050.00"_d);
+    EXPECT_EQ(row(r.position_id).state, db::position_state::closing);
+    EXPECT_EQ(venue_positions().size(), 1U);
+    EXPECT_EQ(venue_stops(btc).size(), 1U);  // still protected while the close waits
+    clock_.advance(std::chrono::seconds{31});
+    mark(btc, "60050.00"_d);
+    const auto p = row(r.position_id);
+    EXPECT_EQ(p.state, db::position_state::closed);
+    EXPECT_EQ(p.close_reason, "aged_profit");
+    EXPECT_TRUE(venue_positions().empty());
+    EXPECT_TRUE(venue_stops(btc).empty());
+}
+
+// Issue 19, C5 (chaos seed 4022, "stale row version: position N is not at version 2"): the mark
+// that made a position aged also moved its trailing peak far enough to be saved; the save ran
+// beside the aged exit's `closing` write, unguarded by `busy`, and one of the two writes found
+// the row at another version. The `closing` write must hold (here the exit is refused, so the
+// row shows it).
+TEST_F(trading_test, the_mark_that_ages_a_position_and_moves_its_peak_loses_no_write) {
+    start_manager();
+    const auto r = await(manager_->open(intent(btc, core::position_side::long_, "0.010"_d)));
+    ASSERT_EQ(r.kind, open_result_kind::protected_);
+    clock_.advance(std::chrono::hours{3});
+    faulty_->refused_entries = 1;
+    // +0.33 %: past the peak's save threshold (0.2 %), short of the trailing activation (1.5 %),
+    // past the aged breakeven target.
+    mark(btc, "60200.00"_d);
+    EXPECT_EQ(row(r.position_id).state, db::position_state::closing);
+    clock_.advance(std::chrono::seconds{31});
+    mark(btc, "60200.00"_d);
+    EXPECT_EQ(row(r.position_id).state, db::position_state::closed);
+    EXPECT_TRUE(venue_positions().empty());
 }
 
 TEST_F(trading_test, an_aged_position_at_breakeven_is_closed) {

@@ -134,6 +134,22 @@ TEST_F(entry_decider_test, an_unknown_balance_defers_and_the_next_batch_reads_it
     EXPECT_EQ(sink_.decisions.back().d.kind, verdict::taken);
 }
 
+// Issue 19, C3: the risk check read every venue's balance, so a Binance signal waited for a
+// Bybit balance read that Bybit's 403 ban held for ten minutes.
+TEST_F(entry_decider_test, a_signal_reads_the_balance_of_its_own_venue_only) {
+    decide({eth(1)});
+    EXPECT_EQ(sink_.of(1)->kind, verdict::taken);
+    EXPECT_EQ(port_.balance_reads_of[exchange_id::binance], 1);
+    EXPECT_EQ(port_.balance_reads_of[exchange_id::bybit], 0);
+
+    // A batch of both venues reads each one's balance when it reaches that venue's signal.
+    decide({make_signal(2, exchange_id::bybit, "ETHUSDT", "10", "10", utc(0)),
+            make_signal(3, exchange_id::binance, "BTCUSDT", "10", "10", utc(0))});
+    EXPECT_EQ(sink_.of(2)->kind, verdict::taken);
+    EXPECT_EQ(sink_.of(3)->kind, verdict::taken);
+    EXPECT_EQ(port_.balance_reads_of[exchange_id::bybit], 1);
+}
+
 TEST_F(entry_decider_test, a_wave_claims_before_each_entry_and_stops_at_its_limit) {
     settings_.signals.max_trades_per_wave = 1;
     const signals::wave wave{utc(0, 16), utc(0), utc(0, 17)};

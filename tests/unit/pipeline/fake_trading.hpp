@@ -36,6 +36,7 @@ public:
     std::vector<trading::entry_intent> opened;
     std::vector<signals::instrument_key> stats_reads;
     int balance_reads = 0;
+    std::map<core::exchange_id, int> balance_reads_of;
 
     boost::asio::awaitable<trading::open_result> open(trading::entry_intent intent) override {
         trading::open_result r;
@@ -79,6 +80,7 @@ public:
     boost::asio::awaitable<exchange::result<std::vector<exchange::balance_state>>> balances(
         core::exchange_id venue) override {
         ++balance_reads;
+        ++balance_reads_of[venue];
         if (!free_usdt) {
             co_return failure(venue);
         }
