@@ -170,9 +170,14 @@ asio::awaitable<void> reconciler::reconcile() {
     }
     co_await sweeper_.sweep(on_venue, stop_list);
     if (verify_journal_ && stop_list != nullptr) {
-        co_await journal_missing();
+        co_await journal_missing(std::nullopt);
         verify_journal_ = false;
+    } else if (!adopted_.empty() && stop_list != nullptr) {
+        // An adopted position's entry and stop may be ours, from a run whose rows were lost.
+        const std::set<core::symbol> adopted = adopted_;
+        co_await journal_missing(adopted);
     }
+    adopted_.clear();
     if (!verify_journal_) {
         // Adopted and journaled, or the venue no longer holds the position: nothing left to do.
         lost_.clear();
@@ -296,22 +301,32 @@ asio::awaitable<void> reconciler::catch_up_row(live_position& pos, const db::pos
     (void)co_await recorder_.save(pos, next, std::move(u), "book after a database outage");
 }
 
-asio::awaitable<void> reconciler::journal_missing() {
+asio::awaitable<void> reconciler::journal_missing(std::optional<std::set<core::symbol>> only) {
     const bool paper = settings_.app.mode == core::mode::test;
-    std::vector<std::pair<core::symbol, std::int64_t>> held;
+    struct candidate {
+        core::symbol symbol;
+        std::int64_t id = 0;
+        std::set<std::int64_t> entries;  // position ids whose entry (attempt 0) may have opened it
+    };
+    std::vector<candidate> held;
     for (const auto& [symbol, pos] : book_.live()) {
-        if (!pos.busy && pos.state != db::position_state::pending_entry) {
-            held.emplace_back(symbol, pos.id);
+        if (pos.busy || pos.state == db::position_state::pending_entry || (only && !only->contains(symbol))) {
+            continue;
         }
+        candidate c{symbol, pos.id, {pos.id}};
+        if (const auto l = lost_.find(symbol); l != lost_.end()) {
+            c.entries.insert(l->second.id);  // adopted anew: it opened under the lost row's id
+        }
+        if (pos.stop && pos.stop->client_id) {
+            c.entries.insert(pos.stop->client_id->position_id);  // its stop names the position that placed it
+        }
+        held.push_back(std::move(c));
     }
-    for (const auto& [symbol, id] : held) {
-        co_await journal_entry(symbol, id, core::client_order_id{id, core::order_purpose::entry, 0, paper});
-        if (const auto l = lost_.find(symbol); l != lost_.end() && l->second.id != id) {
-            // Adopted anew: the entry that opened it went out under the lost row's id.
-            const auto lost_id = l->second.id;
-            co_await journal_entry(symbol, id, core::client_order_id{lost_id, core::order_purpose::entry, 0, paper});
+    for (const auto& c : held) {
+        for (const auto entry_of : c.entries) {
+            co_await journal_entry(c.symbol, c.id, core::client_order_id{entry_of, core::order_purpose::entry, 0, paper});
         }
-        co_await journal_stop(symbol, id);
+        co_await journal_stop(c.symbol, c.id);
     }
 }
 
@@ -487,6 +502,7 @@ asio::awaitable<void> reconciler::adopt(exchange::position_state vp) {
                                    "found on the venue, unknown to the database");
     adopted.quantity = vp.quantity;
     recorder_.record(std::move(adopted));
+    adopted_.insert(vp.symbol);
     logging::warn(log_, "adopted a position found on the venue", kv("position", pos->id),
                   kv("symbol", vp.symbol.str()), kv("side", core::to_string(vp.side)),
                   kv("qty", vp.quantity.to_string()));

@@ -76,9 +76,10 @@ private:
     boost::asio::awaitable<bool> recover_from_outage();
     // A row that fell behind the book while the database was down gets the book's state.
     boost::asio::awaitable<void> catch_up_row(live_position& pos, const db::position_record& row);
-    // After a reload: every live position's entry and stop of ours that the venue knows but the
-    // journal does not (rows a crash lost) get their rows.
-    boost::asio::awaitable<void> journal_missing();
+    // After a reload (every live position) or an adoption (`only` those symbols): an entry and a
+    // stop of ours that the venue knows but the journal does not (rows a crash lost, or kept in
+    // memory by a process that died) get their rows under the live position.
+    boost::asio::awaitable<void> journal_missing(std::optional<std::set<core::symbol>> only);
     boost::asio::awaitable<void> journal_entry(core::symbol symbol, std::int64_t position_id,
                                                core::client_order_id entry_id);
     boost::asio::awaitable<void> journal_stop(core::symbol symbol, std::int64_t position_id);
@@ -110,6 +111,7 @@ private:
     std::shared_ptr<spdlog::logger> log_;
     std::set<std::string> streams_down_;  // streams that lost events since their last connect
     std::map<core::symbol, lost_row> lost_;  // positions whose rows were lost, until a pass adopts them
+    std::set<core::symbol> adopted_;         // adopted by this pass: their orders are journaled
     bool verify_journal_ = false;            // a reload happened: the next full pass checks the journal
     bool reconciling_ = false;
     bool confirming_ = false;
