@@ -407,6 +407,14 @@ private:
                     std::string{detail.empty() ? db::to_string(st) : detail});
         alerts_.database_state(st == db::connection_state::connected,
                                std::string{detail.empty() ? db::to_string(st) : detail});
+        if (st == db::connection_state::stopped) {
+            return;
+        }
+        // The trading core learns of an outage and of the way back (a crash of the server may
+        // have lost rows committed asynchronously: the book is reloaded from the rows).
+        asio::post(strand_, [this, connected = st == db::connection_state::connected] {
+            trading_.database_state(connected);
+        });
     }
 
     void on_listener_state(db::listener_state st, std::string_view detail) {

@@ -250,6 +250,19 @@ asio::awaitable<void> trading_runtime::warm() {
     }
 }
 
+void trading_runtime::database_state(bool connected) {
+    if (stopped_) {
+        return;
+    }
+    for (auto& [id, v] : venues_) {
+        if (!connected) {
+            v->manager->database_outage();
+        } else if (v->started) {
+            v->manager->database_back();
+        }
+    }
+}
+
 std::vector<trading_runtime::venue_handle> trading_runtime::venues() {
     std::vector<venue_handle> out;
     for (auto& [id, v] : venues_) {

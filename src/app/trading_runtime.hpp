@@ -76,6 +76,10 @@ public:
     // manager starts, no private stream, no reconcile (start() does all that on takeover).
     [[nodiscard]] boost::asio::awaitable<void> warm();
     void stop();
+    // The database connection went away (false) or answers again (true); on the trading strand.
+    // After an outage each started venue writes what it kept, reloads its book from the rows and
+    // reconciles it with the venue, as at start (findings C2, C4, C6 of tests/integration/chaos).
+    void database_state(bool connected);
     // True once stop() was called and every manager finished its work.
     [[nodiscard]] bool idle() const;
 

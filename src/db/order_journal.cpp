@@ -64,7 +64,8 @@ boost::asio::awaitable<result<order_journal::journaled>> order_journal::insert_n
             insert_columns +
             "SELECT $1::bigint, $2, $3, $4, $13 || n.attempt, $5, $6, $7, $8::numeric, $9::numeric, "
             "$10::numeric, $11, 'pending', n.attempt, $12 FROM (SELECT coalesce(max(attempt) + 1, 0) AS attempt "
-            "FROM orders WHERE position_id = $1::bigint AND purpose = $5) AS n," + async_commit +
+            "FROM orders WHERE position_id = $1::bigint AND purpose = $5 AND attempt < " +
+            std::to_string(db::order_store::first_offline_attempt) + ") AS n," + async_commit +
             "RETURNING id, attempt";
         const auto r = detail::exec_prepared(tx, "orders_insert_next_attempt", sql,
             c_or_null(position), exchange, symbol, mode, purpose, side, type, qty, c_or_null(price), c_or_null(stop),
@@ -91,6 +92,31 @@ boost::asio::awaitable<result<std::int64_t>> order_journal::insert_pending(order
                 "'pending', $14, $12 FROM" + async_commit + "RETURNING id",
             c_or_null(position), exchange, symbol, mode, purpose, side, type, qty, c_or_null(price), c_or_null(stop),
             reduce_only, c_or_null(algo_id), o.client_order_id, o.attempt);
+        return r[0][0].as<std::int64_t>();
+    };
+    co_return co_await execute(db_, std::move(job));
+}
+
+boost::asio::awaitable<result<std::int64_t>> order_journal::insert_known(order_record o) {
+    if (o.client_order_id.empty()) {
+        co_return error{errc::invalid_argument, "order_journal::insert_known needs a client order id"};
+    }
+    auto job = [o = std::move(o)](pqxx::transaction_base& tx) {
+        const auto [position, exchange, symbol, mode, purpose, side, type, qty, price, stop, reduce_only, algo_id] =
+            insert_params(o);
+        const auto filled = o.filled_quantity.is_zero() ? std::optional<std::string>{}
+                                                        : std::optional{o.filled_quantity.to_string()};
+        const auto avg = opt_numeric_text(o.average_price);
+        const auto r = tx.exec_params(
+            "INSERT INTO orders (position_id, exchange, symbol, mode, client_order_id, purpose, side, type, qty, "
+            "price, stop_price, reduce_only, status, attempt, algo_id, venue_order_id, filled_qty, avg_price, "
+            "sent_at, error_message) "
+            "SELECT $1::bigint, $2, $3, $4, $13, $5, $6, $7, $8::numeric, $9::numeric, $10::numeric, $11, $15, "
+            "$14, $12, $16, coalesce($17::numeric, 0), $18::numeric, now(), $19 FROM" + async_commit + "RETURNING id",
+            c_or_null(position), exchange, symbol, mode, purpose, side, type, qty, c_or_null(price), c_or_null(stop),
+            reduce_only, c_or_null(algo_id), o.client_order_id, o.attempt, std::string{to_string(o.status)},
+            c_or_null(o.venue_order_id), c_or_null(filled), c_or_null(avg),
+            c_or_null(o.error_message));
         return r[0][0].as<std::int64_t>();
     };
     co_return co_await execute(db_, std::move(job));

@@ -3,6 +3,7 @@
 #include <utility>
 
 #include "trading/fill_recorder.hpp"
+#include "trading/journal_backlog.hpp"
 #include "trading/mark_watch.hpp"
 #include "trading/operator_desk.hpp"
 #include "trading/order_report_handler.hpp"
@@ -33,6 +34,14 @@ order_executor_options executor_options(const config::settings& s) {
     return o;
 }
 
+// Where this process starts counting the attempts it makes without the journal: from the time,
+// so that a restart during the same outage does not reuse the ids of the process before it.
+std::uint16_t manager_first_offline_attempt(const core::clock& clock) {
+    const auto seconds = std::chrono::duration_cast<std::chrono::seconds>(clock.now().time_since_epoch()).count();
+    const auto span = 0xFFFF - db::order_store::first_offline_attempt;
+    return static_cast<std::uint16_t>(db::order_store::first_offline_attempt + (seconds % span));
+}
+
 }  // namespace
 
 // The components in construction order: each refers only to those before it.
@@ -49,9 +58,10 @@ struct position_manager::parts {
           book_{venue.venue(), settings, metrics},
           tasks_{std::move(strand), clock, log_},
           watch_{book_, tasks_, metrics, settings, clock, log_},
-          recorder_{book_, positions, journal, audit, lifecycle, clock, log_},
-          orders_{venue, journal, executor_options(settings), log_},
-          stops_{venue, journal, protection::stop_policy{settings.protection.stop_loss}, settings.app.mode, log_},
+          backlog_{journal, book_, manager_first_offline_attempt(clock), log_},
+          recorder_{book_, positions, backlog_, audit, lifecycle, clock, log_},
+          orders_{venue, backlog_, executor_options(settings), log_},
+          stops_{venue, backlog_, protection::stop_policy{settings.protection.stop_loss}, settings.app.mode, log_},
           opener_{venue, positions, orders_, stops_, settings, clock, log_},
           closer_{book_, recorder_, orders_, stops_, clock, log_},
           driver_{book_, recorder_, closer_, stops_, tasks_, metrics, settings, clock, log_},
@@ -59,7 +69,7 @@ struct position_manager::parts {
           fills_{book_, trades, settings.app.mode, tasks_, log_},
           keeper_{venue, book_, recorder_, closer_, driver_, stops_, log_},
           sweeper_{venue, book_, log_},
-          reconciler_{venue, book_, recorder_, keeper_, sweeper_, stops_, tasks_, settings, clock, log_},
+          reconciler_{venue, book_, recorder_, keeper_, sweeper_, stops_, backlog_, tasks_, settings, clock, log_},
           desk_{venue, book_, closer_, stops_, reconciler_, tasks_, log_} {}
 
     exchange::venue_client& venue_;
@@ -71,6 +81,7 @@ struct position_manager::parts {
     position_book book_;
     task_group tasks_;
     mark_watch watch_;
+    journal_backlog backlog_;
     position_recorder recorder_;
     order_executor orders_;
     stop_loss_manager stops_;
@@ -213,6 +224,7 @@ asio::awaitable<bool> position_manager::load() {
             p.book_.track(p.book_.from_row(row, p.clock_.now()));
         }
     }
+    p.book_.clear_database_outage();  // the book is the rows now
     logging::info(p.log_, "positions loaded", kv("exchange", core::to_string(venue())), kv("live", p.book_.live().size()),
                   kv("instruments", p.book_.instruments()));
     co_return true;
@@ -323,6 +335,18 @@ void position_manager::opened(const entry_intent& intent, const open_result& r) 
 asio::awaitable<bool> position_manager::close(core::symbol symbol, std::string reason) {
     const bool closed = co_await parts_->closer_.close(std::move(symbol), std::move(reason));
     co_return closed;
+}
+
+void position_manager::database_outage() { parts_->book_.note_database_outage(); }
+
+void position_manager::database_back() {
+    auto& p = *parts_;
+    if (!accepts() || (!p.book_.database_outage() && p.backlog_.waiting() == 0)) {
+        return;
+    }
+    logging::info(p.log_, "database back after an outage, reloading and reconciling",
+                  kv("exchange", core::to_string(venue())), kv("orders_waiting", p.backlog_.waiting()));
+    p.tasks_.spawn(p.reconciler_.recover(), "recovery after a database outage");
 }
 
 asio::awaitable<void> position_manager::reconcile() { co_await parts_->reconciler_.reconcile(); }

@@ -1,9 +1,12 @@
 #include "trading/position_recorder.hpp"
 
+#include <algorithm>
+
 #include "tradebot/db/audit_sink.hpp"
 #include "tradebot/db/order_store.hpp"
 #include "tradebot/db/position_store.hpp"
 #include "tradebot/logging/structured.hpp"
+#include "trading/journal_backlog.hpp"
 
 namespace tradebot::trading {
 
@@ -46,6 +49,9 @@ asio::awaitable<bool> position_recorder::save(const live_position& pos, db::posi
     const auto id = pos.id;
     auto saved = co_await positions_.transition(id, pos.version, next, std::move(u));
     if (!saved) {
+        if (journal_backlog::unavailable(saved.error())) {
+            book_.note_database_outage();
+        }
         logging::warn(log_, "position not saved", kv("position", id), kv("write", what),
                       kv("error", saved.error().describe()));
         co_return false;
@@ -102,9 +108,18 @@ asio::awaitable<void> position_recorder::record_closed(live_position pos, std::o
     auto closed = event(events::position_event_kind::closed, pos, reason);
     closed.exit_price = u.exit_price;
     closed.realized_pnl = u.realized_pnl;
+    auto kept = u;
     auto saved = co_await positions_.transition(pos.id, pos.version, db::position_state::closed, std::move(u));
     if (!saved) {
-        logging::error(log_, "cannot record the close", kv("position", pos.id), kv("error", saved.error().describe()));
+        const bool later = journal_backlog::unavailable(saved.error());
+        logging::error(log_, "cannot record the close", kv("position", pos.id), kv("error", saved.error().describe()),
+                       kv("kept_to_write_later", later));
+        if (later) {
+            // The venue closed it; the row must say so once the database answers, not stay live
+            // without a venue position until the next start.
+            book_.note_database_outage();
+            unrecorded_.push_back(unrecorded_close{pos.id, pos.version, std::move(kept)});
+        }
     }
     if (pos.stop && !pos.stop->client_id) {
         // A position stop ends with its position, and no report names it.
@@ -113,6 +128,42 @@ asio::awaitable<void> position_recorder::record_closed(live_position pos, std::o
     record(std::move(closed));
     logging::info(log_, "position closed", kv("position", pos.id), kv("symbol", pos.symbol.str()),
                   kv("reason", reason), kv("exit", exit_price ? exit_price->to_string() : std::string{"unknown"}));
+}
+
+asio::awaitable<bool> position_recorder::retry_closes() {
+    if (retrying_ || unrecorded_.empty()) {
+        co_return unrecorded_.empty();
+    }
+    retrying_ = true;
+    while (!unrecorded_.empty()) {
+        const auto c = unrecorded_.front();
+        auto update = c.update;
+        auto saved = co_await positions_.transition(c.id, c.version, db::position_state::closed, std::move(update));
+        if (!saved && journal_backlog::unavailable(saved.error())) {
+            break;
+        }
+        if (saved) {
+            logging::info(log_, "close recorded after the database came back", kv("position", c.id),
+                          kv("reason", c.update.close_reason.value_or("")));
+        } else {
+            // The row moved on (or was lost with the server's last commits): the reload that
+            // follows reads what is there and reconciles it with the venue.
+            logging::warn(log_, "close kept during the outage cannot be written", kv("position", c.id),
+                          kv("error", saved.error().describe()));
+        }
+        unrecorded_.erase(unrecorded_.begin());
+    }
+    retrying_ = false;
+    co_return unrecorded_.empty();
+}
+
+bool position_recorder::close_waiting(std::int64_t id) const {
+    return std::any_of(unrecorded_.begin(), unrecorded_.end(), [id](const auto& c) { return c.id == id; });
+}
+
+asio::awaitable<db::result<std::vector<db::position_record>>> position_recorder::load_live(core::mode mode) {
+    auto rows = co_await positions_.load_live(mode);
+    co_return rows;
 }
 
 asio::awaitable<void> position_recorder::end_stops(std::int64_t position_id, db::order_status status,

@@ -11,6 +11,7 @@
 #include <boost/asio/awaitable.hpp>
 
 #include "tradebot/core/clock.hpp"
+#include "tradebot/db/errc.hpp"
 #include "tradebot/db/records.hpp"
 #include "tradebot/events/topic.hpp"
 #include "tradebot/events/types.hpp"
@@ -50,6 +51,14 @@ public:
     // The row ends closed with the exit price and PnL (when known); the closed event follows.
     boost::asio::awaitable<void> record_closed(live_position pos, std::optional<core::decimal> exit_price,
                                                std::string reason);
+    // Closes whose row could not be written because the database was down (finding C6 of
+    // tests/integration/chaos): the book has forgotten them, the rows wait here. Writes them, oldest
+    // first, until the database fails again; true when none is left.
+    [[nodiscard]] boost::asio::awaitable<bool> retry_closes();
+    // Whether the close of position `id` is waiting to be written.
+    [[nodiscard]] bool close_waiting(std::int64_t id) const;
+    // The live rows of `mode` (a reload after a database outage).
+    [[nodiscard]] boost::asio::awaitable<db::result<std::vector<db::position_record>>> load_live(core::mode mode);
     // Ends the position's open stop rows: the stops are gone without a report naming them.
     boost::asio::awaitable<void> end_stops(std::int64_t position_id, db::order_status status, std::string why);
     // A stream report on one of our orders, written to its journal row (forward only).
@@ -63,6 +72,12 @@ public:
     void record(events::position_event e);
 
 private:
+    struct unrecorded_close {
+        std::int64_t id = 0;
+        std::int32_t version = 0;
+        db::position_update update;
+    };
+
     position_book& book_;
     db::position_store& positions_;
     db::order_store& journal_;
@@ -70,6 +85,8 @@ private:
     events::topic<events::position_event>& events_;
     const core::clock& clock_;
     std::shared_ptr<spdlog::logger> log_;
+    std::vector<unrecorded_close> unrecorded_;
+    bool retrying_ = false;
 };
 
 }  // namespace tradebot::trading

@@ -5,6 +5,7 @@
 
 #include <boost/asio/experimental/awaitable_operators.hpp>
 
+#include "trading/journal_backlog.hpp"
 #include "trading/position_recorder.hpp"
 #include "trading/stop_keeper.hpp"
 #include "trading/task_group.hpp"
@@ -45,17 +46,33 @@ asio::awaitable<void> run_workers(int n, const std::function<asio::awaitable<voi
     co_await (std::move(left) && std::move(right));
 }
 
+db::order_status reconcile_journal_status(exchange::order_status s) {
+    switch (s) {
+        case exchange::order_status::new_: return db::order_status::new_;
+        case exchange::order_status::partially_filled: return db::order_status::partially_filled;
+        case exchange::order_status::filled: return db::order_status::filled;
+        case exchange::order_status::canceled: return db::order_status::canceled;
+        case exchange::order_status::rejected: return db::order_status::rejected;
+        case exchange::order_status::expired: return db::order_status::expired;
+    }
+    return db::order_status::unknown;
+}
+
+constexpr const char* reconcile_rejournal_note = "journaled from the venue after the database lost its row";
+
 }  // namespace
 
 reconciler::reconciler(exchange::venue_client& venue, position_book& book, position_recorder& recorder,
-                       stop_keeper& keeper, zombie_sweeper& sweeper, stop_loss_manager& stops, task_group& tasks,
-                       const config::settings& settings, const core::clock& clock, std::shared_ptr<spdlog::logger> log)
+                       stop_keeper& keeper, zombie_sweeper& sweeper, stop_loss_manager& stops, journal_backlog& backlog,
+                       task_group& tasks, const config::settings& settings, const core::clock& clock,
+                       std::shared_ptr<spdlog::logger> log)
     : venue_{venue},
       book_{book},
       recorder_{recorder},
       keeper_{keeper},
       sweeper_{sweeper},
       stops_{stops},
+      backlog_{backlog},
       tasks_{tasks},
       settings_{settings},
       clock_{clock},
@@ -92,6 +109,8 @@ asio::awaitable<void> reconciler::reconcile() {
         co_return;
     }
     reconciling_ = true;
+    const bool reloaded = co_await recover_from_outage();
+    verify_journal_ = verify_journal_ || reloaded;
     auto read = co_await venue_.positions(exchange::request_priority::background);
     if (!read) {
         logging::warn(log_, "reconcile skipped: positions unavailable", kv("exchange", core::to_string(book_.venue())),
@@ -157,8 +176,251 @@ asio::awaitable<void> reconciler::reconcile() {
         co_await for_each_concurrently(std::move(unprotected), protect_one);
     }
     co_await sweeper_.sweep(on_venue, stop_list);
+    if (verify_journal_ && stop_list != nullptr) {
+        co_await journal_missing(std::nullopt);
+        verify_journal_ = false;
+    } else if (!adopted_.empty() && stop_list != nullptr) {
+        // An adopted position's entry and stop may be ours, from a run whose rows were lost.
+        const std::set<core::symbol> adopted = adopted_;
+        co_await journal_missing(adopted);
+    }
+    adopted_.clear();
+    if (!verify_journal_) {
+        // Adopted and journaled, or the venue no longer holds the position: nothing left to do.
+        lost_.clear();
+    }
     book_.publish_counts();
     reconciling_ = false;
+}
+
+asio::awaitable<bool> reconciler::recover_from_outage() {
+    if (backlog_.waiting() > 0) {
+        (void)co_await backlog_.flush();
+    }
+    (void)co_await recorder_.retry_closes();
+    if (!book_.database_outage()) {
+        co_return false;
+    }
+    auto rows = co_await recorder_.load_live(settings_.app.mode);
+    if (!rows) {
+        logging::warn(log_, "after a database outage: rows not readable yet, book kept",
+                      kv("exchange", core::to_string(book_.venue())), kv("error", rows.error().describe()));
+        co_return false;
+    }
+    std::map<core::symbol, db::position_record> mine;
+    for (auto& row : *rows) {
+        if (row.exchange == book_.venue()) {
+            auto symbol = row.symbol;
+            mine.insert_or_assign(std::move(symbol), std::move(row));
+        }
+    }
+    bool complete = true;
+    std::vector<core::symbol> held;
+    for (const auto& [symbol, _] : book_.live()) {
+        held.push_back(symbol);
+    }
+    int lost = 0;
+    int caught_up = 0;
+    for (const auto& symbol : held) {
+        auto* pos = book_.find(symbol);
+        if (pos == nullptr) {
+            continue;
+        }
+        if (pos->busy) {
+            complete = false;  // its writer is still at work: the next pass looks again
+            continue;
+        }
+        const auto row = mine.find(symbol);
+        if (row == mine.end() || row->second.id != pos->id) {
+            // Its row was lost with the server's last asynchronous commits (finding C2): every later
+            // write of it would fail. The book lets it go; this pass finds the venue position
+            // without a row and adopts it, as a start would.
+            lost_row l;
+            l.id = pos->id;
+            if (pos->stop && pos->stop->client_id) {
+                l.stop_client_id = pos->stop->client_id;
+            }
+            logging::warn(log_, "after a database outage: position row lost, the venue position is adopted again",
+                          kv("position", pos->id), kv("symbol", symbol.str()));
+            (void)book_.untrack(symbol);
+            lost_.insert_or_assign(symbol, l);
+            ++lost;
+            continue;
+        }
+        pos->version = row->second.version;
+        if (row->second.state != pos->state || row->second.quantity != pos->quantity ||
+            (pos->stop && pos->stop->trigger_price && row->second.stop_price != pos->stop->trigger_price)) {
+            co_await catch_up_row(*pos, row->second);
+            ++caught_up;
+        }
+    }
+    int found = 0;
+    for (const auto& [symbol, row] : mine) {
+        if (book_.busy_with(symbol) || recorder_.close_waiting(row.id)) {
+            continue;
+        }
+        // A live row the book let go (a close it could not record, or a position it dropped): the
+        // venue decides, as at start (two absences close it as closed_on_venue).
+        logging::warn(log_, "after a database outage: live row not in the book, checking it against the venue",
+                      kv("position", row.id), kv("symbol", symbol.str()), kv("state", db::to_string(row.state)));
+        book_.track(book_.from_row(row, clock_.now()));
+        ++found;
+    }
+    if (complete) {
+        book_.clear_database_outage();
+    }
+    logging::info(log_, "book reloaded after a database outage", kv("exchange", core::to_string(book_.venue())),
+                  kv("rows", mine.size()), kv("lost_rows", lost), kv("rows_caught_up", caught_up),
+                  kv("rows_found", found), kv("complete", complete));
+    co_return true;
+}
+
+asio::awaitable<void> reconciler::catch_up_row(live_position& pos, const db::position_record& row) {
+    // The book is what the venue confirmed; the row missed writes that failed while the
+    // database was down (the fill, the stop).
+    db::position_update u;
+    u.quantity = pos.quantity;
+    if (pos.entry_price.is_positive()) {
+        u.entry_price = pos.entry_price;
+    }
+    if (!row.opened_at) {
+        u.opened_at = pos.opened_at;
+    }
+    auto next = pos.state;
+    if (pos.stop && pos.stop->trigger_price) {
+        u.stop_price = *pos.stop->trigger_price;
+        if (!pos.stop->venue_id.empty()) {
+            u.stop_order_id = pos.stop->venue_id;
+        }
+        if (pos.stop->client_id) {
+            u.stop_client_order_id = pos.stop->client_id->str();
+        }
+    } else if (next == db::position_state::protected_) {
+        next = row.state;  // no stop to show for it: the pass protects it
+    }
+    if (next == db::position_state::pending_entry && pos.entry_price.is_positive()) {
+        next = db::position_state::entry_placed;
+    }
+    logging::info(log_, "after a database outage: row brought up to the book", kv("position", pos.id),
+                  kv("symbol", pos.symbol.str()), kv("row_state", db::to_string(row.state)),
+                  kv("state", db::to_string(next)));
+    pos.state = row.state;
+    (void)co_await recorder_.save(pos, next, std::move(u), "book after a database outage");
+}
+
+asio::awaitable<void> reconciler::journal_missing(std::optional<std::set<core::symbol>> only) {
+    const bool paper = settings_.app.mode == core::mode::test;
+    struct candidate {
+        core::symbol symbol;
+        std::int64_t id = 0;
+        std::set<std::int64_t> entries;  // position ids whose entry (attempt 0) may have opened it
+    };
+    std::vector<candidate> held;
+    for (const auto& [symbol, pos] : book_.live()) {
+        if (pos.busy || pos.state == db::position_state::pending_entry || (only && !only->contains(symbol))) {
+            continue;
+        }
+        candidate c{symbol, pos.id, {pos.id}};
+        if (const auto l = lost_.find(symbol); l != lost_.end()) {
+            c.entries.insert(l->second.id);  // adopted anew: it opened under the lost row's id
+        }
+        if (pos.stop && pos.stop->client_id) {
+            c.entries.insert(pos.stop->client_id->position_id);  // its stop names the position that placed it
+        }
+        held.push_back(std::move(c));
+    }
+    for (const auto& c : held) {
+        for (const auto entry_of : c.entries) {
+            co_await journal_entry(c.symbol, c.id, core::client_order_id{entry_of, core::order_purpose::entry, 0, paper});
+        }
+        co_await journal_stop(c.symbol, c.id);
+    }
+}
+
+asio::awaitable<void> reconciler::journal_entry(core::symbol symbol, std::int64_t position_id,
+                                                core::client_order_id entry_id) {
+    auto known = co_await backlog_.find_by_client_id(entry_id.str());
+    if (!known || (*known && db::is_terminal((*known)->status))) {
+        co_return;
+    }
+    auto state = co_await venue_.query_order(symbol, entry_id);
+    if (!state || state->filled_quantity.is_zero()) {
+        co_return;  // not on the venue (an adopted position's own id), or it opened nothing
+    }
+    if (*known) {
+        // Its row is there, but the answer that filled it was not written during the outage.
+        db::order_update u;
+        u.status = reconcile_journal_status(state->status);
+        u.filled_quantity = state->filled_quantity;
+        if (state->average_price.is_positive()) {
+            u.average_price = state->average_price;
+        }
+        if (!state->venue_order_id.empty()) {
+            u.venue_order_id = state->venue_order_id;
+        }
+        (void)co_await backlog_.update((*known)->id, std::move(u));
+        co_return;
+    }
+    db::order_record row;
+    row.position_id = position_id;
+    row.exchange = book_.venue();
+    row.symbol = symbol;
+    row.mode = settings_.app.mode;
+    row.purpose = core::order_purpose::entry;
+    row.side = state->side;
+    row.type = state->type;
+    row.quantity = state->quantity.is_positive() ? state->quantity : state->filled_quantity;
+    row.price = state->price;
+    row.status = reconcile_journal_status(state->status);
+    row.client_order_id = entry_id.str();
+    row.attempt = entry_id.attempt;
+    if (!state->venue_order_id.empty()) {
+        row.venue_order_id = state->venue_order_id;
+    }
+    row.filled_quantity = state->filled_quantity;
+    if (state->average_price.is_positive()) {
+        row.average_price = state->average_price;
+    }
+    row.error_message = reconcile_rejournal_note;
+    auto saved = co_await backlog_.insert_known(std::move(row));
+    logging::warn(log_, "entry order journaled from the venue", kv("position", position_id),
+                  kv("client_id", entry_id.str()), kv("ok", saved.has_value()));
+}
+
+asio::awaitable<void> reconciler::journal_stop(core::symbol symbol, std::int64_t position_id) {
+    const auto* pos = book_.find(symbol, position_id);
+    if (pos == nullptr || !pos->stop || !pos->stop->client_id) {
+        co_return;
+    }
+    const auto stop = *pos->stop;
+    const auto side = pos->side;
+    const auto quantity = pos->quantity;
+    auto known = co_await backlog_.find_by_client_id(stop.client_id->str());
+    if (!known || *known) {
+        co_return;
+    }
+    db::order_record row;
+    row.position_id = position_id;
+    row.exchange = book_.venue();
+    row.symbol = symbol;
+    row.mode = settings_.app.mode;
+    row.purpose = stop.client_id->purpose;
+    row.side = core::exit_side(side);
+    row.type = stop.kind == exchange::stop_kind::trailing ? core::order_type::trailing_stop_market
+                                                          : core::order_type::stop_market;
+    row.quantity = quantity;
+    row.stop_price = stop.trigger_price;
+    row.reduce_only = true;
+    row.status = db::order_status::new_;
+    row.client_order_id = stop.client_id->str();
+    row.attempt = stop.client_id->attempt;
+    if (!stop.venue_id.empty()) {
+        row.venue_order_id = stop.venue_id;
+    }
+    row.error_message = reconcile_rejournal_note;
+    auto saved = co_await backlog_.insert_known(std::move(row));
+    logging::warn(log_, "stop journaled from the venue", kv("position", position_id),
+                  kv("client_id", stop.client_id->str()), kv("ok", saved.has_value()));
 }
 
 asio::awaitable<void> reconciler::check(core::symbol symbol, const venue_positions& on_venue,
@@ -305,6 +567,7 @@ asio::awaitable<void> reconciler::adopt(exchange::position_state vp) {
                                    "found on the venue, unknown to the database");
     adopted.quantity = vp.quantity;
     recorder_.record(std::move(adopted));
+    adopted_.insert(vp.symbol);
     logging::warn(log_, "adopted a position found on the venue", kv("position", pos->id),
                   kv("symbol", vp.symbol.str()), kv("side", core::to_string(vp.side)),
                   kv("qty", vp.quantity.to_string()));
@@ -325,6 +588,27 @@ asio::awaitable<void> reconciler::follow_up(core::symbol symbol) {
             co_return;
         }
     }
+}
+
+asio::awaitable<void> reconciler::recover() {
+    if (recovering_) {
+        co_return;
+    }
+    recovering_ = true;
+    for (auto delay = std::chrono::seconds{0}; delay <= std::chrono::seconds{16};
+         delay = delay.count() == 0 ? std::chrono::seconds{1} : delay * 2) {
+        if (delay.count() > 0) {
+            const bool awake = co_await tasks_.pause(delay);
+            if (!awake) {
+                break;
+            }
+        }
+        co_await reconcile();
+        if (!book_.database_outage() && backlog_.waiting() == 0 && !verify_journal_) {
+            break;
+        }
+    }
+    recovering_ = false;
 }
 
 void reconciler::on_position(const events::position_update& u) {

@@ -24,6 +24,7 @@ class logger;
 
 namespace tradebot::trading {
 
+class journal_backlog;
 class position_recorder;
 class stop_keeper;
 class stop_loss_manager;
@@ -40,8 +41,8 @@ class zombie_sweeper;
 class reconciler {
 public:
     reconciler(exchange::venue_client& venue, position_book& book, position_recorder& recorder, stop_keeper& keeper,
-               zombie_sweeper& sweeper, stop_loss_manager& stops, task_group& tasks, const config::settings& settings,
-               const core::clock& clock, std::shared_ptr<spdlog::logger> log);
+               zombie_sweeper& sweeper, stop_loss_manager& stops, journal_backlog& backlog, task_group& tasks,
+               const config::settings& settings, const core::clock& clock, std::shared_ptr<spdlog::logger> log);
 
     // The start-up passes: a position missing from the first read may only be late (Bybit shows
     // new positions after a lag), so a second read decides before the venue counts as reconciled.
@@ -54,11 +55,36 @@ public:
     // symbol's position has a stop or is gone, instead of waiting for the periodic pass.
     boost::asio::awaitable<void> follow_up(core::symbol symbol);
 
+    // The database answers again after an outage: passes at once and after 1, 2, 4, 8, 16 s until
+    // the book matches the rows and nothing kept during the outage waits to be written.
+    boost::asio::awaitable<void> recover();
+
     void on_position(const events::position_update& u);
     void on_stream(const events::stream_state& s);
 
 private:
     using venue_positions = std::map<core::symbol, exchange::position_state>;
+    // A position whose row the database lost (a crash lost its last asynchronous commits): its
+    // venue position is adopted again, and the orders of ours it had are journaled under the new row.
+    struct lost_row {
+        std::int64_t id = 0;
+        std::optional<core::client_order_id> stop_client_id;
+    };
+    // After a database outage (book_.database_outage()), before the venue is read: the orders and
+    // closes kept while the database was down are written, and the book is reloaded from the rows
+    // as at start: a position whose row is gone is dropped (and adopted again by this pass), a row
+    // the book no longer holds is checked against the venue, a row behind the book (a write that
+    // failed) is brought up to it. True when the book matches the rows again.
+    boost::asio::awaitable<bool> recover_from_outage();
+    // A row that fell behind the book while the database was down gets the book's state.
+    boost::asio::awaitable<void> catch_up_row(live_position& pos, const db::position_record& row);
+    // After a reload (every live position) or an adoption (`only` those symbols): an entry and a
+    // stop of ours that the venue knows but the journal does not (rows a crash lost, or kept in
+    // memory by a process that died) get their rows under the live position.
+    boost::asio::awaitable<void> journal_missing(std::optional<std::set<core::symbol>> only);
+    boost::asio::awaitable<void> journal_entry(core::symbol symbol, std::int64_t position_id,
+                                               core::client_order_id entry_id);
+    boost::asio::awaitable<void> journal_stop(core::symbol symbol, std::int64_t position_id);
     // A live position against this pass's read: its numbers follow the venue's, or it counts as
     // absent once more and is recorded gone at the second absence.
     boost::asio::awaitable<void> check(core::symbol symbol, const venue_positions& on_venue,
@@ -88,6 +114,7 @@ private:
     stop_keeper& keeper_;
     zombie_sweeper& sweeper_;
     stop_loss_manager& stops_;
+    journal_backlog& backlog_;
     task_group& tasks_;
     const config::settings& settings_;
     const core::clock& clock_;
@@ -95,8 +122,12 @@ private:
     std::set<std::string> streams_down_;  // streams that lost events since their last connect
     // Pending entries found missing, by position id: when that was first seen.
     std::map<std::int64_t, std::chrono::steady_clock::time_point> entry_absent_since_;
+    std::map<core::symbol, lost_row> lost_;  // positions whose rows were lost, until a pass adopts them
+    std::set<core::symbol> adopted_;         // adopted by this pass: their orders are journaled
+    bool verify_journal_ = false;            // a reload happened: the next full pass checks the journal
     bool reconciling_ = false;
     bool confirming_ = false;
+    bool recovering_ = false;
 };
 
 }  // namespace tradebot::trading

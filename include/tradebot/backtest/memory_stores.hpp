@@ -56,6 +56,48 @@ public:
         return journaled{o.id, cid};
     }
 
+    boost::asio::awaitable<db::result<std::int64_t>> insert_known(db::order_record o) override {
+        co_await round_trip();
+        if (o.client_order_id.empty()) {
+            co_return db::error{db::errc::invalid_argument, "insert_known needs a client order id"};
+        }
+        if (by_client_.contains(o.client_order_id)) {
+            co_return db::error{db::errc::unique_violation, "client id " + o.client_order_id + " is journaled"};
+        }
+        o.id = next_id_++;
+        by_client_.insert_or_assign(o.client_order_id, o.id);
+        if (o.attempt < db::order_store::first_offline_attempt) {
+            auto& next = next_attempt_[{o.position_id.value_or(0), o.purpose}];
+            next = std::max(next, o.attempt + 1);
+        }
+        by_position_[o.position_id.value_or(0)].push_back(o.id);
+        rows.insert_or_assign(o.id, o);
+        co_return o.id;
+    }
+
+    boost::asio::awaitable<db::result<std::optional<db::order_record>>> find_by_client_id(
+        std::string client_order_id) override {
+        co_await round_trip();
+        if (const auto id = by_client_.find(client_order_id); id != by_client_.end()) {
+            co_return std::optional{rows.at(id->second)};
+        }
+        co_return std::optional<db::order_record>{};
+    }
+
+    // A crash that lost the rows of `position_id` (tests of the recovery after a database outage).
+    void lose_position(std::int64_t position_id) {
+        const auto ids = by_position_.find(position_id);
+        if (ids == by_position_.end()) {
+            return;
+        }
+        for (const auto id : ids->second) {
+            by_client_.erase(rows.at(id).client_order_id);
+            rows.erase(id);
+        }
+        by_position_.erase(ids);
+        std::erase_if(next_attempt_, [position_id](const auto& kv) { return kv.first.first == position_id; });
+    }
+
     boost::asio::awaitable<db::result<journaled>> insert_next_attempt(db::order_record o) override {
         co_await round_trip();
         const auto it = next_attempt_.find({o.position_id.value_or(0), o.purpose});
@@ -208,6 +250,17 @@ public:
     }
 
     [[nodiscard]] const db::position_record& row(std::int64_t id) const { return rows.at(id); }
+    // A crash that lost the row of `id` and its journal rows (tests of the recovery after a
+    // database outage); its id is not handed out again, as the reserved blocks guarantee.
+    void lose(std::int64_t id) {
+        const auto it = rows.find(id);
+        if (it == rows.end()) {
+            return;
+        }
+        live_.erase({it->second.exchange, it->second.symbol, it->second.mode});
+        rows.erase(it);
+        journal_.lose_position(id);
+    }
     // How many rows were closed or failed so far: changes whenever the realized PnL may have.
     [[nodiscard]] std::uint64_t ended() const noexcept { return ended_; }
 

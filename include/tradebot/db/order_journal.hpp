@@ -34,7 +34,8 @@ public:
                                                                    core::order_purpose purpose);
 
     // Inserts `o` as pending with the next attempt number of (position, purpose) and the client
-    // id made from it. `o.position_id` is required.
+    // id made from it. `o.position_id` is required. Attempts made without the journal
+    // (db::order_store::first_offline_attempt and up) are not counted.
     [[nodiscard]] boost::asio::awaitable<result<journaled>> insert_next_attempt(order_record o) override;
     // Applies a REST answer to row `id`, by the same forward-only rule as update_from_venue: a
     // stream report that arrived first is not overwritten.
@@ -50,7 +51,8 @@ public:
     [[nodiscard]] boost::asio::awaitable<result<std::optional<venue_result>>> update_from_venue(
         std::string client_order_id, order_update u) override;
     [[nodiscard]] boost::asio::awaitable<result<std::optional<order_record>>> find_by_client_id(
-        std::string client_order_id);
+        std::string client_order_id) override;
+    [[nodiscard]] boost::asio::awaitable<result<std::int64_t>> insert_known(order_record o) override;
     // Orders of the position the venue may still act on: pending, sent, unknown, new,
     // partially_filled (not triggered: that stop has fired), oldest first.
     [[nodiscard]] boost::asio::awaitable<result<std::vector<order_record>>> open_for_position(

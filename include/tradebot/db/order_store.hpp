@@ -21,6 +21,11 @@ namespace tradebot::db {
 //     decreases. A late REST answer cannot undo a stream report that overtook it.
 class order_store {
 public:
+    // Attempts from here up are made in memory, without the journal (a protective stop or close
+    // while the database is down, trading::journal_backlog); the journal counts its own attempts
+    // below it, so the two never hand out the same client id.
+    static constexpr std::uint16_t first_offline_attempt = 50000;
+
     struct journaled {
         std::int64_t id = 0;
         core::client_order_id client_id;
@@ -36,6 +41,13 @@ public:
     // Inserts `o` as pending with the next attempt number of (position, purpose) and the client
     // id made from it. `o.position_id` is required.
     [[nodiscard]] virtual boost::asio::awaitable<result<journaled>> insert_next_attempt(order_record o) = 0;
+    // The row of an order already sent under a client id made without the journal (while the
+    // database was down, or a row the database lost): `o` as given (client_order_id, attempt,
+    // status); returns the row id. errc::unique_violation when that client id is journaled.
+    [[nodiscard]] virtual boost::asio::awaitable<result<std::int64_t>> insert_known(order_record o) = 0;
+    // The row with that client id, if any.
+    [[nodiscard]] virtual boost::asio::awaitable<result<std::optional<order_record>>> find_by_client_id(
+        std::string client_order_id) = 0;
     // Applies a REST answer to row `id` (forward only).
     [[nodiscard]] virtual boost::asio::awaitable<result<void>> update(std::int64_t id, order_update u) = 0;
     // Applies a venue answer or stream report to the order with that client id (forward only);

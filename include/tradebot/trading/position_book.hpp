@@ -95,6 +95,13 @@ public:
     // A database row as a live position (a restart's view of it, trailing state included).
     [[nodiscard]] live_position from_row(const db::position_record& row, core::clock::time_point now) const;
 
+    // The database could not be reached since the book last matched its rows: a write may have
+    // failed, and a crash of the server may have lost rows committed asynchronously (findings C2,
+    // C6 of tests/integration/chaos). The next reconcile pass that reads the rows again clears it.
+    void note_database_outage() noexcept { database_outage_ = true; }
+    void clear_database_outage() noexcept { database_outage_ = false; }
+    [[nodiscard]] bool database_outage() const noexcept { return database_outage_; }
+
 private:
     core::exchange_id venue_;
     const config::settings& settings_;
@@ -103,6 +110,7 @@ private:
     std::map<core::symbol, live_position> live_;
     std::set<core::symbol> opening_;
     std::map<core::symbol, core::decimal> exit_fills_;  // average price of the last closing fill
+    bool database_outage_ = false;
 };
 
 }  // namespace tradebot::trading

@@ -70,6 +70,12 @@ public:
     // Who subscribes a live position's symbol again when its streamed marks stopped for
     // trading.mark_stale_seconds (the venue's market stream; §11 #39). Set before start().
     void on_stale_marks(std::function<void(std::set<core::symbol>)> resubscribe);
+    // The database connection was lost: a write may have failed, and a crash of the server may lose
+    // rows committed asynchronously. The book is reloaded from the rows once they can be read.
+    void database_outage();
+    // It answers again: the orders and closes kept meanwhile are written, the book is reloaded from
+    // the rows and reconciled with the venue, as at start (passes until they agree). Only after start().
+    void database_back();
     // One reconcile pass; safe to call at any time.
     [[nodiscard]] boost::asio::awaitable<void> reconcile();
 
