@@ -104,7 +104,7 @@ TEST_F(monitoring_server_test, ready_flips_after_set_ready) {
 
 TEST_F(monitoring_server_test, status_reports_version_mode_uptime_components_and_sections) {
     health_.set("db", component_state::ok);
-    ASSERT_TRUE(server_->add_status_section("positions", [] { return boost::json::value{{"open", 2}}; }));
+    ASSERT_TRUE(server_->add_status_section("trading", [] { return boost::json::value{{"open", 2}}; }));
     auto c = client();
     auto [ec, res] = c.get("/status");
     ASSERT_FALSE(ec);
@@ -115,7 +115,7 @@ TEST_F(monitoring_server_test, status_reports_version_mode_uptime_components_and
     EXPECT_GE(body.at("uptime_seconds").to_number<double>(), 0.0);
     EXPECT_FALSE(body.at("ready").as_bool());
     EXPECT_EQ(body.at("components").at("db").at("state").as_string(), "ok");
-    EXPECT_EQ(body.at("positions").at("open").as_int64(), 2);
+    EXPECT_EQ(body.at("trading").at("open").as_int64(), 2);
 }
 
 TEST_F(monitoring_server_test, unknown_path_is_404_and_other_methods_405) {
