@@ -67,11 +67,11 @@ TEST_F(bybit_sim_test, AccountSetupReadsTheKeysPermissionAndTheModeOfAPosition) 
     EXPECT_EQ(flat->account_margin, std::optional<margin_mode>{margin_mode::cross});  // account/info REGULAR_MARGIN
     EXPECT_FALSE(flat->portfolio_margin);
     EXPECT_FALSE(flat->multi_assets.has_value());  // a Binance notion
-    ASSERT_TRUE(run(venue_->set_margin_mode(sym("ETHUSDT"), margin_mode::isolated)).has_value());
+    ASSERT_TRUE(run(venue_->set_margin_mode(sym("ETHUSDT"), margin_mode::isolated, request_priority::normal)).has_value());
     auto isolated = run(venue_->account_setup());
     ASSERT_TRUE(isolated.has_value()) << isolated.error().describe();
     EXPECT_EQ(isolated->account_margin, std::optional<margin_mode>{margin_mode::isolated});  // account-wide
-    ASSERT_TRUE(run(venue_->set_margin_mode(sym("ETHUSDT"), margin_mode::cross)).has_value());
+    ASSERT_TRUE(run(venue_->set_margin_mode(sym("ETHUSDT"), margin_mode::cross, request_priority::normal)).has_value());
     market_order_request req;
     req.symbol = sym("BTCUSDT");
     req.side = core::side::buy;
