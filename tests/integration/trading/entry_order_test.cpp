@@ -59,9 +59,12 @@ TEST_F(entry_order_test, a_limit_ioc_sell_is_bounded_below_the_reference) {
 TEST_F(entry_order_test, a_limit_ioc_the_book_moved_away_from_fills_nothing_and_leaves_nothing) {
     use_limit_ioc();
     start_manager();
-    // The ask ran to 60100.10, beyond the 60090 bound of the 60000 reference.
+    // Decided at 60000; then the market ran: mark and book at 60100, the ask 60100.10 beyond the
+    // 60090 bound. (A book the mark has left is not used by the paper venue, so both move.)
+    const auto decided = intent(btc, core::position_side::long_, "0.010"_d);
+    mark(btc, "60100.05"_d);
     paper_->on_book_ticker(btc, "60100.00"_d, "60100.10"_d, clock_.now());
-    const auto r = await(manager_->open(intent(btc, core::position_side::long_, "0.010"_d)));
+    const auto r = await(manager_->open(decided));
     EXPECT_EQ(r.kind, open_result_kind::not_filled) << r.reason;
     EXPECT_NE(r.reason.find("filled nothing at 60090.00"), std::string::npos) << r.reason;
     EXPECT_EQ(row(r.position_id).state, db::position_state::failed);
