@@ -5,31 +5,18 @@
 // really stopped and tradebot-sim.
 
 #include <chrono>
-#include <future>
-#include <memory>
+#include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/use_future.hpp>
 #include <gtest/gtest.h>
-#include <prometheus/registry.h>
 
-#include "tradebot/config/settings.hpp"
-#include "tradebot/core/clock.hpp"
-#include "tradebot/events/router.hpp"
-#include "tradebot/exchange/paper/client.hpp"
-#include "tradebot/trading/position_manager.hpp"
-#include "tradebot/trading/trading_metrics.hpp"
-#include "tradebot_test/market_venue.hpp"
-#include "tradebot_test/memory_stores.hpp"
+#include "unit/trading/core_fixture.hpp"
 
 namespace tradebot::trading {
 namespace {
 
-namespace asio = boost::asio;
-namespace ex = tradebot::exchange;
 using namespace core::literals;
 using namespace std::chrono_literals;
 using test::btc;
@@ -142,68 +129,11 @@ private:
     db_switch& sw_;
 };
 
-class db_outage_test : public ::testing::Test {
+class db_outage_test : public core_fixture {
 protected:
     void SetUp() override {
-        market_.clock = &clock_;
-        settings_.app.mode = core::mode::test;
-        settings_.trading.reconcile_interval_seconds = 60s;
-        paper_ = std::make_unique<ex::paper::client>(clock_, market_, ex::paper::paper_options{}, &router_);
-        ASSERT_TRUE(run(paper_->load_instruments()));
-        mark("60000.00"_d);
-        manager_ = std::make_unique<position_manager>(io_.get_executor(), *paper_, positions_, journal_, audit_,
-                                                      trades_, router_, metrics_, settings_, clock_);
-        ASSERT_TRUE(run(manager_->start()));
-    }
-
-    void TearDown() override {
-        manager_->stop();
-        settle();
-        EXPECT_TRUE(manager_->idle());
-    }
-
-    template <class T>
-    T run(asio::awaitable<T> aw) {
-        auto done = asio::co_spawn(io_, std::move(aw), asio::use_future);
-        settle();
-        EXPECT_EQ(done.wait_for(0s), std::future_status::ready) << "waits for something that never comes";
-        return done.get();
-    }
-
-    void settle() {
-        io_.restart();
-        io_.poll();
-    }
-
-    void advance(std::chrono::seconds d) {
-        clock_.advance(d);
-        settle();
-    }
-
-    void mark(core::decimal price) {
-        clock_.advance(1s);
-        market_.marks[btc] = price;
-        events::mark_price m;
-        m.exchange = core::exchange_id::binance;
-        m.symbol = btc;
-        m.price = price;
-        m.exchange_ts = m.receive_ts = clock_.now();
-        paper_->on_mark_price(m);
-        router_.topic<events::mark_price>(events::topic_name::mark_price,
-                                          events::policy::coalesce_by_key{events::by_venue_symbol{}})
-            .publish(m);
-        settle();
-    }
-
-    open_result open_long() {
-        entry_intent i;
-        i.exchange = core::exchange_id::binance;
-        i.symbol = btc;
-        i.side = core::position_side::long_;
-        i.quantity = "0.010"_d;
-        i.reference_price = market_.marks[btc];
-        i.leverage = 10;
-        return run(manager_->open(i));
+        start_venue();
+        start_manager(switched_positions_, switched_journal_);
     }
 
     // The database goes away (the daemon hears it from the connection) and comes back.
@@ -217,25 +147,9 @@ protected:
         settle();
     }
 
-    std::vector<ex::stop_state> venue_stops() { return run(paper_->open_stops(btc)).value(); }
-    bool venue_flat() { return run(paper_->positions(ex::request_priority::normal)).value().empty(); }
-
-    asio::io_context io_;
-    core::manual_clock clock_;
-    prometheus::Registry registry_;
-    events::router router_{registry_};
-    trading_metrics metrics_{registry_};
-    config::settings settings_;
-    test::market_venue market_;
-    std::unique_ptr<ex::paper::client> paper_;
     db_switch sw_;
-    test::memory_journal memory_journal_;
-    test::memory_positions memory_positions_{memory_journal_};
-    switched_journal journal_{memory_journal_, sw_};
-    switched_positions positions_{memory_positions_, sw_};
-    test::memory_audit audit_;
-    test::memory_trades trades_;
-    std::unique_ptr<position_manager> manager_;
+    switched_journal switched_journal_{journal_, sw_};
+    switched_positions switched_positions_{positions_, sw_};
 };
 
 // C4: the database goes down between the entry's rows and its stop. The stop is placed anyway,
@@ -253,17 +167,17 @@ TEST_F(db_outage_test, a_fill_while_the_database_is_down_is_protected_at_once_an
     EXPECT_EQ(stop_id.position_id, r.position_id);
     EXPECT_EQ(stop_id.purpose, core::order_purpose::stop);
     EXPECT_GE(stop_id.attempt, db::order_store::first_offline_attempt);
-    EXPECT_TRUE(memory_journal_.of(r.position_id, core::order_purpose::stop).empty());
-    EXPECT_EQ(memory_positions_.row(r.position_id).state, db::position_state::pending_entry);
+    EXPECT_TRUE(journal_.of(r.position_id, core::order_purpose::stop).empty());
+    EXPECT_EQ(positions_.row(r.position_id).state, db::position_state::pending_entry);
 
     sw_.down_after_entry_rows = false;
     database_up();
-    const auto rows = memory_journal_.of(r.position_id, core::order_purpose::stop);
+    const auto rows = journal_.of(r.position_id, core::order_purpose::stop);
     ASSERT_EQ(rows.size(), 1U);
     EXPECT_EQ(rows.front().client_order_id, stop_id.str());
     EXPECT_EQ(rows.front().status, db::order_status::new_);
     EXPECT_EQ(rows.front().stop_price, stops.front().trigger_price);
-    const auto& row = memory_positions_.row(r.position_id);
+    const auto& row = positions_.row(r.position_id);
     EXPECT_EQ(row.state, db::position_state::protected_);
     EXPECT_EQ(row.stop_price, stops.front().trigger_price);
     EXPECT_EQ(row.quantity, "0.010"_d);
@@ -286,14 +200,14 @@ TEST_F(db_outage_test, an_emergency_close_goes_out_without_the_database_and_is_r
     advance(60s);                         // the periodic pass: stop missing, crossed, close
     EXPECT_TRUE(venue_flat()) << "the close needed no journal row";
     EXPECT_TRUE(manager_->live().empty());
-    EXPECT_EQ(memory_positions_.row(r.position_id).state, db::position_state::protected_);
+    EXPECT_EQ(positions_.row(r.position_id).state, db::position_state::protected_);
 
     database_up();
-    const auto& row = memory_positions_.row(r.position_id);
+    const auto& row = positions_.row(r.position_id);
     EXPECT_EQ(row.state, db::position_state::closed);
     EXPECT_EQ(row.close_reason, "stop_crossed");
     EXPECT_TRUE(row.exit_price.has_value());
-    const auto exits = memory_journal_.of(r.position_id, core::order_purpose::exit);
+    const auto exits = journal_.of(r.position_id, core::order_purpose::exit);
     ASSERT_EQ(exits.size(), 1U);
     EXPECT_EQ(exits.front().status, db::order_status::filled);
     EXPECT_GE(exits.front().attempt, db::order_store::first_offline_attempt);
@@ -311,10 +225,10 @@ TEST_F(db_outage_test, a_stop_that_fires_while_the_database_is_down_is_recorded_
     advance(1s);  // the flat report is confirmed by a second read
     ASSERT_TRUE(venue_flat());
     EXPECT_TRUE(manager_->live().empty());
-    EXPECT_EQ(memory_positions_.row(r.position_id).state, db::position_state::protected_);
+    EXPECT_EQ(positions_.row(r.position_id).state, db::position_state::protected_);
 
     database_up();
-    const auto& row = memory_positions_.row(r.position_id);
+    const auto& row = positions_.row(r.position_id);
     EXPECT_EQ(row.state, db::position_state::closed);
     EXPECT_EQ(row.close_reason, "closed_on_venue");
     EXPECT_TRUE(row.exit_price.has_value());
@@ -330,31 +244,31 @@ TEST_F(db_outage_test, a_position_whose_rows_the_database_lost_is_adopted_again_
     ASSERT_EQ(r.kind, open_result_kind::protected_) << r.reason;
     const auto stop = venue_stops().front();
     database_down();
-    memory_positions_.lose(r.position_id);
+    positions_.lose(r.position_id);
     database_up();
 
     ASSERT_EQ(manager_->live().size(), 1U);
     const auto& pos = manager_->live().at(btc);
     EXPECT_NE(pos.id, r.position_id);
-    const auto& row = memory_positions_.row(pos.id);
+    const auto& row = positions_.row(pos.id);
     EXPECT_EQ(row.state, db::position_state::protected_);
     EXPECT_EQ(row.stop_price, stop.trigger_price);
     EXPECT_EQ(row.quantity, "0.010"_d);
     ASSERT_EQ(venue_stops().size(), 1U);
     EXPECT_EQ(venue_stops().front().client_id, stop.client_id) << "the live stop is kept";
-    const auto entry = memory_journal_.of(pos.id, core::order_purpose::entry);
+    const auto entry = journal_.of(pos.id, core::order_purpose::entry);
     ASSERT_EQ(entry.size(), 1U);
     EXPECT_EQ(entry.front().client_order_id,
               (core::client_order_id{r.position_id, core::order_purpose::entry, 0, true}.str()));
     EXPECT_EQ(entry.front().status, db::order_status::filled);
-    const auto stops = memory_journal_.of(pos.id, core::order_purpose::stop);
+    const auto stops = journal_.of(pos.id, core::order_purpose::stop);
     ASSERT_EQ(stops.size(), 1U);
     EXPECT_EQ(stops.front().client_order_id, stop.client_id->str());
 
     // Its later writes go through: the trailing stop moves and is saved on the new row.
     mark("61000.00"_d);
     EXPECT_EQ(venue_stops().front().trigger_price, "60695.00"_d);
-    EXPECT_EQ(memory_positions_.row(pos.id).stop_price, "60695.00"_d);
+    EXPECT_EQ(positions_.row(pos.id).stop_price, "60695.00"_d);
 }
 
 // Without an outage nothing changes: no reload, no journal lookups.
@@ -365,7 +279,7 @@ TEST_F(db_outage_test, no_outage_means_no_reload) {
     settle();
     ASSERT_EQ(manager_->live().size(), 1U);
     EXPECT_EQ(manager_->live().at(btc).id, r.position_id);
-    EXPECT_EQ(memory_journal_.of(r.position_id, core::order_purpose::stop).size(), 1U);
+    EXPECT_EQ(journal_.of(r.position_id, core::order_purpose::stop).size(), 1U);
 }
 
 }  // namespace

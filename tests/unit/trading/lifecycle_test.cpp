@@ -5,29 +5,16 @@
 // the core's behaviour cheap to check: the suite runs in milliseconds.
 
 #include <chrono>
-#include <future>
 #include <map>
 #include <set>
-#include <memory>
 #include <string>
 #include <vector>
 
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/use_future.hpp>
 #include <gtest/gtest.h>
-#include <prometheus/registry.h>
 
-#include "tradebot/config/settings.hpp"
-#include "tradebot/core/clock.hpp"
-#include "tradebot/events/router.hpp"
-#include "tradebot/exchange/paper/client.hpp"
-#include "tradebot/trading/position_manager.hpp"
 #include "tradebot/trading/account_metrics.hpp"
 #include "tradebot/trading/position_metrics.hpp"
-#include "tradebot/trading/trading_metrics.hpp"
-#include "tradebot_test/market_venue.hpp"
-#include "tradebot_test/memory_stores.hpp"
+#include "unit/trading/core_fixture.hpp"
 
 namespace tradebot::trading {
 namespace {
@@ -38,77 +25,15 @@ using namespace core::literals;
 using namespace std::chrono_literals;
 using test::btc;
 
-class lifecycle_test : public ::testing::Test {
+class lifecycle_test : public core_fixture {
 protected:
     void SetUp() override {
-        market_.clock = &clock_;
-        settings_.app.mode = core::mode::test;
-        settings_.trading.reconcile_interval_seconds = 60s;
-        paper_ = std::make_unique<ex::paper::client>(clock_, market_, ex::paper::paper_options{}, &router_);
-        ASSERT_TRUE(run(paper_->load_instruments()));
-        mark("60000.00"_d);
+        start_venue();
         published_sub_ = router_.topic<events::position_event>(events::topic_name::position_event)
                              .subscribe(io_.get_executor(), [this](const events::position_event& e) {
                                  published_ += std::string{events::to_string(e.kind)} + " ";
                              });
-        manager_ = std::make_unique<position_manager>(io_.get_executor(), *paper_, positions_, journal_, audit_,
-                                                      trades_, router_, metrics_, settings_, clock_);
-        ASSERT_TRUE(run(manager_->start()));
-    }
-
-    void TearDown() override {
-        manager_->stop();
-        settle();
-        EXPECT_TRUE(manager_->idle());
-        EXPECT_FALSE(clock_.next_deadline().has_value()) << "a pause outlived stop()";
-    }
-
-    // Runs `aw` to its end; every step it waits for is already queued on the io_context.
-    template <class T>
-    T run(asio::awaitable<T> aw) {
-        auto done = asio::co_spawn(io_, std::move(aw), asio::use_future);
-        settle();
-        EXPECT_EQ(done.wait_for(0s), std::future_status::ready) << "waits for something that never comes";
-        return done.get();
-    }
-
-    // Runs every handler that is ready, and those they make ready, until none is left.
-    void settle() {
-        io_.restart();
-        io_.poll();
-    }
-
-    // Moves the clock (the timers it passes fire) and runs what that set off.
-    void advance(std::chrono::seconds d) {
-        clock_.advance(d);
-        settle();
-    }
-
-    // A new mark on the venue (REST and the paper engine) and on the router, one second later.
-    void mark(core::decimal price) {
-        clock_.advance(1s);
-        market_.marks[btc] = price;
-        events::mark_price m;
-        m.exchange = core::exchange_id::binance;
-        m.symbol = btc;
-        m.price = price;
-        m.exchange_ts = m.receive_ts = clock_.now();
-        paper_->on_mark_price(m);
-        router_.topic<events::mark_price>(events::topic_name::mark_price,
-                                          events::policy::coalesce_by_key{events::by_venue_symbol{}})
-            .publish(m);
-        settle();
-    }
-
-    open_result open_long() {
-        entry_intent i;
-        i.exchange = core::exchange_id::binance;
-        i.symbol = btc;
-        i.side = core::position_side::long_;
-        i.quantity = "0.010"_d;
-        i.reference_price = market_.marks[btc];
-        i.leverage = 10;
-        return run(manager_->open(i));
+        start_manager(positions_, journal_);
     }
 
     // A metric's value by name and labels; -1 when there is no such series.
@@ -130,26 +55,10 @@ protected:
         return -1;
     }
 
-    std::vector<ex::stop_state> venue_stops() { return run(paper_->open_stops(btc)).value(); }
-    bool venue_flat() { return run(paper_->positions(ex::request_priority::normal)).value().empty(); }
-
-    asio::io_context io_;
-    core::manual_clock clock_;
-    prometheus::Registry registry_;
-    events::router router_{registry_};
-    trading_metrics metrics_{registry_};
-    config::settings settings_;
-    test::market_venue market_;
-    std::unique_ptr<ex::paper::client> paper_;
-    test::memory_journal journal_;
-    test::memory_positions positions_{journal_};
-    test::memory_audit audit_;
-    test::memory_trades trades_;
     position_metrics position_metrics_{io_.get_executor(), router_, metrics_};
     account_metrics account_metrics_{io_.get_executor(), router_, metrics_};
     std::string published_;  // the position events, in order
     events::subscription published_sub_;
-    std::unique_ptr<position_manager> manager_;
 };
 
 TEST_F(lifecycle_test, open_protect_trail_and_the_venue_stop_closes_it_with_its_fill) {
