@@ -3,6 +3,7 @@
 #include <fstream>
 
 #include "backtest/csv.hpp"
+#include "backtest/input_files.hpp"
 #include "tradebot/backtest/price_history.hpp"
 
 namespace tradebot::backtest {
@@ -139,54 +140,9 @@ loaded<kline_series> read_agg_file(const std::filesystem::path& file, const core
 
 loaded<price_history> load_agg_trades(const std::filesystem::path& path,
                                       const std::function<void(std::size_t, std::size_t)>& progress) {
-    loaded<price_history> out;
-    std::error_code ec;
-    std::vector<std::filesystem::path> files;
-    if (std::filesystem::is_directory(path, ec)) {
-        for (const auto& e : std::filesystem::directory_iterator{path, ec}) {
-            if (e.is_regular_file() && e.path().extension() == ".csv") files.push_back(e.path());
-        }
-        std::sort(files.begin(), files.end());  // days in order for the dumps' names
-        if (files.empty()) {
-            out.error = path.string() + ": no *.csv files";
-            return out;
-        }
-    } else if (std::filesystem::is_regular_file(path, ec)) {
-        files.push_back(path);
-    } else {
-        out.error = path.string() + ": no such file or directory";
-        return out;
-    }
-    price_history all;
-    for (std::size_t i = 0; i < files.size(); ++i) {
-        const auto& file = files[i];
-        const auto stem = file.stem().string();
-        const auto symbol = core::symbol::parse(stem.substr(0, stem.find('-')));
-        if (!symbol) {
-            out.error = file.string() + ": file name does not start with a symbol (e.g. BTCUSDT-aggTrades-2025-01-01.csv)";
-            return out;
-        }
-        auto one = read_agg_file(file, *symbol);
-        if (!one.value) {
-            out.error = std::move(one.error);
-            return out;
-        }
-        if (one.value->bars.empty()) {
-            out.error = file.string() + ": no trades";
-            return out;
-        }
-        auto& series = all[*symbol];
-        series.symbol = *symbol;
-        if (!series.bars.empty() && one.value->bars.front().open_ms <= series.bars.back().open_ms) {
-            out.error = file.string() + ":1: overlaps or precedes the previous file of " + symbol->str() +
-                        " (a minute split over two files?)";
-            return out;
-        }
-        series.bars.insert(series.bars.end(), one.value->bars.begin(), one.value->bars.end());
-        if (progress) progress(i + 1, files.size());
-    }
-    out.value = std::move(all);
-    return out;
+    return load_bar_files(path, read_agg_file,
+                          {"BTCUSDT-aggTrades-2025-01-01.csv", "no trades", " (a minute split over two files?)"},
+                          progress);
 }
 
 }  // namespace tradebot::backtest

@@ -7,6 +7,7 @@
 #include <boost/json/value.hpp>
 
 #include "backtest/csv.hpp"
+#include "backtest/input_files.hpp"
 #include "tradebot/backtest/funding_file.hpp"
 
 namespace tradebot::backtest {
@@ -247,26 +248,13 @@ std::string add_funding_file(const std::filesystem::path& file, const price_hist
 
 loaded<funding_history> load_funding(const std::filesystem::path& path, const price_history& prices) {
     loaded<funding_history> out;
-    std::error_code ec;
-    std::vector<std::filesystem::path> files;
-    if (std::filesystem::is_directory(path, ec)) {
-        for (const auto& e : std::filesystem::directory_iterator{path, ec}) {
-            const auto ext = e.path().extension();
-            if (e.is_regular_file() && (ext == ".csv" || ext == ".json")) files.push_back(e.path());
-        }
-        std::sort(files.begin(), files.end());
-        if (files.empty()) {
-            out.error = path.string() + ": no *.csv or *.json files";
-            return out;
-        }
-    } else if (std::filesystem::is_regular_file(path, ec)) {
-        files.push_back(path);
-    } else {
-        out.error = path.string() + ": no such file or directory";
+    auto files = input_files(path, {".csv", ".json"});
+    if (!files.value) {
+        out.error = std::move(files.error);
         return out;
     }
     funding_history all;
-    for (const auto& f : files) {
+    for (const auto& f : *files.value) {
         if (auto bad = add_funding_file(f, prices, all); !bad.empty()) {
             out.error = std::move(bad);
             return out;

@@ -3,6 +3,7 @@
 #include <fstream>
 
 #include "backtest/csv.hpp"
+#include "backtest/input_files.hpp"
 #include "tradebot/backtest/price_history.hpp"
 
 namespace tradebot::backtest {
@@ -169,54 +170,7 @@ loaded<kline_series> read_kline_file(const std::filesystem::path& file, const co
 }
 
 loaded<price_history> load_klines(const std::filesystem::path& path) {
-    loaded<price_history> out;
-    std::error_code ec;
-    std::vector<std::filesystem::path> files;
-    if (std::filesystem::is_directory(path, ec)) {
-        for (const auto& e : std::filesystem::directory_iterator{path, ec}) {
-            if (e.is_regular_file() && e.path().extension() == ".csv") {
-                files.push_back(e.path());
-            }
-        }
-        std::sort(files.begin(), files.end());  // months in order for the dumps' names
-        if (files.empty()) {
-            out.error = path.string() + ": no *.csv files";
-            return out;
-        }
-    } else if (std::filesystem::is_regular_file(path, ec)) {
-        files.push_back(path);
-    } else {
-        out.error = path.string() + ": no such file or directory";
-        return out;
-    }
-    price_history all;
-    for (const auto& file : files) {
-        const auto stem = file.stem().string();
-        const auto name = stem.substr(0, stem.find('-'));
-        const auto symbol = core::symbol::parse(name);
-        if (!symbol) {
-            out.error = file.string() + ": file name does not start with a symbol (e.g. BTCUSDT-1m-2024-01.csv)";
-            return out;
-        }
-        auto one = read_kline_file(file, *symbol);
-        if (!one.value) {
-            out.error = std::move(one.error);
-            return out;
-        }
-        if (one.value->bars.empty()) {
-            out.error = file.string() + ": no bars";
-            return out;
-        }
-        auto& series = all[*symbol];
-        series.symbol = *symbol;
-        if (!series.bars.empty() && one.value->bars.front().open_ms <= series.bars.back().open_ms) {
-            out.error = file.string() + ":1: overlaps or precedes the previous file of " + symbol->str();
-            return out;
-        }
-        series.bars.insert(series.bars.end(), one.value->bars.begin(), one.value->bars.end());
-    }
-    out.value = std::move(all);
-    return out;
+    return load_bar_files(path, read_kline_file, {"BTCUSDT-1m-2024-01.csv", "no bars", ""});
 }
 
 }  // namespace tradebot::backtest
