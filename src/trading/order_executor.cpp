@@ -26,16 +26,6 @@ std::string_view to_string(order_result_kind k) noexcept {
     return "unknown";
 }
 
-namespace {
-
-// What a final venue state means for the caller.
-order_result_kind kind_of(const exchange::order_state& s) {
-    if (s.filled_quantity.is_zero()) {
-        return s.status == exchange::order_status::filled ? order_result_kind::filled : order_result_kind::rejected;
-    }
-    return s.status == exchange::order_status::filled ? order_result_kind::filled : order_result_kind::partial;
-}
-
 db::order_status journal_status(exchange::order_status s) {
     switch (s) {
         case exchange::order_status::new_: return db::order_status::new_;
@@ -46,6 +36,16 @@ db::order_status journal_status(exchange::order_status s) {
         case exchange::order_status::expired: return db::order_status::expired;
     }
     return db::order_status::unknown;
+}
+
+namespace {
+
+// What a final venue state means for the caller.
+order_result_kind kind_of(const exchange::order_state& s) {
+    if (s.filled_quantity.is_zero()) {
+        return s.status == exchange::order_status::filled ? order_result_kind::filled : order_result_kind::rejected;
+    }
+    return s.status == exchange::order_status::filled ? order_result_kind::filled : order_result_kind::partial;
 }
 
 void take_state(order_outcome& out, const exchange::order_state& s) {

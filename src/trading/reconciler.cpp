@@ -12,6 +12,7 @@
 #include "trading/zombie_sweeper.hpp"
 #include "tradebot/core/ids.hpp"
 #include "tradebot/logging/structured.hpp"
+#include "tradebot/trading/order_executor.hpp"
 #include "tradebot/trading/stop_loss_manager.hpp"
 
 namespace tradebot::trading {
@@ -44,18 +45,6 @@ asio::awaitable<void> run_workers(int n, const std::function<asio::awaitable<voi
     auto left = run_workers(n / 2, worker);
     auto right = run_workers(n - n / 2, worker);
     co_await (std::move(left) && std::move(right));
-}
-
-db::order_status reconcile_journal_status(exchange::order_status s) {
-    switch (s) {
-        case exchange::order_status::new_: return db::order_status::new_;
-        case exchange::order_status::partially_filled: return db::order_status::partially_filled;
-        case exchange::order_status::filled: return db::order_status::filled;
-        case exchange::order_status::canceled: return db::order_status::canceled;
-        case exchange::order_status::rejected: return db::order_status::rejected;
-        case exchange::order_status::expired: return db::order_status::expired;
-    }
-    return db::order_status::unknown;
 }
 
 constexpr const char* reconcile_rejournal_note = "journaled from the venue after the database lost its row";
@@ -350,7 +339,7 @@ asio::awaitable<void> reconciler::journal_entry(core::symbol symbol, std::int64_
     if (*known) {
         // Its row is there, but the answer that filled it was not written during the outage.
         db::order_update u;
-        u.status = reconcile_journal_status(state->status);
+        u.status = journal_status(state->status);
         u.filled_quantity = state->filled_quantity;
         if (state->average_price.is_positive()) {
             u.average_price = state->average_price;
@@ -371,7 +360,7 @@ asio::awaitable<void> reconciler::journal_entry(core::symbol symbol, std::int64_
     row.type = state->type;
     row.quantity = state->quantity.is_positive() ? state->quantity : state->filled_quantity;
     row.price = state->price;
-    row.status = reconcile_journal_status(state->status);
+    row.status = journal_status(state->status);
     row.client_order_id = entry_id.str();
     row.attempt = entry_id.attempt;
     if (!state->venue_order_id.empty()) {

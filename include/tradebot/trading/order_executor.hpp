@@ -67,6 +67,9 @@ struct order_executor_options {
     std::chrono::milliseconds lookup_interval{200};
 };
 
+// The journal's status for a venue order state (one mapping for every writer of the journal).
+db::order_status journal_status(exchange::order_status s);
+
 // Sends one market (or limit IOC) order the only safe way: the journal row (with the client order id derived
 // from the position, the purpose and the next attempt number) is written first; then the request;
 // then the answer, or, when the outcome is unknown, a lookup by that client id. The same id is
