@@ -142,49 +142,54 @@ result<book_top_state> parse_book_top(const envelope& e, const symbol_map& symbo
     return book_top_state{*sym, *bid, *ask, e.time_ms};
 }
 
-result<std::vector<book_top_state>> parse_book_tops(const envelope& e, const symbol_map& symbols) {
+namespace {
+
+// Every tickers row of one of our instruments that `take` turns into a T (nullopt skips the row).
+template <class T, class Take>
+result<std::vector<T>> collect_tickers(const envelope& e, const symbol_map& symbols, Take take) {
     const auto* list = result_list(e);
     if (list == nullptr) {
         return malformed_reply("tickers without result.list");
     }
-    std::vector<book_top_state> out;
+    std::vector<T> out;
     out.reserve(list->size());
     for (const auto& item : *list) {
         if (!item.is_object()) {
             return malformed_reply("tickers item is not an object");
         }
         const auto& o = item.get_object();
-        const auto sym = symbols.to_internal(text(o, "symbol"));
-        const auto bid = dec(o, "bid1Price");
-        const auto ask = dec(o, "ask1Price");
-        if (!sym || !bid || !ask) {
-            continue;
+        if (const auto sym = symbols.to_internal(text(o, "symbol"))) {
+            if (auto row = take(o, *sym)) {
+                out.push_back(std::move(*row));
+            }
         }
-        out.push_back(book_top_state{*sym, *bid, *ask, e.time_ms});
     }
     return out;
 }
 
+}  // namespace
+
+result<std::vector<book_top_state>> parse_book_tops(const envelope& e, const symbol_map& symbols) {
+    return collect_tickers<book_top_state>(
+        e, symbols, [&e](const auto& o, const core::symbol& sym) -> std::optional<book_top_state> {
+            const auto bid = dec(o, "bid1Price");
+            const auto ask = dec(o, "ask1Price");
+            if (!bid || !ask) {
+                return std::nullopt;
+            }
+            return book_top_state{sym, *bid, *ask, e.time_ms};
+        });
+}
+
 result<std::vector<mark_price_state>> parse_mark_prices(const envelope& e, const symbol_map& symbols) {
-    const auto* list = result_list(e);
-    if (list == nullptr) {
-        return malformed_reply("tickers without result.list");
-    }
-    std::vector<mark_price_state> out;
-    out.reserve(list->size());
-    for (const auto& item : *list) {
-        if (!item.is_object()) {
-            return malformed_reply("tickers item is not an object");
-        }
-        const auto& o = item.get_object();
-        const auto sym = symbols.to_internal(text(o, "symbol"));
-        const auto mark = dec(o, "markPrice");
-        if (!sym || !mark || !mark->is_positive()) {
-            continue;  // not one of our instruments, or no mark yet (pre-launch)
-        }
-        out.push_back(mark_price_state{*sym, *mark, e.time_ms});
-    }
-    return out;
+    return collect_tickers<mark_price_state>(
+        e, symbols, [&e](const auto& o, const core::symbol& sym) -> std::optional<mark_price_state> {
+            const auto mark = dec(o, "markPrice");
+            if (!mark || !mark->is_positive()) {
+                return std::nullopt;  // no mark yet (pre-launch)
+            }
+            return mark_price_state{sym, *mark, e.time_ms};
+        });
 }
 
 namespace {
