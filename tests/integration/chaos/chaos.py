@@ -72,10 +72,15 @@ def spawn(*args, **kwargs) -> subprocess.Popen:
     return p
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+def free_port(taken: set[int] | None = None) -> int:
+    """A port free now and not in `taken` (the simulator's, which the kernel handed out by bind(0)
+    and may hand out again once released: seed 1014 once gave the daemon the sim's Bybit port)."""
+    while True:
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            port = s.getsockname()[1]
+        if not taken or port not in taken:
+            return port
 
 
 class pg_cluster:
@@ -251,8 +256,8 @@ class scenario:
         self.rng = random.Random(seed)
         self.build, self.source, self.pg, self.work, self.verbose = build, source, pg, work, verbose
         self.schema = f"chaos_{seed}_{os.getpid()}"
-        self.http_port = free_port()
-        self.control_port = free_port()
+        self.http_port = 0  # chosen once the simulator holds its ports (run)
+        self.control_port = 0
         self.config = work / "config"
         self.faults: list[str] = []
         self.crashes: list[str] = []
@@ -670,6 +675,9 @@ class scenario:
     def run(self) -> dict:
         self.plan()
         self.sim = sim(self.build, self.source, self.work, self.seed)
+        taken = set(self.sim.port.values())
+        self.http_port = free_port(taken)
+        self.control_port = free_port(taken | {self.http_port})
         try:
             self.write_config()
             self.start_bot(self.crash_plan.get("open"))
