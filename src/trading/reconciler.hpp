@@ -36,9 +36,9 @@ class zombie_sweeper;
 // venue is recorded closed only after two consecutive reads say so. One pass: what an outage kept
 // is written (outage_recovery), the venue's numbers win for live positions and each keeps exactly
 // one stop (position_checker, stop_keeper), positions the database does not know are adopted and
-// protected (position_adopter), zombies swept (zombie_sweeper). This class drives the passes. Passes run at start, every
-// trading.reconcile_interval_seconds, after a stream gap (its events may be lost, rule 7), when
-// the stream says a position went flat, and shortly after an entry left unresolved.
+// protected (position_adopter), zombies swept (zombie_sweeper). This class drives the passes:
+// at start, every trading.reconcile_interval_seconds, after a stream gap (its events may be lost,
+// rule 7), when the stream says a position went flat, and shortly after an entry left unresolved.
 class reconciler {
 public:
     reconciler(exchange::venue_client& venue, position_book& book, position_recorder& recorder, stop_keeper& keeper,
