@@ -1,6 +1,5 @@
 #include <algorithm>
 #include <charconv>
-#include <fstream>
 
 #include "backtest/csv.hpp"
 #include "backtest/input_files.hpp"
@@ -80,24 +79,18 @@ std::pair<const bar*, const bar*> kline_series::range(std::int64_t from_ms, std:
 
 loaded<kline_series> read_kline_file(const std::filesystem::path& file, const core::symbol& symbol) {
     loaded<kline_series> out;
-    std::ifstream in{file};
-    if (!in) {
-        out.error = file.string() + ": cannot open";
+    csv::line_reader rows{file};
+    if (auto e = rows.open_error()) {
+        out.error = std::move(*e);
         return out;
     }
     kline_series series;
     series.symbol = symbol;
     columns c;
-    std::string text;
-    int line = 0;
     std::vector<int> lines;  // each bar's line, for the order check of a newest-first file
-    while (std::getline(in, text)) {
-        ++line;
-        const auto trimmed = csv::chomp(text);
-        if (trimmed.empty()) {
-            continue;
-        }
-        const auto f = csv::split(trimmed);
+    std::vector<std::string> f;
+    while (rows.next(f)) {
+        const int line = rows.line();
         if (line == 1 && !integer(f[0])) {
             if (auto bad = from_header(f, c)) {
                 out.error = where(file, line) + *bad;
