@@ -47,6 +47,16 @@ asio::awaitable<void> position_adopter::adopt(exchange::position_state vp) {
     book_.track(std::move(*pos));
 }
 
+db::order_record position_adopter::rejournal_row(const core::symbol& symbol, std::int64_t position_id) const {
+    db::order_record row;
+    row.position_id = position_id;
+    row.exchange = book_.venue();
+    row.symbol = symbol;
+    row.mode = settings_.app.mode;
+    row.error_message = reconcile_rejournal_note;
+    return row;
+}
+
 void position_adopter::row_lost(const core::symbol& symbol, std::int64_t position_id) {
     lost_.insert_or_assign(symbol, position_id);
 }
@@ -104,11 +114,7 @@ asio::awaitable<void> position_adopter::journal_entry(core::symbol symbol, std::
         (void)co_await backlog_.update((*known)->id, std::move(u));
         co_return;
     }
-    db::order_record row;
-    row.position_id = position_id;
-    row.exchange = book_.venue();
-    row.symbol = symbol;
-    row.mode = settings_.app.mode;
+    auto row = rejournal_row(symbol, position_id);
     row.purpose = core::order_purpose::entry;
     row.side = state->side;
     row.type = state->type;
@@ -124,7 +130,6 @@ asio::awaitable<void> position_adopter::journal_entry(core::symbol symbol, std::
     if (state->average_price.is_positive()) {
         row.average_price = state->average_price;
     }
-    row.error_message = reconcile_rejournal_note;
     auto saved = co_await backlog_.insert_known(std::move(row));
     logging::warn(log_, "entry order journaled from the venue", kv("position", position_id),
                   kv("client_id", entry_id.str()), kv("ok", saved.has_value()));
@@ -142,11 +147,7 @@ asio::awaitable<void> position_adopter::journal_stop(core::symbol symbol, std::i
     if (!known || *known) {
         co_return;
     }
-    db::order_record row;
-    row.position_id = position_id;
-    row.exchange = book_.venue();
-    row.symbol = symbol;
-    row.mode = settings_.app.mode;
+    auto row = rejournal_row(symbol, position_id);
     row.purpose = stop.client_id->purpose;
     row.side = core::exit_side(side);
     row.type = stop.kind == exchange::stop_kind::trailing ? core::order_type::trailing_stop_market
@@ -160,7 +161,6 @@ asio::awaitable<void> position_adopter::journal_stop(core::symbol symbol, std::i
     if (!stop.venue_id.empty()) {
         row.venue_order_id = stop.venue_id;
     }
-    row.error_message = reconcile_rejournal_note;
     auto saved = co_await backlog_.insert_known(std::move(row));
     logging::warn(log_, "stop journaled from the venue", kv("position", position_id),
                   kv("client_id", stop.client_id->str()), kv("ok", saved.has_value()));

@@ -51,6 +51,8 @@ private:
     boost::asio::awaitable<void> journal_entry(core::symbol symbol, std::int64_t position_id,
                                                core::client_order_id entry_id);
     boost::asio::awaitable<void> journal_stop(core::symbol symbol, std::int64_t position_id);
+    // A row for an order of ours found on the venue, under the live position `position_id`.
+    [[nodiscard]] db::order_record rejournal_row(const core::symbol& symbol, std::int64_t position_id) const;
 
     exchange::venue_client& venue_;
     position_book& book_;
