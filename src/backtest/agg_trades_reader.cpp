@@ -56,13 +56,9 @@ struct agg_minute {
     }
 };
 
-loaded<kline_series> read_agg_file(const std::filesystem::path& file, const core::symbol& symbol) {
+loaded<kline_series> read_agg_file(csv::line_reader& rows, const std::filesystem::path& file,
+                                   const core::symbol& symbol) {
     loaded<kline_series> out;
-    csv::line_reader rows{file};
-    if (auto e = rows.open_error()) {
-        out.error = std::move(*e);
-        return out;
-    }
     kline_series series;
     series.symbol = symbol;
     std::optional<std::int64_t> last_id;

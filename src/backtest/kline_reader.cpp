@@ -77,13 +77,11 @@ std::pair<const bar*, const bar*> kline_series::range(std::int64_t from_ms, std:
     return {bars.data() + (b - bars.begin()), bars.data() + (e - bars.begin())};
 }
 
-loaded<kline_series> read_kline_file(const std::filesystem::path& file, const core::symbol& symbol) {
+namespace {
+
+loaded<kline_series> read_kline_rows(csv::line_reader& rows, const std::filesystem::path& file,
+                                     const core::symbol& symbol) {
     loaded<kline_series> out;
-    csv::line_reader rows{file};
-    if (auto e = rows.open_error()) {
-        out.error = std::move(*e);
-        return out;
-    }
     kline_series series;
     series.symbol = symbol;
     columns c;
@@ -162,8 +160,20 @@ loaded<kline_series> read_kline_file(const std::filesystem::path& file, const co
     return out;
 }
 
+}  // namespace
+
+loaded<kline_series> read_kline_file(const std::filesystem::path& file, const core::symbol& symbol) {
+    csv::line_reader rows{file};
+    if (auto e = rows.open_error()) {
+        loaded<kline_series> out;
+        out.error = std::move(*e);
+        return out;
+    }
+    return read_kline_rows(rows, file, symbol);
+}
+
 loaded<price_history> load_klines(const std::filesystem::path& path) {
-    return load_bar_files(path, read_kline_file, {"BTCUSDT-1m-2024-01.csv", "no bars", ""});
+    return load_bar_files(path, read_kline_rows, {"BTCUSDT-1m-2024-01.csv", "no bars", ""});
 }
 
 }  // namespace tradebot::backtest
