@@ -25,9 +25,6 @@ namespace {
 // How often suppressed alerts are looked at for a summary while some are held.
 constexpr std::chrono::seconds summary_check{1};
 constexpr std::chrono::seconds max_retry_wait{60};
-// How often the kill-switch file is looked at after a kill_switch alert (as often as the signal
-// path looks at it).
-constexpr std::chrono::seconds kill_switch_check{1};
 
 std::string stream_subject(const events::stream_state& s) {
     return std::string{core::to_string(s.exchange)} + " " + s.stream + " stream";
@@ -93,10 +90,10 @@ webhook_notifier::webhook_notifier(asio::io_context& io, const core::clock& cloc
                                     .seed = 0}},
       queue_{static_cast<std::size_t>(settings_.queue_size)},
       outages_{settings_.outage_grace_seconds},
+      kill_switch_{strand_, clock_, [this](alert a) { enqueue(queued_alert{std::move(a), false}); }},
       retry_timer_{strand_},
       summary_timer_{strand_},
       outage_timer_{strand_},
-      kill_timer_{strand_},
       sent_{prometheus::BuildCounter()
                 .Name("tradebot_alerts_sent_total")
                 .Help("Webhook alerts the receiver accepted, by kind")
@@ -150,7 +147,7 @@ void webhook_notifier::follow(events::router& router) {
                                const bool kill_switch = a->kind == alert_kind::kill_switch;
                                enqueue(queued_alert{std::move(*a), false});
                                if (kill_switch) {
-                                   arm_kill_switch();
+                                   kill_switch_.arm();
                                }
                            }
                        });
@@ -173,9 +170,7 @@ void webhook_notifier::watch_kill_switch(std::filesystem::path file, std::functi
     if (!enabled_ || file.empty() || !active) {
         return;
     }
-    kill_file_ = std::move(file);
-    kill_active_ = std::move(active);
-    files_ = std::make_unique<asio::thread_pool>(1);
+    kill_switch_.watch(std::move(file), std::move(active));
 }
 
 void webhook_notifier::database_state(bool up, std::string detail) {
@@ -224,46 +219,6 @@ void webhook_notifier::arm_outages() {
     });
 }
 
-void webhook_notifier::arm_kill_switch() {
-    if (!kill_active_ || kill_watching_ || closing_) {
-        return;
-    }
-    kill_watching_ = true;
-    kill_timer_.expires_after(kill_switch_check);
-    kill_timer_.async_wait([this](const boost::system::error_code& ec) {
-        if (ec || closing_) {
-            kill_watching_ = false;
-            return;
-        }
-        asio::co_spawn(strand_, check_kill_switch(), [this](const std::exception_ptr& e) {
-            if (e) {
-                kill_watching_ = false;
-                logging::error(logging::get("app"), "kill switch watch failed");
-            }
-        });
-    });
-}
-
-asio::awaitable<void> webhook_notifier::check_kill_switch() {
-    // Named before co_await: GCC 12 destroys a capturing temporary closure twice there.
-    auto probe = [active = kill_active_]() -> asio::awaitable<bool> { co_return active(); };
-    const bool on = co_await asio::co_spawn(*files_, std::move(probe), asio::use_awaitable);
-    kill_watching_ = false;
-    if (closing_) {
-        co_return;
-    }
-    if (on) {
-        arm_kill_switch();
-        co_return;
-    }
-    enqueue(queued_alert{alert{.kind = alert_kind::kill_switch,
-                               .text = "kill switch " + kill_file_.string() + " cleared: new entries are allowed again",
-                               .ts = clock_.now(),
-                               .subject = std::string{kill_switch_subject},
-                               .resolved = true},
-                         false});
-}
-
 void webhook_notifier::post(alert a) {
     if (!enabled_) {
         return;
@@ -287,7 +242,7 @@ void webhook_notifier::close(std::chrono::steady_clock::duration within) {
         streams_sub_.reset();
         rest_sub_.reset();
         outage_timer_.cancel();
-        kill_timer_.cancel();
+        kill_switch_.close();
         summary_timer_.cancel();
         retry_timer_.cancel();
     });

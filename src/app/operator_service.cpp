@@ -383,4 +383,29 @@ asio::awaitable<json::object> perform(trading_runtime& runtime, operator_request
     co_return out;
 }
 
+asio::awaitable<net::http_response> answer_control(net::http_request request, const command_runner& run) {
+    const auto json_answer = [](unsigned status, const json::object& body) {
+        return net::http_response{
+            .status = status, .content_type = "application/json", .body = json::serialize(body) + "\n", .headers = {}};
+    };
+    if (request.path() != "/v1/command") {
+        co_return json_answer(404, json::object{{"ok", false}, {"error", "unknown path"}});
+    }
+    if (request.method != "POST") {
+        auto refused = json_answer(405, json::object{{"ok", false}, {"error", "POST only"}});
+        refused.headers.emplace_back("Allow", "POST");
+        co_return refused;
+    }
+    operator_request op;
+    std::string error;
+    if (!from_json(request.body, op, error)) {
+        co_return json_answer(400, json::object{{"ok", false}, {"error", error}});
+    }
+    // Named first: no temporaries inside a co_await expression (GCC 12, ARCHITECTURE.md §8).
+    auto task = run(std::move(op));
+    auto done = co_await std::move(task);
+    const bool refused = done.contains("not_ready");
+    co_return json_answer(refused ? 503 : 200, done);
+}
+
 }  // namespace tradebot::app

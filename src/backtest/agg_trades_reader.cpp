@@ -1,6 +1,5 @@
 #include <algorithm>
 #include <charconv>
-#include <fstream>
 
 #include "backtest/csv.hpp"
 #include "backtest/input_files.hpp"
@@ -57,25 +56,17 @@ struct agg_minute {
     }
 };
 
-loaded<kline_series> read_agg_file(const std::filesystem::path& file, const core::symbol& symbol) {
+loaded<kline_series> read_agg_file(csv::line_reader& rows, const std::filesystem::path& file,
+                                   const core::symbol& symbol) {
     loaded<kline_series> out;
-    std::ifstream in{file};
-    if (!in) {
-        out.error = file.string() + ": cannot open";
-        return out;
-    }
     kline_series series;
     series.symbol = symbol;
-    std::string text;
-    int line = 0;
     std::optional<std::int64_t> last_id;
     std::int64_t last_time = 0;
     std::optional<agg_minute> current;
-    while (std::getline(in, text)) {
-        ++line;
-        const auto trimmed = csv::chomp(text);
-        if (trimmed.empty()) continue;
-        const auto f = csv::split(trimmed);
+    std::vector<std::string> f;
+    while (rows.next(f)) {
+        const int line = rows.line();
         if (line == 1 && !agg_integer(f[0])) {
             if (f.size() < agg_columns || csv::lower(f[0]) != "agg_trade_id" || csv::lower(f[5]) != "transact_time") {
                 out.error = agg_where(file, line) +

@@ -60,4 +60,23 @@ std::string lower(std::string_view s) {
     return out;
 }
 
+line_reader::line_reader(const std::filesystem::path& file) : file_{file}, in_{file} {}
+
+std::optional<std::string> line_reader::open_error() const {
+    if (in_) return std::nullopt;
+    return file_.string() + ": cannot open";
+}
+
+bool line_reader::next(std::vector<std::string>& fields) {
+    while (std::getline(in_, text_)) {
+        ++line_;
+        const auto trimmed = chomp(text_);
+        if (!trimmed.empty()) {
+            fields = split(trimmed);
+            return true;
+        }
+    }
+    return false;
+}
+
 }  // namespace tradebot::backtest::csv

@@ -55,7 +55,12 @@ loaded<price_history> load_bar_files(const std::filesystem::path& path, const ba
                         std::string{wording.example_name} + ")";
             return out;
         }
-        auto one = read(file, *symbol);
+        csv::line_reader rows{file};
+        if (auto e = rows.open_error()) {
+            out.error = std::move(*e);
+            return out;
+        }
+        auto one = read(rows, file, *symbol);
         if (!one.value) {
             out.error = std::move(one.error);
             return out;

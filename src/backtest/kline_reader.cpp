@@ -1,6 +1,5 @@
 #include <algorithm>
 #include <charconv>
-#include <fstream>
 
 #include "backtest/csv.hpp"
 #include "backtest/input_files.hpp"
@@ -78,26 +77,18 @@ std::pair<const bar*, const bar*> kline_series::range(std::int64_t from_ms, std:
     return {bars.data() + (b - bars.begin()), bars.data() + (e - bars.begin())};
 }
 
-loaded<kline_series> read_kline_file(const std::filesystem::path& file, const core::symbol& symbol) {
+namespace {
+
+loaded<kline_series> read_kline_rows(csv::line_reader& rows, const std::filesystem::path& file,
+                                     const core::symbol& symbol) {
     loaded<kline_series> out;
-    std::ifstream in{file};
-    if (!in) {
-        out.error = file.string() + ": cannot open";
-        return out;
-    }
     kline_series series;
     series.symbol = symbol;
     columns c;
-    std::string text;
-    int line = 0;
     std::vector<int> lines;  // each bar's line, for the order check of a newest-first file
-    while (std::getline(in, text)) {
-        ++line;
-        const auto trimmed = csv::chomp(text);
-        if (trimmed.empty()) {
-            continue;
-        }
-        const auto f = csv::split(trimmed);
+    std::vector<std::string> f;
+    while (rows.next(f)) {
+        const int line = rows.line();
         if (line == 1 && !integer(f[0])) {
             if (auto bad = from_header(f, c)) {
                 out.error = where(file, line) + *bad;
@@ -169,8 +160,20 @@ loaded<kline_series> read_kline_file(const std::filesystem::path& file, const co
     return out;
 }
 
+}  // namespace
+
+loaded<kline_series> read_kline_file(const std::filesystem::path& file, const core::symbol& symbol) {
+    csv::line_reader rows{file};
+    if (auto e = rows.open_error()) {
+        loaded<kline_series> out;
+        out.error = std::move(*e);
+        return out;
+    }
+    return read_kline_rows(rows, file, symbol);
+}
+
 loaded<price_history> load_klines(const std::filesystem::path& path) {
-    return load_bar_files(path, read_kline_file, {"BTCUSDT-1m-2024-01.csv", "no bars", ""});
+    return load_bar_files(path, read_kline_rows, {"BTCUSDT-1m-2024-01.csv", "no bars", ""});
 }
 
 }  // namespace tradebot::backtest

@@ -22,6 +22,8 @@ namespace model {
 
 using core::decimal;
 
+decimal money(decimal d) { return d.scale() > 8 ? d.rescale(8, core::rounding::half_even) : d; }
+
 config::settings adapted(config::settings s, std::vector<std::string>& notes) {
     s.app.mode = core::mode::test;
     if (s.signals.filters.open_interest_enabled) {

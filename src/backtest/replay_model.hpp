@@ -1,6 +1,8 @@
 #pragma once
 
 #include <array>
+#include <chrono>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -8,10 +10,21 @@
 #include "tradebot/backtest/price_history.hpp"
 #include "tradebot/backtest/runner.hpp"
 #include "tradebot/config/settings.hpp"
+#include "tradebot/core/clock.hpp"
 
 // The parts of the replay that are rules rather than wiring: what the backtest changes in the
 // configuration, the path a bar's price takes, how a close is named in the report.
 namespace tradebot::backtest::model {
+
+// Sums of many fills stay far from the decimal's 18-digit limit at 8 places.
+[[nodiscard]] core::decimal money(core::decimal d);
+
+[[nodiscard]] inline core::clock::time_point at_ms(std::int64_t ms) {
+    return core::clock::time_point{std::chrono::milliseconds{ms}};
+}
+[[nodiscard]] inline std::int64_t ms_of(core::clock::time_point t) {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
+}
 
 // The backtest's copy of the settings: what cannot work without the live world is turned off, and
 // each change is added to `notes` for the report.

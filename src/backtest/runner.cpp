@@ -16,12 +16,11 @@
 #include "backtest/backtest_port.hpp"
 #include "backtest/market_data.hpp"
 #include "backtest/replay_model.hpp"
+#include "backtest/replay_signals.hpp"
+#include "backtest/trade_ledger.hpp"
 #include "tradebot/backtest/memory_stores.hpp"
 #include "tradebot/events/router.hpp"
 #include "tradebot/exchange/paper/client.hpp"
-#include "tradebot/pipeline/entry_decider.hpp"
-#include "tradebot/signals/signal_window.hpp"
-#include "tradebot/signals/wave_schedule.hpp"
 #include "tradebot/trading/position_manager.hpp"
 #include "tradebot/trading/trading_metrics.hpp"
 
@@ -38,15 +37,7 @@ constexpr auto hop_wait = std::chrono::milliseconds{50};
 constexpr std::size_t progress_every = 1440;  // minutes: one simulated day
 const sim::engine::account_id paper_account = "paper";  // the paper venue's one account
 
-// Sums of many fills stay far from the decimal's 18-digit limit at 8 places.
-decimal money(decimal d) { return d.scale() > 8 ? d.rescale(8, core::rounding::half_even) : d; }
-
-time_point at_ms(std::int64_t ms) { return time_point{std::chrono::milliseconds{ms}}; }
-std::int64_t ms_of(time_point t) {
-    return std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
-}
-
-class replay final : private pipeline::decision_sink {
+class replay {
 public:
     replay(const config::settings& settings, const price_history& prices, const std::vector<signal_line>& signals,
            const run_options& options)
@@ -55,20 +46,11 @@ public:
           path_{options.marks != nullptr ? *options.marks : prices},
           signals_{signals},
           options_{options},
-          clock_{at_ms(first_minute(path_)) - std::chrono::minutes{2}},
+          clock_{model::at_ms(first_minute(path_)) - std::chrono::minutes{2}},
           port_{settings_, positions_},
-          decider_{port_, *this, metrics_, settings_, clock_, "backtest"},
-          schedule_{signals::wave_schedule::from_settings(settings_.signals, settings_.signals.immediate)},
-          window_{settings_.signals.max_wave_age_minutes} {
-        for (std::size_t i = 0; i < signals_.size(); ++i) {
-            by_time_.push_back(i);
-            line_of_[signals_[i].raw.id] = signals_[i].line;
-        }
-        std::stable_sort(by_time_.begin(), by_time_.end(),
-                         [&](std::size_t a, std::size_t b) { return signals_[a].visible_at < signals_[b].visible_at; });
-    }
+          decisions_{signals, port_, metrics_, settings_, clock_, strand_, [this] { settle(); }} {}
 
-    ~replay() override = default;
+    ~replay() = default;
     replay(const replay&) = delete;
     replay& operator=(const replay&) = delete;
 
@@ -93,7 +75,7 @@ public:
         finish();
         if (options_.progress && done % progress_every != 0) options_.progress(done, minutes.size());
         result_.final_equity = equity();
-        collect();
+        result_.trades = ledger_->trades(positions_);
         return std::move(result_);
     }
 
@@ -159,21 +141,7 @@ private:
             port_.add(id, backtest_port::venue{&v->paper, v->manager.get()});
             venues_.push_back(std::move(v));
         }
-        fills_ = router_.topic<events::order_update>(events::topic_name::order_update)
-                     .subscribe(strand_, [this](const events::order_update& u) {
-                         if (u.last_fill_quantity.is_positive()) {
-                             auto& f = open_fills_[{u.exchange, u.symbol}];
-                             f.fees += money(u.fee);
-                             ++f.count;
-                             f.last_ms = ms_of(u.exchange_ts);
-                         }
-                     });
-        lifecycle_ = router_.topic<events::position_event>(events::topic_name::position_event)
-                         .subscribe(strand_, [this](const events::position_event& e) {
-                             if (e.kind == events::position_event_kind::closed) {
-                                 closed_fills_[e.position_id] = std::exchange(open_fills_[{e.exchange, e.symbol}], {});
-                             }
-                         });
+        ledger_.emplace(router_, strand_);
     }
 
     events::topic<events::mark_price>& marks_topic() {
@@ -242,7 +210,7 @@ private:
     void settle_funding(std::int64_t until) {
         while (next_funding_ < funding_plan_.size() && funding_plan_[next_funding_].ms <= until) {
             const auto& f = funding_plan_[next_funding_++];
-            advance_to(at_ms(f.ms));
+            advance_to(model::at_ms(f.ms));
             for (auto& v : venues_) {
                 const auto& engine = v->paper.engine();
                 const auto held = engine.position(paper_account, f.symbol);
@@ -268,7 +236,7 @@ private:
         ++result_.funding_settlements;
         for (const auto& v : venues_) {
             if (v->paper.venue() == venue && v->manager->live().contains(f.symbol)) {
-                open_fills_[{venue, f.symbol}].funding += f.amount;
+                ledger_->funding(venue, f.symbol, f.amount);
             }
         }
     }
@@ -280,7 +248,7 @@ private:
         for (;;) {
             io_.restart();
             if (io_.poll() > 0) continue;
-            if (!deciding_ || io_.run_one_for(hop_wait) == 0) break;
+            if (!decisions_.deciding() || io_.run_one_for(hop_wait) == 0) break;
         }
     }
 
@@ -317,7 +285,7 @@ private:
     // Skipping them is most of the replay's work on many symbols, with byte-identical results.
     // Nullopt while a decision runs: every symbol is in play then.
     std::optional<std::set<core::symbol>> in_play() const {
-        if (deciding_) return std::nullopt;
+        if (decisions_.deciding()) return std::nullopt;
         std::set<core::symbol> out;
         for (const auto& v : venues_) {
             for (const auto& [symbol, pos] : v->manager->live()) out.insert(symbol);
@@ -345,10 +313,10 @@ private:
             if (const auto* b = series.at(t)) bars.emplace_back(&s, b);
         }
         settle_funding(t);
-        advance_to(at_ms(t));
+        advance_to(model::at_ms(t));
         // Before a decision every symbol's open is fed (the decider reads any of them); otherwise
         // only the symbols in play need it (in_play: a flat symbol's marks move nothing else).
-        const auto playing = may_decide(at_ms(t)) ? std::nullopt : in_play();
+        const auto playing = decisions_.may_decide(model::at_ms(t)) ? std::nullopt : in_play();
         for (const auto& [s, b] : bars) {
             if (!playing || playing->contains(*s)) {
                 feed(*s, b->open);
@@ -357,12 +325,12 @@ private:
             }
         }
         settle();
-        decide(at_ms(t));
+        decisions_.decide(model::at_ms(t));
         std::vector<std::array<decimal, 4>> paths;
         paths.reserve(bars.size());
         for (const auto& [s, b] : bars) paths.push_back(model::bar_path(*b, options_.order, side_of(*s)));
         for (std::size_t k = 1; k < 4; ++k) {
-            advance_to(at_ms(t) + point_step * static_cast<int>(k));
+            advance_to(model::at_ms(t) + point_step * static_cast<int>(k));
             const auto active = in_play();
             for (std::size_t i = 0; i < bars.size(); ++i) {
                 if (!active || active->contains(*bars[i].first)) {
@@ -382,87 +350,9 @@ private:
     decimal equity() const {
         decimal sum;
         for (const auto& v : venues_) {
-            if (const auto a = v->paper.engine().account_state(paper_account)) sum += money(a->margin_balance);
+            if (const auto a = v->paper.engine().account_state(paper_account)) sum += model::money(a->margin_balance);
         }
         return sum;
-    }
-
-    // The signals a wave (or, immediate, the minute) reads, decided by the live entry_decider.
-    // Whether decide(now) may hand a batch to the decider: signals visible and undecided, in a
-    // wave's check window (any minute in immediate mode), or a decision still running.
-    bool may_decide(time_point now) const {
-        if (deciding_) return true;
-        const bool visible = !pending_.empty() || (next_ < by_time_.size() && signals_[by_time_[next_]].visible_at <= now);
-        return visible && (schedule_.immediate() || schedule_.current_wave(now).has_value());
-    }
-
-    void decide(time_point now) {
-        while (next_ < by_time_.size() && signals_[by_time_[next_]].visible_at <= now) {
-            pending_.insert({signals_[by_time_[next_]].raw.id, by_time_[next_]});
-            ++next_;
-        }
-        if (deciding_ || pending_.empty()) return;
-        std::optional<signals::wave> w;
-        if (!schedule_.immediate()) {
-            w = schedule_.current_wave(now);
-            if (!w) return;
-            if (!wave_ || wave_->at != w->at) {
-                wave_ = w;
-                state_ = pipeline::wave_state{};
-                // load_new_since(candle_open) never reads an older row again: live, it expires.
-                for (auto it = pending_.begin(); it != pending_.end();) {
-                    if (signals_[it->second].visible_at < w->candle_open) {
-                        outcome(it->first, "expired", "too_old", "no wave read it before its window passed");
-                        it = pending_.erase(it);
-                    } else {
-                        ++it;
-                    }
-                }
-            }
-        }
-        std::vector<signals::signal> batch;
-        for (auto it = pending_.begin(); it != pending_.end();) {
-            auto v = signals::validate(signals_[it->second].raw);
-            if (!v) {  // load_signals() refused these already; kept honest if that ever changes
-                outcome(it->first, "rejected", std::string{signals::to_string(v.error().reason)}, v.error().message);
-                it = pending_.erase(it);
-                continue;
-            }
-            const auto judged = window_.judge(*v, now);
-            if (judged.verdict == signals::window_verdict::too_old) {
-                outcome(it->first, "expired", "too_old", judged.message);
-                it = pending_.erase(it);
-            } else if (judged.verdict == signals::window_verdict::future) {
-                ++it;  // not yet: a later check reads it
-            } else {
-                batch.push_back(std::move(*v));
-                ++it;
-            }
-        }
-        if (batch.empty()) return;
-        deciding_ = true;
-        asio::co_spawn(strand_, decider_.decide(std::move(batch), w, state_),
-                       [this](const std::exception_ptr&) { deciding_ = false; });
-        settle();
-    }
-
-    asio::awaitable<bool> claim(const signals::signal& s) override { co_return pending_.contains(s.id); }
-
-    asio::awaitable<void> decided(const signals::signal& s, const pipeline::decision& d) override {
-        switch (d.kind) {
-            case pipeline::verdict::deferred:
-                co_return;  // stays pending: the next check decides it again, as live
-            case pipeline::verdict::taken: outcome(s.id, "taken", d.reason, d.message); break;
-            case pipeline::verdict::failed: outcome(s.id, "failed", d.reason, d.message); break;
-            case pipeline::verdict::skipped:
-            case pipeline::verdict::elsewhere: outcome(s.id, "skipped", d.reason, d.message); break;
-        }
-        pending_.erase(s.id);
-        co_return;
-    }
-
-    void outcome(std::int64_t id, std::string what, std::string reason, std::string detail) {
-        outcomes_[id] = signal_outcome{id, line_of_[id], std::move(what), std::move(reason), std::move(detail)};
     }
 
     // After the last bar: open positions are closed at market, the trading core stopped.
@@ -483,48 +373,14 @@ private:
         if (any_live()) result_.notes.emplace_back("some positions could not be closed at the end; see the trades");
         for (auto& v : venues_) v->manager->stop();
         const auto idle = [&] {
-            return !deciding_ && std::all_of(venues_.begin(), venues_.end(), [](const auto& v) { return v->manager->idle(); });
+            return !decisions_.deciding() &&
+                   std::all_of(venues_.begin(), venues_.end(), [](const auto& v) { return v->manager->idle(); });
         };
         for (int i = 0; i < 600 && !idle(); ++i) {
             clock_.advance(std::chrono::seconds{1});
             settle();
         }
-        for (auto& [id, idx] : pending_) {
-            outcome(id, "expired", "not_decided", "no wave decided it before the price data ended");
-        }
-        for (std::size_t i = next_; i < by_time_.size(); ++i) {
-            outcome(signals_[by_time_[i]].raw.id, "expired", "not_decided", "visible after the last bar");
-        }
-    }
-
-    void collect() {
-        for (const auto& [id, row] : positions_.rows) {
-            if (row.state != db::position_state::closed || !row.entry_price || !row.exit_price || !row.opened_at) {
-                continue;
-            }
-            trade t;
-            t.position_id = id;
-            t.signal_id = row.signal_id;
-            t.exchange = row.exchange;
-            t.symbol = row.symbol;
-            t.side = row.side;
-            t.entry_ms = ms_of(*row.opened_at);
-            const auto& f = closed_fills_[id];
-            // The exit fill's time: the core records a venue-side close only after its second read.
-            t.exit_ms = f.count >= 2 ? f.last_ms : row.closed_at ? ms_of(*row.closed_at) : t.entry_ms;
-            t.entry_price = *row.entry_price;
-            t.exit_price = *row.exit_price;
-            t.quantity = row.quantity;
-            t.fees = f.fees;
-            t.funding = f.funding;
-            t.last_stop = row.stop_price;
-            t.gross_pnl = money(row.realized_pnl.value_or(decimal{}));
-            t.net_pnl = t.gross_pnl - t.fees + t.funding;
-            t.core_reason = row.close_reason.value_or("unknown");
-            t.exit_reason = model::exit_reason(t.core_reason, row.trailing_activated);
-            result_.trades.push_back(std::move(t));
-        }
-        for (auto& [id, o] : outcomes_) result_.signals.push_back(std::move(o));
+        result_.signals = decisions_.finish();
     }
 
     // Declared first: destroyed last, after everything that holds its executor.
@@ -545,21 +401,9 @@ private:
     memory_audit audit_;
     memory_trades trades_;
     backtest_port port_;
-    pipeline::entry_decider decider_;
-    signals::wave_schedule schedule_;
-    signals::signal_window window_;
+    replay_signals decisions_;
     std::vector<std::unique_ptr<venue_parts>> venues_;
-    events::subscription fills_;
-    events::subscription lifecycle_;
-    // The fills of a symbol's position: the entry, then the exit(s); a close ends the set.
-    struct fills {
-        decimal fees;
-        decimal funding;
-        int count = 0;
-        std::int64_t last_ms = 0;
-    };
-    std::map<std::pair<core::exchange_id, core::symbol>, fills> open_fills_;
-    std::map<std::int64_t, fills> closed_fills_;
+    std::optional<trade_ledger> ledger_;  // from build(): subscribed after the venues' managers
     struct planned_funding {
         std::int64_t ms = 0;
         core::symbol symbol;
@@ -567,14 +411,6 @@ private:
     };
     std::vector<planned_funding> funding_plan_;  // by time
     std::size_t next_funding_ = 0;
-    std::vector<std::size_t> by_time_;  // signal indexes by visible_at
-    std::size_t next_ = 0;              // by_time_[next_] is the first not yet visible
-    std::map<std::int64_t, std::size_t> pending_;  // visible, undecided: id -> index
-    std::map<std::int64_t, int> line_of_;
-    std::map<std::int64_t, signal_outcome> outcomes_;
-    std::optional<signals::wave> wave_;
-    pipeline::wave_state state_;
-    bool deciding_ = false;
 };
 
 }  // namespace

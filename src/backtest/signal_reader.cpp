@@ -1,4 +1,3 @@
-#include <fstream>
 #include <map>
 
 #include <fmt/chrono.h>
@@ -40,24 +39,18 @@ std::string check_signal(signal_line& s, const price_history& prices) {
 
 loaded<std::vector<signal_line>> load_signals(const std::filesystem::path& file, const price_history& prices) {
     loaded<std::vector<signal_line>> out;
-    std::ifstream in{file};
-    if (!in) {
-        out.error = file.string() + ": cannot open";
+    csv::line_reader reader{file};
+    if (auto e = reader.open_error()) {
+        out.error = std::move(*e);
         return out;
     }
     const auto at = [&](int line) { return file.string() + ":" + std::to_string(line) + ": "; };
-    std::string text;
     std::map<std::string, std::size_t> col;
     std::vector<signal_line> rows;
     std::map<std::int64_t, int> ids;
-    int line = 0;
-    while (std::getline(in, text)) {
-        ++line;
-        const auto trimmed = csv::chomp(text);
-        if (trimmed.empty()) {
-            continue;
-        }
-        const auto f = csv::split(trimmed);
+    std::vector<std::string> f;
+    while (reader.next(f)) {
+        const int line = reader.line();
         if (col.empty()) {
             for (std::size_t i = 0; i < f.size(); ++i) {
                 col[csv::lower(f[i])] = i;

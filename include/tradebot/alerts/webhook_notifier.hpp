@@ -25,7 +25,6 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
-#include <boost/asio/thread_pool.hpp>
 #include <prometheus/counter.h>
 #include <prometheus/family.h>
 #include <prometheus/gauge.h>
@@ -33,6 +32,7 @@
 
 #include "tradebot/alerts/alert.hpp"
 #include "tradebot/alerts/alert_queue.hpp"
+#include "tradebot/alerts/kill_switch_watch.hpp"
 #include "tradebot/alerts/outage_tracker.hpp"
 #include "tradebot/alerts/position_alerts.hpp"
 #include "tradebot/alerts/rate_limiter.hpp"
@@ -82,8 +82,6 @@ private:
     // Strand only: a subject down or up (outages_), and the timer for the next grace to end.
     void outage(alert_kind kind, const std::string& subject, bool up, std::string detail);
     void arm_outages();
-    void arm_kill_switch();
-    boost::asio::awaitable<void> check_kill_switch();
     boost::asio::awaitable<void> drain();
     boost::asio::awaitable<void> deliver(alert a);
     [[nodiscard]] bool past_close_deadline() const;
@@ -100,10 +98,7 @@ private:
     alert_queue queue_;
     position_alerts positions_;
     outage_tracker outages_;
-    std::filesystem::path kill_file_;
-    std::function<bool()> kill_active_;  // null until watch_kill_switch()
-    std::unique_ptr<boost::asio::thread_pool> files_;  // runs kill_active_, once it is set
-    bool kill_watching_ = false;
+    kill_switch_watch kill_switch_;
     std::atomic<bool> draining_{false};
     std::atomic<int> posted_{0};  // post()ed, not queued yet
     bool summaries_armed_ = false;
@@ -112,7 +107,6 @@ private:
     boost::asio::steady_timer retry_timer_;
     boost::asio::steady_timer summary_timer_;
     boost::asio::steady_timer outage_timer_;
-    boost::asio::steady_timer kill_timer_;
     events::subscription positions_sub_;
     events::subscription signals_sub_;
     events::subscription streams_sub_;

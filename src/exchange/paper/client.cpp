@@ -35,7 +35,9 @@ client::client(const core::clock& clock, venue_client& market_data, paper_option
       options_{std::move(options)},
       venue_id_{market_data.venue()},
       emulate_{emulation_of(options_, venue_id_)},
-      engine_{clock, engine_config(options_, emulate_)} {
+      engine_{clock, engine_config(options_, emulate_)},
+      market_{engine_, clock_, venue_id_, options_.book_max_age, [this] { publish_events(); }},
+      stops_{engine_, account_, clock_, venue_id_, emulate_, [this] { publish_events(); }} {
     engine::account_config account;
     account.id = account_;
     account.initial_balance = options_.starting_balance;
@@ -52,56 +54,14 @@ client::client(const core::clock& clock, venue_client& market_data, paper_option
 
 // ---- prices -----------------------------------------------------------------------------------
 
-void client::on_mark_price(const events::mark_price& mark) {
-    if (mark.exchange != venue_id_ || !mark.price.is_positive() || engine_.find_instrument(mark.symbol) == nullptr) {
-        return;
-    }
-    const auto it = marks_.find(mark.symbol);
-    if (it != marks_.end() && mark.exchange_ts < it->second.ts) {
-        return;  // a late duplicate (stream vs REST): never move the market backwards
-    }
-    marks_[mark.symbol] = last_mark{mark.price, mark.index_price, mark.exchange_ts};
-    feed(mark.symbol);
-}
+void client::on_mark_price(const events::mark_price& mark) { market_.on_mark_price(mark); }
 
 void client::on_book_ticker(const core::symbol& symbol, core::decimal bid, core::decimal ask,
                             events::time_point exchange_ts) {
-    if (!bid.is_positive() || ask < bid || engine_.find_instrument(symbol) == nullptr) {
-        return;
-    }
-    books_[symbol] = book{bid, ask, exchange_ts};
-    if (marks_.find(symbol) != marks_.end()) {
-        feed(symbol);
-    }
+    market_.on_book_ticker(symbol, bid, ask, exchange_ts);
 }
 
 void client::set_funding_rate(const core::symbol& symbol, core::decimal rate) { engine_.set_funding_rate(symbol, rate); }
-
-void client::feed(const core::symbol& symbol) {
-    const auto* spec = engine_.find_instrument(symbol);
-    const auto mark = marks_.find(symbol);
-    if (spec == nullptr || mark == marks_.end()) {
-        return;
-    }
-    std::optional<core::decimal> bid;
-    std::optional<core::decimal> ask;
-    if (const auto b = books_.find(symbol); b != books_.end()) {
-        const auto age = b->second.ts > mark->second.ts ? b->second.ts - mark->second.ts : mark->second.ts - b->second.ts;
-        // A quote read before the mark moved away from it is not the book any more: filling a stop
-        // at a bid the market left seconds ago is what the backtest parity test caught (a stop
-        // at 102.49 filled at 99.99). Within its own spread of the mark it still stands.
-        const auto spread = std::max(b->second.ask - b->second.bid, spec->tick_size);
-        const auto price = mark->second.price;
-        if (age <= options_.book_max_age && price >= b->second.bid - spread && price <= b->second.ask + spread) {
-            bid = b->second.bid;
-            ask = b->second.ask;
-        }
-    }
-    // Funding first, at the price it was due at; then the new price runs the triggers.
-    engine_.advance_to(clock_.now());
-    engine_.on_price(symbol, make_prices(mark->second.price, mark->second.index, bid, ask, spec->tick_size));
-    publish_events();
-}
 
 void client::publish_events() {
     const auto log = engine_.drain_events();
@@ -119,11 +79,7 @@ void client::publish_events() {
 // ---- errors -----------------------------------------------------------------------------------
 
 error client::fail(error_kind kind, std::string message) const {
-    error e;
-    e.kind = kind;
-    e.venue = venue_id_;
-    e.message = "paper: " + std::move(message);
-    return e;
+    return paper_error(venue_id_, kind, std::move(message));
 }
 
 error client::rejected(const engine::rejection& r) const { return to_error(r, venue_id_, emulate_); }
@@ -188,24 +144,9 @@ venue_client::task<std::int64_t> client::server_time() { co_return co_await mark
 venue_client::task<mark_price_state> client::mark_price(core::symbol symbol, request_priority priority) {
     auto m = co_await market_data_.mark_price(symbol, priority);
     if (m) {
-        feed_rest_mark(*m);
+        market_.on_rest_mark(*m);
     }
     co_return m;
-}
-
-void client::feed_rest_mark(const mark_price_state& m) {
-    // A venue time no time_point can hold is a corrupt answer: it must not drive paper fills.
-    const auto exchange_ts = core::time_from_ms(m.time_ms);
-    if (!exchange_ts) {
-        return;
-    }
-    events::mark_price e;
-    e.exchange = venue_id_;
-    e.symbol = m.symbol;
-    e.price = m.mark_price;
-    e.exchange_ts = *exchange_ts;
-    e.receive_ts = clock_.now();
-    on_mark_price(e);
 }
 
 venue_client::task<std::vector<mark_price_state>> client::mark_prices(request_priority priority) {
@@ -213,7 +154,7 @@ venue_client::task<std::vector<mark_price_state>> client::mark_prices(request_pr
     if (all) {
         // As mark_price(): the paper engine fills and triggers on the marks the bot reads.
         for (const auto& m : *all) {
-            feed_rest_mark(m);
+            market_.on_rest_mark(m);
         }
     }
     co_return all;

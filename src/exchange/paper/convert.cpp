@@ -235,4 +235,12 @@ engine::margin_mode to_engine(margin_mode m) noexcept {
     return m == margin_mode::isolated ? engine::margin_mode::isolated : engine::margin_mode::cross;
 }
 
+error paper_error(core::exchange_id venue, error_kind kind, std::string message) {
+    error e;
+    e.kind = kind;
+    e.venue = venue;
+    e.message = "paper: " + std::move(message);
+    return e;
+}
+
 }  // namespace tradebot::exchange::paper

@@ -35,6 +35,8 @@ namespace tradebot::exchange::paper {
 // What the core must do about an engine refusal (the same kinds the real adapters report for
 // the venue codes these reasons stand for, except no_market_data: retryable, not unknown).
 [[nodiscard]] error_kind kind_of(sim::engine::reject_reason r) noexcept;
+// An error of the paper venue's own (not an engine refusal): the message is prefixed "paper: ".
+[[nodiscard]] error paper_error(core::exchange_id venue, error_kind kind, std::string message);
 // `reported` is the id put into the error; `emulated` chooses the venue code and message.
 [[nodiscard]] error to_error(const sim::engine::rejection& r, core::exchange_id reported,
                              core::exchange_id emulated);

@@ -1,6 +1,7 @@
 #include <algorithm>
 
 #include "sim/binance/context.hpp"
+#include "tradebot/sim/engine/funding_schedule.hpp"
 
 namespace tradebot::sim::binance {
 
@@ -11,34 +12,14 @@ constexpr std::size_t fundings_kept = 1000;
 }  // namespace
 
 void settle_funding(context& ctx, time_point now) {
-    // Step through the due funding times in order so each settlement is seen with its own rate.
-    std::optional<time_point> settled;
-    for (;;) {
-        std::optional<time_point> due;
-        for (const auto& sv : ctx.ex.snapshot().symbols) {
-            const auto next = ctx.ex.next_funding(sv.spec.symbol);
-            if (next && *next <= now && (!due || *next < *due)) {
-                due = next;
-            }
+    engine::advance_through_funding(ctx.ex, now, [&ctx](const core::symbol& symbol, time_point due) {
+        const auto* p = ctx.ex.prices(symbol);
+        auto& rows = ctx.fundings[symbol];
+        rows.push_back({due, ctx.ex.funding_rate(symbol), p != nullptr ? p->mark : core::decimal{}});
+        if (rows.size() > fundings_kept) {
+            rows.pop_front();
         }
-        if (!due || (settled && *due <= *settled)) {
-            break;  // nothing due, or the engine did not move past it (never loop on the event loop)
-        }
-        settled = due;
-        for (const auto& sv : ctx.ex.snapshot().symbols) {
-            if (ctx.ex.next_funding(sv.spec.symbol) != due) {
-                continue;
-            }
-            const auto* p = ctx.ex.prices(sv.spec.symbol);
-            auto& rows = ctx.fundings[sv.spec.symbol];
-            rows.push_back({*due, ctx.ex.funding_rate(sv.spec.symbol), p != nullptr ? p->mark : core::decimal{}});
-            if (rows.size() > fundings_kept) {
-                rows.pop_front();
-            }
-        }
-        ctx.ex.advance_to(*due);
-    }
-    ctx.ex.advance_to(now);
+    });
 }
 
 // GET /fapi/v1/fundingRate ("Get Funding Rate History", public): ccxt's fetchFundingRateHistory.

@@ -22,6 +22,38 @@ std::optional<wire::reply> need_symbol(const context& ctx, const call& c, core::
     return std::nullopt;
 }
 
+// A request naming one order: the symbol, then orderId or origClientOrderId.
+std::optional<wire::reply> need_order(const context& ctx, const call& c, core::symbol& s, engine::order_ref& ref) {
+    if (auto e = need_symbol(ctx, c, s)) {
+        return e;
+    }
+    return order_ref_of(c, "orderId", "origClientOrderId", ref);
+}
+
+// side: BUY or SELL.
+std::optional<wire::reply> need_side(const call& c, core::side& out) {
+    const auto side = param(c, "side");
+    if (!side) {
+        return mandatory_missing("side");
+    }
+    if (*side != "BUY" && *side != "SELL") {
+        return error_reply(400, -1117, "Invalid side.");
+    }
+    out = *side == "BUY" ? core::side::buy : core::side::sell;
+    return std::nullopt;
+}
+
+// A decimal the request must carry: missing and unreadable are both "mandatory parameter".
+std::optional<wire::reply> need_decimal(const call& c, const char* name, core::decimal& out) {
+    const auto text = param(c, name);
+    const auto value = text ? core::decimal::parse(*text) : std::nullopt;
+    if (!value) {
+        return mandatory_missing(name);
+    }
+    out = *value;
+    return std::nullopt;
+}
+
 const engine::order* history_find(const context& ctx, const call& c, const core::symbol& s, const engine::order_ref& ref) {
     const auto acc = ctx.orders.find(c.account);
     if (acc == ctx.orders.end()) {
@@ -55,11 +87,9 @@ wire::reply order_new(context& ctx, call& c) {
         }
     }
     engine::order_request r;
-    const auto side = *param(c, "side");
-    if (side != "BUY" && side != "SELL") {
-        return error_reply(400, -1117, "Invalid side.");
+    if (auto e = need_side(c, r.side)) {
+        return *e;
     }
-    r.side = side == "BUY" ? core::side::buy : core::side::sell;
     const auto type = *param(c, "type");
     if (type != "LIMIT" && type != "MARKET" && !is_conditional_type(type)) {
         return error_reply(400, -1116, "Invalid orderType.");
@@ -90,19 +120,15 @@ wire::reply order_new(context& ctx, call& c) {
         else if (*tif == "GTX") r.tif = engine::time_in_force::gtx;
         else return error_reply(400, -1115, "Invalid timeInForce.");  // GTD/RPI are not simulated
     }
-    const auto q = param(c, "quantity");
-    const auto qv = q ? core::decimal::parse(*q) : std::nullopt;
-    if (!qv) {
-        return mandatory_missing("quantity");
+    if (auto e = need_decimal(c, "quantity", r.qty)) {
+        return *e;
     }
-    r.qty = *qv;
     if (r.type == core::order_type::limit) {
-        const auto p = param(c, "price");
-        const auto pv = p ? core::decimal::parse(*p) : std::nullopt;
-        if (!pv) {
-            return mandatory_missing("price");
+        core::decimal price;
+        if (auto e = need_decimal(c, "price", price)) {
+            return *e;
         }
-        r.price = *pv;
+        r.price = price;
     }
     if (const auto ro = param(c, "reduceOnly")) {
         if (*ro != "true" && *ro != "false") {
@@ -150,11 +176,8 @@ wire::reply order_cancel(context& ctx, call& c) {
         return *e;
     }
     core::symbol s;
-    if (auto e = need_symbol(ctx, c, s)) {
-        return *e;
-    }
     engine::order_ref ref;
-    if (auto e = order_ref_of(c, "orderId", "origClientOrderId", ref)) {
+    if (auto e = need_order(ctx, c, s, ref)) {
         return *e;
     }
     auto r = ctx.ex.cancel_order(c.account, s, ref);
@@ -177,30 +200,25 @@ wire::reply order_modify(context& ctx, call& c) {
             return mandatory_missing(name);
         }
     }
-    const auto side = *param(c, "side");
-    if (side != "BUY" && side != "SELL") {
-        return error_reply(400, -1117, "Invalid side.");
+    core::side side{};
+    if (auto e = need_side(c, side)) {
+        return *e;
     }
     core::symbol s;
-    if (auto e = need_symbol(ctx, c, s)) {
-        return *e;
-    }
     engine::order_ref ref;
-    if (auto e = order_ref_of(c, "orderId", "origClientOrderId", ref)) {
+    if (auto e = need_order(ctx, c, s, ref)) {
         return *e;
     }
-    const auto q = param(c, "quantity");
-    const auto qv = q ? core::decimal::parse(*q) : std::nullopt;
-    if (!qv) {
-        return mandatory_missing("quantity");
+    core::decimal qty;
+    if (auto e = need_decimal(c, "quantity", qty)) {
+        return *e;
     }
     if (const auto pm = param(c, "priceMatch"); pm && *pm != "NONE") {
         return invalid_param("priceMatch");  // [U] price match is not simulated
     }
-    const auto p = param(c, "price");
-    const auto pv = p ? core::decimal::parse(*p) : std::nullopt;
-    if (!pv) {
-        return mandatory_missing("price");
+    core::decimal price;
+    if (auto e = need_decimal(c, "price", price)) {
+        return *e;
     }
     std::optional<std::int64_t> modify_id;
     if (const auto m = param(c, "modifyId")) {
@@ -213,10 +231,10 @@ wire::reply order_modify(context& ctx, call& c) {
     if (current == nullptr || !current->is_open()) {
         return error_reply(400, -2013, "Order does not exist.");  // [U] the code for an unknown or finished order
     }
-    if ((side == "BUY") != (current->side == core::side::buy)) {
+    if (side != current->side) {
         return invalid_param("side");  // [U] the venue's answer to a side that is not the order's
     }
-    auto r = ctx.ex.amend_order(c.account, s, ref, *qv, *pv);
+    auto r = ctx.ex.amend_order(c.account, s, ref, qty, price);
     if (!r) {
         return engine_error(r.error());
     }
@@ -232,11 +250,8 @@ wire::reply order_query(context& ctx, call& c) {
         return *e;
     }
     core::symbol s;
-    if (auto e = need_symbol(ctx, c, s)) {
-        return *e;
-    }
     engine::order_ref ref;
-    if (auto e = order_ref_of(c, "orderId", "origClientOrderId", ref)) {
+    if (auto e = need_order(ctx, c, s, ref)) {
         return *e;
     }
     const engine::order* o = ctx.ex.find_order(c.account, s, ref);
@@ -254,11 +269,8 @@ wire::reply open_order_query(context& ctx, call& c) {
         return *e;
     }
     core::symbol s;
-    if (auto e = need_symbol(ctx, c, s)) {
-        return *e;
-    }
     engine::order_ref ref;
-    if (auto e = order_ref_of(c, "orderId", "origClientOrderId", ref)) {
+    if (auto e = need_order(ctx, c, s, ref)) {
         return *e;
     }
     const engine::order* o = ctx.ex.find_order(c.account, s, ref);

@@ -1,4 +1,5 @@
 #include "sim/bybit/handlers.hpp"
+#include "tradebot/sim/engine/funding_schedule.hpp"
 
 namespace tradebot::sim::bybit {
 
@@ -9,33 +10,13 @@ constexpr std::size_t bybit_fundings_kept = 1000;
 }  // namespace
 
 void settle_funding(context& ctx, engine::time_point now) {
-    // Step through the due funding times in order so each settlement is recorded with its own rate.
-    std::optional<engine::time_point> settled;
-    for (;;) {
-        std::optional<engine::time_point> due;
-        for (const auto& sv : ctx.ex.snapshot().symbols) {
-            const auto next = ctx.ex.next_funding(sv.spec.symbol);
-            if (next && *next <= now && (!due || *next < *due)) {
-                due = next;
-            }
+    engine::advance_through_funding(ctx.ex, now, [&ctx](const core::symbol& symbol, engine::time_point due) {
+        auto& rows = ctx.fundings[symbol];
+        rows.emplace_back(due, ctx.ex.funding_rate(symbol));
+        if (rows.size() > bybit_fundings_kept) {
+            rows.pop_front();
         }
-        if (!due || (settled && *due <= *settled)) {
-            break;  // nothing due, or the engine did not move past it (never loop on the event loop)
-        }
-        settled = due;
-        for (const auto& sv : ctx.ex.snapshot().symbols) {
-            if (ctx.ex.next_funding(sv.spec.symbol) != due) {
-                continue;
-            }
-            auto& rows = ctx.fundings[sv.spec.symbol];
-            rows.emplace_back(*due, ctx.ex.funding_rate(sv.spec.symbol));
-            if (rows.size() > bybit_fundings_kept) {
-                rows.pop_front();
-            }
-        }
-        ctx.ex.advance_to(*due);
-    }
-    ctx.ex.advance_to(now);
+    });
 }
 
 // GET /v5/market/funding/history ("Get Funding Rate History", public): ccxt's

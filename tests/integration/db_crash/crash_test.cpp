@@ -13,7 +13,7 @@ class CrashTest : public migrated_pg_test {
 protected:
     void crash_and_restart() {
         const char* command = std::getenv("TRADEBOT_TEST_PG_CRASH");
-        ASSERT_NE(command, nullptr) << "run through tests/integration/db_crash/run.sh";
+        ASSERT_NE(command, nullptr) << "run through tests/integration/own_pg_cluster.sh";
         ASSERT_EQ(std::system(command), 0) << command;
     }
 };

@@ -57,7 +57,7 @@ protected:
     // Stops (false) or starts (true) the test's own cluster.
     void database(bool up) {
         const char* command = std::getenv(up ? "TRADEBOT_TEST_PG_START" : "TRADEBOT_TEST_PG_STOP");
-        ASSERT_NE(command, nullptr) << "run through tests/integration/db_outage/run.sh";
+        ASSERT_NE(command, nullptr) << "run through tests/integration/own_pg_cluster.sh";
         ASSERT_EQ(std::system(command), 0) << command;
         pg_down_ = !up;
     }

@@ -16,15 +16,9 @@ namespace fs = std::filesystem;
 
 const core::symbol funding_symbol = core::symbol::from_string("TESTUSDT");
 
-class funding_files : public ::testing::Test {
+class funding_files : public input_files_test {
 protected:
-    tradebot::test::temp_dir dir_;
     price_history prices_ = flat_then(-60, 600, {});
-    fs::path write(const std::string& name, const std::string& text) {
-        const auto p = dir_.path() / name;
-        tradebot::test::write_file(p, text);
-        return p;
-    }
     std::vector<funding_point> read(const fs::path& p) {
         const auto r = load_funding(p, prices_);
         EXPECT_TRUE(r.value) << r.error;

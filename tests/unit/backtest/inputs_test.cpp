@@ -12,16 +12,9 @@ namespace tradebot::backtest::test {
 namespace {
 
 using namespace core::literals;
-namespace fs = std::filesystem;
 
-class agg_trades : public ::testing::Test {
+class agg_trades : public input_files_test {
 protected:
-    tradebot::test::temp_dir dir_;
-    fs::path write(const std::string& name, const std::string& text) {
-        const auto p = dir_.path() / name;
-        tradebot::test::write_file(p, text);
-        return p;
-    }
     std::string error(const std::string& text) {
         const auto r = load_agg_trades(write("e/BTCUSDT-aggTrades-2025-01-01.csv", text));
         EXPECT_FALSE(r.value);

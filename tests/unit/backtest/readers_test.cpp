@@ -7,16 +7,9 @@ namespace tradebot::backtest::test {
 namespace {
 
 using namespace core::literals;
-namespace fs = std::filesystem;
 
-class readers : public ::testing::Test {
+class readers : public input_files_test {
 protected:
-    tradebot::test::temp_dir dir_;
-    fs::path write(const std::string& name, const std::string& text) {
-        const auto p = dir_.path() / name;
-        tradebot::test::write_file(p, text);
-        return p;
-    }
     std::string klines_error(const std::string& text) {
         const auto p = write("k/BTCUSDT-1m-2025-01.csv", text);
         const auto r = load_klines(p);

@@ -1,7 +1,8 @@
 #pragma once
 
-// Hand-made price histories and signal files for the backtest's tests.
+// Hand-made price histories and signal files for the backtest's tests, and a fixture that writes input files.
 
+#include <filesystem>
 #include <string>
 #include <vector>
 
@@ -50,5 +51,16 @@ inline std::vector<signal_line> signals_from(const std::string& rows, const pric
     EXPECT_TRUE(loaded.value) << loaded.error;
     return loaded.value.value_or(std::vector<signal_line>{});
 }
+
+// A test that writes input files into a directory of its own.
+class input_files_test : public ::testing::Test {
+protected:
+    tradebot::test::temp_dir dir_;
+    std::filesystem::path write(const std::string& name, const std::string& text) {
+        const auto p = dir_.path() / name;
+        tradebot::test::write_file(p, text);
+        return p;
+    }
+};
 
 }  // namespace tradebot::backtest::test

@@ -14,6 +14,8 @@
 #include "tradebot/core/types.hpp"
 #include "tradebot/events/router.hpp"
 #include "tradebot/events/types.hpp"
+#include "tradebot/exchange/paper/market_feed.hpp"
+#include "tradebot/exchange/paper/stop_desk.hpp"
 #include "tradebot/exchange/venue_client.hpp"
 #include "tradebot/sim/engine/exchange.hpp"
 
@@ -139,24 +141,7 @@ public:
     [[nodiscard]] const sim::engine::exchange& engine() const noexcept { return engine_; }
 
 private:
-    // A mark read over REST, fed as if streamed.
-    void feed_rest_mark(const mark_price_state& m);
-    struct book {
-        core::decimal bid;
-        core::decimal ask;
-        events::time_point ts;
-    };
-    struct last_mark {
-        core::decimal price;
-        std::optional<core::decimal> index;
-        events::time_point ts;
-    };
-    struct trailing_memo {  // Bybit keeps a distance; the percent asked for is remembered here
-        core::decimal distance;
-        core::decimal callback_pct;
-    };
 
-    void feed(const core::symbol& symbol);
     void publish_events();
     [[nodiscard]] error fail(error_kind kind, std::string message) const;
     [[nodiscard]] error rejected(const sim::engine::rejection& r) const;
@@ -169,11 +154,6 @@ private:
     [[nodiscard]] result<order_ack> submit(const sim::engine::order_request& request,
                                            const core::client_order_id& client_id);
     [[nodiscard]] result<void> setting(const std::optional<sim::engine::rejection>& r) const;
-    [[nodiscard]] result<stop_state> place_conditional_stop(const stop_request& request);
-    [[nodiscard]] result<stop_state> place_position_stop(const stop_request& request);
-    [[nodiscard]] result<void> cancel_stop_now(const stop_state& stop);
-    [[nodiscard]] std::vector<stop_state> conditional_stops(std::optional<core::symbol> symbol) const;
-    [[nodiscard]] std::vector<stop_state> position_stops(std::optional<core::symbol> symbol) const;
 
     const core::clock& clock_;
     venue_client& market_data_;
@@ -192,9 +172,8 @@ private:
     events::topic<events::order_update>* orders_topic_ = nullptr;
     events::topic<events::position_update>* positions_topic_ = nullptr;
     events::topic<events::balance_update>* balances_topic_ = nullptr;
-    std::map<core::symbol, last_mark> marks_;
-    std::map<core::symbol, book> books_;
-    std::map<core::symbol, trailing_memo> trailing_;
+    market_feed market_;  // the prices the engine sees
+    stop_desk stops_;  // the protective stops, as the emulated venue keeps them
     std::function<void(const sim::engine::funding_event&)> funding_observer_;
 };
 
