@@ -905,6 +905,20 @@ std::string signal_outcomes(const std::string& pg_url, const std::string& schema
     return rc == 0 ? out : "psql failed: " + out;
 }
 
+// Polls signal_outcomes() until it contains `wanted` or `limit` passed; returns the last answer.
+std::string wait_for_outcome(const std::string& pg_url, const std::string& schema, const std::string& wanted,
+                             std::chrono::milliseconds limit) {
+    std::string outcomes;
+    for (auto waited = 0ms; waited < limit; waited += 100ms) {
+        outcomes = signal_outcomes(pg_url, schema);
+        if (outcomes.find(wanted) != std::string::npos) {
+            break;
+        }
+        std::this_thread::sleep_for(100ms);
+    }
+    return outcomes;
+}
+
 // Polls until no signal of the schema is new; false after `limit`.
 bool wait_all_decided(const std::string& pg_url, const std::string& schema, std::chrono::milliseconds limit) {
     for (auto waited = 0ms; waited < limit; waited += 100ms) {
@@ -961,15 +975,44 @@ TEST_F(daemon_test, a_bybit_ban_holds_only_the_bybit_signal_and_the_binance_one_
     // on the rate limiter holds every Bybit request until the ban ends.
     ASSERT_TRUE(bot->wait_output("bybit http=403", 10s)) << bot->output();
     insert_signals({"'bybit', 'ETHUSDT', 'buy', 80, 80", "'binance', 'ETHUSDT', 'buy', 80, 80"});
-    std::string outcomes;
-    for (auto waited = 0ms; waited < 20s; waited += 100ms) {
-        outcomes = signal_outcomes(pg_url_, schema_);
-        if (outcomes.find("taken:opened") != std::string::npos) {
-            break;
-        }
-        std::this_thread::sleep_for(100ms);
-    }
+    const auto outcomes = wait_for_outcome(pg_url_, schema_, "taken:opened", 20s);
     EXPECT_EQ(outcomes, "new:,taken:opened\n") << bot->output();
+    const auto [prc, positions] = run_shell("psql -tA '" + pg_url_ + "' -c \"SELECT exchange || ':' || state FROM " +
+                                            schema_ + ".positions ORDER BY id\"");
+    EXPECT_EQ(positions, "binance:protected\n");
+    (void)sim_.control(sim_.bybit_port(), "POST", "/sim/fault", R"({"kind":"throttle","on":false})");
+}
+
+// The same ban in wave mode: each wave check's rows go to their venue's lane, so the Bybit signal
+// the ban holds stops neither the wave's later checks nor the Binance signal they find (before,
+// one check awaited both venues' decisions, and the Binance row inserted after it was never read
+// until the ban ended). The wave's limit (one per venue here) still counts Binance's entry.
+TEST_F(daemon_test, in_wave_mode_a_bybit_ban_holds_only_the_bybit_signal_and_a_later_binance_one_is_taken) {
+    use_sim_account();
+    const auto candle = use_wave_now();
+    auto bot = start("bot", {}, "production");
+    ASSERT_TRUE(wait_ready(*bot)) << bot->output();
+    ASSERT_TRUE(bot->wait_output("msg=\"wave started\"", 10s)) << bot->output();
+    const auto [status, text] = sim_.control(sim_.bybit_port(), "POST", "/sim/fault", R"({"kind":"throttle","on":true})");
+    ASSERT_EQ(status, 200) << text;
+    ASSERT_TRUE(bot->wait_output("bybit http=403", 10s)) << bot->output();
+    auto insert = [&](const char* exchange, const char* symbol, int score) {
+        const auto [rc, out] = run_shell("psql -q '" + pg_url_ + "' -c \"INSERT INTO " + schema_ +
+                                         ".signals (exchange, symbol, side, score_week, score_month, candle_time) "
+                                         "VALUES ('" + exchange + "', '" + symbol + "', 'buy', " +
+                                         std::to_string(score) + ", " + std::to_string(score) + ", " + candle + ")\"");
+        ASSERT_EQ(rc, 0) << out;
+    };
+    insert("bybit", "ETHUSDT", 80);
+    // Ten checks (100 ms apart) find it: its lane is then held by the ban.
+    std::this_thread::sleep_for(1s);
+    insert("binance", "ETHUSDT", 80);
+    insert("binance", "BTCUSDT", 70);
+    const auto outcomes = wait_for_outcome(pg_url_, schema_, "taken:opened", 20s);
+    ASSERT_EQ(outcomes.substr(0, 4), "new:") << outcomes << bot->output();
+    // Its second Binance signal finds the wave full (max_trades_per_wave: 1, per venue).
+    EXPECT_EQ(wait_for_outcome(pg_url_, schema_, "wave_full", 5s), "new:,taken:opened,skipped:wave_full\n")
+        << bot->output();
     const auto [prc, positions] = run_shell("psql -tA '" + pg_url_ + "' -c \"SELECT exchange || ':' || state FROM " +
                                             schema_ + ".positions ORDER BY id\"");
     EXPECT_EQ(positions, "binance:protected\n");
