@@ -5,6 +5,7 @@
 
 #include <boost/asio/experimental/awaitable_operators.hpp>
 
+#include "trading/fill_recorder.hpp"
 #include "trading/journal_backlog.hpp"
 #include "trading/position_recorder.hpp"
 #include "trading/stop_keeper.hpp"
@@ -53,7 +54,7 @@ constexpr const char* reconcile_rejournal_note = "journaled from the venue after
 
 reconciler::reconciler(exchange::venue_client& venue, position_book& book, position_recorder& recorder,
                        stop_keeper& keeper, zombie_sweeper& sweeper, stop_loss_manager& stops, journal_backlog& backlog,
-                       task_group& tasks, const config::settings& settings, const core::clock& clock,
+                       fill_recorder& fills, task_group& tasks, const config::settings& settings, const core::clock& clock,
                        std::shared_ptr<spdlog::logger> log)
     : venue_{venue},
       book_{book},
@@ -62,6 +63,7 @@ reconciler::reconciler(exchange::venue_client& venue, position_book& book, posit
       sweeper_{sweeper},
       stops_{stops},
       backlog_{backlog},
+      fills_{fills},
       tasks_{tasks},
       settings_{settings},
       clock_{clock},
@@ -187,6 +189,7 @@ asio::awaitable<bool> reconciler::recover_from_outage() {
         (void)co_await backlog_.flush();
     }
     (void)co_await recorder_.retry_closes();
+    (void)co_await fills_.retry();
     if (!book_.database_outage()) {
         co_return false;
     }
@@ -593,7 +596,7 @@ asio::awaitable<void> reconciler::recover() {
             }
         }
         co_await reconcile();
-        if (!book_.database_outage() && backlog_.waiting() == 0 && !verify_journal_) {
+        if (!book_.database_outage() && backlog_.waiting() == 0 && fills_.waiting() == 0 && !verify_journal_) {
             break;
         }
     }

@@ -24,6 +24,7 @@ class logger;
 
 namespace tradebot::trading {
 
+class fill_recorder;
 class journal_backlog;
 class position_recorder;
 class stop_keeper;
@@ -41,8 +42,8 @@ class zombie_sweeper;
 class reconciler {
 public:
     reconciler(exchange::venue_client& venue, position_book& book, position_recorder& recorder, stop_keeper& keeper,
-               zombie_sweeper& sweeper, stop_loss_manager& stops, journal_backlog& backlog, task_group& tasks,
-               const config::settings& settings, const core::clock& clock, std::shared_ptr<spdlog::logger> log);
+               zombie_sweeper& sweeper, stop_loss_manager& stops, journal_backlog& backlog, fill_recorder& fills,
+               task_group& tasks, const config::settings& settings, const core::clock& clock, std::shared_ptr<spdlog::logger> log);
 
     // The start-up passes: a position missing from the first read may only be late (Bybit shows
     // new positions after a lag), so a second read decides before the venue counts as reconciled.
@@ -70,8 +71,8 @@ private:
         std::int64_t id = 0;
         std::optional<core::client_order_id> stop_client_id;
     };
-    // After a database outage (book_.database_outage()), before the venue is read: the orders and
-    // closes kept while the database was down are written, and the book is reloaded from the rows
+    // After a database outage (book_.database_outage()), before the venue is read: the orders,
+    // closes and fills kept while the database was down are written, and the book is reloaded from the rows
     // as at start: a position whose row is gone is dropped (and adopted again by this pass), a row
     // the book no longer holds is checked against the venue, a row behind the book (a write that
     // failed) is brought up to it. True when the book matches the rows again.
@@ -115,6 +116,7 @@ private:
     zombie_sweeper& sweeper_;
     stop_loss_manager& stops_;
     journal_backlog& backlog_;
+    fill_recorder& fills_;
     task_group& tasks_;
     const config::settings& settings_;
     const core::clock& clock_;

@@ -161,6 +161,13 @@ TEST_F(outage_test, a_close_the_venue_made_while_the_database_is_down_is_recorde
     ASSERT_TRUE(bot->wait_output("close recorded after the database came back", 60s)) << bot->output();
     EXPECT_EQ(sql("SELECT state, close_reason, exit_price IS NOT NULL FROM " + schema_ + ".positions"),
               "closed|closed_on_venue|t\n");
+    // The stop's fill, reported while the database was down, reaches the trades table too: the
+    // entry's and the stop's, once each.
+    EXPECT_EQ(sql_until("SELECT string_agg(side, ',' ORDER BY id) FROM " + schema_ + ".trades t, " + schema_ +
+                            ".positions p WHERE t.position_id = p.id",
+                        "buy,sell\n", 20s),
+              "buy,sell\n")
+        << bot->output();
 }
 
 // C2: a crash of the server lost the position's row and its journal rows (committed
