@@ -3,8 +3,6 @@
 #include <utility>
 
 #include <boost/asio/co_spawn.hpp>
-#include <boost/asio/redirect_error.hpp>
-#include <boost/asio/use_awaitable.hpp>
 
 #include "tradebot/pipeline/book_view.hpp"
 #include "tradebot/logging/logger.hpp"
@@ -35,7 +33,7 @@ venue_port::venue_port(strand_type strand, const config::settings& settings, con
       positions_{positions},
       trades_{trades},
       cache_{clock, settings.trading.mark_cache_ms, settings.trading.account_cache_ms},
-      marks_timer_{strand_} {}
+      marks_{strand_, cache_, clock, settings.trading.mark_cache_ms * 2 / 3} {}
 
 void venue_port::add(core::exchange_id id, built_venue v) { venues_.insert_or_assign(id, v); }
 
@@ -46,53 +44,28 @@ void venue_port::follow_marks(events::router& router) {
         const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(m.exchange_ts.time_since_epoch());
         cache_.put_mark(m.exchange, exchange::mark_price_state{m.symbol, m.price, ms.count()});
     });
-    rest_states_ = &router.topic<events::rest_state>(events::topic_name::rest_state);
+    marks_.publish_to(&router.topic<events::rest_state>(events::topic_name::rest_state));
 }
 
 void venue_port::start() {
     if (started_ || stopped_ || settings_.trading.mark_cache_ms.count() <= 0) {
         return;
     }
-    started_ = refreshing_ = true;
-    asio::co_spawn(strand_, refresh_marks(), [this](const std::exception_ptr&) { refreshing_ = false; });
+    started_ = true;
+    for (auto& [id, v] : venues_) {
+        marks_.start(id, [client = v.client] { return client->mark_prices(exchange::request_priority::background); });
+    }
 }
 
 void venue_port::stop() {
     stopped_ = true;
-    marks_timer_.cancel();
+    marks_.stop();
     cache_marks_.reset();
 }
 
 asio::awaitable<db::result<core::decimal>> venue_port::realized_pnl_since(core::clock::time_point since) {
     // From the fills (trades), so the daily loss limit counts fees and survives a restart.
     co_return co_await trades_.realized_pnl_since(since, settings_.app.mode);
-}
-
-asio::awaitable<void> venue_port::refresh_marks() {
-    const auto every = settings_.trading.mark_cache_ms * 2 / 3;
-    while (!stopped_) {
-        for (auto& [id, v] : venues_) {
-            auto all = co_await v.client->mark_prices(exchange::request_priority::background);
-            if (const auto was = rest_ok_.find(id); rest_states_ != nullptr && (was == rest_ok_.end() || was->second != all.has_value())) {
-                rest_ok_[id] = all.has_value();
-                rest_states_->publish(events::rest_state{
-                    .exchange = id, .ok = all.has_value(), .detail = all ? std::string{} : all.error().describe(),
-                    .ts = clock_.now()});
-            }
-            if (!all) {
-                // The signal path then reads its marks one by one over REST: slower, not wrong.
-                logging::warn(logging::get("trading"), "bulk mark read failed", kv("exchange", core::to_string(id)),
-                              kv("error", all.error().describe()));
-                continue;
-            }
-            for (const auto& m : *all) {
-                cache_.put_mark(id, m);
-            }
-        }
-        marks_timer_.expires_after(every);
-        boost::system::error_code ec;
-        co_await marks_timer_.async_wait(asio::redirect_error(asio::use_awaitable, ec));
-    }
 }
 
 asio::awaitable<trading::open_result> venue_port::open(trading::entry_intent intent) {

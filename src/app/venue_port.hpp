@@ -7,9 +7,9 @@
 
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/io_context.hpp>
-#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 
+#include "app/mark_refresher.hpp"
 #include "app/venue_cache.hpp"
 #include "tradebot/config/settings.hpp"
 #include "tradebot/core/clock.hpp"
@@ -23,7 +23,8 @@ namespace tradebot::app {
 
 // The signal pipeline's view of the venues the trading runtime built: entries go to each venue's
 // position manager; marks and balances come from a cache (streamed marks, one bulk mark read per
-// venue every two thirds of trading.mark_cache_ms, balances within trading.account_cache_ms with
+// venue every two thirds of trading.mark_cache_ms, each venue's on its own (mark_refresher),
+// balances within trading.account_cache_ms with
 // an entry's margin debited at once) so that a signal's path to its order rarely waits on REST.
 // Runs on the trading strand.
 class venue_port final : public pipeline::trading_port {
@@ -46,7 +47,7 @@ public:
     void start();
     void stop();
     // True when no mark refresh or balance read is running.
-    [[nodiscard]] bool idle() const noexcept { return !refreshing_ && balance_reads_ == 0 && quote_reads_.empty(); }
+    [[nodiscard]] bool idle() const noexcept { return marks_.idle() && balance_reads_ == 0 && quote_reads_.empty(); }
 
     [[nodiscard]] boost::asio::awaitable<trading::open_result> open(trading::entry_intent intent) override;
     // The cached mark; else one read of every symbol's mark (then the symbol's own, if missing).
@@ -82,8 +83,6 @@ public:
     [[nodiscard]] bool ready(core::exchange_id venue) const override { return ready_.contains(venue); }
 
 private:
-    // Every symbol's mark, one read per venue, every two thirds of trading.mark_cache_ms.
-    boost::asio::awaitable<void> refresh_marks();
     boost::asio::awaitable<exchange::result<std::vector<exchange::balance_state>>> read_balances(core::exchange_id id,
                                                                                              exchange::venue_client& c);
     // After an entry: the balances are read again now, off the signal path, so the next
@@ -102,15 +101,11 @@ private:
     std::map<core::exchange_id, built_venue> venues_;
     venue_cache cache_;
     events::subscription cache_marks_;
-    // The bulk mark read doubles as the venues' REST health (/health "<venue>.rest"): its outcome
-    // is published when it changes.
-    events::topic<events::rest_state>* rest_states_ = nullptr;
-    std::map<core::exchange_id, bool> rest_ok_;
+    // Every symbol's mark, one read per venue, every two thirds of trading.mark_cache_ms.
+    mark_refresher marks_;
     std::set<core::exchange_id> ready_;
-    boost::asio::steady_timer marks_timer_;
     bool stopped_ = false;
     bool started_ = false;
-    bool refreshing_ = false;  // refresh_marks() running
     int balance_reads_ = 0;    // refresh_balances_later() reads in flight
     std::set<core::exchange_id> quote_reads_;  // background quote reads in flight
     std::map<core::exchange_id, std::chrono::steady_clock::time_point> quotes_read_at_;  // their last start

@@ -6,7 +6,6 @@
 #include <string>
 #include <utility>
 
-#include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -44,8 +43,8 @@ signal_processor::signal_processor(trading_port& trading, events::router& router
       trading_{trading},
       metrics_{metrics},
       deferred_{window_},
-      lanes_{[this](core::exchange_id venue, std::vector<signals::signal> batch, venue_lanes::read_times times) {
-          return decide_lane(venue, std::move(batch), times);
+      lanes_{[this](core::exchange_id venue, std::vector<signals::signal> batch, venue_lanes::batch_context context) {
+          return decide_lane(venue, std::move(batch), std::move(context));
       }} {}
 
 void signal_processor::stop() {
@@ -109,8 +108,7 @@ asio::awaitable<std::size_t> signal_processor::drain_immediate(bool read_table) 
         co_await decide_now(std::move(rows), venue_lanes::read_times{now, now});
     }
     if (!deferred_.empty()) {
-        wave_state state;
-        co_await redecide_due(std::nullopt, state);
+        co_await redecide_due(std::nullopt);
     }
     if (!read_table) {
         co_return n;
@@ -151,12 +149,16 @@ asio::awaitable<void> signal_processor::decide_now(std::vector<db::signal_row> r
     auto valid = co_await validate_rows(std::move(rows));
     if (!valid.empty()) {
         const auto executor = co_await asio::this_coro::executor;
-        lanes_.submit(executor, std::move(valid), times);
+        lanes_.submit(executor, std::move(valid), venue_lanes::batch_context{times, std::nullopt});
     }
 }
 
 asio::awaitable<void> signal_processor::decide_lane(core::exchange_id venue, std::vector<signals::signal> batch,
-                                                    venue_lanes::read_times times) {
+                                                    venue_lanes::batch_context context) {
+    if (context.wave && (!wave_ || wave_->at != context.wave->at)) {
+        co_await wave_ended_in_lane(std::move(batch));
+        co_return;
+    }
     // Queued behind a venue that made the lane wait: the window may have closed meanwhile.
     const auto now = clock_.now();
     std::vector<signals::signal> open;
@@ -177,43 +179,29 @@ asio::awaitable<void> signal_processor::decide_lane(core::exchange_id venue, std
         co_return;
     }
     auto& d = decider(venue);
-    d.read_at(times.began, times.answered);
-    wave_state state;
-    co_await d.decide(std::move(open), std::nullopt, state);
+    d.read_at(context.times.began, context.times.answered);
+    // The wave's limit counts per venue, and each venue's lane adds only to its own count: the
+    // lanes share the wave's state. Held here, so a new wave dropping it leaves this batch its own.
+    auto state = context.wave ? waves_.at(context.wave->at) : std::make_shared<wave_state>();
+    co_await d.decide(std::move(open), context.wave, *state);
 }
 
-asio::awaitable<void> signal_processor::decide_by_venue(std::vector<signals::signal> batch,
-                                                        std::optional<signals::wave> wave, wave_state& state) {
-    std::map<core::exchange_id, std::vector<signals::signal>> by_venue;
-    for (auto& s : batch) {
-        by_venue[s.exchange].push_back(std::move(s));
-    }
-    if (by_venue.empty()) {
-        co_return;
-    }
-    // Each venue's signals by its own decider, side by side: a venue that makes its callers wait
-    // holds only its own. The wave's limit counts per venue, so they share `state`.
-    std::vector<asio::awaitable<void>> work;
-    for (auto& [venue, of_venue] : by_venue) {
-        const bool waits = co_await wait_for_venue(venue, of_venue);
-        if (waits) {
-            continue;
+asio::awaitable<void> signal_processor::wave_ended_in_lane(std::vector<signals::signal> batch) {
+    // Its wave's check window closed while the venue's lane was busy. Left new as a wave leaves
+    // what it did not get to (a later wave of the same candle may read it); one deferred, and so
+    // claimed by us, ends as the wave's other deferrals do.
+    for (const auto& s : batch) {
+        if (const auto* d = deferred_.find(s.id)) {
+            co_await expire(*d, "its wave ended while its venue's lane was busy");
+        } else {
+            logging::info(log_, "signal left new: its wave ended while its venue's lane was busy", kv("id", s.id),
+                          kv("exchange", core::to_string(s.exchange)));
         }
-        work.push_back(decider(venue).decide(std::move(of_venue), wave, state));
-    }
-    if (work.size() == 2) {
-        using namespace asio::experimental::awaitable_operators;
-        co_await (std::move(work[0]) && std::move(work[1]));
-        co_return;
-    }
-    for (auto& w : work) {
-        co_await std::move(w);
     }
 }
 
 asio::awaitable<void> signal_processor::run_waves() {
     wave_timer_ = std::make_unique<asio::steady_timer>(co_await asio::this_coro::executor);
-    std::map<core::clock::time_point, wave_state> waves;
     // A restart after a wave's window (§11 #57): that wave is checked once at start, unless its
     // candle is too old, instead of sleeping to the next wave.
     std::optional<signals::wave> missed;
@@ -230,10 +218,13 @@ asio::awaitable<void> signal_processor::run_waves() {
         }
         missed.reset();
         if (w) {
-            if (!waves.contains(w->at)) {
+            if (!wave_ || wave_->at != w->at) {
                 logging::info(log_, "wave started", kv("wave", iso(w->at)), kv("candle", iso(w->candle_open)));
+                wave_.reset();  // what the lanes still queue for the previous wave ends
                 co_await expire_deferred("its wave ended");
-                waves.clear();  // one wave at a time: the previous one's window is over
+                waves_.clear();  // one wave at a time: the previous one's window is over
+                waves_.emplace(w->at, std::make_shared<wave_state>());
+                wave_ = w;
                 auto expired = co_await repo_.expire_older_than(now - settings_.signals.max_wave_age_minutes);
                 if (expired && *expired > 0) {
                     logging::info(log_, "stale signals expired", kv("count", *expired));
@@ -242,20 +233,22 @@ asio::awaitable<void> signal_processor::run_waves() {
             const auto began = clock_.steady_now();
             auto rows = co_await repo_.load_new_since(w->candle_open);
             const auto answered = clock_.steady_now();
-            for (auto& [venue, d] : deciders_) {
-                d->read_at(began, answered);
+            if (rows) {
+                // What a lane holds is being decided (or waits for its venue): read again, not new.
+                std::erase_if(*rows, [&](const db::signal_row& r) { return lanes_.holds(r.id); });
             }
             if (rows && !rows->empty()) {
                 auto valid = co_await validate_rows(std::move(*rows));
-                for (const auto& s : valid) {
-                    decider(s.exchange).read_at(began, answered);
-                }
-                co_await decide_by_venue(std::move(valid), w, waves[w->at]);
+                // Each venue's lane decides its own: a venue that makes its callers wait (a ban, a
+                // hung call) holds neither the other's signals nor this loop's next checks (C3).
+                const auto executor = co_await asio::this_coro::executor;
+                lanes_.submit(executor, std::move(valid), venue_lanes::batch_context{{began, answered}, w});
             } else if (!rows) {
                 logging::warn(log_, "cannot read the wave's signals", kv("error", rows.error().describe()));
             }
-            co_await redecide_due(w, waves[w->at]);
+            co_await redecide_due(w);
         } else if (auto next = schedule_.next_wave(now)) {
+            wave_.reset();
             co_await expire_deferred("its wave ended");
             sleep = next->at - now;
             logging::info(log_, "next wave", kv("at", iso(next->at)), kv("in_s", sleep.count() / 1'000'000'000));
@@ -383,7 +376,7 @@ asio::awaitable<void> signal_processor::defer(const signals::signal& s, std::str
                   kv("attempt", d.attempts), kv("retry_in_s", pause->count()));
 }
 
-asio::awaitable<void> signal_processor::redecide_due(std::optional<signals::wave> wave, wave_state& state) {
+asio::awaitable<void> signal_processor::redecide_due(std::optional<signals::wave> wave) {
     auto list = deferred_.due(clock_.now(), clock_.steady_now());
     for (const auto& d : list.closed) {
         if (!lanes_.holds(d.sig.id)) {  // one its lane is deciding again is the lane's
@@ -393,19 +386,17 @@ asio::awaitable<void> signal_processor::redecide_due(std::optional<signals::wave
     if (list.due.empty()) {
         co_return;
     }
-    if (wave) {
-        co_await decide_by_venue(std::move(list.due), wave, state);
-        co_return;
-    }
     const auto now = clock_.steady_now();
     const auto executor = co_await asio::this_coro::executor;
-    lanes_.submit(executor, std::move(list.due), venue_lanes::read_times{now, now});
+    lanes_.submit(executor, std::move(list.due), venue_lanes::batch_context{{now, now}, std::move(wave)});
 }
 
 asio::awaitable<void> signal_processor::expire_deferred(std::string_view why) {
     const auto waiting = deferred_.all();
     for (const auto& d : waiting) {
-        co_await expire(d, why);
+        if (!lanes_.holds(d.sig.id)) {  // its lane ends it (decide_lane)
+            co_await expire(d, why);
+        }
     }
 }
 

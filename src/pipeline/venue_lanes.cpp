@@ -13,7 +13,7 @@ namespace tradebot::pipeline {
 namespace asio = boost::asio;
 
 std::size_t venue_lanes::submit(const asio::any_io_executor& executor, std::vector<signals::signal> batch,
-                                read_times times) {
+                                batch_context context) {
     if (stopped_) {
         return 0;
     }
@@ -23,10 +23,10 @@ std::size_t venue_lanes::submit(const asio::any_io_executor& executor, std::vect
             continue;  // a NOTIFY and a table read, or a deferral come due, found it twice
         }
         auto& l = lanes_[s.exchange];
-        if (l.queue.empty()) {
-            l.times = times;
+        if (l.queue.empty() || l.queue.back().context.wave != context.wave) {
+            l.queue.push_back(pending{context, {}});
         }
-        l.queue.push_back(std::move(s));
+        l.queue.back().signals.push_back(std::move(s));
         ++n;
     }
     for (auto& [venue, l] : lanes_) {
@@ -56,13 +56,13 @@ std::size_t venue_lanes::submit(const asio::any_io_executor& executor, std::vect
 asio::awaitable<void> venue_lanes::run(core::exchange_id venue) {
     auto& l = lanes_[venue];
     while (!stopped_ && !l.queue.empty()) {
-        auto batch = std::exchange(l.queue, {});
-        const auto times = l.times;
+        auto next = std::move(l.queue.front());
+        l.queue.pop_front();
         l.deciding.clear();
-        for (const auto& s : batch) {
+        for (const auto& s : next.signals) {
             l.deciding.push_back(s.id);
         }
-        co_await decide_(venue, std::move(batch), times);
+        co_await decide_(venue, std::move(next.signals), std::move(next.context));
         l.deciding.clear();
     }
     l.queue.clear();  // stopped: left new for the next start
@@ -75,7 +75,9 @@ bool venue_lanes::holds(std::int64_t id) const {
     return std::ranges::any_of(lanes_, [id](const auto& entry) {
         const auto& l = entry.second;
         return std::ranges::find(l.deciding, id) != l.deciding.end() ||
-               std::ranges::any_of(l.queue, [id](const signals::signal& s) { return s.id == id; });
+               std::ranges::any_of(l.queue, [id](const pending& p) {
+                   return std::ranges::any_of(p.signals, [id](const signals::signal& s) { return s.id == id; });
+               });
     });
 }
 
@@ -83,8 +85,10 @@ std::vector<std::int64_t> venue_lanes::held() const {
     std::vector<std::int64_t> out;
     for (const auto& [venue, l] : lanes_) {
         out.insert(out.end(), l.deciding.begin(), l.deciding.end());
-        for (const auto& s : l.queue) {
-            out.push_back(s.id);
+        for (const auto& p : l.queue) {
+            for (const auto& s : p.signals) {
+                out.push_back(s.id);
+            }
         }
     }
     return out;
@@ -93,7 +97,9 @@ std::vector<std::int64_t> venue_lanes::held() const {
 std::size_t venue_lanes::queued() const noexcept {
     std::size_t n = 0;
     for (const auto& [venue, l] : lanes_) {
-        n += l.queue.size();
+        for (const auto& p : l.queue) {
+            n += p.signals.size();
+        }
     }
     return n;
 }

@@ -3,6 +3,7 @@
 #include <string>
 #include <utility>
 
+#include "trading/journal_backlog.hpp"
 #include "trading/task_group.hpp"
 #include "tradebot/core/ids.hpp"
 #include "tradebot/db/trade_store.hpp"
@@ -62,13 +63,54 @@ void fill_recorder::on_order(const events::order_update& u) {
 asio::awaitable<void> fill_recorder::write(db::trade_record t) {
     const auto id = t.exchange_trade_id;
     const auto position = t.position_id.value_or(0);
+    auto kept = t;
     auto saved = co_await trades_.insert_fill(std::move(t));
-    if (!saved) {
-        // The fill is lost to the trades table; the daily PnL still counts the position's
-        // recorded close, which has no exit fill row then.
-        logging::warn(log_, "fill not recorded", kv("trade", id), kv("position", position),
-                      kv("error", saved.error().describe()));
+    if (saved) {
+        co_return;
     }
+    const bool later = journal_backlog::unavailable(saved.error());
+    logging::warn(log_, "fill not recorded", kv("trade", id), kv("position", position),
+                  kv("error", saved.error().describe()), kv("kept_to_write_later", later));
+    if (!later) {
+        // Refused, not unreachable: the daily PnL still counts the position's recorded close,
+        // which has no exit fill row then.
+        co_return;
+    }
+    book_.note_database_outage();  // the recovery that follows the outage calls retry()
+    if (unwritten_.size() >= max_waiting) {
+        logging::error(log_, "fill dropped: too many kept during the database outage",
+                       kv("trade", unwritten_.front().exchange_trade_id), kv("kept", unwritten_.size()));
+        unwritten_.pop_front();
+    }
+    unwritten_.push_back(std::move(kept));
+}
+
+asio::awaitable<bool> fill_recorder::retry() {
+    if (retrying_ || unwritten_.empty()) {
+        co_return unwritten_.empty();
+    }
+    retrying_ = true;
+    std::size_t written = 0;
+    while (!unwritten_.empty()) {
+        auto row = unwritten_.front();
+        auto saved = co_await trades_.insert_fill(std::move(row));
+        if (!saved && journal_backlog::unavailable(saved.error())) {
+            break;
+        }
+        if (saved) {
+            ++written;
+        } else {
+            logging::warn(log_, "fill kept during the outage cannot be written",
+                          kv("trade", unwritten_.front().exchange_trade_id), kv("error", saved.error().describe()));
+        }
+        unwritten_.pop_front();
+    }
+    retrying_ = false;
+    if (written > 0) {
+        logging::info(log_, "fills recorded after the database came back", kv("written", written),
+                      kv("still_waiting", unwritten_.size()));
+    }
+    co_return unwritten_.empty();
 }
 
 }  // namespace tradebot::trading

@@ -4,6 +4,7 @@
 #include <utility>
 #include <vector>
 
+#include "trading/fill_recorder.hpp"
 #include "trading/journal_backlog.hpp"
 #include "trading/position_adopter.hpp"
 #include "trading/position_recorder.hpp"
@@ -15,11 +16,12 @@ namespace asio = boost::asio;
 using logging::kv;
 
 outage_recovery::outage_recovery(position_book& book, position_recorder& recorder, journal_backlog& backlog,
-                                 position_adopter& adopter, const config::settings& settings,
+                                 fill_recorder& fills, position_adopter& adopter, const config::settings& settings,
                                  const core::clock& clock, std::shared_ptr<spdlog::logger> log)
     : book_{book},
       recorder_{recorder},
       backlog_{backlog},
+      fills_{fills},
       adopter_{adopter},
       settings_{settings},
       clock_{clock},
@@ -30,6 +32,7 @@ asio::awaitable<bool> outage_recovery::reload() {
         (void)co_await backlog_.flush();
     }
     (void)co_await recorder_.retry_closes();
+    (void)co_await fills_.retry();
     if (!book_.database_outage()) {
         co_return false;
     }

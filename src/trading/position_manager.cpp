@@ -69,7 +69,7 @@ struct position_manager::parts {
           fills_{book_, trades, settings.app.mode, tasks_, log_},
           keeper_{venue, book_, recorder_, closer_, driver_, stops_, log_},
           sweeper_{venue, book_, log_},
-          reconciler_{venue, book_, recorder_, keeper_, sweeper_, stops_, backlog_, tasks_, settings, clock, log_},
+          reconciler_{venue, book_, recorder_, keeper_, sweeper_, stops_, backlog_, fills_, tasks_, settings, clock, log_},
           desk_{venue, book_, closer_, stops_, reconciler_, tasks_, log_} {}
 
     exchange::venue_client& venue_;
@@ -341,7 +341,7 @@ void position_manager::database_outage() { parts_->book_.note_database_outage();
 
 void position_manager::database_back() {
     auto& p = *parts_;
-    if (!accepts() || (!p.book_.database_outage() && p.backlog_.waiting() == 0)) {
+    if (!accepts() || (!p.book_.database_outage() && p.backlog_.waiting() == 0 && p.fills_.waiting() == 0)) {
         return;
     }
     logging::info(p.log_, "database back after an outage, reloading and reconciling",

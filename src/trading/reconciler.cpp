@@ -5,6 +5,7 @@
 
 #include <boost/asio/experimental/awaitable_operators.hpp>
 
+#include "trading/fill_recorder.hpp"
 #include "trading/journal_backlog.hpp"
 #include "trading/stop_keeper.hpp"
 #include "trading/task_group.hpp"
@@ -38,13 +39,14 @@ asio::awaitable<void> run_workers(int n, const std::function<asio::awaitable<voi
 
 reconciler::reconciler(exchange::venue_client& venue, position_book& book, position_recorder& recorder,
                        stop_keeper& keeper, zombie_sweeper& sweeper, stop_loss_manager& stops, journal_backlog& backlog,
-                       task_group& tasks, const config::settings& settings, const core::clock& clock,
+                       fill_recorder& fills, task_group& tasks, const config::settings& settings, const core::clock& clock,
                        std::shared_ptr<spdlog::logger> log)
     : venue_{venue},
       book_{book},
       keeper_{keeper},
       sweeper_{sweeper},
       backlog_{backlog},
+      fills_{fills},
       tasks_{tasks},
       settings_{settings},
       log_{log},
@@ -53,7 +55,7 @@ reconciler::reconciler(exchange::venue_client& venue, position_book& book, posit
                    tasks_.spawn(recheck_after(d), "entry lookup after the receive window");
                }},
       adopter_{venue, book, recorder, backlog, settings, log},
-      outage_{book, recorder, backlog, adopter_, settings, clock, std::move(log)} {}
+      outage_{book, recorder, backlog, fills, adopter_, settings, clock, std::move(log)} {}
 
 asio::awaitable<void> reconciler::start_up() {
     co_await reconcile();
@@ -207,7 +209,7 @@ asio::awaitable<void> reconciler::recover() {
             }
         }
         co_await reconcile();
-        if (!book_.database_outage() && backlog_.waiting() == 0 && !verify_journal_) {
+        if (!book_.database_outage() && backlog_.waiting() == 0 && fills_.waiting() == 0 && !verify_journal_) {
             break;
         }
     }

@@ -24,6 +24,7 @@ class logger;
 
 namespace tradebot::trading {
 
+class fill_recorder;
 class journal_backlog;
 class position_recorder;
 class stop_keeper;
@@ -42,8 +43,8 @@ class zombie_sweeper;
 class reconciler {
 public:
     reconciler(exchange::venue_client& venue, position_book& book, position_recorder& recorder, stop_keeper& keeper,
-               zombie_sweeper& sweeper, stop_loss_manager& stops, journal_backlog& backlog, task_group& tasks,
-               const config::settings& settings, const core::clock& clock, std::shared_ptr<spdlog::logger> log);
+               zombie_sweeper& sweeper, stop_loss_manager& stops, journal_backlog& backlog, fill_recorder& fills,
+               task_group& tasks, const config::settings& settings, const core::clock& clock, std::shared_ptr<spdlog::logger> log);
 
     // The start-up passes: a position missing from the first read may only be late (Bybit shows
     // new positions after a lag), so a second read decides before the venue counts as reconciled.
@@ -77,6 +78,7 @@ private:
     stop_keeper& keeper_;
     zombie_sweeper& sweeper_;
     journal_backlog& backlog_;
+    fill_recorder& fills_;
     task_group& tasks_;
     const config::settings& settings_;
     std::shared_ptr<spdlog::logger> log_;

@@ -42,8 +42,9 @@ namespace tradebot::pipeline {
 // at once unless that venue is still busy with earlier ones: one venue that makes its callers
 // wait (a ban, a hung call) never holds another venue's decisions (issue 19, C3). Each venue has
 // its own entry_decider. Wave mode: at each wave minute the rows of the wave's candle are read
-// during the check window, and only the chosen ones are claimed; the venues of one check are
-// decided side by side. Runs on the trading strand.
+// during the check window, and only the chosen ones are claimed; each check hands its rows to the
+// same lanes, so a venue that waits holds neither the other venue's signals nor the next checks.
+// Runs on the trading strand.
 class signal_processor final : private decision_sink {
 public:
     // Each row's outcome is published on `router`'s signal_event topic (pipeline::signal_metrics
@@ -83,12 +84,11 @@ private:
     // Immediate mode: validates `rows` and hands them to their venues' lanes.
     boost::asio::awaitable<void> decide_now(std::vector<db::signal_row> rows, venue_lanes::read_times times);
     // A lane's batch: signals whose window closed while they waited in the lane expire, the
-    // rest go to the venue's decider.
+    // rest go to the venue's decider (with their wave's state in wave mode). A batch whose wave
+    // is over by then is not decided (wave_ended_in_lane).
     boost::asio::awaitable<void> decide_lane(core::exchange_id venue, std::vector<signals::signal> batch,
-                                             venue_lanes::read_times times);
-    // Wave mode: the batch's venues decided side by side, each by its own decider.
-    boost::asio::awaitable<void> decide_by_venue(std::vector<signals::signal> batch, std::optional<signals::wave> wave,
-                                                 wave_state& state);
+                                             venue_lanes::batch_context context);
+    boost::asio::awaitable<void> wave_ended_in_lane(std::vector<signals::signal> batch);
     entry_decider& decider(core::exchange_id venue);
     // A venue not reconciled yet (trading_port::ready): `batch` is deferred; true then.
     boost::asio::awaitable<bool> wait_for_venue(core::exchange_id venue, const std::vector<signals::signal>& batch);
@@ -96,8 +96,9 @@ private:
     boost::asio::awaitable<std::vector<signals::signal>> validate_rows(std::vector<db::signal_row> rows);
     // Defers `s` (claiming it first if needed), or expires it when its window has closed.
     boost::asio::awaitable<void> defer(const signals::signal& s, std::string_view reason, std::string message);
-    // Decides again the deferred signals whose pause is over; expires those whose window closed.
-    boost::asio::awaitable<void> redecide_due(std::optional<signals::wave> wave, wave_state& state);
+    // Hands the deferred signals whose pause is over to their lanes again (of `wave` in wave
+    // mode); expires those whose window closed.
+    boost::asio::awaitable<void> redecide_due(std::optional<signals::wave> wave);
     // Expires every deferred signal: its wave is over.
     boost::asio::awaitable<void> expire_deferred(std::string_view why);
     boost::asio::awaitable<void> expire(const deferred_signals::entry& d, std::string_view why);
@@ -120,6 +121,9 @@ private:
     std::map<core::exchange_id, std::unique_ptr<entry_decider>> deciders_;
     deferred_signals deferred_;
     venue_lanes lanes_;
+    // Wave mode: the wave being checked (none between waves) and its entries sent per venue.
+    std::optional<signals::wave> wave_;
+    std::map<core::clock::time_point, std::shared_ptr<wave_state>> waves_;
     std::unique_ptr<boost::asio::steady_timer> wave_timer_;
     std::vector<db::signal_row> notified_;
     bool stopped_ = false;

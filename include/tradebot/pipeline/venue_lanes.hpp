@@ -2,8 +2,10 @@
 
 #include <chrono>
 #include <cstdint>
+#include <deque>
 #include <functional>
 #include <map>
+#include <optional>
 #include <vector>
 
 #include <boost/asio/any_io_executor.hpp>
@@ -11,14 +13,16 @@
 
 #include "tradebot/core/types.hpp"
 #include "tradebot/signals/signal.hpp"
+#include "tradebot/signals/wave_schedule.hpp"
 
 namespace tradebot::pipeline {
 
-// Immediate mode's decisions, one lane per venue (issue 19, finding C3): a venue that makes its
-// callers wait (Bybit's 403 is an IP ban of ten minutes and more, which the rate limiter waits
-// out; a hung call) holds only its own signals. Each lane decides its queue in order, one batch
-// at a time; lanes of different venues run side by side on the same strand. The lanes only keep
-// order and time: claims, decisions and marks are the owner's `decide` function's.
+// The signal decisions, one lane per venue (issue 19, finding C3), in immediate and wave mode: a
+// venue that makes its callers wait (Bybit's 403 is an IP ban of ten minutes and more, which the
+// rate limiter waits out; a hung call) holds only its own signals. Each lane decides its queue in
+// order, one batch at a time; lanes of different venues run side by side on the same strand.
+// Signals of different waves never share a batch. The lanes only keep order and time: claims,
+// decisions and marks are the owner's `decide` function's.
 class venue_lanes {
 public:
     // When the read that found a batch began and answered (the signal -> entry metrics).
@@ -26,16 +30,22 @@ public:
         std::chrono::steady_clock::time_point began;
         std::chrono::steady_clock::time_point answered;
     };
+    // What a batch belongs to: the read that found it and, in wave mode, its wave.
+    struct batch_context {
+        read_times times;
+        std::optional<signals::wave> wave;
+    };
     // Decides one batch of a venue's signals; every signal of it is the lane's until it returns.
     using decide_function =
-        std::function<boost::asio::awaitable<void>(core::exchange_id, std::vector<signals::signal>, read_times)>;
+        std::function<boost::asio::awaitable<void>(core::exchange_id, std::vector<signals::signal>, batch_context)>;
 
     explicit venue_lanes(decide_function decide) : decide_{std::move(decide)} {}
 
-    // Queues each signal of `batch` that no lane holds yet on its venue's lane and starts, on
+    // Queues each signal of `batch` that no lane holds yet on its venue's lane (with the batch
+    // queued last there when it has the same wave, else as a batch of its own) and starts, on
     // `executor`, the lanes that were idle. Returns how many were queued.
     std::size_t submit(const boost::asio::any_io_executor& executor, std::vector<signals::signal> batch,
-                       read_times times);
+                       batch_context context);
     // Queued or being decided.
     [[nodiscard]] bool holds(std::int64_t id) const;
     [[nodiscard]] std::vector<std::int64_t> held() const;
@@ -48,9 +58,12 @@ public:
     void stop() noexcept;
 
 private:
+    struct pending {
+        batch_context context;  // times: of the oldest read queued in it
+        std::vector<signals::signal> signals;
+    };
     struct lane {
-        std::vector<signals::signal> queue;
-        read_times times;  // of the oldest read queued
+        std::deque<pending> queue;
         std::vector<std::int64_t> deciding;
         bool running = false;
     };

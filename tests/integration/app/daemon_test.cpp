@@ -104,6 +104,15 @@ protected:
         ASSERT_EQ(rc, 0) << out;
     }
 
+    // One signal row "buy" of `candle` (SQL, as use_wave_at returns it).
+    void insert_in_candle(const char* exchange, const char* symbol, int score, const std::string& candle) const {
+        const auto [rc, out] = run_shell("psql -q '" + pg_url_ + "' -c \"INSERT INTO " + schema_ +
+                                         ".signals (exchange, symbol, side, score_week, score_month, candle_time) "
+                                         "VALUES ('" + exchange + "', '" + symbol + "', 'buy', " +
+                                         std::to_string(score) + ", " + std::to_string(score) + ", " + candle + ")\"");
+        ASSERT_EQ(rc, 0) << out;
+    }
+
     // strategies.yaml for one wave at `minutes` (since the epoch) with `lines` under `signals:`,
     // no market filters, then `extra`. Returns the SQL of the candle that wave trades: the
     // 15-minute candle that closed at or before its minute.
@@ -905,6 +914,20 @@ std::string signal_outcomes(const std::string& pg_url, const std::string& schema
     return rc == 0 ? out : "psql failed: " + out;
 }
 
+// Polls signal_outcomes() until it contains `wanted` or `limit` passed; returns the last answer.
+std::string wait_for_outcome(const std::string& pg_url, const std::string& schema, const std::string& wanted,
+                             std::chrono::milliseconds limit) {
+    std::string outcomes;
+    for (auto waited = 0ms; waited < limit; waited += 100ms) {
+        outcomes = signal_outcomes(pg_url, schema);
+        if (outcomes.find(wanted) != std::string::npos) {
+            break;
+        }
+        std::this_thread::sleep_for(100ms);
+    }
+    return outcomes;
+}
+
 // Polls until no signal of the schema is new; false after `limit`.
 bool wait_all_decided(const std::string& pg_url, const std::string& schema, std::chrono::milliseconds limit) {
     for (auto waited = 0ms; waited < limit; waited += 100ms) {
@@ -961,19 +984,65 @@ TEST_F(daemon_test, a_bybit_ban_holds_only_the_bybit_signal_and_the_binance_one_
     // on the rate limiter holds every Bybit request until the ban ends.
     ASSERT_TRUE(bot->wait_output("bybit http=403", 10s)) << bot->output();
     insert_signals({"'bybit', 'ETHUSDT', 'buy', 80, 80", "'binance', 'ETHUSDT', 'buy', 80, 80"});
-    std::string outcomes;
-    for (auto waited = 0ms; waited < 20s; waited += 100ms) {
-        outcomes = signal_outcomes(pg_url_, schema_);
-        if (outcomes.find("taken:opened") != std::string::npos) {
-            break;
-        }
-        std::this_thread::sleep_for(100ms);
-    }
+    const auto outcomes = wait_for_outcome(pg_url_, schema_, "taken:opened", 20s);
     EXPECT_EQ(outcomes, "new:,taken:opened\n") << bot->output();
     const auto [prc, positions] = run_shell("psql -tA '" + pg_url_ + "' -c \"SELECT exchange || ':' || state FROM " +
                                             schema_ + ".positions ORDER BY id\"");
     EXPECT_EQ(positions, "binance:protected\n");
     (void)sim_.control(sim_.bybit_port(), "POST", "/sim/fault", R"({"kind":"throttle","on":false})");
+}
+
+// C3 in wave mode: one wave check used to await both venues' decisions, so a Bybit call that the
+// rate limiter held (a 403 ban) or that hung held the wave's later checks, and a Binance signal
+// that arrived meanwhile was not even read until Bybit's call ended. Each check's rows now go to
+// their venue's lane. The wave's limit (one per venue here) still counts Binance's entry.
+TEST_F(daemon_test, in_wave_mode_a_bybit_ban_holds_only_the_bybit_signal_and_later_binance_ones_are_decided) {
+    use_sim_account();
+    const auto candle = use_wave_now();
+    auto bot = start("bot", {}, "production");
+    ASSERT_TRUE(wait_ready(*bot)) << bot->output();
+    ASSERT_TRUE(bot->wait_output("msg=\"wave started\"", 10s)) << bot->output();
+    const auto [status, text] = sim_.control(sim_.bybit_port(), "POST", "/sim/fault", R"({"kind":"throttle","on":true})");
+    ASSERT_EQ(status, 200) << text;
+    ASSERT_TRUE(bot->wait_output("bybit http=403", 10s)) << bot->output();
+    insert_in_candle("bybit", "ETHUSDT", 80, candle);
+    // Ten checks (100 ms apart) find it: its lane is then held by the ban.
+    std::this_thread::sleep_for(1s);
+    insert_in_candle("binance", "ETHUSDT", 80, candle);
+    insert_in_candle("binance", "BTCUSDT", 70, candle);
+    // With the previous binary all three were still new after 20 s.
+    EXPECT_EQ(wait_for_outcome(pg_url_, schema_, "wave_full", 20s), "new:,taken:opened,skipped:wave_full\n")
+        << bot->output();
+    const auto [prc, positions] = run_shell("psql -tA '" + pg_url_ + "' -c \"SELECT exchange || ':' || state FROM " +
+                                            schema_ + ".positions ORDER BY id\"");
+    EXPECT_EQ(positions, "binance:protected\n");
+    (void)sim_.control(sim_.bybit_port(), "POST", "/sim/fault", R"({"kind":"throttle","on":false})");
+}
+
+// The same with a hung Bybit entry (accepted, never answered, found by its client id after the
+// request timeout): the Binance signal is taken while Bybit's entry is still unresolved.
+TEST_F(daemon_test, in_wave_mode_a_hung_bybit_entry_holds_neither_the_wave_nor_a_later_binance_signal) {
+    use_sim_account();
+    const auto candle = use_wave_now();
+    auto bot = start("bot", {}, "production");
+    ASSERT_TRUE(wait_ready(*bot)) << bot->output();
+    ASSERT_TRUE(bot->wait_output("msg=\"wave started\"", 10s)) << bot->output();
+    const auto [status, text] =
+        sim_.control(sim_.bybit_port(), "POST", "/sim/fault", R"({"kind":"hang_after_accept","count":1})");
+    ASSERT_EQ(status, 200) << text;
+    insert_in_candle("bybit", "ETHUSDT", 80, candle);
+    // Ten checks find it; its entry then hangs until the request timeout (10 s).
+    std::this_thread::sleep_for(1s);
+    insert_in_candle("binance", "ETHUSDT", 80, candle);
+    insert_in_candle("binance", "BTCUSDT", 70, candle);
+    const auto outcomes = wait_for_outcome(pg_url_, schema_, ",taken:opened", 20s);
+    // With the previous binary Binance's was taken only after Bybit's entry was resolved.
+    EXPECT_EQ(outcomes.substr(0, 4), "new:") << "Binance's entry went while Bybit's hung: " << outcomes << bot->output();
+    ASSERT_TRUE(wait_all_decided(pg_url_, schema_, 40s)) << signal_outcomes(pg_url_, schema_) << bot->output();
+    EXPECT_EQ(signal_outcomes(pg_url_, schema_), "taken:opened,taken:opened,skipped:wave_full\n") << bot->output();
+    const auto [prc, positions] = run_shell("psql -tA '" + pg_url_ + "' -c \"SELECT exchange || ':' || state FROM " +
+                                            schema_ + ".positions ORDER BY exchange\"");
+    EXPECT_EQ(positions, "binance:protected\nbybit:protected\n");
 }
 
 // Issue 19 "Bad input": a row dated days ahead was taken, and as "the newest candle" it pushed

@@ -154,13 +154,21 @@ TEST_F(outage_test, a_close_the_venue_made_while_the_database_is_down_is_recorde
     ASSERT_TRUE(bot->wait_output("msg=\"position protected\"", 20s)) << bot->output();
     database(false);
     move_price("BTCUSDT", "-6");  // through the stop: the venue closes the position
-    ASSERT_TRUE(bot->wait_output("kept_to_write_later=true", 30s)) << bot->output();
+    // The close, not the stop's fill (also kept_to_write_later=true, and reported first).
+    ASSERT_TRUE(bot->wait_output("msg=\"cannot record the close\"", 30s)) << bot->output();
     EXPECT_EQ(venue("BTCUSDT").positions, 0);
 
     database(true);
     ASSERT_TRUE(bot->wait_output("close recorded after the database came back", 60s)) << bot->output();
     EXPECT_EQ(sql("SELECT state, close_reason, exit_price IS NOT NULL FROM " + schema_ + ".positions"),
               "closed|closed_on_venue|t\n");
+    // The stop's fill, reported while the database was down, reaches the trades table too: the
+    // entry's and the stop's, once each.
+    EXPECT_EQ(sql_until("SELECT string_agg(t.side, ',' ORDER BY t.id) FROM " + schema_ + ".trades t, " + schema_ +
+                            ".positions p WHERE t.position_id = p.id",
+                        "buy,sell\n", 20s),
+              "buy,sell\n")
+        << bot->output();
 }
 
 // C2: a crash of the server lost the position's row and its journal rows (committed

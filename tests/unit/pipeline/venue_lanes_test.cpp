@@ -2,6 +2,7 @@
 
 #include <map>
 #include <memory>
+#include <optional>
 #include <set>
 #include <vector>
 
@@ -35,7 +36,8 @@ protected:
 
     venue_lanes::decide_function decide() {
         return [this](exchange_id venue, std::vector<signals::signal> batch,
-                      venue_lanes::read_times) -> boost::asio::awaitable<void> {
+                      venue_lanes::batch_context context) -> boost::asio::awaitable<void> {
+            waves_.push_back(context.wave);
             std::vector<std::int64_t> ids;
             for (const auto& s : batch) {
                 ids.push_back(s.id);
@@ -50,8 +52,9 @@ protected:
         };
     }
 
-    void submit(venue_lanes& lanes, std::vector<signals::signal> batch) {
-        lanes.submit(io_.get_executor(), std::move(batch), {});
+    void submit(venue_lanes& lanes, std::vector<signals::signal> batch,
+                std::optional<signals::wave> wave = std::nullopt) {
+        lanes.submit(io_.get_executor(), std::move(batch), venue_lanes::batch_context{{}, wave});
         io_.poll();
     }
 
@@ -70,6 +73,7 @@ protected:
     std::set<exchange_id> shut_;
     std::vector<std::vector<std::int64_t>> started_;
     std::vector<std::int64_t> decided_;
+    std::vector<std::optional<signals::wave>> waves_;  // of each batch started
 };
 
 TEST_F(venue_lanes_test, a_venue_that_makes_its_lane_wait_holds_none_of_the_other_venues_signals) {
@@ -121,6 +125,26 @@ TEST_F(venue_lanes_test, after_stop_queued_signals_are_dropped_and_the_batch_in_
     EXPECT_EQ(decided_, (std::vector<std::int64_t>{1}));
     EXPECT_TRUE(lanes.idle());
     EXPECT_EQ(lanes.queued(), 0u);
+}
+
+// Wave mode hands each check's rows to the lanes (issue 19, C3 in wave mode): what queues behind a
+// waiting venue is decided with the wave it was read for, and a later wave's rows never join an
+// earlier wave's batch (that wave's state counts its own entries only).
+TEST_F(venue_lanes_test, signals_of_different_waves_are_decided_in_batches_of_their_own_wave) {
+    const signals::wave first{utc(10, 5), utc(9, 45), utc(10, 9)};
+    const signals::wave second{utc(10, 20), utc(10, 0), utc(10, 24)};
+    shut_.insert(exchange_id::bybit);
+    venue_lanes lanes{decide()};
+    submit(lanes, {on(exchange_id::bybit, 1)}, first);
+    submit(lanes, {on(exchange_id::bybit, 2, "BTCUSDT")}, first);  // a later check of the same wave
+    submit(lanes, {on(exchange_id::bybit, 3, "SOLUSDT")}, second);
+    submit(lanes, {on(exchange_id::binance, 4)}, second);  // Binance is held by none of it
+    EXPECT_EQ(decided_, (std::vector<std::int64_t>{4}));
+    EXPECT_EQ(lanes.queued(), 2u);
+    open(exchange_id::bybit);
+    EXPECT_EQ(started_, (std::vector<std::vector<std::int64_t>>{{1}, {4}, {2}, {3}}));
+    EXPECT_EQ(waves_, (std::vector<std::optional<signals::wave>>{first, second, first, second}));
+    EXPECT_TRUE(lanes.idle());
 }
 
 }  // namespace

@@ -38,9 +38,10 @@ protected:
     }
 
     // The manager over these stores (the in-memory ones, or a suite's wrappers around them).
-    void start_manager(db::position_store& positions, db::order_store& journal) {
+    void start_manager(db::position_store& positions, db::order_store& journal, db::trade_store* trades = nullptr) {
         manager_ = std::make_unique<position_manager>(io_.get_executor(), *paper_, positions, journal, audit_,
-                                                      trades_, router_, metrics_, settings_, clock_);
+                                                      trades != nullptr ? *trades : trades_, router_, metrics_,
+                                                      settings_, clock_);
         ASSERT_TRUE(run(manager_->start()));
     }
 

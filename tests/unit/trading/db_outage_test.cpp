@@ -129,11 +129,28 @@ private:
     db_switch& sw_;
 };
 
+class switched_trades final : public db::trade_store {
+public:
+    switched_trades(test::memory_trades& inner, db_switch& sw) : inner_{inner}, sw_{sw} {}
+
+    boost::asio::awaitable<db::result<bool>> insert_fill(db::trade_record t) override {
+        if (sw_.down) {
+            co_await test::round_trip();
+            co_return sw_.lost();
+        }
+        co_return co_await inner_.insert_fill(std::move(t));
+    }
+
+private:
+    test::memory_trades& inner_;
+    db_switch& sw_;
+};
+
 class db_outage_test : public core_fixture {
 protected:
     void SetUp() override {
         start_venue();
-        start_manager(switched_positions_, switched_journal_);
+        start_manager(switched_positions_, switched_journal_, &switched_trades_);
     }
 
     // The database goes away (the daemon hears it from the connection) and comes back.
@@ -150,6 +167,7 @@ protected:
     db_switch sw_;
     switched_journal switched_journal_{journal_, sw_};
     switched_positions switched_positions_{positions_, sw_};
+    switched_trades switched_trades_{trades_, sw_};
 };
 
 // C4: the database goes down between the entry's rows and its stop. The stop is placed anyway,
@@ -233,6 +251,33 @@ TEST_F(db_outage_test, a_stop_that_fires_while_the_database_is_down_is_recorded_
     EXPECT_EQ(row.close_reason, "closed_on_venue");
     EXPECT_TRUE(row.exit_price.has_value());
     EXPECT_TRUE(row.realized_pnl.has_value());
+}
+
+// Issue 19: a fill reported while the database was down was lost to the trades table (its PnL and
+// fee missing from the daily loss limit and the reports). It is kept and written when the
+// database is back, once.
+TEST_F(db_outage_test, a_fill_reported_while_the_database_is_down_is_written_to_the_trades_when_it_is_back) {
+    const auto r = open_long();
+    ASSERT_EQ(r.kind, open_result_kind::protected_) << r.reason;
+    ASSERT_EQ(trades_.of(r.position_id).size(), 1U) << "the entry's fill";
+    const auto trigger = *venue_stops().front().trigger_price;
+    database_down();
+    mark(trigger - "100"_d);
+    advance(1s);
+    ASSERT_TRUE(venue_flat());
+    EXPECT_EQ(trades_.of(r.position_id).size(), 1U) << "the stop's fill waits for the database";
+
+    database_up();
+    const auto fills = trades_.of(r.position_id);
+    ASSERT_EQ(fills.size(), 2U);
+    EXPECT_EQ(fills.back().side, core::side::sell);
+    EXPECT_EQ(fills.back().quantity, "0.010"_d);
+    EXPECT_TRUE(fills.back().price.is_positive());
+    EXPECT_TRUE(fills.back().price < trigger) << "the stop's fill, through its trigger: " << fills.back().price.to_string();
+    // Another recovery pass writes nothing twice.
+    database_down();
+    database_up();
+    EXPECT_EQ(trades_.of(r.position_id).size(), 2U);
 }
 
 // C2: a crash of the server lost the position's row and its journal rows while the book kept it.
