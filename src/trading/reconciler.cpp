@@ -31,10 +31,6 @@ constexpr std::chrono::seconds recv_window_margin{5};
 // A venue without exchange settings (the backtest's): the venues' default receive window.
 constexpr std::chrono::milliseconds exchange_settings_default_window{10000};
 
-// Adoptions and stop restorations in flight at once: each is a few REST and database round trips,
-// which overlap; the venue's order rate limit still paces the stops.
-constexpr int reconcile_concurrency = 16;
-
 // Runs `n` copies of `worker` at once and returns when all have.
 asio::awaitable<void> run_workers(int n, const std::function<asio::awaitable<void>()>& worker) {
     if (n <= 1) {
@@ -304,7 +300,7 @@ asio::awaitable<void> reconciler::journal_missing(std::optional<std::set<core::s
         std::int64_t id = 0;
         std::set<std::int64_t> entries;  // position ids whose entry (attempt 0) may have opened it
     };
-    std::vector<candidate> held;
+    std::map<core::symbol, candidate> held;
     for (const auto& [symbol, pos] : book_.live()) {
         if (pos.busy || pos.state == db::position_state::pending_entry || (only && !only->contains(symbol))) {
             continue;
@@ -316,14 +312,27 @@ asio::awaitable<void> reconciler::journal_missing(std::optional<std::set<core::s
         if (pos.stop && pos.stop->client_id) {
             c.entries.insert(pos.stop->client_id->position_id);  // its stop names the position that placed it
         }
-        held.push_back(std::move(c));
+        if (adopted_.contains(symbol)) {
+            // Its id was reserved by this process for the adoption (never handed out before, see
+            // position_repository's id reserve): no entry of ours can carry it.
+            c.entries.erase(pos.id);
+        }
+        held.emplace(symbol, std::move(c));
     }
-    for (const auto& c : held) {
+    // Each position's look-ups are its own (its client ids, its rows): a cold start's hundreds
+    // overlap their round trips instead of adding them up.
+    const std::function<asio::awaitable<void>(core::symbol)> journal_one = [&](core::symbol symbol) -> asio::awaitable<void> {
+        const auto& c = held.at(symbol);
         for (const auto entry_of : c.entries) {
             co_await journal_entry(c.symbol, c.id, core::client_order_id{entry_of, core::order_purpose::entry, 0, paper});
         }
         co_await journal_stop(c.symbol, c.id);
+    };
+    std::vector<core::symbol> symbols;
+    for (const auto& [symbol, _] : held) {
+        symbols.push_back(symbol);
     }
+    co_await for_each_concurrently(std::move(symbols), journal_one);
 }
 
 asio::awaitable<void> reconciler::journal_entry(core::symbol symbol, std::int64_t position_id,

@@ -24,6 +24,12 @@ class logger;
 
 namespace tradebot::trading {
 
+// Adoptions, stop restorations and journal checks of one pass in flight at once: each is a few REST
+// and database round trips, which overlap. The stops stay within the venue's order budgets
+// (Binance ORDERS 300 / 10 s and 1,200 / min, Bybit 10 creates / s per UID): the rate limiter
+// holds a stop that would exceed them, and at most this many wait on the venue at a time.
+inline constexpr int reconcile_concurrency = 16;
+
 class journal_backlog;
 class position_recorder;
 class stop_keeper;
