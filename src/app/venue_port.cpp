@@ -45,6 +45,7 @@ void venue_port::follow_marks(events::router& router) {
         cache_.put_mark(m.exchange, exchange::mark_price_state{m.symbol, m.price, ms.count()});
     });
     marks_.publish_to(&router.topic<events::rest_state>(events::topic_name::rest_state));
+    quotes_.follow(router, strand_);
 }
 
 void venue_port::start() {
@@ -61,6 +62,7 @@ void venue_port::stop() {
     stopped_ = true;
     marks_.stop();
     cache_marks_.reset();
+    quotes_.stop();
 }
 
 asio::awaitable<db::result<core::decimal>> venue_port::realized_pnl_since(core::clock::time_point since) {
@@ -154,22 +156,11 @@ asio::awaitable<exchange::result<exchange::book_top_state>> venue_port::book_top
     if (it == venues_.end()) {
         co_return not_enabled(id);
     }
-    if (auto cached = cache_.book(id, symbol)) {
-        co_return *cached;
-    }
-    if (wait == pipeline::quote_wait::cached_only) {
-        read_quotes_later(id, symbol);
-        exchange::error e;
-        e.kind = exchange::error_kind::retryable;
-        e.venue = id;
-        e.message = "no fresh bid/ask cached (read in the background)";
-        co_return e;
-    }
-    auto read = co_await it->second.client->book_top(std::move(symbol), exchange::request_priority::normal);
-    if (read) {
-        cache_.put_book(id, *read);
-    }
-    co_return read;
+    auto* client = it->second.client;
+    const quote_feed::rest_read read = [client, symbol]() {
+        return client->book_top(symbol, exchange::request_priority::normal);
+    };
+    co_return co_await quotes_.quote(id, std::move(symbol), wait, read);
 }
 
 asio::awaitable<exchange::result<std::vector<exchange::balance_state>>> venue_port::balances(core::exchange_id id) {
@@ -209,43 +200,6 @@ void venue_port::refresh_balances_later(core::exchange_id id) {
         }
     };
     asio::co_spawn(strand_, std::move(read), [this](const std::exception_ptr&) { --balance_reads_; });
-}
-
-void venue_port::read_quotes_later(core::exchange_id id, const core::symbol& symbol) {
-    const auto it = venues_.find(id);
-    if (stopped_ || it == venues_.end() || quote_reads_.contains(id)) {
-        return;  // stopping, or a read is under way
-    }
-    const auto now = clock_.steady_now();
-    if (const auto last = quotes_read_at_.find(id);
-        last != quotes_read_at_.end() && now - last->second < settings_.trading.mark_cache_ms / 2) {
-        return;  // read just now: a symbol it did not list is not listed a moment later either
-    }
-    quote_reads_.insert(id);
-    quotes_read_at_.insert_or_assign(id, now);
-    auto* client = it->second.client;
-    auto read = [this, id, symbol, client]() -> asio::awaitable<void> {
-        auto all = co_await client->book_tops(exchange::request_priority::background);
-        if (all) {
-            for (const auto& top : *all) {
-                cache_.put_book(id, top);
-            }
-            co_return;
-        }
-        if (all.error().kind != exchange::error_kind::invalid_request) {
-            logging::debug(logging::get("trading"), "bid/ask not read", kv("exchange", core::to_string(id)),
-                           kv("error", all.error().describe()));
-            co_return;
-        }
-        auto one = co_await client->book_top(symbol, exchange::request_priority::background);
-        if (one) {
-            cache_.put_book(id, *one);
-        } else {
-            logging::debug(logging::get("trading"), "bid/ask not read", kv("exchange", core::to_string(id)),
-                           kv("symbol", symbol.str()), kv("error", one.error().describe()));
-        }
-    };
-    asio::co_spawn(strand_, std::move(read), [this, id](const std::exception_ptr&) { quote_reads_.erase(id); });
 }
 
 std::vector<trading::position_exposure> venue_port::exposures() const {

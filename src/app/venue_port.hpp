@@ -10,6 +10,7 @@
 #include <boost/asio/strand.hpp>
 
 #include "app/mark_refresher.hpp"
+#include "app/quote_feed.hpp"
 #include "app/venue_cache.hpp"
 #include "tradebot/config/settings.hpp"
 #include "tradebot/core/clock.hpp"
@@ -22,10 +23,10 @@
 namespace tradebot::app {
 
 // The signal pipeline's view of the venues the trading runtime built: entries go to each venue's
-// position manager; marks and balances come from a cache (streamed marks, one bulk mark read per
-// venue every two thirds of trading.mark_cache_ms, each venue's on its own (mark_refresher),
-// balances within trading.account_cache_ms with
-// an entry's margin debited at once) so that a signal's path to its order rarely waits on REST.
+// position manager; marks, quotes and balances come from a cache (streamed marks, one bulk mark
+// read per venue every two thirds of trading.mark_cache_ms, each venue's on its own
+// (mark_refresher), streamed best bid/asks, balances within trading.account_cache_ms with an
+// entry's margin debited at once) so that a signal's path to its order rarely waits on REST.
 // Runs on the trading strand.
 class venue_port final : public pipeline::trading_port {
 public:
@@ -41,13 +42,13 @@ public:
                db::position_repository& positions, db::trade_repository& trades);
 
     void add(core::exchange_id id, built_venue v);
-    // Streamed marks go into the cache from now on.
+    // Streamed marks and best bid/asks go into the cache from now on.
     void follow_marks(events::router& router);
     // Starts the bulk mark refresh (when trading.mark_cache_ms is on); once.
     void start();
     void stop();
     // True when no mark refresh or balance read is running.
-    [[nodiscard]] bool idle() const noexcept { return marks_.idle() && balance_reads_ == 0 && quote_reads_.empty(); }
+    [[nodiscard]] bool idle() const noexcept { return marks_.idle() && balance_reads_ == 0; }
 
     [[nodiscard]] boost::asio::awaitable<trading::open_result> open(trading::entry_intent intent) override;
     // The cached mark; else one read of every symbol's mark (then the symbol's own, if missing).
@@ -55,9 +56,8 @@ public:
         core::exchange_id venue, core::symbol symbol) override;
     [[nodiscard]] boost::asio::awaitable<exchange::result<exchange::market_stats_state>> market_stats(
         core::exchange_id venue, exchange::market_stats_request request) override;
-    // The cached quote (younger than trading.mark_cache_ms); else a REST read of that symbol,
-    // waited for with quote_wait::read; with cached_only one background read of every symbol's
-    // quote instead (read_quotes_later), which the next signals find cached.
+    // The streamed quote (younger than trading.mark_cache_ms); else, with quote_wait::read only, a
+    // REST read of that symbol (quote_feed).
     [[nodiscard]] boost::asio::awaitable<exchange::result<exchange::book_top_state>> book_top(
         core::exchange_id venue, core::symbol symbol, pipeline::quote_wait wait) override;
     // The trading client's cap (the paper venue knows none); a failed read is logged and counts
@@ -88,10 +88,6 @@ private:
     // After an entry: the balances are read again now, off the signal path, so the next
     // signal's risk check finds them fresh.
     void refresh_balances_later(core::exchange_id venue);
-    // One background read of every symbol's bid/ask into the cache (venue_client::book_tops: one
-    // request, not one per entry); none while one is in flight or within half of
-    // trading.mark_cache_ms of the last one. A venue without that read reads the one symbol.
-    void read_quotes_later(core::exchange_id venue, const core::symbol& symbol);
 
     strand_type strand_;
     const config::settings& settings_;
@@ -100,6 +96,7 @@ private:
     db::trade_repository& trades_;
     std::map<core::exchange_id, built_venue> venues_;
     venue_cache cache_;
+    quote_feed quotes_{cache_};
     events::subscription cache_marks_;
     // Every symbol's mark, one read per venue, every two thirds of trading.mark_cache_ms.
     mark_refresher marks_;
@@ -107,8 +104,6 @@ private:
     bool stopped_ = false;
     bool started_ = false;
     int balance_reads_ = 0;    // refresh_balances_later() reads in flight
-    std::set<core::exchange_id> quote_reads_;  // background quote reads in flight
-    std::map<core::exchange_id, std::chrono::steady_clock::time_point> quotes_read_at_;  // their last start
 };
 
 }  // namespace tradebot::app

@@ -23,6 +23,7 @@ namespace tradebot::app {
 
 namespace {
 constexpr std::string_view binance_market_path = "/market";
+constexpr std::string_view binance_public_path = "/public";
 constexpr std::string_view binance_private_path = "/private";
 constexpr std::string_view bybit_public_path = "/v5/public/linear";
 constexpr std::string_view bybit_private_path = "/v5/private";
@@ -67,6 +68,7 @@ struct venue_stack::parts {
     std::unique_ptr<exchange::binance::rest_client> binance_rest;
     std::unique_ptr<exchange::binance::client> binance_client;
     std::unique_ptr<exchange::binance::market_stream> binance_market;
+    std::unique_ptr<exchange::binance::market_stream> binance_quotes;
     std::unique_ptr<exchange::binance::user_stream> binance_user;
     std::unique_ptr<exchange::bybit::rest_client> bybit_rest;
     std::unique_ptr<exchange::bybit::client> bybit_client;
@@ -102,6 +104,25 @@ bool build_binance(venue_stack::parts& p, boost::asio::io_context& io, const cor
     mo.ca_file = s.ca_file.string();
     p.binance_market = std::make_unique<exchange::binance::market_stream>(io, p.symbols, &marks, &states, clock,
                                                                           &p.metrics, log, mo);
+    // Every symbol's best bid/ask in one stream (book data lives on /public), so that the spread
+    // check of an entry on any symbol reads a streamed quote, not REST.
+    const auto public_base = strip_ws_path(s.ws_public_url, binance_public_path);
+    if (!public_base) {
+        error = "exchanges.binance.ws_public_url must end with " + std::string{binance_public_path};
+        return false;
+    }
+    exchange::binance::market_stream_options qo;
+    qo.ws_base = *public_base;
+    qo.ca_file = s.ca_file.string();
+    qo.route = "public";
+    qo.name = "quotes";
+    qo.streams.clear();
+    qo.all_symbol_streams = {"!bookTicker"};
+    p.binance_quotes = std::make_unique<exchange::binance::market_stream>(io, p.symbols, nullptr, &states, clock,
+                                                                          &p.metrics, log, qo);
+    p.binance_quotes->publish_quotes(
+        &router.topic<events::book_top>(events::topic_name::book_top,
+                                        events::policy::coalesce_by_key{events::by_venue_symbol{}}));
     if (!private_stream) {
         return true;
     }
@@ -204,12 +225,14 @@ void venue_stack::start_market() {
     }
     p.market_started = true;
     if (p.binance_market) p.binance_market->start();
+    if (p.binance_quotes) p.binance_quotes->start();
     if (p.bybit_public) p.bybit_public->start();
 }
 
 void venue_stack::stop() {
     auto& p = *parts_;
     if (p.binance_market) p.binance_market->stop();
+    if (p.binance_quotes) p.binance_quotes->stop();
     if (p.binance_user) p.binance_user->stop();
     if (p.bybit_public) p.bybit_public->stop();
     if (p.bybit_private) p.bybit_private->stop();

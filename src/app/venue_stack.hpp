@@ -22,8 +22,8 @@ namespace tradebot::app {
 
 // Everything one venue needs, built from its exchange block: the HTTPS pool, rate limiter, time
 // sync, metrics, signed REST client, symbol map, the venue_client and its streams (public mark
-// prices always; the private stream only with `private_stream`, i.e. when the venue trades for
-// real). The streams publish on the shared router. Paper mode uses this stack for reference data
+// prices and best bid/asks always — Binance: markPrice on /market, !bookTicker on /public; the
+// private stream only with `private_stream`, i.e. when the venue trades for real). The streams publish on the shared router. Paper mode uses this stack for reference data
 // and prices only and puts the in-process paper venue in front of client().
 //
 // Order of use: client().load_instruments() before start() (the streams need the symbol map);

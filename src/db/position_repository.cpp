@@ -127,8 +127,9 @@ std::int64_t insert_pending_async(pqxx::transaction_base& tx, const new_position
 
 std::optional<std::int32_t> update_state(pqxx::transaction_base& tx, std::int64_t id, std::int32_t expected_version,
                                          position_state state, const position_update& u) {
+    const std::string from = u.async_commit ? " FROM" + detail::async_commit : std::string{};
     const std::string sql = "UPDATE positions SET state = " + tx.quote(std::string{to_string(state)}) +
-                            ", version = version + 1" + set_clause(tx, u) + " WHERE id = " + std::to_string(id) +
+                            ", version = version + 1" + set_clause(tx, u) + from + " WHERE id = " + std::to_string(id) +
                             " AND version = " + std::to_string(expected_version) + " RETURNING version";
     const auto r = tx.exec(sql);
     if (r.empty()) {

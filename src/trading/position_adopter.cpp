@@ -1,8 +1,11 @@
 #include "trading/position_adopter.hpp"
 
+#include <functional>
+#include <map>
 #include <utility>
 #include <vector>
 
+#include "trading/for_each_concurrently.hpp"
 #include "trading/journal_backlog.hpp"
 #include "trading/position_recorder.hpp"
 #include "tradebot/core/ids.hpp"
@@ -68,7 +71,7 @@ asio::awaitable<void> position_adopter::journal_missing(std::optional<std::set<c
         std::int64_t id = 0;
         std::set<std::int64_t> entries;  // position ids whose entry (attempt 0) may have opened it
     };
-    std::vector<candidate> held;
+    std::map<core::symbol, candidate> held;
     for (const auto& [symbol, pos] : book_.live()) {
         if (pos.busy || pos.state == db::position_state::pending_entry || (only && !only->contains(symbol))) {
             continue;
@@ -80,14 +83,27 @@ asio::awaitable<void> position_adopter::journal_missing(std::optional<std::set<c
         if (pos.stop && pos.stop->client_id) {
             c.entries.insert(pos.stop->client_id->position_id);  // its stop names the position that placed it
         }
-        held.push_back(std::move(c));
+        if (adopted_.contains(symbol)) {
+            // Its id was reserved by this process for the adoption (never handed out before, see
+            // position_repository's id reserve): no entry of ours can carry it.
+            c.entries.erase(pos.id);
+        }
+        held.emplace(symbol, std::move(c));
     }
-    for (const auto& c : held) {
+    // Each position's look-ups are its own (its client ids, its rows): a cold start's hundreds
+    // overlap their round trips instead of adding them up.
+    const std::function<asio::awaitable<void>(core::symbol)> journal_one = [&](core::symbol symbol) -> asio::awaitable<void> {
+        const auto& c = held.at(symbol);
         for (const auto entry_of : c.entries) {
             co_await journal_entry(c.symbol, c.id, core::client_order_id{entry_of, core::order_purpose::entry, 0, paper});
         }
         co_await journal_stop(c.symbol, c.id);
+    };
+    std::vector<core::symbol> symbols;
+    for (const auto& [symbol, _] : held) {
+        symbols.push_back(symbol);
     }
+    co_await for_each_concurrently(std::move(symbols), reconcile_concurrency, journal_one);
 }
 
 asio::awaitable<void> position_adopter::journal_entry(core::symbol symbol, std::int64_t position_id,

@@ -3,9 +3,8 @@
 #include <set>
 #include <utility>
 
-#include <boost/asio/experimental/awaitable_operators.hpp>
-
 #include "trading/fill_recorder.hpp"
+#include "trading/for_each_concurrently.hpp"
 #include "trading/journal_backlog.hpp"
 #include "trading/stop_keeper.hpp"
 #include "trading/task_group.hpp"
@@ -16,26 +15,6 @@ namespace tradebot::trading {
 
 namespace asio = boost::asio;
 using logging::kv;
-
-namespace {
-
-// Adoptions and stop restorations in flight at once: each is a few REST and database round trips,
-// which overlap; the venue's order rate limit still paces the stops.
-constexpr int reconcile_concurrency = 16;
-
-// Runs `n` copies of `worker` at once and returns when all have.
-asio::awaitable<void> run_workers(int n, const std::function<asio::awaitable<void>()>& worker) {
-    if (n <= 1) {
-        co_await worker();
-        co_return;
-    }
-    using namespace asio::experimental::awaitable_operators;
-    auto left = run_workers(n / 2, worker);
-    auto right = run_workers(n - n / 2, worker);
-    co_await (std::move(left) && std::move(right));
-}
-
-}  // namespace
 
 reconciler::reconciler(exchange::venue_client& venue, position_book& book, position_recorder& recorder,
                        stop_keeper& keeper, zombie_sweeper& sweeper, stop_loss_manager& stops, journal_backlog& backlog,
@@ -135,7 +114,7 @@ asio::awaitable<void> reconciler::reconcile() {
             co_await adopter_.adopt(std::move(vp));
         }
     };
-    co_await for_each_concurrently(std::move(unknown), adopt_one);
+    co_await for_each_concurrently(std::move(unknown), reconcile_concurrency, adopt_one);
     if (stop_list != nullptr) {
         // Adopted positions get their stop in the same pass.
         std::vector<core::symbol> unprotected;
@@ -152,7 +131,7 @@ asio::awaitable<void> reconciler::reconcile() {
                 co_await keeper_.protect(symbol, *stop_list, venue_mark);
             }
         };
-        co_await for_each_concurrently(std::move(unprotected), protect_one);
+        co_await for_each_concurrently(std::move(unprotected), reconcile_concurrency, protect_one);
     }
     co_await sweeper_.sweep(on_venue, stop_list);
     if (verify_journal_ && stop_list != nullptr) {
@@ -251,20 +230,6 @@ asio::awaitable<void> reconciler::confirm_gone() {
         co_await reconcile();
     }
     confirming_ = false;
-}
-
-asio::awaitable<void> reconciler::for_each_concurrently(
-    std::vector<core::symbol> symbols, const std::function<asio::awaitable<void>(core::symbol)>& work) {
-    // Workers on this strand take the next symbol in turn; they interleave only at their co_await
-    // points, so the shared index needs no lock.
-    std::size_t next = 0;
-    const std::function<asio::awaitable<void>()> worker = [&]() -> asio::awaitable<void> {
-        while (next < symbols.size()) {
-            auto symbol = symbols[next++];
-            co_await work(std::move(symbol));
-        }
-    };
-    co_await run_workers(reconcile_concurrency, worker);
 }
 
 }  // namespace tradebot::trading

@@ -69,9 +69,6 @@ private:
     boost::asio::awaitable<void> recheck_after(std::chrono::steady_clock::duration d);
     // A position the stream says is flat: confirm with two reads a moment apart.
     boost::asio::awaitable<void> confirm_gone();
-    // Runs work(symbol) for every symbol, a few at a time, and returns when all are done.
-    boost::asio::awaitable<void> for_each_concurrently(
-        std::vector<core::symbol> symbols, const std::function<boost::asio::awaitable<void>(core::symbol)>& work);
 
     exchange::venue_client& venue_;
     position_book& book_;

@@ -90,6 +90,7 @@ asio::awaitable<void> stop_keeper::adopt_stop(live_position& pos, const exchange
     }
     db::position_update u;
     u.stop_price = *live.trigger_price;
+    u.async_commit = true;  // the venue lists this stop: a restart finds it again
     (void)co_await recorder_.save(pos, db::position_state::protected_, std::move(u), "stop found on the venue");
 }
 
@@ -149,6 +150,9 @@ asio::awaitable<void> stop_keeper::restore(live_position& pos, std::optional<cor
     if (p->stop->client_id) {
         u.stop_client_order_id = p->stop->client_id->str();
     }
+    // The stop is live on the venue under our client id: if a crash loses this write, the restart's
+    // reconciliation finds the stop and records it again, so the row need not wait for an fsync.
+    u.async_commit = true;
     // Busy until the row is saved: a close or a trailing move started on a mark meanwhile would
     // write with the version this save is replacing and be refused as stale (found by
     // tests/integration/chaos, seeds 4022 and 4040: an aged exit right after a restore).

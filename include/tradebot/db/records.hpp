@@ -80,6 +80,10 @@ struct position_update {
     std::optional<std::string> close_reason;
     std::optional<core::decimal> realized_pnl;
     std::optional<core::decimal> fees;
+    // Commit without waiting for the WAL flush (synchronous_commit off): only for a state the venue
+    // holds as well, which the restart's reconciliation reads back if a crash loses the write (a
+    // stop live on the venue under our client id). A cold start restores hundreds of them.
+    bool async_commit = false;
 };
 
 // orders.status, the journal's view of one order.

@@ -44,6 +44,17 @@ struct mark_price {
     time_point receive_ts;
 };
 
+// The best bid and ask of an instrument as a venue's public stream reports them (Binance
+// bookTicker, Bybit tickers bid1Price/ask1Price): the spread check reads these instead of REST.
+struct book_top {
+    core::exchange_id exchange = core::exchange_id::binance;
+    core::symbol symbol;
+    core::decimal bid;
+    core::decimal ask;
+    time_point exchange_ts;
+    time_point receive_ts;
+};
+
 // Venue order states in one vocabulary (Binance NEW/PARTIALLY_FILLED/..., Bybit New/Untriggered/...).
 enum class order_status : std::uint8_t {
     new_,
@@ -169,6 +180,7 @@ struct position_event {
 // The topic names the components agree on.
 namespace topic_name {
 inline constexpr std::string_view mark_price = "mark_price";
+inline constexpr std::string_view book_top = "book_top";
 inline constexpr std::string_view order_update = "order_update";
 inline constexpr std::string_view position_update = "position_update";
 inline constexpr std::string_view balance_update = "balance_update";

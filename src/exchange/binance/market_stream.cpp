@@ -70,7 +70,9 @@ struct market_stream::impl : std::enable_shared_from_this<impl> {
         : io{io_}, strand{asio::make_strand(io_)}, symbols{symbols_}, marks{marks_}, clock{clock_},
           log{std::move(log_)}, options{std::move(options_)},
           session{core::exchange_id::binance, options.name, clock_, states_, metrics_, detail::metrics_mutex()},
-          pace{strand}, retry_timer{strand}, retry_delay{options.retry_initial} {}
+          pace{strand}, retry_timer{strand}, retry_delay{options.retry_initial} {
+        desired.insert(options.all_symbol_streams.begin(), options.all_symbol_streams.end());
+    }
 
     asio::io_context& io;
     asio::strand<asio::io_context::executor_type> strand;
@@ -81,6 +83,7 @@ struct market_stream::impl : std::enable_shared_from_this<impl> {
     market_stream_options options;
     stream_session session;
     std::function<void(const book_ticker&)> book_handler;
+    events::topic<events::book_top>* quotes = nullptr;
 
     // strand only
     asio::steady_timer pace;
@@ -208,6 +211,10 @@ struct market_stream::impl : std::enable_shared_from_this<impl> {
         session.count_message();
         auto d = decoder.decode(frame, clock.now());
         if (const auto* b = std::get_if<book_ticker>(&d)) {
+            if (quotes != nullptr) {
+                quotes->publish(events::book_top{core::exchange_id::binance, b->symbol, b->bid_price, b->ask_price,
+                                                 b->exchange_ts, b->receive_ts});
+            }
             if (book_handler) {
                 asio::post(strand, [w = weak_from_this(), t = *b] {
                     if (auto self = w.lock(); self && self->book_handler) self->book_handler(t);
@@ -255,6 +262,7 @@ struct market_stream::impl : std::enable_shared_from_this<impl> {
             }
             for (const auto& suffix : options.streams) names.insert(stream_name(*venue, suffix));
         }
+        names.insert(options.all_symbol_streams.begin(), options.all_symbol_streams.end());
         desired = std::move(names);
         if (connected) reconcile();
     }
@@ -279,6 +287,8 @@ market_stream::~market_stream() {
 void market_stream::on_book_ticker(std::function<void(const book_ticker&)> handler) {
     impl_->book_handler = std::move(handler);
 }
+
+void market_stream::publish_quotes(events::topic<events::book_top>* quotes) { impl_->quotes = quotes; }
 
 void market_stream::start() {
     asio::post(impl_->strand, [self = impl_] {

@@ -32,6 +32,8 @@ struct public_stream::impl : ws_stream {
           decoder{map},
           marks{router.topic<events::mark_price>(events::topic_name::mark_price,
                                                  events::policy::coalesce_by_key{events::by_venue_symbol{}})},
+          quotes{router.topic<events::book_top>(events::topic_name::book_top,
+                                                events::policy::coalesce_by_key{events::by_venue_symbol{}})},
           session{core::exchange_id::bybit, std::string{public_stream_name}, clk,
                   &router.topic<events::stream_state>(events::topic_name::stream_state), m, metrics_mutex},
           log{logging::get("exchange.bybit")},
@@ -222,6 +224,12 @@ struct public_stream::impl : ws_stream {
                         marks.publish(*v.mark);
                         ++mark_count;
                     }
+                    // bid1Price / ask1Price: the spread check's quote, without a REST read.
+                    if (v.state.bid1_price && v.state.ask1_price) {
+                        quotes.publish(events::book_top{core::exchange_id::bybit, v.state.symbol,
+                                                        *v.state.bid1_price, *v.state.ask1_price,
+                                                        v.state.exchange_ts, v.receive_ts});
+                    }
                 } else if constexpr (std::is_same_v<T, op_response>) {
                     if (!v.success) {
                         logging::warn(log, "bybit public op refused", logging::kv("op", v.op),
@@ -243,6 +251,7 @@ struct public_stream::impl : ws_stream {
     const core::clock& clock;
     stream_decoder decoder;  // ws strand only
     events::topic<events::mark_price>& marks;
+    events::topic<events::book_top>& quotes;
     std::mutex metrics_mutex;  // before session, which holds it
     stream_session session;
     std::shared_ptr<spdlog::logger> log;

@@ -74,7 +74,8 @@ parsed_target parse_target(std::string_view target) {
 
 // §A9: book data lives on /public, everything else on /market; the retired paths carry public only.
 bool route_carries(ws_route r, std::string_view stream) {
-    const bool book = stream.find("@bookTicker") != std::string_view::npos || stream.find("@depth") != std::string_view::npos;
+    // "<symbol>@bookTicker", "!bookTicker" (every symbol's), "<symbol>@depth...".
+    const bool book = stream.find("bookTicker") != std::string_view::npos || stream.find("@depth") != std::string_view::npos;
     switch (r) {
     case ws_route::public_:
     case ws_route::legacy: return book;
@@ -243,15 +244,23 @@ void publish_market(context& ctx, const core::symbol& s, const std::string& stre
         }
         ctx.faults.drop_subscription.clear();
     }
+    // §A9: "!bookTicker" carries every symbol's bookTicker, under its own name in combined frames.
+    const std::string all_name = stream == "bookTicker" ? "!bookTicker" : std::string{};
     std::string raw;
     std::string wrapped;
+    std::string wrapped_all;
     for (auto& [id, p] : ctx.peers) {
-        if (!p.streams.contains(name) || !route_carries(p.route, name)) {
+        const bool one = p.streams.contains(name);
+        const bool all = !one && !all_name.empty() && p.streams.contains(all_name);
+        if ((!one && !all) || !route_carries(p.route, name)) {
             continue;
         }
         if (p.combined) {
-            if (wrapped.empty()) wrapped = boost::json::serialize(boost::json::object{{"stream", name}, {"data", data}});
-            p.peer->send(wrapped);
+            auto& frame = all ? wrapped_all : wrapped;
+            if (frame.empty()) {
+                frame = boost::json::serialize(boost::json::object{{"stream", all ? all_name : name}, {"data", data}});
+            }
+            p.peer->send(frame);
         } else {
             if (raw.empty()) raw = boost::json::serialize(data);
             p.peer->send(raw);

@@ -242,6 +242,24 @@ TEST_F(PositionRepositoryTest, TransitionLeavesUnsetFieldsAlone) {
     EXPECT_EQ(row.stop_price->to_string(), "98");
 }
 
+TEST_F(PositionRepositoryTest, AnAsynchronouslyCommittedTransitionWritesAndKeepsTheVersionGuard) {
+    // A restored stop's row (stop_keeper): the same write, committed without waiting for the flush.
+    const auto id = open_position("ADAUSDT");
+    position_update u;
+    u.stop_price = dec("0.512");
+    u.stop_client_order_id = "tbp-1-stop-0";
+    u.async_commit = true;
+    const auto v = await(positions().transition(id, 0, position_state::protected_, u));
+    ASSERT_TRUE(v) << v.error();
+    EXPECT_EQ(*v, 1);
+    const auto row = load(id);
+    EXPECT_EQ(row.state, position_state::protected_);
+    EXPECT_EQ(row.stop_price->to_string(), "0.512");
+    const auto stale = await(positions().transition(id, 0, position_state::protected_, u));
+    ASSERT_FALSE(stale);
+    EXPECT_EQ(stale.error().code, make_error_code(errc::stale_version)) << stale.error();
+}
+
 TEST_F(PositionRepositoryTest, SecondLivePositionOnTheSymbolIsAlreadyLive) {
     open_position("SOLUSDT");
     new_position again;

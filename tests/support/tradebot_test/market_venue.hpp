@@ -1,7 +1,8 @@
 #pragma once
 
-// The market-data venue of paper trading in tests: instruments (BTCUSDT, ETHUSDT), time and REST
-// marks the test sets; account calls fail the test (the paper venue answers those).
+// The market-data venue of paper trading in tests: instruments (BTCUSDT, ETHUSDT and any symbol
+// the test gives a mark), time and REST marks the test sets; account calls fail the test (the
+// paper venue answers those).
 
 #include <cstdint>
 #include <map>
@@ -30,9 +31,15 @@ public:
     const core::clock* clock = nullptr;
 
     [[nodiscard]] core::exchange_id venue() const noexcept override { return core::exchange_id::binance; }
+    // BTCUSDT and ETHUSDT, and every other symbol a test gave a mark (tick 0.001, step 0.1).
     task<std::vector<ex::instrument_rules>> load_instruments() override {
-        co_return std::vector<ex::instrument_rules>{rules_for(btc, "0.10"_d, "0.001"_d),
-                                                    rules_for(eth, "0.01"_d, "0.001"_d)};
+        std::vector<ex::instrument_rules> out{rules_for(btc, "0.10"_d, "0.001"_d), rules_for(eth, "0.01"_d, "0.001"_d)};
+        for (const auto& [s, m] : marks) {
+            if (s != btc && s != eth) {
+                out.push_back(rules_for(s, "0.001"_d, "0.1"_d));
+            }
+        }
+        co_return out;
     }
     task<std::int64_t> server_time() override { co_return clock->now_ms(); }
     task<ex::mark_price_state> mark_price(core::symbol s, ex::request_priority) override {

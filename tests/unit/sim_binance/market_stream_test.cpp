@@ -92,6 +92,20 @@ TEST_F(binance_test, subscribe_list_unsubscribe) {
     EXPECT_NE(p.frames.back().find("\"code\":2"), std::string::npos);
 }
 
+TEST_F(binance_test, all_book_tickers_on_the_public_route_only) {
+    fake_peer all{1, "/public/stream?streams=!bookTicker"};
+    fake_peer market{2, "/market/stream?streams=!bookTicker"};
+    venue_.ws_open(all);
+    venue_.ws_open(market);
+    venue_.on_price(btc, at("50100"_d));
+    const auto bt = all.events("bookTicker");
+    ASSERT_EQ(bt.size(), 1u);
+    EXPECT_EQ(bt[0].at("s").as_string(), "BTCUSDT");
+    EXPECT_EQ(bt[0].at("a").as_string(), "50100.1");
+    EXPECT_NE(all.frames.back().find(R"("stream":"!bookTicker")"), std::string::npos);
+    EXPECT_TRUE(market.events("bookTicker").empty()) << "book data lives on /public (§A9)";
+}
+
 TEST_F(binance_test, too_many_messages_close_the_connection) {
     fake_peer p{1, "/public/ws"};
     venue_.ws_open(p);

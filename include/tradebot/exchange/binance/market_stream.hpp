@@ -35,6 +35,9 @@ struct market_stream_options {
     std::string route = "market";
     // Per-symbol stream suffixes, e.g. {"markPrice@1s"} on market, {"bookTicker"} on public.
     std::vector<std::string> streams{"markPrice@1s"};
+    // Streams of every symbol at once (e.g. "!bookTicker" on public), subscribed whatever
+    // set_symbols() asks for.
+    std::vector<std::string> all_symbol_streams;
     bool verify_peer = true;
     std::string ca_file;
     std::chrono::milliseconds connect_timeout{std::chrono::seconds{10}};
@@ -59,7 +62,7 @@ struct market_stream_options {
 // whole set is subscribed again (on_connected); a refused command is retried (see
 // market_stream_options::retry_initial), and resubscribe() asks again for symbols whose marks
 // stopped while the connection lived. Mark prices are published on the router; book
-// tickers go to on_book_ticker() (no router topic exists for them).
+// tickers go to on_book_ticker() and, with publish_quotes(), onto the router's book_top topic.
 //
 // Runs on its own strand; every public member is thread-safe. Symbols not in the symbol map are
 // skipped with a warning. stop() before destroying the io_context.
@@ -75,6 +78,9 @@ public:
 
     // Called on the stream's strand; set before start().
     void on_book_ticker(std::function<void(const book_ticker&)> handler);
+    // Book tickers also go out as events::book_top on this topic, from the reading thread (no
+    // hop per frame); set before start().
+    void publish_quotes(events::topic<events::book_top>* quotes);
 
     void start();
     void stop();

@@ -41,7 +41,8 @@ struct public_stream_options {
 // Bybit's public linear WebSocket for mark prices: keeps a desired set of symbols subscribed as
 // tickers.<VENUE SYMBOL> (diffed on set_symbols, batched), merges snapshots and deltas with the
 // codec's ticker book, and publishes events::mark_price (topic "mark_price", coalesced by
-// venue+symbol) and stream_state "public". On every reconnect the ticker book is cleared and the
+// venue+symbol), the best bid/ask as events::book_top (topic "book_top", likewise) and
+// stream_state "public". On every reconnect the ticker book is cleared and the
 // whole desired set is subscribed again. A refused subscribe is retried; resubscribe() asks again
 // for symbols whose marks stopped while the connection lived.
 class public_stream {
