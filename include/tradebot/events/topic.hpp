@@ -76,6 +76,7 @@ public:
                     continue;
                 }
                 if (entry.raw->wants(value) && entry.raw->push(value)) {
+                    // Moved out and released after the lock: the last reference must not go here.
                     if (auto s = entry.ref.lock()) {
                         to_schedule.push_back(std::move(s));
                     }
@@ -95,10 +96,11 @@ public:
     [[nodiscard]] const std::string& name() const noexcept { return name_; }
     [[nodiscard]] bool coalescing() const noexcept { return coalescing_; }
     [[nodiscard]] std::size_t subscriber_count() const {
+        // No reference taken under the lock: dropping the last one here would run
+        // subscriber_delete, which waits for this lock.
         const std::lock_guard lock{*mutex_};
         return static_cast<std::size_t>(std::count_if(subscribers_.begin(), subscribers_.end(), [](const auto& e) {
-            const auto s = e.ref.lock();
-            return s && s->active();
+            return !e.ref.expired() && e.raw->active();
         }));
     }
 
