@@ -7,12 +7,13 @@
 
 namespace tradebot::events::detail {
 
-subscriber_core::subscriber_core(boost::asio::any_io_executor executor, topic_metrics metrics, std::string topic)
-    : metrics_{metrics}, executor_{std::move(executor)}, topic_{std::move(topic)} {}
+subscriber_core::subscriber_core(boost::asio::any_io_executor executor, topic_metrics metrics, std::string topic,
+                                 std::shared_ptr<std::mutex> lock)
+    : mutex_{std::move(lock)}, metrics_{metrics}, executor_{std::move(executor)}, topic_{std::move(topic)} {}
 
 void subscriber_core::cancel() noexcept {
     active_.store(false, std::memory_order_release);
-    const std::lock_guard lock{mutex_};
+    const std::lock_guard lock{*mutex_};
     metrics_.queue_depth->Decrement(static_cast<double>(discard_pending()));
 }
 
@@ -33,7 +34,7 @@ bool subscriber_core::claim_drain() noexcept {
 
 void subscriber_core::finish_drain(const std::shared_ptr<subscriber_core>& self) {
     {
-        const std::lock_guard lock{mutex_};
+        const std::lock_guard lock{*mutex_};
         if (!active() || !has_pending()) {
             drain_scheduled_ = false;
             return;

@@ -38,8 +38,11 @@ public:
     template <class T>
     events::topic<T>& topic(std::string_view name, policy::fifo = {}) {
         return find_or_create<T>(name, false, [](boost::asio::any_io_executor ex, detail::topic_metrics m,
-                                                 std::string topic_name, typename events::topic<T>::handler h) {
-            return std::make_shared<detail::fifo_subscriber<T>>(std::move(ex), m, std::move(topic_name), std::move(h));
+                                                 std::string topic_name, typename events::topic<T>::handler h,
+                                                 std::shared_ptr<std::mutex> lock) {
+            return std::shared_ptr<detail::subscriber<T>>(
+                new detail::fifo_subscriber<T>(std::move(ex), m, std::move(topic_name), std::move(h), lock),
+                detail::subscriber_delete{lock});
         });
     }
 
@@ -49,9 +52,12 @@ public:
         static_assert(std::is_invocable_v<const KeyFn&, const T&>, "the key extractor must accept const T&");
         return find_or_create<T>(name, true, [key = std::move(p.key)](boost::asio::any_io_executor ex,
                                                                     detail::topic_metrics m, std::string topic_name,
-                                                                    typename events::topic<T>::handler h) {
-            return std::make_shared<detail::coalescing_subscriber<T, KeyFn>>(std::move(ex), m, std::move(topic_name),
-                                                                             std::move(h), key);
+                                                                    typename events::topic<T>::handler h,
+                                                                    std::shared_ptr<std::mutex> lock) {
+            return std::shared_ptr<detail::subscriber<T>>(
+                new detail::coalescing_subscriber<T, KeyFn>(std::move(ex), m, std::move(topic_name), std::move(h),
+                                                            lock, key),
+                detail::subscriber_delete{lock});
         });
     }
 
@@ -70,9 +76,10 @@ private:
         const auto metrics = metrics_for(name);
         auto created = std::make_unique<events::topic<T>>(
             std::string{name}, metrics,
-            [metrics, topic_name = std::string{name}, make = std::move(make)](boost::asio::any_io_executor ex,
-                                                                             typename events::topic<T>::handler h) {
-                return make(std::move(ex), metrics, topic_name, std::move(h));
+            [metrics, topic_name = std::string{name}, make = std::move(make)](
+                boost::asio::any_io_executor ex, typename events::topic<T>::handler h,
+                std::shared_ptr<std::mutex> topic_lock) {
+                return make(std::move(ex), metrics, topic_name, std::move(h), std::move(topic_lock));
             },
             coalescing);
         auto& ref = *created;

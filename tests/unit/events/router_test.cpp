@@ -5,6 +5,7 @@
 #include <atomic>
 #include <chrono>
 #include <future>
+#include <memory>
 #include <optional>
 #include <stdexcept>
 #include <thread>
@@ -267,6 +268,29 @@ TEST_F(router_test, destroyed_subscription_is_forgotten_by_the_topic) {
     t.publish(1);
     EXPECT_EQ(value("tradebot_events_queue_depth", "gone"), 0);
     EXPECT_EQ(ioc.poll(), 0U);
+}
+
+// Subscribers share the topic's lock and are deleted after waiting for it. A handler whose
+// captures end another subscription of the same topic (which takes that lock) must not be
+// destroyed under it: this would deadlock if the deleter held the lock while deleting.
+TEST_F(router_test, a_handler_owning_another_subscription_of_the_topic_can_be_destroyed) {
+    auto& t = router.topic<int>("nested", events::policy::coalesce_by_key{[](const int& v) { return v; }});
+    int inner_calls = 0;
+    auto inner = std::make_shared<events::subscription>(
+        t.subscribe(asio::make_strand(ioc), [&](const int&) { ++inner_calls; }));
+    auto outer = t.subscribe(asio::make_strand(ioc), [owned = std::move(inner)](const int&) {});
+    t.publish(1);
+    ioc.run();
+    EXPECT_EQ(inner_calls, 1);
+    EXPECT_EQ(t.subscriber_count(), 2U);
+    outer.reset();  // destroys the handler, and with it the inner subscription
+    EXPECT_EQ(t.subscriber_count(), 0U);
+    t.publish(2);
+    ioc.restart();
+    EXPECT_EQ(ioc.poll(), 0U);
+    EXPECT_EQ(inner_calls, 1);
+    EXPECT_EQ(value("tradebot_events_queue_depth", "nested"), 0);
+    EXPECT_EQ(value("tradebot_events_dispatched_total", "nested"), 2);
 }
 
 TEST_F(router_test, moved_subscription_keeps_delivering) {

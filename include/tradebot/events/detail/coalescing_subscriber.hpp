@@ -20,16 +20,12 @@ public:
     using key_type = std::decay_t<std::invoke_result_t<const KeyFn&, const T&>>;
 
     coalescing_subscriber(boost::asio::any_io_executor executor, topic_metrics metrics, std::string topic,
-                          typename subscriber<T>::handler h, KeyFn key)
-        : subscriber<T>{std::move(executor), metrics, std::move(topic), std::move(h)}, key_{std::move(key)} {}
+                          typename subscriber<T>::handler h, std::shared_ptr<std::mutex> lock, KeyFn key)
+        : subscriber<T>{std::move(executor), metrics, std::move(topic), std::move(h), std::move(lock)},
+          key_{std::move(key)} {}
 
     bool push(const T& value) override {
-        key_type k = key_(value);
-        const std::lock_guard lock{this->mutex_};
-        if (!this->active()) {
-            return false;
-        }
-        const auto [it, inserted] = slot_of_.try_emplace(std::move(k), pending_.size());
+        const auto [it, inserted] = slot_of_.try_emplace(key_(value), pending_.size());
         if (inserted) {
             pending_.push_back(value);
             this->metrics_.queue_depth->Increment();
@@ -45,7 +41,7 @@ private:
         std::vector<T> batch;
         std::uint64_t coalesced = 0;
         {
-            const std::lock_guard lock{this->mutex_};
+            const std::lock_guard lock{*this->mutex_};
             batch.swap(pending_);
             pending_.swap(spare_);  // the next values go into the last batch's storage
             slot_of_.clear();       // keeps its buckets: no allocation per key and drain
@@ -57,7 +53,7 @@ private:
         this->deliver_all(batch);
         batch.clear();
         {
-            const std::lock_guard lock{this->mutex_};
+            const std::lock_guard lock{*this->mutex_};
             spare_.swap(batch);
         }
         this->finish_drain(self);

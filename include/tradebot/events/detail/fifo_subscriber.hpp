@@ -15,10 +15,6 @@ public:
     using subscriber<T>::subscriber;
 
     bool push(const T& value) override {
-        const std::lock_guard lock{this->mutex_};
-        if (!this->active()) {
-            return false;
-        }
         queue_.push_back(value);
         this->metrics_.queue_depth->Increment();
         return this->claim_drain();
@@ -28,7 +24,7 @@ private:
     void drain(const std::shared_ptr<subscriber_core>& self) override {
         std::deque<T> batch;
         {
-            const std::lock_guard lock{this->mutex_};
+            const std::lock_guard lock{*this->mutex_};
             batch.swap(queue_);
         }
         this->deliver_all(batch);

@@ -3,6 +3,7 @@
 #include <exception>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <utility>
 
 #include "tradebot/events/detail/subscriber_core.hpp"
@@ -15,10 +16,12 @@ public:
     using handler = std::function<void(const T&)>;
     using filter = std::function<bool(const T&)>;
 
-    subscriber(boost::asio::any_io_executor executor, topic_metrics metrics, std::string topic, handler h)
-        : subscriber_core{std::move(executor), metrics, std::move(topic)}, handler_{std::move(h)} {}
+    subscriber(boost::asio::any_io_executor executor, topic_metrics metrics, std::string topic, handler h,
+               std::shared_ptr<std::mutex> lock)
+        : subscriber_core{std::move(executor), metrics, std::move(topic), std::move(lock)}, handler_{std::move(h)} {}
 
-    // Stores `value` for delivery; true when the caller must schedule() a drain. Any thread.
+    // Stores `value` for delivery; true when the caller must schedule() a drain. Any thread, with
+    // the topic's lock (mutex_) held and the subscriber active.
     [[nodiscard]] virtual bool push(const T& value) = 0;
 
     // Set once, before the topic lists the subscriber; then read under the topic's lock only.
@@ -34,18 +37,23 @@ protected:
         } catch (...) {
             report_handler_error("unknown exception");
         }
-        metrics_.dispatched->Increment();
     }
 
     // Delivers `batch` in order until the subscriber is cancelled; values left over are dropped.
+    // The handler calls are counted once per batch: one atomic add, not one per value.
     template <class Batch>
     void deliver_all(const Batch& batch) {
         metrics_.queue_depth->Decrement(static_cast<double>(batch.size()));
+        std::size_t delivered = 0;
         for (const auto& value : batch) {
             if (!active()) {
-                return;
+                break;
             }
             deliver(value);
+            ++delivered;
+        }
+        if (delivered != 0) {
+            metrics_.dispatched->Increment(static_cast<double>(delivered));
         }
     }
 

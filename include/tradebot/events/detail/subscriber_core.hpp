@@ -18,7 +18,9 @@ namespace tradebot::events::detail {
 // executor that is not a strand.
 class subscriber_core {
 public:
-    subscriber_core(boost::asio::any_io_executor executor, topic_metrics metrics, std::string topic);
+    // `lock` is the topic's: one lock orders a publish and every subscriber's queue.
+    subscriber_core(boost::asio::any_io_executor executor, topic_metrics metrics, std::string topic,
+                    std::shared_ptr<std::mutex> lock);
     virtual ~subscriber_core() = default;
     subscriber_core(const subscriber_core&) = delete;
     subscriber_core& operator=(const subscriber_core&) = delete;
@@ -47,7 +49,7 @@ protected:
     // Counts and logs a handler that threw; delivery continues with the next value.
     void report_handler_error(const char* what) noexcept;
 
-    std::mutex mutex_;
+    std::shared_ptr<std::mutex> mutex_;  // the topic's lock
     topic_metrics metrics_;
 
 private:
@@ -55,6 +57,18 @@ private:
     std::string topic_;
     bool drain_scheduled_ = false;  // guarded by mutex_
     std::atomic<bool> active_{true};
+};
+
+// The deleter of every subscriber: it waits for the topic's lock before deleting, so publish()
+// may use a subscriber it has found alive under that lock without taking a reference to it (two
+// atomic operations per subscriber and value fewer). Not deleted under the lock: a handler's
+// captures may end a subscription of the same topic as they go.
+struct subscriber_delete {
+    std::shared_ptr<std::mutex> lock;
+    void operator()(subscriber_core* s) const noexcept {
+        { const std::lock_guard barrier{*lock}; }
+        delete s;
+    }
 };
 
 }  // namespace tradebot::events::detail
