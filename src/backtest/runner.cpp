@@ -352,7 +352,7 @@ private:
             if (l.slots[i] != nullptr) {
                 *l.slots[i] = price;
             } else {
-                l.slots[i] = venues_[i]->data.set_mark_slot(*l.symbol, price);
+                l.slots[i] = venues_[i]->data.set_mark(*l.symbol, price);
             }
         }
     }

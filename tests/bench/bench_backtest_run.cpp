@@ -30,15 +30,7 @@ double cpu_seconds() {
     return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) * 1e-9;
 }
 
-long option(int argc, char** argv, std::string_view name, long fallback) {
-    const std::string prefix = "--" + std::string{name} + "=";
-    for (int i = 1; i < argc; ++i) {
-        const std::string_view a{argv[i]};
-        if (a.starts_with(prefix)) return std::strtol(a.substr(prefix.size()).data(), nullptr, 10);
-    }
-    return fallback;
-}
-
+// The value of --name=VALUE, empty when not given.
 std::string text_option(int argc, char** argv, std::string_view name) {
     const std::string prefix = "--" + std::string{name} + "=";
     for (int i = 1; i < argc; ++i) {
@@ -46,6 +38,11 @@ std::string text_option(int argc, char** argv, std::string_view name) {
         if (a.starts_with(prefix)) return std::string{a.substr(prefix.size())};
     }
     return {};
+}
+
+long option(int argc, char** argv, std::string_view name, long fallback) {
+    const auto text = text_option(argc, argv, name);
+    return text.empty() ? fallback : std::strtol(text.c_str(), nullptr, 10);
 }
 
 }  // namespace
