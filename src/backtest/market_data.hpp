@@ -22,7 +22,9 @@ public:
     market_data(core::exchange_id venue, const price_history& prices, const core::clock& clock,
                 const std::map<core::symbol, exchange::instrument_rules>* instruments = nullptr);
 
-    void set_mark(const core::symbol& s, core::decimal price) { marks_[s] = price; }
+    // The stored mark's address stays valid for the venue's life: the replay writes a symbol's
+    // later marks through it without a lookup.
+    core::decimal* set_mark(const core::symbol& s, core::decimal price) { return &(marks_[s] = price); }
 
     [[nodiscard]] core::exchange_id venue() const noexcept override { return venue_; }
     task<std::vector<exchange::instrument_rules>> load_instruments() override;

@@ -57,23 +57,28 @@ public:
     run_result run() {
         build();
         start();
-        std::set<std::int64_t> minutes;
-        for (const auto& [s, series] : path_) {
-            for (const auto& b : series.bars) minutes.insert(b.open_ms);
+        make_lanes();
+        // The minutes: the union of all symbols' bar times, merged from the sorted series.
+        std::size_t total = 0;
+        for (std::int64_t t = 0; next_minute(t);) {
+            if (total++ == 0) result_.first_ms = t;
+            result_.last_ms = t;
+            for (auto& l : lanes_) {
+                if (l.next < l.series->bars.size() && l.series->bars[l.next].open_ms == t) ++l.next;
+            }
         }
+        for (auto& l : lanes_) l.next = 0;
         result_.order = options_.order;
         result_.symbols = prices_.size();
-        result_.minutes = minutes.size();
-        result_.first_ms = minutes.empty() ? 0 : *minutes.begin();
-        result_.last_ms = minutes.empty() ? 0 : *minutes.rbegin();
+        result_.minutes = total;
         result_.starting_equity = equity();
         std::size_t done = 0;
-        for (const auto t : minutes) {
+        for (std::int64_t t = 0; next_minute(t);) {
             minute(t);
-            if (++done % progress_every == 0 && options_.progress) options_.progress(done, minutes.size());
+            if (++done % progress_every == 0 && options_.progress) options_.progress(done, total);
         }
         finish();
-        if (options_.progress && done % progress_every != 0) options_.progress(done, minutes.size());
+        if (options_.progress && done % progress_every != 0) options_.progress(done, total);
         result_.final_equity = equity();
         result_.trades = ledger_->trades(positions_);
         return std::move(result_);
@@ -90,6 +95,43 @@ private:
         std::unique_ptr<trading::position_manager> manager;
         events::subscription paper_feed;
     };
+
+    // One symbol of the replayed path: its bars' cursor, the venues' stored marks (set on the
+    // first mark), and per minute its bar, whether it is in play and the side its path follows.
+    struct lane {
+        const core::symbol* symbol = nullptr;
+        const kline_series* series = nullptr;
+        std::size_t next = 0;                 // the first bar not replayed yet
+        std::vector<core::decimal*> slots;    // per venue (venues_ order): market_data's mark
+        const bar* current = nullptr;         // the bar of the minute being replayed
+        bool playing = false;
+        std::optional<core::position_side> side;
+        std::optional<std::array<decimal, 4>> path;
+    };
+
+    void make_lanes() {
+        for (const auto& [s, series] : path_) {
+            lane l;
+            l.symbol = &s;
+            l.series = &series;
+            l.slots.assign(venues_.size(), nullptr);
+            lane_of_.emplace(s, lanes_.size());
+            lanes_.push_back(std::move(l));
+        }
+    }
+
+    // The earliest bar time after the last minute replayed (its bars consumed): false when done.
+    bool next_minute(std::int64_t& t) const {
+        bool any = false;
+        for (const auto& l : lanes_) {
+            if (l.next < l.series->bars.size()) {
+                const auto at = l.series->bars[l.next].open_ms;
+                if (!any || at < t) t = at;
+                any = true;
+            }
+        }
+        return any;
+    }
 
     static std::int64_t first_minute(const price_history& prices) {
         std::int64_t first = 0;
@@ -142,6 +184,7 @@ private:
             venues_.push_back(std::move(v));
         }
         ledger_.emplace(router_, strand_);
+        marks_ = &marks;
     }
 
     events::topic<events::mark_price>& marks_topic() {
@@ -257,24 +300,29 @@ private:
         settle();
     }
 
-    void feed(const core::symbol& s, decimal price) {
+    void feed(lane& l, decimal price) {
         const auto now = clock_.now();
+        quote(l, price);
         for (auto& v : venues_) {
-            v->data.set_mark(s, price);
             events::mark_price m;
             m.exchange = v->paper.venue();
-            m.symbol = s;
+            m.symbol = *l.symbol;
             m.price = price;
             m.exchange_ts = now;
             m.receive_ts = now;
-            marks_topic().publish(m);
+            marks_->publish(m);
         }
     }
 
-    // The REST view of a mark (market_data) without the stream's: what a flat symbol's intrabar
-    // marks change.
-    void quote(const core::symbol& s, decimal price) {
-        for (auto& v : venues_) v->data.set_mark(s, price);
+    // The REST view of a mark (market_data) without the stream's.
+    void quote(lane& l, decimal price) {
+        for (std::size_t i = 0; i < venues_.size(); ++i) {
+            if (l.slots[i] != nullptr) {
+                *l.slots[i] = price;
+            } else {
+                l.slots[i] = venues_[i]->data.set_mark(*l.symbol, price);
+            }
+        }
     }
 
     // The symbols whose marks can change anything but the marks themselves: a position (the trading
@@ -283,60 +331,75 @@ private:
     // reads a symbol's mark through the venue (market_data, always current, which feeds the
     // engine), every open is fed before a decision, and funding settles on positions only.
     // Skipping them is most of the replay's work on many symbols, with byte-identical results.
-    // Nullopt while a decision runs: every symbol is in play then.
-    std::optional<std::set<core::symbol>> in_play() const {
-        if (decisions_.deciding()) return std::nullopt;
-        std::set<core::symbol> out;
+    // While a decision runs every symbol is in play.
+    void mark_in_play() {
+        const bool all = decisions_.deciding() || options_.every_mark;
+        for (auto& l : lanes_) l.playing = all;
+        if (all) return;
+        const auto play = [this](const core::symbol& s) {
+            if (const auto it = lane_of_.find(s); it != lane_of_.end()) lanes_[it->second].playing = true;
+        };
         for (const auto& v : venues_) {
-            for (const auto& [symbol, pos] : v->manager->live()) out.insert(symbol);
+            for (const auto& [symbol, pos] : v->manager->live()) play(symbol);
             const auto& engine = v->paper.engine();
-            if (const auto a = engine.account_state(paper_account)) {
-                for (const auto& p : a->positions) out.insert(p.symbol);  // non-flat ones
-            }
-            for (const auto& o : engine.open_orders(paper_account)) out.insert(o.symbol);
-            for (const auto& c : engine.open_conditionals(paper_account)) out.insert(c.request.symbol);
+            engine.held_symbols(paper_account, held_);
+            for (const auto& s : held_) play(s);
+            for (const auto& o : engine.open_orders(paper_account)) play(o.symbol);
+            for (const auto& c : engine.open_conditionals(paper_account)) play(c.request.symbol);
         }
-        return out;
     }
 
-    std::optional<core::position_side> side_of(const core::symbol& s) const {
+    // The side a lane's intrabar path follows: its position's on the first venue holding one.
+    void take_sides() {
+        for (const auto i : active_) lanes_[i].side.reset();
         for (const auto& v : venues_) {
-            const auto& live = v->manager->live();
-            if (const auto it = live.find(s); it != live.end()) return it->second.side;
+            for (const auto& [symbol, pos] : v->manager->live()) {
+                if (const auto it = lane_of_.find(symbol); it != lane_of_.end() && !lanes_[it->second].side) {
+                    lanes_[it->second].side = pos.side;
+                }
+            }
         }
-        return std::nullopt;
     }
 
+    const std::array<decimal, 4>& path_of(lane& l) const {
+        if (!l.path) l.path = model::bar_path(*l.current, options_.order, l.side);
+        return *l.path;
+    }
+
+    // A flat symbol's marks before the close are read by no one: the decider reads marks only
+    // after every open was fed, the stop logic only its position's. Its close is kept (quote) as
+    // the REST mark a later decision sees when the symbol has no bar then.
     void minute(std::int64_t t) {
-        std::vector<std::pair<const core::symbol*, const bar*>> bars;
-        for (const auto& [s, series] : path_) {
-            if (const auto* b = series.at(t)) bars.emplace_back(&s, b);
+        active_.clear();
+        for (std::size_t i = 0; i < lanes_.size(); ++i) {
+            auto& l = lanes_[i];
+            if (l.next < l.series->bars.size() && l.series->bars[l.next].open_ms == t) {
+                l.current = &l.series->bars[l.next++];
+                l.path.reset();
+                active_.push_back(i);
+            }
         }
         settle_funding(t);
         advance_to(model::at_ms(t));
         // Before a decision every symbol's open is fed (the decider reads any of them); otherwise
-        // only the symbols in play need it (in_play: a flat symbol's marks move nothing else).
-        const auto playing = decisions_.may_decide(model::at_ms(t)) ? std::nullopt : in_play();
-        for (const auto& [s, b] : bars) {
-            if (!playing || playing->contains(*s)) {
-                feed(*s, b->open);
-            } else {
-                quote(*s, b->open);
-            }
+        // only the symbols in play need it (mark_in_play: a flat symbol's marks move nothing else).
+        const bool all = options_.every_mark || decisions_.may_decide(model::at_ms(t));
+        if (!all) mark_in_play();
+        for (const auto i : active_) {
+            if (all || lanes_[i].playing) feed(lanes_[i], lanes_[i].current->open);
         }
         settle();
         decisions_.decide(model::at_ms(t));
-        std::vector<std::array<decimal, 4>> paths;
-        paths.reserve(bars.size());
-        for (const auto& [s, b] : bars) paths.push_back(model::bar_path(*b, options_.order, side_of(*s)));
+        take_sides();
         for (std::size_t k = 1; k < 4; ++k) {
             advance_to(model::at_ms(t) + point_step * static_cast<int>(k));
-            const auto active = in_play();
-            for (std::size_t i = 0; i < bars.size(); ++i) {
-                if (!active || active->contains(*bars[i].first)) {
-                    feed(*bars[i].first, paths[i][k]);
-                } else {
-                    quote(*bars[i].first, paths[i][k]);
+            mark_in_play();
+            for (const auto i : active_) {
+                auto& l = lanes_[i];
+                if (l.playing) {
+                    feed(l, path_of(l)[k]);
+                } else if (k == 3) {
+                    quote(l, l.current->close);
                 }
             }
             settle();
@@ -350,7 +413,7 @@ private:
     decimal equity() const {
         decimal sum;
         for (const auto& v : venues_) {
-            if (const auto a = v->paper.engine().account_state(paper_account)) sum += model::money(a->margin_balance);
+            if (const auto m = v->paper.engine().margin_balance(paper_account)) sum += model::money(*m);
         }
         return sum;
     }
@@ -404,6 +467,11 @@ private:
     replay_signals decisions_;
     std::vector<std::unique_ptr<venue_parts>> venues_;
     std::optional<trade_ledger> ledger_;  // from build(): subscribed after the venues' managers
+    events::topic<events::mark_price>* marks_ = nullptr;
+    std::vector<lane> lanes_;
+    std::map<core::symbol, std::size_t> lane_of_;
+    std::vector<std::size_t> active_;  // the lanes with a bar in the minute being replayed
+    std::vector<core::symbol> held_;   // scratch of mark_in_play
     struct planned_funding {
         std::int64_t ms = 0;
         core::symbol symbol;

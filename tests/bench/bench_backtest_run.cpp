@@ -8,11 +8,13 @@
 // configuration. It prints one JSON line: candles (symbol-minutes), signals, trades, CPU seconds,
 // candles/s, signals/s and the CPU time a year of the same market would take at that rate.
 // Exits non-zero when the run traded nothing (the figure would not be a backtest's).
+// --json=PATH writes the run's backtest.json there (to compare two builds byte for byte).
 
 #include <time.h>
 
 #include <cstdio>
 #include <cstdlib>
+#include <fstream>
 #include <string>
 #include <string_view>
 
@@ -28,13 +30,19 @@ double cpu_seconds() {
     return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) * 1e-9;
 }
 
-long option(int argc, char** argv, std::string_view name, long fallback) {
+// The value of --name=VALUE, empty when not given.
+std::string text_option(int argc, char** argv, std::string_view name) {
     const std::string prefix = "--" + std::string{name} + "=";
     for (int i = 1; i < argc; ++i) {
         const std::string_view a{argv[i]};
-        if (a.starts_with(prefix)) return std::strtol(a.substr(prefix.size()).data(), nullptr, 10);
+        if (a.starts_with(prefix)) return std::string{a.substr(prefix.size())};
     }
-    return fallback;
+    return {};
+}
+
+long option(int argc, char** argv, std::string_view name, long fallback) {
+    const auto text = text_option(argc, argv, name);
+    return text.empty() ? fallback : std::strtol(text.c_str(), nullptr, 10);
 }
 
 }  // namespace
@@ -70,6 +78,9 @@ int main(int argc, char** argv) {
                 "\"year_cpu_seconds\": %.1f}\n",
                 o.symbols, o.days, candles, market.signals.size(), stats.trades, cpu, candles_per_s,
                 static_cast<double>(market.signals.size()) / cpu, year_candles / candles_per_s);
+    if (const auto json = text_option(argc, argv, "json"); !json.empty()) {
+        std::ofstream{json, std::ios::binary} << bt::to_json(result, stats);
+    }
     tradebot::logging::shutdown();
     return stats.trades > 0 ? 0 : 1;
 }

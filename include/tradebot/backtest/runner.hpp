@@ -45,6 +45,9 @@ struct run_options {
     // (what fills, stops and the trading core see) and `prices` serve only the instruments and
     // the filters' market stats (volume). Same symbols in both.
     const price_history* marks = nullptr;
+    // Feed every symbol's four marks of every bar to the venues and the trading core, even a flat
+    // symbol's that change nothing: the slow reference the replay's skipping is tested against.
+    bool every_mark = false;
     // Called every few thousand bars and at the end: (minutes replayed, minutes in total).
     std::function<void(std::size_t, std::size_t)> progress;
 };

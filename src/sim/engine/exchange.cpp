@@ -262,6 +262,21 @@ std::optional<account_view> exchange::account_state(const account_id& a) const {
     return parts_->margins.account_state(a);
 }
 
+std::optional<core::decimal> exchange::margin_balance(const account_id& a) const {
+    return parts_->margins.margin_balance(a);
+}
+
+void exchange::held_symbols(const account_id& a, std::vector<core::symbol>& out) const {
+    out.clear();
+    if (const auto* acc = parts_->accounts.find(a)) {
+        for (const auto& [sym, p] : acc->positions()) {
+            if (!p.is_flat()) {
+                out.push_back(sym);
+            }
+        }
+    }
+}
+
 exchange_snapshot exchange::snapshot() const {
     const auto& x = *parts_;
     exchange_snapshot snap;

@@ -110,6 +110,20 @@ std::optional<account_view> margin_model::account_state(const account_id& a) con
     return v;
 }
 
+std::optional<core::decimal> margin_model::margin_balance(const account_id& a) const {
+    const auto* acc = accounts_.find(a);
+    if (acc == nullptr) {
+        return std::nullopt;
+    }
+    core::decimal unrealized;
+    for (const auto& [sym, p] : acc->positions()) {
+        if (!p.is_flat()) {
+            unrealized += p.unrealized_pnl(markets_.mark_of(sym, p.entry_price()));
+        }
+    }
+    return money(acc->wallet_balance() + money(unrealized));
+}
+
 core::decimal margin_model::cross_part(const core::symbol& sym, const engine::position& q) const {
     const core::decimal mark = markets_.mark_of(sym, q.entry_price());
     return q.unrealized_pnl(mark) - q.maintenance_margin(mark, markets_.find(sym)->spec.maintenance_margin_rate);

@@ -23,6 +23,9 @@ public:
 
     [[nodiscard]] std::optional<position_view> position(const account_id& a, const core::symbol& s) const;
     [[nodiscard]] std::optional<account_view> account_state(const account_id& a) const;
+    // account_state(a)->margin_balance without the rest of the view (no margins, no liquidation
+    // prices): what a backtest samples every minute.
+    [[nodiscard]] std::optional<core::decimal> margin_balance(const account_id& a) const;
 
 private:
     // `cross_total`: cross_backing(acc), when the caller views every position of the account: it

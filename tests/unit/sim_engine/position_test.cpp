@@ -103,5 +103,21 @@ TEST_F(exchange_positions, account_view_sums_margin) {
     EXPECT_EQ(v.positions[0].notional, "49000"_d);
 }
 
+// The backtest's per-minute reads (margin_balance, held_symbols) give the account view's figures.
+TEST_F(exchange_positions, margin_balance_and_held_symbols_match_the_account_view) {
+    std::vector<core::symbol> held;
+    open(core::side::sell, "0.3"_d);
+    ex_.on_price(btc, at("50123.4"_d));
+    EXPECT_EQ(ex_.margin_balance(key), ex_.account_state(key)->margin_balance);
+    EXPECT_NE(ex_.margin_balance(key), ex_.account_state(key)->wallet_balance);
+    ex_.held_symbols(key, held);
+    EXPECT_EQ(held, std::vector<core::symbol>{btc});
+    ASSERT_TRUE(ex_.place_order(key, market(core::side::buy, "0.3"_d)).ok());
+    EXPECT_EQ(ex_.margin_balance(key), ex_.account_state(key)->wallet_balance);
+    ex_.held_symbols(key, held);
+    EXPECT_TRUE(held.empty());
+    EXPECT_FALSE(ex_.margin_balance("nobody").has_value());
+}
+
 }  // namespace
 }  // namespace tradebot::sim::engine::test

@@ -115,6 +115,10 @@ public:
                                                                    std::optional<core::symbol> s = {}) const;
     [[nodiscard]] std::optional<position_view> position(const account_id& a, const core::symbol& s) const;
     [[nodiscard]] std::optional<account_view> account_state(const account_id& a) const;
+    // Cheap parts of account_state for a caller that asks every minute (the backtest): the margin
+    // balance (wallet + unrealized), and the symbols of the account's non-flat positions.
+    [[nodiscard]] std::optional<core::decimal> margin_balance(const account_id& a) const;
+    void held_symbols(const account_id& a, std::vector<core::symbol>& out) const;
     [[nodiscard]] exchange_snapshot snapshot() const;
     // Open interest in contracts: the long side of every simulated account. [U] a model only: the
     // venue's figure also counts everyone else.
