@@ -28,16 +28,7 @@ protected:
         const std::string keys = "    api_key: " + std::string{sim_process::api_key} + "\n    api_secret: " +
                                  std::string{sim_process::api_secret} + "\n";
         write_exchanges(keys, keys);
-        // A lease far longer than the outages here: the daemon stays active through them (a lease
-        // shorter than an outage stops trading by design, docs/ARCHITECTURE.md §4c). No periodic
-        // pass within the test: what protects and records is the recovery, not the 120 s pass.
-        write_main(pg_url_,
-                   "ha:\n"
-                   "  lease_duration_ms: 600000\n"
-                   "  renew_interval_ms: 1000\n"
-                   "logging:\n"
-                   "  level: debug\n"
-                   "  file: ''\n");
+        write_daemon_config();
         write_file(config_dir() / "strategies.yaml",
                    "signals:\n"
                    "  immediate: true\n"
@@ -47,6 +38,21 @@ protected:
                    "    price_change_enabled: false\n"
                    "trading:\n"
                    "  reconcile_interval_seconds: 600\n");
+    }
+
+    // A lease far longer than the outages here: the daemon stays active through them (a lease
+    // shorter than an outage stops trading by design, docs/ARCHITECTURE.md §4c). No periodic
+    // pass within the test: what protects and records is the recovery, not the 120 s pass.
+    // `extra` is appended to tradebot.yaml.
+    void write_daemon_config(const std::string& extra = {}) const {
+        write_main(pg_url_,
+                   "ha:\n"
+                   "  lease_duration_ms: 600000\n"
+                   "  renew_interval_ms: 1000\n"
+                   "logging:\n"
+                   "  level: debug\n"
+                   "  file: ''\n" +
+                       extra);
     }
 
     void TearDown() override {
@@ -171,20 +177,13 @@ TEST_F(outage_test, a_close_the_venue_made_while_the_database_is_down_is_recorde
 TEST_F(outage_test, a_database_outage_longer_than_the_grace_is_posted_and_so_is_its_end) {
     webhook_receiver receiver;
     ASSERT_NE(receiver.port(), 0);
-    write_main(pg_url_,
-               "ha:\n"
-               "  lease_duration_ms: 600000\n"
-               "  renew_interval_ms: 1000\n"
-               "logging:\n"
-               "  level: debug\n"
-               "  file: ''\n"
-               "alerts:\n"
-               "  webhook:\n"
-               "    url: http://127.0.0.1:" +
-                   std::to_string(receiver.port()) +
-                   "/api/webhooks/5/db-outage-token\n"
-                   "    format: discord\n"
-                   "    outage_grace_seconds: 2\n");
+    write_daemon_config("alerts:\n"
+                        "  webhook:\n"
+                        "    url: http://127.0.0.1:" +
+                        std::to_string(receiver.port()) +
+                        "/api/webhooks/5/db-outage-token\n"
+                        "    format: discord\n"
+                        "    outage_grace_seconds: 2\n");
     auto bot = start("bot", "production");
     ASSERT_TRUE(wait_ready(*bot)) << bot->output();
     ASSERT_TRUE(receiver.wait_accepted("INFO startup: started", 10s)) << bot->output();

@@ -657,15 +657,7 @@ TEST_F(trading_test, a_position_unknown_to_the_database_is_adopted_and_protected
 // (docker/prometheus/alerts.yml): an adopted position whose stop is refused and whose close is
 // refused too stays live without a stop, and is counted until a later pass deals with it.
 TEST_F(trading_test, a_position_left_without_a_stop_is_counted_as_unprotected) {
-    ex::market_order_request m;
-    m.symbol = eth;
-    m.side = core::side::buy;
-    m.quantity = "0.500"_d;
-    m.client_id = core::client_order_id{998, core::order_purpose::entry, 0, true};
-    ASSERT_TRUE(await(paper_->place_market_order(m, ex::request_priority::normal)));
-    faulty_->reject_stops = 100;
-    faulty_->refused_entries = 100;  // the close of the unprotectable position is refused as well
-    start_manager();
+    start_with_a_bare_eth_position(998);
     ASSERT_TRUE(manager_->live().contains(eth));
     EXPECT_TRUE(venue_stops(eth).empty());
     EXPECT_EQ(binance_gauge("tradebot_positions_unprotected"), 1.0);
@@ -696,15 +688,7 @@ TEST_F(trading_test, a_stop_set_by_hand_on_an_unprotected_position_resolves_its_
                                       posted.push_back(std::move(*a));
                                   }
                               });
-    ex::market_order_request m;
-    m.symbol = eth;
-    m.side = core::side::buy;
-    m.quantity = "0.500"_d;
-    m.client_id = core::client_order_id{997, core::order_purpose::entry, 0, true};
-    ASSERT_TRUE(await(paper_->place_market_order(m, ex::request_priority::normal)));
-    faulty_->reject_stops = 100;
-    faulty_->refused_entries = 100;  // and its close: the position stays live without a stop
-    start_manager();
+    start_with_a_bare_eth_position(997);
     settle();
     ASSERT_TRUE(manager_->live().contains(eth));
     ASSERT_FALSE(posted.empty());
