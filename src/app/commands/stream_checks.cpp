@@ -64,16 +64,18 @@ std::string stream_lower(std::string s) {
     return s;
 }
 
-std::string binance_subscribe(const std::string& stream) {
+std::string stream_binance_subscribe(const std::string& stream) {
     return boost::json::serialize(boost::json::object{
         {"method", "SUBSCRIBE"}, {"params", boost::json::array{boost::json::string{stream}}}, {"id", 1}});
 }
 
-std::string bybit_op(const std::string& op, boost::json::array args) {
-    return boost::json::serialize(boost::json::object{{"req_id", "tradebot-check"}, {"op", op}, {"args", std::move(args)}});
+std::string stream_bybit_op(const std::string& op, boost::json::array args) {
+    return boost::json::serialize(
+        boost::json::object{{"req_id", "tradebot-check"}, {"op", op}, {"args", std::move(args)}});
 }
 
-std::vector<stream_probe> binance_probes(read_session& rs, const read_session::venue& v, finding_report& report) {
+std::vector<stream_probe> stream_binance_probes(read_session& rs, const read_session::venue& v,
+                                                finding_report& report) {
     const auto& es = rs.settings().exchange(v.id);
     const auto symbol = stream_lower(stream_symbol(v));
     const std::string route_fix =
@@ -86,7 +88,7 @@ std::vector<stream_probe> binance_probes(read_session& rs, const read_session::v
         stream_probe p{key, url + "/ws", url, route, {}, {}, route_fix};
         p.refused_fix.replace(p.refused_fix.find("%KEY%"), 5, key);
         if (!symbol.empty()) {
-            p.requests.push_back(binance_subscribe(stream));
+            p.requests.push_back(stream_binance_subscribe(stream));
             p.what = "SUBSCRIBE " + stream;
         }
         out.push_back(std::move(p));
@@ -111,7 +113,7 @@ std::vector<stream_probe> binance_probes(read_session& rs, const read_session::v
     return out;
 }
 
-std::vector<stream_probe> bybit_probes(read_session& rs, const read_session::venue& v) {
+std::vector<stream_probe> stream_bybit_probes(read_session& rs, const read_session::venue& v) {
     const auto& es = rs.settings().exchange(v.id);
     const auto symbol = stream_symbol(v);
     std::vector<stream_probe> out;
@@ -121,7 +123,8 @@ std::vector<stream_probe> bybit_probes(read_session& rs, const read_session::ven
                        "check that exchanges.bybit." + key + " is the linear public stream (ending /v5/public/linear) "
                        "and that the symbol is listed, then the venue's status page"};
         if (!symbol.empty()) {
-            p.requests.push_back(bybit_op("subscribe", boost::json::array{boost::json::string{"tickers." + symbol}}));
+            p.requests.push_back(
+                stream_bybit_op("subscribe", boost::json::array{boost::json::string{"tickers." + symbol}}));
             p.what = "subscribe tickers." + symbol;
         }
         out.push_back(std::move(p));
@@ -133,9 +136,9 @@ std::vector<stream_probe> bybit_probes(read_session& rs, const read_session::ven
     const auto expires = rs.clock().now_ms() + stream_auth_validity_ms;
     out.push_back(stream_probe{
         "ws_private_url", es.ws_private_url, es.ws_private_url, "/v5/private",
-        {bybit_op("auth", boost::json::array{boost::json::string{creds.api_key()}, expires,
+        {stream_bybit_op("auth", boost::json::array{boost::json::string{creds.api_key()}, expires,
                                              boost::json::string{exchange::bybit_ws_auth_signature(creds, expires)}}),
-         bybit_op("subscribe", boost::json::array{boost::json::string{"order"}})},
+         stream_bybit_op("subscribe", boost::json::array{boost::json::string{"order"}})},
         "auth and subscribe order",
         "check exchanges.bybit.api_key/api_secret (the auth is signed with them) and the host clock (the auth "
         "carries an expiry), then the venue's status page"});
@@ -156,7 +159,8 @@ void stream_finding(const std::string& venue, const stream_probe& p, const net::
         case net::ws_probe_stage::upgrade:
             report.add(venue, name, finding_status::fail,
                        p.shown + ": WebSocket upgrade refused" +
-                           (r.upgrade_status != 0 ? " (HTTP " + std::to_string(r.upgrade_status) + ")" : std::string{}) +
+                           (r.upgrade_status != 0 ? " (HTTP " + std::to_string(r.upgrade_status) + ")"
+                                                  : std::string{}) +
                            ": " + r.error.message(),
                        "check that " + setting + " is the venue's stream URL ending with " + p.route +
                            (p.key == "ws_private_url" && id == core::exchange_id::binance
@@ -217,7 +221,8 @@ void stream_findings(read_session& rs, finding_report& report) {
     for (auto& v : rs.open_venues(std::nullopt)) {
         const auto venue = std::string{core::to_string(v.id)};
         const auto& es = rs.settings().exchange(v.id);
-        const auto probes = v.id == core::exchange_id::binance ? binance_probes(rs, v, report) : bybit_probes(rs, v);
+        const auto probes =
+            v.id == core::exchange_id::binance ? stream_binance_probes(rs, v, report) : stream_bybit_probes(rs, v);
         for (const auto& p : probes) {
             if (p.shown.empty()) {
                 continue;

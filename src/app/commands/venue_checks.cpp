@@ -320,7 +320,8 @@ void symbol_settings_findings(read_session& rs, const std::map<core::exchange_id
             if (!margin_off && !leverage_off) {
                 continue;
             }
-            const auto now = sym.str() + " " + std::string{margin_name(s->margin)} + " " + std::to_string(s->leverage) + "x";
+            const auto now =
+                sym.str() + " " + std::string{margin_name(s->margin)} + " " + std::to_string(s->leverage) + "x";
             differ += (differ.empty() ? "" : ", ") + now;
             if (leverage_off && !sets_leverage) {
                 leverage_kept += (leverage_kept.empty() ? "" : ", ") + now;
@@ -328,7 +329,8 @@ void symbol_settings_findings(read_session& rs, const std::map<core::exchange_id
         }
         const auto configured = std::string{margin_name(wanted)} + " " + std::to_string(leverage) + "x";
         if (read == 0) {
-            report.add(name, "symbol_settings", finding_status::skipped, "no symbol to check (no recent signal or position)");
+            report.add(name, "symbol_settings", finding_status::skipped,
+                       "no symbol to check (no recent signal or position)");
         } else if (!leverage_kept.empty()) {
             report.add(name, "symbol_settings", finding_status::warn,
                        "configured " + configured + ", trading.auto_set_leverage is off and the venue has " +

@@ -252,8 +252,9 @@ TEST_F(diagnose_test, check_fails_a_stream_whose_subscription_the_venue_refuses_
     ASSERT_EQ(src, 0) << sed;
     report = json_of("check", 1);
     EXPECT_EQ(status_of(report, "binance", "stream ws_public_url"), "fail");
-    EXPECT_NE(detail_of(report, "binance", "stream ws_public_url").find("/publik: WebSocket upgrade refused (HTTP 404)"),
-              std::string::npos)
+    EXPECT_NE(
+        detail_of(report, "binance", "stream ws_public_url").find("/publik: WebSocket upgrade refused (HTTP 404)"),
+        std::string::npos)
         << boost::json::serialize(report);
     const auto [t2rc, text2] = run_shell(bin() + " check" + cfg() + " 2>/dev/null");
     EXPECT_NE(text2.find("check that exchanges.binance.ws_public_url is the venue's stream URL ending with /public"),

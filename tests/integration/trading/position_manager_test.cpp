@@ -707,7 +707,8 @@ TEST_F(trading_test, a_stop_set_by_hand_on_an_unprotected_position_resolves_its_
     EXPECT_TRUE(posted.back().resolved);
     EXPECT_EQ(posted.back().subject, "position " + std::to_string(id));
     EXPECT_EQ(posted.back().text,
-              "binance ETHUSDT (position " + std::to_string(id) + ") is protected again: a stop is on the venue at 2900");
+              "binance ETHUSDT (position " + std::to_string(id) +
+                  ") is protected again: a stop is on the venue at 2900");
     EXPECT_TRUE(audit_trail(id).ends_with("stop_adopted ")) << audit_trail(id);
     EXPECT_EQ(row(id).state, db::position_state::protected_);
     EXPECT_EQ(row(id).stop_price, "2900.00"_d);
