@@ -25,6 +25,7 @@ std::optional<std::string> safe_again(const events::position_event& e) {
     switch (e.kind) {
         case events::position_event_kind::stop_restored:
         case events::position_event_kind::stop_moved:
+        case events::position_event_kind::stop_adopted:
         case events::position_event_kind::opened:
             return position_label(e) + " is protected again: a stop is on the venue" + at;
         case events::position_event_kind::trailing_restored:

@@ -48,6 +48,7 @@ std::string_view to_string(position_event_kind k) noexcept {
         case position_event_kind::stop_restored: return "stop_restored";
         case position_event_kind::trailing_handed_over: return "trailing_handed_over";
         case position_event_kind::trailing_restored: return "trailing_restored";
+        case position_event_kind::stop_adopted: return "stop_adopted";
         case position_event_kind::closed: return "position_closed";
         case position_event_kind::stop_failed: return "stop_failed";
         case position_event_kind::unprotected: return "position_unprotected";

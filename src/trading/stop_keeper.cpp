@@ -88,6 +88,11 @@ asio::awaitable<void> stop_keeper::adopt_stop(live_position& pos, const exchange
     if ((pos.state == db::position_state::protected_ && as_recorded) || !live.trigger_price) {
         co_return;
     }
+    // Reported like any other stop that became live: an alert that said the position had no stop
+    // is resolved by it (the audit row says where the stop came from).
+    auto found = recorder_.event(events::position_event_kind::stop_adopted, pos, "stop found on the venue");
+    found.stop_price = live.trigger_price;
+    recorder_.record(std::move(found));
     db::position_update u;
     u.stop_price = *live.trigger_price;
     u.async_commit = true;  // the venue lists this stop: a restart finds it again

@@ -150,6 +150,9 @@ enum class position_event_kind : std::uint8_t {
     stop_restored,         // a stop missing on the venue was placed again
     trailing_handed_over,  // the venue trails from here on (protection.trailing.venue_native)
     trailing_restored,     // the venue's trailing stop, missing, was placed again
+    // A stop found on the venue that the book did not hold (a person's, e.g. Bybit's position stop
+    // loss set by hand, or one of ours whose rows were lost) became the position's stop.
+    stop_adopted,
     closed,
     // No stop could be placed (the entry's first stop, or restoring a missing one): the position is
     // closed at market next, or, when that close did not fill, left to the reconciler unprotected.

@@ -12,6 +12,7 @@
 #include "tradebot/config/dump.hpp"
 
 #include "app/commands/db_checks.hpp"
+#include "app/commands/stream_checks.hpp"
 #include "app/commands/venue_checks.hpp"
 
 namespace tradebot::app {
@@ -61,7 +62,9 @@ int run_check(const config::settings& s, const command_line& cl, std::ostream& o
     commands::clock_findings(rs, report);
     commands::account_findings(rs, report);
     commands::margin_findings(rs, report);
-    commands::leverage_findings(rs, leverage_symbols(rs, db.reachable), report);
+    const auto symbols = leverage_symbols(rs, db.reachable);
+    commands::leverage_findings(rs, symbols, report);
+    commands::symbol_settings_findings(rs, symbols, report);
     commands::stream_findings(rs, report);
     const bool ok = report.worst() != finding_status::fail;
     if (cl.json) {

@@ -1,9 +1,9 @@
 #include "app/commands/venue_checks.hpp"
 
+#include <algorithm>
 #include <cstdlib>
 
 #include "tradebot/exchange/binance/client.hpp"
-#include "tradebot/net/endpoint_probe.hpp"
 
 namespace tradebot::app::commands {
 
@@ -11,7 +11,6 @@ namespace asio = boost::asio;
 
 namespace {
 
-constexpr std::chrono::milliseconds probe_timeout{5000};
 constexpr std::int64_t skew_ok_ms = 1000;
 
 struct skew_sample {
@@ -40,15 +39,16 @@ asio::awaitable<exchange::result<std::vector<exchange::position_state>>> read_ve
     co_return r;
 }
 
+asio::awaitable<exchange::result<std::vector<exchange::symbol_setting>>> read_symbol_settings(
+    exchange::venue_client& c) {
+    auto r = co_await c.symbol_settings(exchange::request_priority::background);
+    co_return r;
+}
+
 asio::awaitable<exchange::result<exchange::symbol_brackets>> read_brackets(exchange::binance::client& c,
                                                                           core::symbol symbol) {
     auto r = co_await c.leverage_brackets(symbol);
     co_return r;
-}
-
-asio::awaitable<boost::system::error_code> probe_url(std::string url, std::string ca_file) {
-    auto ec = co_await net::probe_endpoint(std::move(url), std::move(ca_file), probe_timeout);
-    co_return ec;
 }
 
 bool paper_mode_of(const read_session& rs) { return rs.settings().app.mode == core::mode::test; }
@@ -272,26 +272,77 @@ void leverage_findings(read_session& rs, const std::map<core::exchange_id, std::
     }
 }
 
-void stream_findings(read_session& rs, finding_report& report) {
+void symbol_settings_findings(read_session& rs, const std::map<core::exchange_id, std::vector<core::symbol>>& symbols,
+                              finding_report& report) {
     for (auto& v : rs.open_venues(std::nullopt)) {
-        const auto& es = rs.settings().exchange(v.id);
-        std::vector<std::pair<std::string, std::string>> urls{{"ws_public_url", es.ws_public_url},
-                                                              {"ws_market_url", es.ws_market_url}};
-        if (!paper_mode_of(rs)) {
-            urls.emplace_back("ws_private_url", es.ws_private_url);
+        const auto name = venue_name(v.id);
+        if (v.client == nullptr || !v.error.empty()) {
+            continue;
         }
-        for (const auto& [key, url] : urls) {
-            if (url.empty()) {
+        if (v.id != core::exchange_id::binance) {
+            report.add(name, "symbol_settings", finding_status::skipped,
+                       "skipped: the venue has no per-symbol settings read (leverage is set before a symbol's first "
+                       "entry, the margin mode is account-wide)");
+            continue;
+        }
+        if (paper_mode_of(rs)) {
+            report.add(name, "symbol_settings", finding_status::skipped, "skipped: paper mode (no account is used)");
+            continue;
+        }
+        const auto settings = rs.run(read_symbol_settings(*v.client));
+        const auto positions = rs.run(read_venue_positions(*v.client));
+        if (!settings || !positions) {
+            report.add(name, "symbol_settings", finding_status::warn,
+                       "symbolConfig unreadable: " + (!settings ? settings.error() : positions.error()).describe(),
+                       "check the key and the venue's status; the daemon reads and sets them at start");
+            continue;
+        }
+        const auto& es = rs.settings().exchange(v.id);
+        const auto wanted = es.margin_mode == config::margin_type::isolated ? exchange::margin_mode::isolated
+                                                                            : exchange::margin_mode::cross;
+        const int leverage = rs.settings().leverage_for(v.id);
+        const bool sets_leverage = rs.settings().trading.auto_set_leverage;
+        const auto it = symbols.find(v.id);
+        std::string differ;
+        std::string leverage_kept;
+        int read = 0;
+        for (const auto& sym : it == symbols.end() ? std::vector<core::symbol>{} : it->second) {
+            const auto s = std::find_if(settings->begin(), settings->end(),
+                                        [&](const exchange::symbol_setting& x) { return x.symbol == sym; });
+            if (s == settings->end()) {
                 continue;
             }
-            const auto ec = rs.run(probe_url(url, es.ca_file.string()));
-            const auto name = venue_name(v.id);
-            if (ec) {
-                report.add(name, "stream " + key, finding_status::fail, url + " not reachable: " + ec.message(),
-                           "check exchanges." + name + "." + key + ", DNS, the firewall (outbound 443) and ca_file");
-            } else {
-                report.add(name, "stream " + key, finding_status::ok, url + " reachable (TCP and TLS)");
+            ++read;
+            const bool held = std::any_of(positions->begin(), positions->end(),
+                                          [&](const exchange::position_state& p) { return p.symbol == sym; });
+            const bool margin_off = s->margin != wanted && !held;
+            const bool leverage_off = s->leverage != leverage;
+            if (!margin_off && !leverage_off) {
+                continue;
             }
+            const auto now =
+                sym.str() + " " + std::string{margin_name(s->margin)} + " " + std::to_string(s->leverage) + "x";
+            differ += (differ.empty() ? "" : ", ") + now;
+            if (leverage_off && !sets_leverage) {
+                leverage_kept += (leverage_kept.empty() ? "" : ", ") + now;
+            }
+        }
+        const auto configured = std::string{margin_name(wanted)} + " " + std::to_string(leverage) + "x";
+        if (read == 0) {
+            report.add(name, "symbol_settings", finding_status::skipped,
+                       "no symbol to check (no recent signal or position)");
+        } else if (!leverage_kept.empty()) {
+            report.add(name, "symbol_settings", finding_status::warn,
+                       "configured " + configured + ", trading.auto_set_leverage is off and the venue has " +
+                           leverage_kept + ": entries there trade at the venue's leverage",
+                       "set trading.auto_set_leverage: true, or set the leverage of these symbols on the venue");
+        } else if (!differ.empty()) {
+            report.add(name, "symbol_settings", finding_status::ok,
+                       "configured " + configured + ", the venue has " + differ +
+                           ": the daemon sets them at start, before any entry");
+        } else {
+            report.add(name, "symbol_settings", finding_status::ok,
+                       std::to_string(read) + " symbol(s) already at " + configured);
         }
     }
 }

@@ -41,7 +41,12 @@ void margin_finding(const std::string& name, config::margin_type wanted, const e
 void leverage_findings(read_session& rs, const std::map<core::exchange_id, std::vector<core::symbol>>& symbols,
                        finding_report& report);
 
-// TCP and TLS to every configured WebSocket URL the mode uses (the private one in production only).
-void stream_findings(read_session& rs, finding_report& report);
+// Binance's per-symbol margin mode and leverage (GET /fapi/v1/symbolConfig, one signed read of
+// every symbol) for `symbols` of the venue, with or without a position: where they differ from
+// the configuration, whether the daemon sets them at start (ok, listed) or not (leverage with
+// trading.auto_set_leverage off: a warning). The margin mode of a symbol with a position is
+// margin_findings'. Bybit has no such read, paper mode uses no account: skipped.
+void symbol_settings_findings(read_session& rs, const std::map<core::exchange_id, std::vector<core::symbol>>& symbols,
+                              finding_report& report);
 
 }  // namespace tradebot::app::commands

@@ -27,6 +27,32 @@ namespace tradebot::exchange::binance {
 namespace asio = boost::asio;
 using logging::kv;
 
+namespace {
+
+// The listenKey calls differ only in their method; they go before anything else (critical).
+rest_request user_stream_key_request(std::string method) {
+    rest_request r;
+    r.method = std::move(method);
+    r.path = "/fapi/v1/listenKey";
+    r.auth = security::api_key;
+    r.endpoint = binance_endpoint::listen_key;
+    r.priority = request_priority::critical;
+    return r;
+}
+
+}  // namespace
+
+asio::awaitable<result<std::string>> create_listen_key(rest_client& rest) {
+    auto v = co_await rest.call(user_stream_key_request("POST"));
+    if (!v) co_return v.error();
+    const auto* o = v->if_object();
+    const auto* k = o != nullptr ? o->if_contains("listenKey") : nullptr;
+    if (k == nullptr || !k->is_string() || k->as_string().empty()) {
+        co_return bad_response_error(core::exchange_id::binance, 200, "listenKey answer without listenKey");
+    }
+    co_return std::string{k->as_string()};
+}
+
 struct user_stream::impl : std::enable_shared_from_this<impl> {
     impl(asio::io_context& io_, rest_client& rest_, const symbol_map& symbols_, user_stream_topics topics_,
          const core::clock& clock_, venue_metrics* metrics_, std::shared_ptr<spdlog::logger> log_,
@@ -91,31 +117,8 @@ struct user_stream::impl : std::enable_shared_from_this<impl> {
         ws->start();
     }
 
-    // The listenKey calls differ only in their method; they go before anything else (critical).
-    static rest_request listen_key_request(std::string method) {
-        rest_request r;
-        r.method = std::move(method);
-        r.path = "/fapi/v1/listenKey";
-        r.auth = security::api_key;
-        r.endpoint = binance_endpoint::listen_key;
-        r.priority = request_priority::critical;
-        return r;
-    }
-
-    asio::awaitable<result<std::string>> create_key() {
-        auto r = listen_key_request("POST");
-        auto v = co_await rest.call(std::move(r));
-        if (!v) co_return v.error();
-        const auto* o = v->if_object();
-        const auto* k = o != nullptr ? o->if_contains("listenKey") : nullptr;
-        if (k == nullptr || !k->is_string() || k->as_string().empty()) {
-            co_return bad_response_error(core::exchange_id::binance, 200, "listenKey answer without listenKey");
-        }
-        co_return std::string{k->as_string()};
-    }
-
     asio::awaitable<result<void>> keepalive() {
-        auto r = listen_key_request("PUT");
+        auto r = user_stream_key_request("PUT");
         auto v = co_await rest.call(std::move(r));
         ++keepalives;
         if (!v) co_return v.error();
@@ -130,7 +133,7 @@ struct user_stream::impl : std::enable_shared_from_this<impl> {
 
     static asio::awaitable<void> run(std::shared_ptr<impl> self) {
         while (!self->stopping) {
-            auto k = co_await self->create_key();
+            auto k = co_await create_listen_key(self->rest);
             if (self->stopping) break;
             if (!k) {
                 logging::warn(self->log, "binance listenKey create failed", kv("error", k.error().describe()));

@@ -43,6 +43,17 @@ std::string status_of(const boost::json::object& report, const std::string& area
     return found;
 }
 
+// The detail of the finding `area name` ("" when there is none).
+std::string detail_of(const boost::json::object& report, const std::string& area, const std::string& name) {
+    for (const auto& f : report.at("findings").as_array()) {
+        const auto& o = f.as_object();
+        if (o.at("area").as_string() == area && o.at("name").as_string() == name) {
+            return std::string{o.at("detail").as_string()};
+        }
+    }
+    return {};
+}
+
 // The statuses of every finding that is not ok or skipped, as "area name=status" lines.
 std::string problems(const boost::json::object& report) {
     std::string out;
@@ -158,6 +169,97 @@ TEST_F(diagnose_test, check_reads_bybits_account_wide_margin_mode_from_the_venue
     report = json_of("check", 0);
     EXPECT_EQ(problems(report), "");
     EXPECT_EQ(status_of(report, "bybit", "margin_mode"), "ok");
+}
+
+// Binance keeps a margin mode and a leverage per symbol, position or not: check reads them all in
+// one request (GET /fapi/v1/symbolConfig) for the symbols about to be traded (BTCUSDT here).
+TEST_F(diagnose_test, check_reads_binances_per_symbol_settings_of_a_symbol_without_a_position) {
+    migrate();
+    auto report = json_of("check", 0);
+    EXPECT_EQ(status_of(report, "binance", "symbol_settings"), "ok") << boost::json::serialize(report);
+    EXPECT_EQ(detail_of(report, "binance", "symbol_settings"),
+              "configured cross 10x, the venue has BTCUSDT cross 20x: the daemon sets them at start, before any entry");
+    EXPECT_EQ(status_of(report, "bybit", "symbol_settings"), "skipped");
+
+    // Set by hand on the venue, no position: the margin_mode finding (positions only) sees nothing.
+    auto [rc, out] = binance_signed("POST", "/fapi/v1/marginType", "symbol=BTCUSDT&marginType=ISOLATED");
+    ASSERT_EQ(rc, 0) << out;
+    std::tie(rc, out) = binance_signed("POST", "/fapi/v1/leverage", "symbol=BTCUSDT&leverage=10");
+    ASSERT_EQ(rc, 0) << out;
+    report = json_of("check", 0);
+    EXPECT_EQ(status_of(report, "binance", "margin_mode"), "ok");
+    EXPECT_EQ(detail_of(report, "binance", "symbol_settings"),
+              "configured cross 10x, the venue has BTCUSDT isolated 10x: the daemon sets them at start, before any "
+              "entry");
+
+    // Configured isolated: as the venue has it.
+    const auto keys = std::string{"    api_key: "} + tradebot::test::sim_process::api_key + "\n    api_secret: " +
+                      tradebot::test::sim_process::api_secret + "\n";
+    write_exchanges(keys + "    margin_mode: isolated\n", keys);
+    report = json_of("check", 0);
+    EXPECT_EQ(detail_of(report, "binance", "symbol_settings"), "1 symbol(s) already at isolated 10x");
+
+    // A leverage the daemon will not set (auto_set_leverage off): a warning with its fix.
+    std::tie(rc, out) = binance_signed("POST", "/fapi/v1/leverage", "symbol=BTCUSDT&leverage=5");
+    ASSERT_EQ(rc, 0) << out;
+    tradebot::test::write_file(config_dir() / "strategies.yaml", "trading:\n  auto_set_leverage: false\n");
+    report = json_of("check", 0);
+    EXPECT_EQ(problems(report),
+              "binance symbol_settings=warn: configured isolated 10x, trading.auto_set_leverage is off and the venue "
+              "has BTCUSDT isolated 5x: entries there trade at the venue's leverage\n");
+}
+
+// The stream check goes past TLS: the WebSocket upgrade on each venue's route, then a subscribe
+// (an auth and a subscribe on Bybit's private path) that the venue must acknowledge.
+TEST_F(diagnose_test, check_fails_a_stream_whose_subscription_the_venue_refuses_or_whose_route_is_wrong) {
+    migrate();
+    auto report = json_of("check", 0);
+    const auto binance_ws = sim_.binance_ws_url();
+    const auto bybit_ws = sim_.bybit_ws_url();
+    EXPECT_EQ(detail_of(report, "binance", "stream ws_public_url"),
+              binance_ws + "/public: upgraded, SUBSCRIBE btcusdt@bookTicker acknowledged");
+    EXPECT_EQ(detail_of(report, "binance", "stream ws_market_url"),
+              binance_ws + "/market: upgraded, SUBSCRIBE btcusdt@markPrice acknowledged");
+    EXPECT_EQ(detail_of(report, "binance", "stream ws_private_url"),
+              binance_ws + "/private: upgraded with a fresh listenKey");
+    EXPECT_EQ(detail_of(report, "bybit", "stream ws_public_url"),
+              bybit_ws + "/v5/public/linear: upgraded, subscribe tickers.BTCUSDT acknowledged");
+    EXPECT_EQ(detail_of(report, "bybit", "stream ws_private_url"),
+              bybit_ws + "/v5/private: upgraded, auth and subscribe order acknowledged");
+
+    // Each venue refuses its next subscription: the first URL checked fails, the next passes.
+    const auto refuse_next = [this] {
+        for (const auto port : {sim_.binance_port(), sim_.bybit_port()}) {
+            const auto [rc, out] = sim_.control(port, "POST", "/sim/fault", R"({"kind":"refuse_subscribe","count":1})");
+            ASSERT_EQ(rc, 200) << out;
+        }
+    };
+    refuse_next();
+    report = json_of("check", 1);
+    EXPECT_EQ(problems(report),
+              "binance stream ws_public_url=fail: " + binance_ws +
+                  "/public: SUBSCRIBE btcusdt@bookTicker refused: code 2: Invalid request: subscription refused\n"
+                  "bybit stream ws_public_url=fail: " + bybit_ws +
+                  "/v5/public/linear: subscribe tickers.BTCUSDT refused: error:subscription refused\n");
+    refuse_next();
+    const auto [trc, text] = run_shell(bin() + " check" + cfg() + " 2>/dev/null");
+    EXPECT_NE(text.find("check that exchanges.binance.ws_public_url ends with the route that carries this stream"),
+              std::string::npos)
+        << text;
+
+    // A path the venue does not route: the upgrade is refused, and the fix names the route.
+    const auto [src, sed] = run_shell("sed -i 's#/public$#/publik#' " + (config_dir() / "exchanges.yaml").string());
+    ASSERT_EQ(src, 0) << sed;
+    report = json_of("check", 1);
+    EXPECT_EQ(status_of(report, "binance", "stream ws_public_url"), "fail");
+    EXPECT_NE(
+        detail_of(report, "binance", "stream ws_public_url").find("/publik: WebSocket upgrade refused (HTTP 404)"),
+        std::string::npos)
+        << boost::json::serialize(report);
+    const auto [t2rc, text2] = run_shell(bin() + " check" + cfg() + " 2>/dev/null");
+    EXPECT_NE(text2.find("check that exchanges.binance.ws_public_url is the venue's stream URL ending with /public"),
+              std::string::npos)
+        << text2;
 }
 
 TEST_F(diagnose_test, check_skips_the_key_checks_in_paper_mode) {

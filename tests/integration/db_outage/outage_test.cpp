@@ -1,6 +1,7 @@
 // Runs only through run.sh, which gives it a PostgreSQL cluster of its own to stop and start.
 // The daemon in production mode against tradebot-sim while its database is away (findings C2, C4
 // and C6 of tests/integration/chaos, docs/RELIABILITY.md).
+#include <csignal>
 #include <cstdlib>
 #include <string>
 #include <vector>
@@ -9,6 +10,7 @@
 #include <gtest/gtest.h>
 
 #include "integration/app/session_fixture.hpp"
+#include "integration/app/webhook_receiver.hpp"
 #include "tradebot/db/order_store.hpp"
 
 namespace tradebot::test {
@@ -26,16 +28,7 @@ protected:
         const std::string keys = "    api_key: " + std::string{sim_process::api_key} + "\n    api_secret: " +
                                  std::string{sim_process::api_secret} + "\n";
         write_exchanges(keys, keys);
-        // A lease far longer than the outages here: the daemon stays active through them (a lease
-        // shorter than an outage stops trading by design, docs/ARCHITECTURE.md §4c). No periodic
-        // pass within the test: what protects and records is the recovery, not the 120 s pass.
-        write_main(pg_url_,
-                   "ha:\n"
-                   "  lease_duration_ms: 600000\n"
-                   "  renew_interval_ms: 1000\n"
-                   "logging:\n"
-                   "  level: debug\n"
-                   "  file: ''\n");
+        write_daemon_config();
         write_file(config_dir() / "strategies.yaml",
                    "signals:\n"
                    "  immediate: true\n"
@@ -45,6 +38,21 @@ protected:
                    "    price_change_enabled: false\n"
                    "trading:\n"
                    "  reconcile_interval_seconds: 600\n");
+    }
+
+    // A lease far longer than the outages here: the daemon stays active through them (a lease
+    // shorter than an outage stops trading by design, docs/ARCHITECTURE.md §4c). No periodic
+    // pass within the test: what protects and records is the recovery, not the 120 s pass.
+    // `extra` is appended to tradebot.yaml.
+    void write_daemon_config(const std::string& extra = {}) const {
+        write_main(pg_url_,
+                   "ha:\n"
+                   "  lease_duration_ms: 600000\n"
+                   "  renew_interval_ms: 1000\n"
+                   "logging:\n"
+                   "  level: debug\n"
+                   "  file: ''\n" +
+                       extra);
     }
 
     void TearDown() override {
@@ -169,6 +177,48 @@ TEST_F(outage_test, a_close_the_venue_made_while_the_database_is_down_is_recorde
                         "buy,sell\n", 20s),
               "buy,sell\n")
         << bot->output();
+}
+
+// Issue 17 "Alerts": the database itself down. With a webhook configured, an outage longer than
+// alerts.webhook.outage_grace_seconds is posted once, and the database's return is posted as its
+// resolution, with how long it lasted.
+TEST_F(outage_test, a_database_outage_longer_than_the_grace_is_posted_and_so_is_its_end) {
+    webhook_receiver receiver;
+    ASSERT_NE(receiver.port(), 0);
+    write_daemon_config("alerts:\n"
+                        "  webhook:\n"
+                        "    url: http://127.0.0.1:" +
+                        std::to_string(receiver.port()) +
+                        "/api/webhooks/5/db-outage-token\n"
+                        "    format: discord\n"
+                        "    outage_grace_seconds: 2\n");
+    auto bot = start("bot", "production");
+    ASSERT_TRUE(wait_ready(*bot)) << bot->output();
+    ASSERT_TRUE(receiver.wait_accepted("INFO startup: started", 10s)) << bot->output();
+
+    database(false);
+    // The lease renewal (every second) is the first to find the server gone.
+    ASSERT_TRUE(receiver.wait_accepted("] WARNING database_down: database down for ", 30s)) << bot->output();
+    const auto announced = receiver.accepted().size();
+    ::usleep(3'000'000);  // well past the grace again: an outage is announced once, not per grace
+    EXPECT_EQ(receiver.accepted().size(), announced) << bot->output();
+
+    database(true);
+    ASSERT_TRUE(receiver.wait_accepted("] RESOLVED database_down: database is back after ", 60s)) << bot->output();
+    bot->send_signal(SIGTERM);
+    ASSERT_TRUE(bot->wait_exit(15s).has_value()) << bot->output();
+
+    std::size_t down = 0;
+    std::size_t back = 0;
+    for (const auto& body : receiver.accepted()) {
+        const std::string text{boost::json::parse(body).as_object().at("content").as_string()};
+        down += text.find("WARNING database_down: database down for ") != std::string::npos ? 1 : 0;
+        back += text.find("RESOLVED database_down: database is back after ") != std::string::npos ? 1 : 0;
+        EXPECT_EQ(text.find("venue_down"), std::string::npos) << text << ": the venues were never down";
+    }
+    EXPECT_EQ(down, 1U) << "one outage: one alert";
+    EXPECT_EQ(back, 1U) << "and one resolution";
+    EXPECT_EQ(bot->output().find("db-outage-token"), std::string::npos) << "the webhook URL is a secret";
 }
 
 // C2: a crash of the server lost the position's row and its journal rows (committed

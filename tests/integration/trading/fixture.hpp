@@ -308,6 +308,20 @@ protected:
         ASSERT_TRUE(await(paper_->place_market_order(m, ex::request_priority::normal)));
     }
 
+    // An ETH position opened outside the manager (its entry under `client_position`'s client id),
+    // which the start adopts while the venue refuses its stop and its close: it stays live bare.
+    void start_with_a_bare_eth_position(std::int64_t client_position) {
+        ex::market_order_request m;
+        m.symbol = eth;
+        m.side = core::side::buy;
+        m.quantity = "0.500"_d;
+        m.client_id = core::client_order_id{client_position, core::order_purpose::entry, 0, true};
+        ASSERT_TRUE(await(paper_->place_market_order(m, ex::request_priority::normal)));
+        faulty_->reject_stops = 100;
+        faulty_->refused_entries = 100;
+        start_manager();
+    }
+
     // A fresh position manager over the same venue and database (a restart).
     void make_manager() {
         stop_manager();

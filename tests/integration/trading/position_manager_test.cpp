@@ -5,6 +5,7 @@
 #include <boost/asio/use_future.hpp>
 
 #include "fixture.hpp"
+#include "tradebot/alerts/position_alerts.hpp"
 
 namespace tradebot::trading::test {
 
@@ -656,15 +657,7 @@ TEST_F(trading_test, a_position_unknown_to_the_database_is_adopted_and_protected
 // (docker/prometheus/alerts.yml): an adopted position whose stop is refused and whose close is
 // refused too stays live without a stop, and is counted until a later pass deals with it.
 TEST_F(trading_test, a_position_left_without_a_stop_is_counted_as_unprotected) {
-    ex::market_order_request m;
-    m.symbol = eth;
-    m.side = core::side::buy;
-    m.quantity = "0.500"_d;
-    m.client_id = core::client_order_id{998, core::order_purpose::entry, 0, true};
-    ASSERT_TRUE(await(paper_->place_market_order(m, ex::request_priority::normal)));
-    faulty_->reject_stops = 100;
-    faulty_->refused_entries = 100;  // the close of the unprotectable position is refused as well
-    start_manager();
+    start_with_a_bare_eth_position(998);
     ASSERT_TRUE(manager_->live().contains(eth));
     EXPECT_TRUE(venue_stops(eth).empty());
     EXPECT_EQ(binance_gauge("tradebot_positions_unprotected"), 1.0);
@@ -681,6 +674,48 @@ TEST_F(trading_test, a_position_left_without_a_stop_is_counted_as_unprotected) {
     // Protected or closed by the retry: either way no longer counted.
     EXPECT_TRUE(!manager_->live().contains(eth) || venue_stops(eth).size() == 1U);
     EXPECT_EQ(binance_gauge("tradebot_positions_unprotected"), 0.0);
+}
+
+// Issue 17: a position left without a stop is reported by a webhook alert; when a stop the
+// daemon did not place becomes live (a person set Bybit's position stop loss by hand, which the
+// venue lists without an order id and the daemon adopts), that alert is resolved.
+TEST_F(trading_test, a_stop_set_by_hand_on_an_unprotected_position_resolves_its_alert) {
+    std::vector<alerts::alert> posted;
+    alerts::position_alerts alerting;
+    const auto followed = router_.topic<events::position_event>(events::topic_name::position_event)
+                              .subscribe(io_.get_executor(), [&](const events::position_event& e) {
+                                  if (auto a = alerting.on(e)) {
+                                      posted.push_back(std::move(*a));
+                                  }
+                              });
+    start_with_a_bare_eth_position(997);
+    settle();
+    ASSERT_TRUE(manager_->live().contains(eth));
+    ASSERT_FALSE(posted.empty());
+    EXPECT_FALSE(posted.back().resolved) << posted.back().text;
+    const auto id = manager_->live().at(eth).id;
+
+    ex::stop_state by_hand;
+    by_hand.symbol = eth;
+    by_hand.position = core::position_side::long_;
+    by_hand.kind = ex::stop_kind::fixed;
+    by_hand.trigger_price = "2900.00"_d;  // position-attached: no order id, no client id
+    faulty_->foreign_stops.push_back(by_hand);
+    await(manager_->reconcile());
+    settle();
+    ASSERT_FALSE(posted.empty());
+    EXPECT_TRUE(posted.back().resolved);
+    EXPECT_EQ(posted.back().subject, "position " + std::to_string(id));
+    EXPECT_EQ(posted.back().text,
+              "binance ETHUSDT (position " + std::to_string(id) +
+                  ") is protected again: a stop is on the venue at 2900");
+    EXPECT_TRUE(audit_trail(id).ends_with("stop_adopted ")) << audit_trail(id);
+    EXPECT_EQ(row(id).state, db::position_state::protected_);
+    EXPECT_EQ(row(id).stop_price, "2900.00"_d);
+    faulty_->foreign_stops.clear();  // the invariant check reads the paper venue's own stops
+    faulty_->reject_stops = 0;
+    faulty_->refused_entries = 0;
+    stop_manager();
 }
 
 TEST_F(trading_test, an_aged_position_in_profit_is_closed_at_market) {

@@ -38,6 +38,20 @@ TEST(position_alerts, a_position_reported_without_a_stop_is_resolved_when_a_stop
     EXPECT_FALSE(p.on(event(7, events::position_event_kind::closed, "aged")));
 }
 
+TEST(position_alerts, a_stop_the_daemon_adopted_from_the_venue_resolves_the_alert_too) {
+    position_alerts p;
+    ASSERT_TRUE(p.on(event(4, events::position_event_kind::unprotected, "no instrument rules")));
+    auto found = event(4, events::position_event_kind::stop_adopted, "stop found on the venue");
+    found.stop_price = core::decimal::from_string("2900.00");
+    const auto back = p.on(found);
+    ASSERT_TRUE(back);
+    EXPECT_TRUE(back->resolved);
+    EXPECT_EQ(back->kind, alert_kind::unprotected_position);
+    EXPECT_EQ(back->text, "binance BTCUSDT (position 4) is protected again: a stop is on the venue at 2900");
+    // Without a problem reported first, an adopted stop is no alert at all.
+    EXPECT_FALSE(p.on(event(5, events::position_event_kind::stop_adopted)));
+}
+
 TEST(position_alerts, a_stop_restored_without_a_reported_problem_is_the_one_alert_it_always_was) {
     position_alerts p;
     const auto a = p.on(event(3, events::position_event_kind::stop_restored));

@@ -79,6 +79,8 @@ public:
     // cache afterwards. Empty brackets when the venue lists none for the symbol (cap unknown).
     task<symbol_brackets> leverage_brackets(core::symbol symbol,
                                             request_priority priority = request_priority::normal);
+    // The REST layer under the client (the user stream's listenKey calls go through it).
+    [[nodiscard]] rest_client& rest() noexcept { return rest_; }
 
 private:
     [[nodiscard]] result<std::string> venue_symbol(const core::symbol& s) const;

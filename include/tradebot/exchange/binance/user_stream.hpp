@@ -43,6 +43,9 @@ struct user_stream_options {
     std::string name = "private";  // stream label in stream_state and metrics
 };
 
+// POST /fapi/v1/listenKey at critical priority: a new key, or the one already open (extended).
+[[nodiscard]] boost::asio::awaitable<result<std::string>> create_listen_key(rest_client& rest);
+
 // The Binance user data stream: listenKey lifecycle over REST (POST to create, PUT every
 // keepalive_interval; on listenKeyExpired or -1125 a new key and a new connection), one
 // reconnecting WebSocket on the 2026 /private path (§A9/§A10), frames decoded by the codec and
