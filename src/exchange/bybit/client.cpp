@@ -23,20 +23,17 @@ constexpr int max_pages = 50;
 }  // namespace
 
 client::client(rest_client& rest, symbol_map& symbols, client_options options)
-    : rest_{rest}, symbols_{symbols}, options_{options} {}
+    : rest_{rest},
+      symbols_{symbols},
+      orders_{rest, symbols, options.fetch_market_fill, rules_, *this},
+      filters_{rest, symbols} {}
 
 const instrument_rules* client::rules(const core::symbol& s) const noexcept {
     const auto it = rules_.find(s);
     return it == rules_.end() ? nullptr : &it->second;
 }
 
-result<std::string> client::venue_name(const core::symbol& s) const {
-    if (const auto name = symbols_.to_venue(s)) {
-        return std::string{*name};
-    }
-    return local_error(venue(), error_kind::invalid_request,
-                       "bybit: unknown symbol " + s.str() + " (load_instruments first)");
-}
+result<std::string> client::venue_name(const core::symbol& s) const { return venue_name_of(symbols_, s); }
 
 result<std::string> client::list_query(std::string base, const std::optional<core::symbol>& symbol) const {
     if (!symbol) {
@@ -284,5 +281,43 @@ venue_client::task<account_setup_state> client::account_setup() {
     }
     co_return state;
 }
+
+// Forwarded without a frame of their own: the parts live as long as the client.
+venue_client::task<market_stats_state> client::market_stats(market_stats_request request, request_priority priority) {
+    return filters_.market_stats(std::move(request), priority);
+}
+
+venue_client::task<std::optional<core::decimal>> client::max_notional(core::symbol symbol, int leverage) {
+    return filters_.max_notional(std::move(symbol), leverage);
+}
+
+venue_client::task<void> client::preload_limits(request_priority priority) { return filters_.preload_limits(priority); }
+
+venue_client::task<order_ack> client::place_market_order(market_order_request request, request_priority priority) {
+    return orders_.place_market_order(std::move(request), priority);
+}
+
+venue_client::task<order_ack> client::place_limit_order(limit_order_request request, request_priority priority) {
+    return orders_.place_limit_order(std::move(request), priority);
+}
+
+venue_client::task<order_state> client::query_order(core::symbol symbol, core::client_order_id client_id) {
+    return orders_.query_order(std::move(symbol), std::move(client_id));
+}
+
+venue_client::task<void> client::cancel_order(core::symbol symbol, core::client_order_id client_id,
+                                              request_priority priority) {
+    return orders_.cancel_order(std::move(symbol), std::move(client_id), priority);
+}
+
+venue_client::task<stop_state> client::place_stop(stop_request request) {
+    return orders_.place_stop(std::move(request));
+}
+
+venue_client::task<stop_state> client::amend_stop(stop_state current, stop_request request) {
+    return orders_.amend_stop(std::move(current), std::move(request));
+}
+
+venue_client::task<void> client::cancel_stop(stop_state stop) { return orders_.cancel_stop(std::move(stop)); }
 
 }  // namespace tradebot::exchange::bybit

@@ -40,6 +40,14 @@ result<envelope> parse_envelope(unsigned http_status, std::string_view body) {
 
 std::string url_encode(std::string_view value) { return percent_encode(value); }
 
+result<std::string> venue_name_of(const symbol_map& symbols, const core::symbol& s) {
+    if (const auto name = symbols.to_venue(s)) {
+        return std::string{*name};
+    }
+    return local_error(core::exchange_id::bybit, error_kind::invalid_request,
+                       "bybit: unknown symbol " + s.str() + " (load_instruments first)");
+}
+
 std::string_view side_text(core::side s) noexcept { return s == core::side::buy ? "Buy" : "Sell"; }
 
 std::string_view tif_text(time_in_force t) noexcept {

@@ -3,6 +3,8 @@
 #include <chrono>
 #include <unordered_map>
 
+#include "tradebot/exchange/bybit/filter_reads.hpp"
+#include "tradebot/exchange/bybit/order_desk.hpp"
 #include "tradebot/exchange/bybit/rest_client.hpp"
 #include "tradebot/exchange/symbol_map.hpp"
 #include "tradebot/exchange/leverage_cap.hpp"
@@ -16,11 +18,9 @@ struct client_options {
     bool fetch_market_fill = true;
 };
 
-// The trading-stop parameters place_stop / amend_stop send for a fixed stop at `trigger`: the
-// stopLoss, and the trailing stop cleared (one left from an earlier attempt would fight it).
-[[nodiscard]] trading_stop_params fixed_stop_params(core::decimal trigger);
-
-// Bybit V5 linear (USDT perpetual, one-way mode) behind exchange::venue_client.
+// Bybit V5 linear (USDT perpetual, one-way mode) behind exchange::venue_client. It reads the
+// account and the tickers itself and composes order_desk (orders, the protective stop) and
+// filter_reads (market_stats, risk limits).
 //
 // The symbol map is shared with the stream decoders: load_instruments() fills it (SHIB1000USDT
 // becomes 1000SHIBUSDT) and every other call needs it loaded first (a symbol it does not know is
@@ -98,14 +98,12 @@ private:
     task<envelope> ticker(const core::symbol& symbol, request_priority priority);
     task<positions_page> all_positions(std::optional<core::symbol> symbol, request_priority priority);
     task<void> settings_call(std::string path, std::string body, request_priority priority);
-    task<std::optional<kline_row>> kline_at(std::string venue_name, std::string_view interval, std::int64_t start_ms,
-                                            request_priority priority);
 
     rest_client& rest_;
     symbol_map& symbols_;
-    client_options options_;
     std::unordered_map<core::symbol, instrument_rules> rules_;
-    std::unordered_map<core::symbol, symbol_brackets> risk_limits_;  // trading strand only
+    order_desk orders_;
+    filter_reads filters_;
 };
 
 }  // namespace tradebot::exchange::bybit

@@ -37,6 +37,10 @@ struct envelope {
 // Percent-encodes a query value: exchange::percent_encode (signing.hpp).
 [[nodiscard]] std::string url_encode(std::string_view value);
 
+// The venue's name of `s` from the map load_instruments filled: a symbol it does not know is an
+// invalid_request, never a guess.
+[[nodiscard]] result<std::string> venue_name_of(const symbol_map& symbols, const core::symbol& s);
+
 // Venue spellings.
 [[nodiscard]] std::string_view side_text(core::side s) noexcept;           // "Buy" / "Sell"
 [[nodiscard]] std::string_view tif_text(time_in_force t) noexcept;         // "GTC" "IOC" "FOK" "PostOnly"

@@ -1,17 +1,19 @@
-// The market-quality read of the signal filters (venue_client::market_stats).
+#include "tradebot/exchange/bybit/filter_reads.hpp"
 
 #include <algorithm>
 #include <unordered_map>
 #include <utility>
 #include <vector>
 
-#include "tradebot/exchange/bybit/client.hpp"
 #include "tradebot/exchange/bybit/rest_codec.hpp"
 
 namespace tradebot::exchange::bybit {
 
-venue_client::task<std::optional<kline_row>> client::kline_at(std::string venue_name, std::string_view interval,
-                                                              std::int64_t start_ms, request_priority priority) {
+filter_reads::filter_reads(rest_client& rest, const symbol_map& symbols) : rest_{rest}, symbols_{symbols} {}
+
+venue_client::task<std::optional<kline_row>> filter_reads::kline_at(std::string venue_name,
+                                                                    std::string_view interval, std::int64_t start_ms,
+                                                                    request_priority priority) {
     // start = end: the candle starting there. [U] that `end` bounds the startTime (the docs only
     // say "end timestamp"); the parser picks the row by its startTime either way.
     std::string path = "/v5/market/kline";
@@ -25,7 +27,7 @@ venue_client::task<std::optional<kline_row>> client::kline_at(std::string venue_
     co_return parse_kline_at(*r, start_ms);
 }
 
-venue_client::task<std::optional<core::decimal>> client::max_notional(core::symbol symbol, int leverage) {
+venue_client::task<std::optional<core::decimal>> filter_reads::max_notional(core::symbol symbol, int leverage) {
     if (const auto it = risk_limits_.find(symbol); it != risk_limits_.end()) {
         co_return it->second.max_notional_at(leverage);
     }
@@ -48,7 +50,7 @@ venue_client::task<std::optional<core::decimal>> client::max_notional(core::symb
     co_return cap;
 }
 
-venue_client::task<void> client::preload_limits(request_priority priority) {
+venue_client::task<void> filter_reads::preload_limits(request_priority priority) {
     std::string cursor;
     std::vector<symbol_brackets> all;
     for (int page_no = 0; page_no < 50; ++page_no) {  // bounded, as load_instruments' pages
@@ -89,7 +91,8 @@ venue_client::task<void> client::preload_limits(request_priority priority) {
     co_return bad_response_error(core::exchange_id::bybit, 200, "risk-limit: too many pages");
 }
 
-venue_client::task<market_stats_state> client::market_stats(market_stats_request request, request_priority priority) {
+venue_client::task<market_stats_state> filter_reads::market_stats(market_stats_request request,
+                                                                  request_priority priority) {
     auto name = venue_name(request.symbol);
     if (!name) {
         co_return name.error();

@@ -1,7 +1,6 @@
-// Orders and the protective stop of the Bybit client.
-#include <utility>
+#include "tradebot/exchange/bybit/order_desk.hpp"
 
-#include "tradebot/exchange/bybit/client.hpp"
+#include <utility>
 
 namespace tradebot::exchange::bybit {
 
@@ -31,7 +30,16 @@ venue_client::task<std::string> create_order(rest_client& rest, std::string body
 
 }  // namespace
 
-venue_client::task<order_ack> client::place_market_order(market_order_request request, request_priority priority) {
+order_desk::order_desk(rest_client& rest, const symbol_map& symbols, bool fetch_market_fill,
+                       const std::unordered_map<core::symbol, instrument_rules>& rules, venue_client& prices)
+    : rest_{rest}, symbols_{symbols}, fetch_market_fill_{fetch_market_fill}, rules_{rules}, prices_{prices} {}
+
+const instrument_rules* order_desk::rules(const core::symbol& s) const noexcept {
+    const auto it = rules_.find(s);
+    return it == rules_.end() ? nullptr : &it->second;
+}
+
+venue_client::task<order_ack> order_desk::place_market_order(market_order_request request, request_priority priority) {
     auto name = venue_name(request.symbol);
     if (!name) {
         co_return name.error();
@@ -42,7 +50,7 @@ venue_client::task<order_ack> client::place_market_order(market_order_request re
         co_return id.error();
     }
     order_ack ack{*id, request.client_id, std::nullopt};
-    if (options_.fetch_market_fill) {
+    if (fetch_market_fill_) {
         // One cheap read: the simulator (and usually the venue) has filled a market order by the
         // time the ack arrives. A failure here does not fail the placement.
         auto state = co_await query_order(request.symbol, request.client_id);
@@ -53,7 +61,7 @@ venue_client::task<order_ack> client::place_market_order(market_order_request re
     co_return ack;
 }
 
-venue_client::task<order_ack> client::place_limit_order(limit_order_request request, request_priority priority) {
+venue_client::task<order_ack> order_desk::place_limit_order(limit_order_request request, request_priority priority) {
     auto name = venue_name(request.symbol);
     if (!name) {
         co_return name.error();
@@ -66,7 +74,7 @@ venue_client::task<order_ack> client::place_limit_order(limit_order_request requ
     co_return order_ack{*id, request.client_id, std::nullopt};
 }
 
-venue_client::task<order_state> client::query_order(core::symbol symbol, core::client_order_id client_id) {
+venue_client::task<order_state> order_desk::query_order(core::symbol symbol, core::client_order_id client_id) {
     auto name = venue_name(symbol);
     if (!name) {
         co_return name.error();
@@ -95,7 +103,7 @@ venue_client::task<order_state> client::query_order(core::symbol symbol, core::c
     co_return e;
 }
 
-venue_client::task<void> client::cancel_order(core::symbol symbol, core::client_order_id client_id,
+venue_client::task<void> order_desk::cancel_order(core::symbol symbol, core::client_order_id client_id,
                                               request_priority priority) {
     auto name = venue_name(symbol);
     if (!name) {
@@ -118,7 +126,7 @@ trading_stop_params fixed_stop_params(core::decimal trigger) {
     return p;
 }
 
-venue_client::task<stop_state> client::place_stop(stop_request request) {
+venue_client::task<stop_state> order_desk::place_stop(stop_request request) {
     auto name = venue_name(request.symbol);
     if (!name) {
         co_return name.error();
@@ -145,7 +153,7 @@ venue_client::task<stop_state> client::place_stop(stop_request request) {
         if (request.activation_price) {
             reference = *request.activation_price;
         } else {
-            auto mark = co_await mark_price(request.symbol, request_priority::critical);
+            auto mark = co_await prices_.mark_price(request.symbol, request_priority::critical);
             if (!mark) {
                 co_return mark.error();
             }
@@ -171,12 +179,12 @@ venue_client::task<stop_state> client::place_stop(stop_request request) {
     co_return out;
 }
 
-venue_client::task<stop_state> client::amend_stop(stop_state /*current*/, stop_request request) {
+venue_client::task<stop_state> order_desk::amend_stop(stop_state /*current*/, stop_request request) {
     // Full-mode trading-stop replaces the position's stop in one call: no gap to bridge.
     co_return co_await place_stop(std::move(request));
 }
 
-venue_client::task<void> client::cancel_stop(stop_state stop) {
+venue_client::task<void> order_desk::cancel_stop(stop_state stop) {
     auto name = venue_name(stop.symbol);
     if (!name) {
         co_return name.error();
