@@ -32,8 +32,7 @@ std::string iso(core::clock::time_point t) {
 signal_processor::signal_processor(trading_port& trading, events::router& router, trading::trading_metrics& metrics,
                                    db::database& database, const config::settings& settings, const core::clock& clock,
                                    std::string instance)
-    : events_{router.topic<events::signal_event>(events::topic_name::signal_event)},
-      settings_{settings},
+    : settings_{settings},
       clock_{clock},
       instance_{std::move(instance)},
       log_{logging::get("signals")},
@@ -43,6 +42,7 @@ signal_processor::signal_processor(trading_port& trading, events::router& router
       trading_{trading},
       metrics_{metrics},
       deferred_{window_},
+      outcomes_{router, repo_, deferred_, window_, clock, instance_},
       lanes_{[this](core::exchange_id venue, std::vector<signals::signal> batch, venue_lanes::batch_context context) {
           return decide_lane(venue, std::move(batch), std::move(context));
       }} {}
@@ -65,7 +65,7 @@ asio::awaitable<bool> signal_processor::wait_for_venue(core::exchange_id venue,
     }
     const auto why = std::string{core::to_string(venue)} + " is still reconciling at start (its rate limit or ban may hold it)";
     for (const auto& s : batch) {
-        co_await defer(s, "venue_not_ready", why);
+        co_await outcomes_.defer(s, "venue_not_ready", why);
     }
     co_return true;
 }
@@ -73,8 +73,7 @@ asio::awaitable<bool> signal_processor::wait_for_venue(core::exchange_id venue,
 entry_decider& signal_processor::decider(core::exchange_id venue) {
     auto& d = deciders_[venue];
     if (!d) {
-        decision_sink& sink = *this;  // a private base: converted here, inside the class
-        d = std::make_unique<entry_decider>(trading_, sink, metrics_, settings_, clock_, instance_);
+        d = std::make_unique<entry_decider>(trading_, outcomes_, metrics_, settings_, clock_, instance_);
         if (stopped_) {
             d->stop();
         }
@@ -146,7 +145,7 @@ asio::awaitable<std::size_t> signal_processor::drain_immediate(bool read_table) 
 }
 
 asio::awaitable<void> signal_processor::decide_now(std::vector<db::signal_row> rows, venue_lanes::read_times times) {
-    auto valid = co_await validate_rows(std::move(rows));
+    auto valid = co_await outcomes_.validate_rows(std::move(rows));
     if (!valid.empty()) {
         const auto executor = co_await asio::this_coro::executor;
         lanes_.submit(executor, std::move(valid), venue_lanes::batch_context{times, std::nullopt});
@@ -166,7 +165,7 @@ asio::awaitable<void> signal_processor::decide_lane(core::exchange_id venue, std
         const auto judged = window_.judge(s, now);
         if (judged.verdict == signals::window_verdict::too_old) {
             const auto detail = judged.message + " (while its venue's lane was busy)";  // named: GCC 12, §8
-            co_await mark(s.id, db::signal_status::expired, "expired", "too_old", detail);
+            co_await outcomes_.mark(s.id, db::signal_status::expired, "expired", "too_old", detail);
         } else {
             open.push_back(std::move(s));
         }
@@ -192,7 +191,7 @@ asio::awaitable<void> signal_processor::wave_ended_in_lane(std::vector<signals::
     // claimed by us, ends as the wave's other deferrals do.
     for (const auto& s : batch) {
         if (const auto* d = deferred_.find(s.id)) {
-            co_await expire(*d, "its wave ended while its venue's lane was busy");
+            co_await outcomes_.expire(*d, "its wave ended while its venue's lane was busy");
         } else {
             logging::info(log_, "signal left new: its wave ended while its venue's lane was busy", kv("id", s.id),
                           kv("exchange", core::to_string(s.exchange)));
@@ -238,7 +237,7 @@ asio::awaitable<void> signal_processor::run_waves() {
                 std::erase_if(*rows, [&](const db::signal_row& r) { return lanes_.holds(r.id); });
             }
             if (rows && !rows->empty()) {
-                auto valid = co_await validate_rows(std::move(*rows));
+                auto valid = co_await outcomes_.validate_rows(std::move(*rows));
                 // Each venue's lane decides its own: a venue that makes its callers wait (a ban, a
                 // hung call) holds neither the other's signals nor this loop's next checks (C3).
                 const auto executor = co_await asio::this_coro::executor;
@@ -257,32 +256,6 @@ asio::awaitable<void> signal_processor::run_waves() {
         boost::system::error_code ec;
         co_await wave_timer_->async_wait(asio::redirect_error(asio::use_awaitable, ec));
     }
-}
-
-asio::awaitable<std::vector<signals::signal>> signal_processor::validate_rows(std::vector<db::signal_row> rows) {
-    std::vector<signals::signal> out;
-    out.reserve(rows.size());
-    const auto now = clock_.now();
-    for (const auto& row : rows) {
-        auto v = signals::validate(row);
-        if (!v) {
-            co_await mark(row.id, db::signal_status::rejected, "rejected", signals::to_string(v.error().reason),
-                          v.error().message);
-            continue;
-        }
-        // Judged before the selection: a row outside the window never becomes the newest candle.
-        auto judged = window_.judge(*v, now);
-        if (judged.verdict == signals::window_verdict::future) {
-            co_await mark(row.id, db::signal_status::rejected, "rejected",
-                          signals::to_string(signals::reject_reason::future_time), judged.message);
-        } else if (judged.verdict == signals::window_verdict::too_old) {
-            co_await mark(row.id, db::signal_status::expired, "expired", "too_old", judged.message);
-        } else {
-            publish(row.id, "received", "valid");
-            out.push_back(std::move(*v));
-        }
-    }
-    co_return out;
 }
 
 asio::awaitable<void> signal_processor::recover_claims() {
@@ -322,65 +295,11 @@ asio::awaitable<bool> signal_processor::recover_own_claims() {
     co_return true;
 }
 
-asio::awaitable<bool> signal_processor::claim(const signals::signal& s) {
-    std::vector<std::int64_t> ids{s.id};
-    auto claimed = co_await repo_.claim_by_ids(std::move(ids), instance_);
-    co_return claimed && !claimed->empty();
-}
-
-asio::awaitable<void> signal_processor::decided(const signals::signal& s, const decision& d) {
-    switch (d.kind) {
-        case verdict::taken:
-            co_await mark(s.id, db::signal_status::taken, "taken", d.reason, d.message, d.position);
-            break;
-        case verdict::skipped:
-            co_await mark(s.id, db::signal_status::skipped, "skipped", d.reason, d.message);
-            break;
-        case verdict::failed:
-            co_await mark(s.id, db::signal_status::failed, "failed", d.reason, d.message, d.position);
-            break;
-        case verdict::deferred:
-            co_await defer(s, d.reason, d.message);
-            break;
-        case verdict::elsewhere:
-            publish(s.id, "skipped", "taken_elsewhere");
-            deferred_.forget(s.id);
-            logging::info(log_, "signal decided elsewhere", kv("id", s.id), kv("detail", d.message));
-            break;
-    }
-}
-
-asio::awaitable<void> signal_processor::defer(const signals::signal& s, std::string_view reason, std::string message) {
-    if (!deferred_.contains(s.id)) {
-        // Claimed now, so that no other reader decides it while it waits; a row claimed from the
-        // table or chosen by a wave is ours already and the claim just confirms it.
-        std::vector<std::int64_t> ids{s.id};
-        auto claimed = co_await repo_.claim_by_ids(std::move(ids), instance_);
-        if (!claimed) {
-            // Left new and unclaimed: the next read finds it again.
-            logging::warn(log_, "cannot claim a deferred signal", kv("id", s.id), kv("error", claimed.error().describe()));
-            co_return;
-        }
-        if (claimed->empty()) {
-            co_return;  // decided or claimed by another meanwhile
-        }
-    }
-    const auto pause = deferred_.note(s, reason, std::move(message), clock_.now(), clock_.steady_now());
-    const auto& d = *deferred_.find(s.id);
-    if (!pause) {
-        co_await expire(d, "its window closed");
-        co_return;
-    }
-    publish(s.id, "deferred", reason, d.message);
-    logging::info(log_, "signal deferred", kv("id", s.id), kv("reason", reason), kv("detail", d.message),
-                  kv("attempt", d.attempts), kv("retry_in_s", pause->count()));
-}
-
 asio::awaitable<void> signal_processor::redecide_due(std::optional<signals::wave> wave) {
     auto list = deferred_.due(clock_.now(), clock_.steady_now());
     for (const auto& d : list.closed) {
         if (!lanes_.holds(d.sig.id)) {  // one its lane is deciding again is the lane's
-            co_await expire(d, "its window closed");
+            co_await outcomes_.expire(d, "its window closed");
         }
     }
     if (list.due.empty()) {
@@ -395,48 +314,9 @@ asio::awaitable<void> signal_processor::expire_deferred(std::string_view why) {
     const auto waiting = deferred_.all();
     for (const auto& d : waiting) {
         if (!lanes_.holds(d.sig.id)) {  // its lane ends it (decide_lane)
-            co_await expire(d, why);
+            co_await outcomes_.expire(d, why);
         }
     }
-}
-
-asio::awaitable<void> signal_processor::expire(const deferred_signals::entry& d, std::string_view why) {
-    // Copied first: mark() drops the entry `d` may refer to.
-    const auto id = d.sig.id;
-    const auto reason = d.reason;
-    const auto detail = deferred_signals::expiry_detail(d, why);
-    co_await mark(id, db::signal_status::expired, "expired", reason, detail);
-}
-
-asio::awaitable<void> signal_processor::mark(std::int64_t id, db::signal_status status, std::string_view outcome,
-                                             std::string_view reason, std::string_view message,
-                                             std::optional<std::int64_t> position) {
-    deferred_.forget(id);
-    publish(id, outcome, reason, message, position);
-    logging::info(log_, "signal decided", kv("id", id), kv("outcome", outcome), kv("reason", reason),
-                  kv("detail", message));
-    auto text = std::string{reason};
-    if (!message.empty()) {
-        text.append(": ").append(message);
-    }
-    auto saved = co_await repo_.mark(id, status, std::move(text), instance_, position);
-    if (!saved) {
-        logging::error(log_, "cannot record the signal's outcome", kv("id", id), kv("error", saved.error().describe()));
-    } else if (!*saved) {
-        logging::info(log_, "signal outcome not recorded: decided or claimed by another", kv("id", id));
-    }
-}
-
-void signal_processor::publish(std::int64_t id, std::string_view outcome, std::string_view reason,
-                               std::string_view detail, std::optional<std::int64_t> position) {
-    events::signal_event e;
-    e.signal_id = id;
-    e.outcome = outcome;
-    e.reason = reason;
-    e.detail = detail;
-    e.position_id = position;
-    e.ts = clock_.now();
-    events_.publish(e);
 }
 
 }  // namespace tradebot::pipeline

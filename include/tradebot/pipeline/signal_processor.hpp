@@ -19,6 +19,7 @@
 #include "tradebot/events/signal_event.hpp"
 #include "tradebot/pipeline/deferred_signals.hpp"
 #include "tradebot/pipeline/entry_decider.hpp"
+#include "tradebot/pipeline/signal_outcomes.hpp"
 #include "tradebot/pipeline/trading_port.hpp"
 #include "tradebot/pipeline/venue_lanes.hpp"
 #include "tradebot/signals/signal.hpp"
@@ -35,7 +36,8 @@ namespace tradebot::pipeline {
 // From signal rows to entries (issue 6 "Signals" and "Risk"): validate every row (a bad one is
 // marked rejected with the reason), hand the valid ones to the entry_decider, and record on the
 // row what it decided: taken (with the position), skipped, rejected, failed or expired, always
-// with a reason; a decision that waits for a transient fault goes to the deferred list.
+// with a reason (signal_outcomes validates and records); a decision that waits for a transient
+// fault goes to the deferred list.
 //
 // Immediate mode (signals.immediate): every wake-up (NOTIFY or poll) claims the new rows with
 // FOR UPDATE SKIP LOCKED and hands them to their venue's lane (venue_lanes), which decides them
@@ -45,7 +47,7 @@ namespace tradebot::pipeline {
 // during the check window, and only the chosen ones are claimed; each check hands its rows to the
 // same lanes, so a venue that waits holds neither the other venue's signals nor the next checks.
 // Runs on the trading strand.
-class signal_processor final : private decision_sink {
+class signal_processor final {
 public:
     // Each row's outcome is published on `router`'s signal_event topic (pipeline::signal_metrics
     // counts them).
@@ -77,9 +79,6 @@ public:
 
 private:
     boost::asio::awaitable<bool> recover_own_claims();
-    // decision_sink
-    boost::asio::awaitable<bool> claim(const signals::signal& s) override;
-    boost::asio::awaitable<void> decided(const signals::signal& s, const decision& d) override;
 
     // Immediate mode: validates `rows` and hands them to their venues' lanes.
     boost::asio::awaitable<void> decide_now(std::vector<db::signal_row> rows, venue_lanes::read_times times);
@@ -92,23 +91,12 @@ private:
     entry_decider& decider(core::exchange_id venue);
     // A venue not reconciled yet (trading_port::ready): `batch` is deferred; true then.
     boost::asio::awaitable<bool> wait_for_venue(core::exchange_id venue, const std::vector<signals::signal>& batch);
-    // Validates rows; invalid ones are marked rejected (the mark claims them if nobody had).
-    boost::asio::awaitable<std::vector<signals::signal>> validate_rows(std::vector<db::signal_row> rows);
-    // Defers `s` (claiming it first if needed), or expires it when its window has closed.
-    boost::asio::awaitable<void> defer(const signals::signal& s, std::string_view reason, std::string message);
     // Hands the deferred signals whose pause is over to their lanes again (of `wave` in wave
     // mode); expires those whose window closed.
     boost::asio::awaitable<void> redecide_due(std::optional<signals::wave> wave);
     // Expires every deferred signal: its wave is over.
     boost::asio::awaitable<void> expire_deferred(std::string_view why);
-    boost::asio::awaitable<void> expire(const deferred_signals::entry& d, std::string_view why);
-    boost::asio::awaitable<void> mark(std::int64_t id, db::signal_status status, std::string_view outcome,
-                                      std::string_view reason, std::string_view message,
-                                      std::optional<std::int64_t> position = std::nullopt);
-    void publish(std::int64_t id, std::string_view outcome, std::string_view reason, std::string_view detail = {},
-                 std::optional<std::int64_t> position = std::nullopt);
 
-    events::topic<events::signal_event>& events_;
     const config::settings& settings_;
     const core::clock& clock_;
     std::string instance_;
@@ -120,6 +108,7 @@ private:
     trading::trading_metrics& metrics_;
     std::map<core::exchange_id, std::unique_ptr<entry_decider>> deciders_;
     deferred_signals deferred_;
+    signal_outcomes outcomes_;
     venue_lanes lanes_;
     // Wave mode: the wave being checked (none between waves) and its entries sent per venue.
     std::optional<signals::wave> wave_;
