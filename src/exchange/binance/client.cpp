@@ -13,15 +13,7 @@ namespace asio = boost::asio;
 using logging::kv;
 
 client::client(rest_client& rest, symbol_map& symbols, std::shared_ptr<spdlog::logger> log)
-    : rest_{rest}, symbols_{symbols}, log_{std::move(log)} {}
-
-result<std::string> client::venue_symbol(const core::symbol& s) const {
-    if (const auto name = symbols_.to_venue(s)) {
-        return std::string{*name};
-    }
-    return local_error(core::exchange_id::binance, error_kind::invalid_request,
-                       "symbol not loaded for binance: " + s.str());
-}
+    : rest_{rest}, symbols_{symbols}, log_{std::move(log)}, orders_{rest, symbols, log_, *this} {}
 
 venue_client::task<std::vector<instrument_rules>> client::load_instruments() {
     auto r = public_get("/fapi/v1/exchangeInfo", "", binance_endpoint::exchange_info, request_priority::background);
@@ -35,7 +27,7 @@ venue_client::task<std::int64_t> client::server_time() {
 }
 
 venue_client::task<mark_price_state> client::mark_price(core::symbol symbol, request_priority priority) {
-    auto name = venue_symbol(symbol);
+    auto name = venue_symbol_of(symbols_, symbol);
     if (!name) co_return name.error();
     auto r = public_get("/fapi/v1/premiumIndex", query_builder{}.add("symbol", *name).str(),
                         binance_endpoint::premium_index, priority);
@@ -45,7 +37,7 @@ venue_client::task<mark_price_state> client::mark_price(core::symbol symbol, req
 }
 
 venue_client::task<book_top_state> client::book_top(core::symbol symbol, request_priority priority) {
-    auto name = venue_symbol(symbol);
+    auto name = venue_symbol_of(symbols_, symbol);
     if (!name) co_return name.error();
     auto r = public_get("/fapi/v1/ticker/bookTicker", query_builder{}.add("symbol", *name).str(),
                         binance_endpoint::book_ticker, priority);
@@ -85,7 +77,7 @@ venue_client::task<std::vector<position_state>> client::positions(request_priori
 venue_client::task<std::vector<order_state>> client::open_orders(std::optional<core::symbol> symbol) {
     auto r = signed_get("/fapi/v1/openOrders", "", binance_endpoint::open_orders_all, request_priority::background);
     if (symbol) {
-        auto name = venue_symbol(*symbol);
+        auto name = venue_symbol_of(symbols_, *symbol);
         if (!name) co_return name.error();
         r.query = query_builder{}.add("symbol", *name).str();
         r.endpoint = binance_endpoint::open_orders;
@@ -103,7 +95,7 @@ venue_client::task<std::vector<stop_state>> client::open_stops(std::optional<cor
     query_builder q;
     q.add("algoType", "CONDITIONAL");
     if (symbol) {
-        auto name = venue_symbol(*symbol);
+        auto name = venue_symbol_of(symbols_, *symbol);
         if (!name) co_return name.error();
         q.add("symbol", *name);
         r.endpoint = binance_endpoint::open_algo_orders;
@@ -126,7 +118,7 @@ venue_client::task<symbol_brackets> client::leverage_brackets(core::symbol symbo
     if (const auto it = brackets_.find(symbol); it != brackets_.end()) {
         co_return it->second;
     }
-    auto name = venue_symbol(symbol);
+    auto name = venue_symbol_of(symbols_, symbol);
     if (!name) co_return name.error();
     auto r = signed_get("/fapi/v1/leverageBracket", query_builder{}.add("symbol", *name).str(),
                         binance_endpoint::leverage_bracket, priority);
@@ -173,7 +165,7 @@ venue_client::task<std::optional<core::decimal>> client::max_notional(core::symb
 }
 
 venue_client::task<void> client::set_leverage(core::symbol symbol, int leverage, request_priority priority) {
-    auto name = venue_symbol(symbol);
+    auto name = venue_symbol_of(symbols_, symbol);
     if (!name) co_return name.error();
     auto brackets = co_await leverage_brackets(symbol, priority);
     if (!brackets) co_return brackets.error();
@@ -193,7 +185,7 @@ venue_client::task<void> client::set_leverage(core::symbol symbol, int leverage,
 }
 
 venue_client::task<void> client::set_margin_mode(core::symbol symbol, margin_mode mode, request_priority priority) {
-    auto name = venue_symbol(symbol);
+    auto name = venue_symbol_of(symbols_, symbol);
     if (!name) co_return name.error();
     rest_request r;
     r.method = "POST";
@@ -236,5 +228,33 @@ venue_client::task<account_setup_state> client::account_setup() {
     }
     co_return state;
 }
+
+// Forwarded without a frame of their own: the part lives as long as the client.
+venue_client::task<order_ack> client::place_market_order(market_order_request request, request_priority priority) {
+    return orders_.place_market_order(std::move(request), priority);
+}
+
+venue_client::task<order_ack> client::place_limit_order(limit_order_request request, request_priority priority) {
+    return orders_.place_limit_order(std::move(request), priority);
+}
+
+venue_client::task<order_state> client::query_order(core::symbol symbol, core::client_order_id client_id) {
+    return orders_.query_order(std::move(symbol), std::move(client_id));
+}
+
+venue_client::task<void> client::cancel_order(core::symbol symbol, core::client_order_id client_id,
+                                              request_priority priority) {
+    return orders_.cancel_order(std::move(symbol), std::move(client_id), priority);
+}
+
+venue_client::task<stop_state> client::place_stop(stop_request request) {
+    return orders_.place_stop(std::move(request));
+}
+
+venue_client::task<stop_state> client::amend_stop(stop_state current, stop_request request) {
+    return orders_.amend_stop(std::move(current), std::move(request));
+}
+
+venue_client::task<void> client::cancel_stop(stop_state stop) { return orders_.cancel_stop(std::move(stop)); }
 
 }  // namespace tradebot::exchange::binance

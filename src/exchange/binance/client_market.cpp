@@ -21,7 +21,7 @@ venue_client::task<std::optional<kline_row>> client::kline_at(std::string venue_
 }
 
 venue_client::task<market_stats_state> client::market_stats(market_stats_request request, request_priority priority) {
-    auto name = venue_symbol(request.symbol);
+    auto name = venue_symbol_of(symbols_, request.symbol);
     if (!name) co_return name.error();
     market_stats_state out;
     out.symbol = request.symbol;

@@ -10,6 +10,14 @@ namespace json = boost::json;
 
 std::string format_decimal(core::decimal d) { return d.normalized().to_string(); }
 
+result<std::string> venue_symbol_of(const symbol_map& symbols, const core::symbol& s) {
+    if (const auto name = symbols.to_venue(s)) {
+        return std::string{*name};
+    }
+    return local_error(core::exchange_id::binance, error_kind::invalid_request,
+                       "symbol not loaded for binance: " + s.str());
+}
+
 query_builder& query_builder::add(std::string_view key, std::string_view value) {
     if (!text_.empty()) {
         text_.push_back('&');

@@ -6,6 +6,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "tradebot/exchange/binance/order_desk.hpp"
 #include "tradebot/exchange/binance/rest_client.hpp"
 #include "tradebot/exchange/binance/wire.hpp"
 #include "tradebot/exchange/symbol_map.hpp"
@@ -13,16 +14,9 @@
 
 namespace tradebot::exchange::binance {
 
-// The requests place_stop and cancel_stop send (POST / DELETE /fapi/v1/algoOrder), built without
-// I/O so the trailing-move benchmark can time exactly these bytes. trailing_quantity: the
-// position's size, needed by TRAILING_STOP_MARKET only.
-[[nodiscard]] rest_request algo_stop_request(std::string_view venue_symbol, const stop_request& request,
-                                             std::optional<core::decimal> trailing_quantity);
-// invalid_request when the stop has neither an algoId nor a clientAlgoId.
-[[nodiscard]] result<rest_request> algo_cancel_request(const stop_state& stop);
-
-// The Binance USDⓈ-M futures venue_client (§A5-§A8) over rest_client. Symbols go out in the
-// venue's spelling from the shared symbol_map, which load_instruments() fills (call it before
+// The Binance USDⓈ-M futures venue_client (§A5-§A8) over rest_client. It reads the account and
+// the market itself and composes order_desk (orders, the protective algo stop). Symbols go out in
+// the venue's spelling from the shared symbol_map, which load_instruments() fills (call it before
 // anything else and before starting the streams: the map is not thread-safe for writes). A symbol
 // that is not in the map gives invalid_request without any request.
 //
@@ -83,8 +77,6 @@ public:
     [[nodiscard]] rest_client& rest() noexcept { return rest_; }
 
 private:
-    [[nodiscard]] result<std::string> venue_symbol(const core::symbol& s) const;
-    task<order_ack> place_order(std::string query, core::client_order_id client_id, request_priority priority);
     task<void> setting(rest_request request);
     task<std::optional<kline_row>> kline_at(std::string venue_name, std::string_view interval, std::int64_t open_ms,
                                             request_priority priority);
@@ -93,6 +85,7 @@ private:
     symbol_map& symbols_;
     std::shared_ptr<spdlog::logger> log_;
     std::unordered_map<core::symbol, symbol_brackets> brackets_;
+    order_desk orders_;
 };
 
 }  // namespace tradebot::exchange::binance

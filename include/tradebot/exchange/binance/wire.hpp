@@ -28,6 +28,10 @@ using exchange::percent_encode;
 // value on the venue's grid never carries more digits than its precision (§A4 -1111).
 [[nodiscard]] std::string format_decimal(core::decimal d);
 
+// The venue's name of `s` from the map load_instruments filled: a symbol it does not know is an
+// invalid_request, never a guess.
+[[nodiscard]] result<std::string> venue_symbol_of(const symbol_map& symbols, const core::symbol& s);
+
 // key=value&key=value in insertion order, values percent-encoded. The signature is computed over
 // exactly str() (binance_signed_query), so what is signed is what is sent.
 class query_builder {

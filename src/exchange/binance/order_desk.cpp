@@ -1,10 +1,10 @@
-// Orders and the protective stop of the Binance venue_client (§A6, §A7).
+// Orders and the protective stop of the Binance venue_client (§A6, §A7): order_desk.
 
 #include <utility>
 
 #include <boost/json.hpp>
 
-#include "tradebot/exchange/binance/client.hpp"
+#include "tradebot/exchange/binance/order_desk.hpp"
 #include "tradebot/exchange/binance/wire.hpp"
 #include "tradebot/logging/structured.hpp"
 
@@ -14,7 +14,7 @@ using logging::kv;
 
 namespace {
 
-error unreadable_ack(const error& parse_error) {
+error order_desk_unreadable_ack(const error& parse_error) {
     // The venue accepted the request (2xx) but its answer cannot be read: the order exists or may
     // exist, so the core must look it up by client id, as after a timeout.
     error e = parse_error;
@@ -23,6 +23,10 @@ error unreadable_ack(const error& parse_error) {
 }
 
 }  // namespace
+
+order_desk::order_desk(rest_client& rest, const symbol_map& symbols, std::shared_ptr<spdlog::logger> log,
+                       venue_client& account)
+    : rest_{rest}, symbols_{symbols}, log_{std::move(log)}, account_{account} {}
 
 rest_request algo_stop_request(std::string_view venue_symbol, const stop_request& request,
                                std::optional<core::decimal> trailing_quantity) {
@@ -55,7 +59,7 @@ result<rest_request> algo_cancel_request(const stop_state& stop) {
     return r;
 }
 
-venue_client::task<order_ack> client::place_order(std::string query, core::client_order_id client_id,
+venue_client::task<order_ack> order_desk::place_order(std::string query, core::client_order_id client_id,
                                                   request_priority priority) {
     rest_request r;
     r.method = "POST";
@@ -67,7 +71,7 @@ venue_client::task<order_ack> client::place_order(std::string query, core::clien
     auto v = co_await rest_.call(std::move(r));
     if (!v) co_return v.error();
     auto state = parse_order(*v, symbols_);
-    if (!state) co_return unreadable_ack(state.error());
+    if (!state) co_return order_desk_unreadable_ack(state.error());
     order_ack ack;
     ack.venue_order_id = state->venue_order_id;
     ack.client_id = client_id;
@@ -75,22 +79,22 @@ venue_client::task<order_ack> client::place_order(std::string query, core::clien
     co_return ack;
 }
 
-venue_client::task<order_ack> client::place_market_order(market_order_request request, request_priority priority) {
-    auto name = venue_symbol(request.symbol);
+venue_client::task<order_ack> order_desk::place_market_order(market_order_request request, request_priority priority) {
+    auto name = venue_symbol_of(symbols_, request.symbol);
     if (!name) co_return name.error();
     std::string query = market_order_query(*name, request).str();
     co_return co_await place_order(std::move(query), request.client_id, priority);
 }
 
-venue_client::task<order_ack> client::place_limit_order(limit_order_request request, request_priority priority) {
-    auto name = venue_symbol(request.symbol);
+venue_client::task<order_ack> order_desk::place_limit_order(limit_order_request request, request_priority priority) {
+    auto name = venue_symbol_of(symbols_, request.symbol);
     if (!name) co_return name.error();
     std::string query = limit_order_query(*name, request).str();
     co_return co_await place_order(std::move(query), request.client_id, priority);
 }
 
-venue_client::task<order_state> client::query_order(core::symbol symbol, core::client_order_id client_id) {
-    auto name = venue_symbol(symbol);
+venue_client::task<order_state> order_desk::query_order(core::symbol symbol, core::client_order_id client_id) {
+    auto name = venue_symbol_of(symbols_, symbol);
     if (!name) co_return name.error();
     rest_request r;
     r.path = "/fapi/v1/order";
@@ -102,9 +106,9 @@ venue_client::task<order_state> client::query_order(core::symbol symbol, core::c
     co_return parse_order(*v, symbols_);
 }
 
-venue_client::task<void> client::cancel_order(core::symbol symbol, core::client_order_id client_id,
+venue_client::task<void> order_desk::cancel_order(core::symbol symbol, core::client_order_id client_id,
                                               request_priority priority) {
-    auto name = venue_symbol(symbol);
+    auto name = venue_symbol_of(symbols_, symbol);
     if (!name) co_return name.error();
     rest_request r;
     r.method = "DELETE";
@@ -117,13 +121,13 @@ venue_client::task<void> client::cancel_order(core::symbol symbol, core::client_
     co_return result<void>{};
 }
 
-venue_client::task<stop_state> client::place_stop(stop_request request) {
-    auto name = venue_symbol(request.symbol);
+venue_client::task<stop_state> order_desk::place_stop(stop_request request) {
+    auto name = venue_symbol_of(symbols_, request.symbol);
     if (!name) co_return name.error();
     std::optional<core::decimal> trailing_qty;
     if (request.kind == stop_kind::trailing) {
         // TRAILING_STOP_MARKET cannot closePosition (§A7), so it needs the position's size.
-        auto all = co_await positions(request_priority::critical);
+        auto all = co_await account_.positions(request_priority::critical);
         if (!all) co_return all.error();
         for (const auto& p : *all) {
             if (p.symbol == request.symbol && p.side == request.position) trailing_qty = p.quantity;
@@ -140,12 +144,12 @@ venue_client::task<stop_state> client::place_stop(stop_request request) {
     auto v = co_await rest_.call(std::move(r));
     if (!v) co_return v.error();
     auto stop = parse_algo_order(*v, symbols_);
-    if (!stop) co_return unreadable_ack(stop.error());
+    if (!stop) co_return order_desk_unreadable_ack(stop.error());
     if (!stop->client_id) stop->client_id = request.client_id;
     co_return stop;
 }
 
-venue_client::task<stop_state> client::amend_stop(stop_state current, stop_request request) {
+venue_client::task<stop_state> order_desk::amend_stop(stop_state current, stop_request request) {
     // Untriggered algo orders cannot be modified (§A7): new first, then the old one goes, so the
     // position is never without a stop (DESIGN.md rule 3).
     auto placed = co_await place_stop(request);
@@ -159,7 +163,7 @@ venue_client::task<stop_state> client::amend_stop(stop_state current, stop_reque
     co_return placed;
 }
 
-venue_client::task<void> client::cancel_stop(stop_state stop) {
+venue_client::task<void> order_desk::cancel_stop(stop_state stop) {
     auto r = algo_cancel_request(stop);
     if (!r) co_return r.error();
     auto v = co_await rest_.call(std::move(*r));
