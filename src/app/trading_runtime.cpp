@@ -3,7 +3,6 @@
 #include <utility>
 
 #include <boost/asio/co_spawn.hpp>
-#include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
@@ -24,21 +23,6 @@ constexpr std::chrono::seconds symbols_refresh{2};
 constexpr std::chrono::seconds audit_interval{1};
 }  // namespace
 
-struct trading_runtime::venue_parts {
-    std::unique_ptr<venue_stack> stack;
-    std::unique_ptr<exchange::paper::client> paper;  // test mode only
-    std::unique_ptr<trading::position_manager> manager;
-    events::subscription paper_feed;
-    std::unique_ptr<asio::steady_timer> retry;  // start_each(): the pause before the next attempt
-    bool started = false;
-    bool starting = false;  // a keep_starting() loop runs
-    bool paper_restored = false;  // the paper venue got back the positions of the rows
-
-    [[nodiscard]] exchange::venue_client& trading_client() {
-        return paper ? static_cast<exchange::venue_client&>(*paper) : stack->client();
-    }
-};
-
 trading_runtime::trading_runtime(asio::io_context& io, strand_type strand, const config::settings& settings,
                                  const core::clock& clock, db::database& database, prometheus::Registry& registry)
     : io_{io},
@@ -55,6 +39,7 @@ trading_runtime::trading_runtime(asio::io_context& io, strand_type strand, const
       audit_{database},
       trades_{database},
       port_{strand_, settings, clock, positions_, trades_},
+      starter_{settings, positions_, port_},
       symbols_timer_{strand_},
       audit_timer_{strand_} {}
 
@@ -68,7 +53,7 @@ std::optional<std::string> trading_runtime::build() {
             continue;
         }
         std::string error;
-        auto v = std::make_unique<venue_parts>();
+        auto v = std::make_unique<runtime_venue>();
         v->stack = venue_stack::create(io_, clock_, router_, registry_, id, s, !paper, error);
         if (!v->stack) {
             return error;
@@ -100,7 +85,7 @@ std::optional<std::string> trading_runtime::build() {
 asio::awaitable<bool> trading_runtime::start() {
     // Before the reconciliation: positions it adopts, and the first entry, take ids from the block.
     positions_.reserve_ids_ahead();
-    std::vector<venue_parts*> todo;
+    std::vector<runtime_venue*> todo;
     for (auto& entry : venues_) {
         if (!entry.second->started) {
             todo.push_back(entry.second.get());
@@ -108,7 +93,7 @@ asio::awaitable<bool> trading_runtime::start() {
     }
     bool all = true;
     if (!todo.empty()) {
-        all = co_await start_venues(todo, 0, todo.size());
+        all = co_await starter_.start_venues(todo, 0, todo.size());
     }
     if (all) {
         start_shared();
@@ -153,12 +138,12 @@ void trading_runtime::start_each(std::function<void(core::exchange_id)> on_ready
     }
 }
 
-asio::awaitable<void> trading_runtime::keep_starting(venue_parts& v, std::function<void(core::exchange_id)> on_ready) {
+asio::awaitable<void> trading_runtime::keep_starting(runtime_venue& v, std::function<void(core::exchange_id)> on_ready) {
     const auto id = v.manager->venue();
     net::backoff delay{settings_.database.reconnect_backoff_min_ms, settings_.database.reconnect_backoff_max_ms};
     v.retry = std::make_unique<asio::steady_timer>(strand_);
     while (!stopped_) {
-        const bool ready = co_await start_venue(v);
+        const bool ready = co_await starter_.start_venue(v);
         if (ready) {
             port_.set_ready(id);
             start_shared();
@@ -201,7 +186,7 @@ asio::awaitable<bool> trading_runtime::prepare() {
     bool all = true;
     for (auto& [id, v] : venues_) {
         if (v->paper && !v->paper_restored) {
-            v->paper_restored = co_await restore_paper(*v);
+            v->paper_restored = co_await starter_.restore_paper(*v);
         }
         const bool loaded = co_await v->manager->prepare();
         if (!loaded) {
@@ -269,62 +254,6 @@ std::vector<trading_runtime::venue_handle> trading_runtime::venues() {
         out.push_back(venue_handle{id, v->manager.get(), &v->trading_client()});
     }
     return out;
-}
-
-asio::awaitable<bool> trading_runtime::start_venues(const std::vector<venue_parts*>& todo, std::size_t from,
-                                                    std::size_t to) {
-    if (to - from == 1) {
-        const bool ready = co_await start_venue(*todo[from]);
-        co_return ready;
-    }
-    using namespace asio::experimental::awaitable_operators;
-    const auto mid = from + (to - from) / 2;
-    auto left = start_venues(todo, from, mid);
-    auto right = start_venues(todo, mid, to);
-    const auto both = co_await (std::move(left) && std::move(right));
-    co_return std::get<0>(both) && std::get<1>(both);
-}
-
-asio::awaitable<bool> trading_runtime::start_venue(venue_parts& v) {
-    if (v.paper && !v.paper_restored) {
-        v.paper_restored = co_await restore_paper(v);
-    }
-    const bool ready = co_await v.manager->start();
-    if (!ready) {
-        co_return false;
-    }
-    v.started = true;
-    port_.set_ready(v.manager->venue());
-    // The symbol map is loaded now: the streams can map names.
-    v.stack->set_symbols(v.manager->watched_symbols());
-    v.stack->start();
-    logging::info(logging::get("trading"), "venue ready", kv("exchange", core::to_string(v.manager->venue())),
-                  kv("mode", core::to_string(settings_.app.mode)), kv("live", v.manager->live().size()));
-    co_return true;
-}
-
-asio::awaitable<bool> trading_runtime::restore_paper(venue_parts& v) {
-    // The paper venue lives in memory: without this, a restart would find every paper position
-    // gone and record it closed. The rows are the truth in test mode.
-    auto rows = co_await positions_.load_live(core::mode::test);
-    if (!rows) {
-        logging::error(logging::get("trading"), "cannot load paper positions to restore",
-                       kv("error", rows.error().describe()));
-        co_return false;
-    }
-    int restored = 0;
-    for (const auto& row : *rows) {
-        if (row.exchange == v.paper->venue() && row.quantity.is_positive() && row.entry_price &&
-            row.entry_price->is_positive()) {
-            v.paper->restore_position(row.symbol, row.side, row.quantity, *row.entry_price);
-            ++restored;
-        }
-    }
-    if (restored > 0) {
-        logging::info(logging::get("trading"), "paper positions restored",
-                      kv("exchange", core::to_string(v.paper->venue())), kv("count", restored));
-    }
-    co_return true;
 }
 
 asio::awaitable<void> trading_runtime::follow_symbols() {

@@ -12,7 +12,9 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 
+#include "app/runtime_venue.hpp"
 #include "app/venue_port.hpp"
+#include "app/venue_starter.hpp"
 #include "app/venue_stack.hpp"
 #include "tradebot/config/settings.hpp"
 #include "tradebot/core/clock.hpp"
@@ -101,14 +103,7 @@ public:
     [[nodiscard]] const config::settings& settings() const noexcept { return settings_; }
 
 private:
-    struct venue_parts;
-    // Test mode: gives the in-memory paper venue the positions the database says it holds.
-    boost::asio::awaitable<bool> restore_paper(venue_parts& v);
-    // Starts one venue (paper restore, manager start, streams); false when it is not ready yet.
-    boost::asio::awaitable<bool> start_venue(venue_parts& v);
-    // Starts venues [from, to) of `todo` at once: each one's start is mostly waiting on its venue.
-    boost::asio::awaitable<bool> start_venues(const std::vector<venue_parts*>& todo, std::size_t from, std::size_t to);
-    boost::asio::awaitable<void> keep_starting(venue_parts& v, std::function<void(core::exchange_id)> on_ready);
+    boost::asio::awaitable<void> keep_starting(runtime_venue& v, std::function<void(core::exchange_id)> on_ready);
     // Once the first venue is ready: the symbol follower, the audit flush, the mark refresh.
     void start_shared();
     boost::asio::awaitable<void> follow_symbols();
@@ -127,8 +122,9 @@ private:
     db::order_journal journal_;
     db::event_log audit_;
     db::trade_repository trades_;
-    std::map<core::exchange_id, std::unique_ptr<venue_parts>> venues_;
+    std::map<core::exchange_id, std::unique_ptr<runtime_venue>> venues_;
     venue_port port_;
+    venue_starter starter_;
     boost::asio::steady_timer symbols_timer_;
     bool stopped_ = false;
     bool following_ = false;  // follow_symbols() running
