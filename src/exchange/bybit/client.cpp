@@ -8,20 +8,6 @@
 
 namespace tradebot::exchange::bybit {
 
-namespace {
-
-std::string with_cursor(std::string query, const std::string& cursor) {
-    if (!cursor.empty()) {
-        query += "&cursor=" + url_encode(cursor);
-    }
-    return query;
-}
-
-// Pages are bounded so that a venue that keeps returning a cursor cannot loop us forever.
-constexpr int max_pages = 50;
-
-}  // namespace
-
 client::client(rest_client& rest, symbol_map& symbols, client_options options)
     : rest_{rest},
       symbols_{symbols},

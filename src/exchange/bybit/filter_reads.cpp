@@ -53,12 +53,9 @@ venue_client::task<std::optional<core::decimal>> filter_reads::max_notional(core
 venue_client::task<void> filter_reads::preload_limits(request_priority priority) {
     std::string cursor;
     std::vector<symbol_brackets> all;
-    for (int page_no = 0; page_no < 50; ++page_no) {  // bounded, as load_instruments' pages
+    for (int page_no = 0; page_no < max_pages; ++page_no) {
         std::string path = "/v5/market/risk-limit";
-        std::string query = "category=linear";
-        if (!cursor.empty()) {
-            query += "&cursor=" + url_encode(cursor);
-        }
+        std::string query = with_cursor("category=linear", cursor);
         auto r = co_await rest_.get(std::move(path), std::move(query), false, priority);
         if (!r) {
             co_return r.error();

@@ -40,6 +40,13 @@ result<envelope> parse_envelope(unsigned http_status, std::string_view body) {
 
 std::string url_encode(std::string_view value) { return percent_encode(value); }
 
+std::string with_cursor(std::string query, const std::string& cursor) {
+    if (!cursor.empty()) {
+        query += "&cursor=" + url_encode(cursor);
+    }
+    return query;
+}
+
 result<std::string> venue_name_of(const symbol_map& symbols, const core::symbol& s) {
     if (const auto name = symbols.to_venue(s)) {
         return std::string{*name};

@@ -37,6 +37,11 @@ struct envelope {
 // Percent-encodes a query value: exchange::percent_encode (signing.hpp).
 [[nodiscard]] std::string url_encode(std::string_view value);
 
+// `query` with the page cursor the previous page returned appended (none on the first page).
+[[nodiscard]] std::string with_cursor(std::string query, const std::string& cursor);
+// Paged reads stop after this many pages, so a venue that keeps returning a cursor cannot loop us forever.
+inline constexpr int max_pages = 50;
+
 // The venue's name of `s` from the map load_instruments filled: a symbol it does not know is an
 // invalid_request, never a guess.
 [[nodiscard]] result<std::string> venue_name_of(const symbol_map& symbols, const core::symbol& s);
